@@ -1,0 +1,22 @@
+// Shared jest configuration for every package. Each package's jest.config.js spreads it.
+// ESM throughout: NestJS 12 is ESM-only and Jest's CommonJS mode cannot load it on Node 20 (ADR 0001).
+import { readFileSync } from 'node:fs';
+
+process.env.TZ = 'UTC';
+
+const swc = JSON.parse(readFileSync(new URL('./swc.config.json', import.meta.url), 'utf8'));
+delete swc.$schema;
+
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testMatch: ['<rootDir>/**/*.spec.ts', '<rootDir>/**/*.int-spec.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  globalSetup: new URL('./libs/testing/jest/global-setup.js', import.meta.url).pathname,
+  globalTeardown: new URL('./libs/testing/jest/global-teardown.js', import.meta.url).pathname,
+  testTimeout: 60_000,
+  maxWorkers: 2,
+  forceExit: false,
+};

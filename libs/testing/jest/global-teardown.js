@@ -1,0 +1,5 @@
+import '../../../scripts/register.js';
+
+const { default: globalTeardown } = await import('../src/jest/global-teardown.ts');
+
+export default globalTeardown;

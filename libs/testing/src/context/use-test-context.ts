@@ -1,0 +1,47 @@
+import type { afterAll as AfterAll, beforeAll as BeforeAll } from '@jest/globals';
+import type { PackageHarness } from '../package-harness.js';
+import { createIsolatedContext, type IsolatedContext } from './isolated-context.js';
+
+export type TestContext = Omit<IsolatedContext, 'dispose'>;
+
+// Jest injects these globals; importing @jest/globals here would break the demo, which loads this lib outside jest.
+declare const beforeAll: typeof BeforeAll;
+declare const afterAll: typeof AfterAll;
+
+/**
+ * Gives the calling test file its own database (cloned from the package template) and Redis prefix,
+ * created before its first test and removed after its last. Read the fields inside tests and hooks.
+ */
+export function useTestContext(harness: PackageHarness): TestContext {
+  let context: IsolatedContext | undefined;
+  beforeAll(async () => {
+    context = await createIsolatedContext(harness);
+  }, 120_000);
+  afterAll(async () => {
+    await context?.dispose();
+  }, 60_000);
+
+  const current = (): IsolatedContext => {
+    if (!context) throw new Error('useTestContext: the context is ready only inside tests and hooks (after beforeAll).');
+    return context;
+  };
+  return {
+    get databaseUrl() {
+      return current().databaseUrl;
+    },
+    get pool() {
+      return current().pool;
+    },
+    get redisUrl() {
+      return current().redisUrl;
+    },
+    get redis() {
+      return current().redis;
+    },
+    get prefix() {
+      return current().prefix;
+    },
+    key: (name) => current().key(name),
+    log: (line) => current().log(line),
+  };
+}

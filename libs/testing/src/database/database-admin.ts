@@ -1,0 +1,87 @@
+import pg from 'pg';
+import { assertTestDatabaseName, databaseOf, isStaleHarnessDatabase, quoteIdent, withDatabase } from './database-names.js';
+
+/** CREATE/DROP DATABASE on the server behind `serverUrl`, always through the maintenance database. */
+export class DatabaseAdmin {
+  constructor(private readonly serverUrl: string) {
+    assertTestDatabaseName(databaseOf(serverUrl));
+  }
+
+  private async withClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+    const client = new pg.Client({
+      connectionString: withDatabase(this.serverUrl, 'postgres'),
+      application_name: 'remedy-test-harness',
+    });
+    await client.connect();
+    try {
+      return await fn(client);
+    } finally {
+      await client.end();
+    }
+  }
+
+  async exists(name: string): Promise<boolean> {
+    return this.withClient(async (client) => {
+      const result = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      return result.rowCount === 1;
+    });
+  }
+
+  async create(name: string, template?: string): Promise<void> {
+    assertTestDatabaseName(name);
+    const sql = template
+      ? `CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`
+      : `CREATE DATABASE ${quoteIdent(name)}`;
+    // Two CREATE … TEMPLATE at the same instant can collide on the template ("being accessed by other
+    // users"); the window is milliseconds, so a short retry is the whole fix.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.withClient((client) => client.query(sql));
+        return;
+      } catch (error) {
+        if (attempt >= 20 || !String(error).includes('being accessed by other users')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
+  }
+
+  async drop(name: string): Promise<void> {
+    assertTestDatabaseName(name);
+    await this.withClient((client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    assertTestDatabaseName(from);
+    assertTestDatabaseName(to);
+    await this.withClient((client) => client.query(`ALTER DATABASE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`));
+  }
+
+  /** Serialises `fn` across processes (jest workers, demo) with an advisory lock keyed by `key`. */
+  async exclusively<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return this.withClient(async (client) => {
+      await client.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+      try {
+        return await fn();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
+      }
+    });
+  }
+
+  async dropStale(): Promise<string[]> {
+    const names = await this.withClient(async (client) => {
+      const result = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'remedy\\_test\\_%'");
+      return result.rows.map((row) => row.datname).filter((name) => isStaleHarnessDatabase(name));
+    });
+    for (const name of names) await this.drop(name);
+    return names;
+  }
+
+  async dropMatching(suffix: string): Promise<void> {
+    const names = await this.withClient(async (client) => {
+      const result = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'remedy\\_test\\_%'");
+      return result.rows.map((row) => row.datname).filter((name) => name.endsWith(suffix));
+    });
+    for (const name of names) await this.drop(name);
+  }
+}

@@ -1,0 +1,42 @@
+import { variantsOf, type Finding } from './finding.js';
+import type { DiscoveredSuite } from './discover-suites.js';
+import { runMeasurement, type VariantResult } from './run-measurement.js';
+
+export interface FindingResult {
+  packagePath: string;
+  suite: string;
+  finding: Finding;
+  variants: VariantResult[];
+  error?: string;
+  /** Every variant's predicate held and discriminated. */
+  proven: boolean;
+}
+
+export interface RunFindingsOptions {
+  onFindingStart?: (finding: Finding, index: number, total: number) => void;
+  onFindingDone?: (result: FindingResult, index: number, total: number) => void;
+  log?: (line: string) => void;
+}
+
+export async function runFindings(suites: DiscoveredSuite[], options: RunFindingsOptions = {}): Promise<FindingResult[]> {
+  const total = suites.reduce((sum, { suite }) => sum + suite.findings.length, 0);
+  const results: FindingResult[] = [];
+  for (const { packagePath, suite } of suites) {
+    for (const finding of suite.findings) {
+      const index = results.length + 1;
+      options.onFindingStart?.(finding, index, total);
+      const variants: VariantResult[] = [];
+      let error: string | undefined;
+      try {
+        for (const variant of variantsOf(finding)) variants.push(await runMeasurement(suite, finding, variant, options.log));
+      } catch (caught) {
+        error = caught instanceof Error ? caught.message : String(caught);
+      }
+      const proven = !error && variants.every((variant) => variant.holds && variant.discriminates);
+      const result: FindingResult = { packagePath, suite: suite.name, finding, variants, proven, ...(error ? { error } : {}) };
+      results.push(result);
+      options.onFindingDone?.(result, index, total);
+    }
+  }
+  return results;
+}

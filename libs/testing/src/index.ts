@@ -1,0 +1,29 @@
+export type { PackageHarness } from './package-harness.js';
+export { createIsolatedContext, type IsolatedContext, type IsolatedContextOptions } from './context/isolated-context.js';
+export { useTestContext, type TestContext } from './context/use-test-context.js';
+export { deleteKeysWithPrefix } from './context/redis-cleanup.js';
+export { startTestServers, type TestServers } from './servers/test-servers.js';
+export { assertTestDatabaseName } from './database/database-names.js';
+export { waitForQueuesIdle, type WaitForQueuesIdleOptions } from './queues/wait-for-queues-idle.js';
+export {
+  defineFinding,
+  type Finding,
+  type FindingContext,
+  type FindingDefinition,
+  type FindingKind,
+  type Measurement,
+  type Metric,
+  type Variant,
+} from './findings/finding.js';
+export { defineFindingSuite, type FindingSuite } from './findings/finding-suite.js';
+export { registerFindingTests } from './findings/register-finding-tests.js';
+export { runMeasurement, type VariantResult } from './findings/run-measurement.js';
+export { discoverFindingSuites, type DiscoveredSuite } from './findings/discover-suites.js';
+export { runFindings, type FindingResult } from './findings/run-findings.js';
+export { formatNumber, improvementRatio, verdict, formatVariant } from './findings/format-result.js';
+export { renderFindingsMarkdown } from './findings/findings-markdown.js';
+export { renderFindingsHtml } from './findings/findings-html.js';
+export { defineBench, type Bench, type BenchResult } from './bench/bench.js';
+export { discoverBenchFiles, runBench, type BenchOutcome } from './bench/run-benches.js';
+export { httpLoad, type HttpLoadOptions, type HttpLoadResult } from './load/http-load.js';
+export { openWebSocketSwarm, type WebSocketSwarm, type WebSocketSwarmOptions } from './load/websocket-swarm.js';

@@ -1,0 +1,20 @@
+import { assertTestDatabaseName } from '@remedy/testing';
+import { isStaleHarnessDatabase, isolatedDatabaseName, templateDatabaseName } from '../src/database/database-names.js';
+
+describe('database names', () => {
+  it('refuses a database whose name lacks "test"', () => {
+    expect(() => assertTestDatabaseName('events_production')).toThrow(/must contain "test"/);
+    expect(() => assertTestDatabaseName('events_test')).not.toThrow();
+  });
+
+  it('names what it creates so it can recognise stale leftovers by age', () => {
+    const now = Date.now();
+    const fresh = isolatedDatabaseName('event-registration');
+    expect(fresh).toMatch(/^remedy_test_event_registration_/);
+    expect(fresh.length).toBeLessThanOrEqual(63);
+    expect(isStaleHarnessDatabase(fresh, now)).toBe(false);
+    expect(isStaleHarnessDatabase(fresh, now + 3 * 60 * 60 * 1000)).toBe(true);
+    expect(isStaleHarnessDatabase('remedy_test_manual', now)).toBe(false);
+    expect(templateDatabaseName('outbox', 'abc')).toBe('remedy_test_tpl_outbox_abc');
+  });
+});

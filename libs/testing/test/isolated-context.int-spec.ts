@@ -1,0 +1,43 @@
+import { createIsolatedContext, useTestContext } from '@remedy/testing';
+
+const migrate = async (databaseUrl: string): Promise<void> => {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query('CREATE TABLE widget (id int PRIMARY KEY, name text NOT NULL)');
+  await client.end();
+};
+
+describe('useTestContext', () => {
+  const ctx = useTestContext({ name: 'harness-self', migrate });
+
+  it('gives the file its own database cloned from the migrated template', async () => {
+    expect(ctx.databaseUrl).toMatch(/remedy_test_harness_self_/);
+    await ctx.pool.query("INSERT INTO widget VALUES (1, 'a')");
+    const { rows } = await ctx.pool.query('SELECT count(*)::int AS n FROM widget');
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('namespaces Redis keys with a prefix that is removed on dispose', async () => {
+    const other = await createIsolatedContext({ name: 'harness-self', migrate });
+    await other.redis.set(other.key('k'), 'v');
+    expect(other.prefix).not.toBe(ctx.prefix);
+    expect(await ctx.redis.get(other.key('k'))).toBe('v');
+    const otherDatabase = other.databaseUrl;
+    await other.dispose();
+    expect(await ctx.redis.exists(other.key('k'))).toBe(0);
+    const dbName = new URL(otherDatabase).pathname.slice(1);
+    const { rowCount } = await ctx.pool.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName]);
+    expect(rowCount).toBe(0);
+  });
+
+  it('clones see the template, not each other', async () => {
+    const other = await createIsolatedContext({ name: 'harness-self', migrate });
+    try {
+      const { rows } = await other.pool.query('SELECT count(*)::int AS n FROM widget');
+      expect(rows[0].n).toBe(0);
+    } finally {
+      await other.dispose();
+    }
+  });
+});
