@@ -6,6 +6,7 @@ export { startTestServers, type TestServers } from './servers/test-servers.js';
 export { assertTestDatabaseName } from './database/database-names.js';
 export { waitForQueuesIdle, type WaitForQueuesIdleOptions } from './queues/wait-for-queues-idle.js';
 export {
+  allIds,
   defineFinding,
   type Finding,
   type FindingContext,

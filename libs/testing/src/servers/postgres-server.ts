@@ -26,14 +26,17 @@ export const POSTGRES_HELP =
  */
 export type PostgresFallback = 'embedded' | 'container';
 
-export async function ensurePostgres(options: { envUrl?: string; fallbacks: PostgresFallback[] }): Promise<RunningServer> {
+export async function ensurePostgres(options: {
+  envUrl?: string | undefined;
+  loopbackUrl?: string;
+  fallbacks: PostgresFallback[];
+}): Promise<RunningServer> {
   if (options.envUrl) {
     if (await postgresAnswers(options.envUrl)) return { url: options.envUrl, source: 'env', stop: alreadyRunning };
     throw new Error(`DATABASE_URL is set but PostgreSQL does not answer at ${redact(options.envUrl)}. ${POSTGRES_HELP}`);
   }
-  if (await postgresAnswers(LOOPBACK_DATABASE_URL)) {
-    return { url: LOOPBACK_DATABASE_URL, source: 'loopback', stop: alreadyRunning };
-  }
+  const loopbackUrl = options.loopbackUrl ?? LOOPBACK_DATABASE_URL;
+  if (await postgresAnswers(loopbackUrl)) return { url: loopbackUrl, source: 'loopback', stop: alreadyRunning };
   for (const fallback of options.fallbacks) {
     if (fallback === 'embedded') return startEmbeddedPostgres();
     if (await dockerEngineAvailable()) return startPostgresContainer();

@@ -12,12 +12,13 @@ export const REDIS_HELP =
   '(Debian: apt-get install redis-server), or run `docker compose up -d redis`.';
 
 /** REDIS_URL, then the loopback server, then `redis-server` from PATH, then a testcontainer (DESIGN §4). */
-export async function ensureRedis(options: { envUrl?: string }): Promise<RunningServer> {
+export async function ensureRedis(options: { envUrl?: string | undefined; loopbackUrl?: string }): Promise<RunningServer> {
   if (options.envUrl) {
     if (await redisAnswers(options.envUrl)) return { url: options.envUrl, source: 'env', stop: alreadyRunning };
     throw new Error(`REDIS_URL is set but Redis does not answer at ${options.envUrl}. ${REDIS_HELP}`);
   }
-  if (await redisAnswers(LOOPBACK_REDIS_URL)) return { url: LOOPBACK_REDIS_URL, source: 'loopback', stop: alreadyRunning };
+  const loopbackUrl = options.loopbackUrl ?? LOOPBACK_REDIS_URL;
+  if (await redisAnswers(loopbackUrl)) return { url: loopbackUrl, source: 'loopback', stop: alreadyRunning };
   if (redisServerOnPath()) return spawnRedisServer();
   if (await dockerEngineAvailable()) return startRedisContainer();
   throw new Error(REDIS_HELP);
@@ -39,7 +40,9 @@ async function spawnRedisServer(): Promise<RunningServer> {
         url,
         source: 'spawned',
         stop: async () => {
+          const exited = new Promise((resolve) => child.once('exit', resolve));
           child.kill('SIGTERM');
+          await exited;
         },
       };
     }
