@@ -28,3 +28,4 @@ export { defineBench, type Bench, type BenchResult } from './bench/bench.js';
 export { discoverBenchFiles, runBench, type BenchOutcome } from './bench/run-benches.js';
 export { httpLoad, type HttpLoadOptions, type HttpLoadResult } from './load/http-load.js';
 export { openWebSocketSwarm, type WebSocketSwarm, type WebSocketSwarmOptions } from './load/websocket-swarm.js';
+export { renderFindingsLedger } from './findings/findings-ledger.js';

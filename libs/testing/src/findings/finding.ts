@@ -28,6 +28,10 @@ export interface FindingDefinition {
   /** Further IDs the same proof covers (where two reviews report the same flaw). */
   alsoCovers?: string[];
   title: string;
+  /** In our own words: what the flaw costs and what the remedy changes (shown in the ledger). */
+  explanation?: string;
+  /** Where the fix lives, relative to the package (shown in the ledger). */
+  fix?: string[];
   kind?: FindingKind;
   /** Required for after-only and design: why the flaw is not reproduced. */
   why?: string;
