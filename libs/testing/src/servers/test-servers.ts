@@ -1,3 +1,4 @@
+import { DatabaseAdmin } from '../database/database-admin.js';
 import { newRunId } from '../database/database-names.js';
 import { publishServerUrls, readTestingEnv } from '../testing-env.js';
 import { ensurePostgres, redact, type PostgresFallback, type RunningServer } from './postgres-server.js';
@@ -28,6 +29,8 @@ async function resolve(postgresFallbacks: PostgresFallback[]): Promise<TestServe
     ensurePostgres({ envUrl: env.databaseUrl, fallbacks: postgresFallbacks }),
     ensureRedis({ envUrl: env.redisUrl }),
   ]);
+  // The process that starts a run owns it: it drops the run's template databases when it stops.
+  const ownsRun = env.runId === undefined;
   const runId = env.runId ?? newRunId();
   publishServerUrls({ databaseUrl: postgres.url, redisUrl: redis.url, runId });
   return {
@@ -36,6 +39,7 @@ async function resolve(postgresFallbacks: PostgresFallback[]): Promise<TestServe
     runId,
     describe: () => `PostgreSQL ${describeServer(postgres)}, Redis ${describeServer(redis)}`,
     stop: async () => {
+      if (ownsRun) await new DatabaseAdmin(postgres.url).dropMatching(`_${runId}`);
       await Promise.all([postgres.stop(), redis.stop()]);
       resolving = undefined;
     },
