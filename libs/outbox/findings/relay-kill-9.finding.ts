@@ -1,0 +1,164 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import { defineFinding, waitForQueuesIdle, type FindingContext } from '@remedy/testing';
+import { MarkBeforePublishRelay } from '../katas/mark-before-publish-relay.flawed.js';
+import {
+  BullMqPublisher,
+  OutboxRelay,
+  runOnce,
+  writeOutboxMessages,
+  type OutboxEnvelope,
+  type OutboxJobOptions,
+} from '../src/index.js';
+import { bullMqConnection } from './support/bullmq-connection.js';
+import { RelayProcessHandle } from './support/relay-process-handle.js';
+import { waitUntil } from './support/wait-until.js';
+
+const MESSAGES = 100;
+const BATCH_SIZE = 50;
+const KILL_AFTER_PUBLISHED = 20;
+const QUEUE = 'credits';
+
+/*
+ * Completed jobs are removed at once, so BullMQ's own job-id dedupe cannot absorb the republish and every
+ * redelivery reaches the consumer: the proof then rests on the consumer's guard, the worst case.
+ */
+const JOB_OPTIONS: OutboxJobOptions = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 100 },
+  removeOnComplete: true,
+  removeOnFail: 1_000,
+};
+
+interface CreditPayload {
+  account: string;
+  amount: number;
+}
+
+async function measure(
+  variant: FindingContext['variant'],
+  ctx: FindingContext,
+): Promise<{ value: number; details: Record<string, number> }> {
+  await ctx.pool.query(`INSERT INTO kata_accounts (account, balance) VALUES ('acct', 0)`);
+  await writeOutboxMessages(
+    ctx.pool,
+    Array.from({ length: MESSAGES }, () => ({
+      topic: 'account.credited',
+      payload: { account: 'acct', amount: 1 },
+    })),
+  );
+
+  const connection = bullMqConnection(ctx.redisUrl);
+  const queue = new Queue(QUEUE, { connection, prefix: ctx.prefix });
+  let redeliveriesAbsorbed = 0;
+  const worker = new Worker<OutboxEnvelope<CreditPayload>>(
+    QUEUE,
+    async (job: Job<OutboxEnvelope<CreditPayload>>) => {
+      const { outboxId, payload } = job.data;
+      const client = await ctx.pool.connect();
+      try {
+        const outcome = await runOnce(client, 'balance-projector', outboxId, async (tx) => {
+          await tx.query('INSERT INTO kata_credits (message_id, account, amount) VALUES ($1, $2, $3)', [
+            outboxId,
+            payload.account,
+            payload.amount,
+          ]);
+          await tx.query('UPDATE kata_accounts SET balance = balance + $2 WHERE account = $1', [
+            payload.account,
+            payload.amount,
+          ]);
+        });
+        if (!outcome.applied) redeliveriesAbsorbed += 1;
+      } finally {
+        client.release();
+      }
+    },
+    { connection, prefix: ctx.prefix, concurrency: 5 },
+  );
+
+  try {
+    const child = new RelayProcessHandle({
+      variant,
+      databaseUrl: ctx.databaseUrl,
+      redisUrl: ctx.redisUrl,
+      prefix: ctx.prefix,
+      queueName: QUEUE,
+      batchSize: BATCH_SIZE,
+      chunkSize: 10,
+      pauseMs: 500,
+      jobOptions: JOB_OPTIONS,
+    });
+    const publishedBeforeKill = await child.waitForPublished(KILL_AFTER_PUBLISHED, 30_000);
+    await child.killHard();
+    ctx.log(
+      `${variant}: relay process killed with SIGKILL after publishing ${publishedBeforeKill} of a ${BATCH_SIZE}-message batch`,
+    );
+
+    await finishWithFreshRelay(variant, ctx, queue);
+    await waitForQueuesIdle([queue], { timeoutMs: 20_000 });
+
+    const { rows } = await ctx.pool.query<{ effects: number; distinct_messages: number; balance: string }>(
+      `SELECT count(*)::int AS effects, count(DISTINCT message_id)::int AS distinct_messages,
+              (SELECT balance FROM kata_accounts WHERE account = 'acct') AS balance
+       FROM kata_credits`,
+    );
+    const effects = rows[0]?.effects ?? 0;
+    const distinct = rows[0]?.distinct_messages ?? 0;
+    const lost = MESSAGES - distinct;
+    const duplicates = effects - distinct;
+    return {
+      value: lost + duplicates,
+      details: {
+        messages: MESSAGES,
+        publishedBeforeKill,
+        lost,
+        duplicateEffects: duplicates,
+        redeliveriesAbsorbed,
+        balance: Number(rows[0]?.balance ?? 0),
+      },
+    };
+  } finally {
+    await worker.close();
+    await queue.close();
+  }
+}
+
+/* The replacement relay runs in this process: the kata's for the flawed variant, the library's otherwise. */
+async function finishWithFreshRelay(
+  variant: FindingContext['variant'],
+  ctx: FindingContext,
+  queue: Queue,
+): Promise<void> {
+  const publisher = new BullMqPublisher({ queue, jobOptions: JOB_OPTIONS });
+  const allMarked = async (): Promise<boolean> => {
+    const { rows } = await ctx.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL',
+    );
+    return rows[0]?.n === 0;
+  };
+  if (variant === 'flawed') {
+    const relay = new MarkBeforePublishRelay(ctx.pool, publisher, BATCH_SIZE);
+    await waitUntil(
+      'the kata relay to drain the outbox',
+      async () => (await relay.processBatch()) === 0 && (await allMarked()),
+      20_000,
+    );
+    return;
+  }
+  const relay = new OutboxRelay({ pool: ctx.pool, publisher, batchSize: BATCH_SIZE, pollIntervalMs: 50 });
+  await relay.start();
+  try {
+    await waitUntil('the fresh relay to drain the outbox', allMarked, 20_000);
+  } finally {
+    await relay.stop();
+  }
+}
+
+export default defineFinding({
+  id: 'lib:outbox-relay-kill-9',
+  title: 'A relay killed mid-batch loses messages or applies them twice',
+  metric: { name: 'messages lost + duplicate effects', unit: 'messages', better: 'lower' },
+  measure,
+  flawed: (v) => v > 0,
+  remediated: (v) => v === 0,
+  timeoutMs: 60_000,
+});

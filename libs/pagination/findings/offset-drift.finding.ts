@@ -1,0 +1,110 @@
+import type pg from 'pg';
+import { defineFinding, type FindingContext, type Measurement } from '@remedy/testing';
+import { listFeedByOffset } from '../katas/offset-pagination.flawed.js';
+import { listFeedByKeyset } from './feed-items.query.js';
+
+const ROWS_AT_START = 200;
+const PAGE_SIZE = 10;
+const INSERTED_PER_MUTATION = 3;
+const DELETED_PER_MUTATION = 2;
+
+/** One page request of a client walking the feed; `null` once the list is exhausted. */
+type NextPage = () => Promise<Array<{ id: string }> | null>;
+
+function offsetWalker(pool: pg.Pool): NextPage {
+  let page = 0;
+  let done = false;
+  return async () => {
+    if (done) return null;
+    const { data } = await listFeedByOffset(pool, page, PAGE_SIZE);
+    page += 1;
+    done = data.length < PAGE_SIZE;
+    return data;
+  };
+}
+
+function keysetWalker(pool: pg.Pool): NextPage {
+  let cursor: string | null = null;
+  let done = false;
+  return async () => {
+    if (done) return null;
+    const { data, pagination } = await listFeedByKeyset(pool, cursor, PAGE_SIZE);
+    cursor = pagination.nextCursor;
+    done = !pagination.hasMore;
+    return data;
+  };
+}
+
+async function seedFeed(pool: pg.Pool): Promise<Set<string>> {
+  const { rows } = await pool.query<{ id: string }>(
+    `INSERT INTO feed_items (created_at, author, body)
+     SELECT timestamptz '2024-01-01 00:00:00+00' + g * interval '1 minute', 'seed', 'item ' || g
+       FROM generate_series(1, $1) AS g
+     RETURNING id`,
+    [ROWS_AT_START],
+  );
+  return new Set(rows.map((row) => row.id));
+}
+
+/**
+ * Between two page requests other users write: alternately a few new items at the head of the feed,
+ * and deletions of the last items this client was shown, including the very row its cursor names
+ * (a keyset cursor carries that row's values, so the row need not exist any more).
+ */
+async function writeBetweenPages(pool: pg.Pool, step: number, served: string[]): Promise<string[]> {
+  if (step % 2 === 0) {
+    await pool.query(
+      `INSERT INTO feed_items (author, body) SELECT 'writer', 'new ' || g FROM generate_series(1, $1) AS g`,
+      [INSERTED_PER_MUTATION],
+    );
+    return [];
+  }
+  const victims = served.slice(-DELETED_PER_MUTATION);
+  await pool.query('DELETE FROM feed_items WHERE id = ANY($1::bigint[])', [victims]);
+  return victims;
+}
+
+async function walkWhileOthersWrite(variant: FindingContext['variant'], pool: pg.Pool): Promise<Measurement> {
+  const startSet = await seedFeed(pool);
+  const nextPage = variant === 'flawed' ? offsetWalker(pool) : keysetWalker(pool);
+  const timesServed = new Map<string, number>();
+  const served: string[] = [];
+  const deleted = new Set<string>();
+  let pages = 0;
+  for (let data = await nextPage(); data !== null; data = await nextPage()) {
+    pages += 1;
+    for (const { id } of data) {
+      timesServed.set(id, (timesServed.get(id) ?? 0) + 1);
+      served.push(id);
+    }
+    for (const id of await writeBetweenPages(pool, pages, served)) deleted.add(id);
+  }
+  // A row deleted before the client reached it is rightly absent; every other starting row must be
+  // served exactly once.
+  const skipped = [...startSet].filter((id) => !timesServed.has(id) && !deleted.has(id)).length;
+  const duplicated = [...timesServed.values()].reduce((sum, times) => sum + times - 1, 0);
+  return {
+    value: skipped + duplicated,
+    details: {
+      skipped,
+      duplicated,
+      pages,
+      rowsAtStart: startSet.size,
+      deletedDuringWalk: deleted.size,
+    },
+  };
+}
+
+export default defineFinding({
+  id: 'lib:pagination-drift',
+  title: 'OFFSET pagination skips and repeats rows while the list changes',
+  metric: { name: 'rows skipped or duplicated', unit: 'rows', better: 'lower' },
+  async measure(variant, ctx) {
+    ctx.log(
+      `walking ${ROWS_AT_START} rows in pages of ${PAGE_SIZE} (${variant}) while rows are inserted and deleted`,
+    );
+    return walkWhileOthersWrite(variant, ctx.pool);
+  },
+  flawed: (rows) => rows > 0,
+  remediated: (rows) => rows === 0,
+});

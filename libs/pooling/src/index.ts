@@ -1,0 +1,39 @@
+export { createPgPool } from './postgres/create-pg-pool.js';
+export { PgPool } from './postgres/pg-pool.js';
+export { PG_POOL_DEFAULTS, type PgPoolSettings } from './postgres/pg-pool-settings.js';
+export { PoolExhaustedError } from './postgres/pool-exhausted.error.js';
+export { PoolSettingsError } from './postgres/pool-settings.error.js';
+export {
+  maxPoolSizePerInstance,
+  poolSizeForHardware,
+  recommendedPoolSize,
+  type ConnectionBudget,
+  type DatabaseHardware,
+} from './postgres/pool-size.js';
+export {
+  createDataSource,
+  dataSourceOptions,
+  type DataSourceSettings,
+  type PostgresDataSourceOptions,
+} from './typeorm/create-data-source.js';
+export { dataSourcePools } from './typeorm/data-source-pools.js';
+export { withPrimaryConnection, withReadConnection } from './typeorm/replica-routing.js';
+export { queryEvents, type QueryEvent } from './query-counting/query-events.js';
+export {
+  QueryCounter,
+  type CapturedStatement,
+  type QueryCount,
+  type QueryCountOptions,
+} from './query-counting/query-counter.js';
+export { assertAtMostQueries } from './query-counting/assert-at-most-queries.js';
+export { TooManyQueriesError } from './query-counting/too-many-queries.error.js';
+export { isTransactionControl } from './query-counting/transaction-control.js';
+export { normalizeSql } from './query-counting/normalize-sql.js';
+export { registerPoolMetrics } from './metrics/pool-metrics.js';
+export {
+  createRedisClients,
+  REDIS_CLIENT_DEFAULTS,
+  type RedisClients,
+  type RedisClientSettings,
+} from './redis/create-redis-clients.js';
+export { redisOptionsFromUrl } from './redis/redis-options-from-url.js';

@@ -1,0 +1,134 @@
+import { AsyncResource } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { hasQueryEventListeners, publishQueryEvent } from '../query-counting/query-events.js';
+
+type QueryMethod = (this: pg.Client, ...args: unknown[]) => unknown;
+type QueryCallback = (error: Error | null | undefined, result: unknown) => void;
+type Finish = (failed: boolean) => void;
+
+// Taken unbound on purpose: it is applied with each instrumented client as `this`.
+const rawQuery = Reflect.get(pg.Client.prototype, 'query') as QueryMethod;
+
+/**
+ * A pg Client class whose every statement publishes one QueryEvent labelled with `poolName`. Instrumenting
+ * the client (rather than the pool or an ORM logger) catches all routes a statement can take: pool.query,
+ * checked-out clients, TypeORM query runners, cursors and streams.
+ */
+export function instrumentedClientClass(poolName: string): typeof pg.Client {
+  class InstrumentedClient extends pg.Client {}
+  const instrumentedQuery: QueryMethod = function (this: pg.Client, ...args: unknown[]): unknown {
+    if (!hasQueryEventListeners()) return rawQuery.apply(this, args);
+    const finish = finisher(poolName, statementText(args[0]));
+    return track(rawQuery, this, args, finish);
+  };
+  InstrumentedClient.prototype.query = instrumentedQuery as unknown as pg.Client['query'];
+  return InstrumentedClient;
+}
+
+function finisher(pool: string, sql: string): Finish {
+  const startedAt = performance.now();
+  let finished = false;
+  // Bound to the caller's async context: pg completes callbacks from the socket's context, and listeners
+  // such as QueryCounter must attribute the statement to the scope that issued it.
+  return AsyncResource.bind((failed: boolean) => {
+    if (finished) return;
+    finished = true;
+    publishQueryEvent({
+      sql,
+      durationMs: performance.now() - startedAt,
+      failed,
+      pool,
+    });
+  });
+}
+
+function track(query: QueryMethod, client: pg.Client, args: unknown[], finish: Finish): unknown {
+  const callbackIndex = args.findIndex((arg) => typeof arg === 'function');
+  if (callbackIndex >= 0) {
+    const callback = args[callbackIndex] as QueryCallback;
+    const tracked = [...args];
+    tracked[callbackIndex] = (error: Error | null | undefined, result: unknown) => {
+      finish(error != null);
+      callback(error, result);
+    };
+    return query.apply(client, tracked);
+  }
+  const [first, ...rest] = args;
+  if (isSubmittable(first)) {
+    trackSubmittable(first, finish);
+    return query.apply(client, args);
+  }
+  if (hasConfigCallback(first)) {
+    const { callback } = first;
+    const tracked = {
+      ...first,
+      callback: (error: Error | null | undefined, result: unknown) => {
+        finish(error != null);
+        callback(error, result);
+      },
+    };
+    return query.apply(client, [tracked, ...rest]);
+  }
+  let returned: unknown;
+  try {
+    returned = query.apply(client, args);
+  } catch (error) {
+    finish(true);
+    throw error;
+  }
+  if (returned instanceof Promise) {
+    return returned.then(
+      (result: unknown) => {
+        finish(false);
+        return result;
+      },
+      (error: unknown) => {
+        finish(true);
+        throw error;
+      },
+    );
+  }
+  return returned;
+}
+
+interface ProtocolHandlers {
+  submit: (...args: unknown[]) => unknown;
+  handleError?: (...args: unknown[]) => unknown;
+  handleReadyForQuery?: (...args: unknown[]) => unknown;
+}
+
+function isSubmittable(value: unknown): value is ProtocolHandlers {
+  return typeof value === 'object' && value !== null && typeof (value as ProtocolHandlers).submit === 'function';
+}
+
+/** Cursors and streams finish through the same protocol hooks pg calls on every active query. */
+function trackSubmittable(submittable: ProtocolHandlers, finish: Finish): void {
+  const { handleError, handleReadyForQuery } = submittable;
+  if (handleError) {
+    submittable.handleError = function (this: unknown, ...args: unknown[]) {
+      finish(true);
+      return handleError.apply(this, args);
+    };
+  }
+  if (handleReadyForQuery) {
+    submittable.handleReadyForQuery = function (this: unknown, ...args: unknown[]) {
+      finish(false);
+      return handleReadyForQuery.apply(this, args);
+    };
+  }
+}
+
+function hasConfigCallback(value: unknown): value is { callback: QueryCallback } {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { callback?: unknown }).callback === 'function'
+  );
+}
+
+function statementText(first: unknown): string {
+  if (typeof first === 'string') return first;
+  if (typeof first === 'object' && first !== null && 'text' in first && typeof first.text === 'string') {
+    return first.text;
+  }
+  return '';
+}

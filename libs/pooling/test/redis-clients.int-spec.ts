@@ -1,0 +1,87 @@
+import { Redis } from 'ioredis';
+import { useTestContext } from '@remedy/testing';
+import suite from '../findings/index.js';
+import { createRedisClients, type RedisClients } from '../src/index.js';
+
+const ctx = useTestContext(suite);
+
+describe('createRedisClients', () => {
+  let clients: RedisClients;
+  let name: string;
+
+  beforeAll(() => {
+    name = `pooling-${process.pid}`;
+    clients = createRedisClients({
+      url: ctx.redisUrl,
+      name,
+      keyPrefix: `${ctx.prefix}:`,
+      commandTimeoutMs: 150,
+    });
+  });
+  afterAll(() => clients.close());
+
+  test('the cache client prefixes keys', async () => {
+    await clients.cache.set('greeting', 'hello');
+    expect(await ctx.redis.get(ctx.key('greeting'))).toBe('hello');
+  });
+
+  test('the cache client gives up on a command after commandTimeoutMs', async () => {
+    // BLPOP blocks for 1 s server-side; the client must not wait for it.
+    await expect(clients.cache.blpop('never-filled', 1)).rejects.toThrow(/timed out/i);
+  });
+
+  test('while Redis is unreachable, cache commands fail instead of queueing without bound', async () => {
+    // Port 1 refuses connections: the client keeps reconnecting and must not hold commands meanwhile.
+    const unreachable = createRedisClients({
+      url: 'redis://127.0.0.1:1',
+      name: `${name}-unreachable`,
+      commandTimeoutMs: 200,
+    });
+    unreachable.cache.on('error', () => undefined);
+    try {
+      await expect(unreachable.cache.get('anything')).rejects.toThrow();
+    } finally {
+      await unreachable.close();
+    }
+  });
+
+  test('publisher and subscriber are separate connections that carry messages', async () => {
+    const channel = ctx.key('announcements');
+    const received = new Promise<string>((resolve) => {
+      clients.subscriber.on('message', (from: string, message: string) => {
+        if (from === channel) resolve(message);
+      });
+    });
+    await clients.subscriber.subscribe(channel);
+    await clients.publisher.publish(channel, 'doors open');
+    expect(await received).toBe('doors open');
+
+    const list = await ctx.redis.client('LIST');
+    for (const use of ['cache', 'publisher', 'subscriber']) expect(list).toContain(`name=${name}:${use} `);
+  });
+
+  test('queueConnection is safe for BullMQ: unlimited retries, no ready check, no key prefix', async () => {
+    expect(clients.queueConnection).toMatchObject({
+      maxRetriesPerRequest: null,
+      enableReadyCheck: false,
+    });
+    expect(clients.queueConnection.keyPrefix).toBeUndefined();
+
+    const queueClient = new Redis(clients.queueConnection);
+    try {
+      expect(await queueClient.ping()).toBe('PONG');
+    } finally {
+      await queueClient.quit();
+    }
+  });
+
+  test('close() ends every client, connected or not', async () => {
+    const unused = createRedisClients({
+      url: ctx.redisUrl,
+      name: `${name}-unused`,
+    });
+    await unused.cache.ping();
+    await unused.close();
+    expect([unused.cache.status, unused.publisher.status, unused.subscriber.status]).toEqual(['end', 'end', 'end']);
+  });
+});
