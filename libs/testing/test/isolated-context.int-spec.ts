@@ -14,8 +14,8 @@ describe('useTestContext', () => {
   it('gives the file its own database cloned from the migrated template', async () => {
     expect(ctx.databaseUrl).toMatch(/remedy_test_harness_self_/);
     await ctx.pool.query("INSERT INTO widget VALUES (1, 'a')");
-    const { rows } = await ctx.pool.query('SELECT count(*)::int AS n FROM widget');
-    expect(rows[0].n).toBe(1);
+    const { rows } = await ctx.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM widget');
+    expect(rows[0]?.n).toBe(1);
   });
 
   it('namespaces Redis keys with a prefix that is removed on dispose', async () => {
@@ -34,8 +34,8 @@ describe('useTestContext', () => {
   it('clones see the template, not each other', async () => {
     const other = await createIsolatedContext({ name: 'harness-self', migrate });
     try {
-      const { rows } = await other.pool.query('SELECT count(*)::int AS n FROM widget');
-      expect(rows[0].n).toBe(0);
+      const { rows } = await other.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM widget');
+      expect(rows[0]?.n).toBe(0);
     } finally {
       await other.dispose();
     }

@@ -47,7 +47,7 @@ export async function openWebSocketSwarm(options: WebSocketSwarmOptions): Promis
       const socket = new WebSocket(options.url);
       socket.on('message', (data: WebSocket.RawData) => {
         received[index] = (received[index] ?? 0) + 1;
-        options.onMessage?.(index, data.toString());
+        options.onMessage?.(index, rawDataToString(data));
       });
       socket.once('error', reject);
       socket.once('open', () => {
@@ -56,4 +56,9 @@ export async function openWebSocketSwarm(options: WebSocketSwarmOptions): Promis
       });
     });
   }
+}
+
+function rawDataToString(data: WebSocket.RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
 }

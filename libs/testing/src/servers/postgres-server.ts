@@ -14,7 +14,8 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-const alreadyRunning = async (): Promise<void> => undefined;
+// A server this process did not start is not this process's to stop.
+const alreadyRunning = (): Promise<void> => Promise.resolve();
 
 export const POSTGRES_HELP =
   'No PostgreSQL answered. Set DATABASE_URL, start one on 127.0.0.1:5432 ' +

@@ -5,7 +5,8 @@ import type { RunningServer } from './postgres-server.js';
 import { redisAnswers } from './probe.js';
 import { LOOPBACK_REDIS_URL } from '../testing-env.js';
 
-const alreadyRunning = async (): Promise<void> => undefined;
+// A server this process did not start is not this process's to stop.
+const alreadyRunning = (): Promise<void> => Promise.resolve();
 
 export const REDIS_HELP =
   'No Redis answered. Set REDIS_URL, start one on 127.0.0.1:6379 ' +
