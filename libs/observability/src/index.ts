@@ -1,0 +1,31 @@
+export { ObservabilityModule, type ObservabilityAsyncOptions } from './observability.module.js';
+export {
+  OBSERVABILITY_OPTIONS,
+  type HealthOptions,
+  type ObservabilityOptions,
+  type TraceExporterKind,
+  type TracingOptions,
+} from './observability-options.js';
+export { LOGGER, METRICS_REGISTRY } from './observability.tokens.js';
+export {
+  bindCorrelation,
+  currentCorrelation,
+  runWithCorrelation,
+  type Correlation,
+  type CorrelationFields,
+  type CorrelationValue,
+} from './correlation/correlation-context.js';
+export { REQUEST_ID_HEADER } from './correlation/request-id.js';
+export {
+  CORRELATION_KEY,
+  runJobWithCorrelation,
+  withCorrelationHeaders,
+  type CorrelatedJob,
+  type WithCorrelation,
+} from './correlation/job-correlation.js';
+export { NestJsonLogger } from './logging/nest-json-logger.service.js';
+export { registerQueueMetrics } from './metrics/queue-metrics.js';
+export { WebSocketMetrics } from './metrics/websocket-metrics.service.js';
+export { normaliseSql, statementKind, type StatementKind } from './metrics/sql-text.js';
+export { TracingService } from './tracing/tracing.service.js';
+export type { Logger as PinoLogger } from 'pino';

@@ -1,0 +1,81 @@
+import { Module, type DynamicModule, type ModuleMetadata, type Provider } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { registerPoolMetrics } from '@remedy/pooling';
+import { HealthController } from './health/health.controller.js';
+import { PostgresHealthIndicator } from './health/postgres.health.js';
+import { RedisHealthIndicator } from './health/redis.health.js';
+import { HttpRequestHooks } from './http/http-request-hooks.service.js';
+import { NestJsonLogger } from './logging/nest-json-logger.service.js';
+import { createLogger } from './logging/pino-logger.factory.js';
+import { DbQueryMetrics } from './metrics/db-query-metrics.service.js';
+import { createMetricsRegistry } from './metrics/metrics-registry.factory.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { registerQueueMetrics } from './metrics/queue-metrics.js';
+import { WebSocketMetrics } from './metrics/websocket-metrics.service.js';
+import { OBSERVABILITY_OPTIONS, type ObservabilityOptions } from './observability-options.js';
+import { LOGGER, METRICS_REGISTRY } from './observability.tokens.js';
+import { TracingService } from './tracing/tracing.service.js';
+
+export interface ObservabilityAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  /** Builds the options from other providers, e.g. a TypeORM DataSource for the health check. */
+  useFactory: (...args: never[]) => ObservabilityOptions | Promise<ObservabilityOptions>;
+  inject?: NonNullable<Extract<Provider, { useFactory: unknown }>['inject']>;
+}
+
+/**
+ * Import once in the root module: `/metrics`, `/health`, JSON request logs with correlation IDs,
+ * query/queue/WebSocket metrics and, when enabled, tracing. Global, so its exports inject anywhere.
+ */
+@Module({})
+export class ObservabilityModule {
+  static forRoot(options: ObservabilityOptions): DynamicModule {
+    return ObservabilityModule.build({ provide: OBSERVABILITY_OPTIONS, useValue: options }, []);
+  }
+
+  static forRootAsync(options: ObservabilityAsyncOptions): DynamicModule {
+    return ObservabilityModule.build(
+      { provide: OBSERVABILITY_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
+      options.imports ?? [],
+    );
+  }
+
+  private static build(
+    optionsProvider: Provider,
+    imports: NonNullable<ModuleMetadata['imports']>,
+  ): DynamicModule {
+    return {
+      module: ObservabilityModule,
+      global: true,
+      imports: [...imports, TerminusModule.forRoot()],
+      controllers: [MetricsController, HealthController],
+      providers: [
+        optionsProvider,
+        { provide: METRICS_REGISTRY, useFactory: metricsRegistry, inject: [OBSERVABILITY_OPTIONS] },
+        { provide: LOGGER, useFactory: logger, inject: [OBSERVABILITY_OPTIONS] },
+        TracingService,
+        NestJsonLogger,
+        HttpRequestHooks,
+        DbQueryMetrics,
+        WebSocketMetrics,
+        PostgresHealthIndicator,
+        RedisHealthIndicator,
+      ],
+      exports: [METRICS_REGISTRY, LOGGER, NestJsonLogger, WebSocketMetrics, TracingService],
+    };
+  }
+}
+
+function metricsRegistry(options: ObservabilityOptions): ReturnType<typeof createMetricsRegistry> {
+  const registry = createMetricsRegistry(options.serviceName, options.registry);
+  for (const pool of options.pools ?? []) registerPoolMetrics(registry, pool);
+  if (options.queues !== undefined) registerQueueMetrics(registry, options.queues);
+  return registry;
+}
+
+function logger(options: ObservabilityOptions): ReturnType<typeof createLogger> {
+  return createLogger({
+    serviceName: options.serviceName,
+    level: options.logLevel,
+    destination: options.logDestination,
+  });
+}

@@ -1,0 +1,81 @@
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
+
+export type TraceCarrier = Record<string, string>;
+
+type IncomingHeaders = Record<string, string | string[] | undefined>;
+
+// One tracer per process, because the OpenTelemetry API registers its context manager and propagator
+// globally. While it is unset every helper below returns before touching the API, so tracing that is
+// switched off costs one comparison per request or job.
+let activeTracer: Tracer | undefined;
+
+export function setActiveTracer(tracer: Tracer | undefined): void {
+  activeTracer = tracer;
+}
+
+export function isTracingActive(): boolean {
+  return activeTracer !== undefined;
+}
+
+/** The W3C `traceparent`/`tracestate` of the current span, to carry it through a queue. */
+export function injectTraceContext(): TraceCarrier | undefined {
+  if (activeTracer === undefined) return undefined;
+  const carrier: TraceCarrier = {};
+  propagation.inject(context.active(), carrier);
+  return Object.keys(carrier).length > 0 ? carrier : undefined;
+}
+
+/** Starts the span of an incoming request, continuing the caller's trace when its headers carry one. */
+export function startServerSpan(
+  name: string,
+  headers: IncomingHeaders,
+  attributes: Attributes,
+): { span: Span; context: Context } | undefined {
+  if (activeTracer === undefined) return undefined;
+  const parent = propagation.extract(ROOT_CONTEXT, headers);
+  const span = activeTracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
+  return { span, context: trace.setSpan(parent, span) };
+}
+
+/** Runs queued work in a consumer span whose parent is the producer's span found in `carrier`. */
+export async function runInConsumerSpan<T>(
+  name: string,
+  carrier: TraceCarrier | undefined,
+  attributes: Attributes,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const tracer = activeTracer;
+  if (tracer === undefined) return fn();
+  const parent = propagation.extract(context.active(), carrier ?? {});
+  return tracer.startActiveSpan(name, { kind: SpanKind.CONSUMER, attributes }, parent, async (span) => {
+    try {
+      return await fn();
+    } catch (error) {
+      span.recordException(error instanceof Error ? error : String(error));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** The trace and span IDs of the active span, for log lines; undefined when tracing is off. */
+export function activeTraceIds(): { traceId: string; spanId: string } | undefined {
+  if (activeTracer === undefined) return undefined;
+  const span = trace.getActiveSpan();
+  if (span === undefined) return undefined;
+  const { traceId, spanId } = span.spanContext();
+  return { traceId, spanId };
+}
