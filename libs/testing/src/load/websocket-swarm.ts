@@ -60,5 +60,6 @@ export async function openWebSocketSwarm(options: WebSocketSwarmOptions): Promis
 
 function rawDataToString(data: WebSocket.RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(new Uint8Array(data)).toString('utf8');
+  return data.toString('utf8');
 }
