@@ -104,6 +104,9 @@ async function measure(
 export default defineFinding({
   id: 'lib:outbox-crash-before-publish',
   title: 'A message published after the commit is lost when the process dies in between',
+  explanation:
+    'Committing the business row and then calling queue.add() in-process leaves a window in which a crash, a deploy or a Redis blip loses the message for good: the row exists, the email or event never leaves. Writing the message into an outbox table in the same transaction makes the two commit together; a relay publishes it afterwards, so a crash only delays it.',
+  fix: ['src/outbox-writer.ts', 'src/outbox-relay.ts', 'src/bullmq-publisher.ts'],
   metric: { name: 'messages lost', unit: 'messages', better: 'lower' },
   measure,
   flawed: (lost) => lost > 0,

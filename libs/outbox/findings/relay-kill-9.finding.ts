@@ -156,6 +156,9 @@ async function finishWithFreshRelay(
 export default defineFinding({
   id: 'lib:outbox-relay-kill-9',
   title: 'A relay killed mid-batch loses messages or applies them twice',
+  explanation:
+    "A relay that marks rows published before it publishes loses every message of a batch when it dies between the two steps. Our relay claims rows with FOR UPDATE SKIP LOCKED and marks them only after publishing, in the same transaction, so a killed relay's batch is claimed again; the consumer's guard (processed_messages keyed by the outbox id) turns the resulting redelivery into no second effect.",
+  fix: ['src/outbox-relay.ts', 'src/outbox-relay-queries.ts', 'src/processed-message-guard.ts'],
   metric: { name: 'messages lost + duplicate effects', unit: 'messages', better: 'lower' },
   measure,
   flawed: (v) => v > 0,

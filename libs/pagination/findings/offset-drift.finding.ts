@@ -98,6 +98,9 @@ async function walkWhileOthersWrite(variant: FindingContext['variant'], pool: pg
 export default defineFinding({
   id: 'lib:pagination-drift',
   title: 'OFFSET pagination skips and repeats rows while the list changes',
+  explanation:
+    'LIMIT/OFFSET addresses rows by position, so every insert at the head of a newest-first list shifts the next page and the client sees rows twice; every delete shifts it the other way and rows are never shown. It also reads and discards every skipped row, so deep pages get slower linearly. A keyset cursor addresses rows by their sort key, so concurrent writes cannot move the boundary and a deep page costs the same as the first.',
+  fix: ['src/keyset-sql.ts', 'src/keyset-predicate.ts', 'src/keyset-cursor.ts', 'src/keyset-paginator.ts'],
   metric: { name: 'rows skipped or duplicated', unit: 'rows', better: 'lower' },
   async measure(variant, ctx) {
     ctx.log(

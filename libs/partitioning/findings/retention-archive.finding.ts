@@ -26,6 +26,15 @@ const BUCKET = 'vitals-archive';
 export default defineFinding({
   id: 'lib:retention-archive',
   title: 'Rows past the retention window stay in primary storage forever',
+  explanation:
+    'Without a lifecycle, primary storage, backups and vacuum grow without bound. The retention pass detaches partitions past the hot window, streams them to object storage as gzip CSV, reads the archive back and verifies row count and digest, and only then drops the partition; a crash at any step is finished by the next run.',
+  fix: [
+    'src/maintenance/partition-retirer.ts',
+    'src/maintenance/partition-detacher.ts',
+    'src/archive/partition-archive-writer.ts',
+    'src/archive/partition-archive-verifier.ts',
+    'src/archive/s3-archive-store.ts',
+  ],
   metric: { name: 'rows older than the hot window left in the database', unit: 'rows', better: 'lower' },
   async measure(variant, ctx) {
     const now = new Date();

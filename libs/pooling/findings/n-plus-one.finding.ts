@@ -11,6 +11,13 @@ const PAGE_SIZE = 20;
 export default defineFinding({
   id: 'lib:query-counter-n-plus-one',
   title: 'QueryCounter detects an N+1: one query per author on a page of posts',
+  explanation:
+    "Loading a page and then each related row with its own query costs one round trip per row: 21 queries for 20 posts. QueryCounter counts the statements of an async scope (AsyncLocalStorage, fed by the pool's query events) so every N+1 proof in the apps can assert a constant number of queries; here it tells the kata's 21 from the join's 1.",
+  fix: [
+    'src/query-counting/query-counter.ts',
+    'src/query-counting/query-events.ts',
+    'src/postgres/instrumented-client.ts',
+  ],
   metric: {
     name: 'queries per page of 20 posts',
     unit: 'queries',
