@@ -17,7 +17,10 @@ async function main(): Promise<number> {
       const outcome = await runBench(root, file, (line) => console.log(`    ${line}`));
       outcomes.push(outcome);
       if (outcome.error) console.log(`  FAILED: ${outcome.error}`);
-      else console.log(`  ${outcome.name} (${(outcome.durationMs / 1000).toFixed(1)} s)\n${JSON.stringify(outcome.result, null, 2).replace(/^/gm, '  ')}`);
+      else
+        console.log(
+          `  ${outcome.name} (${(outcome.durationMs / 1000).toFixed(1)} s)\n${JSON.stringify(outcome.result, null, 2).replace(/^/gm, '  ')}`,
+        );
     }
   } finally {
     await servers.stop();
@@ -25,7 +28,9 @@ async function main(): Promise<number> {
   const report = {
     generatedAt: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
-    results: Object.fromEntries(outcomes.map((outcome) => [outcome.name, outcome.error ? { error: outcome.error } : outcome.result])),
+    results: Object.fromEntries(
+      outcomes.map((outcome) => [outcome.name, outcome.error ? { error: outcome.error } : outcome.result]),
+    ),
   };
   mkdirSync(join(root, 'reports'), { recursive: true });
   writeFileSync(join(root, 'reports', 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -28,8 +28,11 @@ function printTable(results: FindingResult[]): void {
     verdict(result),
   ]);
   const header = ['ID', 'metric', 'flawed', 'remediated', 'ratio', 'verdict'];
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (cells: string[]): string => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ');
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
+  );
+  const line = (cells: string[]): string =>
+    cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ');
   console.log(`\n${line(header)}\n${widths.map((width) => '-'.repeat(width)).join('  ')}`);
   for (const row of rows) console.log(line(row));
 }
@@ -43,11 +46,18 @@ async function main(): Promise<number> {
     const total = suites.reduce((sum, { suite }) => sum + suite.findings.length, 0);
     console.log(`${total} findings in ${suites.length} packages\n`);
     const results = await runFindings(suites, {
-      onFindingStart: (finding, index) => process.stdout.write(`[${index}/${total}] ${allIds(finding)} ${finding.title} … `),
+      onFindingStart: (finding, index) =>
+        process.stdout.write(`[${index}/${total}] ${allIds(finding)} ${finding.title} … `),
       onFindingDone: (result) => {
-        const measured = result.variants.map((variant) => `${variant.variant} ${formatVariant(result, variant.variant)}`).join(', ');
-        const seconds = (result.variants.reduce((sum, variant) => sum + variant.durationMs, 0) / 1000).toFixed(1);
-        console.log(`${verdict(result)} (${measured}${result.error ? `; ${result.error}` : ''}; ${seconds} s)`);
+        const measured = result.variants
+          .map((variant) => `${variant.variant} ${formatVariant(result, variant.variant)}`)
+          .join(', ');
+        const seconds = (
+          result.variants.reduce((sum, variant) => sum + variant.durationMs, 0) / 1000
+        ).toFixed(1);
+        console.log(
+          `${verdict(result)} (${measured}${result.error ? `; ${result.error}` : ''}; ${seconds} s)`,
+        );
       },
     });
     printTable(results);
@@ -58,7 +68,9 @@ async function main(): Promise<number> {
     writeFileSync(join(reportsDir, 'index.html'), renderFindingsHtml(results, meta));
     writeFileSync(join(reportsDir, 'findings.json'), JSON.stringify({ ...meta, results }, null, 2));
     const proven = results.filter((result) => result.proven).length;
-    console.log(`\n${proven}/${results.length} proven in ${((performance.now() - started) / 1000).toFixed(0)} s. Reports: reports/findings.md, reports/index.html`);
+    console.log(
+      `\n${proven}/${results.length} proven in ${((performance.now() - started) / 1000).toFixed(0)} s. Reports: reports/findings.md, reports/index.html`,
+    );
     return proven === results.length ? 0 : 1;
   } finally {
     await servers.stop();

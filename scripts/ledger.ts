@@ -13,13 +13,19 @@ if (!existsSync(reportPath)) {
 interface StoredResult extends Omit<FindingResult, 'finding'> {
   finding: { id: string };
 }
-const report = JSON.parse(readFileSync(reportPath, 'utf8')) as { generatedAt: string; servers: string; results: StoredResult[] };
+const report = JSON.parse(readFileSync(reportPath, 'utf8')) as {
+  generatedAt: string;
+  servers: string;
+  results: StoredResult[];
+};
 
 // Titles, explanations and fix paths come from the finding files as they are now; numbers from the run.
 const suites = await discoverFindingSuites(root);
 const byPackage = new Map<string, FindingResult[]>();
 for (const stored of report.results) {
-  const finding = suites.flatMap(({ suite }) => suite.findings).find((candidate) => candidate.id === stored.finding.id);
+  const finding = suites
+    .flatMap(({ suite }) => suite.findings)
+    .find((candidate) => candidate.id === stored.finding.id);
   if (!finding) continue;
   byPackage.set(stored.packagePath, [...(byPackage.get(stored.packagePath) ?? []), { ...stored, finding }]);
 }

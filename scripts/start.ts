@@ -12,7 +12,8 @@ const apps = existsSync(appsDir)
       .filter((name) => {
         const manifest = join(appsDir, name, 'package.json');
         if (!existsSync(manifest)) return false;
-        const scripts = (JSON.parse(readFileSync(manifest, 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
+        const scripts =
+          (JSON.parse(readFileSync(manifest, 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
         return typeof scripts.start === 'string';
       })
   : [];

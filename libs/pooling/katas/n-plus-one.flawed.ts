@@ -6,7 +6,10 @@ import { Post } from '../findings/blog/post.entity.js';
  * The flawed design: fetch the page, then fetch each post's author on its own, so a page of N posts costs
  * N + 1 round trips (each one a pool checkout, a network hop and a plan).
  */
-export async function loadPostPageOneAuthorAtATime(dataSource: DataSource, pageSize: number): Promise<Post[]> {
+export async function loadPostPageOneAuthorAtATime(
+  dataSource: DataSource,
+  pageSize: number,
+): Promise<Post[]> {
   const posts = await dataSource.getRepository(Post).find({ order: { id: 'ASC' }, take: pageSize });
   const authors = dataSource.getRepository(Author);
   for (const post of posts) {

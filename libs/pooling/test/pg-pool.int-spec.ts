@@ -40,7 +40,9 @@ describe('createPgPool', () => {
     const waitedMs = performance.now() - startedAt;
 
     expect(error).toBeInstanceOf(PoolExhaustedError);
-    expect((error as PoolExhaustedError).message).toBe("pool 'events' exhausted: all 2 connections busy for 300 ms");
+    expect((error as PoolExhaustedError).message).toBe(
+      "pool 'events' exhausted: all 2 connections busy for 300 ms",
+    );
     expect(waitedMs).toBeGreaterThanOrEqual(250);
     await expect(events.connect()).rejects.toBeInstanceOf(PoolExhaustedError);
 

@@ -51,7 +51,10 @@ describe('QueryCounter', () => {
     });
     expect(result).toBe('done');
     expect(count).toBe(2);
-    expect(statements.map((statement) => statement.sql)).toEqual(['SELECT 1', 'SELECT id FROM authors WHERE id = $1']);
+    expect(statements.map((statement) => statement.sql)).toEqual([
+      'SELECT 1',
+      'SELECT id FROM authors WHERE id = $1',
+    ]);
     expect(statements[0]).toMatchObject({ pool: 'counted', failed: false });
   });
 
@@ -107,7 +110,9 @@ describe('QueryCounter', () => {
     expect(results.map((measured) => measured.count)).toEqual([10, 16, 6]);
     results.forEach((measured, index) => {
       const label = ['a', 'b', 'c'][index];
-      expect(measured.statements.every((statement) => statement.sql === `SELECT '${label}' AS scope`)).toBe(true);
+      expect(measured.statements.every((statement) => statement.sql === `SELECT '${label}' AS scope`)).toBe(
+        true,
+      );
     });
   });
 
@@ -117,7 +122,9 @@ describe('QueryCounter', () => {
 
     expect(flawed.count).toBe(21);
     expect(remediated.count).toBe(1);
-    expect(remediated.result.map((post) => post.author?.id)).toEqual(flawed.result.map((post) => post.authorId));
+    expect(remediated.result.map((post) => post.author?.id)).toEqual(
+      flawed.result.map((post) => post.authorId),
+    );
     expect(() => assertAtMostQueries(remediated, 2)).not.toThrow();
   });
 

@@ -82,6 +82,10 @@ describe('createRedisClients', () => {
     });
     await unused.cache.ping();
     await unused.close();
-    expect([unused.cache.status, unused.publisher.status, unused.subscriber.status]).toEqual(['end', 'end', 'end']);
+    expect([unused.cache.status, unused.publisher.status, unused.subscriber.status]).toEqual([
+      'end',
+      'end',
+      'end',
+    ]);
   });
 });

@@ -15,12 +15,14 @@ describe('isTransactionControl', () => {
     expect(isTransactionControl(sql)).toBe(true);
   });
 
-  test.each(['SELECT 1', 'UPDATE begins SET n = 1', 'SET statement_timeout = 0', 'INSERT INTO commits VALUES (1)'])(
-    '%s is not',
-    (sql) => {
-      expect(isTransactionControl(sql)).toBe(false);
-    },
-  );
+  test.each([
+    'SELECT 1',
+    'UPDATE begins SET n = 1',
+    'SET statement_timeout = 0',
+    'INSERT INTO commits VALUES (1)',
+  ])('%s is not', (sql) => {
+    expect(isTransactionControl(sql)).toBe(false);
+  });
 });
 
 describe('normalizeSql', () => {

@@ -1,5 +1,9 @@
 export type { PackageHarness } from './package-harness.js';
-export { createIsolatedContext, type IsolatedContext, type IsolatedContextOptions } from './context/isolated-context.js';
+export {
+  createIsolatedContext,
+  type IsolatedContext,
+  type IsolatedContextOptions,
+} from './context/isolated-context.js';
 export { useTestContext, type TestContext } from './context/use-test-context.js';
 export { deleteKeysWithPrefix } from './context/redis-cleanup.js';
 export { startTestServers, type TestServers } from './servers/test-servers.js';
@@ -27,5 +31,9 @@ export { renderFindingsHtml } from './findings/findings-html.js';
 export { defineBench, type Bench, type BenchResult } from './bench/bench.js';
 export { discoverBenchFiles, runBench, type BenchOutcome } from './bench/run-benches.js';
 export { httpLoad, type HttpLoadOptions, type HttpLoadResult } from './load/http-load.js';
-export { openWebSocketSwarm, type WebSocketSwarm, type WebSocketSwarmOptions } from './load/websocket-swarm.js';
+export {
+  openWebSocketSwarm,
+  type WebSocketSwarm,
+  type WebSocketSwarmOptions,
+} from './load/websocket-swarm.js';
 export { renderFindingsLedger } from './findings/findings-ledger.js';

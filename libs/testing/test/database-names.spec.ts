@@ -1,5 +1,9 @@
 import { assertTestDatabaseName } from '@remedy/testing';
-import { isStaleHarnessDatabase, isolatedDatabaseName, templateDatabaseName } from '../src/database/database-names.js';
+import {
+  isStaleHarnessDatabase,
+  isolatedDatabaseName,
+  templateDatabaseName,
+} from '../src/database/database-names.js';
 
 describe('database names', () => {
   it('refuses a database whose name lacks "test"', () => {

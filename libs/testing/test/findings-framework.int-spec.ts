@@ -1,12 +1,31 @@
-import { defineFinding, defineFindingSuite, improvementRatio, runFindings, type FindingResult } from '@remedy/testing';
+import {
+  defineFinding,
+  defineFindingSuite,
+  improvementRatio,
+  runFindings,
+  type FindingResult,
+} from '@remedy/testing';
 
 const metric = { name: 'rows read', unit: 'rows', better: 'lower' } as const;
 
 describe('findings framework', () => {
   it('rejects findings that cannot be judged', () => {
-    expect(() => defineFinding({ id: 'bad id', title: 't', metric, measure: async () => 0, remediated: () => true })).toThrow(/must look like/);
-    expect(() => defineFinding({ id: 'x:A-1', title: 't', metric, measure: async () => 0, remediated: () => true })).toThrow(/needs a `flawed` predicate/);
-    expect(() => defineFinding({ id: 'x:A-1', kind: 'design', title: 't', metric, measure: async () => 0, remediated: () => true })).toThrow(/must say `why`/);
+    expect(() =>
+      defineFinding({ id: 'bad id', title: 't', metric, measure: async () => 0, remediated: () => true }),
+    ).toThrow(/must look like/);
+    expect(() =>
+      defineFinding({ id: 'x:A-1', title: 't', metric, measure: async () => 0, remediated: () => true }),
+    ).toThrow(/needs a `flawed` predicate/);
+    expect(() =>
+      defineFinding({
+        id: 'x:A-1',
+        kind: 'design',
+        title: 't',
+        metric,
+        measure: async () => 0,
+        remediated: () => true,
+      }),
+    ).toThrow(/must say `why`/);
   });
 
   it('runs both variants on fresh contexts and judges each value against both predicates', async () => {
@@ -41,7 +60,14 @@ describe('findings framework', () => {
   });
 
   it('refuses a suite that declares one ID twice', () => {
-    const finding = defineFinding({ id: 'x:A-1', title: 't', metric, measure: async () => 0, flawed: (v) => v > 0, remediated: (v) => v === 0 });
+    const finding = defineFinding({
+      id: 'x:A-1',
+      title: 't',
+      metric,
+      measure: async () => 0,
+      flawed: (v) => v > 0,
+      remediated: (v) => v === 0,
+    });
     expect(() => defineFindingSuite({ name: 'dup', findings: [finding, finding] })).toThrow(/declared twice/);
   });
 });

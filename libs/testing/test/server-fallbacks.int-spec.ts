@@ -35,7 +35,9 @@ describe('server fallbacks when no local server answers', () => {
   });
 
   it('explains how to get a server when a configured URL does not answer', async () => {
-    await expect(ensurePostgres({ envUrl: DEAD_POSTGRES, fallbacks: ['embedded'] })).rejects.toThrow(/does not answer.*Set DATABASE_URL/);
+    await expect(ensurePostgres({ envUrl: DEAD_POSTGRES, fallbacks: ['embedded'] })).rejects.toThrow(
+      /does not answer.*Set DATABASE_URL/,
+    );
     await expect(ensureRedis({ envUrl: DEAD_REDIS })).rejects.toThrow(/does not answer.*Set REDIS_URL/);
   });
 });

@@ -18,7 +18,13 @@ describe('waitForQueuesIdle', () => {
   it('resolves once a worker has drained the queue', async () => {
     const queue = new Queue('drained', { connection: connection(), prefix: ctx.prefix });
     let processed = 0;
-    const worker = new Worker('drained', async () => { processed++; }, { connection: connection(), prefix: ctx.prefix });
+    const worker = new Worker(
+      'drained',
+      async () => {
+        processed++;
+      },
+      { connection: connection(), prefix: ctx.prefix },
+    );
     try {
       await queue.addBulk(Array.from({ length: 20 }, (_, i) => ({ name: 'job', data: { i } })));
       await waitForQueuesIdle([queue], { timeoutMs: 10_000 });

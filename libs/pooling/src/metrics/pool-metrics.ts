@@ -39,7 +39,11 @@ function registerPoolGauges(registry: Registry, pools: ReadonlySet<PgPool>): voi
       },
     });
   };
-  gauge('db_pool_connections', 'Open connections in the pool (idle + checked out).', (pool) => pool.totalCount);
+  gauge(
+    'db_pool_connections',
+    'Open connections in the pool (idle + checked out).',
+    (pool) => pool.totalCount,
+  );
   gauge('db_pool_idle_connections', 'Open connections not checked out.', (pool) => pool.idleCount);
   gauge(
     'db_pool_waiting_requests',

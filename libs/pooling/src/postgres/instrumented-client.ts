@@ -99,7 +99,9 @@ interface ProtocolHandlers {
 }
 
 function isSubmittable(value: unknown): value is ProtocolHandlers {
-  return typeof value === 'object' && value !== null && typeof (value as ProtocolHandlers).submit === 'function';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as ProtocolHandlers).submit === 'function'
+  );
 }
 
 /** Cursors and streams finish through the same protocol hooks pg calls on every active query. */
@@ -121,7 +123,9 @@ function trackSubmittable(submittable: ProtocolHandlers, finish: Finish): void {
 
 function hasConfigCallback(value: unknown): value is { callback: QueryCallback } {
   return (
-    typeof value === 'object' && value !== null && typeof (value as { callback?: unknown }).callback === 'function'
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { callback?: unknown }).callback === 'function'
   );
 }
 

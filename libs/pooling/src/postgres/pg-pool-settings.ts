@@ -69,5 +69,7 @@ function positiveInteger(field: string, value: number): string[] {
 }
 
 function nonNegativeInteger(field: string, value: number): string[] {
-  return Number.isInteger(value) && value >= 0 ? [] : [`${field} must be a non-negative integer, got ${value}`];
+  return Number.isInteger(value) && value >= 0
+    ? []
+    : [`${field} must be a non-negative integer, got ${value}`];
 }

@@ -18,7 +18,10 @@ export class PgPool extends pg.Pool {
     // An idle client dropped by the server (restart, failover) is emitted on the pool; without a listener
     // Node treats it as an unhandled 'error' event and exits. The pool has already discarded that client.
     this.on('error', (error) => {
-      process.emitWarning(`pool '${name}' discarded a broken idle connection: ${error.message}`, 'PgPoolWarning');
+      process.emitWarning(
+        `pool '${name}' discarded a broken idle connection: ${error.message}`,
+        'PgPoolWarning',
+      );
     });
   }
 

@@ -22,7 +22,8 @@ function formatStatements(statements: readonly CapturedStatement[]): string {
   const width = String(statements.length).length;
   return statements
     .map((statement, index) => {
-      const sql = statement.sql.length > MAX_SQL_CHARS ? `${statement.sql.slice(0, MAX_SQL_CHARS)}…` : statement.sql;
+      const sql =
+        statement.sql.length > MAX_SQL_CHARS ? `${statement.sql.slice(0, MAX_SQL_CHARS)}…` : statement.sql;
       const outcome = statement.failed ? ', failed' : '';
       return `  ${String(index + 1).padStart(width)}. ${sql}  [${statement.pool}, ${statement.durationMs.toFixed(1)} ms${outcome}]`;
     })

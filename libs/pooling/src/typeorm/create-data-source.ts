@@ -30,7 +30,9 @@ export function dataSourceOptions(settings: DataSourceSettings): PostgresDataSou
     migrationsRun: false,
     entities: settings.entities,
     migrations: settings.migrations ?? [],
-    driver: instrumentedPgDriver((name) => (name === replicaApplicationName ? replicaPoolName : settings.name)),
+    driver: instrumentedPgDriver((name) =>
+      name === replicaApplicationName ? replicaPoolName : settings.name,
+    ),
     extra: pgPoolKnobs(settings),
   } as const;
   if (settings.replicaUrl === undefined) {

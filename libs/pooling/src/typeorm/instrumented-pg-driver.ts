@@ -12,7 +12,9 @@ export interface PgDriverModule {
  * and exhaustion raises PoolExhaustedError. TypeORM builds the primary and replica pools from the same module
  * and only their `application_name` tells them apart, hence the lookup.
  */
-export function instrumentedPgDriver(poolNameFor: (applicationName: string | undefined) => string): PgDriverModule {
+export function instrumentedPgDriver(
+  poolNameFor: (applicationName: string | undefined) => string,
+): PgDriverModule {
   class DataSourcePool extends PgPool {
     constructor(config: pg.PoolConfig) {
       super(poolNameFor(config.application_name), config);

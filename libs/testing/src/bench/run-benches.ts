@@ -23,14 +23,22 @@ export function discoverBenchFiles(root: string, filters: string[] = []): string
       if (!existsSync(benchDir)) continue;
       for (const file of readdirSync(benchDir).sort()) {
         const path = `${group}/${name}/bench/${file}`;
-        if (file.endsWith('.bench.ts') && (filters.length === 0 || filters.some((filter) => path.includes(filter)))) files.push(path);
+        if (
+          file.endsWith('.bench.ts') &&
+          (filters.length === 0 || filters.some((filter) => path.includes(filter)))
+        )
+          files.push(path);
       }
     }
   }
   return files;
 }
 
-export async function runBench(root: string, file: string, log: (line: string) => void): Promise<BenchOutcome> {
+export async function runBench(
+  root: string,
+  file: string,
+  log: (line: string) => void,
+): Promise<BenchOutcome> {
   const started = performance.now();
   let name = file;
   try {
@@ -44,6 +52,11 @@ export async function runBench(root: string, file: string, log: (line: string) =
       await context.dispose();
     }
   } catch (error) {
-    return { file, name, durationMs: performance.now() - started, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    return {
+      file,
+      name,
+      durationMs: performance.now() - started,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    };
   }
 }

@@ -25,7 +25,10 @@ export interface IsolatedContextOptions {
   log?: (line: string) => void;
 }
 
-export async function createIsolatedContext(harness: PackageHarness, options: IsolatedContextOptions = {}): Promise<IsolatedContext> {
+export async function createIsolatedContext(
+  harness: PackageHarness,
+  options: IsolatedContextOptions = {},
+): Promise<IsolatedContext> {
   const servers = await startTestServers();
   const admin = new DatabaseAdmin(servers.databaseUrl);
   const template = await ensureTemplateDatabase(admin, servers.databaseUrl, harness, servers.runId);
@@ -33,7 +36,11 @@ export async function createIsolatedContext(harness: PackageHarness, options: Is
   await admin.create(database, template);
 
   const databaseUrl = withDatabase(servers.databaseUrl, database);
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, application_name: `remedy-test-${harness.name}` });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 10,
+    application_name: `remedy-test-${harness.name}`,
+  });
   pool.on('error', () => undefined);
   const redis = new Redis(servers.redisUrl, { maxRetriesPerRequest: 3 });
   const prefix = `remedy-test:${harness.name}:${newRunId()}`;

@@ -22,7 +22,8 @@ export function useTestContext(harness: PackageHarness): TestContext {
   }, 60_000);
 
   const current = (): IsolatedContext => {
-    if (!context) throw new Error('useTestContext: the context is ready only inside tests and hooks (after beforeAll).');
+    if (!context)
+      throw new Error('useTestContext: the context is ready only inside tests and hooks (after beforeAll).');
     return context;
   };
   return {

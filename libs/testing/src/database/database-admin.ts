@@ -1,5 +1,11 @@
 import pg from 'pg';
-import { assertTestDatabaseName, databaseOf, isStaleHarnessDatabase, quoteIdent, withDatabase } from './database-names.js';
+import {
+  assertTestDatabaseName,
+  databaseOf,
+  isStaleHarnessDatabase,
+  quoteIdent,
+  withDatabase,
+} from './database-names.js';
 
 /** CREATE/DROP DATABASE on the server behind `serverUrl`, always through the maintenance database. */
 export class DatabaseAdmin {
@@ -47,13 +53,17 @@ export class DatabaseAdmin {
 
   async drop(name: string): Promise<void> {
     assertTestDatabaseName(name);
-    await this.withClient((client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+    await this.withClient((client) =>
+      client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`),
+    );
   }
 
   async rename(from: string, to: string): Promise<void> {
     assertTestDatabaseName(from);
     assertTestDatabaseName(to);
-    await this.withClient((client) => client.query(`ALTER DATABASE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`));
+    await this.withClient((client) =>
+      client.query(`ALTER DATABASE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`),
+    );
   }
 
   /** Serialises `fn` across processes (jest workers, demo) with an advisory lock keyed by `key`. */
@@ -70,7 +80,9 @@ export class DatabaseAdmin {
 
   async dropStale(): Promise<string[]> {
     const names = await this.withClient(async (client) => {
-      const result = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'remedy\\_test\\_%'");
+      const result = await client.query<{ datname: string }>(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'remedy\\_test\\_%'",
+      );
       return result.rows.map((row) => row.datname).filter((name) => isStaleHarnessDatabase(name));
     });
     for (const name of names) await this.drop(name);
@@ -79,7 +91,9 @@ export class DatabaseAdmin {
 
   async dropMatching(suffix: string): Promise<void> {
     const names = await this.withClient(async (client) => {
-      const result = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'remedy\\_test\\_%'");
+      const result = await client.query<{ datname: string }>(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'remedy\\_test\\_%'",
+      );
       return result.rows.map((row) => row.datname).filter((name) => name.endsWith(suffix));
     });
     for (const name of names) await this.drop(name);

@@ -8,7 +8,9 @@ const STALE_AFTER_MS = 2 * 60 * 60 * 1000;
 
 export function assertTestDatabaseName(name: string): void {
   if (!name.toLowerCase().includes(MARKER)) {
-    throw new Error(`Refusing to use database "${name}": its name must contain "${MARKER}" (tests only touch test databases).`);
+    throw new Error(
+      `Refusing to use database "${name}": its name must contain "${MARKER}" (tests only touch test databases).`,
+    );
   }
 }
 
@@ -17,7 +19,10 @@ export function newRunId(): string {
 }
 
 function slug(packageName: string): string {
-  return packageName.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 20);
+  return packageName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 20);
 }
 
 export function templateDatabaseName(packageName: string, runId: string): string {

@@ -6,7 +6,12 @@ import type { PackageHarness } from '../package-harness.js';
  * Builds the package's template database once per run (migrations run once), so each test file can
  * clone it with CREATE DATABASE … TEMPLATE in milliseconds instead of migrating again.
  */
-export async function ensureTemplateDatabase(admin: DatabaseAdmin, serverUrl: string, harness: PackageHarness, runId: string): Promise<string> {
+export async function ensureTemplateDatabase(
+  admin: DatabaseAdmin,
+  serverUrl: string,
+  harness: PackageHarness,
+  runId: string,
+): Promise<string> {
   const name = templateDatabaseName(harness.name, runId);
   await admin.exclusively(name, async () => {
     if (await admin.exists(name)) return;

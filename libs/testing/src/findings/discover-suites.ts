@@ -20,7 +20,8 @@ export async function discoverFindingSuites(root: string, only?: string[]): Prom
       if (!existsSync(index)) continue;
       if (only && only.length > 0 && !only.includes(name)) continue;
       const module = (await import(pathToFileURL(index).href)) as { default?: FindingSuite };
-      if (!module.default) throw new Error(`${group}/${name}/findings/index.ts has no default export (defineFindingSuite(...))`);
+      if (!module.default)
+        throw new Error(`${group}/${name}/findings/index.ts has no default export (defineFindingSuite(...))`);
       found.push({ packagePath: `${group}/${name}`, suite: module.default });
     }
   }

@@ -44,7 +44,10 @@ export interface FindingDefinition {
   timeoutMs?: number;
 }
 
-export interface Finding extends Required<Pick<FindingDefinition, 'kind' | 'timeoutMs' | 'alsoCovers'>>, Omit<FindingDefinition, 'kind' | 'timeoutMs' | 'alsoCovers'> {}
+export interface Finding
+  extends
+    Required<Pick<FindingDefinition, 'kind' | 'timeoutMs' | 'alsoCovers'>>,
+    Omit<FindingDefinition, 'kind' | 'timeoutMs' | 'alsoCovers'> {}
 
 const ID_PATTERN = /^[a-z][a-z0-9-]*:[A-Za-z0-9-]+$/;
 
@@ -52,11 +55,19 @@ export function defineFinding(definition: FindingDefinition): Finding {
   const kind = definition.kind ?? 'before-after';
   const problems: string[] = [];
   if (!ID_PATTERN.test(definition.id)) problems.push(`id "${definition.id}" must look like "<review>:<id>"`);
-  if (kind === 'before-after' && !definition.flawed) problems.push('a before-after finding needs a `flawed` predicate');
-  if (kind !== 'before-after' && definition.flawed) problems.push(`a ${kind} finding has no flawed variant, so no \`flawed\` predicate`);
-  if (kind !== 'before-after' && !definition.why) problems.push(`a ${kind} finding must say \`why\` the flaw is not reproduced`);
+  if (kind === 'before-after' && !definition.flawed)
+    problems.push('a before-after finding needs a `flawed` predicate');
+  if (kind !== 'before-after' && definition.flawed)
+    problems.push(`a ${kind} finding has no flawed variant, so no \`flawed\` predicate`);
+  if (kind !== 'before-after' && !definition.why)
+    problems.push(`a ${kind} finding must say \`why\` the flaw is not reproduced`);
   if (problems.length > 0) throw new Error(`defineFinding(${definition.id}): ${problems.join('; ')}`);
-  return { ...definition, kind, timeoutMs: definition.timeoutMs ?? 120_000, alsoCovers: definition.alsoCovers ?? [] };
+  return {
+    ...definition,
+    kind,
+    timeoutMs: definition.timeoutMs ?? 120_000,
+    alsoCovers: definition.alsoCovers ?? [],
+  };
 }
 
 export function variantsOf(finding: Finding): Variant[] {

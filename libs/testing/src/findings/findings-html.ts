@@ -34,7 +34,10 @@ function card(result: FindingResult): string {
     .map(
       (variant) =>
         `<p class="details"><b>${variant.variant}</b>: ${Object.entries(variant.details ?? {})
-          .map(([key, value]) => `${escapeHtml(key)} ${escapeHtml(typeof value === 'number' ? formatNumber(value) : value)}`)
+          .map(
+            ([key, value]) =>
+              `${escapeHtml(key)} ${escapeHtml(typeof value === 'number' ? formatNumber(value) : value)}`,
+          )
           .join(' · ')}</p>`,
     )
     .join('');
@@ -48,7 +51,10 @@ ${result.error ? `<pre class="error">${escapeHtml(result.error)}</pre>` : ''}
 </section>`;
 }
 
-export function renderFindingsHtml(results: FindingResult[], meta: { generatedAt: string; servers: string }): string {
+export function renderFindingsHtml(
+  results: FindingResult[],
+  meta: { generatedAt: string; servers: string },
+): string {
   const proven = results.filter((result) => result.proven).length;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>remedy — findings</title>

@@ -12,7 +12,11 @@ function measured(result: FindingResult, variant: 'flawed' | 'remediated'): stri
 }
 
 /** A package's findings ledger: finding → fix → proof → the numbers of one demo run. */
-export function renderFindingsLedger(packagePath: string, results: FindingResult[], meta: { generatedAt: string; servers: string }): string {
+export function renderFindingsLedger(
+  packagePath: string,
+  results: FindingResult[],
+  meta: { generatedAt: string; servers: string },
+): string {
   const lines = [
     `# Findings ledger — ${packagePath}`,
     '',
@@ -32,9 +36,15 @@ export function renderFindingsLedger(packagePath: string, results: FindingResult
     if (result.finding.explanation) lines.push(result.finding.explanation, '');
     if (result.finding.why) lines.push(`Proof kind: **${result.finding.kind}** — ${result.finding.why}`, '');
     if (result.finding.fix && result.finding.fix.length > 0) {
-      lines.push(`Fix: ${result.finding.fix.map((path) => `[\`${path}\`](../../${packagePath}/${path})`).join(', ')}`, '');
+      lines.push(
+        `Fix: ${result.finding.fix.map((path) => `[\`${path}\`](../../${packagePath}/${path})`).join(', ')}`,
+        '',
+      );
     }
-    lines.push(`Measured: flawed ${measured(result, 'flawed')}; remediated ${measured(result, 'remediated')}.`, '');
+    lines.push(
+      `Measured: flawed ${measured(result, 'flawed')}; remediated ${measured(result, 'remediated')}.`,
+      '',
+    );
   }
   return lines.join('\n');
 }

@@ -2,7 +2,10 @@ import { allIds } from './finding.js';
 import { formatVariant, improvementRatio, verdict } from './format-result.js';
 import type { FindingResult } from './run-findings.js';
 
-export function renderFindingsMarkdown(results: FindingResult[], meta: { generatedAt: string; servers: string }): string {
+export function renderFindingsMarkdown(
+  results: FindingResult[],
+  meta: { generatedAt: string; servers: string },
+): string {
   const lines = [
     '# Findings report',
     '',
@@ -23,7 +26,9 @@ export function renderFindingsMarkdown(results: FindingResult[], meta: { generat
       const details = Object.entries(variant.details ?? {})
         .map(([key, value]) => `${key} ${value}`)
         .join(', ');
-      lines.push(`- ${variant.variant}: ${variant.value} ${result.finding.metric.unit}${details ? ` — ${details}` : ''} (${Math.round(variant.durationMs)} ms)`);
+      lines.push(
+        `- ${variant.variant}: ${variant.value} ${result.finding.metric.unit}${details ? ` — ${details}` : ''} (${Math.round(variant.durationMs)} ms)`,
+      );
     }
     if (result.error) lines.push(`- error: ${result.error}`);
     lines.push('');

@@ -8,7 +8,10 @@ export function formatNumber(value: number): string {
   return value.toLocaleString('en-US', { maximumFractionDigits: digits });
 }
 
-export function variantOf(result: FindingResult, variant: VariantResult['variant']): VariantResult | undefined {
+export function variantOf(
+  result: FindingResult,
+  variant: VariantResult['variant'],
+): VariantResult | undefined {
   return result.variants.find((candidate) => candidate.variant === variant);
 }
 
@@ -17,7 +20,8 @@ export function improvementRatio(result: FindingResult): string {
   const flawed = variantOf(result, 'flawed')?.value;
   const remediated = variantOf(result, 'remediated')?.value;
   if (flawed === undefined || remediated === undefined) return '—';
-  const [worse, better] = result.finding.metric.better === 'lower' ? [flawed, remediated] : [remediated, flawed];
+  const [worse, better] =
+    result.finding.metric.better === 'lower' ? [flawed, remediated] : [remediated, flawed];
   if (better === 0) return worse === 0 ? '1×' : '∞';
   return `${formatNumber(worse / better)}×`;
 }
@@ -29,6 +33,9 @@ export function verdict(result: FindingResult): string {
 
 export function formatVariant(result: FindingResult, variant: VariantResult['variant']): string {
   const measured = variantOf(result, variant);
-  if (!measured) return result.finding.kind === 'before-after' || variant === 'remediated' ? '—' : `(${result.finding.kind})`;
+  if (!measured)
+    return result.finding.kind === 'before-after' || variant === 'remediated'
+      ? '—'
+      : `(${result.finding.kind})`;
   return formatNumber(measured.value);
 }

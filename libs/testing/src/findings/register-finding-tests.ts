@@ -36,11 +36,15 @@ function assertVerdict(finding: Finding, result: VariantResult): void {
   }
   if (!result.discriminates) {
     const other = result.variant === 'flawed' ? 'remediated' : 'flawed';
-    throw new Error(`${ids} ${result.variant}: the ${other} predicate also accepts ${measured}: this proof cannot fail`);
+    throw new Error(
+      `${ids} ${result.variant}: the ${other} predicate also accepts ${measured}: this proof cannot fail`,
+    );
   }
 }
 
 function formatDetails(details: VariantResult['details']): string {
   if (!details) return '';
-  return ` (${Object.entries(details).map(([key, value]) => `${key}: ${value}`).join(', ')})`;
+  return ` (${Object.entries(details)
+    .map(([key, value]) => `${key}: ${value}`)
+    .join(', ')})`;
 }

@@ -18,7 +18,10 @@ export interface RunFindingsOptions {
   log?: (line: string) => void;
 }
 
-export async function runFindings(suites: DiscoveredSuite[], options: RunFindingsOptions = {}): Promise<FindingResult[]> {
+export async function runFindings(
+  suites: DiscoveredSuite[],
+  options: RunFindingsOptions = {},
+): Promise<FindingResult[]> {
   const total = suites.reduce((sum, { suite }) => sum + suite.findings.length, 0);
   const results: FindingResult[] = [];
   for (const { packagePath, suite } of suites) {
@@ -28,12 +31,20 @@ export async function runFindings(suites: DiscoveredSuite[], options: RunFinding
       const variants: VariantResult[] = [];
       let error: string | undefined;
       try {
-        for (const variant of variantsOf(finding)) variants.push(await runMeasurement(suite, finding, variant, options.log));
+        for (const variant of variantsOf(finding))
+          variants.push(await runMeasurement(suite, finding, variant, options.log));
       } catch (caught) {
         error = caught instanceof Error ? caught.message : String(caught);
       }
       const proven = !error && variants.every((variant) => variant.holds && variant.discriminates);
-      const result: FindingResult = { packagePath, suite: suite.name, finding, variants, proven, ...(error ? { error } : {}) };
+      const result: FindingResult = {
+        packagePath,
+        suite: suite.name,
+        finding,
+        variants,
+        proven,
+        ...(error ? { error } : {}),
+      };
       results.push(result);
       options.onFindingDone?.(result, index, total);
     }

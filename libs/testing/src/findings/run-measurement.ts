@@ -12,20 +12,35 @@ export interface VariantResult extends Measurement {
 }
 
 /** Runs one variant of a finding on a fresh database and Redis prefix, and judges the value. */
-export async function runMeasurement(suite: FindingSuite, finding: Finding, variant: Variant, log?: (line: string) => void): Promise<VariantResult> {
+export async function runMeasurement(
+  suite: FindingSuite,
+  finding: Finding,
+  variant: Variant,
+  log?: (line: string) => void,
+): Promise<VariantResult> {
   const context = await createIsolatedContext(suite, log ? { log } : {});
   const started = performance.now();
   try {
     const raw = await finding.measure(variant, { ...context, variant });
     const measurement = typeof raw === 'number' ? { value: raw } : raw;
-    if (!Number.isFinite(measurement.value)) throw new Error(`${finding.id} ${variant}: measure() returned ${measurement.value}`);
-    return { ...measurement, variant, ...judge(finding, variant, measurement.value), durationMs: performance.now() - started };
+    if (!Number.isFinite(measurement.value))
+      throw new Error(`${finding.id} ${variant}: measure() returned ${measurement.value}`);
+    return {
+      ...measurement,
+      variant,
+      ...judge(finding, variant, measurement.value),
+      durationMs: performance.now() - started,
+    };
   } finally {
     await context.dispose();
   }
 }
 
-function judge(finding: Finding, variant: Variant, value: number): { holds: boolean; discriminates: boolean } {
+function judge(
+  finding: Finding,
+  variant: Variant,
+  value: number,
+): { holds: boolean; discriminates: boolean } {
   if (variant === 'flawed') {
     return { holds: finding.flawed?.(value) ?? false, discriminates: !finding.remediated(value) };
   }

@@ -34,6 +34,11 @@ export async function httpLoad(options: HttpLoadOptions): Promise<HttpLoadResult
     requestsPerSecond: result.requests.average,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
-    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+    },
   };
 }

@@ -22,7 +22,9 @@ export async function openWebSocketSwarm(options: WebSocketSwarmOptions): Promis
   const received = new Array<number>(options.clients).fill(0);
   const concurrency = options.concurrency ?? 200;
   for (let start = 0; start < options.clients; start += concurrency) {
-    const batch = Array.from({ length: Math.min(concurrency, options.clients - start) }, (_, offset) => openClient(start + offset));
+    const batch = Array.from({ length: Math.min(concurrency, options.clients - start) }, (_, offset) =>
+      openClient(start + offset),
+    );
     sockets.push(...(await Promise.all(batch)));
   }
   return {

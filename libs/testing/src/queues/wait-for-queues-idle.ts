@@ -15,7 +15,9 @@ export async function waitForQueuesIdle(queues: Queue[], options: WaitForQueuesI
   const deadline = Date.now() + options.timeoutMs;
   const pollMs = options.pollMs ?? 25;
   for (;;) {
-    const counts = await Promise.all(queues.map(async (queue) => ({ queue: queue.name, counts: await queue.getJobCounts(...BUSY_STATES) })));
+    const counts = await Promise.all(
+      queues.map(async (queue) => ({ queue: queue.name, counts: await queue.getJobCounts(...BUSY_STATES) })),
+    );
     const busy = counts.filter(({ counts: c }) => BUSY_STATES.some((state) => (c[state] ?? 0) > 0));
     if (busy.length === 0) return;
     if (Date.now() > deadline) {

@@ -33,11 +33,15 @@ export async function ensurePostgres(options: {
   fallbacks: PostgresFallback[];
 }): Promise<RunningServer> {
   if (options.envUrl) {
-    if (await postgresAnswers(options.envUrl)) return { url: options.envUrl, source: 'env', stop: alreadyRunning };
-    throw new Error(`DATABASE_URL is set but PostgreSQL does not answer at ${redact(options.envUrl)}. ${POSTGRES_HELP}`);
+    if (await postgresAnswers(options.envUrl))
+      return { url: options.envUrl, source: 'env', stop: alreadyRunning };
+    throw new Error(
+      `DATABASE_URL is set but PostgreSQL does not answer at ${redact(options.envUrl)}. ${POSTGRES_HELP}`,
+    );
   }
   const loopbackUrl = options.loopbackUrl ?? LOOPBACK_DATABASE_URL;
-  if (await postgresAnswers(loopbackUrl)) return { url: loopbackUrl, source: 'loopback', stop: alreadyRunning };
+  if (await postgresAnswers(loopbackUrl))
+    return { url: loopbackUrl, source: 'loopback', stop: alreadyRunning };
   for (const fallback of options.fallbacks) {
     if (fallback === 'embedded') return startEmbeddedPostgres();
     if (await dockerEngineAvailable()) return startPostgresContainer();

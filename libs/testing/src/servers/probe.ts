@@ -27,6 +27,8 @@ export function redisAnswers(url: string, timeoutMs = 2_000): Promise<boolean> {
     socket.setTimeout(timeoutMs, () => finish(false));
     socket.once('error', () => finish(false));
     socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => finish(data.toString().startsWith('+PONG') || data.toString().startsWith('-NOAUTH')));
+    socket.once('data', (data) =>
+      finish(data.toString().startsWith('+PONG') || data.toString().startsWith('-NOAUTH')),
+    );
   });
 }

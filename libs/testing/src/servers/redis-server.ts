@@ -13,9 +13,13 @@ export const REDIS_HELP =
   '(Debian: apt-get install redis-server), or run `docker compose up -d redis`.';
 
 /** REDIS_URL, then the loopback server, then `redis-server` from PATH, then a testcontainer (DESIGN §4). */
-export async function ensureRedis(options: { envUrl?: string | undefined; loopbackUrl?: string }): Promise<RunningServer> {
+export async function ensureRedis(options: {
+  envUrl?: string | undefined;
+  loopbackUrl?: string;
+}): Promise<RunningServer> {
   if (options.envUrl) {
-    if (await redisAnswers(options.envUrl)) return { url: options.envUrl, source: 'env', stop: alreadyRunning };
+    if (await redisAnswers(options.envUrl))
+      return { url: options.envUrl, source: 'env', stop: alreadyRunning };
     throw new Error(`REDIS_URL is set but Redis does not answer at ${options.envUrl}. ${REDIS_HELP}`);
   }
   const loopbackUrl = options.loopbackUrl ?? LOOPBACK_REDIS_URL;
@@ -31,9 +35,13 @@ function redisServerOnPath(): boolean {
 
 async function spawnRedisServer(): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   const url = `redis://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 50; attempt++) {
     if (await redisAnswers(url, 200)) {

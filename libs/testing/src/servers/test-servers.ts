@@ -18,7 +18,9 @@ let resolving: Promise<TestServers> | undefined;
  * Resolves the PostgreSQL and Redis this process uses, once. The URLs are published to the environment so
  * child processes (jest workers, a relay started by a test) use the same servers and the same run.
  */
-export function startTestServers(options: { postgresFallbacks?: PostgresFallback[] } = {}): Promise<TestServers> {
+export function startTestServers(
+  options: { postgresFallbacks?: PostgresFallback[] } = {},
+): Promise<TestServers> {
   resolving ??= resolve(options.postgresFallbacks ?? ['container', 'embedded']);
   return resolving;
 }
