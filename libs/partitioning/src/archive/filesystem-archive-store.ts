@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -19,8 +19,11 @@ export class FilesystemArchiveStore implements ArchiveStore {
     const path = this.pathOf(key);
     const temporary = `${path}.${randomUUID()}${PARTIAL_SUFFIX}`;
     await mkdir(dirname(path), { recursive: true });
+    // Open before streaming: createWriteStream opens lazily, so a body failing at once would let the
+    // clean-up below run before the file exists and the late open would leave an empty partial behind.
+    const file = await open(temporary, 'wx');
     try {
-      await pipeline(Readable.from(body), createWriteStream(temporary));
+      await pipeline(Readable.from(body), file.createWriteStream());
       await rename(temporary, path);
     } catch (error) {
       await rm(temporary, { force: true });
