@@ -1,10 +1,9 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type pg from 'pg';
-import { defineFinding, waitForQueuesIdle, type FindingContext } from '@remedy/testing';
+import { defineFinding, waitForQueuesIdle, waitUntil, type FindingContext } from '@remedy/testing';
 import { placeOrderThenEnqueue } from '../katas/publish-after-commit.flawed.js';
 import { BullMqPublisher, OutboxRelay, writeOutboxMessage } from '../src/index.js';
 import { bullMqConnection } from './support/bullmq-connection.js';
-import { waitUntil } from './support/wait-until.js';
 
 const ORDERS = 50;
 const CRASH_EVERY = 5;

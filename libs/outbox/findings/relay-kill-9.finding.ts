@@ -1,5 +1,5 @@
 import { Queue, Worker, type Job } from 'bullmq';
-import { defineFinding, waitForQueuesIdle, type FindingContext } from '@remedy/testing';
+import { defineFinding, waitForQueuesIdle, waitUntil, type FindingContext } from '@remedy/testing';
 import { MarkBeforePublishRelay } from '../katas/mark-before-publish-relay.flawed.js';
 import {
   BullMqPublisher,
@@ -11,7 +11,6 @@ import {
 } from '../src/index.js';
 import { bullMqConnection } from './support/bullmq-connection.js';
 import { RelayProcessHandle } from './support/relay-process-handle.js';
-import { waitUntil } from './support/wait-until.js';
 
 const MESSAGES = 100;
 const BATCH_SIZE = 50;

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { Queue, Worker, type Job } from 'bullmq';
-import { useTestContext, waitForQueuesIdle } from '@remedy/testing';
+import { useTestContext, waitForQueuesIdle, waitUntil } from '@remedy/testing';
 import { outboxHarness } from '../findings/outbox-harness.js';
 import { bullMqConnection } from '../findings/support/bullmq-connection.js';
-import { waitUntil } from '../findings/support/wait-until.js';
 import {
   BullMqPublisher,
   CORRELATION_ID_HEADER,

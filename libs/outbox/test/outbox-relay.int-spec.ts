@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { useTestContext } from '@remedy/testing';
+import { useTestContext, waitUntil } from '@remedy/testing';
 import { outboxHarness } from '../findings/outbox-harness.js';
-import { waitUntil } from '../findings/support/wait-until.js';
 import {
   OutboxRelay,
   writeOutboxMessage,

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { useTestContext } from '@remedy/testing';
+import { useTestContext, waitUntil } from '@remedy/testing';
 import { outboxHarness } from '../findings/outbox-harness.js';
-import { waitUntil } from '../findings/support/wait-until.js';
 import {
   CORRELATION_ID_HEADER,
   CreateOutboxTables1767225600000,

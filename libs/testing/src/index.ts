@@ -37,3 +37,4 @@ export {
   type WebSocketSwarmOptions,
 } from './load/websocket-swarm.js';
 export { renderFindingsLedger } from './findings/findings-ledger.js';
+export { waitUntil } from './queues/wait-until.js';

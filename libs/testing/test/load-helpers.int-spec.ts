@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { httpLoad, openWebSocketSwarm } from '@remedy/testing';
+import { httpLoad, openWebSocketSwarm, waitUntil } from '@remedy/testing';
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) =>
@@ -54,7 +54,10 @@ describe('load helpers', () => {
     try {
       expect(swarm.sockets).toHaveLength(60);
       for (const client of sockets.clients) client.send('tick');
-      await waitFor(() => messages.length === 60 && hellos.length === 60);
+      await waitUntil(
+        'every client to receive the tick',
+        () => messages.length === 60 && hellos.length === 60,
+      );
       expect(swarm.received.every((count) => count === 1)).toBe(true);
       expect(new Set(hellos).size).toBe(60);
     } finally {
@@ -64,11 +67,3 @@ describe('load helpers', () => {
     }
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

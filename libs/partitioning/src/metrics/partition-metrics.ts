@@ -22,13 +22,19 @@ export function registerPartitionMetrics(
 ): void {
   const tables = policies.map((policy) => qualifiedIdentifier(policy.schema, policy.table));
   const labelNames = ['table', 'partition'] as const;
+  // Both gauges are collected in the same scrape: they share one catalog query instead of running it twice.
+  let inFlight: Promise<PartitionSize[]> | undefined;
+  const readOncePerScrape = (): Promise<PartitionSize[]> =>
+    (inFlight ??= readPartitionSizes(pool, tables).finally(() => {
+      inFlight = undefined;
+    }));
   new Gauge({
     name: 'partition_size_bytes',
     help: 'Size of each partition of a partitioned table, including indexes and TOAST.',
     labelNames,
     registers: [registry],
     async collect() {
-      const sizes = await readPartitionSizes(pool, tables);
+      const sizes = await readOncePerScrape();
       this.reset();
       for (const size of sizes)
         this.set({ table: size.table, partition: size.partition }, Number(size.bytes));
@@ -40,7 +46,7 @@ export function registerPartitionMetrics(
     labelNames,
     registers: [registry],
     async collect() {
-      const sizes = await readPartitionSizes(pool, tables);
+      const sizes = await readOncePerScrape();
       this.reset();
       // reltuples is -1 until the first ANALYZE: "unknown" is left out rather than reported as a number.
       for (const size of sizes)

@@ -20,7 +20,6 @@ export async function ensureTemplateDatabase(
     await admin.create(building);
     await harness.migrate?.(withDatabase(serverUrl, building));
     // Renaming only when migrations succeeded means a half-built template is never cloned.
-    await admin.drop(name);
     await admin.rename(building, name);
   });
   return name;
