@@ -1,0 +1,29 @@
+import { defineBench } from '@remedy/testing';
+import reminderBatch from '../findings/c-2-reminder-batch.finding.js';
+import { eventRegistrationHarness } from '../findings/support/event-registration-harness.js';
+
+/**
+ * events:C-2 at full size, both variants in one run (each on its own seeded day): database queries, SES
+ * calls and wall time of the nested-loop batch vs the join + queued SendBulkEmail jobs.
+ */
+export default defineBench({
+  name: 'event-registration: reminder batch (500 events × 20 registrations)',
+  harness: eventRegistrationHarness,
+  async run(ctx) {
+    const flawed = await reminderBatch.measure('flawed', { ...ctx, variant: 'flawed' });
+    // One database for both runs: clear the flawed run's day so the remediated run sees only its own.
+    await ctx.pool.query('TRUNCATE registrations, survey_responses, events');
+    const remediated = await reminderBatch.measure('remediated', { ...ctx, variant: 'remediated' });
+    if (typeof flawed === 'number' || typeof remediated === 'number') throw new Error('expected details');
+    const wall = (m: typeof flawed): number => Number(m.details?.['wall time (s)']);
+    return {
+      'queries (flawed)': flawed.value,
+      'queries (remediated)': remediated.value,
+      'SES calls (flawed)': flawed.details?.['SES calls'] ?? '',
+      'SES calls (remediated)': remediated.details?.['SES calls'] ?? '',
+      'wall time s (flawed)': wall(flawed),
+      'wall time s (remediated)': wall(remediated),
+      'speed-up': Number((wall(flawed) / wall(remediated)).toFixed(1)),
+    };
+  },
+});

@@ -1,0 +1,146 @@
+import { defineFinding, type FindingContext, type Measurement } from '@remedy/testing';
+import { transitionWithoutLock } from '../katas/m-2-unlocked-transitions.flawed.js';
+import { CheckinTokens } from '../src/checkin/checkin-tokens.js';
+import { accessTokensFor } from './support/access-tokens.js';
+import { seedEvent, seedRegistrations } from './support/seed-events.js';
+import { seedAttendees, seedOrganiser } from './support/seed-users.js';
+import { startTestApp } from './support/start-test-app.js';
+
+const TRIALS = 20;
+
+interface FinalState {
+  id: string;
+  status: string;
+  cancelled_at: Date | null;
+  checked_in_at: Date | null;
+}
+
+/* A trial is inconsistent when both requests were told they won, or the row shows both transitions. */
+function inconsistent(state: FinalState, cancelWon: boolean, checkinWon: boolean): boolean {
+  const bothStamped = state.cancelled_at !== null && state.checked_in_at !== null;
+  const winnerMismatch =
+    (state.status === 'cancelled' && !cancelWon) || (state.status === 'checked_in' && !checkinWon);
+  return (cancelWon && checkinWon) || bothStamped || winnerMismatch || state.status === 'registered';
+}
+
+async function finalStates(ctx: FindingContext, ids: string[]): Promise<Map<string, FinalState>> {
+  const { rows } = await ctx.pool.query<FinalState>(
+    'SELECT id, status, cancelled_at, checked_in_at FROM registrations WHERE id = ANY($1::uuid[])',
+    [ids],
+  );
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+/** Both requests read before either writes: a two-party barrier released when both arrived. */
+function barrier(parties: number): () => Promise<void> {
+  let arrived = 0;
+  let release: () => void = () => undefined;
+  const all = new Promise<void>((resolve) => (release = resolve));
+  return () => {
+    arrived += 1;
+    if (arrived === parties) release();
+    return all;
+  };
+}
+
+async function flawed(ctx: FindingContext, ids: string[]): Promise<boolean[][]> {
+  const outcomes: boolean[][] = [];
+  for (const id of ids) {
+    const bothRead = barrier(2);
+    const [cancel, checkin] = await Promise.allSettled([
+      transitionWithoutLock(ctx.pool, id, 'cancelled', bothRead),
+      transitionWithoutLock(ctx.pool, id, 'checked_in', bothRead),
+    ]);
+    outcomes.push([cancel.status === 'fulfilled', checkin.status === 'fulfilled']);
+  }
+  return outcomes;
+}
+
+async function remediated(
+  ctx: FindingContext,
+  eventId: string,
+  organiserId: string,
+  ids: string[],
+  owners: string[],
+): Promise<boolean[][]> {
+  const testApp = await startTestApp(ctx);
+  try {
+    const ownerTokens = await accessTokensFor(testApp, owners);
+    const [organiserToken] = await accessTokensFor(testApp, [organiserId], 'organiser');
+    const qr = testApp.app.get(CheckinTokens);
+    const outcomes: boolean[][] = [];
+    for (const [index, id] of ids.entries()) {
+      const { token } = await qr.issue({ registrationId: id, eventId }, new Date(Date.now() + 86_400_000));
+      const [cancel, checkin] = await Promise.all([
+        fetch(`${testApp.url}/registrations/${id}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${ownerTokens[index]}` },
+        }),
+        fetch(`${testApp.url}/checkin`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${organiserToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ token }),
+        }),
+      ]);
+      const checkinBody = (await checkin.json()) as { alreadyCheckedIn?: boolean };
+      await cancel.arrayBuffer();
+      outcomes.push([
+        cancel.status === 200,
+        checkin.status === 200 && checkinBody.alreadyCheckedIn === false,
+      ]);
+    }
+    return outcomes;
+  } finally {
+    await testApp.close();
+  }
+}
+
+export default defineFinding({
+  id: 'events:M-2',
+  title: 'Concurrent cancel and check-in of one registration leave an inconsistent state',
+  explanation:
+    'Cancel and check-in each read the status, check it in the application and write the new one: when both read ' +
+    'before either writes, both are told they succeeded and the row ends checked in after its cancellation (and the ' +
+    'seat is released too). The service moves a registration only along its state machine, with an UPDATE that names ' +
+    'the version and status it read: the second writer matches no row, re-reads once, and gets a 409 (a checked-in ' +
+    'registration cannot be cancelled; a cancelled one cannot check in). Exactly one wins.',
+  fix: [
+    'src/registrations/registration-status.ts',
+    'src/registrations/registration-transitions.ts',
+    'src/registrations/cancel-registration.service.ts',
+    'src/checkin/checkin.service.ts',
+    '../../docs/adr/0011-registration-state-machine-and-optimistic-lock.md',
+  ],
+  metric: { name: 'trials with two winners or an invalid final state', unit: 'trials', better: 'lower' },
+  async measure(variant, ctx): Promise<Measurement> {
+    const organiserId = await seedOrganiser(ctx.pool, 'm2-organiser@example.com');
+    const event = await seedEvent(ctx.pool, { organiserId, capacity: TRIALS });
+    const owners = await seedAttendees(ctx.pool, TRIALS, 'm2');
+    const ids = await seedRegistrations(ctx.pool, event, owners);
+    const outcomes =
+      variant === 'flawed'
+        ? await flawed(ctx, ids)
+        : await remediated(ctx, event.id, organiserId, ids, owners);
+    const states = await finalStates(ctx, ids);
+    const bad = ids.filter((id, index) => {
+      const [cancelWon, checkinWon] = outcomes[index]!;
+      return inconsistent(states.get(id)!, cancelWon!, checkinWon!);
+    }).length;
+    const cancelled = [...states.values()].filter((state) => state.status === 'cancelled').length;
+    const { rows } = await ctx.pool.query<{ remaining: number }>(
+      'SELECT remaining_capacity AS remaining FROM events WHERE id = $1',
+      [event.id],
+    );
+    return {
+      value: bad,
+      details: {
+        trials: TRIALS,
+        'cancel won': cancelled,
+        'check-in won': TRIALS - cancelled,
+        'seats released': rows[0]!.remaining,
+      },
+    };
+  },
+  flawed: (bad) => bad > 0,
+  remediated: (bad) => bad === 0,
+});

@@ -1,0 +1,115 @@
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import sesEmulatorModule from 'aws-ses-v2-local';
+
+/* aws-ses-v2-local is CommonJS with `exports.default = server`. */
+type StartEmulator = (config?: { host?: string; port?: number }) => Promise<Server>;
+const startEmulator: StartEmulator =
+  (sesEmulatorModule as unknown as { default?: StartEmulator }).default ??
+  (sesEmulatorModule as unknown as StartEmulator);
+
+export interface StoredEmail {
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { text?: string };
+  at: number;
+}
+
+/**
+ * The SES emulator behind a small proxy of ours, which is what the app's SES_ENDPOINT points at. The proxy
+ * counts calls per API path (SendEmail vs SendBulkEmail) and can play a slow or broken provider: `delayMs`
+ * before forwarding, `failing` answers 503 without forwarding.
+ */
+export class SesEmulator {
+  delayMs = 0;
+  failing = false;
+  private readonly calls = new Map<string, number>();
+
+  private constructor(
+    private readonly emulator: Server,
+    private readonly proxy: Server,
+  ) {}
+
+  static async start(): Promise<SesEmulator> {
+    const emulator = await startEmulator({ host: '127.0.0.1', port: 0 });
+    const target = emulator.address() as AddressInfo;
+    const holder: { instance?: SesEmulator } = {};
+    const proxy = createServer((req, res) => {
+      void holder.instance?.handle(req, res, target.port);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    holder.instance = new SesEmulator(emulator, proxy);
+    return holder.instance;
+  }
+
+  /** What the app's SES_ENDPOINT should be. */
+  get endpoint(): string {
+    return `http://127.0.0.1:${(this.proxy.address() as AddressInfo).port}`;
+  }
+
+  /** The emulator itself (GET /store, POST /clear-store), bypassing the proxy's faults. */
+  get emulatorUrl(): string {
+    return `http://127.0.0.1:${(this.emulator.address() as AddressInfo).port}`;
+  }
+
+  /** SESv2 calls that reached the proxy: `sendEmail`, `sendBulkEmail` or `other`. */
+  count(kind: 'sendEmail' | 'sendBulkEmail' | 'other'): number {
+    return this.calls.get(kind) ?? 0;
+  }
+
+  resetCounts(): void {
+    this.calls.clear();
+  }
+
+  async emails(): Promise<StoredEmail[]> {
+    const response = await fetch(`${this.emulatorUrl}/store`);
+    return ((await response.json()) as { emails: StoredEmail[] }).emails;
+  }
+
+  async emailsTo(address: string): Promise<StoredEmail[]> {
+    return (await this.emails()).filter((email) => email.destination.to.includes(address));
+  }
+
+  async clear(): Promise<void> {
+    await fetch(`${this.emulatorUrl}/clear-store`, { method: 'POST' });
+    this.resetCounts();
+  }
+
+  async stop(): Promise<void> {
+    this.proxy.closeAllConnections();
+    this.emulator.closeAllConnections?.();
+    await Promise.all(
+      [this.proxy, this.emulator].map(
+        (server) => new Promise<void>((resolve) => server.close(() => resolve())),
+      ),
+    );
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse, port: number): Promise<void> {
+    const kind = req.url?.startsWith('/v2/email/outbound-bulk-emails')
+      ? 'sendBulkEmail'
+      : req.url?.startsWith('/v2/email/outbound-emails')
+        ? 'sendEmail'
+        : 'other';
+    this.calls.set(kind, (this.calls.get(kind) ?? 0) + 1);
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    if (this.failing) {
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'Service Unavailable (injected by the test proxy)' }));
+      return;
+    }
+    const upstream = request(
+      { host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers },
+      (upstreamResponse) => {
+        res.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
+        upstreamResponse.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  }
+}

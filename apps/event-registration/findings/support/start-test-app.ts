@@ -1,0 +1,43 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule, type AppModuleOptions } from '../../src/app.module.js';
+import type { AppConfig, ConfigValues } from '../../src/config.js';
+import { configureHttpApp } from '../../src/http/configure-http-app.js';
+import { testConfig, type TestServices } from './test-config.js';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  /** `http://127.0.0.1:<port>`, no trailing slash. */
+  url: string;
+  config: AppConfig;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real AppModule on Fastify, configured like main.ts (same module providers, Swagger), on the
+ * context's database and Redis prefix, listening on 127.0.0.1 on a free port.
+ */
+export async function startTestApp(
+  ctx: TestServices,
+  overrides: ConfigValues = {},
+  options: AppModuleOptions = {},
+): Promise<TestApp> {
+  const config = testConfig(ctx, overrides);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, options),
+    new FastifyAdapter(),
+    {
+      bufferLogs: true,
+    },
+  );
+  configureHttpApp(app, { shutdownHooks: false });
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address();
+  if (address === null || typeof address === 'string') throw new Error('test app is not listening on TCP');
+  return {
+    app,
+    url: `http://127.0.0.1:${address.port}`,
+    config,
+    close: () => app.close(),
+  };
+}

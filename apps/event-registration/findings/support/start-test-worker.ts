@@ -1,0 +1,42 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { PARTITION_MAINTENANCE_QUEUE } from '@remedy/partitioning';
+import { waitUntil } from '@remedy/testing';
+import { Queue } from 'bullmq';
+import type { AppConfig, ConfigValues } from '../../src/config.js';
+import { WorkerModule } from '../../src/worker.module.js';
+import { testConfig, type TestServices } from './test-config.js';
+
+export interface TestWorker {
+  app: INestApplicationContext;
+  config: AppConfig;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real WorkerModule (relay, mail and reminder consumers, schedulers) on the test context, and
+ * returns once the partition maintenance it runs at start-up has finished: that job takes DDL locks, and
+ * a proof should measure its own work, not a collision with it.
+ */
+export async function startTestWorker(ctx: TestServices, overrides: ConfigValues = {}): Promise<TestWorker> {
+  const config = testConfig(ctx, overrides);
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
+  await app.init();
+  const maintenance = new Queue(PARTITION_MAINTENANCE_QUEUE, {
+    connection: { url: ctx.redisUrl },
+    prefix: config.redis.queuePrefix,
+  });
+  try {
+    await waitUntil(
+      'the start-up partition maintenance',
+      async () => {
+        const counts = await maintenance.getJobCounts('completed', 'failed');
+        return (counts['completed'] ?? 0) + (counts['failed'] ?? 0) > 0;
+      },
+      30_000,
+    );
+  } finally {
+    await maintenance.close();
+  }
+  return { app, config, close: () => app.close() };
+}

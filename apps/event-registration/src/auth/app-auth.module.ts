@@ -1,0 +1,43 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule, PgRefreshTokenStore } from '@remedy/auth';
+import { dataSourcePools } from '@remedy/pooling';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config.js';
+import { UsersModule } from '../users/users.module.js';
+import { AuthController } from './auth.controller.js';
+import { AuthService } from './auth.service.js';
+
+/**
+ * The app's sessions (events:m-2): @remedy/auth's global module (guards for every feature) with its
+ * refresh tokens in the app's primary database pool, plus the signup/login/refresh/logout/me endpoints.
+ */
+@Module({})
+export class AppAuthModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppAuthModule,
+      imports: [
+        AuthModule.forRootAsync({
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => ({
+            accessTokenSecret: config.auth.accessTokenSecret,
+            accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,
+            refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds,
+            issuer: config.auth.issuer,
+            audience: config.auth.audience,
+            refreshTokenStore: new PgRefreshTokenStore(primaryPool(dataSource)),
+          }),
+        }),
+        UsersModule,
+      ],
+      controllers: [AuthController],
+      providers: [AuthService],
+    };
+  }
+}
+
+function primaryPool(dataSource: DataSource): ReturnType<typeof dataSourcePools>[number] {
+  const [primary] = dataSourcePools(dataSource);
+  if (!primary) throw new Error('the DataSource has no primary pool');
+  return primary;
+}

@@ -1,0 +1,45 @@
+import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { hashPassword, TokenService, verifyPassword } from '@remedy/auth';
+import { UserDto } from '../users/user.dto.js';
+import type { UserEntity } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import type { LoginDto } from './login.dto.js';
+import type { SessionDto } from './session.dto.js';
+import type { SignupDto } from './signup.dto.js';
+
+/** Signup (always an attendee), login, refresh and logout on top of @remedy/auth's TokenService. */
+@Injectable()
+export class AuthService {
+  // Verifying against a real hash for unknown e-mails makes "no such user" cost as much as "wrong password".
+  private readonly decoyHash = hashPassword('decoy password for unknown users');
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  async signup(dto: SignupDto): Promise<SessionDto> {
+    const user = await this.users.create({ ...dto, role: 'attendee' });
+    return this.session(user);
+  }
+
+  async login(dto: LoginDto): Promise<SessionDto> {
+    const user = await this.users.findForLogin(dto.email);
+    const valid = await verifyPassword(dto.password, user?.passwordHash ?? (await this.decoyHash));
+    if (!user || !valid) throw new UnauthorizedException('invalid email or password');
+    return this.session(user);
+  }
+
+  async refresh(refreshToken: string): Promise<Omit<SessionDto, 'user'>> {
+    return this.tokens.rotate(refreshToken);
+  }
+
+  logout(refreshToken: string): Promise<void> {
+    return this.tokens.endSession(refreshToken);
+  }
+
+  private async session(user: UserEntity): Promise<SessionDto> {
+    const tokens = await this.tokens.startSession({ id: user.id, role: user.role });
+    return { ...tokens, user: UserDto.from(user) };
+  }
+}

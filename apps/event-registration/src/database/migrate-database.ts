@@ -1,0 +1,21 @@
+import type { DatabaseConfig } from '../config.js';
+import { buildDataSource } from './data-source.factory.js';
+
+/**
+ * Runs pending migrations on one connection with the maintenance statement timeout, each migration in its
+ * own transaction. Used by `npm run migrate`, the test harness and the worker at start-up.
+ */
+export async function migrateDatabase(config: DatabaseConfig): Promise<string[]> {
+  const dataSource = buildDataSource(config, {
+    role: 'maintenance',
+    poolMax: 1,
+    statementTimeoutMs: config.maintenanceStatementTimeoutMs,
+  });
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((migration) => migration.name);
+  } finally {
+    await dataSource.destroy();
+  }
+}

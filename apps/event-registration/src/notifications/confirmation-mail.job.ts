@@ -1,0 +1,102 @@
+import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { runOnceWithRedis, type OutboxEnvelope } from '@remedy/outbox';
+import type { RedisClients } from '@remedy/pooling';
+import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type pg from 'pg';
+import { APP_CONFIG } from '../app-config.module.js';
+import type { AppConfig } from '../config.js';
+import { QUEUE_CONNECTION, REDIS_CLIENTS } from '../redis/redis.module.js';
+import { PRIMARY_POOL } from '../registrations/primary-pool.provider.js';
+import type { RegistrationMessage } from '../registrations/registration-topics.js';
+import { MailMetrics } from './mail-metrics.js';
+import { CONFIRMATION_MAILER, NOTIFICATIONS_QUEUE } from './notification-queue.js';
+import {
+  isRegistrationMailTopic,
+  registrationMail,
+  type RegistrationMailFacts,
+} from './registration-mail.js';
+import { SES_CLIENT } from './ses-client.factory.js';
+
+const DONE_TTL_MS = 14 * 24 * 3_600_000;
+const LEASE_MS = 60_000;
+
+/**
+ * events:S-3, consumer side. One job per outbox message (relayed by OutboxRelayService): load the facts,
+ * send through SES. Retries (5 attempts, exponential backoff: the outbox's job options) never send twice:
+ * runOnceWithRedis records the message id once SES accepted it, and a redelivery finds the mark.
+ */
+@Injectable()
+export class ConfirmationMailJob implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('ConfirmationMail');
+  private worker: Worker<OutboxEnvelope<RegistrationMessage>> | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(QUEUE_CONNECTION) private readonly connection: ConnectionOptions,
+    @Inject(REDIS_CLIENTS) private readonly redis: RedisClients,
+    @Inject(PRIMARY_POOL) private readonly pool: pg.Pool,
+    @Inject(SES_CLIENT) private readonly ses: SESv2Client,
+    private readonly metrics: MailMetrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.worker = new Worker(NOTIFICATIONS_QUEUE, (job) => this.process(job), {
+      connection: this.connection,
+      prefix: this.config.redis.queuePrefix,
+      concurrency: 10,
+    });
+    this.worker.on('failed', (job, error) => {
+      if (!job) return;
+      this.metrics.failedAttempts.inc({ kind: 'confirmation' });
+      if (job.attemptsMade >= (job.opts.attempts ?? 1)) {
+        this.metrics.deadLetters.inc({ kind: 'confirmation' });
+        this.logger.error(`mail for outbox message ${job.data.outboxId} dead-lettered: ${error.message}`);
+      }
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.worker?.close();
+  }
+
+  private async process(job: Job<OutboxEnvelope<RegistrationMessage>>): Promise<void> {
+    const { outboxId, topic, payload } = job.data;
+    if (!isRegistrationMailTopic(topic)) return;
+    await runOnceWithRedis(
+      this.redis.cache,
+      CONFIRMATION_MAILER,
+      outboxId,
+      async () => {
+        const facts = await this.loadFacts(payload.registrationId);
+        if (!facts) return;
+        const mail = registrationMail(topic, facts);
+        await this.ses.send(
+          new SendEmailCommand({
+            FromEmailAddress: this.config.mail.fromAddress,
+            Destination: { ToAddresses: [facts.email] },
+            Content: { Simple: { Subject: { Data: mail.subject }, Body: { Text: { Data: mail.text } } } },
+          }),
+        );
+        this.metrics.sent.inc({ kind: 'confirmation' });
+      },
+      { ttlMs: DONE_TTL_MS, leaseMs: LEASE_MS },
+    );
+  }
+
+  private async loadFacts(registrationId: string): Promise<RegistrationMailFacts | undefined> {
+    const { rows } = await this.pool.query<RegistrationMailFacts>(
+      `SELECT u.email, u.name, e.title AS "eventTitle", e.start_datetime AS "startsAt", e.venue
+         FROM registrations r JOIN users u ON u.id = r.user_id JOIN events e ON e.id = r.event_id
+        WHERE r.id = $1`,
+      [registrationId],
+    );
+    return rows[0];
+  }
+}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { StatsModule } from '../stats/stats.module.js';
+import { CancelRegistrationService } from './cancel-registration.service.js';
+import { MyRegistrationsService } from './my-registrations.service.js';
+import { primaryPoolProvider } from './primary-pool.provider.js';
+import { RegisterService } from './register.service.js';
+import { RegistrationChanges } from './registration-changes.js';
+import { RegistrationsController } from './registrations.controller.js';
+
+@Module({
+  imports: [StatsModule],
+  controllers: [RegistrationsController],
+  providers: [
+    primaryPoolProvider,
+    RegistrationChanges,
+    RegisterService,
+    CancelRegistrationService,
+    MyRegistrationsService,
+  ],
+  exports: [primaryPoolProvider, RegistrationChanges],
+})
+export class RegistrationsModule {}
