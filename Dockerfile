@@ -18,6 +18,7 @@ COPY scripts/register.js ./scripts/register.js
 COPY tsconfig.base.json tsconfig.json swc.config.json ./
 USER node
 WORKDIR /repo/apps/${APP}
-# ENTRYPOINT picks the process: `serve` (HTTP/WebSocket API) or `worker` (queues and scheduled jobs).
-ENTRYPOINT ["npm", "run", "--silent"]
-CMD ["serve"]
+# `node` itself is PID 1's child of nothing else, so SIGTERM reaches the app and it shuts down gracefully.
+# The command picks the process: src/main.ts (HTTP/WebSocket API) or src/worker.ts (jobs).
+ENTRYPOINT ["node", "--import", "../../scripts/register.js"]
+CMD ["src/main.ts"]

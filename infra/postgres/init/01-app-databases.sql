@@ -1,0 +1,3 @@
+-- One database per app; each app's migrations build its schema (run by the app's migrate step or at start).
+CREATE DATABASE events;
+CREATE DATABASE vitals;
