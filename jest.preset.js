@@ -7,10 +7,16 @@ process.env.TZ = 'UTC';
 const swc = JSON.parse(readFileSync(new URL('./swc.config.json', import.meta.url), 'utf8'));
 delete swc.$schema;
 
+// Under jest only, @fastify/static (Swagger UI) require()s an ESM-only content-disposition, and Fastify's
+// inject the ESM-only cookie: those two are transformed to CommonJS and let through (DESIGN §8).
+const toCommonJs = ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }];
+const esmOnlyDeps = '(@fastify/static/node_modules/content-disposition|content-disposition|cookie)/';
+
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  transform: { '^.+\\.ts$': ['@swc/jest', swc], [`/node_modules/${esmOnlyDeps}.+\\.js$`]: toCommonJs },
+  transformIgnorePatterns: [`/node_modules/(?!${esmOnlyDeps})`],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/**/*.spec.ts', '<rootDir>/**/*.int-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
