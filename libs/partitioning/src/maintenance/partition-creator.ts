@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import { inTransaction } from '../catalog/in-transaction.js';
+import { lockReferencedTables } from '../catalog/referenced-table-locks.js';
 import { qualifiedIdentifier, quoteIdentifier } from '../catalog/sql-identifier.js';
 import { addIntervals } from '../policy/partition-interval.js';
 import { partitionName } from '../policy/partition-naming.js';
@@ -16,7 +18,8 @@ export interface CreatedPartition {
  * Creates one partition. Built as a plain table and then attached, because ATTACH PARTITION takes only
  * SHARE UPDATE EXCLUSIVE on the parent where CREATE TABLE … PARTITION OF takes ACCESS EXCLUSIVE, which
  * would stall every writer. Rows of this range already in the default partition move in the same
- * transaction; otherwise the attach would fail on them.
+ * transaction; otherwise the attach would fail on them. The tables the parent's foreign keys reference are
+ * locked first, so the attach takes its locks in the same order as writers do (see referenced-table-locks.ts).
  */
 export async function createPartition(
   client: pg.ClientBase,
@@ -28,8 +31,8 @@ export async function createPartition(
   const end = addIntervals(start, policy.interval, 1);
   const parent = qualifiedIdentifier(policy.schema, policy.table);
   const child = qualifiedIdentifier(policy.schema, name);
-  await client.query('BEGIN');
-  try {
+  return inTransaction(client, async () => {
+    await lockReferencedTables(client, parent, 'SHARE ROW EXCLUSIVE');
     await client.query(
       `CREATE TABLE ${child} (LIKE ${parent} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED)`,
     );
@@ -43,20 +46,21 @@ export async function createPartition(
     await client.query(
       `ALTER TABLE ${parent} ATTACH PARTITION ${child} FOR VALUES FROM ('${start.toISOString()}') TO ('${end.toISOString()}')`,
     );
-    await client.query('COMMIT');
     return { name, from: start, to: end, rowsMovedFromDefault: moved?.rowCount ?? 0 };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+  });
 }
 
+/** PARTITION OF clones the parent's foreign keys too, so it takes the same lock order as an attach. */
 export async function createDefaultPartition(
   client: pg.ClientBase,
   policy: PartitionPolicy,
   name: string,
 ): Promise<void> {
-  await client.query(
-    `CREATE TABLE ${qualifiedIdentifier(policy.schema, name)} PARTITION OF ${qualifiedIdentifier(policy.schema, policy.table)} DEFAULT`,
-  );
+  const parent = qualifiedIdentifier(policy.schema, policy.table);
+  await inTransaction(client, async () => {
+    await lockReferencedTables(client, parent, 'SHARE ROW EXCLUSIVE');
+    await client.query(
+      `CREATE TABLE ${qualifiedIdentifier(policy.schema, name)} PARTITION OF ${parent} DEFAULT`,
+    );
+  });
 }

@@ -7,6 +7,8 @@ import {
   type AttachedPartition,
   type ManagedTable,
 } from '../catalog/partitioned-table-catalog.js';
+import { inTransaction } from '../catalog/in-transaction.js';
+import { lockReferencedTables } from '../catalog/referenced-table-locks.js';
 import { qualifiedIdentifier } from '../catalog/sql-identifier.js';
 import { addIntervals } from '../policy/partition-interval.js';
 import type { PartitionPolicy } from '../policy/partition-policy.js';
@@ -87,6 +89,14 @@ async function archiveAndDrop(
     );
     rows = Number(counted[0]?.count ?? 0);
   }
-  await client.query(`DROP TABLE ${identifier}`);
+  await dropTable(client, identifier);
   return { name: table.name, from: table.start, to, rows, archiveKey: key, resumed };
+}
+
+/** DROP removes the table's foreign-key triggers from each referenced table under ACCESS EXCLUSIVE: taken first, in one order. */
+async function dropTable(client: pg.ClientBase, identifier: string): Promise<void> {
+  await inTransaction(client, async () => {
+    await lockReferencedTables(client, identifier, 'ACCESS EXCLUSIVE');
+    await client.query(`DROP TABLE ${identifier}`);
+  });
 }
