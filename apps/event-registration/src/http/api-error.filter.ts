@@ -8,15 +8,14 @@ import {
 } from '@nestjs/common';
 import { PoolExhaustedError } from '@remedy/pooling';
 import type { FastifyReply } from 'fastify';
-import { QueryFailedError } from 'typeorm';
 import type { ApiErrorBody, ApiErrorDetail } from './api-error.js';
-
-const QUERY_CANCELED = '57014';
+import { transientDatabaseReason } from './transient-database-errors.js';
 
 /**
  * Every error leaves as `{ statusCode, error, message, details }`. Client mistakes keep their 4xx and
- * field details; an exhausted pool or a statement cut off by statement_timeout is a 503 with the reason
- * (events:C-3, S-4); anything else is a 500 with no internals, logged in full with the request ID.
+ * field details; an exhausted pool, a statement cut off by statement_timeout (events:C-3, S-4), a deadlock,
+ * a serialization failure or a lock timeout is a 503 with the reason and Retry-After; anything else is a
+ * 500 with no internals, logged in full with the request ID.
  */
 @Catch()
 export class ApiErrorFilter implements ExceptionFilter {
@@ -35,12 +34,8 @@ export class ApiErrorFilter implements ExceptionFilter {
     if (exception instanceof PoolExhaustedError) {
       return unavailable(`database busy: ${exception.message}`);
     }
-    if (
-      exception instanceof QueryFailedError &&
-      driverCode(exception as QueryFailedError<Error>) === QUERY_CANCELED
-    ) {
-      return unavailable('query cancelled: it ran past the statement timeout');
-    }
+    const transient = transientDatabaseReason(exception);
+    if (transient !== undefined) return unavailable(transient);
     const fastifyStatus = clientErrorStatus(exception);
     if (fastifyStatus !== undefined) {
       return {
@@ -76,10 +71,6 @@ function fromHttpException(exception: HttpException): ApiErrorBody {
 
 function unavailable(message: string): ApiErrorBody {
   return { statusCode: 503, error: 'Service Unavailable', message, details: [] };
-}
-
-function driverCode(error: QueryFailedError<Error>): string | undefined {
-  return (error.driverError as { code?: string } | undefined)?.code;
 }
 
 /** Fastify's own errors (bad JSON, wrong content type, body too large) carry a 4xx statusCode. */

@@ -7,12 +7,13 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { runOnceWithRedis, type OutboxEnvelope } from '@remedy/outbox';
-import type { RedisClients } from '@remedy/pooling';
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
-import { QUEUE_CONNECTION, REDIS_CLIENTS } from '../redis/redis.module.js';
+import { QUEUE_REDIS } from '../redis/queue-redis.js';
+import { QUEUE_CONNECTION } from '../redis/redis.module.js';
 import { PRIMARY_POOL } from '../registrations/primary-pool.provider.js';
 import type { RegistrationMessage } from '../registrations/registration-topics.js';
 import { MailMetrics } from './mail-metrics.js';
@@ -30,7 +31,8 @@ const LEASE_MS = 60_000;
 /**
  * events:S-3, consumer side. One job per outbox message (relayed by OutboxRelayService): load the facts,
  * send through SES. Retries (5 attempts, exponential backoff: the outbox's job options) never send twice:
- * runOnceWithRedis records the message id once SES accepted it, and a redelivery finds the mark.
+ * runOnceWithRedis records the message id once SES accepted it, and a redelivery finds the mark. The mark
+ * lives on the queue Redis (noeviction): on the evicting cache Redis it could vanish and the mail go twice.
  */
 @Injectable()
 export class ConfirmationMailJob implements OnApplicationBootstrap, OnModuleDestroy {
@@ -40,7 +42,7 @@ export class ConfirmationMailJob implements OnApplicationBootstrap, OnModuleDest
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(QUEUE_CONNECTION) private readonly connection: ConnectionOptions,
-    @Inject(REDIS_CLIENTS) private readonly redis: RedisClients,
+    @Inject(QUEUE_REDIS) private readonly queueRedis: Redis,
     @Inject(PRIMARY_POOL) private readonly pool: pg.Pool,
     @Inject(SES_CLIENT) private readonly ses: SESv2Client,
     private readonly metrics: MailMetrics,
@@ -70,7 +72,7 @@ export class ConfirmationMailJob implements OnApplicationBootstrap, OnModuleDest
     const { outboxId, topic, payload } = job.data;
     if (!isRegistrationMailTopic(topic)) return;
     await runOnceWithRedis(
-      this.redis.cache,
+      this.queueRedis,
       CONFIRMATION_MAILER,
       outboxId,
       async () => {

@@ -1,7 +1,9 @@
 import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { createRedisClients, type RedisClients } from '@remedy/pooling';
 import type { ConnectionOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config.js';
+import { createQueueRedis, QUEUE_REDIS } from './queue-redis.js';
 
 export const REDIS_CLIENTS = Symbol('REDIS_CLIENTS');
 /** BullMQ `connection` options; use them with `prefix: config.redis.queuePrefix`. */
@@ -21,16 +23,26 @@ export function queueConnectionOptions(config: AppConfig): ConnectionOptions {
 }
 
 class RedisShutdown implements OnApplicationShutdown {
-  constructor(@Inject(REDIS_CLIENTS) private readonly clients: RedisClients) {}
+  constructor(
+    @Inject(REDIS_CLIENTS) private readonly clients: RedisClients,
+    @Inject(QUEUE_REDIS) private readonly queueRedis: Redis,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.clients.close();
+    await Promise.all([this.clients.close(), closeQueueRedis(this.queueRedis)]);
   }
+}
+
+/** A lazy client that never connected has nothing to QUIT; asking it to would open a connection first. */
+async function closeQueueRedis(client: Redis): Promise<void> {
+  if (client.status === 'ready') await client.quit();
+  else client.disconnect();
 }
 
 /**
  * Redis clients split by use (global): `cache` carries REDIS_KEY_PREFIX; BullMQ gets QUEUE_CONNECTION
- * options plus `config.redis.queuePrefix` as its own prefix.
+ * options plus `config.redis.queuePrefix` as its own prefix; QUEUE_REDIS holds job state that must not be
+ * evicted.
  */
 @Module({})
 export class RedisModule {
@@ -60,9 +72,18 @@ export class RedisModule {
           },
         },
         { provide: QUEUE_CONNECTION, useValue: queueConnectionOptions(config) },
+        {
+          provide: QUEUE_REDIS,
+          useFactory: (): Redis => {
+            const client = createQueueRedis(config);
+            const logger = new Logger('Redis');
+            client.on('error', (error: Error) => logger.warn(`queue state: ${error.message}`));
+            return client;
+          },
+        },
         RedisShutdown,
       ],
-      exports: [REDIS_CLIENTS, QUEUE_CONNECTION],
+      exports: [REDIS_CLIENTS, QUEUE_CONNECTION, QUEUE_REDIS],
     };
   }
 }
