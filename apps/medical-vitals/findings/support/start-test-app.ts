@@ -1,0 +1,48 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { IsolatedContext } from '@remedy/testing';
+import { createApp } from '../../src/app.setup.js';
+import { buildConfig, type AppConfig, type ConfigSource } from '../../src/config.js';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  /** http://127.0.0.1:<port> */
+  url: string;
+  /** ws://127.0.0.1:<port> (append /ingest or /live) */
+  wsUrl: string;
+  close(): Promise<void>;
+}
+
+type ContextLike = Pick<IsolatedContext, 'databaseUrl' | 'redisUrl' | 'prefix'>;
+
+/** The config a test instance runs with: the context's database, Redis and key prefix, quiet logs, then `overrides`. */
+export function testConfig(ctx: ContextLike, overrides: ConfigSource = {}): AppConfig {
+  return buildConfig({
+    DATABASE_URL: ctx.databaseUrl,
+    REDIS_URL: ctx.redisUrl,
+    REDIS_KEY_PREFIX: ctx.prefix,
+    LOG_LEVEL: 'error',
+    ALERT_BLOCK_MS: '100',
+    ...overrides,
+  });
+}
+
+/**
+ * Boots the real API (AppModule on Fastify with the WsAdapter, the same pipes and filters as main.ts) on
+ * 127.0.0.1 and a free port. Call it twice on one context for two instances sharing the database and Redis.
+ */
+export async function startTestApp(ctx: ContextLike, overrides: ConfigSource = {}): Promise<TestApp> {
+  const config = testConfig(ctx, overrides);
+  const app = await createApp(config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address();
+  if (address === null || typeof address === 'string') throw new Error('the test app has no TCP address');
+  const base = `127.0.0.1:${address.port}`;
+  return {
+    app,
+    config,
+    url: `http://${base}`,
+    wsUrl: `ws://${base}`,
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,123 @@
+import { defineFinding, type FindingContext, type Measurement } from '@remedy/testing';
+import { KATA_V17_SQL, notifyProvider, onVitalMessage } from '../katas/v-17-no-limits.flawed.js';
+import type { RaisedAlert } from '../src/alerts/alert.js';
+import { NotificationClient } from '../src/notifications/notification-client.service.js';
+import { DeviceClient, readings } from './support/device-client.js';
+import { NotificationProvider } from './support/notification-provider.js';
+import { seedRegistry } from './support/seed-registry.js';
+import { startTestApp } from './support/start-test-app.js';
+
+const NOTIFICATIONS = 20;
+const FLOOD = 1_000;
+const FLOOD_MESSAGE = 20;
+const POLITE = 20;
+const PROVIDER_DELAY_MS = 150;
+
+function alert(index: number): RaisedAlert {
+  return {
+    id: `00000000-0000-0000-0000-${String(index).padStart(12, '0')}`,
+    patientId: '00000000-0000-0000-0000-000000000000',
+    wardId: null,
+    metric: 'heart_rate',
+    value: 160,
+    threshold: 120,
+    raisedAt: new Date().toISOString(),
+  };
+}
+
+async function flawed(ctx: FindingContext, provider: NotificationProvider): Promise<Measurement> {
+  await ctx.pool.query(KATA_V17_SQL);
+  const [flooder] = (await seedRegistry(ctx.pool, { patients: 1 })).devices;
+  let accepted = 0;
+  for (const reading of readings(FLOOD)) {
+    await onVitalMessage(ctx.pool, flooder!.id, reading.recordedAt, reading.heartRate!);
+    accepted += 1;
+  }
+  const started = performance.now();
+  for (let i = 0; i < NOTIFICATIONS; i += 1)
+    await notifyProvider(provider.url, alert(i)).catch(() => undefined);
+  return {
+    value: provider.calls,
+    details: {
+      'flood readings accepted': accepted,
+      [`ms for ${NOTIFICATIONS} alerts`]: Math.round(performance.now() - started),
+    },
+  };
+}
+
+async function remediated(ctx: FindingContext, provider: NotificationProvider): Promise<Measurement> {
+  const app = await startTestApp(ctx, {
+    ALERT_EVALUATOR_ENABLED: 'false',
+    NOTIFY_URL: provider.url,
+    NOTIFY_TIMEOUT_MS: '100',
+    NOTIFY_BREAKER_VOLUME: '5',
+    NOTIFY_BREAKER_RESET_MS: '60000',
+    DEVICE_RATE_PER_SECOND: '10',
+    DEVICE_RATE_BURST: '30',
+  });
+  try {
+    const [flooder, polite] = (await seedRegistry(ctx.pool, { patients: 2 })).devices;
+    const flooding = await DeviceClient.open(app.wsUrl, flooder!.id, flooder!.token);
+    const politeClient = await DeviceClient.open(app.wsUrl, polite!.id, polite!.token);
+    const flood = readings(FLOOD);
+    for (let i = 0; i < FLOOD; i += FLOOD_MESSAGE) flooding.sendReadings(flood.slice(i, i + FLOOD_MESSAGE));
+    const gentle = readings(POLITE);
+    politeClient.sendReadings(gentle.slice(0, POLITE / 2));
+    politeClient.sendReadings(gentle.slice(POLITE / 2));
+    await politeClient.untilAcked(POLITE - 1);
+    const answered = (): number =>
+      flooding.replies.filter((reply) => reply.type === 'ack' || reply.type === 'throttled').length;
+    await flooding.until(() => answered() === FLOOD / FLOOD_MESSAGE, 30_000);
+    const accepted = flooding.replies
+      .filter((reply) => reply.type === 'ack')
+      .reduce((sum, reply) => sum + (reply['count'] as number), 0);
+    if (accepted >= FLOOD) throw new Error('the flooding device was never throttled');
+    flooding.close();
+    politeClient.close();
+
+    const notifier = app.app.get(NotificationClient);
+    const started = performance.now();
+    const outcomes: string[] = [];
+    for (let i = 0; i < NOTIFICATIONS; i += 1) outcomes.push(await notifier.notify(alert(i)));
+    return {
+      value: provider.calls,
+      details: {
+        'flood readings accepted': accepted,
+        'polite device acked': `${POLITE}/${POLITE}`,
+        [`ms for ${NOTIFICATIONS} alerts`]: Math.round(performance.now() - started),
+        'failed fast (breaker open)': outcomes.filter((outcome) => outcome === 'rejected').length,
+      },
+    };
+  } finally {
+    await app.close();
+  }
+}
+
+export default defineFinding({
+  id: 'vitals:V-17',
+  title: 'No rate limiting, timeouts or circuit breakers',
+  explanation:
+    'Without a limit, one faulty device flooding readings takes as much of the write path as it can send; without a ' +
+    'timeout and a breaker, a failing notification provider is called, and waited for, on every alert. The remedy ' +
+    'gives each device a token bucket in Redis (10 readings/s, burst 30 by default) and answers past it with ' +
+    '`throttled` and a retry delay while other devices are acked as usual; the provider is called with a timeout ' +
+    'behind an opossum circuit breaker that opens after repeated failures, so further calls fail at once.',
+  fix: ['src/ingest/device-rate-limiter.service.ts', 'src/notifications/notification-client.service.ts'],
+  metric: {
+    name: `calls that reached the failing provider, of ${NOTIFICATIONS} alerts`,
+    unit: 'calls',
+    better: 'lower',
+  },
+  async measure(variant, ctx) {
+    const provider = await NotificationProvider.start();
+    provider.failing = true;
+    provider.delayMs = PROVIDER_DELAY_MS;
+    try {
+      return variant === 'flawed' ? await flawed(ctx, provider) : await remediated(ctx, provider);
+    } finally {
+      await provider.stop();
+    }
+  },
+  flawed: (calls) => calls === NOTIFICATIONS,
+  remediated: (calls) => calls <= NOTIFICATIONS / 2,
+});

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { LatestVitalsModule } from '../latest-vitals/latest-vitals.module.js';
+import { ReadReplicaModule } from '../read-replica/read-replica.module.js';
+import { DashboardQueries } from './dashboard-queries.service.js';
+import { DashboardsController } from './dashboards.controller.js';
+import { DashboardTokenController } from './live/dashboard-token.controller.js';
+import { DashboardTokens } from './live/dashboard-token.service.js';
+import { LiveGateway } from './live/live.gateway.js';
+import { LiveMetrics } from './live/live-metrics.service.js';
+import { VitalsPushService } from './live/vitals-push.service.js';
+
+/** The read side: dashboard REST on the reader pool, the /live WebSocket and the stream → room push. */
+@Module({
+  imports: [ReadReplicaModule, LatestVitalsModule],
+  controllers: [DashboardsController, DashboardTokenController],
+  providers: [DashboardQueries, DashboardTokens, LiveGateway, VitalsPushService, LiveMetrics],
+  exports: [DashboardQueries, DashboardTokens, LiveGateway],
+})
+export class DashboardsModule {}

@@ -1,0 +1,32 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+
+export class IssueDashboardTokenDto {
+  @ApiProperty({
+    description: 'Who or what watches (a nurse station, a display).',
+    minLength: 1,
+    maxLength: 100,
+  })
+  @IsString()
+  @Length(1, 100)
+  name!: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    description: 'Wards the token may watch; omit for all.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsUUID('all', { each: true })
+  wardIds?: string[];
+}
+
+export class DashboardTokenDto {
+  @ApiProperty({ description: 'Send as { "type": "auth", "token" } in the first /live message.' })
+  token!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  expiresAt!: string;
+}

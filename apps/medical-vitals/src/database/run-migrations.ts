@@ -1,0 +1,35 @@
+import { PartitionMaintainer } from '@remedy/partitioning';
+import pg from 'pg';
+import type { AppConfig } from '../config.js';
+import { vitalDataPolicy } from '../lifecycle/vital-data.policy.js';
+import { buildDataSource } from './data-source.factory.js';
+
+/**
+ * Runs pending migrations, then premakes vital_data partitions around now (migrations create only the
+ * parent table; its partitions depend on the date the database is brought up).
+ */
+export async function runMigrations(
+  config: AppConfig,
+  log: (line: string) => void = () => undefined,
+): Promise<void> {
+  const dataSource = buildDataSource(config, 'medical-vitals-migrations');
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    for (const migration of applied) log(`migration ${migration.name} applied`);
+  } finally {
+    await dataSource.destroy();
+  }
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 1 });
+  try {
+    const report = await new PartitionMaintainer(pool, { log }).ensurePartitions(
+      vitalDataPolicy(config.lifecycle),
+      {
+        from: new Date(Date.now() - 2 * 86_400_000),
+      },
+    );
+    log(`vital_data: ${report.created.length} partitions created`);
+  } finally {
+    await pool.end();
+  }
+}

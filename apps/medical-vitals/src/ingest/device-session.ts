@@ -1,0 +1,230 @@
+import type { WebSocket } from 'ws';
+import type { AppConfig } from '../config.js';
+import type { DeviceDirectory, DeviceIdentity } from '../registry/devices/device-directory.service.js';
+import { deviceTokenMatches } from '../registry/devices/device-token.js';
+import type { StoredReading } from '../storage/stored-reading.js';
+import type { VitalsWriter } from '../storage/vitals-writer.service.js';
+import { WriteBufferFullError } from '../storage/write-buffer-full.error.js';
+import type { IngestMetrics } from '../telemetry/ingest-metrics.service.js';
+import { inSpan, SpanKind } from '../telemetry/trace-context.js';
+import type { DeviceRateLimiter } from './device-rate-limiter.service.js';
+import {
+  CLOSE_PROTOCOL,
+  CLOSE_UNAUTHORIZED,
+  type IngestErrorCode,
+  type ServerMessage,
+} from './ingest-protocol.js';
+import { checkReading, type ValidReading } from './reading-validation.js';
+
+export interface DeviceSessionDeps {
+  logger: { warn(message: string): void };
+  directory: DeviceDirectory;
+  limiter: DeviceRateLimiter;
+  writer: VitalsWriter;
+  metrics: IngestMetrics;
+  config: AppConfig;
+  isDraining(): boolean;
+}
+
+type Identity = DeviceIdentity & { patientId: string };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * One device connection: first-message auth, then readings. Messages are handled one after another, so
+ * acks leave in the order the readings arrived; each ack waits for the durable flush of its readings.
+ */
+export class DeviceSession {
+  private identity: Identity | undefined;
+  private processing: Promise<void> = Promise.resolve();
+  private acks: Promise<void> = Promise.resolve();
+  private readonly authTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly deps: DeviceSessionDeps,
+  ) {
+    this.authTimer = setTimeout(() => {
+      this.fail('auth_timeout', 'no auth message in time', CLOSE_UNAUTHORIZED);
+    }, deps.config.ingest.authTimeoutMs);
+    socket.on('message', (data: Buffer) => {
+      this.processing = this.processing
+        .then(() => this.onMessage(data.toString('utf8')))
+        .catch((error: unknown) => {
+          // One failed message must not stop the session: the device is told to resend it.
+          deps.logger.warn(`device message failed: ${String(error)}`);
+          this.error('internal', 'the message could not be handled, send it again');
+        });
+    });
+    socket.on('close', () => clearTimeout(this.authTimer));
+  }
+
+  /** Settles once every received message was handled and every ack was sent (graceful shutdown). */
+  async settled(): Promise<void> {
+    await this.processing;
+    await this.acks;
+  }
+
+  private async onMessage(text: string): Promise<void> {
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      this.send({ type: 'error', code: 'bad_json', message: 'the message is not JSON' });
+      return;
+    }
+    if (!isRecord(message) || typeof message['type'] !== 'string') {
+      this.send({ type: 'error', code: 'bad_message', message: 'a message needs a string "type"' });
+      return;
+    }
+    if (this.identity === undefined) {
+      await this.authenticate(message);
+      return;
+    }
+    const traceparent = typeof message['traceparent'] === 'string' ? message['traceparent'] : '';
+    await inSpan(
+      'vitals.ingest',
+      { parent: traceparent, kind: SpanKind.SERVER, attributes: { deviceId: this.identity.deviceId } },
+      () => this.onReadings(message),
+    );
+  }
+
+  private async authenticate(message: Record<string, unknown>): Promise<void> {
+    const { type, deviceId, token } = message;
+    if (type !== 'auth' || typeof deviceId !== 'string' || typeof token !== 'string') {
+      this.fail(
+        'unauthorized',
+        'the first message must be { type: "auth", deviceId, token }',
+        CLOSE_UNAUTHORIZED,
+      );
+      return;
+    }
+    const identity = /^[0-9a-f-]{36}$/i.test(deviceId)
+      ? await this.deps.directory.lookup(deviceId)
+      : undefined;
+    if (!identity || identity.status !== 'active' || !deviceTokenMatches(token, identity.tokenHash)) {
+      this.deps.metrics.rejected.inc({ reason: 'unauthenticated' });
+      this.fail('unauthorized', 'unknown device or wrong token', CLOSE_UNAUTHORIZED);
+      return;
+    }
+    if (identity.patientId === null) {
+      this.fail('device_unassigned', 'the device is not assigned to a patient', CLOSE_UNAUTHORIZED);
+      return;
+    }
+    clearTimeout(this.authTimer);
+    this.identity = { ...identity, patientId: identity.patientId };
+    this.send({ type: 'auth_ok', deviceId: identity.deviceId, patientId: identity.patientId });
+  }
+
+  private async onReadings(message: Record<string, unknown>): Promise<void> {
+    const items = this.readingsOf(message);
+    if (items === undefined) return;
+    this.deps.metrics.received.inc(items.length);
+    const valid = this.validate(items);
+    if (valid.length === 0) return;
+    const seqs = valid.map((reading) => reading.seq);
+    if (this.deps.isDraining()) {
+      this.throttle(valid.length, { retryAfterMs: 1_000, reason: 'shutting_down', seqs });
+      return;
+    }
+    const identity = this.identity!;
+    const waitMs = await this.deps.limiter.take(identity.deviceId, valid.length);
+    if (waitMs > 0) {
+      this.throttle(valid.length, { retryAfterMs: waitMs, reason: 'rate_limit', seqs });
+      return;
+    }
+    const rows: StoredReading[] = valid.map((reading) => ({
+      ...reading,
+      patientId: identity.patientId,
+      wardId: identity.wardId,
+      deviceId: identity.deviceId,
+    }));
+    let stored: Promise<void>;
+    try {
+      stored = this.deps.writer.write(rows);
+    } catch (error) {
+      if (!(error instanceof WriteBufferFullError)) throw error;
+      this.throttle(valid.length, {
+        retryAfterMs: this.deps.config.writer.flushIntervalMs * 2,
+        reason: 'buffer_full',
+        seqs,
+      });
+      return;
+    }
+    const upToSeq = Math.max(...seqs);
+    this.acks = this.acks.then(() =>
+      stored.then(
+        () => this.send({ type: 'ack', upToSeq, count: rows.length }),
+        () =>
+          this.send({ type: 'error', code: 'store_failed', message: 'not stored, send again', seq: upToSeq }),
+      ),
+    );
+  }
+
+  private readingsOf(message: Record<string, unknown>): unknown[] | undefined {
+    const limit = Math.min(this.deps.config.ingest.maxReadingsPerMessage, this.deps.config.ingest.rateBurst);
+    if (message['type'] === 'reading') return [message];
+    if (message['type'] === 'readings' && Array.isArray(message['items'])) {
+      const items = message['items'] as unknown[];
+      if (items.length > limit) {
+        this.error('too_many_readings', `at most ${limit} readings per message`);
+        return undefined;
+      }
+      return items;
+    }
+    this.error('bad_message', 'expected { type: "reading", … } or { type: "readings", items: [...] }');
+    return undefined;
+  }
+
+  private validate(items: unknown[]): ValidReading[] {
+    const now = Date.now();
+    const limits = {
+      now,
+      maxFutureSkewMs: this.deps.config.ingest.maxFutureSkewMs,
+      maxAgeMs: this.deps.config.lifecycle.hotRetentionDays * 86_400_000,
+    };
+    const valid: ValidReading[] = [];
+    for (const item of items) {
+      const check = checkReading(item, limits);
+      if (check.ok) {
+        valid.push(check.reading);
+        continue;
+      }
+      this.deps.metrics.rejected.inc({ reason: 'invalid' });
+      this.send({
+        type: 'error',
+        code: 'invalid_reading',
+        message: `invalid reading: ${check.details.map((detail) => detail.field).join(', ')}`,
+        details: check.details,
+        ...(check.seq === undefined ? {} : { seq: check.seq }),
+      });
+    }
+    return valid;
+  }
+
+  private throttle(
+    count: number,
+    message: Omit<Extract<ServerMessage, { type: 'throttled' }>, 'type'>,
+  ): void {
+    this.deps.metrics.rejected.inc(
+      { reason: message.reason === 'rate_limit' ? 'throttled' : 'buffer_full' },
+      count,
+    );
+    this.send({ type: 'throttled', ...message });
+  }
+
+  private error(code: IngestErrorCode, message: string): void {
+    this.send({ type: 'error', code, message });
+  }
+
+  private fail(code: IngestErrorCode, message: string, closeCode: number): void {
+    this.send({ type: 'error', code, message });
+    this.socket.close(closeCode === CLOSE_UNAUTHORIZED ? CLOSE_UNAUTHORIZED : CLOSE_PROTOCOL, code);
+  }
+
+  private send(message: ServerMessage): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+}

@@ -1,0 +1,92 @@
+import type { FieldError } from '../common/validation.pipe.js';
+import type { ReadingPayload } from './ingest-protocol.js';
+
+type Metric = 'heartRate' | 'spo2' | 'systolic' | 'diastolic' | 'temperature';
+
+/** Physiologically possible ranges; anything outside is a device or transport fault, never stored. */
+export const METRIC_RANGES: Record<Metric, { min: number; max: number; integer: boolean }> = {
+  heartRate: { min: 0, max: 300, integer: true },
+  spo2: { min: 0, max: 100, integer: true },
+  systolic: { min: 0, max: 300, integer: true },
+  diastolic: { min: 0, max: 250, integer: true },
+  temperature: { min: 20, max: 45, integer: false },
+};
+
+export interface ValidReading {
+  seq: number;
+  recordedAt: string;
+  heartRate: number | null;
+  spo2: number | null;
+  systolic: number | null;
+  diastolic: number | null;
+  temperature: number | null;
+}
+
+export type ReadingCheck =
+  { ok: true; reading: ValidReading } | { ok: false; seq?: number; details: FieldError[] };
+
+export interface ReadingLimits {
+  now: number;
+  maxFutureSkewMs: number;
+  maxAgeMs: number;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Checks one reading and says, per field, what is wrong. */
+export function checkReading(raw: unknown, limits: ReadingLimits): ReadingCheck {
+  if (!isRecord(raw)) return { ok: false, details: [{ field: 'reading', problems: ['must be an object'] }] };
+  const details: FieldError[] = [];
+  const seq = raw['seq'];
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
+    details.push({ field: 'seq', problems: ['must be a non-negative integer'] });
+  }
+  const recordedAtRaw = raw['recordedAt'];
+  const recordedAt = typeof recordedAtRaw === 'string' ? Date.parse(recordedAtRaw) : Number.NaN;
+  if (Number.isNaN(recordedAt)) {
+    details.push({ field: 'recordedAt', problems: ['must be an ISO 8601 timestamp'] });
+  } else if (recordedAt > limits.now + limits.maxFutureSkewMs) {
+    details.push({
+      field: 'recordedAt',
+      problems: [`is more than ${limits.maxFutureSkewMs} ms in the future`],
+    });
+  } else if (recordedAt < limits.now - limits.maxAgeMs) {
+    details.push({ field: 'recordedAt', problems: ['is older than the hot retention window'] });
+  }
+  const values: Partial<Record<Metric, number | null>> = {};
+  for (const [metric, range] of Object.entries(METRIC_RANGES) as [Metric, (typeof METRIC_RANGES)[Metric]][]) {
+    const value = raw[metric];
+    if (value === undefined || value === null) {
+      values[metric] = null;
+      continue;
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value) || (range.integer && !Number.isInteger(value))) {
+      details.push({ field: metric, problems: [range.integer ? 'must be an integer' : 'must be a number'] });
+    } else if (value < range.min || value > range.max) {
+      details.push({ field: metric, problems: [`must be between ${range.min} and ${range.max}`] });
+    } else {
+      values[metric] = range.integer ? value : Math.round(value * 10) / 10;
+    }
+  }
+  if (details.length === 0 && Object.values(values).every((value) => value === null)) {
+    details.push({ field: 'reading', problems: ['carries no vital sign'] });
+  }
+  const validSeq = typeof seq === 'number' && Number.isSafeInteger(seq) ? seq : undefined;
+  if (details.length > 0) return { ok: false, ...(validSeq === undefined ? {} : { seq: validSeq }), details };
+  return {
+    ok: true,
+    reading: {
+      seq: seq as number,
+      recordedAt: new Date(recordedAt).toISOString(),
+      heartRate: values.heartRate ?? null,
+      spo2: values.spo2 ?? null,
+      systolic: values.systolic ?? null,
+      diastolic: values.diastolic ?? null,
+      temperature: values.temperature ?? null,
+    },
+  };
+}
+
+export type { ReadingPayload };

@@ -1,0 +1,156 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { PgPool } from '@remedy/pooling';
+import { APP_CONFIG, type AppConfig } from '../config.js';
+import { PRIMARY_POOL } from '../database/database.tokens.js';
+import { LatestVitalsService } from '../latest-vitals/latest-vitals.service.js';
+import { IngestMetrics } from '../telemetry/ingest-metrics.service.js';
+import { currentTraceparent, inSpan, SpanKind } from '../telemetry/trace-context.js';
+import { StoredStreamPublisher } from './stored-stream.publisher.js';
+import type { StoredReading } from './stored-reading.js';
+import { INSERT_VITALS_SQL, insertVitalsParameters } from './vital-data.sql.js';
+import { WriteBufferFullError } from './write-buffer-full.error.js';
+
+interface PendingWrite {
+  readings: readonly StoredReading[];
+  traceparent: string;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The batched writer (V-04). Readings wait in a bounded in-memory buffer and leave in one statement per
+ * batch, at WRITE_BATCH_ROWS rows or after WRITE_FLUSH_INTERVAL_MS (≤ 100 ms), whichever comes first.
+ * The promise `write()` returns settles only after the batch has committed, the latest-vitals cache was
+ * updated and the batch was appended to `vitals:stored`: the ingest gateway acks on it, so nothing
+ * acknowledged can be lost. A full buffer refuses new rows (backpressure) instead of growing.
+ */
+@Injectable()
+export class VitalsWriter implements OnApplicationShutdown {
+  private readonly logger = new Logger(VitalsWriter.name);
+  private readonly settings: AppConfig['writer'];
+  private queue: PendingWrite[] = [];
+  private queuedRows = 0;
+  private inFlightRows = 0;
+  private inFlight = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private publishedInOrder: Promise<void> = Promise.resolve();
+
+  constructor(
+    @Inject(PRIMARY_POOL) private readonly pool: PgPool,
+    @Inject(LatestVitalsService) private readonly latest: LatestVitalsService,
+    @Inject(StoredStreamPublisher) private readonly stream: StoredStreamPublisher,
+    @Inject(IngestMetrics) private readonly metrics: IngestMetrics,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.settings = config.writer;
+  }
+
+  /** Rows buffered or being written. */
+  get depth(): number {
+    return this.queuedRows + this.inFlightRows;
+  }
+
+  /** Resolves once the readings are durably stored and published; throws WriteBufferFullError at once when full. */
+  write(readings: readonly StoredReading[]): Promise<void> {
+    if (readings.length === 0) return Promise.resolve();
+    if (this.depth + readings.length > this.settings.bufferMaxRows) {
+      throw new WriteBufferFullError(this.depth, this.settings.bufferMaxRows);
+    }
+    const traceparent = currentTraceparent();
+    const done = new Promise<void>((resolve, reject) => {
+      this.queue.push({ readings, traceparent, resolve, reject });
+    });
+    this.queuedRows += readings.length;
+    this.metrics.bufferDepth.set(this.depth);
+    if (this.queuedRows >= this.settings.batchRows) this.pump();
+    else this.timer ??= setTimeout(() => this.pump(), this.settings.flushIntervalMs);
+    return done;
+  }
+
+  /** Writes everything buffered and waits for every batch in flight (graceful shutdown, tests). */
+  async flush(): Promise<void> {
+    while (this.queue.length > 0 || this.inFlight.size > 0) {
+      this.pump();
+      await Promise.allSettled([...this.inFlight]);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
+
+  private pump(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    while (this.queue.length > 0 && this.inFlight.size < this.settings.maxConcurrentFlushes) {
+      const batch = this.takeBatch();
+      const flight = this.writeBatch(batch).finally(() => {
+        this.inFlight.delete(flight);
+        this.pump();
+      });
+      this.inFlight.add(flight);
+    }
+    if (this.queue.length > 0) this.timer ??= setTimeout(() => this.pump(), this.settings.flushIntervalMs);
+  }
+
+  private takeBatch(): PendingWrite[] {
+    const batch: PendingWrite[] = [];
+    let rows = 0;
+    while (
+      this.queue.length > 0 &&
+      (rows === 0 || rows + this.queue[0]!.readings.length <= this.settings.batchRows)
+    ) {
+      const next = this.queue.shift()!;
+      batch.push(next);
+      rows += next.readings.length;
+    }
+    this.queuedRows -= rows;
+    this.inFlightRows += rows;
+    return batch;
+  }
+
+  private async writeBatch(batch: PendingWrite[]): Promise<void> {
+    const readings = batch.flatMap((pending) => pending.readings);
+    const traceparents = batch.map((pending) => pending.traceparent);
+    const started = performance.now();
+    try {
+      await inSpan(
+        'vitals.flush',
+        {
+          parent: traceparents[0],
+          links: traceparents,
+          kind: SpanKind.PRODUCER,
+          attributes: { rows: readings.length },
+        },
+        async () => {
+          // Batches commit concurrently but are published in the order they left the buffer, so the stream
+          // (and the alert evaluator's episodes) see each device's readings in order. This runs synchronously
+          // up to the first await, which keeps the chain in call order.
+          const inserted = this.pool.query(INSERT_VITALS_SQL, insertVitalsParameters(readings));
+          const previous = this.publishedInOrder;
+          const published = (async () => {
+            await inserted;
+            await previous;
+            await this.latest.record(readings);
+            await this.stream.publish(readings, currentTraceparent());
+          })();
+          this.publishedInOrder = published.catch(() => undefined);
+          await published;
+        },
+      );
+      this.metrics.flushDuration.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
+      this.metrics.batchSize.observe(readings.length);
+      this.metrics.stored.inc(readings.length);
+      for (const pending of batch) pending.resolve();
+    } catch (error) {
+      this.metrics.flushDuration.observe({ outcome: 'error' }, (performance.now() - started) / 1000);
+      this.logger.error(`flush of ${readings.length} readings failed: ${String(error)}`);
+      for (const pending of batch) pending.reject(error);
+    } finally {
+      this.inFlightRows -= readings.length;
+      this.metrics.bufferDepth.set(this.depth);
+    }
+  }
+}

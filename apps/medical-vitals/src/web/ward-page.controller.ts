@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { Controller, Get, Header, Param, ParseUUIDPipe } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+
+const PAGE = readFileSync(new URL('./public/ward.html', import.meta.url), 'utf8');
+const SCRIPT = readFileSync(new URL('./public/ward-page.js', import.meta.url), 'utf8');
+
+/** The live ward page: static HTML and one script; the ward id is read by the script from the URL. */
+@ApiExcludeController()
+@Controller()
+export class WardPageController {
+  @Get('ward/:wardId')
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header(
+    'content-security-policy',
+    "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'",
+  )
+  page(@Param('wardId', ParseUUIDPipe) _wardId: string): string {
+    return PAGE;
+  }
+
+  @Get('ward-page.js')
+  @Header('content-type', 'text/javascript; charset=utf-8')
+  @Header('cache-control', 'no-cache')
+  script(): string {
+    return SCRIPT;
+  }
+}

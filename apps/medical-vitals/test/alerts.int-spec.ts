@@ -1,0 +1,111 @@
+import { useTestContext, waitUntil } from '@remedy/testing';
+import { DeviceClient, readings } from '../findings/support/device-client.js';
+import { medicalVitalsHarness } from '../findings/support/medical-vitals-harness.js';
+import { NotificationProvider } from '../findings/support/notification-provider.js';
+import { seedRegistry, type SeededRegistry } from '../findings/support/seed-registry.js';
+import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
+
+const ctx = useTestContext(medicalVitalsHarness);
+let app: TestApp;
+let provider: NotificationProvider;
+let registry: SeededRegistry;
+
+beforeAll(async () => {
+  provider = await NotificationProvider.start();
+  app = await startTestApp(ctx, { NOTIFY_URL: provider.url, DEVICE_RATE_BURST: '100' });
+  registry = await seedRegistry(ctx.pool, { wards: 1, patients: 2 });
+});
+afterAll(async () => {
+  await app?.close();
+  await provider?.stop();
+});
+
+async function post(path: string, body: unknown): Promise<Response> {
+  return fetch(`${app.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+test('rejects an invalid rule with field-level details', async () => {
+  const response = await post('/alert-rules', { patientId: 'nope', metric: 'pulse', min: 'x' });
+  expect(response.status).toBe(400);
+  const body = (await response.json()) as { statusCode: number; error: string; details: { field: string }[] };
+  expect(body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+  expect(body.details.map((detail) => detail.field)).toEqual(
+    expect.arrayContaining(['patientId', 'metric', 'min']),
+  );
+});
+
+test('one alert per breach episode, on the alerts stream and at the provider', async () => {
+  const device = registry.devices[0]!;
+  const rule = await post('/alert-rules', { wardId: device.wardId, metric: 'heart_rate', max: 120 });
+  expect(rule.status).toBe(201);
+  const client = await DeviceClient.open(app.wsUrl, device.id, device.token);
+  // Two episodes: readings 3–5 and 8–9 breach; every other reading is in range.
+  const series = readings(12).map((reading, index) => ({
+    ...reading,
+    heartRate: [3, 4, 5, 8, 9].includes(index) ? 150 : 80,
+  }));
+  client.sendReadings(series.slice(0, 6));
+  client.sendReadings(series.slice(6));
+  await client.untilAcked(11);
+  await waitUntil('two alerts', async () => {
+    const { rows } = await ctx.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM alerts WHERE patient_id = $1',
+      [device.patientId],
+    );
+    return rows[0]!.n === 2;
+  });
+  const { rows } = await ctx.pool.query<{ raised_at: Date; cleared_at: Date | null }>(
+    'SELECT raised_at, cleared_at FROM alerts WHERE patient_id = $1 ORDER BY raised_at',
+    [device.patientId],
+  );
+  expect(rows.map((row) => row.raised_at.toISOString())).toEqual([
+    series[3]!.recordedAt,
+    series[8]!.recordedAt,
+  ]);
+  expect(rows.map((row) => row.cleared_at?.toISOString())).toEqual([
+    series[6]!.recordedAt,
+    series[10]!.recordedAt,
+  ]);
+  const entries = (await ctx.redis.xrange(`${ctx.prefix}:vitals:alerts`, '-', '+')) as [string, string[]][];
+  expect(entries).toHaveLength(2);
+  expect(JSON.parse(entries[0]![1][1]!)).toMatchObject({
+    patientId: device.patientId,
+    metric: 'heart_rate',
+    value: 150,
+    threshold: 120,
+  });
+  await waitUntil('the provider to get both alerts', () => provider.received.length === 2);
+  client.close();
+});
+
+test('a rule update applies to the next reading (no stale cached rule)', async () => {
+  const device = registry.devices[1]!;
+  const created = (await (
+    await post('/alert-rules', { patientId: device.patientId, metric: 'spo2', min: 80 })
+  ).json()) as {
+    id: string;
+  };
+  const client = await DeviceClient.open(app.wsUrl, device.id, device.token);
+  client.sendReadings([{ ...readings(1, 0)[0]!, spo2: 85 }]);
+  await client.untilAcked(0);
+  const patch = await fetch(`${app.url}/alert-rules/${created.id}`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ min: 90 }),
+  });
+  expect(patch.status).toBe(200);
+  client.sendReadings([{ ...readings(1, 1)[0]!, spo2: 85 }]);
+  await client.untilAcked(1);
+  await waitUntil('the alert under the new threshold', async () => {
+    const { rows } = await ctx.pool.query<{ threshold: string }>(
+      'SELECT threshold FROM alerts WHERE rule_id = $1',
+      [created.id],
+    );
+    return rows.length === 1 && Number(rows[0]!.threshold) === 90;
+  });
+  client.close();
+});

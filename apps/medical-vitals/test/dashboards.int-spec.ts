@@ -1,0 +1,151 @@
+import { useTestContext } from '@remedy/testing';
+import { DeviceClient, readings } from '../findings/support/device-client.js';
+import { medicalVitalsHarness } from '../findings/support/medical-vitals-harness.js';
+import { seedRegistry, type SeededRegistry } from '../findings/support/seed-registry.js';
+import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
+
+const ctx = useTestContext(medicalVitalsHarness);
+let app: TestApp;
+let registry: SeededRegistry;
+
+beforeAll(async () => {
+  app = await startTestApp(ctx);
+  registry = await seedRegistry(ctx.pool, { wards: 2, patients: 6 });
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const get = async (path: string): Promise<{ status: number; body: Record<string, unknown> }> => {
+  const response = await fetch(`${app.url}${path}`);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+};
+
+describe('dashboard REST', () => {
+  test('GET /wards/:id/patients walks the ward with a keyset cursor', async () => {
+    const wardId = registry.wardIds[0]!;
+    const first = await get(`/wards/${wardId}/patients?limit=2`);
+    expect(first.status).toBe(200);
+    const pagination = first.body['pagination'] as { nextCursor: string; hasMore: boolean };
+    expect(pagination.hasMore).toBe(true);
+    const second = await get(`/wards/${wardId}/patients?limit=2&cursor=${pagination.nextCursor}`);
+    const ids = [
+      ...(first.body['data'] as Array<{ id: string }>),
+      ...(second.body['data'] as Array<{ id: string }>),
+    ].map((p) => p.id);
+    expect(new Set(ids).size).toBe(3);
+    expect(ids.sort()).toEqual(
+      registry.devices
+        .filter((d) => d.wardId === wardId)
+        .map((d) => d.patientId)
+        .sort(),
+    );
+  });
+
+  test('stored readings show in latest, vitals range and active patients', async () => {
+    const device = registry.devices[0]!;
+    const client = await DeviceClient.open(app.wsUrl, device.id, device.token);
+    const sent = readings(5);
+    client.sendReadings(sent);
+    await client.untilAcked(4);
+    client.close();
+
+    const latest = await get(`/patients/${device.patientId}/latest`);
+    expect(latest.status).toBe(200);
+    expect((latest.body['latest'] as { seq: number }).seq).toBe(4);
+
+    const vitals = await get(
+      `/patients/${device.patientId}/vitals?limit=3&from=${encodeURIComponent(sent[0]!.recordedAt)}`,
+    );
+    expect(vitals.status).toBe(200);
+    expect((vitals.body['data'] as Array<{ seq: number }>).map((r) => r.seq)).toEqual([4, 3, 2]);
+    const more = vitals.body['pagination'] as { nextCursor: string };
+    const rest = await get(
+      `/patients/${device.patientId}/vitals?limit=3&from=${encodeURIComponent(sent[0]!.recordedAt)}&cursor=${more.nextCursor}`,
+    );
+    expect((rest.body['data'] as Array<{ seq: number }>).map((r) => r.seq)).toEqual([1, 0]);
+
+    const active = await get(`/dashboard/active-patients?wardId=${device.wardId}`);
+    expect(active.status).toBe(200);
+    const row = (
+      active.body['data'] as Array<{ id: string; latest: { seq: number } | null; openAlerts: number }>
+    ).find((p) => p.id === device.patientId);
+    expect(row).toMatchObject({ latest: { seq: 4 }, openAlerts: 0 });
+  });
+
+  test('bad queries are 400s with field details; unknown patients are 404s', async () => {
+    const bad = await get('/dashboard/active-patients?wardId=nope&limit=9999');
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect((bad.body['details'] as Array<{ field: string }>).map((d) => d.field).sort()).toEqual([
+      'limit',
+      'wardId',
+    ]);
+
+    const range = await get(
+      `/patients/${registry.patientIds[0]}/vitals?from=2026-01-10T00:00:00Z&to=2026-01-01T00:00:00Z`,
+    );
+    expect(range.status).toBe(400);
+    expect(range.body['details']).toEqual([{ field: 'from', problems: ['from: must be before to'] }]);
+
+    const cursor = await get(`/patients/${registry.patientIds[0]}/vitals?cursor=garbage`);
+    expect(cursor.status).toBe(400);
+
+    const missing = await get('/patients/00000000-0000-4000-8000-000000000000/latest');
+    expect(missing.status).toBe(404);
+  });
+});
+
+describe('reports', () => {
+  test('GET /patients/:id/report streams the period as CSV with a summary', async () => {
+    const patientId = registry.patientIds[1]!;
+    await ctx.pool.query(
+      `INSERT INTO vital_data (patient_id, device_id, recorded_at, seq, heart_rate, spo2, systolic, diastolic, temperature)
+       SELECT $1, $2, now() - make_interval(secs => g), g, 60 + g % 20, 97, 120, 80, 36.6 FROM generate_series(1, 2500) g`,
+      [patientId, registry.devices[1]!.id],
+    );
+    const response = await fetch(`${app.url}/patients/${patientId}/report?period=daily`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/csv');
+    const lines = (await response.text()).trim().split('\n');
+    expect(lines[0]).toBe('recorded_at,device_id,seq,heart_rate,spo2,systolic,diastolic,temperature');
+    expect(lines.filter((line) => !line.startsWith('#')).length).toBe(2501);
+    expect(lines).toContain('# rows,2500');
+    expect(lines).toContain('# heart_rate,min 60,mean 69.5,max 79');
+  });
+
+  test('a bad period is a 400, an unknown patient a 404', async () => {
+    expect((await get(`/patients/${registry.patientIds[0]}/report?period=monthly`)).status).toBe(400);
+    expect((await get('/patients/00000000-0000-4000-8000-000000000000/report')).status).toBe(404);
+  });
+});
+
+describe('operations', () => {
+  test('the OpenAPI document lists the read endpoints and /metrics has the /live gauges', async () => {
+    const docs = (await (await fetch(`${app.url}/docs-json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(docs.paths)).toEqual(
+      expect.arrayContaining([
+        '/wards/{id}/patients',
+        '/dashboard/active-patients',
+        '/patients/{id}/latest',
+        '/patients/{id}/vitals',
+        '/patients/{id}/report',
+        '/dashboard/tokens',
+      ]),
+    );
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    for (const name of ['live_sockets', 'live_messages_coalesced', 'live_send_held_bytes'])
+      expect(metrics).toContain(name);
+  });
+});
+
+describe('ward page', () => {
+  test('GET /ward/:wardId serves the page and its script', async () => {
+    const page = await fetch(`${app.url}/ward/${registry.wardIds[0]}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('<script src="/ward-page.js">');
+    const script = await fetch(`${app.url}/ward-page.js`);
+    expect(script.headers.get('content-type')).toContain('javascript');
+  });
+});

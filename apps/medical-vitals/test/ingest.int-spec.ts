@@ -1,0 +1,112 @@
+import { useTestContext } from '@remedy/testing';
+import { DeviceClient, readings } from '../findings/support/device-client.js';
+import { medicalVitalsHarness } from '../findings/support/medical-vitals-harness.js';
+import { seedRegistry, type SeededRegistry } from '../findings/support/seed-registry.js';
+import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
+import { LatestVitalsService } from '../src/latest-vitals/latest-vitals.service.js';
+
+const ctx = useTestContext(medicalVitalsHarness);
+let app: TestApp;
+let registry: SeededRegistry;
+
+beforeAll(async () => {
+  app = await startTestApp(ctx, { ALERT_EVALUATOR_ENABLED: 'false' });
+  registry = await seedRegistry(ctx.pool, { wards: 1, patients: 3 });
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+async function storedRows(deviceId: string): Promise<number> {
+  const { rows } = await ctx.pool.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM vital_data WHERE device_id = $1',
+    [deviceId],
+  );
+  return rows[0]!.n;
+}
+
+test('acks readings only once they are in vital_data, and a resend stores nothing twice', async () => {
+  const device = registry.devices[0]!;
+  const client = await DeviceClient.open(app.wsUrl, device.id, device.token);
+  const batch = readings(10);
+  client.sendReadings(batch);
+  await client.untilAcked(9);
+  expect(await storedRows(device.id)).toBe(10);
+  client.sendReadings(batch);
+  await client.until(() => client.replies.filter((reply) => reply.type === 'ack').length === 2);
+  expect(await storedRows(device.id)).toBe(10);
+  client.close();
+});
+
+test('publishes each flush to vitals:stored and updates the latest-vitals cache', async () => {
+  const device = registry.devices[1]!;
+  const client = await DeviceClient.open(app.wsUrl, device.id, device.token);
+  const batch = readings(3);
+  client.sendReadings(batch);
+  await client.untilAcked(2);
+  const entries = (await ctx.redis.xrange(`${ctx.prefix}:vitals:stored`, '-', '+')) as [string, string[]][];
+  const published = entries.flatMap(
+    ([, fields]) => JSON.parse(fields[1]!) as { deviceId: string; seq: number }[],
+  );
+  expect(published.filter((reading) => reading.deviceId === device.id).map((reading) => reading.seq)).toEqual(
+    [0, 1, 2],
+  );
+  const latest = await app.app.get(LatestVitalsService).forPatients([device.patientId]);
+  expect(latest.get(device.patientId)).toMatchObject({
+    seq: 2,
+    wardId: device.wardId,
+    recordedAt: batch[2]!.recordedAt,
+  });
+  client.close();
+});
+
+test('rejects bad readings with field-level errors and never stores them', async () => {
+  const device = registry.devices[2]!;
+  const client = await DeviceClient.open(app.wsUrl, device.id, device.token);
+  client.sendReadings([
+    { seq: 1, recordedAt: new Date(Date.now() + 3_600_000).toISOString(), heartRate: 70 },
+    { seq: 2, recordedAt: new Date().toISOString(), heartRate: 900 },
+    { seq: 3, recordedAt: 'yesterday', spo2: 98 },
+  ]);
+  await client.until(() => client.replies.filter((reply) => reply.type === 'error').length === 3);
+  const errors = client.replies.filter((reply) => reply.type === 'error');
+  expect(errors.map((error) => [error['seq'], (error['details'] as { field: string }[])[0]!.field])).toEqual([
+    [1, 'recordedAt'],
+    [2, 'heartRate'],
+    [3, 'recordedAt'],
+  ]);
+  expect(await storedRows(device.id)).toBe(0);
+  client.close();
+});
+
+test('refuses a wrong token, an unknown device and a token in the URL', async () => {
+  const device = registry.devices[0]!;
+  await expect(DeviceClient.open(app.wsUrl, device.id, 'wrong')).rejects.toThrow(/unauthorized/);
+  await expect(DeviceClient.open(app.wsUrl, '00000000-0000-0000-0000-000000000000', 'x')).rejects.toThrow(
+    /unauthorized/,
+  );
+  const client = await DeviceClient.connect(`${app.wsUrl}/ingest?token=${device.token}`);
+  await client.until(() => client.closeCode !== undefined);
+  expect(client.replies[0]).toMatchObject({ type: 'error', code: 'token_in_url' });
+  expect(client.closeCode).toBe(4401);
+});
+
+test('a full write buffer answers throttled (buffer_full) and stores nothing of that message', async () => {
+  const small = await startTestApp(ctx, { ALERT_EVALUATOR_ENABLED: 'false', WRITE_BUFFER_MAX_ROWS: '5' });
+  try {
+    const device = registry.devices[2]!;
+    const client = await DeviceClient.open(small.wsUrl, device.id, device.token);
+    client.sendReadings(readings(10, 100));
+    await client.until(() => client.replies.some((reply) => reply.type === 'throttled'));
+    expect(client.replies.find((reply) => reply.type === 'throttled')).toMatchObject({
+      reason: 'buffer_full',
+      seqs: expect.arrayContaining([100, 109]) as unknown,
+    });
+    client.sendReadings(readings(5, 200));
+    await client.untilAcked(204);
+    expect(await storedRows(device.id)).toBe(5);
+    client.close();
+  } finally {
+    await small.close();
+  }
+});

@@ -1,0 +1,91 @@
+import WebSocket from 'ws';
+import { CLOSE_CODES, CLOSE_REASONS } from '@remedy/realtime';
+import { useTestContext } from '@remedy/testing';
+import { LiveDashboardClient } from '../findings/live-support/live-dashboard-client.js';
+import { DeviceClient, readings } from '../findings/support/device-client.js';
+import { medicalVitalsHarness } from '../findings/support/medical-vitals-harness.js';
+import { seedRegistry, type SeededRegistry } from '../findings/support/seed-registry.js';
+import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
+
+const ctx = useTestContext(medicalVitalsHarness);
+let app: TestApp;
+let registry: SeededRegistry;
+const clients: LiveDashboardClient[] = [];
+
+beforeAll(async () => {
+  app = await startTestApp(ctx, { AUTH_TIMEOUT_MS: '300' });
+  registry = await seedRegistry(ctx.pool, { wards: 2, patients: 4 });
+});
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close()));
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+async function open(
+  token: string,
+  subscriptions: Array<{ wardId: string } | { patientId: string }>,
+): Promise<LiveDashboardClient> {
+  const client = await LiveDashboardClient.open(app.wsUrl, token, subscriptions);
+  clients.push(client);
+  return client;
+}
+
+test('a stored reading is pushed to the ward room and the patient room, not to other wards', async () => {
+  const token = await LiveDashboardClient.issueToken(app.url);
+  const device = registry.devices[0]!;
+  const otherWard = registry.wardIds.find((id) => id !== device.wardId)!;
+  const ward = await open(token, [{ wardId: device.wardId }]);
+  const patient = await open(token, [{ patientId: device.patientId }]);
+  const other = await open(token, [{ wardId: otherWard }]);
+
+  const deviceClient = await DeviceClient.open(app.wsUrl, device.id, device.token);
+  deviceClient.sendReadings(readings(1, 7));
+  await deviceClient.untilAcked(7);
+  deviceClient.close();
+
+  await ward.until(() => ward.ofType('reading').length === 1);
+  await patient.until(() => patient.ofType('reading').length === 1);
+  expect(ward.ofType('reading')[0]).toMatchObject({
+    patientId: device.patientId,
+    wardId: device.wardId,
+    seq: 7,
+  });
+  expect(other.ofType('reading')).toEqual([]);
+});
+
+test('first-message auth: a forged token and a token in the URL are refused with 1008', async () => {
+  const forged = await LiveDashboardClient.connect(app.wsUrl);
+  clients.push(forged);
+  forged.send({ type: 'auth', token: 'v1.e30.forged' });
+  await forged.until(() => forged.closed !== undefined);
+  expect(forged.closed).toEqual({ code: CLOSE_CODES.policyViolation, reason: CLOSE_REASONS.authFailed });
+
+  const token = await LiveDashboardClient.issueToken(app.url);
+  const viaQuery = new WebSocket(`${app.wsUrl}/live?token=${token}`);
+  const closed = await new Promise<{ code: number; reason: string }>((resolve) =>
+    viaQuery.once('close', (code, reason) => resolve({ code, reason: reason.toString('utf8') })),
+  );
+  expect(closed).toEqual({ code: CLOSE_CODES.policyViolation, reason: CLOSE_REASONS.tokenInUrl });
+
+  const silent = await LiveDashboardClient.connect(app.wsUrl);
+  clients.push(silent);
+  await silent.until(() => silent.closed !== undefined);
+  expect(silent.closed).toEqual({ code: CLOSE_CODES.policyViolation, reason: CLOSE_REASONS.authTimeout });
+});
+
+test('bad commands get field-level errors; a ward-scoped token cannot watch another ward', async () => {
+  const [wardA, wardB] = registry.wardIds as [string, string];
+  const token = await LiveDashboardClient.issueToken(app.url, [wardA]);
+  const client = await open(token, [{ wardId: wardA }]);
+  client.send({ type: 'subscribe', wardId: 'not-a-uuid' });
+  client.send({ type: 'subscribe', wardId: wardB });
+  client.send('{oops');
+  await client.until(() => client.ofType('error').length === 3);
+  expect(client.ofType('error').map(({ code, details }) => ({ code, details }))).toEqual([
+    { code: 'invalid-message', details: [{ field: 'wardId', problems: ['must be a UUID'] }] },
+    { code: 'forbidden', details: [{ field: 'wardId', problems: ['not in the token'] }] },
+    { code: 'bad-json', details: undefined },
+  ]);
+});

@@ -1,0 +1,43 @@
+import { checkReading } from '../src/ingest/reading-validation.js';
+
+const now = Date.parse('2026-11-24T12:00:00Z');
+const limits = { now, maxFutureSkewMs: 60_000, maxAgeMs: 90 * 86_400_000 };
+
+test('accepts a plausible reading and normalises it', () => {
+  const check = checkReading(
+    { seq: 7, recordedAt: '2026-11-24T11:59:59+00:00', heartRate: 72, temperature: 36.84 },
+    limits,
+  );
+  expect(check).toEqual({
+    ok: true,
+    reading: {
+      seq: 7,
+      recordedAt: '2026-11-24T11:59:59.000Z',
+      heartRate: 72,
+      spo2: null,
+      systolic: null,
+      diastolic: null,
+      temperature: 36.8,
+    },
+  });
+});
+
+test.each([
+  [{ seq: -1, recordedAt: '2026-11-24T11:00:00Z', heartRate: 70 }, 'seq'],
+  [{ seq: 1, recordedAt: '2026-11-24T13:00:00Z', heartRate: 70 }, 'recordedAt'],
+  [{ seq: 1, recordedAt: '2020-01-01T00:00:00Z', heartRate: 70 }, 'recordedAt'],
+  [{ seq: 1, recordedAt: 'soon', heartRate: 70 }, 'recordedAt'],
+  [{ seq: 1, recordedAt: '2026-11-24T11:00:00Z', heartRate: 70.5 }, 'heartRate'],
+  [{ seq: 1, recordedAt: '2026-11-24T11:00:00Z', spo2: 101 }, 'spo2'],
+  [{ seq: 1, recordedAt: '2026-11-24T11:00:00Z', temperature: '37' }, 'temperature'],
+  [{ seq: 1, recordedAt: '2026-11-24T11:00:00Z' }, 'reading'],
+])('refuses %j, naming %s', (raw, field) => {
+  const check = checkReading(raw, limits);
+  expect(check.ok).toBe(false);
+  if (!check.ok) expect(check.details.map((detail) => detail.field)).toContain(field);
+});
+
+test('keeps the sequence number of a bad reading so the device can tell which one', () => {
+  const check = checkReading({ seq: 12, recordedAt: 'x' }, limits);
+  expect(check).toMatchObject({ ok: false, seq: 12 });
+});

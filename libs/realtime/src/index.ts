@@ -1,0 +1,14 @@
+export { CLOSE_CODES, CLOSE_REASONS } from './close-codes.js';
+export { RoomRegistry } from './room-registry.js';
+export { RedisRoomBus, type RedisRoomBusOptions, type RoomMessage } from './redis-room-bus.js';
+export { ConnectionLimiter } from './connection-limiter.js';
+export { hasTokenInUrl, DEFAULT_TOKEN_QUERY_PARAMETERS } from './token-in-url.js';
+export {
+  BoundedSendQueue,
+  newSendQueueCounters,
+  type SendQueueCounters,
+  type SendQueueOptions,
+} from './bounded-send-queue.js';
+export { drainSockets } from './graceful-drain.js';
+export { RealtimeClient, type SocketError } from './realtime-client.js';
+export { RealtimeHub, type RealtimeHubOptions, type RealtimeHubStats } from './realtime-hub.js';

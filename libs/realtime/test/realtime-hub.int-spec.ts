@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import { jest } from '@jest/globals';
+import { useTestContext, waitUntil } from '@remedy/testing';
+import { CLOSE_CODES, CLOSE_REASONS } from '../src/index.js';
+import { connect, connectAndJoin, startHubServer, type HubServer } from './support/hub-server.js';
+
+const ctx = useTestContext({ name: 'realtime' });
+
+describe('RealtimeHub on real sockets and a real Redis', () => {
+  const servers: HubServer[] = [];
+  const start = async (
+    ...args: Parameters<typeof startHubServer> extends [string, string, ...infer R] ? R : never
+  ) => {
+    const server = await startHubServer(ctx.redisUrl, `${ctx.prefix}:rt:`, ...args);
+    servers.push(server);
+    return server;
+  };
+
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+
+  test('a message published on instance A reaches sockets of that room on A and B, and nobody else', async () => {
+    const a = await start();
+    const b = await start();
+    const onA = await connectAndJoin(a.url, 'ward:1');
+    const onB = await connectAndJoin(b.url, 'ward:1');
+    const otherRoom = await connectAndJoin(b.url, 'ward:2');
+
+    await a.hub.publish('ward:1', { type: 'reading', value: 72 });
+
+    await waitUntil('both instances to deliver', () =>
+      [onA, onB].every((client) => client.messages.some((m) => m.type === 'reading')),
+    );
+    expect(onB.messages.filter((m) => m.type === 'reading')).toEqual([{ type: 'reading', value: 72 }]);
+    expect(otherRoom.messages.some((m) => m.type === 'reading')).toBe(false);
+    for (const client of [onA, onB, otherRoom]) client.socket.close();
+  });
+
+  test('an instance unsubscribes from a room when its last socket leaves', async () => {
+    const a = await start();
+    const client = await connectAndJoin(a.url, 'patient:9');
+    expect(a.hub.stats().rooms).toBe(1);
+    client.socket.close();
+    await client.closed;
+    await waitUntil('the room to be released', () => a.hub.stats().rooms === 0);
+  });
+
+  test('past the connection limit a socket is closed with 1013 and a reason', async () => {
+    const a = await start({ maxConnections: 2 });
+    const first = await connect(a.url);
+    const second = await connect(a.url);
+    const third = await connect(a.url);
+    await expect(third.closed).resolves.toEqual({
+      code: CLOSE_CODES.tryAgainLater,
+      reason: CLOSE_REASONS.connectionLimit,
+    });
+    expect(a.hub.stats()).toMatchObject({ connections: 2, refused: 1 });
+    first.socket.close();
+    second.socket.close();
+  });
+
+  test('a token in the URL is refused with 1008, before any authentication', async () => {
+    const authenticate = jest.fn(() => ({ user: 'x' }));
+    const a = await start({ authenticate });
+    const client = await connect(`${a.url}/?token=good`);
+    await expect(client.closed).resolves.toEqual({
+      code: CLOSE_CODES.policyViolation,
+      reason: CLOSE_REASONS.tokenInUrl,
+    });
+    expect(client.messages).toEqual([
+      { type: 'error', code: 'token-in-url', message: CLOSE_REASONS.tokenInUrl },
+    ]);
+    expect(authenticate).not.toHaveBeenCalled();
+  });
+
+  test('a socket that does not authenticate before the deadline is closed with 1008', async () => {
+    const a = await start({ authTimeoutMs: 100 });
+    const client = await connect(a.url);
+    await expect(client.closed).resolves.toEqual({
+      code: CLOSE_CODES.policyViolation,
+      reason: CLOSE_REASONS.authTimeout,
+    });
+  });
+
+  test('a bad credential is refused; messages sent before the answer wait for it', async () => {
+    const a = await start({
+      authenticate: async (message) => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return (message as { token: string }).token === 'good' ? { user: 'nurse' } : null;
+      },
+    });
+    const bad = await connect(a.url);
+    bad.socket.send(JSON.stringify({ token: 'forged' }));
+    await expect(bad.closed).resolves.toEqual({
+      code: CLOSE_CODES.policyViolation,
+      reason: CLOSE_REASONS.authFailed,
+    });
+
+    const good = await connect(a.url);
+    good.socket.send(JSON.stringify({ token: 'good' }));
+    good.socket.send(JSON.stringify({ join: 'ward:3' }));
+    good.socket.send(JSON.stringify({ join: 'ward:4' }));
+    await waitUntil('the early messages to be handled', () => good.messages.length >= 3);
+    expect(good.messages).toEqual([
+      { type: 'authenticated' },
+      { type: 'joined', room: 'ward:3' },
+      { type: 'joined', room: 'ward:4' },
+    ]);
+    good.socket.send('not json');
+    await waitUntil('the bad frame to be answered', () => good.messages.length >= 4);
+    expect(good.messages[3]).toEqual({
+      type: 'error',
+      code: 'bad-json',
+      message: 'message is not valid JSON',
+    });
+    good.socket.close();
+  });
+
+  test('a consumer that stops reading holds bounded memory: keyed messages coalesce to the latest', async () => {
+    const a = await start({ sendQueue: { highWaterMarkBytes: 32 * 1024, maxPendingMessages: 50 } });
+    const slow = await connectAndJoin(a.url, 'ward:slow');
+    const socket = slow.socket as unknown as { _socket: { pause(): void; resume(): void } };
+    socket._socket.pause();
+
+    const padding = 'x'.repeat(400);
+    const patients = Array.from({ length: 20 }, () => randomUUID());
+    const rounds = 1_000;
+    for (let round = 0; round < rounds; round += 1) {
+      await a.hub.publishMany(
+        patients.map((patientId) => ({
+          room: 'ward:slow',
+          message: { type: 'reading', patientId, round, padding },
+          key: patientId,
+        })),
+      );
+    }
+    const sentBytes = rounds * patients.length * 500;
+    await waitUntil('every published message to reach the hub', () => {
+      const { sent, coalesced, dropped, pendingMessages } = a.hub.stats();
+      return sent + coalesced + dropped + pendingMessages >= rounds * patients.length;
+    });
+    const stats = a.hub.stats();
+    // ~10 MB went out; the hub holds at most one waiting message per patient plus the socket's buffer.
+    expect(stats.heldBytes).toBeLessThan(sentBytes / 10);
+    expect(stats.coalesced).toBeGreaterThan(0);
+
+    socket._socket.resume();
+    await waitUntil('the latest round of every patient to arrive', () =>
+      patients.every((patientId) =>
+        slow.messages.some((m) => m.patientId === patientId && m.round === rounds - 1),
+      ),
+    );
+    slow.socket.close();
+  });
+
+  test('drain closes every socket with 1012 "service restart, reconnect" and refuses new ones', async () => {
+    const a = await start();
+    const client = await connectAndJoin(a.url, 'ward:4');
+    await a.hub.drain();
+    await expect(client.closed).resolves.toEqual({
+      code: CLOSE_CODES.serviceRestart,
+      reason: CLOSE_REASONS.draining,
+    });
+    const late = await connect(a.url);
+    await expect(late.closed).resolves.toMatchObject({ code: CLOSE_CODES.serviceRestart });
+  });
+});
