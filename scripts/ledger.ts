@@ -32,7 +32,11 @@ for (const stored of report.results) {
 
 mkdirSync(join(root, 'docs', 'findings'), { recursive: true });
 for (const [packagePath, results] of byPackage) {
-  const file = join(root, 'docs', 'findings', `${packagePath.replace('/', '-')}.md`);
+  // An app's ledger is named after the app (docs/findings/event-registration.md), a library's keeps its prefix.
+  const name = packagePath.startsWith('apps/')
+    ? packagePath.slice('apps/'.length)
+    : packagePath.replace('/', '-');
+  const file = join(root, 'docs', 'findings', `${name}.md`);
   writeFileSync(file, renderFindingsLedger(packagePath, results, report));
   console.log(`wrote ${file.slice(root.length)}`);
 }

@@ -1,5 +1,6 @@
 import { allIds } from './finding.js';
-import { formatNumber, improvementRatio, variantOf } from './format-result.js';
+import { posix } from 'node:path';
+import { formatNumber, improvementRatio, markdownCell, variantOf } from './format-result.js';
 import type { FindingResult } from './run-findings.js';
 
 function measured(result: FindingResult, variant: 'flawed' | 'remediated'): string {
@@ -27,7 +28,7 @@ export function renderFindingsLedger(
     '|---|---|---|---:|---:|---:|---|',
     ...results.map(
       (result) =>
-        `| ${allIds(result.finding)} | ${result.finding.title} | ${result.finding.metric.name} | ${measured(result, 'flawed')} | ${measured(result, 'remediated')} | ${improvementRatio(result)} | ${result.proven ? 'proven' : 'NOT PROVEN'} |`,
+        `| ${[allIds(result.finding), result.finding.title, result.finding.metric.name, measured(result, 'flawed'), measured(result, 'remediated'), improvementRatio(result), result.proven ? 'proven' : 'NOT PROVEN'].map(markdownCell).join(' | ')} |`,
     ),
     '',
   ];
@@ -37,7 +38,7 @@ export function renderFindingsLedger(
     if (result.finding.why) lines.push(`Proof kind: **${result.finding.kind}** — ${result.finding.why}`, '');
     if (result.finding.fix && result.finding.fix.length > 0) {
       lines.push(
-        `Fix: ${result.finding.fix.map((path) => `[\`${path}\`](../../${packagePath}/${path})`).join(', ')}`,
+        `Fix: ${result.finding.fix.map((path) => `[\`${path}\`](${posix.normalize(`../../${packagePath}/${path}`)})`).join(', ')}`,
         '',
       );
     }

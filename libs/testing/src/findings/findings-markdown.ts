@@ -1,5 +1,5 @@
 import { allIds } from './finding.js';
-import { formatVariant, improvementRatio, verdict } from './format-result.js';
+import { formatVariant, improvementRatio, markdownCell, verdict } from './format-result.js';
 import type { FindingResult } from './run-findings.js';
 
 export function renderFindingsMarkdown(
@@ -15,7 +15,7 @@ export function renderFindingsMarkdown(
     '|---|---|---|---:|---:|---:|---|',
     ...results.map(
       (result) =>
-        `| ${allIds(result.finding)} | ${result.packagePath} | ${result.finding.metric.name} (${result.finding.metric.unit}, ${result.finding.metric.better} is better) | ${formatVariant(result, 'flawed')} | ${formatVariant(result, 'remediated')} | ${improvementRatio(result)} | ${verdict(result)} |`,
+        `| ${[allIds(result.finding), result.packagePath, `${result.finding.metric.name} (${result.finding.metric.unit}, ${result.finding.metric.better} is better)`, formatVariant(result, 'flawed'), formatVariant(result, 'remediated'), improvementRatio(result), verdict(result)].map(markdownCell).join(' | ')} |`,
     ),
     '',
   ];

@@ -39,3 +39,8 @@ export function formatVariant(result: FindingResult, variant: VariantResult['var
       : `(${result.finding.kind})`;
   return formatNumber(measured.value);
 }
+
+/** Text for one Markdown table cell: a bare `|` would end the cell and break the table. */
+export function markdownCell(text: string): string {
+  return text.replaceAll('|', '\\|');
+}
