@@ -12,10 +12,11 @@ import { REGISTRATION_TOPICS } from './registration-topics.js';
  * seat (events:C-1): the conditional UPDATE takes the event row's lock and re-checks remaining_capacity > 0
  *   on the latest committed version; concurrent callers queue on the lock for microseconds instead of
  *   racing a COUNT. The CHECK (remaining_capacity BETWEEN 0 AND capacity) backs it.
- * waitlist: only when no seat was taken and the event is full. FOR UPDATE orders it against a concurrent
- *   cancel, which locks the event row before it looks for someone to promote: either the cancel sees this
- *   waitlisted row and promotes it, or this statement sees the freed seat (remaining_capacity = 0 no longer
- *   holds), returns nothing, and the caller tries again.
+ * waitlist: only when no seat was taken and the event is full. FOR SHARE orders it against a concurrent
+ *   cancel, whose UPDATE of the event row must wait for every share lock before it looks for someone to
+ *   promote: either the cancel sees this waitlisted row and promotes it, or this statement sees the freed seat
+ *   (remaining_capacity = 0 no longer holds), returns nothing, and the caller tries again. A share lock, not
+ *   FOR UPDATE, so that waitlisting callers of a full event do not queue behind one another.
  *
  * $1 event id, $2 user id, $3 outbox headers (jsonb, with a correlation-id). No row back: no place taken.
  */
@@ -29,7 +30,7 @@ waitlist AS (
   SELECT id, start_datetime FROM events
    WHERE id = $1 AND status = 'published' AND remaining_capacity = 0 AND start_datetime > now()
      AND NOT EXISTS (SELECT 1 FROM seat)
-     FOR UPDATE
+     FOR SHARE
 ),
 place AS (
   SELECT id, start_datetime, 'registered' AS status FROM seat
