@@ -67,7 +67,7 @@ export default defineFinding({
   fix: [
     'src/database/data-source.factory.ts',
     'src/config.ts',
-    'src/http/api-error.filter.ts',
+    '../../libs/http/src/transient-database-errors.ts',
     'src/slo/slos.ts',
     '../../infra/prometheus/rules/event-registration.yml',
   ],

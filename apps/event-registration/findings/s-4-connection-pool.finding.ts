@@ -148,7 +148,7 @@ export default defineFinding({
   fix: [
     'src/config.ts',
     'src/database/data-source.factory.ts',
-    'src/http/api-error.filter.ts',
+    '../../libs/http/src/to-api-error.ts',
     '../../docs/capacity-event-registration.md',
   ],
   metric: {

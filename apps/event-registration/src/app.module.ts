@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ApiErrorFilter, createValidationPipe } from '@remedy/http';
 import { ObservabilityModule } from '@remedy/observability';
 import { dataSourcePools, type RedisClients } from '@remedy/pooling';
 import type { DestinationStream } from 'pino';
@@ -11,8 +12,6 @@ import { CheckinModule } from './checkin/checkin.module.js';
 import type { AppConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { EventsModule } from './events/events.module.js';
-import { ApiErrorFilter } from './http/api-error.filter.js';
-import { createValidationPipe } from './http/validation.pipe.js';
 import { REDIS_CLIENTS, RedisModule } from './redis/redis.module.js';
 import { RegistrationsModule } from './registrations/registrations.module.js';
 import { PartitionMetricsModule } from './retention/partition-metrics.module.js';
@@ -58,7 +57,7 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
-        { provide: APP_FILTER, useClass: ApiErrorFilter },
+        { provide: APP_FILTER, useValue: new ApiErrorFilter() },
       ],
     };
   }

@@ -3,9 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ApiErrorFilter, createValidationPipe } from '@remedy/http';
 import { AppModule } from './app.module.js';
-import { ApiErrorFilter } from './common/api-error.filter.js';
-import { createValidationPipe } from './common/validation.pipe.js';
 import type { AppConfig } from './config.js';
 
 /** Builds the API application exactly as main.ts runs it; tests boot it through this too. */
@@ -21,7 +20,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
 
 export function configureApp(app: INestApplication): void {
   app.useWebSocketAdapter(new WsAdapter(app));
-  app.useGlobalPipes(createValidationPipe());
+  // The clients of this service read `{ field, problems }`, over HTTP and on the ingest socket alike.
+  app.useGlobalPipes(createValidationPipe({ details: 'per-field' }));
   app.useGlobalFilters(new ApiErrorFilter());
   const document = SwaggerModule.createDocument(
     app,

@@ -12,8 +12,8 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AccessTokenGuard, CurrentUser, Roles, RolesGuard, type AuthenticatedUser } from '@remedy/auth';
+import { uuidParam } from '@remedy/http';
 import type { KeysetPage } from '@remedy/pagination';
-import { uuidParam } from '../http/uuid-param.pipe.js';
 import { CreateEventDto } from './create-event.dto.js';
 import { EventCommandsService } from './event-commands.service.js';
 import { EventDto, EventPageDto } from './event.dto.js';

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AccessTokenGuard, CurrentUser, Roles, RolesGuard, type AuthenticatedUser } from '@remedy/auth';
-import { uuidParam } from '../http/uuid-param.pipe.js';
+import { uuidParam } from '@remedy/http';
 import { EventStatsDto } from './event-stats.dto.js';
 import { StatsService } from './stats.service.js';
 

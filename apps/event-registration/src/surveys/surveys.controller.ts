@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AccessTokenGuard, CurrentUser, Roles, RolesGuard, type AuthenticatedUser } from '@remedy/auth';
+import { uuidParam } from '@remedy/http';
 import type { KeysetPage } from '@remedy/pagination';
-import { uuidParam } from '../http/uuid-param.pipe.js';
 import { SubmitSurveyDto } from './submit-survey.dto.js';
 import {
   SurveyResponseDto,

@@ -1,4 +1,4 @@
-import type { FieldError } from '../common/validation.pipe.js';
+import type { ApiFieldProblems as FieldError } from '@remedy/http';
 import type { ReadingPayload } from './ingest-protocol.js';
 
 type Metric = 'heartRate' | 'spo2' | 'systolic' | 'diastolic' | 'temperature';

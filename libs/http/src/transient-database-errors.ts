@@ -1,5 +1,4 @@
-import pg from 'pg';
-import { QueryFailedError } from 'typeorm';
+import { sqlState } from './sql-state.js';
 
 /*
  * SQLSTATEs that say "not now" rather than "wrong": the server cancelled or rolled back the statement
@@ -17,12 +16,4 @@ const TRANSIENT_SQL_STATES: Readonly<Record<string, string>> = {
 export function transientDatabaseReason(exception: unknown): string | undefined {
   const code = sqlState(exception);
   return code === undefined ? undefined : TRANSIENT_SQL_STATES[code];
-}
-
-/** Services query through TypeORM (QueryFailedError wraps the driver's error) or through pg directly. */
-function sqlState(exception: unknown): string | undefined {
-  if (exception instanceof QueryFailedError) {
-    return (exception.driverError as { code?: string } | undefined)?.code;
-  }
-  return exception instanceof pg.DatabaseError ? exception.code : undefined;
 }

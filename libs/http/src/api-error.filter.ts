@@ -1,0 +1,33 @@
+import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { toApiError } from './to-api-error.js';
+
+export interface ApiErrorFilterOptions {
+  /** What a 503 tells clients to wait before retrying; the causes clear within a second or two. Default 1. */
+  retryAfterSeconds?: number;
+}
+
+/**
+ * Sends every HTTP error as `toApiError` describes it, with Retry-After on a 503. Server errors other than
+ * 503 are logged in full (with the request ID when the logger carries one), because the body says nothing.
+ * Register an instance (`useValue`, `useGlobalFilters`): the options are not a Nest provider.
+ */
+@Catch()
+export class ApiErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ApiErrorFilter');
+  private readonly retryAfter: string;
+
+  constructor(options: ApiErrorFilterOptions = {}) {
+    this.retryAfter = String(options.retryAfterSeconds ?? 1);
+  }
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    // Socket errors are the gateways' to answer (with toApiError); a socket has no reply to set a status on.
+    if (host.getType() !== 'http') return;
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const body = toApiError(exception);
+    if (body.statusCode >= 500 && body.statusCode !== 503) this.logger.error(exception);
+    if (body.statusCode === 503) void reply.header('retry-after', this.retryAfter);
+    void reply.status(body.statusCode).send(body);
+  }
+}

@@ -1,0 +1,53 @@
+import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import type { ApiErrorBody, ApiErrorDetail, ApiFieldProblems } from './api-error.js';
+
+export interface ValidationPipeOptions {
+  /**
+   * `per-constraint` (default): one `{ field, message }` per failed constraint, each also in the message.
+   * `per-field`: one `{ field, problems }` per field and `invalid request: <fields>` as the message, for
+   * clients that already read that shape.
+   */
+  details?: 'per-constraint' | 'per-field';
+}
+
+/**
+ * The app-wide ValidationPipe: converts query strings and params to the DTO's types, rejects unknown
+ * properties (a typo is a 400, not a silently ignored field) and answers 400 with field-level details,
+ * each field named by its dotted path (`answers.0.value`).
+ */
+export function createValidationPipe(options: ValidationPipeOptions = {}): ValidationPipe {
+  return new ValidationPipe({
+    transform: true,
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    exceptionFactory: (errors) => {
+      const constraints = errors.flatMap((error) => flatten(error, ''));
+      return new BadRequestException(
+        options.details === 'per-field' ? perField(constraints) : perConstraint(constraints),
+      );
+    },
+  });
+}
+
+function flatten(error: ValidationError, parent: string): ApiErrorDetail[] {
+  const field = parent === '' ? error.property : `${parent}.${error.property}`;
+  const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+  return [...own, ...(error.children ?? []).flatMap((child) => flatten(child, field))];
+}
+
+function perConstraint(details: ApiErrorDetail[]): ApiErrorBody {
+  const message = details.map((detail) => `${detail.field}: ${detail.message}`).join('; ');
+  return { statusCode: 400, error: 'Bad Request', message, details };
+}
+
+/** The message names only the fields, as medical-vitals' own 400s (`invalid request: from, to`) do. */
+function perField(details: ApiErrorDetail[]): ApiErrorBody {
+  const byField = new Map<string, string[]>();
+  for (const { field, message } of details) byField.set(field, [...(byField.get(field) ?? []), message]);
+  const problems: ApiFieldProblems[] = [...byField].map(([field, messages]) => ({
+    field,
+    problems: messages,
+  }));
+  const message = `invalid request: ${problems.map((problem) => problem.field).join(', ')}`;
+  return { statusCode: 400, error: 'Bad Request', message, details: problems };
+}
