@@ -53,10 +53,12 @@ export class DeviceSession {
       this.processing = this.processing
         .then(() => this.onMessage(data.toString('utf8')))
         .catch((error: unknown) => {
-          // One failed message must not stop the session: the device is told to resend it.
+          // One failed message must not stop the session: the device is told to resend it. Nothing of
+          // it was acked: acks are only sent once the writer's promise resolved.
           deps.logger.warn(`device message failed: ${String(error)}`);
           this.error('internal', 'the message could not be handled, send it again');
-        });
+        })
+        .catch((error: unknown) => deps.logger.warn(`device error reply not sent: ${String(error)}`));
     });
     socket.on('close', () => clearTimeout(this.authTimer));
   }
@@ -135,11 +137,18 @@ export class DeviceSession {
       this.throttle(valid.length, { retryAfterMs: waitMs, reason: 'rate_limit', seqs });
       return;
     }
+    // Fields spelled out rather than spread: this runs per reading, and a spread copy costs several times more.
     const rows: StoredReading[] = valid.map((reading) => ({
-      ...reading,
       patientId: identity.patientId,
       wardId: identity.wardId,
       deviceId: identity.deviceId,
+      seq: reading.seq,
+      recordedAt: reading.recordedAt,
+      heartRate: reading.heartRate,
+      spo2: reading.spo2,
+      systolic: reading.systolic,
+      diastolic: reading.diastolic,
+      temperature: reading.temperature,
     }));
     let stored: Promise<void>;
     try {
@@ -154,13 +163,26 @@ export class DeviceSession {
       return;
     }
     const upToSeq = Math.max(...seqs);
-    this.acks = this.acks.then(() =>
-      stored.then(
-        () => this.send({ type: 'ack', upToSeq, count: rows.length }),
-        () =>
-          this.send({ type: 'error', code: 'store_failed', message: 'not stored, send again', seq: upToSeq }),
-      ),
+    // The outcome is taken at once: a later batch may fail while an earlier ack is still pending, and a
+    // rejection nobody listens to yet is an unhandled rejection, which ends the process.
+    const outcome = stored.then(
+      () => true,
+      (error: unknown) => {
+        this.deps.logger.warn(`readings up to seq ${upToSeq} not stored: ${String(error)}`);
+        return false;
+      },
     );
+    this.acks = this.acks
+      .then(() => outcome)
+      .then((ok) => {
+        if (ok) this.send({ type: 'ack', upToSeq, count: rows.length });
+        else
+          this.send({ type: 'error', code: 'store_failed', message: 'not stored, send again', seq: upToSeq });
+      })
+      .catch((error: unknown) => {
+        // Only sending can fail here; the device resends whatever it has no ack for.
+        this.deps.logger.warn(`ack for seq ${upToSeq} not sent: ${String(error)}`);
+      });
   }
 
   private readingsOf(message: Record<string, unknown>): unknown[] | undefined {

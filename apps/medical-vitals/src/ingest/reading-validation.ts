@@ -12,6 +12,8 @@ export const METRIC_RANGES: Record<Metric, { min: number; max: number; integer: 
   temperature: { min: 20, max: 45, integer: false },
 };
 
+const METRICS = Object.entries(METRIC_RANGES) as [Metric, (typeof METRIC_RANGES)[Metric]][];
+
 export interface ValidReading {
   seq: number;
   recordedAt: string;
@@ -55,22 +57,28 @@ export function checkReading(raw: unknown, limits: ReadingLimits): ReadingCheck 
   } else if (recordedAt < limits.now - limits.maxAgeMs) {
     details.push({ field: 'recordedAt', problems: ['is older than the hot retention window'] });
   }
-  const values: Partial<Record<Metric, number | null>> = {};
-  for (const [metric, range] of Object.entries(METRIC_RANGES) as [Metric, (typeof METRIC_RANGES)[Metric]][]) {
+  // Per reading on the ingest hot path: one pass over a precomputed list, no per-call entries or spreads.
+  const values: Record<Metric, number | null> = {
+    heartRate: null,
+    spo2: null,
+    systolic: null,
+    diastolic: null,
+    temperature: null,
+  };
+  let anyValue = false;
+  for (const [metric, range] of METRICS) {
     const value = raw[metric];
-    if (value === undefined || value === null) {
-      values[metric] = null;
-      continue;
-    }
+    if (value === undefined || value === null) continue;
     if (typeof value !== 'number' || !Number.isFinite(value) || (range.integer && !Number.isInteger(value))) {
       details.push({ field: metric, problems: [range.integer ? 'must be an integer' : 'must be a number'] });
     } else if (value < range.min || value > range.max) {
       details.push({ field: metric, problems: [`must be between ${range.min} and ${range.max}`] });
     } else {
       values[metric] = range.integer ? value : Math.round(value * 10) / 10;
+      anyValue = true;
     }
   }
-  if (details.length === 0 && Object.values(values).every((value) => value === null)) {
+  if (details.length === 0 && !anyValue) {
     details.push({ field: 'reading', problems: ['carries no vital sign'] });
   }
   const validSeq = typeof seq === 'number' && Number.isSafeInteger(seq) ? seq : undefined;
@@ -80,11 +88,11 @@ export function checkReading(raw: unknown, limits: ReadingLimits): ReadingCheck 
     reading: {
       seq: seq as number,
       recordedAt: new Date(recordedAt).toISOString(),
-      heartRate: values.heartRate ?? null,
-      spo2: values.spo2 ?? null,
-      systolic: values.systolic ?? null,
-      diastolic: values.diastolic ?? null,
-      temperature: values.temperature ?? null,
+      heartRate: values.heartRate,
+      spo2: values.spo2,
+      systolic: values.systolic,
+      diastolic: values.diastolic,
+      temperature: values.temperature,
     },
   };
 }

@@ -1,10 +1,11 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { RedisClients } from '@remedy/pooling';
-import type { Redis } from 'ioredis';
-import { DataSource } from 'typeorm';
+import type { PgPool, RedisClients } from '@remedy/pooling';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config.js';
+import { READER_POOL } from '../read-replica/read-replica.tokens.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENTS } from '../redis/redis.tokens.js';
+import { execPipeline } from '../storage/exec-pipeline.js';
 import type { StoredReading } from '../storage/stored-reading.js';
 import { LATEST_FALLBACK_SQL, type LatestRow, readingFromRow } from './latest-vitals.sql.js';
 
@@ -25,7 +26,7 @@ type RedisWithSetIfNewer = Redis & {
 /**
  * The latest reading of each patient, in Redis (V-06): written by the batched writer after each durable
  * flush, read by the dashboards. A miss (cold cache, expired key) falls back to one query for all the
- * missing patients and refills the cache.
+ * missing patients, on the reader pool like every other dashboard read (V-13), and refills the cache.
  */
 @Injectable()
 export class LatestVitalsService implements OnModuleInit {
@@ -35,7 +36,7 @@ export class LatestVitalsService implements OnModuleInit {
   constructor(
     @Inject(REDIS_CLIENTS) clients: RedisClients,
     @Inject(RedisKeys) private readonly keys: RedisKeys,
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(READER_POOL) private readonly reader: PgPool,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.redis = clients.cache as RedisWithSetIfNewer;
@@ -49,29 +50,34 @@ export class LatestVitalsService implements OnModuleInit {
     }
   }
 
-  /** One pipelined round trip for a whole batch; only each patient's newest reading of the batch is sent. */
+  /** One pipelined round trip for a whole batch (the cache refill after a miss). */
   async record(readings: readonly StoredReading[]): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    this.queueRecord(pipeline, readings);
+    await execPipeline(pipeline);
+  }
+
+  /**
+   * Adds the cache writes for a batch to `pipeline`, so that the writer sends them in the same round trip as
+   * the batch's stream entry; only each patient's newest reading of the batch is sent.
+   */
+  queueRecord(pipeline: ChainableCommander, readings: readonly StoredReading[]): void {
     const newest = new Map<string, StoredReading>();
     for (const reading of readings) {
       const seen = newest.get(reading.patientId);
       if (!seen || seen.recordedAt < reading.recordedAt) newest.set(reading.patientId, reading);
     }
-    if (newest.size === 0) return;
-    const pipeline = this.redis.pipeline() as unknown as {
+    const commands = pipeline as unknown as {
       vitalsSetIfNewer(key: string, value: string, recordedAt: string, ttl: number): void;
-      exec(): Promise<[Error | null, unknown][] | null>;
     };
     for (const reading of newest.values()) {
-      pipeline.vitalsSetIfNewer(
+      commands.vitalsSetIfNewer(
         this.keys.latestVitals(reading.patientId),
         JSON.stringify(reading),
         reading.recordedAt,
         this.ttlSeconds,
       );
     }
-    const results = await pipeline.exec();
-    const failed = results?.find(([error]) => error !== null);
-    if (failed?.[0]) throw failed[0];
   }
 
   /** The latest reading of each patient that has one in the hot window; patients without readings are absent. */
@@ -86,7 +92,7 @@ export class LatestVitalsService implements OnModuleInit {
       else missing.push(id);
     });
     if (missing.length === 0) return result;
-    const rows = await this.dataSource.query<LatestRow[]>(LATEST_FALLBACK_SQL, [missing]);
+    const { rows } = await this.reader.query<LatestRow>(LATEST_FALLBACK_SQL, [missing]);
     const found = rows.map(readingFromRow);
     for (const reading of found) result.set(reading.patientId, reading);
     await this.record(found);

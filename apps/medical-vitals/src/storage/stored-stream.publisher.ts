@@ -1,11 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { RedisClients } from '@remedy/pooling';
 import { APP_CONFIG, type AppConfig } from '../config.js';
+import { LatestVitalsService } from '../latest-vitals/latest-vitals.service.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENTS } from '../redis/redis.tokens.js';
+import { execPipeline } from './exec-pipeline.js';
 import type { StoredReading } from './stored-reading.js';
 
-/** Appends one entry per flushed batch to `vitals:stored`, trimmed approximately to STREAM_MAX_LEN. */
+/**
+ * What follows a batch's commit: the latest-vitals cache writes, then one entry on `vitals:stored` (trimmed
+ * approximately to STREAM_MAX_LEN), in one pipelined round trip per batch. Redis runs them in that order,
+ * so a dashboard that sees the stream entry finds the cache already updated.
+ */
 @Injectable()
 export class StoredStreamPublisher {
   private readonly maxLen: number;
@@ -13,13 +19,16 @@ export class StoredStreamPublisher {
   constructor(
     @Inject(REDIS_CLIENTS) private readonly redis: RedisClients,
     @Inject(RedisKeys) private readonly keys: RedisKeys,
+    @Inject(LatestVitalsService) private readonly latest: LatestVitalsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.maxLen = config.writer.streamMaxLen;
   }
 
   async publish(readings: readonly StoredReading[], traceparent: string): Promise<void> {
-    await this.redis.cache.xadd(
+    const pipeline = this.redis.cache.pipeline();
+    this.latest.queueRecord(pipeline, readings);
+    pipeline.xadd(
       this.keys.storedStream,
       'MAXLEN',
       '~',
@@ -30,5 +39,6 @@ export class StoredStreamPublisher {
       'traceparent',
       traceparent,
     );
+    await execPipeline(pipeline);
   }
 }

@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import type { PgPool } from '@remedy/pooling';
 import { APP_CONFIG, type AppConfig } from '../config.js';
 import { PRIMARY_POOL } from '../database/database.tokens.js';
-import { LatestVitalsService } from '../latest-vitals/latest-vitals.service.js';
 import { IngestMetrics } from '../telemetry/ingest-metrics.service.js';
 import { currentTraceparent, inSpan, SpanKind } from '../telemetry/trace-context.js';
+import { FifoQueue } from './fifo-queue.js';
 import { StoredStreamPublisher } from './stored-stream.publisher.js';
 import type { StoredReading } from './stored-reading.js';
 import { INSERT_VITALS_SQL, insertVitalsParameters } from './vital-data.sql.js';
@@ -28,7 +28,7 @@ interface PendingWrite {
 export class VitalsWriter implements OnApplicationShutdown {
   private readonly logger = new Logger(VitalsWriter.name);
   private readonly settings: AppConfig['writer'];
-  private queue: PendingWrite[] = [];
+  private readonly queue = new FifoQueue<PendingWrite>();
   private queuedRows = 0;
   private inFlightRows = 0;
   private inFlight = new Set<Promise<void>>();
@@ -37,7 +37,6 @@ export class VitalsWriter implements OnApplicationShutdown {
 
   constructor(
     @Inject(PRIMARY_POOL) private readonly pool: PgPool,
-    @Inject(LatestVitalsService) private readonly latest: LatestVitalsService,
     @Inject(StoredStreamPublisher) private readonly stream: StoredStreamPublisher,
     @Inject(IngestMetrics) private readonly metrics: IngestMetrics,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -98,11 +97,12 @@ export class VitalsWriter implements OnApplicationShutdown {
   private takeBatch(): PendingWrite[] {
     const batch: PendingWrite[] = [];
     let rows = 0;
-    while (
-      this.queue.length > 0 &&
-      (rows === 0 || rows + this.queue[0]!.readings.length <= this.settings.batchRows)
+    for (
+      let next = this.queue.peek();
+      next !== undefined && (rows === 0 || rows + next.readings.length <= this.settings.batchRows);
+      next = this.queue.peek()
     ) {
-      const next = this.queue.shift()!;
+      this.queue.take();
       batch.push(next);
       rows += next.readings.length;
     }
@@ -133,7 +133,6 @@ export class VitalsWriter implements OnApplicationShutdown {
           const published = (async () => {
             await inserted;
             await previous;
-            await this.latest.record(readings);
             await this.stream.publish(readings, currentTraceparent());
           })();
           this.publishedInOrder = published.catch(() => undefined);

@@ -1,0 +1,122 @@
+import { jest } from '@jest/globals';
+import { waitUntil } from '@remedy/testing';
+import { EventEmitter } from 'node:events';
+import { Registry } from 'prom-client';
+import type { WebSocket } from 'ws';
+import { buildConfig } from '../src/config.js';
+import { DeviceSession, type DeviceSessionDeps } from '../src/ingest/device-session.js';
+import type { DeviceRateLimiter } from '../src/ingest/device-rate-limiter.service.js';
+import type { DeviceDirectory } from '../src/registry/devices/device-directory.service.js';
+import { hashDeviceToken } from '../src/registry/devices/device-token.js';
+import type { VitalsWriter } from '../src/storage/vitals-writer.service.js';
+import { IngestMetrics } from '../src/telemetry/ingest-metrics.service.js';
+
+const DEVICE_ID = '00000000-0000-4000-8000-000000000001';
+const TOKEN = 'device-token';
+
+class FakeSocket extends EventEmitter {
+  readonly OPEN = 1;
+  readyState = 1;
+  readonly sent: Array<Record<string, unknown>> = [];
+  send(text: string): void {
+    this.sent.push(JSON.parse(text) as Record<string, unknown>);
+  }
+  close(): void {
+    this.readyState = 3;
+  }
+  receive(message: object): void {
+    this.emit('message', Buffer.from(JSON.stringify(message)));
+  }
+}
+
+function reading(seq: number): object {
+  return { type: 'reading', seq, recordedAt: new Date().toISOString(), heartRate: 70 };
+}
+
+function startSession(
+  writer: Pick<VitalsWriter, 'write'>,
+  limiter: Pick<DeviceRateLimiter, 'take'>,
+): { socket: FakeSocket; session: DeviceSession; warnings: string[] } {
+  const socket = new FakeSocket();
+  const warnings: string[] = [];
+  const directory: Pick<DeviceDirectory, 'lookup'> = {
+    lookup: () =>
+      Promise.resolve({
+        deviceId: DEVICE_ID,
+        patientId: '00000000-0000-4000-8000-000000000002',
+        wardId: null,
+        tokenHash: hashDeviceToken(TOKEN),
+        status: 'active',
+      }),
+  };
+  const deps: DeviceSessionDeps = {
+    logger: { warn: (message) => warnings.push(message) },
+    directory: directory as DeviceDirectory,
+    limiter: limiter as DeviceRateLimiter,
+    writer: writer as VitalsWriter,
+    metrics: new IngestMetrics(new Registry()),
+    config: buildConfig({ DATABASE_URL: 'postgres://db/vitals' }),
+    isDraining: () => false,
+  };
+  const session = new DeviceSession(socket as unknown as WebSocket, deps);
+  socket.receive({ type: 'auth', deviceId: DEVICE_ID, token: TOKEN });
+  return { socket, session, warnings };
+}
+
+function onUnhandledRejections(): { seen: unknown[]; stop(): void } {
+  const seen: unknown[] = [];
+  const listener = (reason: unknown): void => void seen.push(reason);
+  process.on('unhandledRejection', listener);
+  return { seen, stop: () => process.off('unhandledRejection', listener) };
+}
+
+test('a batch failing while an earlier ack is pending is an error reply, not an unhandled rejection', async () => {
+  const rejections = onUnhandledRejections();
+  try {
+    let storeFirst: () => void = () => undefined;
+    const first = new Promise<void>((resolve) => (storeFirst = resolve));
+    const write = jest
+      .fn<VitalsWriter['write']>()
+      .mockReturnValueOnce(first)
+      .mockImplementationOnce(() => Promise.reject(new Error('Command timed out')));
+    const { socket, session, warnings } = startSession({ write }, { take: () => Promise.resolve(0) });
+    socket.receive(reading(1));
+    socket.receive(reading(2));
+    await waitUntil('both messages handed to the writer', () => write.mock.calls.length === 2);
+    // Let the second batch's rejection reach the end of the microtask queue with the first ack still pending.
+    await new Promise((resolve) => setImmediate(resolve));
+    storeFirst();
+    await session.settled();
+    expect(rejections.seen).toEqual([]);
+    expect(socket.sent.slice(1)).toEqual([
+      { type: 'ack', upToSeq: 1, count: 1 },
+      { type: 'error', code: 'store_failed', message: 'not stored, send again', seq: 2 },
+    ]);
+    expect(warnings.join('\n')).toContain('Command timed out');
+  } finally {
+    rejections.stop();
+  }
+});
+
+test('a message whose handling throws gets an internal error reply and the session goes on', async () => {
+  const rejections = onUnhandledRejections();
+  try {
+    const write = jest.fn<VitalsWriter['write']>().mockReturnValue(Promise.resolve());
+    const take = jest
+      .fn<DeviceRateLimiter['take']>()
+      .mockRejectedValueOnce(new Error('Command timed out'))
+      .mockResolvedValue(0);
+    const { socket, session } = startSession({ write }, { take });
+    socket.receive(reading(1));
+    socket.receive(reading(2));
+    await waitUntil('the second message to be handled', () => write.mock.calls.length === 1);
+    await session.settled();
+    expect(rejections.seen).toEqual([]);
+    expect(socket.sent.slice(1)).toEqual([
+      { type: 'error', code: 'internal', message: 'the message could not be handled, send it again' },
+      { type: 'ack', upToSeq: 2, count: 1 },
+    ]);
+  } finally {
+    rejections.stop();
+  }
+});
