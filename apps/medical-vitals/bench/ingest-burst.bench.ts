@@ -1,11 +1,11 @@
-import { createPgPool } from '@remedy/pooling';
 import { Worker } from 'node:worker_threads';
 import { defineBench } from '@remedy/testing';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
-import { KATA_V04_SQL, onVitalMessage } from '../katas/v-04-insert-per-reading.flawed.js';
+import { KATA_V04_SQL } from '../katas/v-04-insert-per-reading.flawed.js';
 import { readings, type ReadingMessage } from '../findings/support/device-client.js';
+import { ingestThroughKataV04 } from '../findings/support/kata-v04-ingest.js';
 import { medicalVitalsHarness } from '../findings/support/medical-vitals-harness.js';
 import { seedRegistry, type SeededDevice } from '../findings/support/seed-registry.js';
 import { startTestApp } from '../findings/support/start-test-app.js';
@@ -118,36 +118,9 @@ export default defineBench({
     ctx.log(`raw COPY: ${Math.round(copyRowsPerSecond).toLocaleString('en')} rows/s`);
 
     await ctx.pool.query(KATA_V04_SQL);
-    const kataPool = createPgPool({
-      name: 'bench-kata-v04',
-      connectionString: ctx.databaseUrl,
-      max: 10,
-      connectionTimeoutMillis: 5_000,
-      statementTimeoutMs: 5_000,
-      idleInTransactionSessionTimeoutMs: 10_000,
-    });
     const perDevice = KATA_READINGS / DEVICES;
     const kataStarted = performance.now();
-    try {
-      await Promise.all(
-        devices.map(async (device) => {
-          for (const reading of readings(perDevice, 0, start)) {
-            await onVitalMessage(kataPool, {
-              patientId: device.patientId,
-              deviceId: device.id,
-              recordedAt: reading.recordedAt,
-              heartRate: reading.heartRate ?? null,
-              spo2: reading.spo2 ?? null,
-              systolic: reading.systolic ?? null,
-              diastolic: reading.diastolic ?? null,
-              temperature: reading.temperature ?? null,
-            });
-          }
-        }),
-      );
-    } finally {
-      await kataPool.end();
-    }
+    await ingestThroughKataV04(ctx.databaseUrl, devices, () => readings(perDevice, 0, start));
     const kataRowsPerSecond = KATA_READINGS / ((performance.now() - kataStarted) / 1000);
     ctx.log(`kata (INSERT per reading): ${Math.round(kataRowsPerSecond).toLocaleString('en')} rows/s`);
 

@@ -1,8 +1,9 @@
-import { createPgPool, queryEvents } from '@remedy/pooling';
+import { queryEvents } from '@remedy/pooling';
 import { defineFinding, waitUntil, type FindingContext, type Measurement } from '@remedy/testing';
-import { KATA_V04_SQL, onVitalMessage } from '../katas/v-04-insert-per-reading.flawed.js';
+import { KATA_V04_SQL } from '../katas/v-04-insert-per-reading.flawed.js';
 import { IngestMetrics } from '../src/telemetry/ingest-metrics.service.js';
 import { DeviceClient, readings } from './support/device-client.js';
+import { ingestThroughKataV04 } from './support/kata-v04-ingest.js';
 import { seedRegistry } from './support/seed-registry.js';
 import { startTestApp } from './support/start-test-app.js';
 
@@ -32,40 +33,13 @@ async function countInserts(
 async function flawed(ctx: FindingContext): Promise<Measurement> {
   await ctx.pool.query(KATA_V04_SQL);
   const { devices } = await seedRegistry(ctx.pool, { patients: DEVICES });
-  const pool = createPgPool({
-    name: 'kata-v04',
-    connectionString: ctx.databaseUrl,
-    max: 10,
-    connectionTimeoutMillis: 5_000,
-    statementTimeoutMs: 5_000,
-    idleInTransactionSessionTimeoutMs: 10_000,
-  });
-  try {
-    const { inserts, ms } = await countInserts('kata_v04_vital_data', async () => {
-      await Promise.all(
-        devices.map(async (device) => {
-          for (const reading of readings(PER_DEVICE)) {
-            await onVitalMessage(pool, {
-              patientId: device.patientId,
-              deviceId: device.id,
-              recordedAt: reading.recordedAt,
-              heartRate: reading.heartRate ?? null,
-              spo2: reading.spo2 ?? null,
-              systolic: reading.systolic ?? null,
-              diastolic: reading.diastolic ?? null,
-              temperature: reading.temperature ?? null,
-            });
-          }
-        }),
-      );
-    });
-    return {
-      value: (inserts * 1000) / TOTAL,
-      details: { readings: TOTAL, 'readings/s': Math.round(TOTAL / (ms / 1000)) },
-    };
-  } finally {
-    await pool.end();
-  }
+  const { inserts, ms } = await countInserts('kata_v04_vital_data', () =>
+    ingestThroughKataV04(ctx.databaseUrl, devices, () => readings(PER_DEVICE)),
+  );
+  return {
+    value: (inserts * 1000) / TOTAL,
+    details: { readings: TOTAL, 'readings/s': Math.round(TOTAL / (ms / 1000)) },
+  };
 }
 
 async function remediated(ctx: FindingContext): Promise<Measurement> {
