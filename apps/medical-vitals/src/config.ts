@@ -268,4 +268,15 @@ export function loadConfig(): AppConfig {
   return buildConfig(process.env);
 }
 
+/** For the entry points: a bad environment ends the process with the list of problems, not a stack trace. */
+export function loadConfigOrExit(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.setup.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { runMigrations } from './database/run-migrations.js';
 
 /**
@@ -9,16 +9,7 @@ import { runMigrations } from './database/run-migrations.js';
  * stored, close every device with 1012 (reconnect elsewhere), then close pools and Redis.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   await runMigrations(config, (line) => process.stdout.write(`${line}\n`));
   const app = await createApp(config);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
