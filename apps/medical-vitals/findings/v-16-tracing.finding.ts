@@ -122,7 +122,7 @@ export default defineFinding({
     'continues it in the evaluator and writes it into the vitals:alerts entry; /metrics counts readings received, ' +
     'stored and rejected, and histograms batch sizes and flush latency.',
   fix: [
-    'src/telemetry/trace-context.ts',
+    '../../libs/observability/src/tracing/tracing.ts',
     'src/telemetry/ingest-metrics.service.ts',
     'src/ingest/device-session.ts',
   ],

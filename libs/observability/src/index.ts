@@ -28,4 +28,6 @@ export { registerQueueMetrics } from './metrics/queue-metrics.js';
 export { WebSocketMetrics } from './metrics/websocket-metrics.service.js';
 export { normaliseSql, statementKind, type StatementKind } from './metrics/sql-text.js';
 export { TracingService } from './tracing/tracing.service.js';
+export { currentTraceparent, runInLinkedSpan, type LinkedSpanOptions } from './tracing/tracing.js';
+export { SpanKind } from '@opentelemetry/api';
 export type { Logger as PinoLogger } from 'pino';

@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
+import { currentTraceparent, runInLinkedSpan, SpanKind } from '@remedy/observability';
 import { redisOptionsFromUrl } from '@remedy/pooling';
 import { Redis } from 'ioredis';
 import { hostname } from 'node:os';
@@ -13,7 +14,6 @@ import { APP_CONFIG, type AppConfig } from '../config.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { IngestMetrics } from '../telemetry/ingest-metrics.service.js';
 import type { StoredReading } from '../storage/stored-reading.js';
-import { currentTraceparent, inSpan, SpanKind } from '../telemetry/trace-context.js';
 import { NotificationClient } from '../notifications/notification-client.service.js';
 import type { RaisedAlert } from './alert.js';
 import { AlertStore, episodeKey } from './alert-store.service.js';
@@ -133,7 +133,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
   private async handle(redis: Redis, entries: StreamEntry[]): Promise<void> {
     for (const [id, fields] of entries) {
       const readings = JSON.parse(field(fields, 'readings') || '[]') as StoredReading[];
-      await inSpan(
+      await runInLinkedSpan(
         'vitals.evaluate',
         {
           parent: field(fields, 'traceparent'),

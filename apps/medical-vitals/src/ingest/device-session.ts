@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import { runInLinkedSpan, SpanKind } from '@remedy/observability';
 import type { AppConfig } from '../config.js';
 import type { DeviceDirectory, DeviceIdentity } from '../registry/devices/device-directory.service.js';
 import { deviceTokenMatches } from '../registry/devices/device-token.js';
@@ -6,7 +7,6 @@ import type { StoredReading } from '../storage/stored-reading.js';
 import type { VitalsWriter } from '../storage/vitals-writer.service.js';
 import { WriteBufferFullError } from '../storage/write-buffer-full.error.js';
 import type { IngestMetrics } from '../telemetry/ingest-metrics.service.js';
-import { inSpan, SpanKind } from '../telemetry/trace-context.js';
 import type { DeviceRateLimiter } from './device-rate-limiter.service.js';
 import {
   CLOSE_PROTOCOL,
@@ -86,7 +86,7 @@ export class DeviceSession {
       return;
     }
     const traceparent = typeof message['traceparent'] === 'string' ? message['traceparent'] : '';
-    await inSpan(
+    await runInLinkedSpan(
       'vitals.ingest',
       { parent: traceparent, kind: SpanKind.SERVER, attributes: { deviceId: this.identity.deviceId } },
       () => this.onReadings(message),

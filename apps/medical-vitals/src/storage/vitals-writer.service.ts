@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { currentTraceparent, runInLinkedSpan, SpanKind } from '@remedy/observability';
 import type { PgPool } from '@remedy/pooling';
 import { APP_CONFIG, type AppConfig } from '../config.js';
 import { PRIMARY_POOL } from '../database/database.tokens.js';
 import { IngestMetrics } from '../telemetry/ingest-metrics.service.js';
-import { currentTraceparent, inSpan, SpanKind } from '../telemetry/trace-context.js';
 import { FifoQueue } from './fifo-queue.js';
 import { StoredStreamPublisher } from './stored-stream.publisher.js';
 import type { StoredReading } from './stored-reading.js';
@@ -116,7 +116,7 @@ export class VitalsWriter implements OnApplicationShutdown {
     const traceparents = batch.map((pending) => pending.traceparent);
     const started = performance.now();
     try {
-      await inSpan(
+      await runInLinkedSpan(
         'vitals.flush',
         {
           parent: traceparents[0],

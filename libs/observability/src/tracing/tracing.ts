@@ -7,7 +7,9 @@ import {
   trace,
   type Attributes,
   type Context,
+  type Link,
   type Span,
+  type SpanOptions,
   type Tracer,
 } from '@opentelemetry/api';
 
@@ -58,7 +60,18 @@ export async function runInConsumerSpan<T>(
   const tracer = activeTracer;
   if (tracer === undefined) return fn();
   const parent = propagation.extract(context.active(), carrier ?? {});
-  return tracer.startActiveSpan(name, { kind: SpanKind.CONSUMER, attributes }, parent, async (span) => {
+  return runActiveSpan(tracer, name, { kind: SpanKind.CONSUMER, attributes }, parent, fn);
+}
+
+/** Runs `fn` as the active span, recording a failure on it, and always ends it. */
+function runActiveSpan<T>(
+  tracer: Tracer,
+  name: string,
+  options: SpanOptions,
+  parent: Context,
+  fn: () => Promise<T>,
+): Promise<T> {
+  return tracer.startActiveSpan(name, options, parent, async (span) => {
     try {
       return await fn();
     } catch (error) {
@@ -69,6 +82,53 @@ export async function runInConsumerSpan<T>(
       span.end();
     }
   });
+}
+
+/** The W3C `traceparent` of the current span, for a stream entry or a message field; '' when tracing is off. */
+export function currentTraceparent(): string {
+  return injectTraceContext()?.['traceparent'] ?? '';
+}
+
+export interface LinkedSpanOptions {
+  /** The W3C traceparent this span continues ('' or absent: a new trace). */
+  parent?: string;
+  /** Other producers' traceparents, linked rather than parented: a batch merges the work of many. */
+  links?: string[];
+  kind?: SpanKind;
+  attributes?: Attributes;
+}
+
+// A span may carry a bounded number of links; past it a batch keeps the first ones.
+const MAX_LINKS = 32;
+
+function contextOf(traceparent: string): Context {
+  return propagation.extract(ROOT_CONTEXT, { traceparent });
+}
+
+/**
+ * Runs `fn` in a span continuing `options.parent` and linking `options.links`, for work handed along as
+ * traceparent strings (stream entries, socket messages). With tracing off it only runs `fn`.
+ */
+export async function runInLinkedSpan<T>(
+  name: string,
+  options: LinkedSpanOptions,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const tracer = activeTracer;
+  if (tracer === undefined) return fn();
+  const parent = options.parent ? contextOf(options.parent) : ROOT_CONTEXT;
+  const links: Link[] = (options.links ?? [])
+    .filter((link) => link !== '' && link !== options.parent)
+    .slice(0, MAX_LINKS)
+    .map((link) => trace.getSpanContext(contextOf(link)))
+    .filter((spanContext) => spanContext !== undefined)
+    .map((spanContext) => ({ context: spanContext }));
+  const spanOptions = {
+    kind: options.kind ?? SpanKind.INTERNAL,
+    links,
+    attributes: options.attributes ?? {},
+  };
+  return runActiveSpan(tracer, name, spanOptions, parent, fn);
 }
 
 /** The trace and span IDs of the active span, for log lines; undefined when tracing is off. */
