@@ -1,6 +1,6 @@
 import { startFauxqs } from 'fauxqs';
 import { readArchive, retentionBoundary } from '@remedy/partitioning';
-import { defineFinding, type FindingContext, type Measurement } from '@remedy/testing';
+import { defineFinding, explainScans, type FindingContext, type Measurement } from '@remedy/testing';
 import type pg from 'pg';
 import {
   createUnpartitionedRegistrations,
@@ -8,7 +8,6 @@ import {
 } from '../katas/s-5-unpartitioned-registrations.flawed.js';
 import { createArchiveStore } from '../src/retention/archive-store.factory.js';
 import { PartitionMaintenanceService } from '../src/retention/partition-maintenance.service.js';
-import { explainScans } from './support/explain-rows.js';
 import { seedUsers, type SeededUser } from './support/seed.js';
 import { testConfig } from './support/test-config.js';
 

@@ -7,12 +7,17 @@ import {
   retentionBoundary,
   S3ArchiveStore,
 } from '@remedy/partitioning';
-import { defineFinding, waitUntil, type FindingContext, type Measurement } from '@remedy/testing';
+import {
+  defineFinding,
+  explainScans,
+  type FindingContext,
+  type Measurement,
+  waitUntil,
+} from '@remedy/testing';
 import { startFauxqs } from 'fauxqs';
 import { KATA_V10_TODAY_SQL, KATA_V10_SQL } from '../katas/v-10-no-retention.flawed.js';
 import { vitalDataPolicy } from '../src/lifecycle/vital-data.policy.js';
 import { WorkerModule } from '../src/worker.module.js';
-import { explainAnalyze } from './support/explain-plan.js';
 import { seedRegistry } from './support/seed-registry.js';
 import { testConfig } from './support/start-test-app.js';
 
@@ -59,10 +64,10 @@ async function countOlderThan(
 async function flawed(ctx: FindingContext, boundary: Date): Promise<Measurement> {
   await ctx.pool.query(KATA_V10_SQL);
   await seed(ctx, 'kata_v10_vital_data', 'timestamp');
-  const plan = await explainAnalyze(ctx.pool, KATA_V10_TODAY_SQL, []);
+  const plan = await explainScans(ctx.pool, KATA_V10_TODAY_SQL, []);
   return {
     value: await countOlderThan(ctx, 'kata_v10_vital_data', 'timestamp', boundary),
-    details: { "today's query reads": `${plan.rowsRead} rows (${plan.scans.join(', ')})` },
+    details: { "today's query reads": `${plan.rowsExamined} rows (${plan.scans.join(', ')})` },
   };
 }
 
@@ -118,7 +123,7 @@ async function remediated(ctx: FindingContext, boundary: Date): Promise<Measurem
     for (const key of keys) for await (const _row of readArchive(store, key)) archived += 1;
     if (archived !== expired)
       throw new Error(`${expired} rows expired but ${archived} were read back from the archive`);
-    const plan = await explainAnalyze(ctx.pool, TODAY_SQL, []);
+    const plan = await explainScans(ctx.pool, TODAY_SQL, []);
     const partitions = new Set(plan.scans.map((scan) => scan.split(' on ')[1]));
     if (partitions.size !== 1)
       throw new Error(`a query for today should read one partition: ${plan.scans.join(', ')}`);
@@ -127,7 +132,7 @@ async function remediated(ctx: FindingContext, boundary: Date): Promise<Measurem
       details: {
         'rows archived (gzip CSV on S3) and read back': archived,
         'archive objects': keys.length,
-        "today's query reads": `${plan.rowsRead} rows (${plan.scans.join(', ')})`,
+        "today's query reads": `${plan.rowsExamined} rows (${plan.scans.join(', ')})`,
       },
     };
   } finally {

@@ -1,7 +1,6 @@
-import { defineFinding } from '@remedy/testing';
+import { defineFinding, explainScans } from '@remedy/testing';
 import { PartitionMaintainer, partitionName } from '../src/index.js';
 import { UNPARTITIONED_READINGS_TABLE } from '../katas/unpartitioned-table.flawed.js';
-import { explainScans } from './explain-scan-summary.js';
 import { readingsPolicy } from './readings-policy.js';
 import { PARTITIONED_READINGS_TABLE } from './readings-schema.js';
 import { seedReadings } from './readings-seed.js';

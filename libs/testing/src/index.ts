@@ -13,6 +13,7 @@ export {
   type RunningServer,
 } from './servers/postgres-server.js';
 export { assertTestDatabaseName } from './database/database-names.js';
+export { explainScans, type ScanSummary } from './database/explain-scans.js';
 export { waitForQueuesIdle, type WaitForQueuesIdleOptions } from './queues/wait-for-queues-idle.js';
 export {
   allIds,
