@@ -54,14 +54,12 @@ export class ConfirmationMailJob implements OnApplicationBootstrap, OnModuleDest
       prefix: this.config.redis.queuePrefix,
       concurrency: 10,
     });
-    this.worker.on('failed', (job, error) => {
-      if (!job) return;
-      this.metrics.failedAttempts.inc({ kind: 'confirmation' });
-      if (job.attemptsMade >= (job.opts.attempts ?? 1)) {
-        this.metrics.deadLetters.inc({ kind: 'confirmation' });
-        this.logger.error(`mail for outbox message ${job.data.outboxId} dead-lettered: ${error.message}`);
-      }
-    });
+    this.metrics.watchFailures(
+      this.worker,
+      'confirmation',
+      this.logger,
+      (job) => `mail for outbox message ${job.data.outboxId}`,
+    );
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -62,14 +62,12 @@ export class ReminderWorkerService implements OnApplicationBootstrap, OnModuleDe
       prefix,
       concurrency: 4,
     });
-    this.worker.on('failed', (job, error) => {
-      if (!job) return;
-      this.metrics.failedAttempts.inc({ kind: 'reminder' });
-      if (job.attemptsMade >= (job.opts.attempts ?? 1)) {
-        this.metrics.deadLetters.inc({ kind: 'reminder' });
-        this.logger.error(`reminder job ${job.id ?? '?'} dead-lettered: ${error.message}`);
-      }
-    });
+    this.metrics.watchFailures(
+      this.worker,
+      'reminder',
+      this.logger,
+      (job) => `reminder job ${job.id ?? '?'}`,
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
