@@ -1,9 +1,10 @@
+import { runMigrationsExclusively } from '@remedy/pooling';
 import type { DatabaseConfig } from '../config.js';
 import { buildDataSource } from './data-source.factory.js';
 
 /**
  * Runs pending migrations on one connection with the maintenance statement timeout, each migration in its
- * own transaction. Used by `npm run migrate`, the test harness and the worker at start-up.
+ * own transaction, one process at a time. Used by `npm run migrate`, the test harness and the worker at start-up.
  */
 export async function migrateDatabase(config: DatabaseConfig): Promise<string[]> {
   const dataSource = buildDataSource(config, {
@@ -13,7 +14,7 @@ export async function migrateDatabase(config: DatabaseConfig): Promise<string[]>
   });
   await dataSource.initialize();
   try {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    const applied = await runMigrationsExclusively(dataSource, config.url);
     return applied.map((migration) => migration.name);
   } finally {
     await dataSource.destroy();

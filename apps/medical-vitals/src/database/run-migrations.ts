@@ -1,4 +1,5 @@
 import { PartitionMaintainer } from '@remedy/partitioning';
+import { runMigrationsExclusively } from '@remedy/pooling';
 import pg from 'pg';
 import type { AppConfig } from '../config.js';
 import { vitalDataPolicy } from '../lifecycle/vital-data.policy.js';
@@ -15,7 +16,7 @@ export async function runMigrations(
   const dataSource = buildDataSource(config, 'medical-vitals-migrations');
   await dataSource.initialize();
   try {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    const applied = await runMigrationsExclusively(dataSource, config.databaseUrl);
     for (const migration of applied) log(`migration ${migration.name} applied`);
   } finally {
     await dataSource.destroy();
