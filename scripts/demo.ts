@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   allIds,
   discoverFindingSuites,
+  formatFlawsPutBack,
   formatVariant,
   improvementRatio,
   renderFindingsHtml,
@@ -24,10 +25,11 @@ function printTable(results: FindingResult[]): void {
     result.finding.metric.name,
     formatVariant(result, 'flawed'),
     formatVariant(result, 'remediated'),
+    formatFlawsPutBack(result),
     improvementRatio(result),
     verdict(result),
   ]);
-  const header = ['ID', 'metric', 'flawed', 'remediated', 'ratio', 'verdict'];
+  const header = ['ID', 'metric', 'flawed', 'remediated', 'put back', 'ratio', 'verdict'];
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => row[column]!.length)),
   );
@@ -49,12 +51,12 @@ async function main(): Promise<number> {
       onFindingStart: (finding, index) =>
         process.stdout.write(`[${index}/${total}] ${allIds(finding)} ${finding.title} … `),
       onFindingDone: (result) => {
-        const measured = result.variants
-          .map((variant) => `${variant.variant} ${formatVariant(result, variant.variant)}`)
-          .join(', ');
-        const seconds = (
-          result.variants.reduce((sum, variant) => sum + variant.durationMs, 0) / 1000
-        ).toFixed(1);
+        const measured = [
+          ...result.variants.map((variant) => `${variant.variant} ${formatVariant(result, variant.variant)}`),
+          ...(result.flawsPutBack.length > 0 ? [`put back ${formatFlawsPutBack(result)}`] : []),
+        ].join(', ');
+        const runs = [...result.variants, ...result.flawsPutBack];
+        const seconds = (runs.reduce((sum, run) => sum + run.durationMs, 0) / 1000).toFixed(1);
         console.log(
           `${verdict(result)} (${measured}${result.error ? `; ${result.error}` : ''}; ${seconds} s)`,
         );

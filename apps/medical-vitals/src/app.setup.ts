@@ -7,15 +7,17 @@ import { ApiErrorFilter, createValidationPipe } from '@remedy/http';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config.js';
 
-/** Builds the API application exactly as main.ts runs it; tests boot it through this too. */
+/** Builds the API application as main.ts runs it. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config),
-    new FastifyAdapter({ bodyLimit: 1_048_576 }),
-    { bufferLogs: true },
-  );
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(), {
+    bufferLogs: true,
+  });
   configureApp(app);
   return app;
+}
+
+export function createHttpAdapter(): FastifyAdapter {
+  return new FastifyAdapter({ bodyLimit: 1_048_576 });
 }
 
 export function configureApp(app: INestApplication): void {

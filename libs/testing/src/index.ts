@@ -28,10 +28,21 @@ export {
 } from './findings/finding.js';
 export { defineFindingSuite, type FindingSuite } from './findings/finding-suite.js';
 export { registerFindingTests } from './findings/register-finding-tests.js';
-export { runMeasurement, type VariantResult } from './findings/run-measurement.js';
+export {
+  runFlawPutBack,
+  runMeasurement,
+  type FlawPutBackResult,
+  type VariantResult,
+} from './findings/run-measurement.js';
 export { discoverFindingSuites, type DiscoveredSuite } from './findings/discover-suites.js';
 export { runFindings, type FindingResult } from './findings/run-findings.js';
-export { formatNumber, improvementRatio, verdict, formatVariant } from './findings/format-result.js';
+export {
+  formatNumber,
+  improvementRatio,
+  verdict,
+  formatVariant,
+  formatFlawsPutBack,
+} from './findings/format-result.js';
 export { renderFindingsMarkdown } from './findings/findings-markdown.js';
 export { renderFindingsHtml } from './findings/findings-html.js';
 export { defineBench, type Bench, type BenchResult } from './bench/bench.js';
@@ -44,3 +55,4 @@ export {
 } from './load/websocket-swarm.js';
 export { renderFindingsLedger } from './findings/findings-ledger.js';
 export { waitUntil } from './queues/wait-until.js';
+export { compileWithPlugs, type ProviderPlug } from './nest/compile-with-plugs.js';

@@ -1,5 +1,5 @@
-import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { compileWithPlugs, type ProviderPlug } from '@remedy/testing';
 import { AppModule, type AppModuleOptions } from '../../src/app.module.js';
 import type { AppConfig, ConfigValues } from '../../src/config.js';
 import { configureHttpApp } from '../../src/http/configure-http-app.js';
@@ -13,6 +13,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions extends AppModuleOptions {
+  /** Providers replaced for this run: the seam a proof plugs the review's design into. */
+  plugs?: readonly ProviderPlug[];
+}
+
 /**
  * Boots the real AppModule on Fastify, configured like main.ts (same module providers, Swagger), on the
  * context's database and Redis prefix, listening on 127.0.0.1 on a free port.
@@ -20,16 +25,13 @@ export interface TestApp {
 export async function startTestApp(
   ctx: TestServices,
   overrides: ConfigValues = {},
-  options: AppModuleOptions = {},
+  { plugs = [], ...options }: TestAppOptions = {},
 ): Promise<TestApp> {
   const config = testConfig(ctx, overrides);
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config, options),
-    new FastifyAdapter(),
-    {
-      bufferLogs: true,
-    },
-  );
+  const module = await compileWithPlugs(AppModule.forRoot(config, options), plugs);
+  const app = module.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+    bufferLogs: true,
+  });
   configureHttpApp(app, { shutdownHooks: false });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();

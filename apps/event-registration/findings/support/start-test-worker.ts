@@ -1,7 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { PARTITION_MAINTENANCE_QUEUE } from '@remedy/partitioning';
-import { waitUntil } from '@remedy/testing';
+import { compileWithPlugs, waitUntil, type ProviderPlug } from '@remedy/testing';
 import { Queue } from 'bullmq';
 import type { AppConfig, ConfigValues } from '../../src/config.js';
 import { WorkerModule } from '../../src/worker.module.js';
@@ -14,13 +13,18 @@ export interface TestWorker {
 }
 
 /**
- * Boots the real WorkerModule (relay, mail and reminder consumers, schedulers) on the test context, and
+ * Boots the real WorkerModule (relay, mail and reminder consumers, schedulers) on the test context, with
+ * `plugs` in place of the providers they name (a proof's seam), and
  * returns once the partition maintenance it runs at start-up has finished: that job takes DDL locks, and
  * a proof should measure its own work, not a collision with it.
  */
-export async function startTestWorker(ctx: TestServices, overrides: ConfigValues = {}): Promise<TestWorker> {
+export async function startTestWorker(
+  ctx: TestServices,
+  overrides: ConfigValues = {},
+  plugs: readonly ProviderPlug[] = [],
+): Promise<TestWorker> {
   const config = testConfig(ctx, overrides);
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
+  const app = await compileWithPlugs(WorkerModule.forRoot(config), plugs);
   await app.init();
   const maintenance = new Queue(PARTITION_MAINTENANCE_QUEUE, {
     connection: { url: ctx.redisUrl },

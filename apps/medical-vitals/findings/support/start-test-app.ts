@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { IsolatedContext } from '@remedy/testing';
-import { createApp } from '../../src/app.setup.js';
+import { compileWithPlugs, type IsolatedContext, type ProviderPlug } from '@remedy/testing';
+import { AppModule } from '../../src/app.module.js';
+import { configureApp, createHttpAdapter } from '../../src/app.setup.js';
 import { buildConfig, type AppConfig, type ConfigSource } from '../../src/config.js';
 
 export interface TestApp {
@@ -29,11 +30,18 @@ export function testConfig(ctx: ContextLike, overrides: ConfigSource = {}): AppC
 
 /**
  * Boots the real API (AppModule on Fastify with the WsAdapter, the same pipes and filters as main.ts) on
- * 127.0.0.1 and a free port. Call it twice on one context for two instances sharing the database and Redis.
+ * 127.0.0.1 and a free port, with `plugs` in place of the providers they name (a proof's seam). Call it
+ * twice on one context for two instances sharing the database and Redis.
  */
-export async function startTestApp(ctx: ContextLike, overrides: ConfigSource = {}): Promise<TestApp> {
+export async function startTestApp(
+  ctx: ContextLike,
+  overrides: ConfigSource = {},
+  plugs: readonly ProviderPlug[] = [],
+): Promise<TestApp> {
   const config = testConfig(ctx, overrides);
-  const app = await createApp(config);
+  const module = await compileWithPlugs(AppModule.forRoot(config), plugs);
+  const app = module.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { bufferLogs: true });
+  configureApp(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   if (address === null || typeof address === 'string') throw new Error('the test app has no TCP address');

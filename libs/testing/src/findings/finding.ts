@@ -21,9 +21,9 @@ export interface Measurement {
   details?: Record<string, number | string>;
 }
 
-export type FindingContext = Omit<IsolatedContext, 'dispose'> & { variant: Variant };
+export type FindingContext = Omit<IsolatedContext, 'dispose'>;
 
-export interface FindingDefinition {
+export interface FindingDefinition<Flaw extends string = string> {
   id: string;
   /** Further IDs the same proof covers (where two reviews report the same flaw). */
   alsoCovers?: string[];
@@ -35,8 +35,21 @@ export interface FindingDefinition {
   kind?: FindingKind;
   /** Required for after-only and design: why the flaw is not reproduced. */
   why?: string;
-  metric: Metric;
-  measure(variant: Variant, ctx: FindingContext): Promise<number | Measurement>;
+  /**
+   * Where the flawed design plugs into the real service, so both variants take the same measured path and
+   * differ only in the fix (a Nest provider, a migration set, a config value, a page). Where the flaw has no
+   * such seam, say why the kata stands alone.
+   */
+  seam: string;
+  /**
+   * Ways to undo the fix inside the remediated measurement, by name → what is put back. `npm test` runs the
+   * measurement once per entry and requires the `remediated` predicate to reject the value, so a proof that
+   * stays green when the fix is removed fails. For design and after-only findings, each entry breaks the
+   * artefact the check reads (a wrong pool size, a missing gauge). At least one is required.
+   */
+  flawsPutBack: Record<Flaw, string>;
+  /** Measures one run: a variant, or the remediated measurement with the named flaw put back. */
+  measure(run: Variant | NoInfer<Flaw>, ctx: FindingContext): Promise<number | Measurement>;
   /** Holds when the flaw shows. Required for before-after. */
   flawed?: (value: number) => boolean;
   /** Holds when the flaw is gone. */
@@ -50,9 +63,11 @@ export interface Finding
     Omit<FindingDefinition, 'kind' | 'timeoutMs' | 'alsoCovers'> {}
 
 const ID_PATTERN = /^[a-z][a-z0-9-]*:[A-Za-z0-9-]+$/;
+const VARIANTS: readonly string[] = ['flawed', 'remediated'] satisfies Variant[];
 
-export function defineFinding(definition: FindingDefinition): Finding {
+export function defineFinding<Flaw extends string>(definition: FindingDefinition<Flaw>): Finding {
   const kind = definition.kind ?? 'before-after';
+  const flaws = Object.keys(definition.flawsPutBack);
   const problems: string[] = [];
   if (!ID_PATTERN.test(definition.id)) problems.push(`id "${definition.id}" must look like "<review>:<id>"`);
   if (kind === 'before-after' && !definition.flawed)
@@ -61,9 +76,14 @@ export function defineFinding(definition: FindingDefinition): Finding {
     problems.push(`a ${kind} finding has no flawed variant, so no \`flawed\` predicate`);
   if (kind !== 'before-after' && !definition.why)
     problems.push(`a ${kind} finding must say \`why\` the flaw is not reproduced`);
+  if (!definition.seam.trim()) problems.push('a finding must name its `seam` (or say why it has none)');
+  if (flaws.length === 0)
+    problems.push('a finding needs at least one entry in `flawsPutBack`, or nothing shows it can fail');
+  const clash = flaws.filter((flaw) => VARIANTS.includes(flaw));
+  if (clash.length > 0) problems.push(`\`flawsPutBack\` may not be named ${clash.join(' or ')}`);
   if (problems.length > 0) throw new Error(`defineFinding(${definition.id}): ${problems.join('; ')}`);
   return {
-    ...definition,
+    ...(definition as unknown as FindingDefinition),
     kind,
     timeoutMs: definition.timeoutMs ?? 120_000,
     alsoCovers: definition.alsoCovers ?? [],
@@ -72,6 +92,10 @@ export function defineFinding(definition: FindingDefinition): Finding {
 
 export function variantsOf(finding: Finding): Variant[] {
   return finding.kind === 'before-after' ? ['flawed', 'remediated'] : ['remediated'];
+}
+
+export function flawsPutBackOf(finding: Finding): Array<{ flaw: string; description: string }> {
+  return Object.entries(finding.flawsPutBack).map(([flaw, description]) => ({ flaw, description }));
 }
 
 export function allIds(finding: Finding): string {

@@ -2,7 +2,7 @@ import { allIds } from './finding.js';
 import { formatNumber, improvementRatio, verdict } from './format-result.js';
 import type { FindingResult } from './run-findings.js';
 
-const COLOURS = { flawed: '#c0392b', remediated: '#1e8449' } as const;
+const COLOURS = { flawed: '#c0392b', remediated: '#1e8449', 'put back': '#b9770e' } as const;
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -13,17 +13,25 @@ function barChart(result: FindingResult): string {
   const width = 520;
   const labelWidth = 100;
   const rowHeight = 34;
-  const max = Math.max(...result.variants.map((variant) => Math.abs(variant.value)), 1e-9);
-  const rows = result.variants.map((variant, row) => {
-    const barWidth = Math.max(2, ((width - labelWidth - 120) * Math.abs(variant.value)) / max);
+  const bars = [
+    ...result.variants.map((variant) => ({ label: variant.variant, kind: variant.variant, value: variant.value })),
+    ...result.flawsPutBack.map((putBack) => ({
+      label: 'put back',
+      kind: 'put back' as const,
+      value: putBack.value,
+    })),
+  ];
+  const max = Math.max(...bars.map((bar) => Math.abs(bar.value)), 1e-9);
+  const rows = bars.map((bar, row) => {
+    const barWidth = Math.max(2, ((width - labelWidth - 120) * Math.abs(bar.value)) / max);
     const y = row * rowHeight + 6;
     return [
-      `<text x="0" y="${y + 17}" class="label">${variant.variant}</text>`,
-      `<rect x="${labelWidth}" y="${y}" width="${barWidth.toFixed(1)}" height="24" rx="3" fill="${COLOURS[variant.variant]}"/>`,
-      `<text x="${labelWidth + barWidth + 8}" y="${y + 17}" class="value">${escapeHtml(formatNumber(variant.value))} ${escapeHtml(result.finding.metric.unit)}</text>`,
+      `<text x="0" y="${y + 17}" class="label">${bar.label}</text>`,
+      `<rect x="${labelWidth}" y="${y}" width="${barWidth.toFixed(1)}" height="24" rx="3" fill="${COLOURS[bar.kind]}"/>`,
+      `<text x="${labelWidth + barWidth + 8}" y="${y + 17}" class="value">${escapeHtml(formatNumber(bar.value))} ${escapeHtml(result.finding.metric.unit)}</text>`,
     ].join('');
   });
-  const height = result.variants.length * rowHeight + 8;
+  const height = bars.length * rowHeight + 8;
   return `<svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(result.finding.metric.name)}">${rows.join('')}</svg>`;
 }
 
@@ -41,12 +49,20 @@ function card(result: FindingResult): string {
           .join(' · ')}</p>`,
     )
     .join('');
+  const putBack = result.flawsPutBack
+    .map(
+      (flaw) =>
+        `<p class="details"><b>put back</b> ${escapeHtml(flaw.flaw)}: ${escapeHtml(flaw.description)} · ${flaw.caught ? 'caught' : '<b>NOT CAUGHT</b>'}</p>`,
+    )
+    .join('');
   return `<section class="card ${status === 'proven' ? 'ok' : 'bad'}">
 <h2><code>${escapeHtml(allIds(result.finding))}</code> ${escapeHtml(result.finding.title)}</h2>
 <p class="meta">${escapeHtml(result.packagePath)} · ${escapeHtml(result.finding.metric.name)} (${result.finding.metric.better} is better) · ${result.finding.kind} · ratio <b>${improvementRatio(result)}</b> · <span class="verdict">${status}</span></p>
 ${result.finding.why ? `<p class="why">${escapeHtml(result.finding.why)}</p>` : ''}
 ${result.variants.length > 0 ? barChart(result) : ''}
 ${details}
+<p class="details">seam: ${escapeHtml(result.finding.seam)}</p>
+${putBack}
 ${result.error ? `<pre class="error">${escapeHtml(result.error)}</pre>` : ''}
 </section>`;
 }

@@ -40,6 +40,14 @@ export function formatVariant(result: FindingResult, variant: VariantResult['var
   return formatNumber(measured.value);
 }
 
+/** The values measured with each flaw put back, with the ones the proof did not catch marked. */
+export function formatFlawsPutBack(result: FindingResult): string {
+  if (result.flawsPutBack.length === 0) return '—';
+  return result.flawsPutBack
+    .map((putBack) => `${formatNumber(putBack.value)}${putBack.caught ? '' : ' (NOT CAUGHT)'}`)
+    .join(', ');
+}
+
 /** Text for one Markdown table cell: a bare `|` would end the cell and break the table. */
 export function markdownCell(text: string): string {
   return text.replaceAll('|', '\\|');

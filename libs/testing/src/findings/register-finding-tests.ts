@@ -1,15 +1,18 @@
 import type { describe as Describe, test as Test } from '@jest/globals';
-import { allIds, variantsOf, type Finding } from './finding.js';
+import { allIds, flawsPutBackOf, variantsOf, type Finding } from './finding.js';
 import type { FindingSuite } from './finding-suite.js';
-import { runMeasurement, type VariantResult } from './run-measurement.js';
+import { runFlawPutBack, runMeasurement, type VariantResult } from './run-measurement.js';
+import type { Measurement } from './finding.js';
 
 // Jest injects these globals; importing @jest/globals here would break the demo, which loads this lib outside jest.
 declare const describe: typeof Describe;
 declare const test: typeof Test;
 
 /**
- * One jest test per variant, titled `<ID> flawed: …` / `<ID> remediated: …`. Each asserts that its own
- * predicate holds and that the other one rejects the value, so every proof is shown able to fail.
+ * One jest test per variant, titled `<ID> flawed: …` / `<ID> remediated: …`, each asserting that its own
+ * predicate holds and that the other one rejects the value; and one per flaw put back, titled
+ * `<ID> flaw put back (<name>): …`, asserting that the remediated predicate rejects the service with that
+ * flaw in it. A proof that could not fail, or that stays green when the fix is removed, is a failing test.
  */
 export function registerFindingTests(suite: FindingSuite): void {
   describe(`${suite.name} findings`, () => {
@@ -23,12 +26,25 @@ export function registerFindingTests(suite: FindingSuite): void {
           finding.timeoutMs,
         );
       }
+      for (const { flaw, description } of flawsPutBackOf(finding)) {
+        test(
+          `${finding.id} flaw put back (${flaw}): ${description}`,
+          async () => {
+            const result = await runFlawPutBack(suite, finding, flaw);
+            if (!result.caught)
+              throw new Error(
+                `${allIds(finding)} flaw put back (${flaw}): the remediated predicate still accepts ${describeMeasured(finding, result)}: this proof stays green without the fix`,
+              );
+          },
+          finding.timeoutMs,
+        );
+      }
     }
   });
 }
 
 function assertVerdict(finding: Finding, result: VariantResult): void {
-  const measured = `${finding.metric.name} = ${result.value} ${finding.metric.unit}${formatDetails(result.details)}`;
+  const measured = describeMeasured(finding, result);
   const ids = allIds(finding);
   if (!result.holds) {
     const expected = result.variant === 'flawed' ? 'the flaw to show' : 'the flaw to be gone';
@@ -42,9 +58,11 @@ function assertVerdict(finding: Finding, result: VariantResult): void {
   }
 }
 
-function formatDetails(details: VariantResult['details']): string {
-  if (!details) return '';
-  return ` (${Object.entries(details)
-    .map(([key, value]) => `${key}: ${value}`)
-    .join(', ')})`;
+function describeMeasured(finding: Finding, result: Measurement): string {
+  const details = result.details
+    ? ` (${Object.entries(result.details)
+        .map(([key, value]) => `${key}: ${value}`)
+        .join(', ')})`
+    : '';
+  return `${finding.metric.name} = ${result.value} ${finding.metric.unit}${details}`;
 }

@@ -1,14 +1,20 @@
-import { variantsOf, type Finding } from './finding.js';
+import { flawsPutBackOf, variantsOf, type Finding } from './finding.js';
 import type { DiscoveredSuite } from './discover-suites.js';
-import { runMeasurement, type VariantResult } from './run-measurement.js';
+import {
+  runFlawPutBack,
+  runMeasurement,
+  type FlawPutBackResult,
+  type VariantResult,
+} from './run-measurement.js';
 
 export interface FindingResult {
   packagePath: string;
   suite: string;
   finding: Finding;
   variants: VariantResult[];
+  flawsPutBack: FlawPutBackResult[];
   error?: string;
-  /** Every variant's predicate held and discriminated. */
+  /** Every variant's predicate held and discriminated, and every flaw put back was caught. */
   proven: boolean;
 }
 
@@ -29,19 +35,26 @@ export async function runFindings(
       const index = results.length + 1;
       options.onFindingStart?.(finding, index, total);
       const variants: VariantResult[] = [];
+      const flawsPutBack: FlawPutBackResult[] = [];
       let error: string | undefined;
       try {
         for (const variant of variantsOf(finding))
           variants.push(await runMeasurement(suite, finding, variant, options.log));
+        for (const { flaw } of flawsPutBackOf(finding))
+          flawsPutBack.push(await runFlawPutBack(suite, finding, flaw, options.log));
       } catch (caught) {
         error = caught instanceof Error ? caught.message : String(caught);
       }
-      const proven = !error && variants.every((variant) => variant.holds && variant.discriminates);
+      const proven =
+        !error &&
+        variants.every((variant) => variant.holds && variant.discriminates) &&
+        flawsPutBack.every((putBack) => putBack.caught);
       const result: FindingResult = {
         packagePath,
         suite: suite.name,
         finding,
         variants,
+        flawsPutBack,
         proven,
         ...(error ? { error } : {}),
       };
