@@ -1,4 +1,5 @@
 import { useTestContext } from '@remedy/testing';
+import Cursor from 'pg-cursor';
 import type { DataSource } from 'typeorm';
 import { Author } from '../findings/blog/author.entity.js';
 import { loadPostPage } from '../findings/blog/post-page.loader.js';
@@ -36,6 +37,25 @@ describe('QueryCounter', () => {
   });
   afterAll(async () => {
     await Promise.all([pool.end(), singleConnection.end(), dataSource.destroy()]);
+  });
+
+  test('counts the rows that crossed the wire, whichever route the statement took', async () => {
+    const repository = dataSource.getRepository(Author);
+    const { rows, statements } = await QueryCounter.count(async () => {
+      await pool.query('SELECT generate_series(1, 5)');
+      await pool.query('SELECT 1; SELECT generate_series(1, 3)');
+      await repository.createQueryBuilder('author').limit(4).getMany();
+      const client = await pool.connect();
+      try {
+        const cursor = client.query(new Cursor('SELECT generate_series(1, 7)'));
+        while ((await cursor.read(3)).length > 0);
+        await cursor.close();
+      } finally {
+        client.release();
+      }
+    });
+    expect(statements.map((statement) => statement.rows)).toEqual([5, 4, 4, 7]);
+    expect(rows).toBe(20);
   });
 
   test('counts the statements of a scope, in order, on one line each', async () => {

@@ -5,7 +5,7 @@ import { hasQueryEventListeners, publishQueryEvent } from '../query-counting/que
 
 type QueryMethod = (this: pg.Client, ...args: unknown[]) => unknown;
 type QueryCallback = (error: Error | null | undefined, result: unknown) => void;
-type Finish = (failed: boolean) => void;
+type Finish = (failed: boolean, rows: number) => void;
 
 // Taken unbound on purpose: it is applied with each instrumented client as `this`.
 const rawQuery = Reflect.get(pg.Client.prototype, 'query') as QueryMethod;
@@ -31,7 +31,7 @@ function finisher(pool: string, sql: string): Finish {
   let finished = false;
   // Bound to the caller's async context: pg completes callbacks from the socket's context, and listeners
   // such as QueryCounter must attribute the statement to the scope that issued it.
-  return AsyncResource.bind((failed: boolean) => {
+  return AsyncResource.bind((failed: boolean, rows: number) => {
     if (finished) return;
     finished = true;
     publishQueryEvent({
@@ -39,6 +39,7 @@ function finisher(pool: string, sql: string): Finish {
       durationMs: performance.now() - startedAt,
       failed,
       pool,
+      rows,
     });
   });
 }
@@ -49,7 +50,7 @@ function track(query: QueryMethod, client: pg.Client, args: unknown[], finish: F
     const callback = args[callbackIndex] as QueryCallback;
     const tracked = [...args];
     tracked[callbackIndex] = (error: Error | null | undefined, result: unknown) => {
-      finish(error != null);
+      finish(error != null, rowsOf(result));
       callback(error, result);
     };
     return query.apply(client, tracked);
@@ -64,7 +65,7 @@ function track(query: QueryMethod, client: pg.Client, args: unknown[], finish: F
     const tracked = {
       ...first,
       callback: (error: Error | null | undefined, result: unknown) => {
-        finish(error != null);
+        finish(error != null, rowsOf(result));
         callback(error, result);
       },
     };
@@ -74,17 +75,17 @@ function track(query: QueryMethod, client: pg.Client, args: unknown[], finish: F
   try {
     returned = query.apply(client, args);
   } catch (error) {
-    finish(true);
+    finish(true, 0);
     throw error;
   }
   if (returned instanceof Promise) {
     return returned.then(
       (result: unknown) => {
-        finish(false);
+        finish(false, rowsOf(result));
         return result;
       },
       (error: unknown) => {
-        finish(true);
+        finish(true, 0);
         throw error;
       },
     );
@@ -94,8 +95,16 @@ function track(query: QueryMethod, client: pg.Client, args: unknown[], finish: F
 
 interface ProtocolHandlers {
   submit: (...args: unknown[]) => unknown;
+  handleDataRow?: (...args: unknown[]) => unknown;
   handleError?: (...args: unknown[]) => unknown;
   handleReadyForQuery?: (...args: unknown[]) => unknown;
+}
+
+/** Rows in a pg result; a multi-statement text query resolves to one result per statement. */
+function rowsOf(result: unknown): number {
+  if (Array.isArray(result)) return result.reduce((sum: number, part) => sum + rowsOf(part), 0);
+  const rows = (result as { rows?: unknown } | null | undefined)?.rows;
+  return Array.isArray(rows) ? rows.length : 0;
 }
 
 function isSubmittable(value: unknown): value is ProtocolHandlers {
@@ -106,16 +115,23 @@ function isSubmittable(value: unknown): value is ProtocolHandlers {
 
 /** Cursors and streams finish through the same protocol hooks pg calls on every active query. */
 function trackSubmittable(submittable: ProtocolHandlers, finish: Finish): void {
-  const { handleError, handleReadyForQuery } = submittable;
+  const { handleDataRow, handleError, handleReadyForQuery } = submittable;
+  let rows = 0;
+  if (handleDataRow) {
+    submittable.handleDataRow = function (this: unknown, ...args: unknown[]) {
+      rows++;
+      return handleDataRow.apply(this, args);
+    };
+  }
   if (handleError) {
     submittable.handleError = function (this: unknown, ...args: unknown[]) {
-      finish(true);
+      finish(true, rows);
       return handleError.apply(this, args);
     };
   }
   if (handleReadyForQuery) {
     submittable.handleReadyForQuery = function (this: unknown, ...args: unknown[]) {
-      finish(false);
+      finish(false, rows);
       return handleReadyForQuery.apply(this, args);
     };
   }

@@ -9,6 +9,8 @@ export interface CapturedStatement {
   durationMs: number;
   failed: boolean;
   pool: string;
+  /** Rows the server sent back for it. */
+  rows: number;
 }
 
 export interface QueryCountOptions {
@@ -19,6 +21,8 @@ export interface QueryCountOptions {
 export interface QueryCount<T> {
   result: T;
   count: number;
+  /** Rows the server sent back across all counted statements: what crossed the wire to this process. */
+  rows: number;
   /** In completion order, which for awaited sequential code is the order they were issued. */
   statements: readonly CapturedStatement[];
 }
@@ -46,6 +50,7 @@ function record(event: QueryEvent): void {
       durationMs: event.durationMs,
       failed: event.failed,
       pool: event.pool,
+      rows: event.rows,
     });
   }
 }
@@ -64,6 +69,7 @@ async function count<T>(work: () => Promise<T> | T, options: QueryCountOptions =
     return {
       result,
       count: scope.statements.length,
+      rows: scope.statements.reduce((sum, statement) => sum + statement.rows, 0),
       statements: [...scope.statements],
     };
   } finally {

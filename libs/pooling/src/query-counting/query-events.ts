@@ -4,6 +4,8 @@ export interface QueryEvent {
   durationMs: number;
   failed: boolean;
   pool: string;
+  /** Rows the server sent back to the client for this statement (what crossed the wire, not rowCount). */
+  rows: number;
 }
 
 type QueryEventListener = (event: QueryEvent) => void;

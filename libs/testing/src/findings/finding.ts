@@ -67,7 +67,7 @@ const VARIANTS: readonly string[] = ['flawed', 'remediated'] satisfies Variant[]
 
 export function defineFinding<Flaw extends string>(definition: FindingDefinition<Flaw>): Finding {
   const kind = definition.kind ?? 'before-after';
-  const flaws = Object.keys(definition.flawsPutBack);
+  const flaws = Object.keys(definition.flawsPutBack ?? {});
   const problems: string[] = [];
   if (!ID_PATTERN.test(definition.id)) problems.push(`id "${definition.id}" must look like "<review>:<id>"`);
   if (kind === 'before-after' && !definition.flawed)
