@@ -10,6 +10,8 @@ const finding = defineFinding({
   title: 'A metric named with |pipes| stays in its cell',
   fix: ['../../docs/adr/0001-esm-and-nestjs-12.md', 'src/index.ts'],
   metric: { name: 'seats oversold (|registered − capacity|)', unit: 'seats', better: 'lower' },
+  seam: 'a provider',
+  flawsPutBack: { 'no lock': 'the check without a lock' },
   measure: () => Promise.resolve(0),
   flawed: (value) => value > 0,
   remediated: (value) => value === 0,
@@ -31,6 +33,9 @@ const result: FindingResult = {
     },
     { variant: 'remediated', value: 0, durationMs: 10, holds: true, discriminates: true },
   ],
+  flawsPutBack: [
+    { flaw: 'no lock', description: 'the check without a lock', value: 12, durationMs: 10, caught: true },
+  ],
 };
 const meta = { generatedAt: '2026-11-24T00:00:00.000Z', servers: 'test' };
 
@@ -44,11 +49,20 @@ function cells(row: string): string[] {
 }
 
 describe('findings ledger and report', () => {
-  it('escapes pipes inside table cells, so every row keeps seven columns', () => {
+  it('escapes pipes inside table cells, so every row keeps eight columns', () => {
     expect(
       cells(tableRow(renderFindingsLedger('apps/example', [result], meta), 'lib:ledger-cell')),
-    ).toHaveLength(7);
-    expect(cells(tableRow(renderFindingsMarkdown([result], meta), 'lib:ledger-cell'))).toHaveLength(7);
+    ).toHaveLength(8);
+    expect(cells(tableRow(renderFindingsMarkdown([result], meta), 'lib:ledger-cell'))).toHaveLength(8);
+  });
+
+  it('shows the seam and each flaw put back with what it measured', () => {
+    const ledger = renderFindingsLedger('apps/example', [result], meta);
+    expect(ledger).toContain('Seam: a provider');
+    expect(ledger).toContain('Flaw put back, _no lock_ (the check without a lock): 12 seats');
+    expect(ledger).toContain('caught by the proof');
+    const missed = { ...result, flawsPutBack: [{ ...result.flawsPutBack[0]!, value: 0, caught: false }] };
+    expect(renderFindingsMarkdown([missed], meta)).toContain('NOT CAUGHT');
   });
 
   it('links fix paths from docs/findings without detours through the package folder', () => {

@@ -14,7 +14,11 @@ function barChart(result: FindingResult): string {
   const labelWidth = 100;
   const rowHeight = 34;
   const bars = [
-    ...result.variants.map((variant) => ({ label: variant.variant, kind: variant.variant, value: variant.value })),
+    ...result.variants.map((variant) => ({
+      label: variant.variant,
+      kind: variant.variant,
+      value: variant.value,
+    })),
     ...result.flawsPutBack.map((putBack) => ({
       label: 'put back',
       kind: 'put back' as const,

@@ -1,6 +1,12 @@
 import { allIds } from './finding.js';
 import { posix } from 'node:path';
-import { formatFlawsPutBack, formatNumber, improvementRatio, markdownCell, variantOf } from './format-result.js';
+import {
+  formatFlawsPutBack,
+  formatNumber,
+  improvementRatio,
+  markdownCell,
+  variantOf,
+} from './format-result.js';
 import type { Measurement } from './finding.js';
 import type { FindingResult } from './run-findings.js';
 
