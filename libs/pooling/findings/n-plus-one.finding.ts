@@ -1,12 +1,21 @@
-import { defineFinding, type FindingContext, type Variant } from '@remedy/testing';
+import { defineFinding } from '@remedy/testing';
 import { QueryCounter, createDataSource } from '@remedy/pooling';
-import { loadPostPageOneAuthorAtATime } from '../katas/n-plus-one.flawed.js';
+import {
+  loadPostPageAuthorsConcurrently,
+  loadPostPageOneAuthorAtATime,
+} from '../katas/n-plus-one.flawed.js';
 import { Author } from './blog/author.entity.js';
 import { loadPostPage } from './blog/post-page.loader.js';
 import { Post } from './blog/post.entity.js';
 import { seedBlog } from './blog/seed-blog.js';
 
 const PAGE_SIZE = 20;
+
+const LOADERS = {
+  flawed: loadPostPageOneAuthorAtATime,
+  remediated: loadPostPage,
+  'concurrent lookups': loadPostPageAuthorsConcurrently,
+};
 
 export default defineFinding({
   id: 'lib:query-counter-n-plus-one',
@@ -23,7 +32,11 @@ export default defineFinding({
     unit: 'queries',
     better: 'lower',
   },
-  async measure(variant: Variant, ctx: FindingContext) {
+  seam: 'the page loader run inside one QueryCounter scope on the same DataSource ← katas/n-plus-one.flawed.ts',
+  flawsPutBack: {
+    'concurrent lookups': 'the N+1 issued with Promise.all over a 4-connection pool, so lookups wait for hand-offs',
+  },
+  async measure(run, ctx) {
     await seedBlog(ctx.pool, PAGE_SIZE, 3);
     const dataSource = createDataSource({
       name: 'n-plus-one',
@@ -36,7 +49,7 @@ export default defineFinding({
     });
     await dataSource.initialize();
     try {
-      const load = variant === 'flawed' ? loadPostPageOneAuthorAtATime : loadPostPage;
+      const load = LOADERS[run];
       const { result: posts, count } = await QueryCounter.count(() => load(dataSource, PAGE_SIZE));
       const authorsLoaded = posts.filter((post) => post.author !== undefined).length;
       return {

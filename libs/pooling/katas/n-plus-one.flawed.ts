@@ -17,3 +17,22 @@ export async function loadPostPageOneAuthorAtATime(
   }
   return posts;
 }
+
+/**
+ * The same N+1 issued concurrently: the lookups overlap on the pool's connections, so a counter that only
+ * followed one chain of awaits, or lost its scope when pg-pool hands a connection to a waiting caller, would
+ * see 1 or 2 statements here.
+ */
+export async function loadPostPageAuthorsConcurrently(
+  dataSource: DataSource,
+  pageSize: number,
+): Promise<Post[]> {
+  const posts = await dataSource.getRepository(Post).find({ order: { id: 'ASC' }, take: pageSize });
+  const authors = dataSource.getRepository(Author);
+  await Promise.all(
+    posts.map(async (post) => {
+      post.author = (await authors.findOneBy({ id: post.authorId })) ?? undefined;
+    }),
+  );
+  return posts;
+}
