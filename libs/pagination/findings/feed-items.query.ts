@@ -18,8 +18,9 @@ export async function listFeedByKeyset(
   pool: pg.Pool,
   cursor: string | null,
   limit: number,
+  sort: KeysetSort = FEED_NEWEST_FIRST,
 ): Promise<KeysetPage<FeedItem>> {
-  const keyset = buildKeysetSql({ sort: FEED_NEWEST_FIRST, cursor, limit });
+  const keyset = buildKeysetSql({ sort, cursor, limit });
   const { rows } = await pool.query<FeedItem>(
     `SELECT id, created_at, author, body, ${keyset.select} FROM feed_items
       WHERE ${keyset.where} ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,

@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { defineFinding, type FindingContext, type Measurement } from '@remedy/testing';
-import { listFeedByOffset } from '../katas/offset-pagination.flawed.js';
-import { listFeedByKeyset } from './feed-items.query.js';
+import { defineFinding, type Measurement } from '@remedy/testing';
+import { listFeedByOffset, listFeedByOffsetCursor } from '../katas/offset-pagination.flawed.js';
+import { FEED_NEWEST_FIRST, listFeedByKeyset } from './feed-items.query.js';
 
 const ROWS_AT_START = 200;
 const PAGE_SIZE = 10;
@@ -23,22 +23,43 @@ function offsetWalker(pool: pg.Pool): NextPage {
   };
 }
 
-function keysetWalker(pool: pg.Pool): NextPage {
+/** Walks any cursor-token listing: the keyset one, or one of the flaws put back into its place. */
+function cursorWalker(
+  fetchPage: (cursor: string | null) => Promise<{ data: Array<{ id: string }>; nextCursor: string | null }>,
+): NextPage {
   let cursor: string | null = null;
   let done = false;
   return async () => {
     if (done) return null;
-    const { data, pagination } = await listFeedByKeyset(pool, cursor, PAGE_SIZE);
-    cursor = pagination.nextCursor;
-    done = !pagination.hasMore;
-    return data;
+    const page = await fetchPage(cursor);
+    cursor = page.nextCursor;
+    done = cursor === null;
+    return page.data;
   };
 }
 
+const WALKERS: Record<'flawed' | 'remediated' | PutBack, (pool: pg.Pool) => NextPage> = {
+  flawed: offsetWalker,
+  remediated: (pool) =>
+    cursorWalker(async (cursor) => {
+      const { data, pagination } = await listFeedByKeyset(pool, cursor, PAGE_SIZE);
+      return { data, nextCursor: pagination.hasMore ? pagination.nextCursor : null };
+    }),
+  'offset in a cursor': (pool) => cursorWalker((cursor) => listFeedByOffsetCursor(pool, cursor, PAGE_SIZE)),
+  'no tie-breaker': (pool) =>
+    cursorWalker(async (cursor) => {
+      const { data, pagination } = await listFeedByKeyset(pool, cursor, PAGE_SIZE, [FEED_NEWEST_FIRST[0]!]);
+      return { data, nextCursor: pagination.hasMore ? pagination.nextCursor : null };
+    }),
+};
+
+type PutBack = 'offset in a cursor' | 'no tie-breaker';
+
 async function seedFeed(pool: pg.Pool): Promise<Set<string>> {
   const { rows } = await pool.query<{ id: string }>(
+    // Three items per minute: a feed has ties in its sort key, and a cursor must not lose them.
     `INSERT INTO feed_items (created_at, author, body)
-     SELECT timestamptz '2024-01-01 00:00:00+00' + g * interval '1 minute', 'seed', 'item ' || g
+     SELECT timestamptz '2024-01-01 00:00:00+00' + (g / 3) * interval '1 minute', 'seed', 'item ' || g
        FROM generate_series(1, $1) AS g
      RETURNING id`,
     [ROWS_AT_START],
@@ -64,9 +85,8 @@ async function writeBetweenPages(pool: pg.Pool, step: number, served: string[]):
   return victims;
 }
 
-async function walkWhileOthersWrite(variant: FindingContext['variant'], pool: pg.Pool): Promise<Measurement> {
+async function walkWhileOthersWrite(nextPage: NextPage, pool: pg.Pool): Promise<Measurement> {
   const startSet = await seedFeed(pool);
-  const nextPage = variant === 'flawed' ? offsetWalker(pool) : keysetWalker(pool);
   const timesServed = new Map<string, number>();
   const served: string[] = [];
   const deleted = new Set<string>();
@@ -102,11 +122,16 @@ export default defineFinding({
     'LIMIT/OFFSET addresses rows by position, so every insert at the head of a newest-first list shifts the next page and the client sees rows twice; every delete shifts it the other way and rows are never shown. It also reads and discards every skipped row, so deep pages get slower linearly. A keyset cursor addresses rows by their sort key, so concurrent writes cannot move the boundary and a deep page costs the same as the first.',
   fix: ['src/keyset-sql.ts', 'src/keyset-predicate.ts', 'src/keyset-cursor.ts', 'src/keyset-paginator.ts'],
   metric: { name: 'rows skipped or duplicated', unit: 'rows', better: 'lower' },
-  async measure(variant, ctx) {
+  seam: 'the page source a client walks page by page while others write (same feed, same writers) ← katas/offset-pagination.flawed.ts',
+  flawsPutBack: {
+    'offset in a cursor': 'an opaque cursor token that encodes a position (OFFSET in disguise)',
+    'no tie-breaker': 'the keyset without its unique id column, on a feed with three items per timestamp',
+  } satisfies Record<PutBack, string>,
+  async measure(run, ctx) {
     ctx.log(
-      `walking ${ROWS_AT_START} rows in pages of ${PAGE_SIZE} (${variant}) while rows are inserted and deleted`,
+      `walking ${ROWS_AT_START} rows in pages of ${PAGE_SIZE} (${run}) while rows are inserted and deleted`,
     );
-    return walkWhileOthersWrite(variant, ctx.pool);
+    return walkWhileOthersWrite(WALKERS[run](ctx.pool), ctx.pool);
   },
   flawed: (rows) => rows > 0,
   remediated: (rows) => rows === 0,

@@ -1,9 +1,6 @@
 import { defineFinding } from '@remedy/testing';
 import { QueryCounter, createDataSource } from '@remedy/pooling';
-import {
-  loadPostPageAuthorsConcurrently,
-  loadPostPageOneAuthorAtATime,
-} from '../katas/n-plus-one.flawed.js';
+import { loadPostPageAuthorsConcurrently, loadPostPageOneAuthorAtATime } from '../katas/n-plus-one.flawed.js';
 import { Author } from './blog/author.entity.js';
 import { loadPostPage } from './blog/post-page.loader.js';
 import { Post } from './blog/post.entity.js';
@@ -34,7 +31,8 @@ export default defineFinding({
   },
   seam: 'the page loader run inside one QueryCounter scope on the same DataSource ← katas/n-plus-one.flawed.ts',
   flawsPutBack: {
-    'concurrent lookups': 'the N+1 issued with Promise.all over a 4-connection pool, so lookups wait for hand-offs',
+    'concurrent lookups':
+      'the N+1 issued with Promise.all over a 4-connection pool, so lookups wait for hand-offs',
   },
   async measure(run, ctx) {
     await seedBlog(ctx.pool, PAGE_SIZE, 3);
