@@ -35,6 +35,7 @@ export interface FindingDefinition<Flaw extends string = string> {
   kind?: FindingKind;
   /** Required for after-only and design: why the flaw is not reproduced. */
   why?: string;
+  metric: Metric;
   /**
    * Where the flawed design plugs into the real service, so both variants take the same measured path and
    * differ only in the fix (a Nest provider, a migration set, a config value, a page). Where the flaw has no
