@@ -1,12 +1,25 @@
-import { createPgPool } from '@remedy/pooling';
-import { defineFinding, type FindingContext, type Measurement } from '@remedy/testing';
-import { EventFullError, registerWithCountCheck } from '../katas/c-1-capacity-check.flawed.js';
+import {
+  defineFinding,
+  waitUntil,
+  type FindingContext,
+  type Measurement,
+  type ProviderPlug,
+} from '@remedy/testing';
+import type pg from 'pg';
+import {
+  CheckInTransactionRegisterService,
+  CountThenInsertRegisterService,
+  LockCountedRowsRegisterService,
+  type Registrar,
+} from '../katas/c-1-capacity-check.flawed.js';
+import { PRIMARY_POOL } from '../src/registrations/primary-pool.provider.js';
+import { RegisterService } from '../src/registrations/register.service.js';
 import { accessTokensFor } from './support/access-tokens.js';
 import { seedEvent } from './support/seed-events.js';
 import { seedAttendees, seedOrganiser } from './support/seed-users.js';
 import { startTestApp } from './support/start-test-app.js';
 
-const SEATS = 100;
+const SEATS = 10;
 const CALLERS = 500;
 const POOL_MAX = 20;
 
@@ -27,50 +40,80 @@ async function seatCount(ctx: FindingContext, eventId: string): Promise<SeatCoun
   return rows[0]!;
 }
 
-async function flawed(ctx: FindingContext, eventId: string, users: string[]): Promise<number> {
-  const pool = createPgPool({
-    name: 'kata-c-1',
-    connectionString: ctx.databaseUrl,
-    max: POOL_MAX,
-    connectionTimeoutMillis: 10_000,
-    statementTimeoutMs: 10_000,
-    idleInTransactionSessionTimeoutMs: 10_000,
-  });
-  try {
-    const outcomes = await Promise.allSettled(
-      users.map((user) => registerWithCountCheck(pool, eventId, user)),
-    );
-    const unexpected = outcomes.find((o) => o.status === 'rejected' && !(o.reason instanceof EventFullError));
-    if (unexpected?.status === 'rejected') throw unexpected.reason;
-    return outcomes.filter((o) => o.status === 'rejected').length;
-  } finally {
-    await pool.end();
-  }
+type Run = 'flawed' | 'remediated' | 'check inside a transaction' | 'lock the counted rows';
+
+const REGISTRARS: Record<Exclude<Run, 'remediated'>, new (pool: pg.Pool) => Registrar> = {
+  flawed: CountThenInsertRegisterService,
+  'check inside a transaction': CheckInTransactionRegisterService,
+  'lock the counted rows': LockCountedRowsRegisterService,
+};
+
+/** RegisterService replaced by the run's registrar (the remediated run keeps the service's own). */
+function plugsFor(run: Run): ProviderPlug[] {
+  if (run === 'remediated') return [];
+  const Registrar = REGISTRARS[run];
+  return [
+    { provide: RegisterService, inject: [PRIMARY_POOL], useFactory: (pool: pg.Pool) => new Registrar(pool) },
+  ];
 }
 
-async function remediated(ctx: FindingContext, eventId: string, users: string[]): Promise<number> {
+/** Sessions of the app's pool waiting on a lock (the holder's, or another caller's row lock). */
+async function waitingOnLocks(ctx: FindingContext, applicationName: string): Promise<number> {
+  const { rows } = await ctx.pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND application_name = $1 AND wait_event_type = 'Lock'`,
+    [applicationName],
+  );
+  return rows[0]!.n;
+}
+
+/**
+ * Every caller POSTs at once; a 201 is a seat or a waitlist place, a 409 "Event is full" a refusal.
+ * The overlap is held, not hoped for: a session holds registrations in SHARE mode (reads pass, inserts wait)
+ * until every pooled connection is waiting on a lock, so a first wave of POOL_MAX callers has read the
+ * event before any of them could write; then it lets go. Both runs go through exactly this.
+ */
+async function registerAll(ctx: FindingContext, run: Run, eventId: string, users: string[]): Promise<number> {
   // A generous wait for a connection: this proof is about seats, and a loaded CI machine should not turn
   // the fail-fast pool's 503s (events:S-4's business) into a failed capacity proof.
-  const testApp = await startTestApp(ctx, {
-    DB_POOL_MAX: String(POOL_MAX),
-    DB_CONNECTION_TIMEOUT_MS: '15000',
-  });
+  const testApp = await startTestApp(
+    ctx,
+    { DB_POOL_MAX: String(POOL_MAX), DB_CONNECTION_TIMEOUT_MS: '15000' },
+    { plugs: plugsFor(run) },
+  );
+  const holder = await ctx.pool.connect();
   try {
     const tokens = await accessTokensFor(testApp, users);
-    const statuses = await Promise.all(
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE registrations IN SHARE MODE');
+    const responses = Promise.all(
       tokens.map(async (token) => {
         const response = await fetch(`${testApp.url}/events/${eventId}/registrations`, {
           method: 'POST',
           headers: { authorization: `Bearer ${token}` },
         });
         const body = await response.text();
-        return response.status === 201 ? 201 : `${response.status} ${body}`;
+        if (response.status === 201) return 'placed';
+        if (response.status === 409 && body.includes('Event is full')) return 'refused';
+        return `${response.status} ${body}`;
       }),
     );
-    const failures = statuses.filter((status) => status !== 201);
+    const applicationName = `${testApp.config.database.applicationName}-api`;
+    try {
+      await waitUntil(
+        `${POOL_MAX} registrations waiting on a lock`,
+        async () => (await waitingOnLocks(ctx, applicationName)) >= POOL_MAX,
+        60_000,
+      );
+    } finally {
+      await holder.query('COMMIT');
+    }
+    const statuses = await responses;
+    const failures = statuses.filter((status) => status !== 'placed' && status !== 'refused');
     if (failures.length > 0) throw new Error(`unexpected responses: ${failures.slice(0, 5).join(', ')}`);
-    return 0;
+    return statuses.filter((status) => status === 'refused').length;
   } finally {
+    holder.release();
     await testApp.close();
   }
 }
@@ -79,26 +122,33 @@ export default defineFinding({
   id: 'events:C-1',
   title: 'Count-then-insert capacity check oversells under concurrent registration',
   explanation:
-    'The original flow counts registrations and inserts if the count is below capacity, with no lock: 500 concurrent ' +
-    'callers all read the same count before any insert commits, and all of them get a seat. The service takes the seat ' +
+    'The original flow counts registrations and inserts if the count is below capacity, with no lock: concurrent ' +
+    'callers read the same count before any insert commits, and all of them get a seat. The service takes the seat ' +
     'and writes the registration in one statement (a conditional UPDATE of remaining_capacity feeding the INSERT), so ' +
-    'the row lock serialises the decrement and the CHECK keeps it ≥ 0; the rest are waitlisted, never oversold.',
+    'the row lock serialises the decrement and the CHECK keeps it ≥ 0; the rest are waitlisted, never oversold. ' +
+    'Both runs send the same 500 POST /events/:id/registrations for 10 seats through the running service (pool of 20), ' +
+    "the flawed one with the review's count-then-insert in RegisterService's place. The overlap is held, not left to " +
+    'chance: a session holds the registrations table against inserts until all 20 pooled connections wait on a lock, ' +
+    'then lets go.',
   fix: [
     'src/registrations/register.service.ts',
     'src/registrations/cancel-registration.service.ts',
     '../../docs/adr/0010-capacity-by-conditional-update.md',
   ],
   metric: { name: 'seats oversold or lost (|registered − capacity|)', unit: 'seats', better: 'lower' },
-  async measure(variant, ctx): Promise<Measurement> {
+  seam: 'RegisterService (Nest provider behind POST /events/:id/registrations) ← katas/c-1-capacity-check.flawed.ts CountThenInsertRegisterService',
+  flawsPutBack: {
+    'check inside a transaction': 'the count and the insert in one READ COMMITTED transaction, no lock',
+    'lock the counted rows':
+      'a transaction that locks the registrations it counts (SELECT … FOR UPDATE), not the event: inserts still race',
+  },
+  async measure(run, ctx): Promise<Measurement> {
     const organiserId = await seedOrganiser(ctx.pool, 'c1-organiser@example.com');
     const event = await seedEvent(ctx.pool, { organiserId, capacity: SEATS });
     const users = await seedAttendees(ctx.pool, CALLERS, 'c1');
-    const started = performance.now();
-    const refused =
-      variant === 'flawed' ? await flawed(ctx, event.id, users) : await remediated(ctx, event.id, users);
-    const seconds = (performance.now() - started) / 1000;
+    const refused = await registerAll(ctx, run, event.id, users);
     const seats = await seatCount(ctx, event.id);
-    ctx.log(`${variant}: ${seats.registered} registered, ${seats.waitlisted} waitlisted, ${refused} refused`);
+    ctx.log(`${run}: ${seats.registered} registered, ${seats.waitlisted} waitlisted, ${refused} refused`);
     return {
       value: Math.abs(seats.registered - SEATS),
       details: {
@@ -107,7 +157,7 @@ export default defineFinding({
         registered: seats.registered,
         waitlisted: seats.waitlisted,
         'refused as full': refused,
-        'calls/s': Math.round(CALLERS / seconds),
+        'callers held to read together': POOL_MAX,
       },
     };
   },

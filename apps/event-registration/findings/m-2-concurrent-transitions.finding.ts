@@ -1,5 +1,14 @@
 import { defineFinding, type FindingContext, type Measurement } from '@remedy/testing';
-import { transitionWithoutLock } from '../katas/m-2-unlocked-transitions.flawed.js';
+import type pg from 'pg';
+import {
+  FreshVersionRetryTransitions,
+  MissTreatedAsSuccessTransitions,
+  UnlockedTransitions,
+  type Transitions,
+} from '../katas/m-2-unlocked-transitions.flawed.js';
+import { PRIMARY_POOL } from '../src/registrations/primary-pool.provider.js';
+import type { RegistrationRow } from '../src/registrations/registration-row.js';
+import { RegistrationTransitions } from '../src/registrations/registration-transitions.js';
 import { CheckinTokens } from '../src/checkin/checkin-tokens.js';
 import { accessTokensFor } from './support/access-tokens.js';
 import { seedEvent, seedRegistrations } from './support/seed-events.js';
@@ -31,39 +40,86 @@ async function finalStates(ctx: FindingContext, ids: string[]): Promise<Map<stri
   return new Map(rows.map((row) => [row.id, row]));
 }
 
-/** Both requests read before either writes: a two-party barrier released when both arrived. */
+/**
+ * A two-party barrier: the first to arrive waits for the second. Arrivals after the second (a retry's
+ * re-read) pass straight through. A safety net turns a missing party into an error instead of a hang.
+ */
 function barrier(parties: number): () => Promise<void> {
   let arrived = 0;
   let release: () => void = () => undefined;
-  const all = new Promise<void>((resolve) => (release = resolve));
+  let fail: (error: Error) => void = () => undefined;
+  const all = new Promise<void>((resolve, reject) => {
+    release = resolve;
+    fail = reject;
+  });
+  const safety = setTimeout(
+    () => fail(new Error(`only ${arrived} of ${parties} requests read the registration`)),
+    60_000,
+  );
   return () => {
     arrived += 1;
-    if (arrived === parties) release();
+    if (arrived === parties) {
+      clearTimeout(safety);
+      release();
+    }
     return all;
   };
 }
 
-async function flawed(ctx: FindingContext, ids: string[]): Promise<boolean[][]> {
-  const outcomes: boolean[][] = [];
-  for (const id of ids) {
-    const bothRead = barrier(2);
-    const [cancel, checkin] = await Promise.allSettled([
-      transitionWithoutLock(ctx.pool, id, 'cancelled', bothRead),
-      transitionWithoutLock(ctx.pool, id, 'checked_in', bothRead),
-    ]);
-    outcomes.push([cancel.status === 'fulfilled', checkin.status === 'fulfilled']);
+/**
+ * The measurement's instrument, the same in every run: whatever transitions implementation is plugged in,
+ * a read of a registration under trial waits until the other request has read it too, so both decide on
+ * the same state before either writes (what happens on its own under load).
+ */
+class BothReadFirst implements Transitions {
+  constructor(
+    private readonly inner: Transitions,
+    private readonly barriers: Map<string, () => Promise<void>>,
+  ) {}
+
+  async load(id: string): Promise<RegistrationRow> {
+    const row = await this.inner.load(id);
+    await this.barriers.get(id)?.();
+    return row;
   }
-  return outcomes;
+
+  apply(...args: Parameters<Transitions['apply']>): ReturnType<Transitions['apply']> {
+    return this.inner.apply(...args);
+  }
 }
 
-async function remediated(
+type Run = 'flawed' | 'remediated' | 'miss treated as success' | 'retry with the fresh version';
+
+const TRANSITIONS: Record<Run, new (pool: pg.Pool) => Transitions> = {
+  flawed: UnlockedTransitions,
+  remediated: RegistrationTransitions,
+  'miss treated as success': MissTreatedAsSuccessTransitions,
+  'retry with the fresh version': FreshVersionRetryTransitions,
+};
+
+async function cancelAndCheckInTogether(
   ctx: FindingContext,
+  run: Run,
   eventId: string,
   organiserId: string,
   ids: string[],
   owners: string[],
 ): Promise<boolean[][]> {
-  const testApp = await startTestApp(ctx);
+  const barriers = new Map<string, () => Promise<void>>();
+  const Implementation = TRANSITIONS[run];
+  const testApp = await startTestApp(
+    ctx,
+    {},
+    {
+      plugs: [
+        {
+          provide: RegistrationTransitions,
+          inject: [PRIMARY_POOL],
+          useFactory: (pool: pg.Pool) => new BothReadFirst(new Implementation(pool), barriers),
+        },
+      ],
+    },
+  );
   try {
     const ownerTokens = await accessTokensFor(testApp, owners);
     const [organiserToken] = await accessTokensFor(testApp, [organiserId], 'organiser');
@@ -71,6 +127,7 @@ async function remediated(
     const outcomes: boolean[][] = [];
     for (const [index, id] of ids.entries()) {
       const { token } = await qr.issue({ registrationId: id, eventId }, new Date(Date.now() + 86_400_000));
+      barriers.set(id, barrier(2));
       const [cancel, checkin] = await Promise.all([
         fetch(`${testApp.url}/registrations/${id}`, {
           method: 'DELETE',
@@ -84,6 +141,7 @@ async function remediated(
       ]);
       const checkinBody = (await checkin.json()) as { alreadyCheckedIn?: boolean };
       await cancel.arrayBuffer();
+      barriers.delete(id);
       outcomes.push([
         cancel.status === 200,
         checkin.status === 200 && checkinBody.alreadyCheckedIn === false,
@@ -103,7 +161,10 @@ export default defineFinding({
     'before either writes, both are told they succeeded and the row ends checked in after its cancellation (and the ' +
     'seat is released too). The service moves a registration only along its state machine, with an UPDATE that names ' +
     'the version and status it read: the second writer matches no row, re-reads once, and gets a 409 (a checked-in ' +
-    'registration cannot be cancelled; a cancelled one cannot check in). Exactly one wins.',
+    'registration cannot be cancelled; a cancelled one cannot check in). Exactly one wins. Both runs send DELETE ' +
+    '/registrations/:id and POST /checkin together for each of 20 registrations through the running service, each ' +
+    "request's read held until the other has read too; the flawed run has the review's read-check-write in " +
+    "RegistrationTransitions' place.",
   fix: [
     'src/registrations/registration-status.ts',
     'src/registrations/registration-transitions.ts',
@@ -112,15 +173,19 @@ export default defineFinding({
     '../../docs/adr/0011-registration-state-machine-and-optimistic-lock.md',
   ],
   metric: { name: 'trials with two winners or an invalid final state', unit: 'trials', better: 'lower' },
-  async measure(variant, ctx): Promise<Measurement> {
+  seam: 'RegistrationTransitions (Nest provider: load + apply, shared by DELETE /registrations/:id and POST /checkin) ← katas/m-2-unlocked-transitions.flawed.ts UnlockedTransitions; both runs wrap it in the same read barrier',
+  flawsPutBack: {
+    'miss treated as success':
+      'the optimistic UPDATE kept, but when it matches no row the caller is told it succeeded',
+    'retry with the fresh version':
+      'on a version conflict the UPDATE is retried with the version read again, without re-deciding on the new status',
+  },
+  async measure(run, ctx): Promise<Measurement> {
     const organiserId = await seedOrganiser(ctx.pool, 'm2-organiser@example.com');
     const event = await seedEvent(ctx.pool, { organiserId, capacity: TRIALS });
     const owners = await seedAttendees(ctx.pool, TRIALS, 'm2');
     const ids = await seedRegistrations(ctx.pool, event, owners);
-    const outcomes =
-      variant === 'flawed'
-        ? await flawed(ctx, ids)
-        : await remediated(ctx, event.id, organiserId, ids, owners);
+    const outcomes = await cancelAndCheckInTogether(ctx, run, event.id, organiserId, ids, owners);
     const states = await finalStates(ctx, ids);
     const bad = ids.filter((id, index) => {
       const [cancelWon, checkinWon] = outcomes[index]!;

@@ -1,72 +1,68 @@
-import { PgRefreshTokenStore, TokenService } from '@remedy/auth';
-import { defineFinding, type FindingContext, type Measurement } from '@remedy/testing';
+import { AUTH_OPTIONS, PgRefreshTokenStore, TokenService, type ResolvedAuthOptions } from '@remedy/auth';
+import { dataSourcePools } from '@remedy/pooling';
+import { defineFinding, type FindingContext, type Measurement, type ProviderPlug } from '@remedy/testing';
 import { decodeJwt } from 'jose';
-import { issueLegacyToken, verifyLegacyToken } from '../katas/minor-2-long-lived-jwt.flawed.js';
+import { DataSource } from 'typeorm';
+import { LegacyTokenService, NeverSpentRefreshTokenStore } from '../katas/minor-2-long-lived-jwt.flawed.js';
+import { APP_CONFIG } from '../src/app-config.module.js';
+import type { AppConfig, ConfigValues } from '../src/config.js';
 import { ApiClient, type SessionBody } from './support/api-client.js';
 import { startTestApp } from './support/start-test-app.js';
 import { TEST_SECRETS } from './support/test-config.js';
 
-/*
- * How long a copied credential keeps working: the probe offsets at which a stolen token is tried, from
- * one minute to eight days after it was issued. The value is the largest offset at which it still worked.
- */
-const PROBES_SECONDS = [60, 899, 900, 3_600, 86_399, 86_400, 8 * 86_400];
+type Run = 'flawed' | 'remediated' | '24 h access token' | 'refresh rotation off';
 
-async function flawed(): Promise<Measurement> {
-  const secret = TEST_SECRETS.JWT_ACCESS_SECRET;
-  const issued = Date.now();
-  const token = await issueLegacyToken(secret, 'user-1', issued);
-  let usable = 0;
-  for (const offset of PROBES_SECONDS) {
-    if (await verifyLegacyToken(secret, token, issued + offset * 1000)) usable = offset;
+function setupFor(run: Run): { overrides: ConfigValues; plugs: ProviderPlug[] } {
+  switch (run) {
+    case 'flawed':
+      return {
+        overrides: {},
+        plugs: [{ provide: TokenService, useValue: new LegacyTokenService(TEST_SECRETS.JWT_ACCESS_SECRET) }],
+      };
+    case 'remediated':
+      return { overrides: {}, plugs: [] };
+    case '24 h access token':
+      return { overrides: { JWT_ACCESS_TTL_SECONDS: '86400' }, plugs: [] };
+    case 'refresh rotation off':
+      return {
+        overrides: {},
+        plugs: [
+          {
+            provide: AUTH_OPTIONS,
+            inject: [APP_CONFIG, DataSource],
+            useFactory: (config: AppConfig, dataSource: DataSource): ResolvedAuthOptions => {
+              const [pool] = dataSourcePools(dataSource);
+              if (!pool) throw new Error('the DataSource has no primary pool');
+              return {
+                accessTokenSecret: config.auth.accessTokenSecret,
+                accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,
+                refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds,
+                issuer: config.auth.issuer,
+                audience: config.auth.audience,
+                refreshTokenStore: new NeverSpentRefreshTokenStore(pool, new PgRefreshTokenStore(pool)),
+                clock: Date.now,
+              };
+            },
+          },
+        ],
+      };
   }
-  return { value: usable, details: { 'refresh tokens': 'none', revocable: 'no' } };
 }
 
-async function remediated(ctx: FindingContext): Promise<Measurement> {
-  const testApp = await startTestApp(ctx);
-  try {
-    const api = new ApiClient(testApp.url);
-    const session = await api.signup('m2-victim@example.com');
-    const issued = (decodeJwt(session.accessToken).iat ?? 0) * 1000;
-    let usable = 0;
-    for (const offset of PROBES_SECONDS) {
-      // The app's own verifier code and settings, with a clock moved to the probe time.
-      const verifier = new TokenService({
-        accessTokenSecret: TEST_SECRETS.JWT_ACCESS_SECRET,
-        accessTokenTtlSeconds: testApp.config.auth.accessTokenTtlSeconds,
-        refreshTokenTtlSeconds: testApp.config.auth.refreshTokenTtlSeconds,
-        issuer: testApp.config.auth.issuer,
-        audience: testApp.config.auth.audience,
-        refreshTokenStore: new PgRefreshTokenStore(ctx.pool),
-        clock: () => issued + offset * 1000,
-      });
-      if (
-        await verifier.verifyAccessToken(session.accessToken).then(
-          () => true,
-          () => false,
-        )
-      )
-        usable = offset;
-    }
-    // The thief replays the refresh token after the user has rotated it: refused, and the user's login is revoked.
-    const rotated = await api.call<SessionBody>('POST', '/auth/refresh', {
-      refreshToken: session.refreshToken,
-    });
-    const replay = await api.call('POST', '/auth/refresh', { refreshToken: session.refreshToken });
-    const afterReuse = await api.call('POST', '/auth/refresh', { refreshToken: rotated.body.refreshToken });
-    if (rotated.status !== 200 || replay.status !== 401 || afterReuse.status !== 401) {
-      throw new Error(
-        `rotation/reuse: ${rotated.status}/${replay.status}/${afterReuse.status}, expected 200/401/401`,
-      );
-    }
-    return {
-      value: usable,
-      details: { 'refresh token': '7 days, one use', 'replayed refresh token': 'HTTP 401, family revoked' },
-    };
-  } finally {
-    await testApp.close();
-  }
+/** Seconds between a returned access token's iat and exp: the lifetime the service gave it. */
+function lifetimeOf(accessToken: string): number {
+  const { iat, exp } = decodeJwt(accessToken);
+  if (iat === undefined || exp === undefined) throw new Error('the access token has no iat or exp');
+  return exp - iat;
+}
+
+/** Seconds the refresh token has left, as the service recorded it. */
+async function refreshLifetimeLeft(ctx: FindingContext, refreshToken: string): Promise<number> {
+  const { rows } = await ctx.pool.query<{ left: number }>(
+    `SELECT extract(epoch FROM expires_at - now())::int AS left FROM auth_refresh_tokens WHERE id = $1`,
+    [refreshToken.split('.')[0]],
+  );
+  return rows[0]?.left ?? 0;
 }
 
 export default defineFinding({
@@ -75,14 +71,64 @@ export default defineFinding({
   explanation:
     'With one 24 h JWT and no refresh, a token copied from a log or a shared machine keeps working for a day and nothing ' +
     'can end it. The service issues 15 minute access tokens and one-time refresh tokens (7 days) that rotate on every ' +
-    'use; presenting a spent refresh token means two parties hold it, so the whole family is revoked and both must log in.',
+    'use; presenting a spent refresh token means two parties hold it, so the whole family is revoked and both must log in. ' +
+    "Both runs sign up, log in and refresh through the API (the review's tokens plugged in for TokenService) and read the " +
+    'lifetime off the access tokens the service returned; a thief then replays the refresh token the user already ' +
+    'rotated: if the service takes it, the stolen credential lives as long as that refresh token.',
   fix: [
     '../../libs/auth/src/token.service.ts',
     '../../libs/auth/src/pg-refresh-token-store.ts',
     'src/auth/auth.controller.ts',
   ],
-  metric: { name: 'longest time a stolen access token still works', unit: 's', better: 'lower' },
-  measure: (variant, ctx) => (variant === 'flawed' ? flawed() : remediated(ctx)),
+  seam: 'TokenService (global Nest provider of @remedy/auth: sessions, refresh, the access-token guard) ← katas/minor-2-long-lived-jwt.flawed.ts LegacyTokenService',
+  flawsPutBack: {
+    '24 h access token': "JWT_ACCESS_TTL_SECONDS=86400: the review's lifetime, with refresh tokens kept",
+    'refresh rotation off':
+      'a refresh-token store that never marks a token used (katas NeverSpentRefreshTokenStore in AUTH_OPTIONS), so a copy keeps working',
+  },
+  metric: { name: 'longest time a stolen credential still works', unit: 's', better: 'lower' },
+  async measure(run, ctx): Promise<Measurement> {
+    const { overrides, plugs } = setupFor(run);
+    const testApp = await startTestApp(ctx, overrides, { plugs });
+    try {
+      const api = new ApiClient(testApp.url);
+      const signup = await api.signup('m2-victim@example.com');
+      const login = await api.login('m2-victim@example.com');
+      const sessions: Array<Pick<SessionBody, 'accessToken'>> = [signup, login];
+      const details: Record<string, string | number> = {};
+      let stolenRefreshWorks = 0;
+      if (login.refreshToken) {
+        // The user refreshes; a thief who copied the refresh token before that replays it afterwards.
+        const rotated = await api.call<SessionBody>('POST', '/auth/refresh', {
+          refreshToken: login.refreshToken,
+        });
+        if (rotated.status !== 200) throw new Error(`refresh: ${rotated.status}, expected 200`);
+        sessions.push(rotated.body);
+        const replay = await api.call<SessionBody>('POST', '/auth/refresh', {
+          refreshToken: login.refreshToken,
+        });
+        details['replayed refresh token'] = `HTTP ${replay.status}`;
+        if (replay.status !== 401) stolenRefreshWorks = await refreshLifetimeLeft(ctx, login.refreshToken);
+        else {
+          // Two parties held one token: the user's own newer token is revoked with the family.
+          const family = await api.call('POST', '/auth/refresh', { refreshToken: rotated.body.refreshToken });
+          details["user's rotated token after the replay"] = `HTTP ${family.status}`;
+        }
+      } else {
+        details['refresh tokens'] = 'none issued';
+      }
+      for (const session of sessions) {
+        const me = await api.call('GET', '/me', undefined, session.accessToken);
+        if (me.status !== 200) throw new Error(`GET /me with a fresh access token: ${me.status}`);
+      }
+      const accessLifetime = Math.max(...sessions.map((session) => lifetimeOf(session.accessToken)));
+      details['access token lifetime (s)'] = accessLifetime;
+      details['stolen refresh token works for (s)'] = stolenRefreshWorks;
+      return { value: Math.max(accessLifetime, stolenRefreshWorks), details };
+    } finally {
+      await testApp.close();
+    }
+  },
   flawed: (seconds) => seconds >= 86_399,
   remediated: (seconds) => seconds <= 900,
 });

@@ -1,150 +1,178 @@
-import { dataSourcePools } from '@remedy/pooling';
 import {
   defineFinding,
   startEmbeddedPostgres,
   waitUntil,
   type FindingContext,
   type Measurement,
+  type ProviderPlug,
 } from '@remedy/testing';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { startConnectionPerRequestApi } from '../katas/s-4-connection-per-request.flawed.js';
-import { parseConfig } from '../src/config.js';
+import {
+  CONNECTION_PER_QUERY,
+  serviceDataSourceWithPool,
+} from '../katas/s-4-connection-per-request.flawed.js';
+import { APP_CONFIG } from '../src/app-config.module.js';
+import { parseConfig, type AppConfig, type ConfigValues } from '../src/config.js';
 import { migrateDatabase } from '../src/database/migrate-database.js';
 import { sampleConnections } from './support/connection-sampler.js';
 import { bearer, seedEvents, seedUsers, type SeededUser } from './support/seed.js';
 import { startTestApp } from './support/start-test-app.js';
 import { TEST_SECRETS } from './support/test-config.js';
-import pg from 'pg';
 
 const REQUESTS = 500;
 const POOL_MAX = 10;
-/** The server's connection limit in the flawed run: a small managed instance (the review: "RDS may have lower limits"). */
+const CONNECTION_TIMEOUT_MS = 1_000;
+/** How long the held connections stay held for callers beyond the cap to be answered: 20× the timeout. */
+const PATIENCE_MS = 20 * CONNECTION_TIMEOUT_MS;
+/** A small managed instance (the review: "RDS may have lower limits"), of this measurement's own. */
 const SERVER_MAX_CONNECTIONS = 40;
 
-interface Load {
-  failed: number;
-  statuses: Record<number, number>;
+type Run = 'flawed' | 'remediated' | "pg's default pool" | 'very large max' | 'no connection wait limit';
+
+/** The DataSource provider replaced by the service's own DataSource with other pool knobs. */
+function poolPlug(pool: (serviceKnobs: pg.PoolConfig) => pg.PoolConfig): ProviderPlug[] {
+  return [
+    {
+      provide: DataSource,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => serviceDataSourceWithPool(config, pool).initialize(),
+    },
+  ];
 }
 
-async function fireConcurrently(url: string, headers: Record<string, string>): Promise<Load> {
-  const statuses: Record<number, number> = {};
-  let failed = 0;
-  await Promise.all(
-    Array.from({ length: REQUESTS }, async () => {
-      try {
-        const response = await fetch(url, { headers });
-        await response.arrayBuffer();
-        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-        if (response.status !== 200) failed += 1;
-      } catch {
-        failed += 1;
-      }
-    }),
+function setupFor(run: Run): { overrides: ConfigValues; plugs: ProviderPlug[] } {
+  switch (run) {
+    case 'flawed':
+      return { overrides: {}, plugs: poolPlug(() => CONNECTION_PER_QUERY) };
+    case 'remediated':
+      return { overrides: {}, plugs: [] };
+    case "pg's default pool":
+      return { overrides: {}, plugs: poolPlug(() => ({})) };
+    case 'very large max':
+      return { overrides: { DB_POOL_MAX: '1000' }, plugs: [] };
+    case 'no connection wait limit':
+      return { overrides: {}, plugs: poolPlug((knobs) => ({ ...knobs, connectionTimeoutMillis: 0 })) };
+  }
+}
+
+interface Answer {
+  status: number;
+  message: string;
+  /** Answered while the held connections were still held. */
+  whileHeld: boolean;
+}
+
+/** The app's sessions waiting on a lock: requests that got a server connection and are held on it. */
+async function heldOnTheLock(monitor: pg.Client, applicationName: string): Promise<number> {
+  const { rows } = await monitor.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND application_name = $1 AND wait_event_type = 'Lock'`,
+    [applicationName],
   );
-  return { failed, statuses };
+  return rows[0]!.n;
 }
 
-/** Sessions ever established to the server's kata database (PostgreSQL 14+ counts them per database). */
-async function sessionsEstablished(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+async function seed(url: string): Promise<{ organiser: SeededUser; eventId: string }> {
+  await migrateDatabase(parseConfig({ ...TEST_SECRETS, DATABASE_URL: url }).database);
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
   try {
-    const { rows } = await client.query<{ sessions: string }>(
-      'SELECT sessions FROM pg_stat_database WHERE datname = current_database()',
-    );
-    return Number(rows[0]?.sessions ?? 0);
-  } finally {
-    await client.end();
-  }
-}
-
-async function connectionsOf(url: string, applicationName: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1',
-      [applicationName],
-    );
-    return rows[0]?.n ?? 0;
-  } finally {
-    await client.end();
-  }
-}
-
-async function measureFlawed(): Promise<Measurement> {
-  // A server of its own: exhausting the shared test server's connections would fail every other test.
-  const postgres = await startEmbeddedPostgres({
-    database: 'kata_test',
-    settings: { max_connections: SERVER_MAX_CONNECTIONS, superuser_reserved_connections: 0 },
-  });
-  try {
-    await migrateDatabase(parseConfig({ ...TEST_SECRETS, DATABASE_URL: postgres.url }).database);
-    const pool = new pg.Pool({ connectionString: postgres.url, max: 1 });
     const [organiser] = (await seedUsers(pool, 1, { role: 'organiser' })) as [SeededUser];
     const [event] = await seedEvents(pool, organiser.id, 1);
-    await pool.end();
-    const api = await startConnectionPerRequestApi(postgres.url);
-    try {
-      const before = await sessionsEstablished(postgres.url);
-      const sampler = await sampleConnections(postgres.url, 'kata-s-4');
-      const load = await fireConcurrently(`${api.url}/events/${event!.id}`, {});
-      const peak = await sampler.stop();
-      await waitUntil(
-        'the kata to close its connections',
-        async () => (await connectionsOf(postgres.url, 'kata-s-4')) === 0,
-        10_000,
-      );
-      // Less the sampler's session and the two bookkeeping sessions opened since `before`.
-      const opened = (await sessionsEstablished(postgres.url)) - before - 3;
-      return {
-        value: opened,
-        details: {
-          requests: REQUESTS,
-          'failed requests': load.failed,
-          'peak concurrent server connections': peak,
-          'server max_connections': SERVER_MAX_CONNECTIONS,
-        },
-      };
-    } finally {
-      await new Promise((resolve) => api.server.close(resolve));
-    }
+    return { organiser, eventId: event!.id };
   } finally {
-    await postgres.stop();
+    await pool.end();
   }
 }
 
-async function measureRemediated(ctx: FindingContext): Promise<Measurement> {
-  const [organiser] = (await seedUsers(ctx.pool, 1, { role: 'organiser' })) as [SeededUser];
-  const [event] = await seedEvents(ctx.pool, organiser.id, 1);
-  const testApp = await startTestApp(ctx, {
-    DB_POOL_MAX: String(POOL_MAX),
-    DB_CONNECTION_TIMEOUT_MS: '5000',
-  });
+/**
+ * Saturation, held rather than timed: a session holds the events table (ACCESS EXCLUSIVE), 500 GET
+ * /events/:id arrive, and every request that gets a server connection blocks on that lock. While it is held,
+ * the pool's cap is all the connections the service may have, and everyone beyond it must be turned away
+ * by the pool, fast. Then the lock goes and the held requests finish.
+ */
+async function saturate(ctx: FindingContext, run: Run, url: string): Promise<Measurement> {
+  const { organiser, eventId } = await seed(url);
+  const { overrides, plugs } = setupFor(run);
+  const testApp = await startTestApp(
+    { databaseUrl: url, redisUrl: ctx.redisUrl, prefix: ctx.prefix },
+    {
+      DB_POOL_MAX: String(POOL_MAX),
+      DB_CONNECTION_TIMEOUT_MS: String(CONNECTION_TIMEOUT_MS),
+      // Held requests wait on the lock, not on a timer.
+      DB_STATEMENT_TIMEOUT_MS: '120000',
+      // Hundreds of refused connections are this measurement's point, not news for the test log.
+      LOG_LEVEL: 'fatal',
+      ...overrides,
+    },
+    { plugs },
+  );
+  const monitor = new pg.Client({ connectionString: url, application_name: 'remedy-s4-monitor' });
+  const holder = new pg.Client({ connectionString: url, application_name: 'remedy-s4-holder' });
   try {
     const headers = await bearer(testApp.app, organiser);
-    let opened = 0;
-    for (const pool of dataSourcePools(testApp.app.get(DataSource))) {
-      pool.on('connect', () => {
-        opened += 1;
-      });
-    }
-    const sampler = await sampleConnections(ctx.databaseUrl, 'event-registration-api');
-    const load = await fireConcurrently(`${testApp.url}/events/${event!.id}`, headers);
+    const applicationName = `${testApp.config.database.applicationName}-api`;
+    await monitor.connect();
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE events IN ACCESS EXCLUSIVE MODE');
+    const sampler = await sampleConnections(url, applicationName);
+    let held = true;
+    const answers: Answer[] = [];
+    const requests = Promise.all(
+      Array.from({ length: REQUESTS }, async () => {
+        try {
+          const response = await fetch(`${testApp.url}/events/${eventId}`, { headers });
+          const body = (await response.json().catch(() => ({}))) as { message?: string };
+          answers.push({ status: response.status, message: body.message ?? '', whileHeld: held });
+        } catch (error) {
+          answers.push({ status: 0, message: String(error), whileHeld: held });
+        }
+      }),
+    );
+    let holding = 0;
+    const settled = await waitUntil(
+      'every request either held on a connection or answered',
+      async () => {
+        holding = await heldOnTheLock(monitor, applicationName);
+        return answers.length + holding >= REQUESTS;
+      },
+      PATIENCE_MS,
+    ).then(
+      () => 'every caller held or answered',
+      () => `still waiting after ${PATIENCE_MS / 1000} s`,
+    );
+    const answeredWhileHeld = answers.length;
+    held = false;
+    await holder.query('COMMIT');
+    await requests;
     const peak = await sampler.stop();
-    if (load.failed > 0) {
-      throw new Error(`${load.failed} of ${REQUESTS} requests failed: ${JSON.stringify(load.statuses)}`);
-    }
+    const whileHeld = answers.filter((answer) => answer.whileHeld);
+    const poolRefusals = whileHeld.filter(
+      (answer) => answer.status === 503 && /pool '.*' exhausted/.test(answer.message),
+    ).length;
+    const otherRefusals = whileHeld.length - poolRefusals;
+    const leftWaiting = Math.max(0, REQUESTS - answeredWhileHeld - holding);
+    const beyondCap = Math.max(0, peak - POOL_MAX);
     return {
-      value: opened,
+      value: beyondCap + leftWaiting + otherRefusals,
       details: {
         requests: REQUESTS,
-        'failed requests': 0,
-        'peak concurrent server connections': peak,
-        'pool max': POOL_MAX,
+        'pool cap': POOL_MAX,
+        'peak server connections': peak,
+        'held on a connection': holding,
+        'refused fast by the pool (503)': poolRefusals,
+        'refused otherwise (server "too many clients")': otherRefusals,
+        'left waiting': leftWaiting,
+        'served after the lock': answers.filter((answer) => !answer.whileHeld && answer.status === 200)
+          .length,
+        'server max_connections': SERVER_MAX_CONNECTIONS,
+        saturation: settled,
       },
     };
   } finally {
+    await holder.end().catch(() => undefined);
+    await monitor.end().catch(() => undefined);
     await testApp.close();
   }
 }
@@ -153,20 +181,50 @@ export default defineFinding({
   id: 'events:S-4',
   title: 'No connection pool configuration',
   explanation:
-    'A connection per request means connections grow with concurrency until the server refuses them ("too many clients"), and every request pays the TCP + auth handshake. The app holds one pool per process, sized by formula (min(hardware guidance / instances, (max_connections − reserved) / instances), docs/capacity-event-registration.md), with connectionTimeoutMillis set so an exhausted pool fails fast with a 503 that says so, instead of queueing forever. 500 concurrent requests then open at most the pool size of connections (reused across requests) and all succeed. The flawed run uses its own throwaway PostgreSQL with max_connections 40, because exhausting the shared test server would break every other test.',
+    'A connection per request means connections grow with concurrency until the server refuses them ("too many ' +
+    'clients"), and every request pays the TCP + auth handshake. The app holds one pool per process, sized by formula ' +
+    '(min(hardware guidance / instances, (max_connections − reserved) / instances), docs/capacity-event-registration.md), ' +
+    'with connectionTimeoutMillis set so an exhausted pool fails fast with a 503 that says so, instead of queueing ' +
+    'forever. Every run drives the real API at saturation on a PostgreSQL of its own (max_connections 40, so exhausting ' +
+    'it breaks no other test): a session holds the events table, 500 GET /events/:id arrive, and each request that gets ' +
+    'a connection blocks on the lock. The value counts what the pool failed to bound while the lock was held: server ' +
+    'connections beyond the cap of 10, callers left waiting (no answer within 20× the 1 s connection timeout) and callers ' +
+    "turned away by the server instead of the pool. The flawed run has the review's connection-per-request in place of " +
+    "the DataSource's pool.",
   fix: [
     'src/config.ts',
     'src/database/data-source.factory.ts',
     '../../libs/http/src/to-api-error.ts',
     '../../docs/capacity-event-registration.md',
   ],
+  seam:
+    "DataSource (Nest provider of DatabaseModule) ← the service's own DataSource options with the pool knobs replaced " +
+    '(katas/s-4-connection-per-request.flawed.ts serviceDataSourceWithPool; flawed: CONNECTION_PER_QUERY); DB_POOL_MAX for a config put-back',
+  flawsPutBack: {
+    "pg's default pool":
+      "the pool knobs left to pg's defaults (max 10, no connection timeout: an exhausted pool queues forever)",
+    'very large max': 'DB_POOL_MAX=1000: a cap above what the server allows',
+    'no connection wait limit':
+      "the service's knobs with connectionTimeoutMillis 0 (wait for a connection forever)",
+  },
   metric: {
-    name: 'server connections opened to serve 500 concurrent requests',
-    unit: 'connections',
+    name: 'callers the pool did not bound at saturation (connections beyond the cap, left waiting, refused by the server)',
+    unit: 'callers',
     better: 'lower',
   },
-  measure: (variant, ctx) => (variant === 'flawed' ? measureFlawed() : measureRemediated(ctx)),
-  flawed: (connections) => connections > POOL_MAX,
-  remediated: (connections) => connections <= POOL_MAX,
-  timeoutMs: 120_000,
+  async measure(run, ctx): Promise<Measurement> {
+    // A server of its own: exhausting the shared test server's connections would fail every other test.
+    const postgres = await startEmbeddedPostgres({
+      database: 'pool_test',
+      settings: { max_connections: SERVER_MAX_CONNECTIONS, superuser_reserved_connections: 0 },
+    });
+    try {
+      return await saturate(ctx, run, postgres.url);
+    } finally {
+      await postgres.stop();
+    }
+  },
+  flawed: (unbounded) => unbounded > 0,
+  remediated: (unbounded) => unbounded === 0,
+  timeoutMs: 180_000,
 });

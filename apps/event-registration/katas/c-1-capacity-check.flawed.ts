@@ -1,4 +1,8 @@
+import { ConflictException } from '@nestjs/common';
 import type pg from 'pg';
+import { inTransaction } from '../src/registrations/pg-transaction.js';
+import type { RegisterService } from '../src/registrations/register.service.js';
+import { REGISTRATION_COLUMNS, type RegistrationRow } from '../src/registrations/registration-row.js';
 
 /*
  * events:C-1 — the review's registration flow (Section 6.1, lines 188-205), check-then-act with no lock
@@ -9,29 +13,82 @@ import type pg from 'pg';
  *   const registration = await registrationRepository.create({...});
  *
  * Every concurrent caller reads the same count before any insert commits, so all of them pass the check.
+ * CountThenInsertRegisterService takes RegisterService's place behind POST /events/:id/registrations.
  */
-export class EventFullError extends Error {}
+export type Registrar = Pick<RegisterService, 'register'>;
 
-export async function registerWithCountCheck(
-  pool: pg.Pool,
-  eventId: string,
-  userId: string,
-): Promise<string> {
-  const event = (
-    await pool.query<{ capacity: number; start_datetime: Date }>(
-      'SELECT capacity, start_datetime FROM events WHERE id = $1',
-      [eventId],
-    )
-  ).rows[0];
-  if (!event) throw new Error(`event ${eventId} not found`);
-  const registrations = await pool.query(
-    "SELECT * FROM registrations WHERE event_id = $1 AND status = 'registered'",
-    [eventId],
-  );
-  if (registrations.rows.length >= event.capacity) throw new EventFullError('Event is full');
-  const created = await pool.query<{ id: string }>(
-    `INSERT INTO registrations (event_id, user_id, event_starts_at, status) VALUES ($1, $2, $3, 'registered') RETURNING id`,
+interface EventRow {
+  capacity: number;
+  start_datetime: Date;
+}
+
+type Db = Pick<pg.Pool, 'query'>;
+
+async function eventOf(db: Db, eventId: string): Promise<EventRow> {
+  const { rows } = await db.query<EventRow>('SELECT capacity, start_datetime FROM events WHERE id = $1', [
+    eventId,
+  ]);
+  if (!rows[0]) throw new Error(`event ${eventId} not found`);
+  return rows[0];
+}
+
+async function insertRegistration(db: Db, eventId: string, userId: string, event: EventRow) {
+  const { rows } = await db.query<RegistrationRow>(
+    `INSERT INTO registrations (event_id, user_id, event_starts_at, status) VALUES ($1, $2, $3, 'registered')
+     RETURNING ${REGISTRATION_COLUMNS}`,
     [eventId, userId, event.start_datetime],
   );
-  return created.rows[0]!.id;
+  return rows[0]!;
+}
+
+export class CountThenInsertRegisterService implements Registrar {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async register(eventId: string, userId: string): Promise<RegistrationRow> {
+    const event = await eventOf(this.pool, eventId);
+    const registrations = await this.pool.query(
+      "SELECT * FROM registrations WHERE event_id = $1 AND status = 'registered'",
+      [eventId],
+    );
+    if (registrations.rows.length >= event.capacity) throw new ConflictException('Event is full');
+    return insertRegistration(this.pool, eventId, userId, event);
+  }
+}
+
+/*
+ * Close cousins, each put back into the remediated service in RegisterService's place.
+ */
+
+/** The same count and insert inside one READ COMMITTED transaction: the transaction takes no lock. */
+export class CheckInTransactionRegisterService implements Registrar {
+  constructor(private readonly pool: pg.Pool) {}
+
+  register(eventId: string, userId: string): Promise<RegistrationRow> {
+    return inTransaction(this.pool, async (client) => {
+      const event = await eventOf(client, eventId);
+      const { rows } = await client.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM registrations WHERE event_id = $1 AND status = 'registered'",
+        [eventId],
+      );
+      if (rows[0]!.n >= event.capacity) throw new ConflictException('Event is full');
+      return insertRegistration(client, eventId, userId, event);
+    });
+  }
+}
+
+/** A transaction that locks the registrations it counts (FOR UPDATE): rows not yet inserted are not locked. */
+export class LockCountedRowsRegisterService implements Registrar {
+  constructor(private readonly pool: pg.Pool) {}
+
+  register(eventId: string, userId: string): Promise<RegistrationRow> {
+    return inTransaction(this.pool, async (client) => {
+      const event = await eventOf(client, eventId);
+      const { rows } = await client.query(
+        "SELECT id FROM registrations WHERE event_id = $1 AND status = 'registered' FOR UPDATE",
+        [eventId],
+      );
+      if (rows.length >= event.capacity) throw new ConflictException('Event is full');
+      return insertRegistration(client, eventId, userId, event);
+    });
+  }
 }

@@ -1,39 +1,34 @@
-import { createServer, type Server } from 'node:http';
-import pg from 'pg';
+import type { PostgresDataSourceOptions } from '@remedy/pooling';
+import type pg from 'pg';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../src/config.js';
+import { buildDataSource } from '../src/database/data-source.factory.js';
 
 /*
- * The reviewed stack (Section 2) names PostgreSQL but no connection pooling: "each API request may open
- * new connection without pooling". This is that API: GET /events/:id opens a connection, runs its query and
- * closes it, so concurrent requests mean concurrent connections, up to whatever the server refuses.
+ * events:S-4 — the reviewed stack (Section 2) names PostgreSQL but no connection pooling: "each API request
+ * may open new connection without pooling". Here that is the service's own DataSource (same entities,
+ * driver, application_name and server-side timeouts) with the pool replaced: every statement gets a new
+ * connection, closed after that one use, and nothing bounds how many are open at once.
  */
-export function startConnectionPerRequestApi(
-  connectionString: string,
-): Promise<{ server: Server; url: string }> {
-  const server = createServer((request, response) => {
-    const id = request.url?.split('/')[2] ?? '';
-    const client = new pg.Client({ connectionString, application_name: 'kata-s-4' });
-    client
-      .connect()
-      .then(() => client.query('SELECT * FROM events WHERE id = $1', [id]))
-      .then((result) => {
-        response.writeHead(result.rows.length > 0 ? 200 : 404, { 'content-type': 'application/json' });
-        response.end(JSON.stringify(result.rows[0] ?? null));
-      })
-      .catch((error: unknown) => {
-        response.writeHead(500, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ error: String(error) }));
-      })
-      .finally(() => {
-        void client.end().catch(() => undefined);
-      });
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      resolve({
-        server,
-        url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
-      });
-    });
-  });
+export const CONNECTION_PER_QUERY: pg.PoolConfig = { max: 100_000, maxUses: 1, idleTimeoutMillis: 1 };
+
+/** The pool knobs the service sets (the rest of `extra` is the server-side timeouts). */
+const POOL_KNOBS = ['max', 'min', 'idleTimeoutMillis', 'connectionTimeoutMillis'] as const;
+
+/**
+ * The DataSource the API would build from `config`, with its pool knobs replaced by `pool` (the server-side
+ * statement and idle-in-transaction timeouts stay): how a measurement plugs another pool into the service.
+ */
+export function serviceDataSourceWithPool(
+  config: AppConfig,
+  pool: (serviceKnobs: pg.PoolConfig) => pg.PoolConfig,
+): DataSource {
+  const options = buildDataSource(config.database, { role: 'api' }).options as PostgresDataSourceOptions;
+  const extra = { ...(options.extra as pg.PoolConfig) };
+  const knobs: pg.PoolConfig = {};
+  for (const knob of POOL_KNOBS) {
+    if (extra[knob] !== undefined) Object.assign(knobs, { [knob]: extra[knob] });
+    delete extra[knob];
+  }
+  return new DataSource({ ...options, extra: { ...extra, ...pool(knobs) } });
 }

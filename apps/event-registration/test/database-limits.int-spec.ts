@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { dataSourcePools } from '@remedy/pooling';
 import { useTestContext } from '@remedy/testing';
 import { DataSource } from 'typeorm';
 import { eventRegistrationHarness } from '../findings/support/event-registration-harness.js';
@@ -35,19 +36,24 @@ describe('database limits answer with a 503 and a reason (events:C-3, S-4)', () 
   });
 
   it('fails fast with a clear error when every pooled connection is busy', async () => {
-    const busy = testApp.app
-      .get(DataSource)
-      .query('SELECT pg_sleep(0.25)')
-      .catch(() => undefined);
-    const response = await fetch(`${testApp.url}/events/${eventId}`, { headers });
-    const body = (await response.json()) as ErrorBody;
-    await busy;
-    expect(response.status).toBe(503);
-    expect(response.headers.get('retry-after')).toBe('1');
-    expect(body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
-    expect(body.message).toMatch(
-      /pool 'event-registration-api' exhausted: all 1 connections busy for 200 ms/,
-    );
+    // Hold the pool's only connection explicitly (checked out, no timer involved) before the request
+    // arrives: the request can only wait for it, and must give up after the 200 ms connection timeout.
+    const [pool] = dataSourcePools(testApp.app.get(DataSource));
+    const holder = testApp.app.get(DataSource).createQueryRunner();
+    await holder.connect();
+    try {
+      expect([pool?.totalCount, pool?.idleCount]).toEqual([1, 0]);
+      const response = await fetch(`${testApp.url}/events/${eventId}`, { headers });
+      const body = (await response.json()) as ErrorBody;
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('1');
+      expect(body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
+      expect(body.message).toMatch(
+        /pool 'event-registration-api' exhausted: all 1 connections busy for 200 ms/,
+      );
+    } finally {
+      await holder.release();
+    }
   });
 
   it('cancels a statement stuck past statement_timeout and says so', async () => {

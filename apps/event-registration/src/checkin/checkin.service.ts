@@ -7,9 +7,8 @@ import { PRIMARY_POOL } from '../registrations/primary-pool.provider.js';
 import { RegistrationChanges } from '../registrations/registration-changes.js';
 import type { RegistrationRow } from '../registrations/registration-row.js';
 import {
-  applyTransition,
   concurrentModification,
-  loadRegistration,
+  RegistrationTransitions,
 } from '../registrations/registration-transitions.js';
 import { CheckinTokens } from './checkin-tokens.js';
 
@@ -27,13 +26,14 @@ export class CheckinService {
     @Inject(PRIMARY_POOL) private readonly pool: pg.Pool,
     private readonly tokens: CheckinTokens,
     private readonly changes: RegistrationChanges,
+    private readonly transitions: RegistrationTransitions,
   ) {}
 
   async qrFor(
     registrationId: string,
     userId: string,
   ): Promise<{ token: string; qrDataUrl: string; expiresAt: Date }> {
-    const registration = await loadRegistration(this.pool, registrationId);
+    const registration = await this.transitions.load(registrationId);
     if (registration.user_id !== userId)
       throw new NotFoundException(`registration ${registrationId} not found`);
     if (registration.status !== 'registered' && registration.status !== 'checked_in') {
@@ -60,12 +60,12 @@ export class CheckinService {
     }
     await this.assertOrganiserOf(claims.eventId, organiser.id);
     for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
-      const current = await loadRegistration(this.pool, claims.registrationId);
+      const current = await this.transitions.load(claims.registrationId);
       if (current.event_id !== claims.eventId)
         throw new ForbiddenException('this check-in code is for another event');
       if (current.status === 'checked_in') return { registration: current, alreadyCheckedIn: true };
       const checkedIn = await inTransaction(this.pool, (client) =>
-        applyTransition(client, current, 'checked_in'),
+        this.transitions.apply(client, current, 'checked_in'),
       );
       if (checkedIn) {
         await this.changes.committed(checkedIn.event_id);

@@ -6,7 +6,7 @@ import { PRIMARY_POOL } from './primary-pool.provider.js';
 import { RegistrationChanges } from './registration-changes.js';
 import type { RegistrationRow } from './registration-row.js';
 import { REGISTRATION_TOPICS, type RegistrationMessage } from './registration-topics.js';
-import { applyTransition, concurrentModification, loadRegistration } from './registration-transitions.js';
+import { concurrentModification, RegistrationTransitions } from './registration-transitions.js';
 
 /* The first waitlisted registration of the event; SKIP LOCKED so two cancels never promote the same one. */
 const PROMOTE_NEXT_SQL = `
@@ -32,15 +32,16 @@ export class CancelRegistrationService {
   constructor(
     @Inject(PRIMARY_POOL) private readonly pool: pg.Pool,
     private readonly changes: RegistrationChanges,
+    private readonly transitions: RegistrationTransitions,
   ) {}
 
   async cancel(registrationId: string, userId: string): Promise<RegistrationRow> {
     for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
-      const current = await loadRegistration(this.pool, registrationId);
+      const current = await this.transitions.load(registrationId);
       if (current.user_id !== userId) throw new NotFoundException(`registration ${registrationId} not found`);
       if (current.status === 'cancelled') return current;
       const cancelled = await inTransaction(this.pool, async (client) => {
-        const row = await applyTransition(client, current, 'cancelled');
+        const row = await this.transitions.apply(client, current, 'cancelled');
         if (row && current.status === 'registered') await this.releaseSeat(client, row.event_id);
         return row;
       });

@@ -6,6 +6,7 @@ import { primaryPoolProvider } from './primary-pool.provider.js';
 import { RegisterService } from './register.service.js';
 import { RegistrationChanges } from './registration-changes.js';
 import { RegistrationsController } from './registrations.controller.js';
+import { RegistrationTransitions } from './registration-transitions.js';
 
 @Module({
   imports: [StatsModule],
@@ -13,10 +14,11 @@ import { RegistrationsController } from './registrations.controller.js';
   providers: [
     primaryPoolProvider,
     RegistrationChanges,
+    RegistrationTransitions,
     RegisterService,
     CancelRegistrationService,
     MyRegistrationsService,
   ],
-  exports: [primaryPoolProvider, RegistrationChanges],
+  exports: [primaryPoolProvider, RegistrationChanges, RegistrationTransitions],
 })
 export class RegistrationsModule {}
