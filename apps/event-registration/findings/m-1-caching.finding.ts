@@ -1,24 +1,30 @@
-import { createPgPool, QueryCounter } from '@remedy/pooling';
-import { defineFinding, type FindingContext, type Measurement } from '@remedy/testing';
-import { readEventListing, readEventStats } from '../katas/m-1-uncached-reads.flawed.js';
-import { EventQueriesService } from '../src/events/event-queries.service.js';
-import { RegisterService } from '../src/registrations/register.service.js';
-import { StatsService } from '../src/stats/stats.service.js';
-import { seedEvents, seedRegistrations, seedUsers, type SeededUser } from './support/seed.js';
+import { defineFinding, type FindingContext, type Measurement, type ProviderPlug } from '@remedy/testing';
+import { NeverInvalidatedStatsCache, NoCache, WriteOnlyCache } from '../katas/m-1-uncached-reads.flawed.js';
+import { ReadThroughCache } from '../src/cache/read-through-cache.js';
+import { StatsCache } from '../src/stats/stats.cache.js';
+import { appStatementsDuring } from './support/app-statements.js';
+import { bearer, seedEvents, seedRegistrations, seedUsers, type SeededUser } from './support/seed.js';
 import { startTestApp } from './support/start-test-app.js';
 
 const READS = 1_000;
-const LIST_FILTER = {
-  status: 'published',
-  organiserId: null,
-  category: 'seminar',
-  from: null,
-  to: null,
-  cursor: null,
-  limit: 20,
-} as const;
 
-async function measure(variant: FindingContext['variant'], ctx: FindingContext): Promise<Measurement> {
+type Run = 'flawed' | 'remediated' | 'cache never read' | 'invalidation missing';
+
+const PLUGS: Record<Run, ProviderPlug[]> = {
+  flawed: [{ provide: ReadThroughCache, useClass: NoCache }],
+  remediated: [],
+  'cache never read': [{ provide: ReadThroughCache, useClass: WriteOnlyCache }],
+  'invalidation missing': [{ provide: StatsCache, useClass: NeverInvalidatedStatsCache }],
+};
+
+async function getJson<T>(url: string, headers: Record<string, string>, method = 'GET'): Promise<T> {
+  const response = await fetch(url, { method, headers, ...(method === 'POST' ? { body: '{}' } : {}) });
+  const body = await response.text();
+  if (!response.ok) throw new Error(`${method} ${url} answered ${response.status}: ${body}`);
+  return JSON.parse(body) as T;
+}
+
+async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
   const [organiser] = (await seedUsers(ctx.pool, 1, { role: 'organiser' })) as [SeededUser];
   const events = await seedEvents(ctx.pool, organiser.id, 200);
   const eventId = events[0]!.id;
@@ -30,48 +36,43 @@ async function measure(variant: FindingContext['variant'], ctx: FindingContext):
   );
   const newcomer = users[100]!;
 
-  if (variant === 'flawed') {
-    // An instrumented pool only so QueryCounter can see the kata's statements.
-    const pool = createPgPool({
-      name: 'kata-m-1',
-      connectionString: ctx.databaseUrl,
-      max: 2,
-      connectionTimeoutMillis: 2_000,
-      statementTimeoutMs: 5_000,
-      idleInTransactionSessionTimeoutMs: 5_000,
-    });
-    try {
-      const { count } = await QueryCounter.count(async () => {
-        for (let read = 0; read < READS / 2; read += 1) {
-          await readEventListing(pool, 'seminar', 'published');
-          await readEventStats(pool, eventId);
-        }
-      });
-      return { value: count, details: { reads: READS } };
-    } finally {
-      await pool.end();
-    }
-  }
-
-  const testApp = await startTestApp(ctx);
+  const testApp = await startTestApp(ctx, {}, { plugs: PLUGS[run] });
   try {
-    const list = testApp.app.get(EventQueriesService);
-    const stats = testApp.app.get(StatsService);
-    const { count } = await QueryCounter.count(async () => {
-      for (let read = 0; read < READS / 2; read += 1) {
-        await list.list(LIST_FILTER);
-        await stats.forOrganiser(eventId, organiser.id);
-      }
-    });
-    const before = (await stats.forOrganiser(eventId, organiser.id)).registered;
-    await testApp.app.get(RegisterService).register(eventId, newcomer.id);
-    const after = (await stats.forOrganiser(eventId, organiser.id)).registered;
-    if (after !== before + 1) {
-      throw new Error(
-        `stale stats after a registration: registered ${before} → ${after}, expected ${before + 1}`,
-      );
+    // Sessions are minted (and stored) before any read is counted.
+    const asOrganiser = await bearer(testApp.app, organiser);
+    const asNewcomer = await bearer(testApp.app, newcomer);
+    const listUrl = `${testApp.url}/events?status=published&category=seminar&limit=20`;
+    const statsUrl = `${testApp.url}/events/${eventId}/stats`;
+    const apiPools = `${testApp.config.database.applicationName}-api`;
+
+    // One request at a time, so the statements the API's pools finish in a request's window are its own.
+    const seen = new Set<string>();
+    let repeatedFromPostgres = 0;
+    let statements = 0;
+    for (let read = 0; read < READS; read += 1) {
+      const url = read % 2 === 0 ? listUrl : statsUrl;
+      const { count } = await appStatementsDuring(apiPools, () => getJson(url, asOrganiser));
+      statements += count;
+      if (count > 0 && seen.has(url)) repeatedFromPostgres += 1;
+      seen.add(url);
     }
-    return { value: count, details: { reads: READS, 'stale reads after a registration': 0 } };
+
+    // A registration through the API, then the dashboard: it must show the new seat at once.
+    type Stats = { registered: number };
+    const before = (await getJson<Stats>(statsUrl, asOrganiser)).registered;
+    await getJson(`${testApp.url}/events/${eventId}/registrations`, asNewcomer, 'POST');
+    const after = (await getJson<Stats>(statsUrl, asOrganiser)).registered;
+    const staleReads = after === before + 1 ? 0 : 1;
+    ctx.log(`${run}: ${repeatedFromPostgres} repeated reads from Postgres, registered ${before} → ${after}`);
+    return {
+      value: repeatedFromPostgres + staleReads,
+      details: {
+        reads: READS,
+        'SQL statements for the reads': statements,
+        'repeated reads served by Postgres': repeatedFromPostgres,
+        'stale stats reads after a registration': staleReads,
+      },
+    };
   } finally {
     await testApp.close();
   }
@@ -81,11 +82,22 @@ export default defineFinding({
   id: 'events:M-1',
   title: 'No caching of event listings and stats',
   explanation:
-    'Listings and dashboard stats are read far more often than they change, yet every read went to Postgres. The remedy reads both through Redis: list pages under a version key that every event write bumps, stats per event under a per-event version that every registration, check-in and survey write bumps after its commit. 1,000 reads cost the first miss of each (1 list query, 2 stats queries); a registration is visible in the very next stats read, because a bumped version can never be refilled from a read that started before it.',
+    'Listings and dashboard stats are read far more often than they change, yet every read went to Postgres. The remedy reads both through Redis: list pages under a version key that every event write bumps, stats per event under a per-event version that every registration, check-in and survey write bumps after its commit. Measured through HTTP on the real app (GET /events and GET /events/:id/stats alternately, 1,000 reads, counting the statements the API pools finish in each request): after the first miss of each, no read reaches Postgres; and a registration made through the API is in the very next stats read, because a bumped version can never be refilled from a read that started before it. The value adds the two failures: repeated reads that reached Postgres, and stale reads after the registration.',
   fix: ['src/cache/read-through-cache.ts', 'src/events/event-list.cache.ts', 'src/stats/stats.cache.ts'],
-  metric: { name: 'SQL statements for 1,000 list/stats reads', unit: 'queries', better: 'lower' },
+  seam: 'ReadThroughCache (Nest provider, under EventListCache and StatsCache) ← katas/m-1-uncached-reads.flawed.ts NoCache',
+  flawsPutBack: {
+    'cache never read':
+      'ReadThroughCache ← WriteOnlyCache: every entry stored under a per-request key, so none is ever read back',
+    'invalidation missing':
+      'StatsCache ← NeverInvalidatedStatsCache: the registration commits but never bumps the stats version',
+  },
+  metric: {
+    name: 'repeated reads served by Postgres + stale reads, of 1,000 list/stats reads and one after a registration',
+    unit: 'reads',
+    better: 'lower',
+  },
   measure,
-  flawed: (queries) => queries >= READS,
-  remediated: (queries) => queries <= 5,
-  timeoutMs: 120_000,
+  flawed: (reads) => reads >= READS / 2,
+  remediated: (reads) => reads === 0,
+  timeoutMs: 180_000,
 });

@@ -1,53 +1,52 @@
-import { defineFinding, type FindingContext, type Measurement } from '@remedy/testing';
+import { defineFinding, type FindingContext, type Measurement, type ProviderPlug } from '@remedy/testing';
 import { DataSource } from 'typeorm';
-import { getEventStats, type JsEventStats } from '../katas/m-3-stats-in-js.flawed.js';
-import { computeEventStats } from '../src/stats/event-stats.queries.js';
-import { countingManager } from './support/counting-manager.js';
+import { JsEventStatsReader, QueryBuilderJsStatsReader } from '../katas/m-3-stats-in-js.flawed.js';
+import type { EventStatsDto } from '../src/stats/event-stats.dto.js';
+import { EventStatsReader } from '../src/stats/event-stats.reader.js';
+import { appStatementsDuring } from './support/app-statements.js';
+import { bearer } from './support/seed.js';
 import { seedStatsEvent, STATS_DEPARTMENTS } from './support/stats-fixture.js';
 import { startTestApp } from './support/start-test-app.js';
 
 const ATTENDEES = 2_000;
 
-/** The numbers both designs must agree on, in one comparable shape. */
-function comparable(stats: JsEventStats): string {
-  const departments = Object.entries(stats.byDepartment).sort(([a], [b]) => a.localeCompare(b));
-  return JSON.stringify({ ...stats, byDepartment: departments });
-}
+type Run = 'flawed' | 'remediated' | 'query builder, aggregated in JS';
 
-async function measure(variant: FindingContext['variant'], ctx: FindingContext): Promise<Measurement> {
-  const { eventId } = await seedStatsEvent(ctx.pool, ATTENDEES);
-  const reference = await getEventStats(ctx.pool, eventId);
-  if (variant === 'flawed') {
-    return {
-      value: reference.rowsTransferred,
-      details: { registrations: ATTENDEES, departments: STATS_DEPARTMENTS.length },
-    };
-  }
-  const testApp = await startTestApp(ctx);
+const PLUGS: Record<Run, ProviderPlug[]> = {
+  flawed: [{ provide: EventStatsReader, useClass: JsEventStatsReader }],
+  remediated: [],
+  'query builder, aggregated in JS': [{ provide: EventStatsReader, useClass: QueryBuilderJsStatsReader }],
+};
+
+async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
+  const { eventId, organiser } = await seedStatsEvent(ctx.pool, ATTENDEES);
+  const testApp = await startTestApp(ctx, {}, { plugs: PLUGS[run] });
   try {
-    const counting = countingManager(testApp.app.get(DataSource));
-    const stats = await computeEventStats(counting.manager, eventId);
-    if (!stats) throw new Error('the seeded event has no stats');
-    const sql: JsEventStats = {
-      total: stats.total,
-      registered: stats.registered,
-      checkedIn: stats.checkedIn,
-      cancelled: stats.cancelled,
-      waitlisted: stats.waitlisted,
-      surveyResponses: stats.surveyResponses,
-      byDepartment: Object.fromEntries(stats.byDepartment.map((row) => [row.department, row.registrations])),
-    };
-    if (comparable(sql) !== comparable(reference.stats)) {
+    const headers = await bearer(testApp.app, organiser);
+    const { result, rows, count } = await appStatementsDuring(
+      `${testApp.config.database.applicationName}-api`,
+      async () => {
+        const response = await fetch(`${testApp.url}/events/${eventId}/stats`, { headers });
+        const body = await response.text();
+        if (response.status !== 200)
+          throw new Error(`GET /events/:id/stats answered ${response.status}: ${body}`);
+        return JSON.parse(body) as EventStatsDto;
+      },
+    );
+    // The review's JS over every row is the reference: whatever answered, the numbers must be the same.
+    const reference = await new JsEventStatsReader(testApp.app.get(DataSource)).read(eventId);
+    if (JSON.stringify(result) !== JSON.stringify(reference)) {
       throw new Error(
-        `SQL and JS stats differ:\n  sql ${comparable(sql)}\n  js  ${comparable(reference.stats)}`,
+        `${run}: stats differ from the JS reference:\n  http ${JSON.stringify(result)}\n  js   ${JSON.stringify(reference)}`,
       );
     }
     return {
-      value: counting.rows(),
+      value: rows,
       details: {
         registrations: ATTENDEES,
-        'numbers identical to the JS kata': 'yes',
-        checkedIn: stats.checkedIn,
+        departments: STATS_DEPARTMENTS.length,
+        'SQL statements': count,
+        'numbers identical to the JS reference': 'yes',
       },
     };
   } finally {
@@ -59,9 +58,14 @@ export default defineFinding({
   id: 'events:M-3',
   title: 'Stats aggregated in application memory',
   explanation:
-    'getEventStats pulled every registration (with its user) into Node and counted departments in a forEach: memory, CPU and transfer grow with the event. One GROUP BY department with FILTERed counts (plus one row for the event and its survey count) returns the same numbers in 1 + departments rows, whatever the event size; the measurement checks the numbers are identical to the kata.',
-  fix: ['src/stats/event-stats.queries.ts', 'src/stats/stats.service.ts'],
-  metric: { name: 'rows transferred to the app for one stats read', unit: 'rows', better: 'lower' },
+    'getEventStats pulled every registration (with its user) into Node and counted departments in a forEach: memory, CPU and transfer grow with the event. One GROUP BY department with FILTERed counts (plus one row for the event and its survey count) returns the same numbers in 1 + departments rows, whatever the event size. Measured through GET /events/:id/stats on the real app, counting the rows the API pools received from Postgres (however the statements were built: raw SQL, query builder or repository); every run checks the response equals the JS aggregation of the same rows.',
+  fix: ['src/stats/event-stats.queries.ts', 'src/stats/event-stats.reader.ts', 'src/stats/stats.service.ts'],
+  seam: 'EventStatsReader (Nest provider, behind StatsService and its cache) ← katas/m-3-stats-in-js.flawed.ts JsEventStatsReader',
+  flawsPutBack: {
+    'query builder, aggregated in JS':
+      'EventStatsReader ← QueryBuilderJsStatsReader: every registration with its department through a TypeORM query builder, counted in JS',
+  },
+  metric: { name: 'rows from Postgres for one GET /events/:id/stats', unit: 'rows', better: 'lower' },
   measure,
   flawed: (rows) => rows >= ATTENDEES,
   remediated: (rows) => rows <= STATS_DEPARTMENTS.length + 1,

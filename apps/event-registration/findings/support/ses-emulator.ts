@@ -16,15 +16,47 @@ export interface StoredEmail {
   at: number;
 }
 
+export interface SesCall {
+  kind: 'sendEmail' | 'sendBulkEmail';
+  /** Addresses the call mails: every To/Cc/Bcc of a SendEmail, every entry's of a SendBulkEmail. */
+  destinations: number;
+}
+
+interface SesDestination {
+  ToAddresses?: string[];
+  CcAddresses?: string[];
+  BccAddresses?: string[];
+}
+
+function addresses(destination: SesDestination | undefined): number {
+  return (
+    (destination?.ToAddresses?.length ?? 0) +
+    (destination?.CcAddresses?.length ?? 0) +
+    (destination?.BccAddresses?.length ?? 0)
+  );
+}
+
+/** Read from the request body as the SDK sent it (SESv2 REST JSON). */
+function destinationsIn(kind: SesCall['kind'], body: Buffer): number {
+  const request = JSON.parse(body.toString('utf8') || '{}') as {
+    Destination?: SesDestination;
+    BulkEmailEntries?: { Destination?: SesDestination }[];
+  };
+  if (kind === 'sendEmail') return addresses(request.Destination);
+  return (request.BulkEmailEntries ?? []).reduce((sum, entry) => sum + addresses(entry.Destination), 0);
+}
+
 /**
  * The SES emulator behind a small proxy of ours, which is what the app's SES_ENDPOINT points at. The proxy
- * counts calls per API path (SendEmail vs SendBulkEmail) and can play a slow or broken provider: `delayMs`
+ * counts calls per API path (SendEmail vs SendBulkEmail), records the destinations each call's body carries,
+ * and can play a slow or broken provider: `delayMs`
  * before forwarding, `failing` answers 503 without forwarding.
  */
 export class SesEmulator {
   delayMs = 0;
   failing = false;
   private readonly calls = new Map<string, number>();
+  private readonly sizes: SesCall[] = [];
 
   private constructor(
     private readonly emulator: Server,
@@ -58,8 +90,14 @@ export class SesEmulator {
     return this.calls.get(kind) ?? 0;
   }
 
+  /** Each SendEmail / SendBulkEmail call that reached the proxy, with the destinations its body carried. */
+  sendCalls(): readonly SesCall[] {
+    return this.sizes;
+  }
+
   resetCounts(): void {
     this.calls.clear();
+    this.sizes.length = 0;
   }
 
   async emails(): Promise<StoredEmail[]> {
@@ -93,6 +131,10 @@ export class SesEmulator {
         ? 'sendEmail'
         : 'other';
     this.calls.set(kind, (this.calls.get(kind) ?? 0) + 1);
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    if (kind !== 'other') this.sizes.push({ kind, destinations: destinationsIn(kind, body) });
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     if (this.failing) {
       res.writeHead(503, { 'content-type': 'application/json' });
@@ -110,6 +152,6 @@ export class SesEmulator {
       res.writeHead(502);
       res.end();
     });
-    req.pipe(upstream);
+    upstream.end(body);
   }
 }

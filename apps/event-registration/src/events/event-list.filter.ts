@@ -9,5 +9,6 @@ export interface EventListFilter {
   from: string | null;
   to: string | null;
   cursor: string | null;
-  limit: number;
+  /** Null: the list's default page size. */
+  limit: number | null;
 }

@@ -1,11 +1,11 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
-import { paginateKeyset, type KeysetPage } from '@remedy/pagination';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { paginateKeyset, resolvePageSize, type KeysetPage } from '@remedy/pagination';
 import { DataSource } from 'typeorm';
 import type { EventDto } from './event.dto.js';
 import { EventEntity } from './event.entity.js';
 import { EventListCache } from './event-list.cache.js';
 import type { EventListFilter } from './event-list.filter.js';
-import { EVENT_LIST_PAGES } from './event-list.policy.js';
+import { EVENT_LIST_PAGE_SIZES, EVENT_LIST_SORT, type EventListPageSizes } from './event-list.policy.js';
 
 /** Reads of events: one event (always fresh) and keyset pages of the list (cached, events:S-1, M-1). */
 @Injectable()
@@ -13,6 +13,7 @@ export class EventQueriesService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly listCache: EventListCache,
+    @Inject(EVENT_LIST_PAGE_SIZES) private readonly pageSizes: EventListPageSizes,
   ) {}
 
   async get(id: string): Promise<EventDto> {
@@ -25,12 +26,14 @@ export class EventQueriesService {
     return event;
   }
 
+  /** Throws InvalidPageSizeError (a 400) for a limit outside 1..maxLimit; no limit means the default. */
   list(filter: EventListFilter): Promise<KeysetPage<EventDto>> {
-    return this.listCache.read(filter, () => this.loadPage(filter));
+    const page = { ...filter, limit: resolvePageSize(filter.limit ?? undefined, this.pageSizes) };
+    return this.listCache.read(page, () => this.loadPage(page));
   }
 
   /** The uncached page: at most `limit` rows (≤ 100) by an index range scan, however many events exist. */
-  loadPage(filter: EventListFilter): Promise<KeysetPage<EventDto>> {
+  loadPage(filter: EventListFilter & { limit: number }): Promise<KeysetPage<EventDto>> {
     const query = this.dataSource
       .getRepository(EventEntity)
       .createQueryBuilder('event')
@@ -40,6 +43,11 @@ export class EventQueriesService {
     if (filter.category !== null) query.andWhere('event.category = :category', { category: filter.category });
     if (filter.from !== null) query.andWhere('event.start_datetime >= :from', { from: filter.from });
     if (filter.to !== null) query.andWhere('event.start_datetime < :to', { to: filter.to });
-    return paginateKeyset(query, { ...EVENT_LIST_PAGES, cursor: filter.cursor, limit: filter.limit });
+    return paginateKeyset(query, {
+      sort: EVENT_LIST_SORT,
+      ...this.pageSizes,
+      cursor: filter.cursor,
+      limit: filter.limit,
+    });
   }
 }

@@ -50,7 +50,7 @@ export class EventsController {
       from: query.from ?? null,
       to: query.to ?? null,
       cursor: query.cursor ?? null,
-      limit: query.limit,
+      limit: query.limit ?? null,
     });
   }
 

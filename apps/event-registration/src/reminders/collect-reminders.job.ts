@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { dayAfter, ReminderCollectorService } from './reminder-collector.service.js';
 import {
-  MAX_BULK_DESTINATIONS,
+  REMINDER_BATCH_SIZE,
   REMINDER_JOB_OPTIONS,
   SEND_REMINDER_BATCH_JOB,
   type CollectRemindersData,
@@ -22,7 +22,10 @@ export interface CollectRemindersResult {
  */
 @Injectable()
 export class CollectRemindersJob {
-  constructor(private readonly collector: ReminderCollectorService) {}
+  constructor(
+    private readonly collector: ReminderCollectorService,
+    @Inject(REMINDER_BATCH_SIZE) private readonly batchSize: number,
+  ) {}
 
   async run(job: Job<CollectRemindersData>, queue: Queue): Promise<CollectRemindersResult> {
     const date = job.data.date ?? dayAfter(job.timestamp);
@@ -30,8 +33,8 @@ export class CollectRemindersJob {
     let batches = 0;
     for await (const rows of this.collector.destinations(date)) {
       const jobs = [];
-      for (let start = 0; start < rows.length; start += MAX_BULK_DESTINATIONS) {
-        const chunk = rows.slice(start, start + MAX_BULK_DESTINATIONS);
+      for (let start = 0; start < rows.length; start += this.batchSize) {
+        const chunk = rows.slice(start, start + this.batchSize);
         const data: SendReminderBatchData = { date, destinations: chunk };
         jobs.push({
           name: SEND_REMINDER_BATCH_JOB,

@@ -10,6 +10,9 @@ export const REMINDER_CRON = '0 9 * * *';
 /** SES SendBulkEmail takes at most 50 entries per call. */
 export const MAX_BULK_DESTINATIONS = 50;
 
+/** Destinations per send-reminder-batch job (one SendBulkEmail call each); MAX_BULK_DESTINATIONS in the module. */
+export const REMINDER_BATCH_SIZE = Symbol('REMINDER_BATCH_SIZE');
+
 export const REMINDER_TEMPLATE = 'EventReminder';
 
 export interface CollectRemindersData {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventStatsReader } from './event-stats.reader.js';
 import { StatsCache } from './stats.cache.js';
 import { StatsController } from './stats.controller.js';
 import { StatsService } from './stats.service.js';
@@ -9,7 +10,7 @@ import { StatsService } from './stats.service.js';
  */
 @Module({
   controllers: [StatsController],
-  providers: [StatsCache, StatsService],
+  providers: [EventStatsReader, StatsCache, StatsService],
   exports: [StatsCache, StatsService],
 })
 export class StatsModule {}

@@ -1,14 +1,13 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { EventStatsDto } from './event-stats.dto.js';
-import { computeEventStats } from './event-stats.queries.js';
+import { EventStatsReader } from './event-stats.reader.js';
 import { StatsCache } from './stats.cache.js';
 
 /** The organiser dashboard's numbers: aggregated in SQL, read through the Redis cache. */
 @Injectable()
 export class StatsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly reader: EventStatsReader,
     private readonly cache: StatsCache,
   ) {}
 
@@ -22,7 +21,7 @@ export class StatsService {
   }
 
   async compute(eventId: string): Promise<EventStatsDto> {
-    const stats = await computeEventStats(this.dataSource.manager, eventId);
+    const stats = await this.reader.read(eventId);
     if (!stats) {
       throw new NotFoundException({
         message: `event ${eventId} not found`,

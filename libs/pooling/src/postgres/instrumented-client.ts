@@ -19,14 +19,14 @@ export function instrumentedClientClass(poolName: string): typeof pg.Client {
   class InstrumentedClient extends pg.Client {}
   const instrumentedQuery: QueryMethod = function (this: pg.Client, ...args: unknown[]): unknown {
     if (!hasQueryEventListeners()) return rawQuery.apply(this, args);
-    const finish = finisher(poolName, statementText(args[0]));
+    const finish = finisher(poolName, statementText(args[0]), statementValues(args));
     return track(rawQuery, this, args, finish);
   };
   InstrumentedClient.prototype.query = instrumentedQuery as unknown as pg.Client['query'];
   return InstrumentedClient;
 }
 
-function finisher(pool: string, sql: string): Finish {
+function finisher(pool: string, sql: string, values: readonly unknown[] | undefined): Finish {
   const startedAt = performance.now();
   let finished = false;
   // Bound to the caller's async context: pg completes callbacks from the socket's context, and listeners
@@ -40,6 +40,7 @@ function finisher(pool: string, sql: string): Finish {
       failed,
       pool,
       rows,
+      ...(values === undefined ? {} : { values }),
     });
   });
 }
@@ -143,6 +144,15 @@ function hasConfigCallback(value: unknown): value is { callback: QueryCallback }
     value !== null &&
     typeof (value as { callback?: unknown }).callback === 'function'
   );
+}
+
+function statementValues(args: unknown[]): readonly unknown[] | undefined {
+  if (Array.isArray(args[1])) return args[1] as unknown[];
+  const first = args[0];
+  if (typeof first === 'object' && first !== null && 'values' in first && Array.isArray(first.values)) {
+    return first.values as unknown[];
+  }
+  return undefined;
 }
 
 function statementText(first: unknown): string {

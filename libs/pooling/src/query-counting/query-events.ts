@@ -6,6 +6,8 @@ export interface QueryEvent {
   pool: string;
   /** Rows the server sent back to the client for this statement (what crossed the wire, not rowCount). */
   rows: number;
+  /** The bound parameters, when the statement had any: enough to re-run it (e.g. under EXPLAIN). */
+  values?: readonly unknown[];
 }
 
 type QueryEventListener = (event: QueryEvent) => void;
