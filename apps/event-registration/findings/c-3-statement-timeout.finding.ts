@@ -57,10 +57,16 @@ function alertRules(run: Run): Rule[] {
 
 /** The DataSource the app gets for each run: the remedy's, the review's, or the remedy's with one knob undone. */
 function dataSourcePlug(run: Run, config: ReturnType<typeof testConfig>): ProviderPlug[] {
-  const options = (): PostgresDataSourceOptions & { extra: Record<string, unknown> } =>
-    buildDataSource(config.database, { role: 'api' }).options as PostgresDataSourceOptions & {
-      extra: Record<string, unknown>;
-    };
+  const options = (): PostgresDataSourceOptions =>
+    buildDataSource(config.database, { role: 'api' }).options as PostgresDataSourceOptions;
+  /** The app's pool knobs with `changes` applied. */
+  const knobs = (
+    base: PostgresDataSourceOptions,
+    changes: Record<string, unknown>,
+  ): Record<string, unknown> => ({
+    ...(base.extra as Record<string, unknown>),
+    ...changes,
+  });
   const plug = (build: () => DataSource): ProviderPlug[] => [
     { provide: DataSource, useFactory: () => build().initialize() },
   ];
@@ -70,14 +76,14 @@ function dataSourcePlug(run: Run, config: ReturnType<typeof testConfig>): Provid
     case 'statement_timeout left out':
       return plug(() => {
         const base = options();
-        return new DataSource({ ...base, extra: { ...base.extra, statement_timeout: undefined } });
+        return new DataSource({ ...base, extra: knobs(base, { statement_timeout: undefined }) });
       });
     case 'client-side timeout only':
       return plug(() => {
         const base = options();
         return new DataSource({
           ...base,
-          extra: { ...base.extra, statement_timeout: undefined, query_timeout: STATEMENT_TIMEOUT_MS },
+          extra: knobs(base, { statement_timeout: undefined, query_timeout: STATEMENT_TIMEOUT_MS }),
         });
       });
     case 'remediated':
