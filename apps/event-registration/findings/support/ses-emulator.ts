@@ -19,12 +19,14 @@ export interface StoredEmail {
 /**
  * The SES emulator behind a small proxy of ours, which is what the app's SES_ENDPOINT points at. The proxy
  * counts calls per API path (SendEmail vs SendBulkEmail) and can play a slow or broken provider: `delayMs`
- * before forwarding, `failing` answers 503 without forwarding.
+ * before forwarding, `failing` answers 503 without forwarding (and records whom each refused SendEmail was
+ * for), until the test sets it back.
  */
 export class SesEmulator {
   delayMs = 0;
   failing = false;
   private readonly calls = new Map<string, number>();
+  private readonly refused = new Map<string, number>();
 
   private constructor(
     private readonly emulator: Server,
@@ -58,8 +60,14 @@ export class SesEmulator {
     return this.calls.get(kind) ?? 0;
   }
 
+  /** SendEmail calls to `address` answered 503 while `failing`. */
+  refusedTo(address: string): number {
+    return this.refused.get(address) ?? 0;
+  }
+
   resetCounts(): void {
     this.calls.clear();
+    this.refused.clear();
   }
 
   async emails(): Promise<StoredEmail[]> {
@@ -86,6 +94,10 @@ export class SesEmulator {
     );
   }
 
+  private refuse(address: string): void {
+    this.refused.set(address, (this.refused.get(address) ?? 0) + 1);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse, port: number): Promise<void> {
     const kind = req.url?.startsWith('/v2/email/outbound-bulk-emails')
       ? 'sendBulkEmail'
@@ -95,6 +107,7 @@ export class SesEmulator {
     this.calls.set(kind, (this.calls.get(kind) ?? 0) + 1);
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     if (this.failing) {
+      if (kind === 'sendEmail') for (const to of await recipients(req)) this.refuse(to);
       res.writeHead(503, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ message: 'Service Unavailable (injected by the test proxy)' }));
       return;
@@ -111,5 +124,19 @@ export class SesEmulator {
       res.end();
     });
     req.pipe(upstream);
+  }
+}
+
+/** The To addresses of a SESv2 SendEmail request body (JSON). */
+async function recipients(req: IncomingMessage): Promise<string[]> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  try {
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+      Destination?: { ToAddresses?: string[] };
+    };
+    return body.Destination?.ToAddresses ?? [];
+  } catch {
+    return [];
   }
 }
