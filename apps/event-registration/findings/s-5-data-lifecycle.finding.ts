@@ -119,7 +119,7 @@ export default defineFinding({
   id: 'events:S-5',
   title: 'Registrations and survey responses kept forever in one growing table',
   explanation:
-    "With every registration ever made in one table, a query for this month's events reads the whole history and the table, its indexes, vacuum and backups grow without end. registrations and survey_responses are now partitioned by month of the event's start (premade 12 months ahead); a query bounded by event_starts_at reads one partition, and the worker's daily job detaches partitions of events older than 24 months, archives them as gzip CSV to S3, reads them back to verify, then drops them.",
+    "With every registration ever made in one table, a query for this month's events reads the whole history and the table, its indexes, vacuum and backups grow without end. registrations and survey_responses are now partitioned by month of the event's start (premade 12 months ahead); a query bounded by event_starts_at reads one partition, and the worker's daily job detaches partitions of events older than 24 months, archives them as gzip CSV to S3, reads them back to verify, then drops them. The proof seeds 30 months of history, runs the data lifecycle once, and adds the rows this month's query reads (EXPLAIN ANALYZE) to the rows of events older than 24 months still stored.",
   fix: [
     'src/migrations/1779000000000-create-event-platform-schema.ts',
     'src/retention/partition-policies.ts',
