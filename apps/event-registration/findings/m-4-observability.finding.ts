@@ -1,6 +1,9 @@
-import { defineFinding, type FindingContext, type Measurement } from '@remedy/testing';
+import { defineFinding, type FindingContext, type Measurement, type ProviderPlug } from '@remedy/testing';
 import { Writable } from 'node:stream';
 import { DataSource } from 'typeorm';
+import type { ConfigValues } from '../src/config.js';
+import { PartitionMetrics } from '../src/retention/partition-metrics.service.js';
+import { SloMetrics } from '../src/slo/slo-metrics.js';
 import { bearer, seedEvents, seedUsers, type SeededUser } from './support/seed.js';
 import { startTestApp } from './support/start-test-app.js';
 
@@ -26,7 +29,30 @@ const LOG_SIGNALS: Record<string, (line: Record<string, unknown>) => boolean> = 
     line['msg'] === 'slow query' && typeof line['sql'] === 'string',
 };
 
-async function measure(_variant: FindingContext['variant'], ctx: FindingContext): Promise<Measurement> {
+type Flaw = 'slow-query log off' | 'partition gauges unregistered' | 'SLO gauges unregistered';
+
+/** A provider that registers nothing: the metric hook it stands for is gone. */
+class NoMetrics {
+  onModuleInit(): void {}
+}
+
+/** Each flaw put back into the running service: a config value or a metrics provider replaced by nothing. */
+function putBack(run: Flaw | 'remediated'): { overrides: ConfigValues; plugs: ProviderPlug[] } {
+  switch (run) {
+    case 'remediated':
+      return { overrides: {}, plugs: [] };
+    case 'slow-query log off':
+      // Above any statement the proof runs: the slow query goes unlogged.
+      return { overrides: { SLOW_QUERY_MS: '60000' }, plugs: [] };
+    case 'partition gauges unregistered':
+      return { overrides: {}, plugs: [{ provide: PartitionMetrics, useClass: NoMetrics }] };
+    case 'SLO gauges unregistered':
+      return { overrides: {}, plugs: [{ provide: SloMetrics, useClass: NoMetrics }] };
+  }
+}
+
+async function measure(run: Flaw | 'remediated', ctx: FindingContext): Promise<Measurement> {
+  const { overrides, plugs } = putBack(run);
   const lines: Record<string, unknown>[] = [];
   const logDestination = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -37,7 +63,11 @@ async function measure(_variant: FindingContext['variant'], ctx: FindingContext)
   });
   const [organiser] = (await seedUsers(ctx.pool, 1, { role: 'organiser' })) as [SeededUser];
   const [event] = await seedEvents(ctx.pool, organiser.id, 3);
-  const testApp = await startTestApp(ctx, { LOG_LEVEL: 'info', SLOW_QUERY_MS: '50' }, { logDestination });
+  const testApp = await startTestApp(
+    ctx,
+    { LOG_LEVEL: 'info', SLOW_QUERY_MS: '50', ...overrides },
+    { logDestination, plugs },
+  );
   let metrics: string;
   try {
     const headers = await bearer(testApp.app, organiser);
@@ -87,7 +117,13 @@ export default defineFinding({
     '../../infra/grafana/dashboards/event-registration.json',
   ],
   metric: { name: 'required observability signals missing', unit: 'signals', better: 'lower' },
-  measure,
+  seam: 'the running API as production builds it; each put-back removes one signal through a config value (SLOW_QUERY_MS) or a metrics provider replaced by a no-op (PartitionMetrics, SloMetrics), and the check reads only what the service exposes: GET /metrics and its JSON log lines',
+  flawsPutBack: {
+    'slow-query log off': 'SLOW_QUERY_MS=60000, so no statement is ever logged as slow',
+    'partition gauges unregistered': 'PartitionMetrics replaced by a provider that registers nothing',
+    'SLO gauges unregistered': 'SloMetrics replaced by a provider that registers nothing',
+  },
+  measure: (run, ctx) => measure(run as Flaw | 'remediated', ctx),
   remediated: (missing) => missing === 0,
   timeoutMs: 60_000,
 });

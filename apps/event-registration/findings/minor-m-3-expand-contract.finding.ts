@@ -1,5 +1,6 @@
 import { defineFinding, type FindingContext, type Measurement } from '@remedy/testing';
 import { addTimezoneDestructively } from '../katas/minor-3-destructive-migration.flawed.js';
+import type { QueryRunner } from 'typeorm';
 import { parseConfig } from '../src/config.js';
 import { buildDataSource } from '../src/database/data-source.factory.js';
 import { AddEventTimezone1779100000000 } from '../src/migrations/1779100000000-add-event-timezone.js';
@@ -7,7 +8,27 @@ import { PREVIOUS_RELEASE_STATEMENTS } from './support/previous-release-queries.
 import { seedEvents, seedUsers, type SeededUser } from './support/seed.js';
 import { TEST_SECRETS } from './support/test-config.js';
 
-async function measure(variant: FindingContext['variant'], ctx: FindingContext): Promise<Measurement> {
+type Flaw = 'rename in the expand step' | 'drop in the expand step' | 'NOT NULL without a default';
+
+/** The release's migration, and each destructive cousin of it put back in its place. */
+const MIGRATIONS: Record<'flawed' | 'remediated' | Flaw, (runner: QueryRunner) => Promise<void>> = {
+  flawed: addTimezoneDestructively,
+  remediated: (runner) => new AddEventTimezone1779100000000().up(runner),
+  'rename in the expand step': async (runner) => {
+    await new AddEventTimezone1779100000000().up(runner);
+    await runner.query('ALTER TABLE events RENAME COLUMN venue TO location');
+  },
+  'drop in the expand step': async (runner) => {
+    await new AddEventTimezone1779100000000().up(runner);
+    await runner.query('ALTER TABLE events DROP COLUMN venue');
+  },
+  'NOT NULL without a default': async (runner) => {
+    await new AddEventTimezone1779100000000().up(runner);
+    await runner.query('ALTER TABLE events ALTER COLUMN timezone DROP DEFAULT');
+  },
+};
+
+async function measure(run: keyof typeof MIGRATIONS, ctx: FindingContext): Promise<Measurement> {
   const config = parseConfig({ ...TEST_SECRETS, DATABASE_URL: ctx.databaseUrl });
   const dataSource = await buildDataSource(config.database, { role: 'maintenance', poolMax: 1 }).initialize();
   const runner = dataSource.createQueryRunner();
@@ -17,8 +38,7 @@ async function measure(variant: FindingContext['variant'], ctx: FindingContext):
     const [organiser] = (await seedUsers(ctx.pool, 1, { role: 'organiser' })) as [SeededUser];
     await seedEvents(ctx.pool, organiser.id, 25);
     // The new release's migration runs while the previous release keeps serving.
-    if (variant === 'flawed') await addTimezoneDestructively(runner);
-    else await new AddEventTimezone1779100000000().up(runner);
+    await MIGRATIONS[run](runner);
   } finally {
     await runner.release();
     await dataSource.destroy();
@@ -59,7 +79,15 @@ export default defineFinding({
     unit: 'statements',
     better: 'lower',
   },
-  measure,
+  seam: "the migration run between the two releases (the previous release's schema and data, then one migration, then the previous release's statements on the pool): flawed runs katas/minor-3-destructive-migration.flawed.ts addTimezoneDestructively in place of AddEventTimezone1779100000000",
+  flawsPutBack: {
+    'rename in the expand step':
+      'the real expand migration plus `RENAME COLUMN venue TO location` in the same release',
+    'drop in the expand step': 'the real expand migration plus `DROP COLUMN venue` in the same release',
+    'NOT NULL without a default':
+      'the real expand migration with the new NOT NULL column left without its default',
+  },
+  measure: (run, ctx) => measure(run, ctx),
   flawed: (failures) => failures > 0,
   remediated: (failures) => failures === 0,
   timeoutMs: 60_000,

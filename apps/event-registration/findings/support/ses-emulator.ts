@@ -49,14 +49,15 @@ function destinationsIn(kind: SesCall['kind'], body: Buffer): number {
 /**
  * The SES emulator behind a small proxy of ours, which is what the app's SES_ENDPOINT points at. The proxy
  * counts calls per API path (SendEmail vs SendBulkEmail), records the destinations each call's body carries,
- * and can play a slow or broken provider: `delayMs`
- * before forwarding, `failing` answers 503 without forwarding.
+ * and can play a slow or broken provider: `delayMs` before forwarding, `failing` answers 503 without
+ * forwarding (and records whom each refused SendEmail was for), until the test sets it back.
  */
 export class SesEmulator {
   delayMs = 0;
   failing = false;
   private readonly calls = new Map<string, number>();
   private readonly sizes: SesCall[] = [];
+  private readonly refused = new Map<string, number>();
 
   private constructor(
     private readonly emulator: Server,
@@ -95,9 +96,15 @@ export class SesEmulator {
     return this.sizes;
   }
 
+  /** SendEmail calls to `address` answered 503 while `failing`. */
+  refusedTo(address: string): number {
+    return this.refused.get(address) ?? 0;
+  }
+
   resetCounts(): void {
     this.calls.clear();
     this.sizes.length = 0;
+    this.refused.clear();
   }
 
   async emails(): Promise<StoredEmail[]> {
@@ -124,6 +131,10 @@ export class SesEmulator {
     );
   }
 
+  private refuse(address: string): void {
+    this.refused.set(address, (this.refused.get(address) ?? 0) + 1);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse, port: number): Promise<void> {
     const kind = req.url?.startsWith('/v2/email/outbound-bulk-emails')
       ? 'sendBulkEmail'
@@ -137,6 +148,7 @@ export class SesEmulator {
     if (kind !== 'other') this.sizes.push({ kind, destinations: destinationsIn(kind, body) });
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     if (this.failing) {
+      if (kind === 'sendEmail') for (const to of recipients(body)) this.refuse(to);
       res.writeHead(503, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ message: 'Service Unavailable (injected by the test proxy)' }));
       return;
@@ -153,5 +165,15 @@ export class SesEmulator {
       res.end();
     });
     upstream.end(body);
+  }
+}
+
+/** The To addresses of a SESv2 SendEmail request body (JSON). */
+function recipients(body: Buffer): string[] {
+  try {
+    const request = JSON.parse(body.toString('utf8')) as { Destination?: { ToAddresses?: string[] } };
+    return request.Destination?.ToAddresses ?? [];
+  } catch {
+    return [];
   }
 }
