@@ -1,6 +1,7 @@
 import { openReplicatedDatabase, type FindingContext, type StreamingReplica } from '@remedy/testing';
 import pg from 'pg';
-import { medicalVitalsHarness } from './medical-vitals-harness.js';
+import { buildConfig } from '../../src/config.js';
+import { runMigrations } from '../../src/database/run-migrations.js';
 
 export interface ReplicatedVitalsDatabase {
   /** The migrated database on the primary: DATABASE_URL for the app. */
