@@ -23,7 +23,7 @@ export interface ReplicatedVitalsDatabase {
 export async function openReplicatedVitalsDatabase(ctx: FindingContext): Promise<ReplicatedVitalsDatabase> {
   const db = await openReplicatedDatabase({
     databaseUrl: ctx.databaseUrl,
-    migrate: medicalVitalsHarness.migrate,
+    migrate: (url) => runMigrations(buildConfig({ DATABASE_URL: url })),
   });
   const pool = new pg.Pool({ connectionString: db.databaseUrl, max: 4 });
   const sessions = async (url: string): Promise<{ application: string; recovering: boolean }[]> => {
