@@ -112,7 +112,13 @@ async function startPostmaster(
   );
   child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20_000)));
+  // A process that ends without stop() (a crash, process.exit) must not leave a server running behind it.
+  const orphanGuard = (): void => {
+    if (!exited) child.kill('SIGQUIT');
+  };
+  process.once('exit', orphanGuard);
   const stop = async (): Promise<void> => {
+    process.off('exit', orphanGuard);
     if (!exited) child.kill('SIGINT'); // fast shutdown
     await closed;
   };
