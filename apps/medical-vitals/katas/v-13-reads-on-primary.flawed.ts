@@ -1,52 +1,30 @@
-import type pg from 'pg';
+import { createPgPool, type PgPool } from '@remedy/pooling';
+import type { AppConfig } from '../src/config.js';
+import { READER_APPLICATION_NAME, REPORTS_APPLICATION_NAME } from '../src/read-replica/reader-pools.js';
 
 /**
- * The reviewed design's data access (vitals review §6: "The design mentions データベースリードレプリカ … but
- * doesn't specify query routing strategy. Dashboard queries hitting primary will bottleneck writes"):
- * one connection pool, on the primary, for the ingest writes and for every dashboard and report read.
+ * The reviewed design's read routing (vitals review §6: "The design mentions データベースリードレプリカ … but
+ * doesn't specify query routing strategy. Dashboard queries hitting primary will bottleneck writes"): the
+ * pools the dashboards and reports read through are built on the primary's URL, whatever replica exists.
  */
-export class SinglePoolVitalsStore {
-  constructor(private readonly primary: pg.Pool) {}
+export function readerPoolOnPrimary(config: AppConfig): PgPool {
+  return createPgPool({
+    name: READER_APPLICATION_NAME,
+    connectionString: config.databaseUrl,
+    max: config.database.poolMax,
+    connectionTimeoutMillis: config.database.connectionTimeoutMillis,
+    statementTimeoutMs: config.database.statementTimeoutMs,
+    idleInTransactionSessionTimeoutMs: config.database.idleInTransactionSessionTimeoutMs,
+  });
+}
 
-  async store(reading: {
-    patientId: string;
-    deviceId: string;
-    recordedAt: string;
-    seq: number;
-    heartRate: number;
-  }): Promise<void> {
-    await this.primary.query(
-      'INSERT INTO vital_data (patient_id, device_id, recorded_at, seq, heart_rate) VALUES ($1, $2, $3, $4, $5)',
-      [reading.patientId, reading.deviceId, reading.recordedAt, reading.seq, reading.heartRate],
-    );
-  }
-
-  async latest(patientId: string): Promise<unknown> {
-    const { rows } = await this.primary.query<Record<string, unknown>>(
-      'SELECT * FROM vital_data WHERE patient_id = $1 ORDER BY recorded_at DESC LIMIT 1',
-      [patientId],
-    );
-    return rows[0] ?? null;
-  }
-
-  async range(patientId: string, from: Date, to: Date): Promise<unknown[]> {
-    const { rows } = await this.primary.query<Record<string, unknown>>(
-      'SELECT * FROM vital_data WHERE patient_id = $1 AND recorded_at >= $2 AND recorded_at < $3 ORDER BY recorded_at DESC',
-      [patientId, from, to],
-    );
-    return rows;
-  }
-
-  async wardPatients(wardId: string): Promise<unknown[]> {
-    const { rows } = await this.primary.query<Record<string, unknown>>(
-      "SELECT * FROM patients WHERE ward_id = $1 AND status = 'active'",
-      [wardId],
-    );
-    return rows;
-  }
-
-  async report(patientId: string, from: Date, to: Date): Promise<string> {
-    const rows = await this.range(patientId, from, to);
-    return rows.map((row) => JSON.stringify(row)).join('\n');
-  }
+export function reportsPoolOnPrimary(config: AppConfig): PgPool {
+  return createPgPool({
+    name: REPORTS_APPLICATION_NAME,
+    connectionString: config.databaseUrl,
+    max: config.dashboards.reportPoolMax,
+    connectionTimeoutMillis: config.database.connectionTimeoutMillis,
+    statementTimeoutMs: config.dashboards.reportStatementTimeoutMs,
+    idleInTransactionSessionTimeoutMs: config.dashboards.reportStatementTimeoutMs,
+  });
 }

@@ -12,6 +12,16 @@ export {
   type EmbeddedPostgresOptions,
   type RunningServer,
 } from './servers/postgres-server.js';
+export {
+  openReplicatedDatabase,
+  postgresBinDir,
+  ReplicationRefusedError,
+  startReplicatedPostgres,
+  startStreamingReplica,
+  type ReplicatedDatabase,
+  type ReplicatedPostgres,
+  type StreamingReplica,
+} from './servers/streaming-replica.js';
 export { assertTestDatabaseName } from './database/database-names.js';
 export { explainScans, type ScanSummary } from './database/explain-scans.js';
 export { waitForQueuesIdle, type WaitForQueuesIdleOptions } from './queues/wait-for-queues-idle.js';

@@ -14,6 +14,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { withPrimaryConnection } from '@remedy/pooling';
 import { DataSource } from 'typeorm';
 import { AlertRule } from './alert-rule.entity.js';
 import { CreateAlertRuleDto, ListAlertRulesQueryDto, UpdateAlertRuleDto } from './alert-rule.dto.js';
@@ -75,7 +76,11 @@ export class AlertRulesController {
 
   @Patch(':id')
   async update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateAlertRuleDto): Promise<AlertRule> {
-    const rule = await this.get(id);
+    // Read-modify-write on the primary: the replica may not have replayed the rule's creation or last update.
+    const rule = await withPrimaryConnection(this.dataSource, (manager) =>
+      manager.getRepository(AlertRule).findOneBy({ id }),
+    );
+    if (!rule) throw new NotFoundException(`alert rule ${id} not found`);
     if (body.min !== undefined) rule.min = body.min;
     if (body.max !== undefined) rule.max = body.max;
     if (body.enabled !== undefined) rule.enabled = body.enabled;

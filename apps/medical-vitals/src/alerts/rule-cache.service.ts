@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { withPrimaryConnection } from '@remedy/pooling';
 import { DataSource } from 'typeorm';
 import { CacheInvalidationBus } from '../redis/cache-invalidation.bus.js';
 import { AlertRule } from './alert-rule.entity.js';
@@ -15,7 +16,8 @@ interface RuleIndex {
  * Enabled alert rules, held in-process (V-06): the evaluator looks rules up for every reading, and they
  * change a few times a day. Any change anywhere publishes an invalidation; every instance then drops the
  * whole index and reloads it (one query) on the next lookup. A load that was under way when the
- * invalidation arrived is discarded, so a stale rule set is never installed.
+ * invalidation arrived is discarded, so a stale rule set is never installed. The reload reads the primary:
+ * an invalidation follows a write, and a replica that has not replayed it yet would bring the old rule back.
  */
 @Injectable()
 export class RuleCache {
@@ -24,7 +26,7 @@ export class RuleCache {
   private generation = 0;
 
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(DataSource) protected readonly dataSource: DataSource,
     @Inject(CacheInvalidationBus) private readonly bus: CacheInvalidationBus,
   ) {
     this.bus.on('rules', () => this.drop());
@@ -42,7 +44,14 @@ export class RuleCache {
     await this.bus.publish('rules', ruleId);
   }
 
-  private drop(): void {
+  /** The enabled rules, as of the latest write: on the primary, never the (possibly lagging) replica. */
+  protected loadRules(): Promise<AlertRule[]> {
+    return withPrimaryConnection(this.dataSource, (manager) =>
+      manager.getRepository(AlertRule).findBy({ enabled: true }),
+    );
+  }
+
+  protected drop(): void {
     this.generation += 1;
     this.index = undefined;
   }
@@ -51,10 +60,7 @@ export class RuleCache {
     if (this.index && Date.now() - this.loadedAt < SAFETY_TTL_MS) return this.index;
     const generation = this.generation;
     this.loadedAt = Date.now();
-    const loading = this.dataSource
-      .getRepository(AlertRule)
-      .findBy({ enabled: true })
-      .then((rules) => buildIndex(rules));
+    const loading = this.loadRules().then((rules) => buildIndex(rules));
     this.index = loading;
     loading.then(
       () => {

@@ -21,16 +21,20 @@ SELECT c.relname AS partition, pg_total_relation_size(c.oid)::float8 AS bytes,
 @Injectable()
 export class PartitionCapacityMetrics implements OnModuleInit {
   constructor(
-    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
-    @Inject(PRIMARY_POOL) private readonly pool: PgPool,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(METRICS_REGISTRY) protected readonly registry: Registry,
+    @Inject(PRIMARY_POOL) protected readonly pool: PgPool,
+    @Inject(APP_CONFIG) protected readonly config: AppConfig,
   ) {}
+
+  /** The statement the active-partition gauges read on each scrape. */
+  protected readonly activePartitionSql: string = ACTIVE_PARTITION_SQL;
 
   onModuleInit(): void {
     registerPartitionMetrics(this.registry, this.pool, [vitalDataPolicy(this.config.lifecycle)]);
     const pool = this.pool;
+    const sql = this.activePartitionSql;
     const read = async (): Promise<{ bytes: number; seconds: number }> => {
-      const { rows } = await pool.query<{ bytes: number; seconds: number }>(ACTIVE_PARTITION_SQL);
+      const { rows } = await pool.query<{ bytes: number; seconds: number }>(sql);
       return rows[0] ?? { bytes: 0, seconds: 0 };
     };
     new Gauge({

@@ -10,6 +10,7 @@ import {
   Post,
 } from '@nestjs/common';
 import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { withPrimaryConnection } from '@remedy/pooling';
 import { DataSource } from 'typeorm';
 import { DeviceDirectory } from './device-directory.service.js';
 import { Device } from './device.entity.js';
@@ -51,7 +52,11 @@ export class DevicesController {
   /** Reassigning or retiring a device drops its cached identity on every instance. */
   @Patch(':id')
   async update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateDeviceDto): Promise<Device> {
-    const device = await this.get(id);
+    // Read-modify-write on the primary: the replica may not have replayed the row's creation or last update.
+    const device = await withPrimaryConnection(this.dataSource, (manager) =>
+      manager.getRepository(Device).findOneBy({ id }),
+    );
+    if (!device) throw new NotFoundException(`device ${id} not found`);
     if (body.patientId !== undefined) device.patientId = body.patientId;
     if (body.status !== undefined) device.status = body.status;
     const saved = await this.dataSource.getRepository(Device).save(device);

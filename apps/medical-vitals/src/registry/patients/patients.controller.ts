@@ -11,6 +11,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { withPrimaryConnection } from '@remedy/pooling';
 import { DataSource } from 'typeorm';
 import { DeviceDirectory } from '../devices/device-directory.service.js';
 import { Patient } from './patient.entity.js';
@@ -50,7 +51,11 @@ export class PatientsController {
   @Patch(':id')
   async update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdatePatientDto): Promise<Patient> {
     const patients = this.dataSource.getRepository(Patient);
-    const patient = await this.get(id);
+    // Read-modify-write on the primary: the replica may not have replayed the row's creation or last update.
+    const patient = await withPrimaryConnection(this.dataSource, (manager) =>
+      manager.getRepository(Patient).findOneBy({ id }),
+    );
+    if (!patient) throw new NotFoundException(`patient ${id} not found`);
     if (body.wardId !== undefined) patient.wardId = body.wardId;
     if (body.status !== undefined && body.status !== patient.status) {
       patient.status = body.status;
