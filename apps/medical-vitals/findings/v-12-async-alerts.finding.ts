@@ -9,6 +9,7 @@ import {
 import {
   AlertAfterAppendPublisher,
   InlineAlertingPublisher,
+  InlineEvaluationPublisher,
 } from '../katas/v-12-alert-in-write-path.flawed.js';
 import { ALERTS_GROUP } from '../src/alerts/alert-evaluator.service.js';
 import { RedisKeys } from '../src/redis/redis-keys.js';
@@ -23,7 +24,7 @@ const BREACHING = new Set([2, 3, 4, 7, 8]);
 const EPISODES = 2;
 const READINGS = 10;
 
-type Run = Variant | 'alerting after the stream append';
+type Run = Variant | 'alerting after the stream append' | 'inline rule evaluation';
 
 const PUBLISHERS: Record<Run, ProviderPlug[]> = {
   flawed: [{ provide: StoredStreamPublisher, useClass: InlineAlertingPublisher }],
@@ -31,6 +32,7 @@ const PUBLISHERS: Record<Run, ProviderPlug[]> = {
   'alerting after the stream append': [
     { provide: StoredStreamPublisher, useClass: AlertAfterAppendPublisher },
   ],
+  'inline rule evaluation': [{ provide: StoredStreamPublisher, useClass: InlineEvaluationPublisher }],
 };
 
 function series(): ReadingMessage[] {
@@ -135,6 +137,8 @@ export default defineFinding({
   flawsPutBack: {
     'alerting after the stream append':
       'the batch is appended to vitals:stored first, then the rules are evaluated and the provider notified inline, before the ack',
+    'inline rule evaluation':
+      'the rules are evaluated (and the alert stored) before the ack; only the provider call runs on its own',
   },
   measure,
   flawed: (acked) => acked === 0,

@@ -27,7 +27,7 @@ export class InlineAlertingPublisher extends StoredStreamPublisher {
     @Inject(RedisKeys) keys: RedisKeys,
     @Inject(LatestVitalsService) latest: LatestVitalsService,
     @Inject(APP_CONFIG) config: AppConfig,
-    @Inject(ModuleRef) private readonly modules: ModuleRef,
+    @Inject(ModuleRef) protected readonly modules: ModuleRef,
   ) {
     super(redis, keys, latest, config);
   }
@@ -50,5 +50,16 @@ export class AlertAfterAppendPublisher extends InlineAlertingPublisher {
   override async publish(readings: readonly StoredReading[], traceparent: string): Promise<void> {
     await StoredStreamPublisher.prototype.publish.call(this, readings, traceparent);
     await this.alertInline(readings);
+  }
+}
+
+/** A close cousin: the rules are evaluated before the ack; only the provider call is left to run on its own. */
+@Injectable()
+export class InlineEvaluationPublisher extends InlineAlertingPublisher {
+  protected override async alertInline(readings: readonly StoredReading[]): Promise<void> {
+    const evaluator = this.modules.get(AlertEvaluator, { strict: false });
+    const notifier = this.modules.get(NotificationClient, { strict: false });
+    for (const alert of await evaluator.evaluate(readings))
+      void notifier.notify(alert).catch(() => undefined);
   }
 }
