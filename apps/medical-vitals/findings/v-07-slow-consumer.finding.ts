@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { defineFinding, waitUntil, type FindingContext, type Measurement } from '@remedy/testing';
-import { UnboundedPushServer } from '../katas/v-07-unbounded-push.flawed.js';
+import {
+  defineFinding,
+  waitUntil,
+  type FindingContext,
+  type Measurement,
+  type Variant,
+} from '@remedy/testing';
+import { unboundedPushHub, uncappedQueueHub } from '../katas/v-07-unbounded-push.flawed.js';
+import { LIVE_HUB_FACTORY, type LiveHubFactory } from '../src/dashboards/live/live-hub.js';
 import { LiveGateway } from '../src/dashboards/live/live.gateway.js';
 import { RedisKeys } from '../src/redis/redis-keys.js';
 import type { StoredReading } from '../src/storage/stored-reading.js';
@@ -27,40 +34,24 @@ function reading(wardId: string, patientId: string, round: number): StoredReadin
   };
 }
 
-async function measure(variant: FindingContext['variant'], ctx: FindingContext): Promise<Measurement> {
+type Run = Variant | 'queue without a cap';
+
+const HUBS: Record<Run, LiveHubFactory | undefined> = {
+  flawed: unboundedPushHub,
+  remediated: undefined,
+  'queue without a cap': uncappedQueueHub,
+};
+
+async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
   const wardId = randomUUID();
   const patients = Array.from({ length: PATIENTS }, () => randomUUID());
   let bytesPushed = 0;
-  if (variant === 'flawed') {
-    const server = await UnboundedPushServer.start();
-    const dashboard = await LiveDashboardClient.open(server.wsUrl, 'unused', [{ wardId }]);
-    try {
-      dashboard.stopReading();
-      for (let round = 0; round < ROUNDS; round += 1) {
-        for (const patientId of patients) {
-          const value = reading(wardId, patientId, round);
-          bytesPushed += Buffer.byteLength(JSON.stringify({ type: 'reading', ...value }));
-          server.push(wardId, value);
-        }
-      }
-      const held = server.heldBytes();
-      ctx.log(
-        `flawed: ${READINGS} readings pushed to a dashboard that stopped reading; server holds ${(held / MB).toFixed(1)} MB`,
-      );
-      return {
-        value: held / MB,
-        details: { readings: READINGS, 'MB pushed': Number((bytesPushed / MB).toFixed(1)) },
-      };
-    } finally {
-      await dashboard.close();
-      await server.close();
-    }
-  }
-
-  const app = await startTestApp(ctx, {
-    LIVE_SEND_HIGH_WATER_BYTES: String(256 * 1024),
-    LIVE_MAX_PENDING_MESSAGES: '1000',
-  });
+  const hub = HUBS[run];
+  const app = await startTestApp(
+    ctx,
+    { LIVE_SEND_HIGH_WATER_BYTES: String(256 * 1024), LIVE_MAX_PENDING_MESSAGES: '1000' },
+    hub ? [{ provide: LIVE_HUB_FACTORY, useValue: hub }] : [],
+  );
   try {
     const gateway = app.app.get(LiveGateway);
     const keys = app.app.get(RedisKeys);
@@ -92,7 +83,7 @@ async function measure(variant: FindingContext['variant'], ctx: FindingContext):
     );
     const stats = gateway.stats();
     ctx.log(
-      `remediated: ${READINGS} readings for a dashboard that stopped reading; server holds ${(stats.heldBytes / MB).toFixed(2)} MB, ${stats.coalesced} coalesced`,
+      `${run}: ${READINGS} readings for a dashboard that stopped reading; server holds ${(stats.heldBytes / MB).toFixed(2)} MB, ${stats.coalesced} coalesced`,
     );
     await dashboard.close();
     return {
@@ -113,13 +104,18 @@ export default defineFinding({
   id: 'vitals:V-07',
   title: 'Unbounded WebSocket send buffers for a slow dashboard',
   explanation:
-    "ws.send() never says no: when a dashboard stops reading, every reading for its ward waits in the server's memory, and a few frozen tabs are enough to exhaust an instance. The remedy sends through a bounded queue per socket (libs/realtime): once the socket holds more than its high-water mark, readings wait in the queue keyed by patient, and a newer reading for the same patient replaces the waiting one. Memory per slow socket is bounded by the high-water mark plus one reading per patient, and the dashboard, when it catches up, gets current values rather than a stale backlog.",
+    "ws.send() never says no: when a dashboard stops reading, every reading for its ward waits in the server's memory, and a few frozen tabs are enough to exhaust an instance. The remedy sends through a bounded queue per socket (libs/realtime): once the socket holds more than its high-water mark, readings wait in the queue keyed by patient, and a newer reading for the same patient replaces the waiting one. Memory per slow socket is bounded by the high-water mark plus one reading per patient, and the dashboard, when it catches up, gets current values rather than a stale backlog. Both runs take the same path (stored-stream entries → push service → the /live hub → a dashboard that stopped reading); the flawed run plugs in a hub whose send path writes every message straight to ws.send().",
   fix: [
     '../../libs/realtime/src/bounded-send-queue.ts',
     'src/dashboards/live/live.gateway.ts',
     'src/dashboards/live/live-rooms.ts',
   ],
   metric: { name: 'server memory held for one stalled dashboard', unit: 'MB', better: 'lower' },
+  seam: 'LIVE_HUB_FACTORY (Nest provider: the /live hub and its per-socket send path) ← katas/v-07-unbounded-push.flawed.ts unboundedPushHub',
+  flawsPutBack: {
+    'queue without a cap':
+      'the send path stops at the high-water mark but queues every message: no cap, no coalescing to the latest per patient',
+  },
   measure,
   flawed: (heldMb) => heldMb > 2,
   remediated: (heldMb) => heldMb < 1,

@@ -1,108 +1,93 @@
-import { createPgPool } from '@remedy/pooling';
-import { defineFinding, waitUntil, type FindingContext, type Measurement } from '@remedy/testing';
-import { InProcessDashboardServer } from '../katas/v-14-in-process-broadcast.flawed.js';
+import {
+  defineFinding,
+  waitUntil,
+  type FindingContext,
+  type Measurement,
+  type Variant,
+} from '@remedy/testing';
+import { wardRoom } from '../src/dashboards/live/live-rooms.js';
+import type { LiveInstanceJob } from './live-support/live-instance-child.js';
 import { LiveDashboardClient } from './live-support/live-dashboard-client.js';
+import { spawnLiveInstance, type LiveInstance } from './live-support/spawn-live-instance.js';
 import { DeviceClient, readings } from './support/device-client.js';
 import { seedRegistry } from './support/seed-registry.js';
-import { startTestApp } from './support/start-test-app.js';
+import { testConfig } from './support/start-test-app.js';
 
 const READINGS = 10;
 /** Both instances must verify each other's dashboard tokens. */
 const SHARED_SECRET = 'finding-v14-shared-dashboard-secret';
 
-interface Instance {
-  wsUrl: string;
-  token: string;
-  close(): Promise<void>;
-}
+type Run = Variant | 'module-level rooms';
 
-async function measure(variant: FindingContext['variant'], ctx: FindingContext): Promise<Measurement> {
+const HUBS: Record<Run, LiveInstanceJob['hub']> = {
+  flawed: 'in-process broadcast',
+  remediated: 'real',
+  'module-level rooms': 'module-level rooms',
+};
+
+async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
   const registry = await seedRegistry(ctx.pool, { patients: 1 });
   const device = registry.devices[0]!;
-  let a: Instance;
-  let b: Instance;
-  let ingestOnA: () => Promise<void>;
   const closers: Array<() => Promise<void>> = [];
   try {
-    if (variant === 'flawed') {
-      const pool = createPgPool({
-        name: 'kata-v14',
-        connectionString: ctx.databaseUrl,
-        max: 4,
-        connectionTimeoutMillis: 5_000,
-        statementTimeoutMs: 10_000,
-        idleInTransactionSessionTimeoutMs: 10_000,
+    const job: LiveInstanceJob = {
+      databaseUrl: ctx.databaseUrl,
+      redisUrl: ctx.redisUrl,
+      prefix: ctx.prefix,
+      overrides: { DASHBOARD_TOKEN_SECRET: SHARED_SECRET },
+      hub: HUBS[run],
+    };
+    // Two API instances, each in its own Node process: they share PostgreSQL and Redis and nothing else.
+    const instances: LiveInstance[] = [];
+    for (const name of ['A', 'B']) {
+      const instance = await spawnLiveInstance(job).catch((error: unknown) => {
+        throw new Error(`instance ${name}: ${String(error)}`);
       });
-      closers.push(() => pool.end());
-      const serverA = await InProcessDashboardServer.start(pool);
-      const serverB = await InProcessDashboardServer.start(pool);
-      closers.push(
-        () => serverA.close(),
-        () => serverB.close(),
-      );
-      a = { wsUrl: serverA.wsUrl, token: 'unused', close: () => serverA.close() };
-      b = { wsUrl: serverB.wsUrl, token: 'unused', close: () => serverB.close() };
-      ingestOnA = async () => {
-        for (const reading of readings(READINGS))
-          await serverA.ingest({
-            ...reading,
-            heartRate: reading.heartRate ?? 70,
-            patientId: device.patientId,
-            wardId: device.wardId,
-            deviceId: device.id,
-          });
-      };
-    } else {
-      const appA = await startTestApp(ctx, { DASHBOARD_TOKEN_SECRET: SHARED_SECRET });
-      closers.push(() => appA.close());
-      const appB = await startTestApp(ctx, { DASHBOARD_TOKEN_SECRET: SHARED_SECRET });
-      closers.push(() => appB.close());
-      a = {
-        wsUrl: appA.wsUrl,
-        token: await LiveDashboardClient.issueToken(appA.url),
-        close: () => appA.close(),
-      };
-      b = {
-        wsUrl: appB.wsUrl,
-        token: await LiveDashboardClient.issueToken(appB.url),
-        close: () => appB.close(),
-      };
-      ingestOnA = async () => {
-        const deviceClient = await DeviceClient.open(appA.wsUrl, device.id, device.token);
-        deviceClient.sendReadings(readings(READINGS));
-        await deviceClient.untilAcked(READINGS - 1);
-        deviceClient.close();
-      };
+      closers.push(() => instance.stop());
+      instances.push(instance);
     }
-    const onA = await LiveDashboardClient.open(a.wsUrl, a.token, [{ wardId: device.wardId }]);
-    const onB = await LiveDashboardClient.open(b.wsUrl, b.token, [{ wardId: device.wardId }]);
-    closers.push(
-      () => onA.close(),
-      () => onB.close(),
-    );
+    const [a, b] = instances as [LiveInstance, LiveInstance];
+    const onA = await LiveDashboardClient.open(a.wsUrl, await LiveDashboardClient.issueToken(a.url), [
+      { wardId: device.wardId },
+    ]);
+    closers.push(() => onA.close());
+    const onB = await LiveDashboardClient.open(b.wsUrl, await LiveDashboardClient.issueToken(b.url), [
+      { wardId: device.wardId },
+    ]);
+    closers.push(() => onB.close());
 
-    await ingestOnA();
-    // The dashboard on A is the control: once it has every reading, B has had the same chance.
+    const deviceClient = await DeviceClient.open(a.wsUrl, device.id, device.token);
+    deviceClient.sendReadings(readings(READINGS));
+    await deviceClient.untilAcked(READINGS - 1);
+    deviceClient.close();
+
+    // Each stored batch is pushed by whichever instance's push loop reads it (one consumer group). Once
+    // every reading has reached at least one dashboard, every room message that was going to cross
+    // instances has been PUBLISHed; a marker published after it on the ward's channel reaches each
+    // instance's subscriber behind those messages, so a dashboard that has the marker has all it will get.
+    const seqs = (client: LiveDashboardClient): Set<unknown> =>
+      new Set(client.ofType('reading').map((message) => message['seq']));
     await waitUntil(
-      'the dashboard on instance A to receive every reading',
-      () => onA.ofType('reading').length >= READINGS,
-      15_000,
+      'every reading to reach a dashboard on one instance or the other',
+      () => new Set([...seqs(onA), ...seqs(onB)]).size >= READINGS,
+      30_000,
     );
-    await waitUntil(
-      'the dashboard on instance B to receive every reading',
-      () => onB.ofType('reading').length >= READINGS,
-      2_000,
-    ).catch(() => undefined);
-    const onBCount = onB.ofType('reading').length;
+    const channel = `${testConfig(ctx).redisKeyPrefix}vitals:live:${wardRoom(device.wardId)}`;
+    await ctx.redis.publish(channel, JSON.stringify([[JSON.stringify({ type: 'marker' })]]));
+    await onA.until(() => onA.ofType('marker').length > 0);
+    await onB.until(() => onB.ofType('marker').length > 0);
+    const missedOnA = READINGS - seqs(onA).size;
+    const missedOnB = READINGS - seqs(onB).size;
     ctx.log(
-      `${variant}: ${READINGS} readings ingested on A; dashboard on A got ${onA.ofType('reading').length}, on B ${onBCount}`,
+      `${run}: ${READINGS} readings ingested on A; missed by the dashboard on A ${missedOnA}, on B ${missedOnB}`,
     );
     return {
-      value: READINGS - onBCount,
+      value: missedOnA + missedOnB,
       details: {
         'readings ingested on A': READINGS,
-        'received by dashboard on A': onA.ofType('reading').length,
-        'received by dashboard on B': onBCount,
+        'missed by the dashboard on A': missedOnA,
+        'missed by the dashboard on B': missedOnB,
+        instances: '2 Node processes',
       },
     };
   } finally {
@@ -114,16 +99,25 @@ export default defineFinding({
   id: 'vitals:V-14',
   title: 'WebSocket servers keep their state in one process',
   explanation:
-    'When each WebSocket server tells only its own sockets about a new reading, a second instance behind the load balancer splits the dashboards in two: those on the other instance never see the reading. In the remedy every instance shares one Redis consumer group over the stored stream, and each reading is published once to the ward and patient rooms over Redis pub/sub (libs/realtime); every instance with a dashboard in that room delivers it, so any instance can be added, drained or replaced.',
+    'When each WebSocket server tells only its own sockets about a new reading, a second instance behind the load balancer splits the dashboards in two: those on the other instance never see the reading. In the remedy every instance shares one Redis consumer group over the stored stream, and each reading is published once to the ward and patient rooms over Redis pub/sub (libs/realtime); every instance with a dashboard in that room delivers it, so any instance can be added, drained or replaced. The proof runs two API instances as separate Node processes sharing only PostgreSQL and Redis, a device on A and a dashboard on each; a stored batch is pushed by whichever instance reads it from the shared consumer group, so a fan-out that stays inside one process loses every reading for one dashboard or the other.',
   fix: [
     'src/dashboards/live/vitals-push.service.ts',
     'src/dashboards/live/live.gateway.ts',
     '../../libs/realtime/src/realtime-hub.ts',
     '../../libs/realtime/src/redis-room-bus.ts',
   ],
-  metric: { name: 'readings missed by a dashboard on the other instance', unit: 'readings', better: 'lower' },
+  metric: {
+    name: 'readings missed by the dashboards on two instances (one on each)',
+    unit: 'readings',
+    better: 'lower',
+  },
+  seam: 'LIVE_HUB_FACTORY (Nest provider: the /live hub, where room messages fan out) ← katas/v-14-in-process-broadcast.flawed.ts inProcessBroadcastHub, in each of two API processes',
+  flawsPutBack: {
+    'module-level rooms':
+      'a fan-out that only delivers within the process: rooms in a module-level map shared by every hub of the process (it would pass with both instances in one process)',
+  },
   measure,
-  flawed: (missed) => missed === READINGS,
+  flawed: (missed) => missed >= READINGS,
   remediated: (missed) => missed === 0,
-  timeoutMs: 60_000,
+  timeoutMs: 120_000,
 });

@@ -1,49 +1,65 @@
-import type pg from 'pg';
+import { Inject, Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { RedisClients } from '@remedy/pooling';
+import { AlertEvaluator } from '../src/alerts/alert-evaluator.service.js';
+import { APP_CONFIG, type AppConfig } from '../src/config.js';
+import { LatestVitalsService } from '../src/latest-vitals/latest-vitals.service.js';
+import { NotificationClient } from '../src/notifications/notification-client.service.js';
+import { RedisKeys } from '../src/redis/redis-keys.js';
+import { REDIS_CLIENTS } from '../src/redis/redis.tokens.js';
+import type { StoredReading } from '../src/storage/stored-reading.js';
+import { StoredStreamPublisher } from '../src/storage/stored-stream.publisher.js';
 
 /**
  * vitals:V-12, the original design: the Alert Service "detects and notifies via Pub/Sub" with nothing to
- * say it happens off the write path, so the handler stores the reading, looks up the rules, stores an
- * alert and calls the notification provider before it acknowledges the device. A slow provider makes
- * every breaching reading as slow as the provider, and there is no notion of an episode: every
- * breaching reading raises its own alert.
+ * say it happens off the write path, so once a reading is stored the handler looks up the rules, stores an
+ * alert and calls the notification provider, and only then acknowledges the device. A slow rule engine or
+ * provider makes every reading as slow as they are, exactly when a patient is in trouble.
+ *
+ * Plugged in at what runs between a batch's commit and its ack (StoredStreamPublisher): the service's own
+ * rule engine (AlertEvaluator.evaluate: the rule cache, the episode store) and notification client, awaited
+ * inline, before the batch is appended to vitals:stored and the devices are acknowledged.
  */
-export const KATA_V12_SQL = `
-CREATE TABLE IF NOT EXISTS kata_v12_vital_data (
-  data_id BIGSERIAL PRIMARY KEY, patient_id uuid NOT NULL, device_id uuid NOT NULL,
-  timestamp timestamptz NOT NULL, heart_rate smallint
-);
-CREATE TABLE IF NOT EXISTS kata_v12_alert_rules (patient_id uuid NOT NULL, max_heart_rate smallint NOT NULL);
-CREATE TABLE IF NOT EXISTS kata_v12_alerts (
-  alert_id BIGSERIAL PRIMARY KEY, patient_id uuid NOT NULL, value smallint NOT NULL, raised_at timestamptz NOT NULL
-)`;
+@Injectable()
+export class InlineAlertingPublisher extends StoredStreamPublisher {
+  constructor(
+    @Inject(REDIS_CLIENTS) redis: RedisClients,
+    @Inject(RedisKeys) keys: RedisKeys,
+    @Inject(LatestVitalsService) latest: LatestVitalsService,
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(ModuleRef) protected readonly modules: ModuleRef,
+  ) {
+    super(redis, keys, latest, config);
+  }
 
-export interface KataV12Reading {
-  patientId: string;
-  deviceId: string;
-  recordedAt: string;
-  heartRate: number;
+  override async publish(readings: readonly StoredReading[], traceparent: string): Promise<void> {
+    await this.alertInline(readings);
+    await super.publish(readings, traceparent);
+  }
+
+  protected async alertInline(readings: readonly StoredReading[]): Promise<void> {
+    const evaluator = this.modules.get(AlertEvaluator, { strict: false });
+    const notifier = this.modules.get(NotificationClient, { strict: false });
+    for (const alert of await evaluator.evaluate(readings)) await notifier.notify(alert);
+  }
 }
 
-export async function onVitalMessage(
-  pool: pg.Pool,
-  notifyUrl: string,
-  reading: KataV12Reading,
-): Promise<void> {
-  await pool.query(
-    'INSERT INTO kata_v12_vital_data (patient_id, device_id, timestamp, heart_rate) VALUES ($1, $2, $3, $4)',
-    [reading.patientId, reading.deviceId, reading.recordedAt, reading.heartRate],
-  );
-  const { rows } = await pool.query<{ max_heart_rate: number }>(
-    'SELECT max_heart_rate FROM kata_v12_alert_rules WHERE patient_id = $1',
-    [reading.patientId],
-  );
-  for (const rule of rows) {
-    if (reading.heartRate <= rule.max_heart_rate) continue;
-    await pool.query('INSERT INTO kata_v12_alerts (patient_id, value, raised_at) VALUES ($1, $2, $3)', [
-      reading.patientId,
-      reading.heartRate,
-      reading.recordedAt,
-    ]);
-    await fetch(notifyUrl, { method: 'POST', body: JSON.stringify(reading) });
+/** A close cousin: the batch is appended to vitals:stored first, but the ack still waits for the rules and the provider. */
+@Injectable()
+export class AlertAfterAppendPublisher extends InlineAlertingPublisher {
+  override async publish(readings: readonly StoredReading[], traceparent: string): Promise<void> {
+    await StoredStreamPublisher.prototype.publish.call(this, readings, traceparent);
+    await this.alertInline(readings);
+  }
+}
+
+/** A close cousin: the rules are evaluated before the ack; only the provider call is left to run on its own. */
+@Injectable()
+export class InlineEvaluationPublisher extends InlineAlertingPublisher {
+  protected override async alertInline(readings: readonly StoredReading[]): Promise<void> {
+    const evaluator = this.modules.get(AlertEvaluator, { strict: false });
+    const notifier = this.modules.get(NotificationClient, { strict: false });
+    for (const alert of await evaluator.evaluate(readings))
+      void notifier.notify(alert).catch(() => undefined);
   }
 }

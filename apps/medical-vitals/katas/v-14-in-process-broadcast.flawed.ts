@@ -1,74 +1,68 @@
-import { EventEmitter, once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import type pg from 'pg';
-import WebSocket, { WebSocketServer } from 'ws';
+import { RealtimeHub, type RealtimeClient, type RoomMessage } from '@remedy/realtime';
+import type { DashboardPrincipal } from '../src/dashboards/live/dashboard-token.service.js';
+import type { LiveHubFactory } from '../src/dashboards/live/live-hub.js';
 
-export interface KataReading {
-  patientId: string;
-  wardId: string;
-  deviceId: string;
-  seq: number;
-  recordedAt: string;
-  heartRate: number;
+type Client = RealtimeClient<DashboardPrincipal>;
+
+/** The hub's own delivery to the sockets of this instance (private in libs/realtime; a kata may reach in). */
+function deliverLocally(hub: RealtimeHub<DashboardPrincipal>, room: string, message: RoomMessage): void {
+  (hub as unknown as { deliverLocally(room: string, message: RoomMessage): void }).deliverLocally(
+    room,
+    message,
+  );
+}
+
+function toRoomMessage(message: unknown, key: string | undefined): RoomMessage {
+  const payload = typeof message === 'string' ? message : JSON.stringify(message);
+  return key === undefined ? { payload } : { payload, key };
 }
 
 /**
  * One instance of the reviewed WebSocket server (vitals review §6: "Stateless design unclear … If WebSocket
- * server pods are not truly stateless, horizontal scaling will fail"): it stores a reading, then tells the
- * dashboards connected to *this process* through an in-process event emitter. Behind a load balancer, a
- * dashboard connected to another instance never hears of it.
+ * server pods are not truly stateless, horizontal scaling will fail"): a stored reading is broadcast to the
+ * dashboards connected to *this process* only. Behind a load balancer, a dashboard connected to another
+ * instance never hears of it. Plugged in as the /live gateway's hub: the real hub, whose fan-out delivers
+ * each room message to its own sockets instead of publishing it through Redis.
  */
-export class InProcessDashboardServer {
-  private readonly events = new EventEmitter();
-  private readonly server: WebSocketServer;
+export const inProcessBroadcastHub: LiveHubFactory = (options) => {
+  const hub = new RealtimeHub(options);
+  hub.publishMany = (messages) => {
+    for (const { room, message, key } of messages) deliverLocally(hub, room, toRoomMessage(message, key));
+    return Promise.resolve();
+  };
+  return hub;
+};
 
-  private constructor(
-    private readonly pool: pg.Pool,
-    server: WebSocketServer,
-  ) {
-    this.server = server;
-    this.events.setMaxListeners(0);
-    server.on('connection', (socket) => this.accept(socket));
-  }
+/** Rooms → sockets, shared by every hub in this Node process (module-level state). */
+const rooms = new Map<string, Set<Client>>();
 
-  static async start(pool: pg.Pool): Promise<InProcessDashboardServer> {
-    const server = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/live' });
-    await once(server, 'listening');
-    return new InProcessDashboardServer(pool, server);
-  }
-
-  get wsUrl(): string {
-    return `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  /** The ingest path of this instance: store, then broadcast in-process. */
-  async ingest(reading: KataReading): Promise<void> {
-    await this.pool.query(
-      'INSERT INTO vital_data (patient_id, device_id, recorded_at, seq, heart_rate) VALUES ($1, $2, $3, $4, $5)',
-      [reading.patientId, reading.deviceId, reading.recordedAt, reading.seq, reading.heartRate],
-    );
-    this.events.emit(`ward:${reading.wardId}`, JSON.stringify({ type: 'reading', ...reading }));
-  }
-
-  close(): Promise<void> {
-    for (const socket of this.server.clients) socket.terminate();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-
-  private accept(socket: WebSocket): void {
-    const listeners: Array<[string, (payload: string) => void]> = [];
-    socket.on('message', (data: Buffer) => {
-      const message = JSON.parse(data.toString('utf8')) as { type: string; wardId?: string };
-      if (message.type === 'auth') socket.send(JSON.stringify({ type: 'authenticated' }));
-      if (message.type === 'subscribe' && message.wardId) {
-        const listener = (payload: string): void => socket.send(payload);
-        this.events.on(`ward:${message.wardId}`, listener);
-        listeners.push([`ward:${message.wardId}`, listener]);
-        socket.send(JSON.stringify({ type: 'subscribed', room: `ward:${message.wardId}` }));
-      }
-    });
-    socket.on('close', () => {
-      for (const [event, listener] of listeners) this.events.off(event, listener);
-    });
-  }
-}
+/**
+ * A close cousin: the rooms live in a module-level map that every hub of the process shares, so two
+ * instances started in one process (as a test might) see each other's dashboards; two processes do not.
+ */
+export const moduleLevelRoomsHub: LiveHubFactory = (options) => {
+  const hub = new RealtimeHub({
+    ...options,
+    onDisconnected: (client) => {
+      for (const members of rooms.values()) members.delete(client);
+      options.onDisconnected?.(client);
+    },
+  });
+  const join = hub.join.bind(hub);
+  const leave = hub.leave.bind(hub);
+  hub.join = async (client, room) => {
+    await join(client, room);
+    rooms.set(room, (rooms.get(room) ?? new Set()).add(client));
+  };
+  hub.leave = async (client, room) => {
+    await leave(client, room);
+    rooms.get(room)?.delete(client);
+  };
+  hub.publishMany = (messages) => {
+    for (const { room, message, key } of messages)
+      for (const client of rooms.get(room) ?? [])
+        client.send(typeof message === 'string' ? message : JSON.stringify(message), key);
+    return Promise.resolve();
+  };
+  return hub;
+};

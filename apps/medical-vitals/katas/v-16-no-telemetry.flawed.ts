@@ -1,40 +1,30 @@
-import type { Redis } from 'ioredis';
-import type pg from 'pg';
+import { Injectable } from '@nestjs/common';
+import { Registry } from 'prom-client';
+import type { ProviderPlug } from '@remedy/testing';
+import type { StoredReading } from '../src/storage/stored-reading.js';
+import { StoredStreamPublisher } from '../src/storage/stored-stream.publisher.js';
+import { IngestMetrics } from '../src/telemetry/ingest-metrics.service.js';
 
 /**
  * vitals:V-16, the original design: CloudWatch logs only; "no mention of distributed tracing" and "no
- * performance metrics collection strategy". The handler stores the reading and hands it to the alert
- * service over pub/sub; nothing carries the device's trace context, and nothing counts or times the work.
+ * performance metrics collection strategy". Two plugs put that design into the real service:
  */
-export const KATA_V16_SQL = `
-CREATE TABLE IF NOT EXISTS kata_v16_vital_data (
-  data_id BIGSERIAL PRIMARY KEY, device_id uuid NOT NULL, timestamp timestamptz NOT NULL, heart_rate smallint
-)`;
 
-export interface KataV16Message {
-  deviceId: string;
-  recordedAt: string;
-  heartRate: number;
-  traceparent?: string;
+/** The handoff from the write path to the alert service carries no trace context (the stored-stream entry's is empty). */
+@Injectable()
+export class ContextDroppingPublisher extends StoredStreamPublisher {
+  override publish(readings: readonly StoredReading[]): Promise<void> {
+    return super.publish(readings, '');
+  }
 }
 
-export async function onVitalMessage(
-  pool: pg.Pool,
-  redis: Redis,
-  channel: string,
-  message: KataV16Message,
-): Promise<void> {
-  await pool.query('INSERT INTO kata_v16_vital_data (device_id, timestamp, heart_rate) VALUES ($1, $2, $3)', [
-    message.deviceId,
-    message.recordedAt,
-    message.heartRate,
-  ]);
-  await redis.publish(
-    channel,
-    JSON.stringify({
-      deviceId: message.deviceId,
-      recordedAt: message.recordedAt,
-      heartRate: message.heartRate,
-    }),
-  );
-}
+/** Nothing counts or times the write path where anyone can see it: its series live in a registry nobody scrapes. */
+export const unexportedIngestMetrics: ProviderPlug = {
+  provide: IngestMetrics,
+  useFactory: () => new IngestMetrics(new Registry()),
+};
+
+export const contextDroppingPublisher: ProviderPlug = {
+  provide: StoredStreamPublisher,
+  useClass: ContextDroppingPublisher,
+};

@@ -5,6 +5,7 @@ import { DashboardQueries } from './dashboard-queries.service.js';
 import { DashboardsController } from './dashboards.controller.js';
 import { DashboardTokenController } from './live/dashboard-token.controller.js';
 import { DashboardTokens } from './live/dashboard-token.service.js';
+import { createLiveHub, LIVE_HUB_FACTORY } from './live/live-hub.js';
 import { LiveGateway } from './live/live.gateway.js';
 import { LiveMetrics } from './live/live-metrics.service.js';
 import { VitalsPushService } from './live/vitals-push.service.js';
@@ -13,7 +14,14 @@ import { VitalsPushService } from './live/vitals-push.service.js';
 @Module({
   imports: [ReadReplicaModule, LatestVitalsModule],
   controllers: [DashboardsController, DashboardTokenController],
-  providers: [DashboardQueries, DashboardTokens, LiveGateway, VitalsPushService, LiveMetrics],
+  providers: [
+    DashboardQueries,
+    DashboardTokens,
+    { provide: LIVE_HUB_FACTORY, useValue: createLiveHub },
+    LiveGateway,
+    VitalsPushService,
+    LiveMetrics,
+  ],
   exports: [DashboardQueries, DashboardTokens, LiveGateway],
 })
 export class DashboardsModule {}

@@ -1,14 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { Controller, Get, Header, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 
 const PAGE = readFileSync(new URL('./public/ward.html', import.meta.url), 'utf8');
-const SCRIPT = readFileSync(new URL('./public/ward-page.js', import.meta.url), 'utf8');
+
+/** The ward page's script: how the page gets its data (REST once, then the /live feed). */
+export const WARD_PAGE_SCRIPT = Symbol('WARD_PAGE_SCRIPT');
+export const wardPageScript = (): string =>
+  readFileSync(new URL('./public/ward-page.js', import.meta.url), 'utf8');
 
 /** The live ward page: static HTML and one script; the ward id is read by the script from the URL. */
 @ApiExcludeController()
 @Controller()
 export class WardPageController {
+  constructor(@Inject(WARD_PAGE_SCRIPT) private readonly pageScript: string) {}
+
   @Get('ward/:wardId')
   @Header('content-type', 'text/html; charset=utf-8')
   @Header(
@@ -23,6 +29,6 @@ export class WardPageController {
   @Header('content-type', 'text/javascript; charset=utf-8')
   @Header('cache-control', 'no-cache')
   script(): string {
-    return SCRIPT;
+    return this.pageScript;
   }
 }

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
-import { WardPageController } from './ward-page.controller.js';
+import { WARD_PAGE_SCRIPT, WardPageController, wardPageScript } from './ward-page.controller.js';
 
-@Module({ controllers: [WardPageController] })
+@Module({
+  controllers: [WardPageController],
+  providers: [{ provide: WARD_PAGE_SCRIPT, useFactory: wardPageScript }],
+})
 export class WebModule {}

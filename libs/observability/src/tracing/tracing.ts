@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   context,
   propagation,
@@ -84,8 +85,18 @@ function runActiveSpan<T>(
   });
 }
 
-/** The W3C `traceparent` of the current span, for a stream entry or a message field; '' when tracing is off. */
+// With tracing off, a traceparent handed to runInLinkedSpan (a device's, a stream entry's) is still passed on
+// unchanged, as W3C Trace Context asks of a service that does not record: a default deployment keeps one trace
+// from the device to the dashboard, and turning tracing on (here or downstream) only adds spans to it.
+const forwarded = new AsyncLocalStorage<string>();
+const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/**
+ * The W3C `traceparent` of the current span, for a stream entry or a message field. With tracing off, the
+ * one being forwarded (see runInLinkedSpan), or '' when there is none.
+ */
 export function currentTraceparent(): string {
+  if (activeTracer === undefined) return forwarded.getStore() ?? '';
   return injectTraceContext()?.['traceparent'] ?? '';
 }
 
@@ -107,7 +118,8 @@ function contextOf(traceparent: string): Context {
 
 /**
  * Runs `fn` in a span continuing `options.parent` and linking `options.links`, for work handed along as
- * traceparent strings (stream entries, socket messages). With tracing off it only runs `fn`.
+ * traceparent strings (stream entries, socket messages). With tracing off it runs `fn` with a valid
+ * `options.parent` as the traceparent to forward (currentTraceparent), and records nothing.
  */
 export async function runInLinkedSpan<T>(
   name: string,
@@ -115,7 +127,10 @@ export async function runInLinkedSpan<T>(
   fn: () => Promise<T>,
 ): Promise<T> {
   const tracer = activeTracer;
-  if (tracer === undefined) return fn();
+  if (tracer === undefined) {
+    const parent = options.parent?.toLowerCase();
+    return parent !== undefined && TRACEPARENT.test(parent) ? forwarded.run(parent, fn) : fn();
+  }
   const parent = options.parent ? contextOf(options.parent) : ROOT_CONTEXT;
   const links: Link[] = (options.links ?? [])
     .filter((link) => link !== '' && link !== options.parent)

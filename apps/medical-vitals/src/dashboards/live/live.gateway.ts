@@ -2,12 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { RedisClients } from '@remedy/pooling';
-import { RealtimeHub, type RealtimeClient, type RealtimeHubStats } from '@remedy/realtime';
+import type { RealtimeClient, RealtimeHubStats } from '@remedy/realtime';
 import type WebSocket from 'ws';
 import { APP_CONFIG, type AppConfig } from '../../config.js';
 import { REDIS_CLIENTS } from '../../redis/redis.tokens.js';
 import { DashboardQueries } from '../dashboard-queries.service.js';
 import { DashboardTokens, type DashboardPrincipal } from './dashboard-token.service.js';
+import { LIVE_HUB_FACTORY, type LiveHub, type LiveHubFactory } from './live-hub.js';
 import { isCommandError, parseLiveCommand, type LiveCommand } from './live-command.js';
 import { patientRoom, wardRoom } from './live-rooms.js';
 
@@ -19,7 +20,7 @@ import { patientRoom, wardRoom } from './live-rooms.js';
 @WebSocketGateway({ path: '/live', maxPayload: 16 * 1024 })
 export class LiveGateway implements OnGatewayConnection, OnModuleDestroy {
   private readonly logger = new Logger(LiveGateway.name);
-  private readonly hub: RealtimeHub<DashboardPrincipal>;
+  private readonly hub: LiveHub;
   private readonly maxRooms: number;
 
   constructor(
@@ -27,9 +28,10 @@ export class LiveGateway implements OnGatewayConnection, OnModuleDestroy {
     @Inject(REDIS_CLIENTS) redis: RedisClients,
     @Inject(DashboardTokens) private readonly tokens: DashboardTokens,
     @Inject(DashboardQueries) private readonly queries: DashboardQueries,
+    @Inject(LIVE_HUB_FACTORY) createHub: LiveHubFactory,
   ) {
     this.maxRooms = config.dashboards.liveMaxRoomsPerSocket;
-    this.hub = new RealtimeHub<DashboardPrincipal>({
+    this.hub = createHub({
       name: 'live',
       redis: { publisher: redis.publisher, subscriber: redis.subscriber },
       channelPrefix: `${config.redisKeyPrefix}vitals:live:`,
