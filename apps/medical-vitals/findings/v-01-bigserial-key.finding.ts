@@ -1,32 +1,29 @@
 import { defineFinding, type FindingContext } from '@remedy/testing';
-import { BIGSERIAL_VITALS_SQL, saveVital } from '../katas/v-01-bigserial-key.flawed.js';
+import {
+  BIGSERIAL_VITAL_DATA_SQL,
+  SURROGATE_KEY_ON_PARTITIONS_SQL,
+} from '../katas/v-01-bigserial-key.flawed.js';
 import { DeviceClient, readings } from './support/device-client.js';
 import { seedRegistry } from './support/seed-registry.js';
 import { startTestApp } from './support/start-test-app.js';
 
 const READINGS = 50;
 
-async function flawed(ctx: FindingContext): Promise<number> {
-  await ctx.pool.query(BIGSERIAL_VITALS_SQL);
-  const [device] = (await seedRegistry(ctx.pool, { patients: 1 })).devices;
-  const batch = readings(READINGS);
-  // The device sends, loses the acks, and sends the same readings again.
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    for (const reading of batch) {
-      await saveVital(ctx.pool, {
-        patientId: device!.patientId,
-        deviceId: device!.id,
-        recordedAt: reading.recordedAt,
-        heartRate: reading.heartRate!,
-        spo2: reading.spo2!,
-      });
-    }
-  }
-  const { rows } = await ctx.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM kata_v01_vital_data');
-  return rows[0]!.n - READINGS;
-}
+const FLAWS = {
+  'surrogate key on the partitions':
+    'the daily partitions kept, keyed by a BIGSERIAL data_id plus recorded_at instead of the reading',
+} as const;
+type Run = 'flawed' | 'remediated' | keyof typeof FLAWS;
 
-async function remediated(ctx: FindingContext): Promise<number> {
+const SCHEMA: Record<Run, string | undefined> = {
+  flawed: BIGSERIAL_VITAL_DATA_SQL,
+  remediated: undefined,
+  'surrogate key on the partitions': SURROGATE_KEY_ON_PARTITIONS_SQL,
+};
+
+async function measure(run: Run, ctx: FindingContext): Promise<number> {
+  const schema = SCHEMA[run];
+  if (schema !== undefined) await ctx.pool.query(schema);
   const app = await startTestApp(ctx, {
     ALERT_EVALUATOR_ENABLED: 'false',
     DEVICE_RATE_BURST: '500',
@@ -36,6 +33,7 @@ async function remediated(ctx: FindingContext): Promise<number> {
     const [device] = (await seedRegistry(ctx.pool, { patients: 1 })).devices;
     const client = await DeviceClient.open(app.wsUrl, device!.id, device!.token);
     const batch = readings(READINGS);
+    // The device sends, loses the acks, and sends the same readings again.
     client.sendReadings(batch);
     await client.untilAcked(READINGS - 1);
     client.sendReadings(batch);
@@ -58,10 +56,13 @@ export default defineFinding({
     'The original table keys each row by a sequence number, so the identity of a reading is whatever number the ' +
     'insert drew: a device that resends after a lost ack creates a duplicate, and every writer contends on one ' +
     'sequence. The remedy keys vital_data by (patient_id, device_id, recorded_at) on a daily-partitioned table; the ' +
-    'batched insert says ON CONFLICT DO NOTHING, so a resend is acknowledged again and stored once.',
+    'batched insert says ON CONFLICT DO NOTHING, so a resend is acknowledged again and stored once. Both variants ' +
+    "run the real service and its insert; only the table's key differs.",
   fix: ['src/migrations/1764000000000-initial-schema.ts', 'src/storage/vital-data.sql.ts'],
   metric: { name: `duplicate rows after resending ${READINGS} readings`, unit: 'rows', better: 'lower' },
-  measure: (variant, ctx) => (variant === 'flawed' ? flawed(ctx) : remediated(ctx)),
+  seam: "the vital_data schema the migrations build ← katas/v-01-bigserial-key.flawed.ts (the review's BIGSERIAL table, in its place); the real service ingests over WebSocket on both",
+  flawsPutBack: FLAWS,
+  measure,
   flawed: (duplicates) => duplicates > 0,
   remediated: (duplicates) => duplicates === 0,
 });

@@ -1,9 +1,16 @@
 import { queryEvents } from '@remedy/pooling';
-import { defineFinding, waitUntil, type FindingContext, type Measurement } from '@remedy/testing';
-import { KATA_V04_SQL } from '../katas/v-04-insert-per-reading.flawed.js';
+import {
+  defineFinding,
+  waitUntil,
+  type FindingContext,
+  type Measurement,
+  type ProviderPlug,
+} from '@remedy/testing';
+import { InsertPerReadingWriter } from '../katas/v-04-insert-per-reading.flawed.js';
+import type { ConfigSource } from '../src/config.js';
+import { VitalsWriter } from '../src/storage/vitals-writer.service.js';
 import { IngestMetrics } from '../src/telemetry/ingest-metrics.service.js';
 import { DeviceClient, readings } from './support/device-client.js';
-import { ingestThroughKataV04 } from './support/kata-v04-ingest.js';
 import { seedRegistry } from './support/seed-registry.js';
 import { startTestApp } from './support/start-test-app.js';
 
@@ -30,25 +37,35 @@ async function countInserts(
   return { inserts, ms: performance.now() - started };
 }
 
-async function flawed(ctx: FindingContext): Promise<Measurement> {
-  await ctx.pool.query(KATA_V04_SQL);
-  const { devices } = await seedRegistry(ctx.pool, { patients: DEVICES });
-  const { inserts, ms } = await countInserts('kata_v04_vital_data', () =>
-    ingestThroughKataV04(ctx.databaseUrl, devices, () => readings(PER_DEVICE)),
-  );
-  return {
-    value: (inserts * 1000) / TOTAL,
-    details: { readings: TOTAL, 'readings/s': Math.round(TOTAL / (ms / 1000)) },
-  };
-}
+const FLAWS = {
+  'flush per message':
+    'the batched writer with WRITE_BATCH_ROWS=1: each device message written as it arrives',
+} as const;
+type Run = 'flawed' | 'remediated' | keyof typeof FLAWS;
 
-async function remediated(ctx: FindingContext): Promise<Measurement> {
-  const app = await startTestApp(ctx, {
-    ALERT_EVALUATOR_ENABLED: 'false',
-    DEVICE_RATE_PER_SECOND: '10000',
-    DEVICE_RATE_BURST: '1000',
-    WRITE_FLUSH_INTERVAL_MS: '100',
-  });
+const PLUGS: Record<Run, ProviderPlug[]> = {
+  flawed: [{ provide: VitalsWriter, useClass: InsertPerReadingWriter }],
+  remediated: [],
+  'flush per message': [],
+};
+const OVERRIDES: Record<Run, ConfigSource> = {
+  flawed: {},
+  remediated: {},
+  'flush per message': { WRITE_BATCH_ROWS: '1' },
+};
+
+async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
+  const app = await startTestApp(
+    ctx,
+    {
+      ALERT_EVALUATOR_ENABLED: 'false',
+      DEVICE_RATE_PER_SECOND: '10000',
+      DEVICE_RATE_BURST: '1000',
+      WRITE_FLUSH_INTERVAL_MS: '100',
+      ...OVERRIDES[run],
+    },
+    PLUGS[run],
+  );
   let closed = false;
   try {
     const { devices } = await seedRegistry(ctx.pool, { patients: DEVICES });
@@ -93,14 +110,17 @@ export default defineFinding({
     'readings, bounded by the disk flush rate (≈ 7k rows/s on this machine) and holding a pool connection each. The ' +
     'remedy buffers readings for at most 100 ms (or 1,000 rows) and writes each batch with one INSERT … SELECT FROM ' +
     'unnest(…) ON CONFLICT DO NOTHING; devices get their ack after the batch commits, and shutdown flushes the ' +
-    'buffer before closing, so nothing acknowledged or received is lost.',
+    'buffer before closing, so nothing acknowledged or received is lost. Both variants run the real ingest ' +
+    'gateway over WebSocket; the flawed one has an insert-per-reading writer plugged in place of the batched one.',
   fix: [
     'src/storage/vitals-writer.service.ts',
     'src/storage/vital-data.sql.ts',
     'src/ingest/device-session.ts',
   ],
   metric: { name: 'INSERT round trips per 1,000 readings', unit: 'statements', better: 'lower' },
-  measure: (variant, ctx) => (variant === 'flawed' ? flawed(ctx) : remediated(ctx)),
+  seam: 'VitalsWriter (Nest provider the ingest gateway writes through) ← katas/v-04-insert-per-reading.flawed.ts InsertPerReadingWriter; INSERTs counted at the pg client',
+  flawsPutBack: FLAWS,
+  measure,
   flawed: (perThousand) => perThousand >= 900,
   remediated: (perThousand) => perThousand <= 10,
 });

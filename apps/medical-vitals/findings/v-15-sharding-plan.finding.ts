@@ -20,7 +20,26 @@ async function primaryKey(ctx: FindingContext, table: string): Promise<string[]>
   return rows.map((row) => row.column);
 }
 
-async function measure(_variant: FindingContext['variant'], ctx: FindingContext): Promise<Measurement> {
+/** Each breaks the migrated schema the check reads, the way a later migration could. */
+const FLAWS = {
+  'key without the shard column':
+    'vital_data re-keyed by (device_id, recorded_at): patient_id, the shard key, left out of the primary key',
+  'sequence-drawn key':
+    'vital_data keyed by a BIGSERIAL data_id with recorded_at (the reviewed design on the partitioned table)',
+} as const;
+
+const BREAK_SCHEMA: Record<keyof typeof FLAWS, string> = {
+  'key without the shard column': `
+    ALTER TABLE vital_data DROP CONSTRAINT vital_data_pkey;
+    ALTER TABLE vital_data ADD PRIMARY KEY (device_id, recorded_at)`,
+  'sequence-drawn key': `
+    ALTER TABLE vital_data DROP CONSTRAINT vital_data_pkey;
+    ALTER TABLE vital_data ADD COLUMN data_id bigserial;
+    ALTER TABLE vital_data ADD PRIMARY KEY (data_id, recorded_at)`,
+};
+
+async function measure(run: 'remediated' | keyof typeof FLAWS, ctx: FindingContext): Promise<Measurement> {
+  if (run !== 'remediated') await ctx.pool.query(BREAK_SCHEMA[run]);
   const plan = await capacityDocBlock<ShardingPlan>('v-15');
   const problems: string[] = [];
   const details: Record<string, string> = { 'shard key': plan.shardKey, engine: plan.engine };
@@ -55,7 +74,10 @@ export default defineFinding({
     "A schema with a global BIGSERIAL key and no shard key in its hot tables can only grow by a rewrite. The remedy picks patient_id as the shard key (every hot query names one patient), keeps it first in vital_data's primary key, co-locates patients on the same key, and maps the rest onto Citus reference tables.",
   fix: ['src/migrations/1764000000000-initial-schema.ts', '../../docs/capacity-medical-vitals.md'],
   metric: { name: 'hot tables whose key breaks the sharding plan', unit: 'tables', better: 'lower' },
-  measure,
+  seam: 'the migrated schema (src/migrations) the check reads; each flaw put back alters vital_data the way a later migration could',
+  flawsPutBack: FLAWS,
+  measure: (run, ctx) =>
+    run === 'flawed' ? Promise.reject(new Error('a design finding has no flawed run')) : measure(run, ctx),
   remediated: (problems) => problems === 0,
   timeoutMs: 30_000,
 });

@@ -1,31 +1,31 @@
-import type pg from 'pg';
-
 /**
- * vitals:V-01, the original design: "vital_data uses BIGSERIAL for data_id". Every insert draws from one
- * sequence, and the row's identity is that number, not the reading: a device that resends a reading
- * (its ack was lost) gets a second row.
+ * vitals:V-01 and V-02, the original design: "vital_data uses BIGSERIAL for data_id", "no index strategy
+ * defined". Every insert draws from one sequence, the row's identity is that number rather than the reading
+ * (a device that resends a reading after a lost ack gets a second row), and nothing but the surrogate key
+ * is indexed. It replaces the migrated vital_data (the schema is the seam): the columns keep the service's
+ * names (`recorded_at` for the review's `timestamp`, plus `seq`) so the service's own statements run on it.
  */
-export const BIGSERIAL_VITALS_SQL = `
-CREATE TABLE IF NOT EXISTS kata_v01_vital_data (
+export const BIGSERIAL_VITAL_DATA_SQL = `
+DROP TABLE vital_data CASCADE;
+CREATE TABLE vital_data (
   data_id BIGSERIAL PRIMARY KEY,
   patient_id uuid NOT NULL,
   device_id uuid NOT NULL,
-  timestamp timestamptz NOT NULL,
+  recorded_at timestamptz NOT NULL,
+  seq bigint NOT NULL,
   heart_rate smallint,
-  spo2 smallint
+  spo2 smallint,
+  systolic smallint,
+  diastolic smallint,
+  temperature numeric(4, 1),
+  received_at timestamptz NOT NULL DEFAULT now()
 )`;
 
-export interface KataReading {
-  patientId: string;
-  deviceId: string;
-  recordedAt: string;
-  heartRate: number;
-  spo2: number;
-}
-
-export async function saveVital(pool: pg.Pool, reading: KataReading): Promise<void> {
-  await pool.query(
-    'INSERT INTO kata_v01_vital_data (patient_id, device_id, timestamp, heart_rate, spo2) VALUES ($1, $2, $3, $4, $5)',
-    [reading.patientId, reading.deviceId, reading.recordedAt, reading.heartRate, reading.spo2],
-  );
-}
+/**
+ * A close cousin put back into the remediated schema: the daily partitions stay, but the key is a sequence
+ * number plus the partition column (the form a partitioned table forces on a surrogate key).
+ */
+export const SURROGATE_KEY_ON_PARTITIONS_SQL = `
+ALTER TABLE vital_data DROP CONSTRAINT vital_data_pkey;
+ALTER TABLE vital_data ADD COLUMN data_id bigserial;
+ALTER TABLE vital_data ADD PRIMARY KEY (data_id, recorded_at)`;

@@ -1,31 +1,12 @@
-import type pg from 'pg';
-
 /**
- * vitals:V-02, the original design: "no index strategy defined". vital_data has its BIGSERIAL key and
- * nothing else, in one unpartitioned table, so "latest vitals of a patient" reads the whole table.
+ * vitals:V-02, the original design: "no index strategy defined". The flawed schema is the review's vital_data
+ * with its BIGSERIAL key and nothing else (katas/v-01-bigserial-key.flawed.ts BIGSERIAL_VITAL_DATA_SQL), so
+ * "latest vitals of a patient" reads the whole table.
+ *
+ * A close cousin put back into the remediated schema: the partitions stay, the key goes, and the only index
+ * is the one a first fix usually adds, on the time column. Time-bounded queries find their rows by time and
+ * then filter every patient's readings of that time for the one they want.
  */
-export const KATA_V02_SQL = `
-CREATE TABLE IF NOT EXISTS kata_v02_vital_data (
-  data_id BIGSERIAL PRIMARY KEY,
-  patient_id uuid NOT NULL,
-  device_id uuid NOT NULL,
-  timestamp timestamptz NOT NULL,
-  heart_rate smallint,
-  spo2 smallint,
-  systolic smallint,
-  diastolic smallint,
-  temperature numeric(4, 1)
-)`;
-
-export const KATA_V02_LATEST_SQL =
-  'SELECT * FROM kata_v02_vital_data WHERE patient_id = $1 ORDER BY timestamp DESC LIMIT 1';
-
-export const KATA_V02_RANGE_SQL = `
-SELECT * FROM kata_v02_vital_data
- WHERE patient_id = $1 AND timestamp >= now() - interval '1 hour' AND timestamp < now()
- ORDER BY timestamp DESC`;
-
-export async function latestVitals(pool: pg.Pool, patientId: string): Promise<unknown> {
-  const { rows } = await pool.query(KATA_V02_LATEST_SQL, [patientId]);
-  return rows[0];
-}
+export const TIME_INDEX_ONLY_SQL = `
+ALTER TABLE vital_data DROP CONSTRAINT vital_data_pkey;
+CREATE INDEX vital_data_recorded_at_idx ON vital_data (recorded_at)`;

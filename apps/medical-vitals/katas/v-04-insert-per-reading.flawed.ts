@@ -1,4 +1,10 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { currentTraceparent } from '@remedy/observability';
+import type { PgPool } from '@remedy/pooling';
 import type pg from 'pg';
+import { PRIMARY_POOL } from '../src/database/database.tokens.js';
+import { StoredStreamPublisher } from '../src/storage/stored-stream.publisher.js';
+import type { StoredReading } from '../src/storage/stored-reading.js';
 
 /**
  * vitals:V-04, the original design: the WebSocket server "writes each vital record immediately"
@@ -45,4 +51,45 @@ export async function onVitalMessage(pool: pg.Pool, reading: KataV04Reading): Pr
       reading.temperature,
     ],
   );
+}
+
+/**
+ * The same design in place of the service's VitalsWriter: each reading of a message is INSERTed on its own,
+ * one after another, as it arrives, then published downstream like the batched writer does, so the ingest
+ * gateway, acks and stream are the service's own and only the write differs. Nothing is buffered, so there
+ * is nothing to flush.
+ */
+@Injectable()
+export class InsertPerReadingWriter {
+  constructor(
+    @Inject(PRIMARY_POOL) private readonly pool: PgPool,
+    @Inject(StoredStreamPublisher) private readonly stream: StoredStreamPublisher,
+  ) {}
+
+  get depth(): number {
+    return 0;
+  }
+
+  async write(readings: readonly StoredReading[]): Promise<void> {
+    for (const reading of readings) {
+      await this.pool.query(
+        `INSERT INTO vital_data (patient_id, device_id, recorded_at, seq, heart_rate, spo2, systolic, diastolic, temperature)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          reading.patientId,
+          reading.deviceId,
+          reading.recordedAt,
+          reading.seq,
+          reading.heartRate,
+          reading.spo2,
+          reading.systolic,
+          reading.diastolic,
+          reading.temperature,
+        ],
+      );
+      await this.stream.publish([reading], currentTraceparent());
+    }
+  }
+
+  async flush(): Promise<void> {}
 }

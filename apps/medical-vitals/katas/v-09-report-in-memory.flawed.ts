@@ -1,4 +1,8 @@
+import { Readable } from 'node:stream';
 import type pg from 'pg';
+import QueryStream from 'pg-query-stream';
+import { ReportCsvTransform, type ReportRow } from '../src/reports/report-csv.transform.js';
+import { REPORT_ROWS_SQL } from '../src/reports/report.sql.js';
 
 /**
  * The reviewed Report Generator (vitals review §4: "doesn't specify pagination/streaming strategy. Loading
@@ -34,4 +38,59 @@ export async function buildReportInMemory(
   return ['recorded_at,device_id,seq,heart_rate,spo2,systolic,diastolic,temperature', ...lines, summary].join(
     '\n',
   );
+}
+
+/** The ReportService interface the controller streams from: a readable of CSV for one patient and period. */
+export interface ReportSource {
+  stream(patientId: string, from: Date, to: Date): Promise<Readable>;
+}
+
+/** The review's generator in place of ReportService: the whole report is built before the first byte leaves. */
+export class InMemoryReportService implements ReportSource {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async stream(patientId: string, from: Date, to: Date): Promise<Readable> {
+    return Readable.from([await buildReportInMemory(this.pool, patientId, from, to)]);
+  }
+}
+
+/**
+ * A close cousin put back into ReportService: the same cursor and CSV transform, but the cursor is read in
+ * flowing mode and each row written to the transform without waiting for 'drain', so rows pile up in the
+ * transform's buffer whenever the client reads slower than the database sends.
+ */
+export class UndrainedCursorReportService implements ReportSource {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async stream(patientId: string, from: Date, to: Date): Promise<Readable> {
+    const client = await this.pool.connect();
+    const cursor = client.query(
+      new QueryStream(REPORT_ROWS_SQL, [patientId, from, to], { batchSize: 1_000 }),
+    );
+    const csv = new ReportCsvTransform();
+    cursor.on('data', (row: ReportRow) => csv.write(row));
+    cursor.on('end', () => {
+      client.release();
+      csv.end();
+    });
+    cursor.on('error', (error: Error) => {
+      client.release(error);
+      csv.destroy(error);
+    });
+    return csv;
+  }
+}
+
+/**
+ * A close cousin put back into ReportService: the rows still come through the cursor and the transform, but
+ * the CSV is collected whole before it is sent (as a framework's "return a string" handler would).
+ */
+export class CollectedCsvReportService implements ReportSource {
+  constructor(private readonly service: ReportSource) {}
+
+  async stream(patientId: string, from: Date, to: Date): Promise<Readable> {
+    const chunks: string[] = [];
+    for await (const chunk of await this.service.stream(patientId, from, to)) chunks.push(String(chunk));
+    return Readable.from([chunks.join('')]);
+  }
 }

@@ -1,16 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import type { PgPool, RedisClients } from '@remedy/pooling';
+import { APP_CONFIG, type AppConfig } from '../src/config.js';
+import { PRIMARY_POOL } from '../src/database/database.tokens.js';
+import { PartitionMaintenanceService } from '../src/lifecycle/partition-maintenance.service.js';
+import { vitalDataPolicy } from '../src/lifecycle/vital-data.policy.js';
+import { REDIS_CLIENTS } from '../src/redis/redis.tokens.js';
+
 /**
  * vitals:V-10, the original design: "no retention policy", "no archival strategy", "no purging policy".
- * One table keeps every reading forever: there is no step that removes, archives or moves a row.
+ * In place of the worker's PartitionMaintenanceService: no step ever removes, archives or moves a row, so
+ * every reading stays in the hot table forever.
  */
-export const KATA_V10_SQL = `
-CREATE TABLE IF NOT EXISTS kata_v10_vital_data (
-  data_id BIGSERIAL PRIMARY KEY,
-  patient_id uuid NOT NULL,
-  device_id uuid NOT NULL,
-  timestamp timestamptz NOT NULL,
-  heart_rate smallint
-)`;
+@Injectable()
+export class NoRetention {
+  onModuleInit(): void {}
+  onModuleDestroy(): void {}
+}
 
-export const KATA_V10_TODAY_SQL = `
-SELECT count(*) FROM kata_v10_vital_data
- WHERE timestamp >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AND timestamp <= now()`;
+/**
+ * A close cousin put back into the worker: the hourly job runs and retires expired partitions, but its
+ * policy has no archive, so a partition past the hot window is dropped without being copied anywhere.
+ */
+@Injectable()
+export class RetentionWithoutArchive extends PartitionMaintenanceService {
+  constructor(
+    @Inject(PRIMARY_POOL) pool: PgPool,
+    @Inject(REDIS_CLIENTS) redis: RedisClients,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    super(pool, redis, config);
+    (this as { policy: PartitionMaintenanceService['policy'] }).policy = vitalDataPolicy(config.lifecycle);
+  }
+}
