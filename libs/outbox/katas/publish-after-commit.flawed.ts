@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type pg from 'pg';
+import { writeOutboxMessage } from '../src/index.js';
 
 /**
  * Kata (flawed) — the design the reviews criticise (events S-3: confirmation sent from the request path;
@@ -27,4 +28,19 @@ export async function placeOrderThenEnqueue(
   }
   afterCommit();
   await queue.add('order.placed', { reference });
+}
+
+/**
+ * Kata (flaw put back) — an outbox, but written after the business commit in a statement of its own
+ * (a "save, then record the event" helper). The relay is sound, yet the same window is back: a process
+ * that dies between the commit and the outbox insert leaves an order that owes a message no one knows of.
+ */
+export async function placeOrderThenWriteOutbox(
+  pool: pg.Pool,
+  reference: string,
+  afterCommit: () => void,
+): Promise<void> {
+  await pool.query('INSERT INTO kata_orders (reference) VALUES ($1)', [reference]);
+  afterCommit();
+  await writeOutboxMessage(pool, { topic: 'order.placed', payload: { reference } });
 }

@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import pg from 'pg';
 import { MarkBeforePublishRelay } from '../../katas/mark-before-publish-relay.flawed.js';
+import { RandomJobIdPublisher } from '../../katas/random-job-id-publisher.flawed.js';
 import { BullMqPublisher, OutboxRelay, type OutboxJobOptions } from '../../src/index.js';
 import { bullMqConnection } from './bullmq-connection.js';
 import { PacedPublisher } from './paced-publisher.js';
@@ -10,7 +11,10 @@ import { PacedPublisher } from './paced-publisher.js';
  * publisher and reports progress over IPC, so the parent can SIGKILL it half-way through the batch.
  */
 export interface RelayProcessConfig {
-  variant: 'flawed' | 'remediated';
+  /** The relay at the seam: the library's, or the kata that marks rows before it publishes them. */
+  relay: RelayKind;
+  /** Job ids: the outbox id (the library's publisher) or a fresh id per add (a flaw put back). */
+  jobIds: JobIdKind;
   databaseUrl: string;
   redisUrl: string;
   prefix: string;
@@ -20,6 +24,9 @@ export interface RelayProcessConfig {
   pauseMs: number;
   jobOptions: OutboxJobOptions;
 }
+
+export type RelayKind = 'outbox-relay' | 'mark-before-publish';
+export type JobIdKind = 'outbox-id' | 'random';
 
 export interface RelayProcessProgress {
   published: number;
@@ -31,13 +38,17 @@ async function main(config: RelayProcessConfig): Promise<void> {
     connection: bullMqConnection(config.redisUrl),
     prefix: config.prefix,
   });
-  const publisher = new PacedPublisher(new BullMqPublisher({ queue, jobOptions: config.jobOptions }), {
+  const inner =
+    config.jobIds === 'random'
+      ? new RandomJobIdPublisher(queue, config.jobOptions)
+      : new BullMqPublisher({ queue, jobOptions: config.jobOptions });
+  const publisher = new PacedPublisher(inner, {
     chunkSize: config.chunkSize,
     pauseMs: config.pauseMs,
     onProgress: (published) => process.send?.({ published } satisfies RelayProcessProgress),
   });
   try {
-    if (config.variant === 'flawed')
+    if (config.relay === 'mark-before-publish')
       await new MarkBeforePublishRelay(pool, publisher, config.batchSize).processBatch();
     else
       await new OutboxRelay({ pool, publisher, batchSize: config.batchSize, listen: false }).processBatch();
