@@ -9,9 +9,13 @@ import type { AppConfig } from './config.js';
 
 /** Builds the API application as main.ts runs it. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(), {
-    bufferLogs: true,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config),
+    createHttpAdapter(),
+    {
+      bufferLogs: true,
+    },
+  );
   configureApp(app);
   return app;
 }

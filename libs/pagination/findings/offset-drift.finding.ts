@@ -48,7 +48,7 @@ const WALKERS: Record<'flawed' | 'remediated' | PutBack, (pool: pg.Pool) => Next
   'offset in a cursor': (pool) => cursorWalker((cursor) => listFeedByOffsetCursor(pool, cursor, PAGE_SIZE)),
   'no tie-breaker': (pool) =>
     cursorWalker(async (cursor) => {
-      const { data, pagination } = await listFeedByKeyset(pool, cursor, PAGE_SIZE, [FEED_NEWEST_FIRST[0]!]);
+      const { data, pagination } = await listFeedByKeyset(pool, cursor, PAGE_SIZE, [FEED_NEWEST_FIRST[0]]);
       return { data, nextCursor: pagination.hasMore ? pagination.nextCursor : null };
     }),
 };

@@ -25,7 +25,7 @@ export async function compileWithPlugs(
 ): Promise<TestingModule> {
   let builder = Test.createTestingModule({ imports: [module] });
   for (const plug of plugs) {
-    const override = builder.overrideProvider(plug.provide as InjectionToken);
+    const override = builder.overrideProvider(plug.provide);
     if ('useValue' in plug) builder = override.useValue(plug.useValue);
     else if ('useClass' in plug) builder = override.useClass(plug.useClass);
     else builder = override.useFactory({ factory: plug.useFactory, inject: plug.inject ?? [] });
