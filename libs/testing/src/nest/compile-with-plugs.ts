@@ -2,7 +2,6 @@ import type {
   ClassProvider,
   DynamicModule,
   FactoryProvider,
-  InjectionToken,
   Type,
   ValueProvider,
 } from '@nestjs/common';
