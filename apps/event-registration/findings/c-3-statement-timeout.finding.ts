@@ -2,7 +2,7 @@ import type { PostgresDataSourceOptions } from '@remedy/pooling';
 import { defineFinding, type FindingContext, type Measurement, type ProviderPlug } from '@remedy/testing';
 import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
-import { parse } from 'yaml';
+import YAML from 'yaml';
 import { unconfiguredDataSource } from '../katas/c-3-no-statement-timeout.flawed.js';
 import type { ConfigValues } from '../src/config.js';
 import { buildDataSource } from '../src/database/data-source.factory.js';
@@ -46,9 +46,9 @@ interface Rule {
 const rulesFile = new URL('../../../infra/prometheus/rules/event-registration.yml', import.meta.url);
 
 function alertRules(run: Run): Rule[] {
-  const rules = (parse(readFileSync(rulesFile, 'utf8')) as { groups: { rules: Rule[] }[] }).groups.flatMap(
-    (group) => group.rules,
-  );
+  const rules = (
+    YAML.parse(readFileSync(rulesFile, 'utf8')) as { groups: { rules: Rule[] }[] }
+  ).groups.flatMap((group) => group.rules);
   if (run !== 'alert rule drifted') return rules;
   // The rule file edited on its own: the list objective raised from 200 ms to 1 s.
   return rules.map((rule) =>
