@@ -185,6 +185,8 @@ export default defineFinding({
   },
   measure,
   flawed: (perMinute) => perMinute >= 500,
-  remediated: (perMinute) => perMinute <= 5,
+  // 6,000 deliveries in the window: a loaded CI machine may push a few of them past a fifth of the poll
+  // interval (100/min is 20 of them); a poll makes every delivery it serves late, thousands per minute.
+  remediated: (perMinute) => perMinute <= 100,
   timeoutMs: 180_000,
 });
