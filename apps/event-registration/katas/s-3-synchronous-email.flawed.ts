@@ -27,8 +27,13 @@ export class SynchronousMailRegisterService extends RegisterService {
 
   override async register(eventId: string, userId: string, correlationId?: string): Promise<RegistrationRow> {
     const registration = await super.register(eventId, userId, correlationId);
-    await sendRegistrationConfirmation(this.db, this.ses, this.from, userId, eventId);
+    await this.mailConfirmation(eventId, userId);
     return registration;
+  }
+
+  /** The request's mail step: awaited here, so the caller waits for SES and fails with it. */
+  protected mailConfirmation(eventId: string, userId: string): Promise<void> {
+    return sendRegistrationConfirmation(this.db, this.ses, this.from, userId, eventId);
   }
 }
 
@@ -36,26 +41,17 @@ export class SynchronousMailRegisterService extends RegisterService {
  * A close cousin, used as a flaw put back: the send still lives in the request but is not awaited
  * ("fire and forget"), so the caller no longer waits for SES, and a failed send is logged and lost.
  */
-export class FireAndForgetMailRegisterService extends RegisterService {
+export class FireAndForgetMailRegisterService extends SynchronousMailRegisterService {
   private readonly logger = new Logger('FireAndForgetMail');
   private readonly sending = new Set<Promise<void>>();
 
-  constructor(
-    private readonly db: pg.Pool,
-    changes: RegistrationChanges,
-    private readonly ses: SESv2Client,
-    private readonly from: string,
-  ) {
-    super(db, changes);
-  }
-
-  override async register(eventId: string, userId: string, correlationId?: string): Promise<RegistrationRow> {
-    const registration = await super.register(eventId, userId, correlationId);
-    const sending = sendRegistrationConfirmation(this.db, this.ses, this.from, userId, eventId)
+  protected override mailConfirmation(eventId: string, userId: string): Promise<void> {
+    const sending = super
+      .mailConfirmation(eventId, userId)
       .catch((error: unknown) => this.logger.warn(`confirmation e-mail failed: ${String(error)}`))
       .finally(() => this.sending.delete(sending));
     this.sending.add(sending);
-    return registration;
+    return Promise.resolve();
   }
 
   /** Resolves once every send started so far has succeeded or been given up (for the proof's outage). */
