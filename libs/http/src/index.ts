@@ -5,3 +5,5 @@ export { createValidationPipe, type ValidationPipeOptions } from './validation.p
 export { uuidParam } from './uuid-param.pipe.js';
 export { createHttpEdgeAdapter, type HttpEdgeOptions } from './http-edge.adapter.js';
 export { findUnsafeInput, DEFAULT_MAX_DEPTH, type UnsafeInputLimits } from './unsafe-input.js';
+export { IsOmittable } from './omittable.decorator.js';
+export { IsIsoInstant, type IsoInstantBounds } from './iso-instant.decorator.js';
