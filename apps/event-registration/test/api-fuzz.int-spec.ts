@@ -7,7 +7,13 @@ import {
   type OpenApiDocument,
 } from '@remedy/testing';
 import { eventRegistrationHarness } from '../findings/support/event-registration-harness.js';
-import { bearer, seedEvents, seedUsers, type SeededUser } from '../findings/support/seed.js';
+import {
+  bearer,
+  seedEvents,
+  seedUsers,
+  type SeededEvent,
+  type SeededUser,
+} from '../findings/support/seed.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 
 const ctx = useTestContext(eventRegistrationHarness);
@@ -23,7 +29,7 @@ describe('API fuzz (OpenAPI-driven)', () => {
   beforeAll(async () => {
     testApp = await startTestApp(ctx);
     [organiser] = (await seedUsers(ctx.pool, 1, { role: 'organiser' })) as [SeededUser];
-    [{ id: eventId }] = (await seedEvents(ctx.pool, organiser.id, 1)) as [{ id: string }];
+    [{ id: eventId }] = (await seedEvents(ctx.pool, organiser.id, 1)) as [SeededEvent];
   });
 
   afterAll(async () => {
