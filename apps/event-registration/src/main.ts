@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createHttpEdgeAdapter } from '@remedy/http';
 import { AppModule } from './app.module.js';
 import { loadConfig } from './config.js';
 import { configureHttpApp } from './http/configure-http-app.js';
@@ -11,7 +12,7 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
-    new FastifyAdapter({ bodyLimit: 256 * 1024, return503OnClosing: true }),
+    createHttpEdgeAdapter({ bodyLimit: 256 * 1024, fastify: { return503OnClosing: true } }),
     { bufferLogs: true },
   );
   configureHttpApp(app, { shutdownHooks: true });

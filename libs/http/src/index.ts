@@ -3,3 +3,7 @@ export { ApiErrorFilter, type ApiErrorFilterOptions } from './api-error.filter.j
 export { toApiError } from './to-api-error.js';
 export { createValidationPipe, type ValidationPipeOptions } from './validation.pipe.js';
 export { uuidParam } from './uuid-param.pipe.js';
+export { createHttpEdgeAdapter, type HttpEdgeOptions } from './http-edge.adapter.js';
+export { findUnsafeInput, DEFAULT_MAX_DEPTH, type UnsafeInputLimits } from './unsafe-input.js';
+export { IsOmittable } from './omittable.decorator.js';
+export { IsIsoInstant, type IsoInstantBounds } from './iso-instant.decorator.js';

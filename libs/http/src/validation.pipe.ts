@@ -21,7 +21,7 @@ export function createValidationPipe(options: ValidationPipeOptions = {}): Valid
     whitelist: true,
     forbidNonWhitelisted: true,
     exceptionFactory: (errors) => {
-      const constraints = errors.flatMap((error) => flatten(error, ''));
+      const constraints = distinct(errors.flatMap((error) => flatten(error, '')));
       return new BadRequestException(
         options.details === 'per-field' ? perField(constraints) : perConstraint(constraints),
       );
@@ -33,6 +33,17 @@ function flatten(error: ValidationError, parent: string): ApiErrorDetail[] {
   const field = parent === '' ? error.property : `${parent}.${error.property}`;
   const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
   return [...own, ...(error.children ?? []).flatMap((child) => flatten(child, field))];
+}
+
+/** Two constraints with one message (IsInt and Min sharing "must be an integer from 1 to 100") say it once. */
+function distinct(details: ApiErrorDetail[]): ApiErrorDetail[] {
+  const seen = new Set<string>();
+  return details.filter((detail) => {
+    const key = `${detail.field}\u0000${detail.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function perConstraint(details: ApiErrorDetail[]): ApiErrorBody {

@@ -66,3 +66,49 @@ export {
 export { renderFindingsLedger } from './findings/findings-ledger.js';
 export { waitUntil } from './queues/wait-until.js';
 export { compileWithPlugs, type ProviderPlug } from './nest/compile-with-plugs.js';
+export { API_ERROR_BODY_SCHEMA } from './fuzz/api-error-body.schema.js';
+export {
+  fuzzHttpApi,
+  summarizeFailures,
+  type HttpFuzzFailure,
+  type HttpFuzzOptions,
+  type HttpFuzzReport,
+} from './fuzz/fuzz-http-api.js';
+export { DEFAULT_FUZZ_SEED, fuzzSettings, type FuzzSettings } from './fuzz/fuzz-settings.js';
+export {
+  HOSTILE_MESSAGE_KINDS,
+  hostileMessageArbitrary,
+  type HostileMessage,
+  type HostileMessageKind,
+} from './fuzz/hostile-message.arbitrary.js';
+export {
+  BAD_DATES,
+  BAD_UUIDS,
+  DEEP_NESTING_DEPTHS,
+  hasLoneSurrogate,
+  HOSTILE_VALUE_KINDS,
+  hostileValueArbitrary,
+  HUGE_NUMBERS,
+  HUGE_STRING_LENGTHS,
+  nestedValue,
+  protoKeyObject,
+  wrongTypeArbitrary,
+  type HostileValue,
+  type HostileValueKind,
+} from './fuzz/hostile-value.arbitrary.js';
+export {
+  encodeUrlParameter,
+  httpRequestArbitrary,
+  type FuzzRequest,
+  type HttpRequestArbitraryOptions,
+} from './fuzz/http-request.arbitrary.js';
+export { resolveSchema, type JsonSchema, type SchemaRoot } from './fuzz/json-schema.js';
+export { MALFORMED_JSON_TEXTS, malformedJsonTextArbitrary } from './fuzz/malformed-json.js';
+export {
+  listOperations,
+  type FuzzOperation,
+  type OpenApiDocument,
+  type OpenApiParameter,
+} from './fuzz/openapi-operations.js';
+export { createSchemaValidator, type SchemaValidator } from './fuzz/schema-validator.js';
+export { validValueArbitrary } from './fuzz/valid-value.arbitrary.js';

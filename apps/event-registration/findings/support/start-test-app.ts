@@ -1,4 +1,5 @@
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createHttpEdgeAdapter } from '@remedy/http';
 import { compileWithPlugs, type ProviderPlug } from '@remedy/testing';
 import { AppModule, type AppModuleOptions } from '../../src/app.module.js';
 import type { AppConfig, ConfigValues } from '../../src/config.js';
@@ -19,7 +20,7 @@ export interface TestAppOptions extends AppModuleOptions {
 }
 
 /**
- * Boots the real AppModule on Fastify, configured like main.ts (same module providers, Swagger), on the
+ * Boots the real AppModule on Fastify, configured like main.ts (same HTTP edge adapter, module providers, Swagger), on the
  * context's database and Redis prefix, listening on 127.0.0.1 on a free port.
  */
 export async function startTestApp(
@@ -29,7 +30,7 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const config = testConfig(ctx, overrides);
   const module = await compileWithPlugs(AppModule.forRoot(config, options), plugs);
-  const app = module.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+  const app = module.createNestApplication<NestFastifyApplication>(createHttpEdgeAdapter(), {
     bufferLogs: true,
   });
   configureHttpApp(app, { shutdownHooks: false });

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccessTokenGuard, CurrentUser, type AuthenticatedUser } from '@remedy/auth';
 import { UserDto } from '../users/user.dto.js';
 import { UsersService } from '../users/users.service.js';
@@ -19,7 +19,7 @@ export class AuthController {
 
   @Post('auth/signup')
   @ApiOperation({ summary: 'Create an attendee account and start a session (409 if the e-mail is taken)' })
-  @ApiOkResponse({ type: SessionDto })
+  @ApiCreatedResponse({ type: SessionDto })
   signup(@Body() dto: SignupDto): Promise<SessionDto> {
     return this.auth.signup(dto);
   }

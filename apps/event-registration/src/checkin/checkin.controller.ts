@@ -1,6 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccessTokenGuard, CurrentUser, Roles, RolesGuard, type AuthenticatedUser } from '@remedy/auth';
+import { uuidParam } from '@remedy/http';
+import { ApiUuidId } from '../http/api-uuid-id.js';
 import { RegistrationDto } from '../registrations/registration.dto.js';
 import { CheckinQrDto, CheckinRequestDto, CheckinResultDto } from './checkin.dto.js';
 import { CheckinService } from './checkin.service.js';
@@ -15,8 +17,9 @@ export class CheckinController {
   @Get('registrations/:id/qr')
   @ApiOperation({ summary: 'Your signed check-in code for a registration, as a token and a QR image' })
   @ApiOkResponse({ type: CheckinQrDto })
+  @ApiUuidId()
   async qr(
-    @Param('id', new ParseUUIDPipe()) registrationId: string,
+    @Param('id', uuidParam('id')) registrationId: string,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<CheckinQrDto> {
     const qr = await this.checkin.qrFor(registrationId, user.id);

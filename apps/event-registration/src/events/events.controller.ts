@@ -14,6 +14,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 import { AccessTokenGuard, CurrentUser, Roles, RolesGuard, type AuthenticatedUser } from '@remedy/auth';
 import { uuidParam } from '@remedy/http';
 import type { KeysetPage } from '@remedy/pagination';
+import { ApiUuidId } from '../http/api-uuid-id.js';
 import { CreateEventDto } from './create-event.dto.js';
 import { EventCommandsService } from './event-commands.service.js';
 import { EventDto, EventPageDto } from './event.dto.js';
@@ -55,6 +56,7 @@ export class EventsController {
   }
 
   @Get(':id')
+  @ApiUuidId()
   @ApiOkResponse({ type: EventDto })
   get(@Param('id', uuidParam('id')) id: string): Promise<EventDto> {
     return this.queries.get(id);
@@ -68,6 +70,7 @@ export class EventsController {
   }
 
   @Patch(':id')
+  @ApiUuidId()
   @Roles('organiser')
   @ApiOkResponse({ type: EventDto, description: '409 when `version` is not the current one.' })
   update(
@@ -79,6 +82,7 @@ export class EventsController {
   }
 
   @Post(':id/publish')
+  @ApiUuidId()
   @HttpCode(200)
   @Roles('organiser')
   @ApiOkResponse({ type: EventDto })
@@ -91,6 +95,7 @@ export class EventsController {
   }
 
   @Post(':id/cancel')
+  @ApiUuidId()
   @HttpCode(200)
   @Roles('organiser')
   @ApiOkResponse({ type: EventDto })

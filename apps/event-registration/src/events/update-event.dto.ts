@@ -2,8 +2,11 @@ import { ApiProperty, PartialType } from '@nestjs/swagger';
 import { IsInt, Min } from 'class-validator';
 import { CreateEventDto } from './create-event.dto.js';
 
-/** Any subset of the fields, plus the `version` the client read: a concurrent update makes this a 409. */
-export class UpdateEventDto extends PartialType(CreateEventDto) {
+/**
+ * Any subset of the fields, plus the `version` the client read: a concurrent update makes this a 409. A field
+ * left out is unchanged; a field sent as null is a 400 (`skipNullProperties: false`), never a stored null.
+ */
+export class UpdateEventDto extends PartialType(CreateEventDto, { skipNullProperties: false }) {
   @ApiProperty({ description: 'The version the change is based on.' })
   @IsInt()
   @Min(1)

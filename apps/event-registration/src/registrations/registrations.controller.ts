@@ -1,6 +1,15 @@
-import { Controller, Delete, Get, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, Param, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AccessTokenGuard, CurrentUser, type AuthenticatedUser } from '@remedy/auth';
+import { uuidParam } from '@remedy/http';
+import { ApiUuidId } from '../http/api-uuid-id.js';
 import type { KeysetPage } from '@remedy/pagination';
 import { CancelRegistrationService } from './cancel-registration.service.js';
 import { MyRegistrationsQueryDto } from './my-registrations-query.dto.js';
@@ -24,10 +33,11 @@ export class RegistrationsController {
     summary: 'Register for a published event: a seat while any is left, else a waitlist place',
     description: 'The confirmation e-mail is sent afterwards by the worker (outbox), never in this request.',
   })
-  @ApiOkResponse({ type: RegistrationDto })
+  @ApiCreatedResponse({ type: RegistrationDto })
   @ApiConflictResponse({ description: 'already registered, or the event is not open' })
+  @ApiUuidId()
   async register(
-    @Param('id', new ParseUUIDPipe()) eventId: string,
+    @Param('id', uuidParam('id')) eventId: string,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<RegistrationDto> {
     return RegistrationDto.from(await this.registerService.register(eventId, user.id));
@@ -40,8 +50,9 @@ export class RegistrationsController {
   })
   @ApiOkResponse({ type: RegistrationDto })
   @ApiConflictResponse({ description: 'already checked in, or changed concurrently' })
+  @ApiUuidId()
   async cancel(
-    @Param('id', new ParseUUIDPipe()) registrationId: string,
+    @Param('id', uuidParam('id')) registrationId: string,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<RegistrationDto> {
     return RegistrationDto.from(await this.cancelService.cancel(registrationId, user.id));

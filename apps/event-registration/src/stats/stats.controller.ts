@@ -4,10 +4,12 @@ import { AccessTokenGuard, CurrentUser, Roles, RolesGuard, type AuthenticatedUse
 import { uuidParam } from '@remedy/http';
 import { EventStatsDto } from './event-stats.dto.js';
 import { StatsService } from './stats.service.js';
+import { ApiUuidId } from '../http/api-uuid-id.js';
 
 @ApiTags('stats')
 @ApiBearerAuth()
 @UseGuards(AccessTokenGuard, RolesGuard)
+@ApiUuidId()
 @Controller('events/:id/stats')
 export class StatsController {
   constructor(private readonly stats: StatsService) {}

@@ -10,10 +10,12 @@ import {
   SurveyResponsePageQueryDto,
 } from './survey-response.dto.js';
 import { SurveysService } from './surveys.service.js';
+import { ApiUuidId } from '../http/api-uuid-id.js';
 
 @ApiTags('surveys')
 @ApiBearerAuth()
 @UseGuards(AccessTokenGuard, RolesGuard)
+@ApiUuidId()
 @Controller('events/:id/survey')
 export class SurveysController {
   constructor(private readonly surveys: SurveysService) {}

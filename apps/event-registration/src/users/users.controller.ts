@@ -1,5 +1,5 @@
 import { Body, Controller, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccessTokenGuard, Roles, RolesGuard } from '@remedy/auth';
 import { SignupDto } from '../auth/signup.dto.js';
 import { UserDto } from './user.dto.js';
@@ -16,7 +16,7 @@ export class UsersController {
   @Post('organisers')
   @Roles('organiser')
   @ApiOperation({ summary: 'Create an organiser account (organisers only)' })
-  @ApiOkResponse({ type: UserDto })
+  @ApiCreatedResponse({ type: UserDto })
   async createOrganiser(@Body() dto: SignupDto): Promise<UserDto> {
     return UserDto.from(await this.users.create({ ...dto, role: 'organiser' }));
   }
