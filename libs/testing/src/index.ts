@@ -66,3 +66,4 @@ export {
 export { renderFindingsLedger } from './findings/findings-ledger.js';
 export { waitUntil } from './queues/wait-until.js';
 export { compileWithPlugs, type ProviderPlug } from './nest/compile-with-plugs.js';
+export { RestartableRedisServer, type RestartableRedisOptions } from './servers/restartable-redis-server.js';
