@@ -43,6 +43,7 @@ export {
 export { OUTBOX_COMPLETION_DROP_SQL, OUTBOX_COMPLETION_SQL } from './outbox-completion-schema.js';
 export { AddOutboxCompletion1780000000000 } from './outbox-completion-migration.js';
 export {
+  isOutboxCompleted,
   markOutboxCompleted,
   releaseUncompletedOutboxRows,
   type RedeliveryOptions,

@@ -30,6 +30,16 @@ export async function markOutboxCompleted(executor: SqlExecutor, outboxId: strin
   await executor.query(MARK_COMPLETED_SQL, [outboxId]);
 }
 
+/** Whether a consumer already acknowledged the message: lets a redelivery skip work whose Redis mark was lost. */
+export async function isOutboxCompleted(executor: SqlExecutor, outboxId: string): Promise<boolean> {
+  const rows = await queryRows<{ completed: boolean }>(
+    executor,
+    'SELECT completed_at IS NOT NULL AS completed FROM outbox WHERE id = $1::bigint',
+    [outboxId],
+  );
+  return rows[0]?.completed ?? false;
+}
+
 export interface RedeliveryOptions {
   /** A published row not completed within this long is published again. Longer than the slowest honest delivery (queue wait + retries). */
   visibilityTimeoutMs: number;
