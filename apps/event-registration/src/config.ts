@@ -25,6 +25,12 @@ export interface AppConfig {
     audience: string;
   };
   mail: { sesEndpoint: string | undefined; sesRegion: string; fromAddress: string; requestTimeoutMs: number };
+  /**
+   * A message published but not acknowledged by its consumer in `redeliveryAfterMs` is published again
+   * (the queue Redis lost it). Longer than a queue backlog plus the job's retries; a redelivery of a job
+   * still in Redis is dropped by BullMQ's jobId dedupe, so erring short costs only a sweep.
+   */
+  outbox: { redeliveryAfterMs: number };
   retention: RetentionConfig;
   observability: { logLevel: LogLevel; slowQueryMs: number };
 }
@@ -118,6 +124,9 @@ export function parseConfig(values: ConfigValues): AppConfig {
       sesRegion: read.text('SES_REGION', 'ap-northeast-1'),
       fromAddress: read.text('MAIL_FROM', 'events@example.com'),
       requestTimeoutMs: read.integer('SES_REQUEST_TIMEOUT_MS', 5_000, 100, 60_000),
+    },
+    outbox: {
+      redeliveryAfterMs: read.integer('OUTBOX_REDELIVERY_AFTER_MS', 300_000, 1_000, 86_400_000),
     },
     retention: readRetention(read),
     observability: {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { PackageHarness } from '@remedy/testing';
-import { OUTBOX_SCHEMA_SQL } from '../src/index.js';
+import { OUTBOX_COMPLETION_SQL, OUTBOX_SCHEMA_SQL } from '../src/index.js';
 
 /*
  * The business tables the proofs write to. They stand in for an app's own tables, so they live only in
@@ -28,6 +28,7 @@ async function migrate(databaseUrl: string): Promise<void> {
   await client.connect();
   try {
     await client.query(OUTBOX_SCHEMA_SQL);
+    await client.query(OUTBOX_COMPLETION_SQL);
     await client.query(KATA_TABLES_SQL);
   } finally {
     await client.end();

@@ -20,7 +20,7 @@ export {
   type OutboxRelayMetrics,
   type OutboxRelayOptions,
 } from './outbox-relay.js';
-export { deletePublishedOutboxRows, type OutboxCleanupOptions } from './outbox-cleanup.js';
+export { deleteCompletedOutboxRows, type OutboxCleanupOptions } from './outbox-cleanup.js';
 export {
   BullMqPublisher,
   DEFAULT_OUTBOX_JOB_OPTIONS,
@@ -40,3 +40,12 @@ export {
   runOnceWithRedis,
   type RedisRunOnceOptions,
 } from './redis-processed-message-guard.js';
+export { OUTBOX_COMPLETION_DROP_SQL, OUTBOX_COMPLETION_SQL } from './outbox-completion-schema.js';
+export { AddOutboxCompletion1780000000000 } from './outbox-completion-migration.js';
+export {
+  isOutboxCompleted,
+  markOutboxCompleted,
+  releaseUncompletedOutboxRows,
+  type RedeliveryOptions,
+} from './outbox-completion.js';
+export { assertQueueRedisDoesNotEvict } from './queue-redis-persistence.js';

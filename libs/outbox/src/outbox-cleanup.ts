@@ -1,7 +1,7 @@
 import { queryRows, type SqlExecutor } from './sql-executor.js';
 
 export interface OutboxCleanupOptions {
-  /** Published rows older than this are deleted. Keep it past any window in which you may replay or audit. */
+  /** Completed rows older than this are deleted. Keep it past any window in which you may replay or audit. */
   olderThanMs: number;
   /** Rows per DELETE statement (default 5000): short transactions, short locks, bounded WAL bursts. */
   batchSize?: number;
@@ -10,8 +10,9 @@ export interface OutboxCleanupOptions {
 }
 
 /*
- * Walks the primary key from the oldest id: published rows are the old ones, so each batch is found at the
- * head of the index without an index of its own on published_at. Rows still unpublished are never touched.
+ * Walks the primary key from the oldest id: completed rows are the old ones, so each batch is found at the
+ * head of the index without an index of its own on completed_at. Rows published but not completed are the
+ * redelivery sweep's to publish again, so only the consumer's acknowledgement makes a row deletable.
  */
 const DELETE_BATCH_SQL = `
 WITH doomed AS (
@@ -25,10 +26,10 @@ WITH doomed AS (
 SELECT count(*)::int AS deleted FROM deleted`;
 
 /**
- * Deletes published rows in batches, each its own statement, so pass a pool (autocommit), not a client
+ * Deletes completed rows in batches, each its own statement, so pass a pool (autocommit), not a client
  * inside a long transaction. Returns the number of rows deleted.
  */
-export async function deletePublishedOutboxRows(
+export async function deleteCompletedOutboxRows(
   executor: SqlExecutor,
   options: OutboxCleanupOptions,
 ): Promise<number> {

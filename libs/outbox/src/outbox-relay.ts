@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { OutboxRecord } from './outbox-message.js';
+import { releaseUncompletedOutboxRows, type RedeliveryOptions } from './outbox-completion.js';
 import { OutboxNotificationListener } from './outbox-notification-listener.js';
 import {
   claimBatch,
@@ -14,6 +15,8 @@ import { DEFAULT_RETRY_BACKOFF, retryDelayMs, type RetryBackoffOptions } from '.
 export interface OutboxRelayMetrics {
   published?(count: number): void;
   failed?(count: number): void;
+  /** Rows published but never completed within the visibility timeout, handed back to be published again. */
+  redelivered?(count: number): void;
   /** Age in seconds of the oldest unpublished row, probed after every batch. */
   lag?(seconds: number): void;
 }
@@ -30,6 +33,15 @@ export interface OutboxRelayOptions {
   /** A publish slower than this counts as failed, so the claim transaction never stays open unbounded. */
   publishTimeoutMs?: number;
   retry?: RetryBackoffOptions;
+  /**
+   * End-to-end delivery: rows the consumer has not acknowledged (markOutboxCompleted) within
+   * `visibilityTimeoutMs` of publishing are published again under the same id, e.g. after the queue's Redis
+   * lost them. Leave unset only when every consumer of this outbox does not acknowledge.
+   */
+  redelivery?: RedeliveryOptions & {
+    /** How often the relay loop sweeps (default: a tenth of the visibility timeout, at least 1 s). */
+    sweepIntervalMs?: number;
+  };
   metrics?: OutboxRelayMetrics;
   onError?: (error: unknown) => void;
 }
@@ -59,6 +71,7 @@ export class OutboxRelay {
   private running = false;
   private wakeRequested = false;
   private wakeUp: (() => void) | undefined;
+  private nextSweepAt = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = Math.min(Math.max(options.batchSize ?? 100, 1), MAX_BATCH_SIZE);
@@ -131,11 +144,29 @@ export class OutboxRelay {
     }
   }
 
+  /** Hands stale uncompleted rows back to the relay; returns how many. Usable on its own (a cron, a test). */
+  async redeliverUncompleted(): Promise<number> {
+    const redelivery = this.options.redelivery;
+    if (!redelivery) return 0;
+    const released = await releaseUncompletedOutboxRows(this.options.pool, redelivery);
+    if (released > 0) this.options.metrics?.redelivered?.(released);
+    return released;
+  }
+
+  private async sweepWhenDue(): Promise<void> {
+    const redelivery = this.options.redelivery;
+    if (!redelivery || Date.now() < this.nextSweepAt) return;
+    this.nextSweepAt =
+      Date.now() + (redelivery.sweepIntervalMs ?? Math.max(redelivery.visibilityTimeoutMs / 10, 1_000));
+    await this.redeliverUncompleted();
+  }
+
   private async run(): Promise<void> {
     while (this.running) {
       this.wakeRequested = false;
       let claimed = 0;
       try {
+        await this.sweepWhenDue();
         claimed = (await this.processBatch()).claimed;
         if (this.options.metrics?.lag) this.options.metrics.lag(await measureOutboxLag(this.options.pool));
       } catch (error) {

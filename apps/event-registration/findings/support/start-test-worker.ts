@@ -27,7 +27,7 @@ export async function startTestWorker(
   const app = await compileWithPlugs(WorkerModule.forRoot(config), plugs);
   await app.init();
   const maintenance = new Queue(PARTITION_MAINTENANCE_QUEUE, {
-    connection: { url: ctx.redisUrl },
+    connection: { url: config.redis.queueUrl },
     prefix: config.redis.queuePrefix,
   });
   try {

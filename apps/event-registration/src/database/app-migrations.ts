@@ -1,5 +1,5 @@
 import { CreateRefreshTokenTables1767312000000 } from '@remedy/auth';
-import { CreateOutboxTables1767225600000 } from '@remedy/outbox';
+import { AddOutboxCompletion1780000000000, CreateOutboxTables1767225600000 } from '@remedy/outbox';
 import { CreateEventPlatformSchema1779000000000 } from '../migrations/1779000000000-create-event-platform-schema.js';
 import { AddEventTimezone1779100000000 } from '../migrations/1779100000000-add-event-timezone.js';
 
@@ -9,4 +9,5 @@ export const APP_MIGRATIONS = [
   CreateRefreshTokenTables1767312000000,
   CreateEventPlatformSchema1779000000000,
   AddEventTimezone1779100000000,
+  AddOutboxCompletion1780000000000,
 ];

@@ -6,7 +6,13 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { runOnceWithRedis, type OutboxEnvelope } from '@remedy/outbox';
+import {
+  assertQueueRedisDoesNotEvict,
+  isOutboxCompleted,
+  markOutboxCompleted,
+  runOnceWithRedis,
+  type OutboxEnvelope,
+} from '@remedy/outbox';
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
@@ -31,8 +37,11 @@ const LEASE_MS = 60_000;
 /**
  * events:S-3, consumer side. One job per outbox message (relayed by OutboxRelayService): load the facts,
  * send through SES. Retries (5 attempts, exponential backoff: the outbox's job options) never send twice:
- * runOnceWithRedis records the message id once SES accepted it, and a redelivery finds the mark. The mark
- * lives on the queue Redis (noeviction): on the evicting cache Redis it could vanish and the mail go twice.
+ * runOnceWithRedis records the message id in the command right after SES answers (SES has no idempotency
+ * key, so that one round trip is the duplicate window on a kill -9), and a redelivery finds the mark. The
+ * mark lives on the queue Redis (noeviction). Then the outbox row is acknowledged in Postgres: the relay
+ * republishes anything left unacknowledged (ADR 0007), and the acknowledgement stops a resend if a queue
+ * Redis restart lost the mark.
  */
 @Injectable()
 export class ConfirmationMailJob implements OnApplicationBootstrap, OnModuleDestroy {
@@ -48,12 +57,17 @@ export class ConfirmationMailJob implements OnApplicationBootstrap, OnModuleDest
     private readonly metrics: MailMetrics,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    // An evicting queue Redis drops jobs and send marks silently: refuse to start rather than lose mail.
+    await assertQueueRedisDoesNotEvict(this.queueRedis, 'QUEUE_REDIS_URL');
     this.worker = new Worker(NOTIFICATIONS_QUEUE, (job) => this.process(job), {
       connection: this.connection,
       prefix: this.config.redis.queuePrefix,
       concurrency: 10,
     });
+    // A job whose keys vanished with a queue Redis restart fails its bookkeeping; without a listener the
+    // emitted 'error' would be unhandled. The redelivery sweep republishes the message.
+    this.worker.on('error', (error) => this.logger.warn(`queue worker error: ${error.message}`));
     this.metrics.watchFailures(
       this.worker,
       'confirmation',
@@ -68,7 +82,20 @@ export class ConfirmationMailJob implements OnApplicationBootstrap, OnModuleDest
 
   private async process(job: Job<OutboxEnvelope<RegistrationMessage>>): Promise<void> {
     const { outboxId, topic, payload } = job.data;
-    if (!isRegistrationMailTopic(topic)) return;
+    // The Postgres acknowledgement outlives the Redis "sent" mark (a queue Redis restart without AOF loses
+    // the mark): a redelivery of an acknowledged message must not send again.
+    if (await isOutboxCompleted(this.pool, outboxId)) return;
+    if (isRegistrationMailTopic(topic)) await this.sendOnce(outboxId, topic, payload);
+    // The end-to-end acknowledgement, in Postgres so a queue Redis that loses the job cannot lose it too:
+    // until it is written, the relay's redelivery sweep publishes the message again.
+    await markOutboxCompleted(this.pool, outboxId);
+  }
+
+  private async sendOnce(
+    outboxId: string,
+    topic: Parameters<typeof registrationMail>[0],
+    payload: RegistrationMessage,
+  ): Promise<void> {
     await runOnceWithRedis(
       this.queueRedis,
       CONFIRMATION_MAILER,

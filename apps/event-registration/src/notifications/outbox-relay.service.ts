@@ -51,6 +51,9 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnModuleDestr
       listen: false,
       pollIntervalMs: 200,
       retry: { baseDelayMs: 1_000, maxDelayMs: 60_000 },
+      // Published but not acknowledged by ConfirmationMailJob in this long: the queue Redis lost the job
+      // (restart without AOF), so it is published again under the same id.
+      redelivery: { visibilityTimeoutMs: this.config.outbox.redeliveryAfterMs },
       onError: (error) => this.logger.warn(`relay batch failed: ${String(error)}`),
     });
     await this.relay.start();
