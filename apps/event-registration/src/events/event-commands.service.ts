@@ -8,6 +8,7 @@ import { EventListCache } from './event-list.cache.js';
 import type { EventStatus } from './event-status.js';
 import { assertValidSchedule, buildEventChanges } from './event-changes.js';
 import type { UpdateEventDto } from './update-event.dto.js';
+import { promoteWaitlist } from '../registrations/waitlist-promotion.js';
 
 /** Which statuses an event may move to from each status. */
 const TRANSITIONS: Record<EventStatus, readonly EventStatus[]> = {
@@ -66,6 +67,14 @@ export class EventCommandsService {
       );
       const event = rows[0][0] as EventDto;
       if (changes.rescheduled) await moveToNewStart(manager, eventId, event.startDatetime);
+      // Seats a capacity raise adds go to the waitlist first, under this transaction's row lock (issue 9).
+      if (input.capacity !== undefined && (await promoteWaitlist(manager, eventId)) > 0) {
+        const reloaded = await manager.query<EventDto[]>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE id = $1`,
+          [eventId],
+        );
+        return reloaded[0] as EventDto;
+      }
       return event;
     });
     await this.afterWrite(eventId);
