@@ -142,4 +142,53 @@ describe('QR check-in', () => {
     );
     expect(cancel).toMatchObject({ status: 409, body: { message: expect.stringContaining('checked_in') } });
   });
+
+  it('cancelling the event cancels its registrations, refuses their QR and check-in, and mails each', async () => {
+    const organiserId = (
+      await ctx.pool.query<{ id: string }>(`SELECT id FROM users WHERE email = 'desk@example.com'`)
+    ).rows[0]!.id;
+    const event = await seedEvent(ctx.pool, { organiserId, capacity: 1, title: 'Cancelled talk' });
+    const seated = await api.signup(`qr-${(counter += 1)}@example.com`);
+    const waiting = await api.signup(`qr-${(counter += 1)}@example.com`);
+    const seat = await api.call<{ id: string }>(
+      'POST',
+      `/events/${event.id}/registrations`,
+      undefined,
+      seated.accessToken,
+    );
+    const wait = await api.call<{ id: string; status: string }>(
+      'POST',
+      `/events/${event.id}/registrations`,
+      undefined,
+      waiting.accessToken,
+    );
+    expect(wait.body.status).toBe('waitlisted');
+    const qr = await api.call<{ token: string }>(
+      'GET',
+      `/registrations/${seat.body.id}/qr`,
+      undefined,
+      seated.accessToken,
+    );
+    const cancel = await api.call<{ status: string; remainingCapacity: number }>(
+      'POST',
+      `/events/${event.id}/cancel`,
+      { version: 1 },
+      organiser.accessToken,
+    );
+    expect(cancel).toMatchObject({ status: 200, body: { status: 'cancelled', remainingCapacity: 1 } });
+    const { rows } = await ctx.pool.query<{ status: string }>(
+      'SELECT status FROM registrations WHERE event_id = $1 ORDER BY status',
+      [event.id],
+    );
+    expect(rows).toEqual([{ status: 'cancelled' }, { status: 'cancelled' }]);
+    expect((await checkin(qr.body.token)).status).toBe(409);
+    const qrAgain = await api.call('GET', `/registrations/${seat.body.id}/qr`, undefined, seated.accessToken);
+    expect(qrAgain.status).toBe(409);
+    const outbox = await ctx.pool.query<{ id: string }>(
+      `SELECT payload->>'registrationId' AS id FROM outbox
+        WHERE topic = 'registration.event-cancelled' AND payload->>'eventId' = $1 ORDER BY 1`,
+      [event.id],
+    );
+    expect(outbox.rows.map((row) => row.id)).toEqual([seat.body.id, wait.body.id].sort());
+  });
 });

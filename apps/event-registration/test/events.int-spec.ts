@@ -118,6 +118,18 @@ describe('events API', () => {
     );
   });
 
+  it('shows a draft to its organiser only: another organiser or an attendee gets 404', async () => {
+    const created = await call<EventBody>('POST', '/events', asOrganiser, draft);
+    const path = `/events/${created.body.id}`;
+    expect((await call<EventBody>('GET', path, asOrganiser)).status).toBe(200);
+    const foreign = await call<ErrorBody>('GET', path, await bearer(testApp.app, otherOrganiser));
+    expect(foreign.status).toBe(404);
+    expect((await call<ErrorBody>('GET', path, asAttendee)).status).toBe(404);
+    const published = await call<EventBody>('POST', `${path}/publish`, asOrganiser, { version: 1 });
+    expect(published.status).toBe(200);
+    expect((await call<EventBody>('GET', path, asAttendee)).status).toBe(200);
+  });
+
   it('answers bad input with field-level 400s', async () => {
     const bad = await call<ErrorBody>('POST', '/events', asOrganiser, {
       ...draft,

@@ -117,6 +117,64 @@ describe('registrations', () => {
     expect(await remaining(event.id)).toBe(0);
   });
 
+  it('a capacity raise promotes the waitlist in order; concurrent newcomers never get ahead (storm)', async () => {
+    const organiser = await api.login('reg-organiser@example.com');
+    for (let round = 0; round < 5; round += 1) {
+      const event = await seedEvent(ctx.pool, { organiserId, capacity: 4 });
+      for (let i = 0; i < 4; i += 1) await register(event.id, await attendee());
+      const waiters: string[] = [];
+      for (let i = 0; i < 6; i += 1) waiters.push((await register(event.id, await attendee())).body.id);
+      const newcomers = await Promise.all(Array.from({ length: 8 }, () => attendee()));
+      // Two raises of 2 seats each, racing 8 newcomers: the 4 new seats belong to the first 4 waiters.
+      const raise = async (): Promise<void> => {
+        for (;;) {
+          const { version, capacity } = (
+            await api.call<{ version: number; capacity: number }>(
+              'GET',
+              `/events/${event.id}`,
+              undefined,
+              organiser.accessToken,
+            )
+          ).body;
+          const patched = await api.call(
+            'PATCH',
+            `/events/${event.id}`,
+            { version, capacity: capacity + 2 },
+            organiser.accessToken,
+          );
+          if (patched.status === 200) return;
+          expect(patched.status).toBe(409);
+        }
+      };
+      const newcomerResults = await Promise.all([
+        raise(),
+        raise(),
+        ...newcomers.map((session) => register(event.id, session)),
+      ]);
+      expect(newcomerResults.slice(2).map((result) => result && result.body.status)).toEqual(
+        Array.from({ length: 8 }, () => 'waitlisted'),
+      );
+      const { rows } = await ctx.pool.query<{ id: string; status: string }>(
+        'SELECT id, status FROM registrations WHERE id = ANY($1::uuid[]) ORDER BY registered_at, id',
+        [waiters],
+      );
+      expect(rows.map((row) => row.status)).toEqual([
+        'registered',
+        'registered',
+        'registered',
+        'registered',
+        'waitlisted',
+        'waitlisted',
+      ]);
+      expect(await remaining(event.id)).toBe(0);
+      const promoted = await ctx.pool.query(
+        `SELECT 1 FROM outbox WHERE topic = 'registration.promoted' AND payload->>'eventId' = $1`,
+        [event.id],
+      );
+      expect(promoted.rowCount).toBe(4);
+    }
+  });
+
   it('cancelling twice is a no-op; another user cannot see or cancel it', async () => {
     const event = await seedEvent(ctx.pool, { organiserId, capacity: 3 });
     const [a, b] = [await attendee(), await attendee()];

@@ -28,3 +28,12 @@ export {
   type PurposeTokensOptions,
 } from './purpose-tokens.js';
 export { hashPassword, verifyPassword } from './password.js';
+export {
+  DEFAULT_ACCOUNT_LOGIN_LIMIT,
+  DEFAULT_ADDRESS_LOGIN_LIMIT,
+  LoginThrottle,
+  LoginThrottledError,
+  type LoginAttempt,
+  type LoginLimit,
+  type LoginThrottleOptions,
+} from './login-throttle.js';

@@ -1,7 +1,7 @@
 export { OUTBOX_DROP_SQL, OUTBOX_NOTIFY_CHANNEL, OUTBOX_SCHEMA_SQL } from './outbox-schema.js';
 export { installOutboxSchema } from './install-outbox-schema.js';
 export { CreateOutboxTables1767225600000 } from './outbox-migration.js';
-export type { SqlExecutor } from './sql-executor.js';
+export { queryRows, type SqlExecutor } from './sql-executor.js';
 export {
   CORRELATION_ID_HEADER,
   toEnvelope,

@@ -6,6 +6,7 @@ import type { AppConfig } from '../config.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { loginThrottleProvider } from './login-throttle.provider.js';
 
 /**
  * The app's sessions (events:m-2): @remedy/auth's global module (guards for every feature) with its
@@ -31,7 +32,7 @@ export class AppAuthModule {
         UsersModule,
       ],
       controllers: [AuthController],
-      providers: [AuthService],
+      providers: [AuthService, loginThrottleProvider],
     };
   }
 }

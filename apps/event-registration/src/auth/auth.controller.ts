@@ -1,6 +1,14 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AccessTokenGuard, CurrentUser, type AuthenticatedUser } from '@remedy/auth';
+import { Body, Controller, Get, HttpCode, Ip, Post, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import { AccessTokenGuard, CurrentUser, LoginThrottledError, type AuthenticatedUser } from '@remedy/auth';
+import type { FastifyReply } from 'fastify';
 import { UserDto } from '../users/user.dto.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthService } from './auth.service.js';
@@ -28,8 +36,22 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Start a session: a 15 min access token and a 7 day one-time refresh token' })
   @ApiOkResponse({ type: SessionDto })
-  login(@Body() dto: LoginDto): Promise<SessionDto> {
-    return this.auth.login(dto);
+  @ApiTooManyRequestsResponse({
+    description: 'too many failed logins for the account or address; see Retry-After',
+  })
+  async login(
+    @Body() dto: LoginDto,
+    @Ip() address: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SessionDto> {
+    try {
+      return await this.auth.login(dto, address);
+    } catch (error) {
+      // The error filter writes the body; the header it keeps from the reply.
+      if (error instanceof LoginThrottledError)
+        void reply.header('retry-after', String(error.retryAfterSeconds));
+      throw error;
+    }
   }
 
   @Post('auth/refresh')

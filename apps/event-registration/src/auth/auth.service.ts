@@ -1,5 +1,5 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
-import { hashPassword, TokenService, verifyPassword } from '@remedy/auth';
+import { hashPassword, LoginThrottle, TokenService, verifyPassword } from '@remedy/auth';
 import { UserDto } from '../users/user.dto.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
@@ -16,6 +16,7 @@ export class AuthService {
   constructor(
     private readonly users: UsersService,
     private readonly tokens: TokenService,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   async signup(dto: SignupDto): Promise<SessionDto> {
@@ -23,10 +24,17 @@ export class AuthService {
     return this.session(user);
   }
 
-  async login(dto: LoginDto): Promise<SessionDto> {
+  /** 429 (LoginThrottledError) while the account or the address is locked, even for the right password. */
+  async login(dto: LoginDto, address: string): Promise<SessionDto> {
+    const attempt = { account: dto.email, address };
+    await this.throttle.assertAllowed(attempt);
     const user = await this.users.findForLogin(dto.email);
     const valid = await verifyPassword(dto.password, user?.passwordHash ?? (await this.decoyHash));
-    if (!user || !valid) throw new UnauthorizedException('invalid email or password');
+    if (!user || !valid) {
+      await this.throttle.recordFailure(attempt);
+      throw new UnauthorizedException('invalid email or password');
+    }
+    await this.throttle.recordSuccess(attempt);
     return this.session(user);
   }
 

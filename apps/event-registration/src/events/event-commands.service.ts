@@ -8,6 +8,8 @@ import { EventListCache } from './event-list.cache.js';
 import type { EventStatus } from './event-status.js';
 import { assertValidSchedule, buildEventChanges } from './event-changes.js';
 import type { UpdateEventDto } from './update-event.dto.js';
+import { cancelEventRegistrations } from '../registrations/event-cancellation.js';
+import { promoteWaitlist } from '../registrations/waitlist-promotion.js';
 
 /** Which statuses an event may move to from each status. */
 const TRANSITIONS: Record<EventStatus, readonly EventStatus[]> = {
@@ -66,6 +68,14 @@ export class EventCommandsService {
       );
       const event = rows[0][0] as EventDto;
       if (changes.rescheduled) await moveToNewStart(manager, eventId, event.startDatetime);
+      // Seats a capacity raise adds go to the waitlist first, under this transaction's row lock (issue 9).
+      if (input.capacity !== undefined && (await promoteWaitlist(manager, eventId)) > 0) {
+        const reloaded = await manager.query<EventDto[]>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE id = $1`,
+          [eventId],
+        );
+        return reloaded[0] as EventDto;
+      }
       return event;
     });
     await this.afterWrite(eventId);
@@ -88,6 +98,10 @@ export class EventCommandsService {
           WHERE id = $1 AND version = $2 RETURNING ${EVENT_COLUMNS}`,
         [eventId, version, to],
       );
+      // Same transaction: the event is never cancelled with live registrations, nor the reverse (issue 9).
+      if (to === 'cancelled' && (await cancelEventRegistrations(manager, eventId)) > 0) {
+        return reload(manager, eventId);
+      }
       return rows[0][0] as EventDto;
     });
     await this.afterWrite(eventId);
@@ -130,6 +144,14 @@ export class EventCommandsService {
     await this.listCache.invalidate();
     await this.statsCache.invalidate(eventId);
   }
+}
+
+/** The event as this transaction left it, after a statement that changed its seats. */
+async function reload(manager: EntityManager, eventId: string): Promise<EventDto> {
+  const rows = await manager.query<EventDto[]>(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = $1`, [
+    eventId,
+  ]);
+  return rows[0] as EventDto;
 }
 
 /** registrations and survey_responses keep a copy of the start as their partition key: rows move partition. */

@@ -16,9 +16,13 @@ export class EventQueriesService {
     @Inject(EVENT_LIST_PAGE_SIZES) private readonly pageSizes: EventListPageSizes,
   ) {}
 
-  async get(id: string): Promise<EventDto> {
+  /**
+   * A draft is its organiser's alone, like the list (issue 9): to anyone else it does not exist (404, not
+   * 403, so event ids cannot be probed for unpublished plans).
+   */
+  async get(id: string, viewerId: string): Promise<EventDto> {
     const event = await this.dataSource.getRepository(EventEntity).findOneBy({ id });
-    if (!event)
+    if (!event || (event.status === 'draft' && event.organiserId !== viewerId))
       throw new NotFoundException({
         message: `event ${id} not found`,
         details: [{ field: 'id', message: 'no such event' }],

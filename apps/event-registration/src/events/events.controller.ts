@@ -58,8 +58,8 @@ export class EventsController {
   @Get(':id')
   @ApiUuidId()
   @ApiOkResponse({ type: EventDto })
-  get(@Param('id', uuidParam('id')) id: string): Promise<EventDto> {
-    return this.queries.get(id);
+  get(@CurrentUser() user: AuthenticatedUser, @Param('id', uuidParam('id')) id: string): Promise<EventDto> {
+    return this.queries.get(id, user.id);
   }
 
   @Post()

@@ -3,6 +3,7 @@ export const REGISTRATION_TOPICS = {
   confirmed: 'registration.confirmed',
   waitlisted: 'registration.waitlisted',
   promoted: 'registration.promoted',
+  eventCancelled: 'registration.event-cancelled',
 } as const;
 
 export type RegistrationTopic = (typeof REGISTRATION_TOPICS)[keyof typeof REGISTRATION_TOPICS];
