@@ -46,7 +46,7 @@ describe('a registration rush on one event', () => {
     const pool = testApp.app.get<symbol, pg.Pool>(PRIMARY_POOL, { strict: false });
     const held = await Promise.all(Array.from({ length: POOL_MAX }, () => pool.connect()));
     let answered = 0;
-    const burst = registrationBurst(testApp, event.id, tokens, () => (answered += 1));
+    const burst = registrationBurst(testApp.url, event.id, tokens, () => (answered += 1));
     while (pool.waitingCount + answered < CALLERS) await new Promise((resolve) => setTimeout(resolve, 20));
     await new Promise((resolve) => setTimeout(resolve, HOLD_AFTER_ALL_QUEUED_MS));
     for (const client of held) client.release();

@@ -1,5 +1,3 @@
-import type { TestApp } from './start-test-app.js';
-
 export interface BurstOutcome {
   /** Responses by HTTP status. */
   statuses: Map<number, number>;
@@ -7,9 +5,9 @@ export interface BurstOutcome {
   latenciesMs: number[];
 }
 
-/** Sends one `POST /events/:id/registrations` per token, all at once, and waits for every answer. */
+/** Sends one `POST /events/:id/registrations` per token to `baseUrl`, all at once, and waits for every answer. */
 export async function registrationBurst(
-  testApp: TestApp,
+  baseUrl: string,
   eventId: string,
   tokens: readonly string[],
   onAnswer?: () => void,
@@ -18,7 +16,7 @@ export async function registrationBurst(
   const latenciesMs = await Promise.all(
     tokens.map(async (token) => {
       const started = performance.now();
-      const response = await fetch(`${testApp.url}/events/${eventId}/registrations`, {
+      const response = await fetch(`${baseUrl}/events/${eventId}/registrations`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}` },
       });
