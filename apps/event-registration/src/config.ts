@@ -41,6 +41,11 @@ export interface DatabaseConfig {
   applicationName: string;
   /** Per-instance pool size: DB_POOL_MAX when set, else the capacity formula (docs/capacity-event-registration.md). */
   poolMax: number;
+  /**
+   * The request deadline for a connection: callers queue for one in FIFO order (pg-pool's queue) up to this
+   * long, then get a 503 with Retry-After. 15 s lets a registration rush (2,000 callers on one event) drain
+   * through the pool instead of failing while the database is merely busy.
+   */
   connectionTimeoutMs: number;
   statementTimeoutMs: number;
   idleInTransactionTimeoutMs: number;
@@ -156,7 +161,7 @@ function readDatabase(read: ConfigReader): DatabaseConfig {
     replicaUrl: read.optionalUrl('DATABASE_REPLICA_URL', ['postgres:', 'postgresql:']),
     applicationName: read.text('DB_APPLICATION_NAME', 'event-registration'),
     poolMax: read.has('DB_POOL_MAX') ? read.integer('DB_POOL_MAX', 1, 1, 1_000) : read.guard(formula, 1),
-    connectionTimeoutMs: read.integer('DB_CONNECTION_TIMEOUT_MS', 2_000, 50, 60_000),
+    connectionTimeoutMs: read.integer('DB_CONNECTION_TIMEOUT_MS', 15_000, 50, 60_000),
     statementTimeoutMs: read.integer('DB_STATEMENT_TIMEOUT_MS', 5_000, 100, 600_000),
     idleInTransactionTimeoutMs: read.integer('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 10_000, 100, 600_000),
     idleTimeoutMs: read.integer('DB_IDLE_TIMEOUT_MS', 10_000, 100, 600_000),

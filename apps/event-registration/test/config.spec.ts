@@ -7,7 +7,7 @@ describe('parseConfig', () => {
     const config = parseConfig({ ...TEST_SECRETS });
     expect(config.database).toMatchObject({
       statementTimeoutMs: 5_000,
-      connectionTimeoutMs: 2_000,
+      connectionTimeoutMs: 15_000,
       idleInTransactionTimeoutMs: 10_000,
       // (4 cores × 2 + 1 spindle) / 2 instances, rounded up; ceiling (100 − 10) / 2 = 45
       poolMax: 5,

@@ -5,6 +5,7 @@ import { Counter, type Registry } from 'prom-client';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
 import { REDIS_CLIENTS } from '../redis/redis.module.js';
+import { CoalescedRuns } from './coalesced-runs.js';
 
 export type CacheName = 'event-list' | 'event-stats';
 
@@ -19,6 +20,7 @@ export class ReadThroughCache {
   private readonly requests: Counter<'cache' | 'result'>;
 
   private readonly enabled: boolean;
+  private readonly bumps = new CoalescedRuns();
 
   constructor(
     @Inject(REDIS_CLIENTS) private readonly redis: RedisClients,
@@ -75,14 +77,17 @@ export class ReadThroughCache {
 
   /**
    * Never throws: it follows a committed write, and failing that request now would only hide the commit.
-   * If Redis is unreachable, readers may see the old value until its TTL; the failure is logged.
+   * If Redis is unreachable, readers may see the old value until its TTL; the failure is logged. Concurrent
+   * bumps of one counter share one INCR sent after all of them were asked (CoalescedRuns).
    */
-  async bumpVersion(name: string): Promise<void> {
-    try {
-      await this.redis.cache.incr(name);
-    } catch (error) {
-      this.logger.error(`cache: could not bump ${name}, old entries live until their TTL: ${String(error)}`);
-    }
+  bumpVersion(name: string): Promise<void> {
+    return this.bumps.run(name, async () => {
+      try {
+        await this.redis.cache.incr(name);
+      } catch (error) {
+        this.logger.error(`cache: could not bump ${name}, old entries live until their TTL: ${String(error)}`);
+      }
+    });
   }
 
   private async loadAfterError<T>(cache: CacheName, error: unknown, load: () => Promise<T>): Promise<T> {

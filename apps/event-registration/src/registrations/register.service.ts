@@ -41,7 +41,12 @@ export class RegisterService {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
       try {
         const headers = JSON.stringify({ [CORRELATION_ID_HEADER]: correlationId ?? randomUUID() });
-        const { rows } = await this.pool.query<RegistrationRow>(REGISTER_SQL, [eventId, userId, headers]);
+        const { rows } = await this.pool.query<RegistrationRow>({
+          // Named: each connection parses and plans the statement once, then only binds and executes it.
+          name: 'register',
+          text: REGISTER_SQL,
+          values: [eventId, userId, headers],
+        });
         const row = rows[0];
         if (row) return row;
       } catch (error) {

@@ -35,9 +35,11 @@ export class PgPool extends pg.Pool {
     }
     // pg-pool hands a released client to the next waiter from inside the releasing caller's call stack.
     // Binding keeps the waiter's own async context (QueryCounter scopes, trace spans) for its statements.
-    const resume = AsyncResource.bind(callback);
+    // A plain AsyncResource: AsyncResource.bind also builds a deprecation wrapper per call on Node 20.
+    const waiter = new AsyncResource('pg-pool-connect');
     super.connect((error, client, done) => {
-      resume(error === undefined ? undefined : this.explainConnectError(error), client, done);
+      const explained = error === undefined ? undefined : this.explainConnectError(error);
+      waiter.runInAsyncScope(callback, undefined, explained, client, done);
     });
   }
 
