@@ -110,3 +110,11 @@ test('a full write buffer answers throttled (buffer_full) and stores nothing of 
     await small.close();
   }
 });
+
+test('refuses a device id that is not a uuid with a clear auth error and closes, before any SQL', async () => {
+  const client = await DeviceClient.connect(`${app.wsUrl}/ingest`);
+  client.send({ type: 'auth', deviceId: '-'.repeat(36), token: 'anything' });
+  await client.until(() => client.closeCode !== undefined);
+  expect(client.replies).toEqual([expect.objectContaining({ type: 'error', code: 'unauthorized' })]);
+  expect(client.closeCode).toBe(4401);
+});

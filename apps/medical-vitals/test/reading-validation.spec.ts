@@ -27,6 +27,11 @@ test.each([
   [{ seq: 1, recordedAt: '2026-11-24T13:00:00Z', heartRate: 70 }, 'recordedAt'],
   [{ seq: 1, recordedAt: '2020-01-01T00:00:00Z', heartRate: 70 }, 'recordedAt'],
   [{ seq: 1, recordedAt: 'soon', heartRate: 70 }, 'recordedAt'],
+  [{ seq: 1, recordedAt: '2026-09-31T10:00:00Z', heartRate: 70 }, 'recordedAt'],
+  [{ seq: 1, recordedAt: '11/20/2026 08:00', heartRate: 70 }, 'recordedAt'],
+  [{ seq: 1, recordedAt: '2026-11-24T11:00:00', heartRate: 70 }, 'recordedAt'],
+  [{ seq: 1, recordedAt: '2026-11-24', heartRate: 70 }, 'recordedAt'],
+  [{ seq: 1, recordedAt: '2026-11-24T24:00:00Z', heartRate: 70 }, 'recordedAt'],
   [{ seq: 1, recordedAt: '2026-11-24T11:00:00Z', heartRate: 70.5 }, 'heartRate'],
   [{ seq: 1, recordedAt: '2026-11-24T11:00:00Z', spo2: 101 }, 'spo2'],
   [{ seq: 1, recordedAt: '2026-11-24T11:00:00Z', temperature: '37' }, 'temperature'],
@@ -40,4 +45,9 @@ test.each([
 test('keeps the sequence number of a bad reading so the device can tell which one', () => {
   const check = checkReading({ seq: 12, recordedAt: 'x' }, limits);
   expect(check).toMatchObject({ ok: false, seq: 12 });
+});
+
+test('reads an explicit offset as the instant it names', () => {
+  const check = checkReading({ seq: 1, recordedAt: '2026-11-24T12:30:00.5+01:30', heartRate: 70 }, limits);
+  expect(check.ok && check.reading.recordedAt).toBe('2026-11-24T11:00:00.500Z');
 });

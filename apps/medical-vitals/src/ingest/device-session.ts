@@ -10,6 +10,7 @@ import type { IngestMetrics } from '../telemetry/ingest-metrics.service.js';
 import type { DeviceRateLimiter } from './device-rate-limiter.service.js';
 import {
   CLOSE_PROTOCOL,
+  CLOSE_TRY_AGAIN_LATER,
   CLOSE_UNAUTHORIZED,
   type IngestErrorCode,
   type ServerMessage,
@@ -27,6 +28,9 @@ export interface DeviceSessionDeps {
 }
 
 type Identity = DeviceIdentity & { patientId: string };
+
+// The shape PostgreSQL's uuid type accepts (as devices are given them): anything else is refused before SQL.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -103,9 +107,15 @@ export class DeviceSession {
       );
       return;
     }
-    const identity = /^[0-9a-f-]{36}$/i.test(deviceId)
-      ? await this.deps.directory.lookup(deviceId)
-      : undefined;
+    let identity: DeviceIdentity | undefined;
+    try {
+      identity = UUID.test(deviceId) ? await this.deps.directory.lookup(deviceId) : undefined;
+    } catch (error) {
+      // An unauthenticated socket has nothing to resend: it is told to come back later and closed.
+      this.deps.logger.warn(`device auth failed: ${String(error)}`);
+      this.fail('auth_unavailable', 'authentication is unavailable, reconnect later', CLOSE_TRY_AGAIN_LATER);
+      return;
+    }
     if (!identity || identity.status !== 'active' || !deviceTokenMatches(token, identity.tokenHash)) {
       this.deps.metrics.rejected.inc({ reason: 'unauthenticated' });
       this.fail('unauthorized', 'unknown device or wrong token', CLOSE_UNAUTHORIZED);
@@ -243,7 +253,10 @@ export class DeviceSession {
 
   private fail(code: IngestErrorCode, message: string, closeCode: number): void {
     this.send({ type: 'error', code, message });
-    this.socket.close(closeCode === CLOSE_UNAUTHORIZED ? CLOSE_UNAUTHORIZED : CLOSE_PROTOCOL, code);
+    this.socket.close(
+      closeCode === CLOSE_UNAUTHORIZED || closeCode === CLOSE_TRY_AGAIN_LATER ? closeCode : CLOSE_PROTOCOL,
+      code,
+    );
   }
 
   private send(message: ServerMessage): void {

@@ -32,13 +32,18 @@ export type IngestErrorCode =
   | 'unauthorized'
   | 'token_in_url'
   | 'auth_timeout'
+  | 'auth_unavailable'
   | 'device_unassigned'
   | 'invalid_reading'
   | 'too_many_readings'
   | 'store_failed'
   | 'internal';
 
-/** Close codes: 4400 protocol violation, 4401 authentication failed, 1012 server restarting (reconnect). */
+/**
+ * Close codes: 4400 protocol violation, 4401 authentication failed, 1012 server restarting (reconnect),
+ * 1013 try again later (authentication could not be checked).
+ */
 export const CLOSE_PROTOCOL = 4400;
 export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_RESTARTING = 1012;
+export const CLOSE_TRY_AGAIN_LATER = 1013;

@@ -37,6 +37,37 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+// Date.parse is lenient: it rolls 31 November over to 1 December, reads "12/04/2026 08:00" and takes a
+// time without a zone as server-local. A clinical timestamp is only accepted when it is unambiguous.
+const ZONED_TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:Z|([+-])(\d{2}):(\d{2}))$/;
+
+/** Epoch ms of an ISO 8601 date-time with `Z` or `±hh:mm`, or NaN for anything else (no roll-over). */
+export function parseZonedTimestamp(value: unknown): number {
+  const match = typeof value === 'string' ? ZONED_TIMESTAMP.exec(value) : null;
+  if (!match) return Number.NaN;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const millis = Number((match[7] ?? '0').padEnd(3, '0').slice(0, 3));
+  const offsetHours = Number(match[9] ?? 0);
+  const offsetMinutes = Number(match[10] ?? 0);
+  if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return Number.NaN;
+  const local = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  const date = new Date(local);
+  // Date.UTC rolls an impossible day over into the next month; a round trip that changes the day catches it.
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+    return Number.NaN;
+  }
+  const sign = match[8] === '-' ? -1 : 1;
+  return local - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
+}
+
 /** Checks one reading and says, per field, what is wrong. */
 export function checkReading(raw: unknown, limits: ReadingLimits): ReadingCheck {
   if (!isRecord(raw)) return { ok: false, details: [{ field: 'reading', problems: ['must be an object'] }] };
@@ -45,10 +76,12 @@ export function checkReading(raw: unknown, limits: ReadingLimits): ReadingCheck 
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
     details.push({ field: 'seq', problems: ['must be a non-negative integer'] });
   }
-  const recordedAtRaw = raw['recordedAt'];
-  const recordedAt = typeof recordedAtRaw === 'string' ? Date.parse(recordedAtRaw) : Number.NaN;
+  const recordedAt = parseZonedTimestamp(raw['recordedAt']);
   if (Number.isNaN(recordedAt)) {
-    details.push({ field: 'recordedAt', problems: ['must be an ISO 8601 timestamp'] });
+    details.push({
+      field: 'recordedAt',
+      problems: ['must be an ISO 8601 date-time with an explicit offset, e.g. 2026-11-24T10:00:00.000Z'],
+    });
   } else if (recordedAt > limits.now + limits.maxFutureSkewMs) {
     details.push({
       field: 'recordedAt',
