@@ -211,8 +211,8 @@ beforeAll(async () => {
   app = await startTestApp(ctx, { ALERT_EVALUATOR_ENABLED: 'false' });
   const hospitalId = randomUUID();
   const otherHospitalId = randomUUID();
-  admin = await signInStaff(app, { role: 'hospital_admin', hospitalId });
-  otherAdmin = await signInStaff(app, { role: 'hospital_admin', hospitalId: otherHospitalId });
+  admin = await signInStaff({ url: app.url, pool: ctx.pool }, { role: 'hospital_admin', hospitalId });
+  otherAdmin = await signInStaff({ url: app.url, pool: ctx.pool }, { role: 'hospital_admin', hospitalId: otherHospitalId });
   const ward1 = (await send(admin, 'POST', '/wards', newWard(hospitalId))).body['id'] as string;
   const ward2 = (await send(admin, 'POST', '/wards', newWard(hospitalId))).body['id'] as string;
   f = { hospitalId, ward1, ward2 } as Fixture;
@@ -221,9 +221,9 @@ beforeAll(async () => {
   f.device1 = (await send(admin, 'POST', '/devices', newDevice(f.patient1))).body['id'] as string;
   f.rule1 = (await send(admin, 'POST', '/alert-rules', newRule(ward1))).body['id'] as string;
   f.rule2 = (await send(admin, 'POST', '/alert-rules', newRule(ward2))).body['id'] as string;
-  nurse1 = await signInStaff(app, { role: 'nurse', hospitalId, wardIds: [ward1] });
-  wardAdmin1 = await signInStaff(app, { role: 'ward_admin', hospitalId, wardIds: [ward1] });
-  technician = await signInStaff(app, { role: 'device_technician', hospitalId });
+  nurse1 = await signInStaff({ url: app.url, pool: ctx.pool }, { role: 'nurse', hospitalId, wardIds: [ward1] });
+  wardAdmin1 = await signInStaff({ url: app.url, pool: ctx.pool }, { role: 'ward_admin', hospitalId, wardIds: [ward1] });
+  technician = await signInStaff({ url: app.url, pool: ctx.pool }, { role: 'device_technician', hospitalId });
 });
 afterAll(async () => {
   await app?.close();
@@ -298,7 +298,7 @@ test('a dashboard token is issued only for wards that exist in the caller’s sc
 });
 
 test('a deactivated account is refused on its next request, its unexpired token notwithstanding', async () => {
-  const nurse = await signInStaff(app, { role: 'nurse', hospitalId: f.hospitalId, wardIds: [f.ward1] });
+  const nurse = await signInStaff({ url: app.url, pool: ctx.pool }, { role: 'nurse', hospitalId: f.hospitalId, wardIds: [f.ward1] });
   expect((await send(nurse, 'GET', `/patients/${f.patient1}`)).status).toBe(200);
   await ctx.pool.query('UPDATE staff SET active = false WHERE id = $1', [nurse.id]);
   expect((await send(nurse, 'GET', `/patients/${f.patient1}`)).status).toBe(401);

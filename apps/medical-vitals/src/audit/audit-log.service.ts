@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { buildKeysetSql, type KeysetPage, type KeysetSort } from '@remedy/pagination';
 import { DataSource } from 'typeorm';
+import { AUDIT_INSERT_SQL } from '../auth/access-control.sql.js';
 import type { StaffMember } from '../staff/staff-member.js';
 import type { AuditEntry } from './audit-entry.js';
 
@@ -38,19 +39,15 @@ export class AuditLog {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   async record(staff: StaffMember, entry: AuditEntry): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO audit_log (staff_id, hospital_id, action, resource_type, resource_id, patient_id, detail)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [
+    await this.dataSource.query(AUDIT_INSERT_SQL, [
         staff.id,
         staff.hospitalId,
         entry.action,
         entry.resourceType,
         entry.resourceId,
         entry.patientId ?? null,
-        JSON.stringify(entry.detail ?? {}),
-      ],
-    );
+      JSON.stringify(entry.detail ?? {}),
+    ]);
   }
 
   /** The hospital's entries, newest first, optionally for one patient or one staff member. */

@@ -1,5 +1,11 @@
 import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import {
+  DEVICE_SCOPE_SQL,
+  HOSPITAL_WARDS_SQL,
+  PATIENT_SCOPE_SQL,
+  WARD_IN_HOSPITAL_SQL,
+} from './access-control.sql.js';
 import type { StaffMember } from '../staff/staff-member.js';
 import { HOSPITAL_WIDE_ROLES } from '../staff/staff-role.js';
 
@@ -20,15 +26,13 @@ export class AccessScope {
   /** The wards the member may see: assigned wards, or every ward of the hospital for hospital-wide roles. */
   async wardIds(staff: StaffMember): Promise<string[]> {
     if (!this.isHospitalWide(staff)) return staff.wardIds;
-    const rows = (await this.dataSource.query('SELECT id FROM wards WHERE hospital_id = $1', [
-      staff.hospitalId,
-    ])) as { id: string }[];
+    const rows = (await this.dataSource.query(HOSPITAL_WARDS_SQL, [staff.hospitalId])) as { id: string }[];
     return rows.map((row) => row.id);
   }
 
   async assertWard(staff: StaffMember, wardId: string): Promise<void> {
     if (this.isHospitalWide(staff)) {
-      const rows = (await this.dataSource.query('SELECT 1 FROM wards WHERE id = $1 AND hospital_id = $2', [
+      const rows = (await this.dataSource.query(WARD_IN_HOSPITAL_SQL, [
         wardId,
         staff.hospitalId,
       ])) as unknown[];
@@ -40,9 +44,7 @@ export class AccessScope {
   }
 
   async assertPatient(staff: StaffMember, patientId: string): Promise<void> {
-    const rows = (await this.dataSource.query('SELECT hospital_id, ward_id FROM patients WHERE id = $1', [
-      patientId,
-    ])) as { hospital_id: string; ward_id: string | null }[];
+    const rows = (await this.dataSource.query(PATIENT_SCOPE_SQL, [patientId])) as { hospital_id: string; ward_id: string | null }[];
     const patient = rows[0];
     const visible =
       patient !== undefined &&
@@ -54,10 +56,7 @@ export class AccessScope {
 
   /** A device belongs to the hospital of its patient; an unassigned one to no hospital yet. */
   async assertDevice(staff: StaffMember, deviceId: string): Promise<void> {
-    const rows = (await this.dataSource.query(
-      `SELECT p.hospital_id FROM devices d LEFT JOIN patients p ON p.id = d.patient_id WHERE d.id = $1`,
-      [deviceId],
-    )) as { hospital_id: string | null }[];
+    const rows = (await this.dataSource.query(DEVICE_SCOPE_SQL, [deviceId])) as { hospital_id: string | null }[];
     const device = rows[0];
     if (device === undefined) throw new ForbiddenException(`device ${deviceId} is ${OUT_OF_SCOPE}`);
     if (device.hospital_id !== null && device.hospital_id !== staff.hospitalId) {

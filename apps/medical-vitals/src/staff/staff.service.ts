@@ -1,6 +1,7 @@
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { hashPassword } from '@remedy/auth';
 import { DataSource } from 'typeorm';
+import { STAFF_SCOPE_SQL } from '../auth/access-control.sql.js';
 import type { StaffMember } from './staff-member.js';
 import type { StaffRole } from './staff-role.js';
 import type { StaffDto } from './staff.dto.js';
@@ -63,13 +64,7 @@ export class StaffService {
 
   /** The member behind a verified token, or null once deactivated: scope changes apply from the next request. */
   async findActive(id: string): Promise<StaffMember | null> {
-    const rows = (await this.dataSource.query(
-      `SELECT s.id, s.hospital_id, s.role,
-              coalesce(array_agg(w.ward_id) FILTER (WHERE w.ward_id IS NOT NULL), '{}') AS ward_ids
-         FROM staff s LEFT JOIN staff_wards w ON w.staff_id = s.id
-        WHERE s.id = $1 AND s.active GROUP BY s.id`,
-      [id],
-    )) as StaffRow[];
+    const rows = (await this.dataSource.query(STAFF_SCOPE_SQL, [id])) as StaffRow[];
     return rows[0] ? toMember(rows[0]) : null;
   }
 }
