@@ -79,7 +79,11 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
       ]),
     );
     await Promise.all(devices.map((device) => device.untilAcked(0)));
-    const nurse = await createStaff(ctx.pool, { role: 'nurse', hospitalId: registry.hospitalId, wardIds: [wardId] });
+    const nurse = await createStaff(ctx.pool, {
+      role: 'nurse',
+      hospitalId: registry.hospitalId,
+      wardIds: [wardId],
+    });
     for (let i = 0; i < PAGES; i += 1) pages.push(await WardPage.open(app.url, wardId, nurse));
     await waitUntil(
       'every ward page to show each patient and be ready (live, or polling)',

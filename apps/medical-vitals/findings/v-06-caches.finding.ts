@@ -41,8 +41,17 @@ function plugsFor(run: Run): ProviderPlug[] {
   }
 }
 
-async function patchRule(app: TestApp, pool: pg.Pool, ruleId: string, wardId: string, max: number): Promise<void> {
-  const { headers } = await signInStaff({ url: app.url, pool }, { role: 'ward_admin', hospitalId: await hospitalOf(pool, wardId), wardIds: [wardId] });
+async function patchRule(
+  app: TestApp,
+  pool: pg.Pool,
+  ruleId: string,
+  wardId: string,
+  max: number,
+): Promise<void> {
+  const { headers } = await signInStaff(
+    { url: app.url, pool },
+    { role: 'ward_admin', hospitalId: await hospitalOf(pool, wardId), wardIds: [wardId] },
+  );
   const response = await fetch(`${app.url}/alert-rules/${ruleId}`, {
     method: 'PATCH',
     headers: { ...headers, 'content-type': 'application/json' },
@@ -52,7 +61,9 @@ async function patchRule(app: TestApp, pool: pg.Pool, ruleId: string, wardId: st
 }
 
 async function hospitalOf(pool: pg.Pool, wardId: string): Promise<string> {
-  const { rows } = await pool.query<{ hospital_id: string }>('SELECT hospital_id FROM wards WHERE id = $1', [wardId]);
+  const { rows } = await pool.query<{ hospital_id: string }>('SELECT hospital_id FROM wards WHERE id = $1', [
+    wardId,
+  ]);
   return rows[0]!.hospital_id;
 }
 

@@ -42,7 +42,8 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
   const unsubscribe = queryEvents.subscribe((event) => {
     lastStatementAt = Date.now();
     // Access control reads the primary on purpose (src/auth/access-control.sql.ts); only dashboard and report reads count.
-    if (phase === 'read' && !ACCESS_CONTROL_SQL.includes(event.sql)) readsByPool.set(event.pool, (readsByPool.get(event.pool) ?? 0) + 1);
+    if (phase === 'read' && !ACCESS_CONTROL_SQL.includes(event.sql))
+      readsByPool.set(event.pool, (readsByPool.get(event.pool) ?? 0) + 1);
   });
   const from = new Date(Date.now() - 3_600_000);
   const to = new Date(Date.now() + 60_000);

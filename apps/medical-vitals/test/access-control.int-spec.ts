@@ -55,15 +55,30 @@ const CASES: Record<string, { wrongRole: Call | null; otherScope: Call | null }>
   'GET /auth/me': { wrongRole: null, otherScope: null },
   'POST /staff': {
     wrongRole: { as: () => wardAdmin1, method: 'POST', path: () => '/staff', body: () => newStaff([]) },
-    otherScope: { as: () => otherAdmin, method: 'POST', path: () => '/staff', body: () => newStaff([f.ward1]) },
+    otherScope: {
+      as: () => otherAdmin,
+      method: 'POST',
+      path: () => '/staff',
+      body: () => newStaff([f.ward1]),
+    },
   },
   'GET /audit-log': {
     wrongRole: { as: () => wardAdmin1, method: 'GET', path: () => '/audit-log' },
     otherScope: null,
   },
   'POST /wards': {
-    wrongRole: { as: () => wardAdmin1, method: 'POST', path: () => '/wards', body: () => newWard(f.hospitalId) },
-    otherScope: { as: () => otherAdmin, method: 'POST', path: () => '/wards', body: () => newWard(f.hospitalId) },
+    wrongRole: {
+      as: () => wardAdmin1,
+      method: 'POST',
+      path: () => '/wards',
+      body: () => newWard(f.hospitalId),
+    },
+    otherScope: {
+      as: () => otherAdmin,
+      method: 'POST',
+      path: () => '/wards',
+      body: () => newWard(f.hospitalId),
+    },
   },
   'GET /wards': {
     wrongRole: null,
@@ -75,7 +90,12 @@ const CASES: Record<string, { wrongRole: Call | null; otherScope: Call | null }>
   },
   'POST /patients': {
     wrongRole: { as: () => nurse1, method: 'POST', path: () => '/patients', body: () => newPatient(f.ward1) },
-    otherScope: { as: () => wardAdmin1, method: 'POST', path: () => '/patients', body: () => newPatient(f.ward2) },
+    otherScope: {
+      as: () => wardAdmin1,
+      method: 'POST',
+      path: () => '/patients',
+      body: () => newPatient(f.ward2),
+    },
   },
   'GET /patients': {
     wrongRole: { as: () => technician, method: 'GET', path: () => '/patients' },
@@ -86,7 +106,12 @@ const CASES: Record<string, { wrongRole: Call | null; otherScope: Call | null }>
     otherScope: { as: () => nurse1, method: 'GET', path: () => `/patients/${f.patient2}` },
   },
   'PATCH /patients/:id': {
-    wrongRole: { as: () => nurse1, method: 'PATCH', path: () => `/patients/${f.patient1}`, body: () => ({ status: 'active' }) },
+    wrongRole: {
+      as: () => nurse1,
+      method: 'PATCH',
+      path: () => `/patients/${f.patient1}`,
+      body: () => ({ status: 'active' }),
+    },
     otherScope: {
       as: () => wardAdmin1,
       method: 'PATCH',
@@ -95,20 +120,45 @@ const CASES: Record<string, { wrongRole: Call | null; otherScope: Call | null }>
     },
   },
   'POST /devices': {
-    wrongRole: { as: () => nurse1, method: 'POST', path: () => '/devices', body: () => newDevice(f.patient1) },
-    otherScope: { as: () => otherAdmin, method: 'POST', path: () => '/devices', body: () => newDevice(f.patient1) },
+    wrongRole: {
+      as: () => nurse1,
+      method: 'POST',
+      path: () => '/devices',
+      body: () => newDevice(f.patient1),
+    },
+    otherScope: {
+      as: () => otherAdmin,
+      method: 'POST',
+      path: () => '/devices',
+      body: () => newDevice(f.patient1),
+    },
   },
   'GET /devices/:id': {
     wrongRole: { as: () => nurse1, method: 'GET', path: () => `/devices/${f.device1}` },
     otherScope: { as: () => otherAdmin, method: 'GET', path: () => `/devices/${f.device1}` },
   },
   'PATCH /devices/:id': {
-    wrongRole: { as: () => wardAdmin1, method: 'PATCH', path: () => `/devices/${f.device1}`, body: () => ({ patientId: f.patient2 }) },
-    otherScope: { as: () => otherAdmin, method: 'PATCH', path: () => `/devices/${f.device1}`, body: () => ({ status: 'retired' }) },
+    wrongRole: {
+      as: () => wardAdmin1,
+      method: 'PATCH',
+      path: () => `/devices/${f.device1}`,
+      body: () => ({ patientId: f.patient2 }),
+    },
+    otherScope: {
+      as: () => otherAdmin,
+      method: 'PATCH',
+      path: () => `/devices/${f.device1}`,
+      body: () => ({ status: 'retired' }),
+    },
   },
   'POST /alert-rules': {
     wrongRole: { as: () => nurse1, method: 'POST', path: () => '/alert-rules', body: () => newRule(f.ward1) },
-    otherScope: { as: () => wardAdmin1, method: 'POST', path: () => '/alert-rules', body: () => newRule(f.ward2) },
+    otherScope: {
+      as: () => wardAdmin1,
+      method: 'POST',
+      path: () => '/alert-rules',
+      body: () => newRule(f.ward2),
+    },
   },
   'GET /alert-rules': {
     wrongRole: { as: () => technician, method: 'GET', path: () => '/alert-rules' },
@@ -119,8 +169,18 @@ const CASES: Record<string, { wrongRole: Call | null; otherScope: Call | null }>
     otherScope: { as: () => nurse1, method: 'GET', path: () => `/alert-rules/${f.rule2}` },
   },
   'PATCH /alert-rules/:id': {
-    wrongRole: { as: () => nurse1, method: 'PATCH', path: () => `/alert-rules/${f.rule1}`, body: () => ({ enabled: false }) },
-    otherScope: { as: () => wardAdmin1, method: 'PATCH', path: () => `/alert-rules/${f.rule2}`, body: () => ({ enabled: false }) },
+    wrongRole: {
+      as: () => nurse1,
+      method: 'PATCH',
+      path: () => `/alert-rules/${f.rule1}`,
+      body: () => ({ enabled: false }),
+    },
+    otherScope: {
+      as: () => wardAdmin1,
+      method: 'PATCH',
+      path: () => `/alert-rules/${f.rule2}`,
+      body: () => ({ enabled: false }),
+    },
   },
   'DELETE /alert-rules/:id': {
     wrongRole: { as: () => nurse1, method: 'DELETE', path: () => `/alert-rules/${f.rule1}` },
@@ -131,8 +191,16 @@ const CASES: Record<string, { wrongRole: Call | null; otherScope: Call | null }>
     otherScope: { as: () => nurse1, method: 'GET', path: () => `/wards/${f.ward2}/patients` },
   },
   'GET /dashboard/active-patients': {
-    wrongRole: { as: () => technician, method: 'GET', path: () => `/dashboard/active-patients?wardId=${f.ward1}` },
-    otherScope: { as: () => nurse1, method: 'GET', path: () => `/dashboard/active-patients?wardId=${f.ward2}` },
+    wrongRole: {
+      as: () => technician,
+      method: 'GET',
+      path: () => `/dashboard/active-patients?wardId=${f.ward1}`,
+    },
+    otherScope: {
+      as: () => nurse1,
+      method: 'GET',
+      path: () => `/dashboard/active-patients?wardId=${f.ward2}`,
+    },
   },
   'GET /patients/:id/latest': {
     wrongRole: { as: () => technician, method: 'GET', path: () => `/patients/${f.patient1}/latest` },
@@ -143,12 +211,30 @@ const CASES: Record<string, { wrongRole: Call | null; otherScope: Call | null }>
     otherScope: { as: () => nurse1, method: 'GET', path: () => `/patients/${f.patient2}/vitals` },
   },
   'GET /patients/:id/report': {
-    wrongRole: { as: () => technician, method: 'GET', path: () => `/patients/${f.patient1}/report?period=daily` },
-    otherScope: { as: () => nurse1, method: 'GET', path: () => `/patients/${f.patient2}/report?period=daily` },
+    wrongRole: {
+      as: () => technician,
+      method: 'GET',
+      path: () => `/patients/${f.patient1}/report?period=daily`,
+    },
+    otherScope: {
+      as: () => nurse1,
+      method: 'GET',
+      path: () => `/patients/${f.patient2}/report?period=daily`,
+    },
   },
   'POST /dashboard/tokens': {
-    wrongRole: { as: () => technician, method: 'POST', path: () => '/dashboard/tokens', body: () => ({ name: 'x', wardIds: [f.ward1] }) },
-    otherScope: { as: () => nurse1, method: 'POST', path: () => '/dashboard/tokens', body: () => ({ name: 'x', wardIds: [f.ward2] }) },
+    wrongRole: {
+      as: () => technician,
+      method: 'POST',
+      path: () => '/dashboard/tokens',
+      body: () => ({ name: 'x', wardIds: [f.ward1] }),
+    },
+    otherScope: {
+      as: () => nurse1,
+      method: 'POST',
+      path: () => '/dashboard/tokens',
+      body: () => ({ name: 'x', wardIds: [f.ward2] }),
+    },
   },
 };
 
@@ -160,7 +246,12 @@ const newStaff = (wardIds: string[]) => ({
   wardIds,
 });
 const newWard = (hospitalId: string) => ({ hospitalId, name: 'Ward X' });
-const newPatient = (wardId: string) => ({ hospitalId: f.hospitalId, wardId, name: 'P. X', mrn: `MRN-${randomUUID()}` });
+const newPatient = (wardId: string) => ({
+  hospitalId: f.hospitalId,
+  wardId,
+  name: 'P. X',
+  mrn: `MRN-${randomUUID()}`,
+});
 const newDevice = (patientId: string) => ({ serial: `SN-${randomUUID()}`, patientId });
 const newRule = (wardId: string) => ({ wardId, metric: 'heart_rate', max: 150 });
 
@@ -204,7 +295,10 @@ async function send(session: StaffSession | null, method: string, path: string, 
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, body: (text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text) as Record<string, unknown> };
+  return {
+    status: response.status,
+    body: (text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text) as Record<string, unknown>,
+  };
 }
 
 beforeAll(async () => {
@@ -212,7 +306,10 @@ beforeAll(async () => {
   const hospitalId = randomUUID();
   const otherHospitalId = randomUUID();
   admin = await signInStaff({ url: app.url, pool: ctx.pool }, { role: 'hospital_admin', hospitalId });
-  otherAdmin = await signInStaff({ url: app.url, pool: ctx.pool }, { role: 'hospital_admin', hospitalId: otherHospitalId });
+  otherAdmin = await signInStaff(
+    { url: app.url, pool: ctx.pool },
+    { role: 'hospital_admin', hospitalId: otherHospitalId },
+  );
   const ward1 = (await send(admin, 'POST', '/wards', newWard(hospitalId))).body['id'] as string;
   const ward2 = (await send(admin, 'POST', '/wards', newWard(hospitalId))).body['id'] as string;
   f = { hospitalId, ward1, ward2 } as Fixture;
@@ -221,8 +318,14 @@ beforeAll(async () => {
   f.device1 = (await send(admin, 'POST', '/devices', newDevice(f.patient1))).body['id'] as string;
   f.rule1 = (await send(admin, 'POST', '/alert-rules', newRule(ward1))).body['id'] as string;
   f.rule2 = (await send(admin, 'POST', '/alert-rules', newRule(ward2))).body['id'] as string;
-  nurse1 = await signInStaff({ url: app.url, pool: ctx.pool }, { role: 'nurse', hospitalId, wardIds: [ward1] });
-  wardAdmin1 = await signInStaff({ url: app.url, pool: ctx.pool }, { role: 'ward_admin', hospitalId, wardIds: [ward1] });
+  nurse1 = await signInStaff(
+    { url: app.url, pool: ctx.pool },
+    { role: 'nurse', hospitalId, wardIds: [ward1] },
+  );
+  wardAdmin1 = await signInStaff(
+    { url: app.url, pool: ctx.pool },
+    { role: 'ward_admin', hospitalId, wardIds: [ward1] },
+  );
   technician = await signInStaff({ url: app.url, pool: ctx.pool }, { role: 'device_technician', hospitalId });
 });
 afterAll(async () => {
@@ -238,12 +341,26 @@ test('every route of the app is either public on purpose or in the role-and-scop
 });
 
 test('every non-public route answers 401 to an anonymous caller and to a forged token', async () => {
-  const forged: StaffSession = { id: 'x', accessToken: 'x', headers: { authorization: `Bearer ${admin.accessToken}x` } };
+  const forged: StaffSession = {
+    id: 'x',
+    accessToken: 'x',
+    headers: { authorization: `Bearer ${admin.accessToken}x` },
+  };
   for (const route of registeredRoutes(app).filter((r) => !PUBLIC_ROUTES.includes(r))) {
     const { method, path } = concrete(route);
-    const anonymous = await send(null, method, path, method === 'GET' || method === 'DELETE' ? undefined : {});
+    const anonymous = await send(
+      null,
+      method,
+      path,
+      method === 'GET' || method === 'DELETE' ? undefined : {},
+    );
     expect({ route, status: anonymous.status }).toEqual({ route, status: 401 });
-    const withForged = await send(forged, method, path, method === 'GET' || method === 'DELETE' ? undefined : {});
+    const withForged = await send(
+      forged,
+      method,
+      path,
+      method === 'GET' || method === 'DELETE' ? undefined : {},
+    );
     expect({ route, status: withForged.status }).toEqual({ route, status: 401 });
   }
 });
@@ -298,7 +415,10 @@ test('a dashboard token is issued only for wards that exist in the caller’s sc
 });
 
 test('a deactivated account is refused on its next request, its unexpired token notwithstanding', async () => {
-  const nurse = await signInStaff({ url: app.url, pool: ctx.pool }, { role: 'nurse', hospitalId: f.hospitalId, wardIds: [f.ward1] });
+  const nurse = await signInStaff(
+    { url: app.url, pool: ctx.pool },
+    { role: 'nurse', hospitalId: f.hospitalId, wardIds: [f.ward1] },
+  );
   expect((await send(nurse, 'GET', `/patients/${f.patient1}`)).status).toBe(200);
   await ctx.pool.query('UPDATE staff SET active = false WHERE id = $1', [nurse.id]);
   expect((await send(nurse, 'GET', `/patients/${f.patient1}`)).status).toBe(401);

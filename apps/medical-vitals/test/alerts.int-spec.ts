@@ -16,7 +16,10 @@ beforeAll(async () => {
   provider = await NotificationProvider.start();
   app = await startTestApp(ctx, { NOTIFY_URL: provider.url, DEVICE_RATE_BURST: '100' });
   registry = await seedRegistry(ctx.pool, { wards: 1, patients: 2 });
-  admin = await signInStaff({ url: app.url, pool: ctx.pool }, { role: 'ward_admin', hospitalId: registry.hospitalId, wardIds: registry.wardIds });
+  admin = await signInStaff(
+    { url: app.url, pool: ctx.pool },
+    { role: 'ward_admin', hospitalId: registry.hospitalId, wardIds: registry.wardIds },
+  );
 });
 afterAll(async () => {
   await app?.close();

@@ -13,7 +13,10 @@ let nurse: StaffSession;
 beforeAll(async () => {
   app = await startTestApp(ctx);
   registry = await seedRegistry(ctx.pool, { wards: 2, patients: 6 });
-  nurse = await signInStaff({ url: app.url, pool: ctx.pool }, { role: 'nurse', hospitalId: registry.hospitalId, wardIds: registry.wardIds });
+  nurse = await signInStaff(
+    { url: app.url, pool: ctx.pool },
+    { role: 'nurse', hospitalId: registry.hospitalId, wardIds: registry.wardIds },
+  );
 });
 afterAll(async () => {
   await app?.close();
@@ -107,7 +110,9 @@ describe('reports', () => {
        SELECT $1, $2, now() - make_interval(secs => g), g, 60 + g % 20, 97, 120, 80, 36.6 FROM generate_series(1, 2500) g`,
       [patientId, registry.devices[1]!.id],
     );
-    const response = await fetch(`${app.url}/patients/${patientId}/report?period=daily`, { headers: nurse.headers });
+    const response = await fetch(`${app.url}/patients/${patientId}/report?period=daily`, {
+      headers: nurse.headers,
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/csv');
     const lines = (await response.text()).trim().split('\n');

@@ -37,7 +37,9 @@ test('a latest-vitals cache miss reads the replica pool, never the primary (V-13
     if (event.sql === LATEST_FALLBACK_SQL) fallbacks.push(event);
   });
   try {
-    const response = await fetch(`${app.url}/patients/${device.patientId}/latest`, { headers: nurse.headers });
+    const response = await fetch(`${app.url}/patients/${device.patientId}/latest`, {
+      headers: nurse.headers,
+    });
     expect(response.status).toBe(200);
     expect(((await response.json()) as { latest: { seq: number } }).latest.seq).toBe(2);
   } finally {

@@ -27,7 +27,10 @@ beforeAll(async () => {
   });
   const registry = await seedRegistry(db.pool, { patients: 1 });
   [device] = registry.devices as [SeededDevice];
-  admin = await signInStaff({ url: app.url, pool: db.pool }, { role: 'ward_admin', hospitalId: registry.hospitalId, wardIds: registry.wardIds });
+  admin = await signInStaff(
+    { url: app.url, pool: db.pool },
+    { role: 'ward_admin', hospitalId: registry.hospitalId, wardIds: registry.wardIds },
+  );
 }, 120_000);
 afterAll(async () => {
   await app?.close();

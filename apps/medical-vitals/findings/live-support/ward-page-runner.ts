@@ -127,7 +127,11 @@ export class WardPage {
   }
 
   /** Loads the page's script as the app serves it, runs it for the ward and signs in as a nurse would. */
-  static async open(baseUrl: string, wardId: string, credentials: { email: string; password: string }): Promise<WardPage> {
+  static async open(
+    baseUrl: string,
+    wardId: string,
+    credentials: { email: string; password: string },
+  ): Promise<WardPage> {
     const response = await fetch(`${baseUrl}/ward-page.js`);
     if (!response.ok) throw new Error(`ward-page.js: HTTP ${response.status}`);
     const page = new WardPage(baseUrl, wardId, await response.text());

@@ -25,7 +25,10 @@ const passwordHash = hashPassword(TEST_STAFF_PASSWORD);
  * signed in over HTTP as a client would: tests, findings and benches call every route as a real member
  * of a real ward or hospital. `target.pool` is the app's database; the app may run in another process.
  */
-export async function signInStaff(target: { url: string; pool: pg.Pool }, spec: StaffSpec): Promise<StaffSession> {
+export async function signInStaff(
+  target: { url: string; pool: pg.Pool },
+  spec: StaffSpec,
+): Promise<StaffSession> {
   const { id, email } = await createStaff(target.pool, spec);
   const response = await fetch(`${target.url}/auth/login`, {
     method: 'POST',
@@ -56,7 +59,10 @@ export async function createStaff(
 }
 
 /** A nurse of exactly these wards (all in one hospital), signed in. */
-export async function signInNurse(target: { url: string; pool: pg.Pool }, wardIds: string[]): Promise<StaffSession> {
+export async function signInNurse(
+  target: { url: string; pool: pg.Pool },
+  wardIds: string[],
+): Promise<StaffSession> {
   const { rows } = await target.pool.query<{ hospital_id: string }>(
     'SELECT DISTINCT hospital_id FROM wards WHERE id = ANY($1::uuid[])',
     [wardIds],

@@ -74,17 +74,25 @@ export class AlertRulesController {
   /** Rules of the caller's wards (and their patients'); a wardId or patientId filter outside them is a 403. */
   @Get()
   @Roles(...CLINICAL_ROLES)
-  async list(@CurrentStaff() staff: StaffMember, @Query() query: ListAlertRulesQueryDto): Promise<AlertRule[]> {
+  async list(
+    @CurrentStaff() staff: StaffMember,
+    @Query() query: ListAlertRulesQueryDto,
+  ): Promise<AlertRule[]> {
     if (query.wardId !== undefined) await this.scope.assertWard(staff, query.wardId);
     if (query.patientId !== undefined) await this.scope.assertPatient(staff, query.patientId);
     const wardIds = await this.scope.wardIds(staff);
     return this.dataSource
       .getRepository(AlertRule)
       .createQueryBuilder('rule')
-      .where('(rule.ward_id = ANY(:wardIds) OR rule.patient_id IN (SELECT id FROM patients WHERE ward_id = ANY(:wardIds)))', {
-        wardIds,
+      .where(
+        '(rule.ward_id = ANY(:wardIds) OR rule.patient_id IN (SELECT id FROM patients WHERE ward_id = ANY(:wardIds)))',
+        {
+          wardIds,
+        },
+      )
+      .andWhere(query.patientId === undefined ? 'TRUE' : 'rule.patient_id = :patientId', {
+        patientId: query.patientId,
       })
-      .andWhere(query.patientId === undefined ? 'TRUE' : 'rule.patient_id = :patientId', { patientId: query.patientId })
       .andWhere(query.wardId === undefined ? 'TRUE' : 'rule.ward_id = :wardId', { wardId: query.wardId })
       .orderBy('rule.id', 'ASC')
       .take(query.limit)

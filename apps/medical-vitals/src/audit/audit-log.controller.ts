@@ -15,8 +15,13 @@ export class AuditLogController {
 
   @Get()
   @Roles('hospital_admin')
-  @ApiOperation({ summary: "Who read which patient's record and who changed what, newest first (keyset pages)." })
-  list(@CurrentStaff() staff: StaffMember, @Query() query: AuditLogQueryDto): Promise<KeysetPage<AuditRecord>> {
+  @ApiOperation({
+    summary: "Who read which patient's record and who changed what, newest first (keyset pages).",
+  })
+  list(
+    @CurrentStaff() staff: StaffMember,
+    @Query() query: AuditLogQueryDto,
+  ): Promise<KeysetPage<AuditRecord>> {
     return this.audit.page(
       staff.hospitalId,
       {

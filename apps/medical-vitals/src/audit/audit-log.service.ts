@@ -40,12 +40,12 @@ export class AuditLog {
 
   async record(staff: StaffMember, entry: AuditEntry): Promise<void> {
     await this.dataSource.query(AUDIT_INSERT_SQL, [
-        staff.id,
-        staff.hospitalId,
-        entry.action,
-        entry.resourceType,
-        entry.resourceId,
-        entry.patientId ?? null,
+      staff.id,
+      staff.hospitalId,
+      entry.action,
+      entry.resourceType,
+      entry.resourceId,
+      entry.patientId ?? null,
       JSON.stringify(entry.detail ?? {}),
     ]);
   }
@@ -57,14 +57,14 @@ export class AuditLog {
     page: { cursor?: string; limit?: number },
   ): Promise<KeysetPage<AuditRecord>> {
     const keyset = buildKeysetSql({ ...AUDIT_PAGES, ...page }, { parameterOffset: 3 });
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<AuditRow[]>(
       `SELECT id::text, at, staff_id, action, resource_type, resource_id, patient_id, detail, ${keyset.select}
          FROM audit_log
         WHERE hospital_id = $1 AND ($2::uuid IS NULL OR patient_id = $2) AND ($3::uuid IS NULL OR staff_id = $3)
           AND ${keyset.where}
         ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
       [hospitalId, filter.patientId ?? null, filter.staffId ?? null, ...keyset.parameters],
-    )) as AuditRow[];
+    );
     const built = keyset.toPage(rows);
     return {
       data: built.data.map((row) => ({

@@ -26,16 +26,13 @@ export class AccessScope {
   /** The wards the member may see: assigned wards, or every ward of the hospital for hospital-wide roles. */
   async wardIds(staff: StaffMember): Promise<string[]> {
     if (!this.isHospitalWide(staff)) return staff.wardIds;
-    const rows = (await this.dataSource.query(HOSPITAL_WARDS_SQL, [staff.hospitalId])) as { id: string }[];
+    const rows = await this.dataSource.query<{ id: string }[]>(HOSPITAL_WARDS_SQL, [staff.hospitalId]);
     return rows.map((row) => row.id);
   }
 
   async assertWard(staff: StaffMember, wardId: string): Promise<void> {
     if (this.isHospitalWide(staff)) {
-      const rows = (await this.dataSource.query(WARD_IN_HOSPITAL_SQL, [
-        wardId,
-        staff.hospitalId,
-      ])) as unknown[];
+      const rows = await this.dataSource.query<unknown[]>(WARD_IN_HOSPITAL_SQL, [wardId, staff.hospitalId]);
       if (rows.length === 1) return;
     } else if (staff.wardIds.includes(wardId)) {
       return;
@@ -44,7 +41,10 @@ export class AccessScope {
   }
 
   async assertPatient(staff: StaffMember, patientId: string): Promise<void> {
-    const rows = (await this.dataSource.query(PATIENT_SCOPE_SQL, [patientId])) as { hospital_id: string; ward_id: string | null }[];
+    const rows = await this.dataSource.query<{ hospital_id: string; ward_id: string | null }[]>(
+      PATIENT_SCOPE_SQL,
+      [patientId],
+    );
     const patient = rows[0];
     const visible =
       patient !== undefined &&
@@ -56,7 +56,7 @@ export class AccessScope {
 
   /** A device belongs to the hospital of its patient; an unassigned one to no hospital yet. */
   async assertDevice(staff: StaffMember, deviceId: string): Promise<void> {
-    const rows = (await this.dataSource.query(DEVICE_SCOPE_SQL, [deviceId])) as { hospital_id: string | null }[];
+    const rows = await this.dataSource.query<{ hospital_id: string | null }[]>(DEVICE_SCOPE_SQL, [deviceId]);
     const device = rows[0];
     if (device === undefined) throw new ForbiddenException(`device ${deviceId} is ${OUT_OF_SCOPE}`);
     if (device.hospital_id !== null && device.hospital_id !== staff.hospitalId) {

@@ -14,7 +14,8 @@ export class RefreshTokenDto {
 }
 
 export class SessionDto {
-  @ApiProperty({ description: 'Bearer token for every route, valid `expiresIn` seconds.' }) accessToken!: string;
+  @ApiProperty({ description: 'Bearer token for every route, valid `expiresIn` seconds.' })
+  accessToken!: string;
   @ApiProperty({ description: 'One-time token for POST /auth/refresh.' }) refreshToken!: string;
   @ApiProperty({ example: 900 }) expiresIn!: number;
 }

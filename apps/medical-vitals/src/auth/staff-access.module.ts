@@ -39,7 +39,13 @@ export class StaffAccessModule {
         }),
       ],
       controllers: [StaffAuthController, StaffController, AuditLogController],
-      providers: [StaffService, StaffAuthService, AccessScope, AuditLog, { provide: APP_GUARD, useClass: StaffGuard }],
+      providers: [
+        StaffService,
+        StaffAuthService,
+        AccessScope,
+        AuditLog,
+        { provide: APP_GUARD, useClass: StaffGuard },
+      ],
       exports: [AccessScope, AuditLog, StaffService],
     };
   }

@@ -26,7 +26,9 @@ export class StaffAuthController {
   @Public()
   @Post('refresh')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Trade a refresh token for a new pair; a token used twice revokes the login (401)' })
+  @ApiOperation({
+    summary: 'Trade a refresh token for a new pair; a token used twice revokes the login (401)',
+  })
   @ApiOkResponse({ type: SessionDto })
   refresh(@Body() dto: RefreshTokenDto): Promise<SessionTokens> {
     return this.auth.refresh(dto.refreshToken);

@@ -59,7 +59,12 @@ export class DashboardsController {
   ): Promise<{ patientId: string; latest: StoredReading | null }> {
     await this.scope.assertPatient(staff, patientId);
     const latest = await this.queries.latestOf(patientId);
-    await this.audit.record(staff, { action: 'vitals.read', resourceType: 'patient', resourceId: patientId, patientId });
+    await this.audit.record(staff, {
+      action: 'vitals.read',
+      resourceType: 'patient',
+      resourceId: patientId,
+      patientId,
+    });
     return { patientId, latest };
   }
 

@@ -25,7 +25,10 @@ if (!values.email || !values.name || !values.password || values.password.length 
 }
 const config = loadConfigOrExit();
 await runMigrations(config);
-const dataSource = await buildDataSource({ ...config, database: { ...config.database, poolMax: 1 } }).initialize();
+const dataSource = await buildDataSource({
+  ...config,
+  database: { ...config.database, poolMax: 1 },
+}).initialize();
 try {
   const admin = await new StaffService(dataSource).create({
     hospitalId: values.hospital ?? randomUUID(),

@@ -33,7 +33,7 @@ export class StaffService {
   async create(staff: NewStaff): Promise<StaffDto> {
     const passwordHash = await hashPassword(staff.password);
     try {
-      const [row] = (await this.dataSource.query(
+      const [row] = await this.dataSource.query<StaffRow[]>(
         `WITH member AS (
            INSERT INTO staff (hospital_id, email, name, role, password_hash)
            VALUES ($1, lower($2), $3, $4, $5) RETURNING id, hospital_id, email, name, role
@@ -42,29 +42,30 @@ export class StaffService {
          )
          SELECT member.*, $6::uuid[] AS ward_ids FROM member`,
         [staff.hospitalId, staff.email, staff.name, staff.role, passwordHash, staff.wardIds],
-      )) as StaffRow[];
+      );
       return toDto(row!);
     } catch (error) {
-      if ((error as { code?: string }).code === '23505') throw new ConflictException('email already registered');
+      if ((error as { code?: string }).code === '23505')
+        throw new ConflictException('email already registered');
       throw error;
     }
   }
 
   async findForLogin(email: string): Promise<(StaffMember & { passwordHash: string }) | null> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<StaffRow[]>(
       `SELECT s.id, s.hospital_id, s.role, s.password_hash,
               coalesce(array_agg(w.ward_id) FILTER (WHERE w.ward_id IS NOT NULL), '{}') AS ward_ids
          FROM staff s LEFT JOIN staff_wards w ON w.staff_id = s.id
         WHERE s.email = lower($1) AND s.active GROUP BY s.id`,
       [email],
-    )) as StaffRow[];
+    );
     const row = rows[0];
     return row ? { ...toMember(row), passwordHash: row.password_hash } : null;
   }
 
   /** The member behind a verified token, or null once deactivated: scope changes apply from the next request. */
   async findActive(id: string): Promise<StaffMember | null> {
-    const rows = (await this.dataSource.query(STAFF_SCOPE_SQL, [id])) as StaffRow[];
+    const rows = await this.dataSource.query<StaffRow[]>(STAFF_SCOPE_SQL, [id]);
     return rows[0] ? toMember(rows[0]) : null;
   }
 }

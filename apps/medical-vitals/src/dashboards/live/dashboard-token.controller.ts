@@ -30,7 +30,10 @@ export class DashboardTokenController {
     summary: 'A signed token for the /live WebSocket (first message `{ type: "auth", token }`).',
   })
   @ApiOkResponse({ type: DashboardTokenDto })
-  async issue(@CurrentStaff() staff: StaffMember, @Body() body: IssueDashboardTokenDto): Promise<DashboardTokenDto> {
+  async issue(
+    @CurrentStaff() staff: StaffMember,
+    @Body() body: IssueDashboardTokenDto,
+  ): Promise<DashboardTokenDto> {
     for (const wardId of body.wardIds ?? []) await this.scope.assertWard(staff, wardId);
     const wardIds = body.wardIds ?? (await this.scope.wardIds(staff));
     const issued = this.tokens.issue(body.name, wardIds);

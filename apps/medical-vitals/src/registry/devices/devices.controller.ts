@@ -39,7 +39,10 @@ export class DevicesController {
   /** Registers a device and returns its token once; the database keeps only the token's sha256. */
   @Post()
   @ApiCreatedResponse({ type: RegisteredDeviceDto })
-  async create(@CurrentStaff() staff: StaffMember, @Body() body: CreateDeviceDto): Promise<RegisteredDeviceDto> {
+  async create(
+    @CurrentStaff() staff: StaffMember,
+    @Body() body: CreateDeviceDto,
+  ): Promise<RegisteredDeviceDto> {
     if (body.patientId !== undefined) await this.scope.assertPatient(staff, body.patientId);
     const token = newDeviceToken();
     const devices = this.dataSource.getRepository(Device);

@@ -76,7 +76,12 @@ export class PatientsController {
     await this.scope.assertPatient(staff, id);
     const patient = await this.dataSource.getRepository(Patient).findOneBy({ id });
     if (!patient) throw new NotFoundException(`patient ${id} not found`);
-    await this.audit.record(staff, { action: 'patient.read', resourceType: 'patient', resourceId: id, patientId: id });
+    await this.audit.record(staff, {
+      action: 'patient.read',
+      resourceType: 'patient',
+      resourceId: id,
+      patientId: id,
+    });
     return patient;
   }
 
