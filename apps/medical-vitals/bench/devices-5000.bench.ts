@@ -34,7 +34,7 @@ export default defineBench({
     let sampler: NodeJS.Timeout | undefined;
     let progress: NodeJS.Timeout | undefined;
     try {
-      const token = await LiveDashboardClient.issueToken(app.url);
+      const token = await LiveDashboardClient.issueToken(app.url, ctx.pool, registry.wardIds);
       const wardsPerDashboard = WARDS / DASHBOARDS;
       const dashboardJob: DashboardSwarmJob = {
         wsUrl: app.wsUrl,

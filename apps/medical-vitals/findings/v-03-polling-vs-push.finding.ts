@@ -19,6 +19,7 @@ import { WARD_PAGE_SCRIPT } from '../src/web/ward-page.controller.js';
 import { WardPage } from './live-support/ward-page-runner.js';
 import { DeviceClient, readings } from './support/device-client.js';
 import { seedRegistry } from './support/seed-registry.js';
+import { createStaff } from './support/staff-session.js';
 import { startTestApp } from './support/start-test-app.js';
 
 const PAGES = 50;
@@ -78,7 +79,12 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
       ]),
     );
     await Promise.all(devices.map((device) => device.untilAcked(0)));
-    for (let i = 0; i < PAGES; i += 1) pages.push(await WardPage.open(app.url, wardId));
+    const nurse = await createStaff(ctx.pool, {
+      role: 'nurse',
+      hospitalId: registry.hospitalId,
+      wardIds: [wardId],
+    });
+    for (let i = 0; i < PAGES; i += 1) pages.push(await WardPage.open(app.url, wardId, nurse));
     await waitUntil(
       'every ward page to show each patient and be ready (live, or polling)',
       () =>

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { QueryCounter } from '@remedy/pooling';
 import { defineFinding, type FindingContext, type Measurement, type ProviderPlug } from '@remedy/testing';
 import {
@@ -14,6 +15,7 @@ import { DeviceDirectory } from '../src/registry/devices/device-directory.servic
 import { DeviceClient, readings } from './support/device-client.js';
 import { openReplicatedVitalsDatabase } from './support/replicated-database.js';
 import { seedRegistry } from './support/seed-registry.js';
+import { signInStaff } from './support/staff-session.js';
 import { startTestApp, type TestApp } from './support/start-test-app.js';
 
 const LOOKUPS = 1_000;
@@ -39,13 +41,30 @@ function plugsFor(run: Run): ProviderPlug[] {
   }
 }
 
-async function patchRule(app: TestApp, ruleId: string, max: number): Promise<void> {
+async function patchRule(
+  app: TestApp,
+  pool: pg.Pool,
+  ruleId: string,
+  wardId: string,
+  max: number,
+): Promise<void> {
+  const { headers } = await signInStaff(
+    { url: app.url, pool },
+    { role: 'ward_admin', hospitalId: await hospitalOf(pool, wardId), wardIds: [wardId] },
+  );
   const response = await fetch(`${app.url}/alert-rules/${ruleId}`, {
     method: 'PATCH',
-    headers: { 'content-type': 'application/json' },
+    headers: { ...headers, 'content-type': 'application/json' },
     body: JSON.stringify({ max }),
   });
   if (response.status !== 200) throw new Error(`PATCH /alert-rules answered ${response.status}`);
+}
+
+async function hospitalOf(pool: pg.Pool, wardId: string): Promise<string> {
+  const { rows } = await pool.query<{ hospital_id: string }>('SELECT hospital_id FROM wards WHERE id = $1', [
+    wardId,
+  ]);
+  return rows[0]!.hospital_id;
 }
 
 async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
@@ -94,7 +113,7 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
     await db.replica.pauseReplay();
     let stale = 0;
     try {
-      await patchRule(first, ruleId, 130);
+      await patchRule(first, db.pool, ruleId, device!.wardId, 130);
       // After the other instance's own cache listener, registered first. The review's design has no cache and
       // so publishes nothing: its every lookup reads the primary.
       if (run !== 'flawed') await deliveredToOther;

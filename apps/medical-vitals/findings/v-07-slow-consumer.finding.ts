@@ -55,7 +55,11 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
   try {
     const gateway = app.app.get(LiveGateway);
     const keys = app.app.get(RedisKeys);
-    const token = await LiveDashboardClient.issueToken(app.url);
+    // The pushed readings never touch the registry; the ward exists only so a nurse can be assigned to it.
+    await ctx.pool.query("INSERT INTO wards (id, hospital_id, name) VALUES ($1, gen_random_uuid(), 'V-07')", [
+      wardId,
+    ]);
+    const token = await LiveDashboardClient.issueToken(app.url, ctx.pool, [wardId]);
     const dashboard = await LiveDashboardClient.open(app.wsUrl, token, [{ wardId }]);
     dashboard.stopReading();
     const before = gateway.stats();

@@ -47,13 +47,17 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
       instances.push(instance);
     }
     const [a, b] = instances as [LiveInstance, LiveInstance];
-    const onA = await LiveDashboardClient.open(a.wsUrl, await LiveDashboardClient.issueToken(a.url), [
-      { wardId: device.wardId },
-    ]);
+    const onA = await LiveDashboardClient.open(
+      a.wsUrl,
+      await LiveDashboardClient.issueToken(a.url, ctx.pool, [device.wardId]),
+      [{ wardId: device.wardId }],
+    );
     closers.push(() => onA.close());
-    const onB = await LiveDashboardClient.open(b.wsUrl, await LiveDashboardClient.issueToken(b.url), [
-      { wardId: device.wardId },
-    ]);
+    const onB = await LiveDashboardClient.open(
+      b.wsUrl,
+      await LiveDashboardClient.issueToken(b.url, ctx.pool, [device.wardId]),
+      [{ wardId: device.wardId }],
+    );
     closers.push(() => onB.close());
 
     const deviceClient = await DeviceClient.open(a.wsUrl, device.id, device.token);

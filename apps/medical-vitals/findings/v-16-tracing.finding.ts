@@ -53,7 +53,7 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
     ]);
     const dashboard = await LiveDashboardClient.open(
       app.wsUrl,
-      await LiveDashboardClient.issueToken(app.url),
+      await LiveDashboardClient.issueToken(app.url, ctx.pool, [device!.wardId]),
       [{ wardId: device!.wardId }],
     );
     const { traceId, traceparent } = deviceTrace();

@@ -18,6 +18,7 @@ export const POLLING_WARD_PAGE_SCRIPT = `
   'use strict';
   var wardId = decodeURIComponent(location.pathname.split('/').pop() || '');
   var rows = new Map();
+  var accessToken = null;
   function cell(row, name) { return row.querySelector('[data-field="' + name + '"]'); }
   function rowFor(id) {
     var row = rows.get(id);
@@ -36,7 +37,8 @@ export const POLLING_WARD_PAGE_SCRIPT = `
   function refresh(cursor) {
     var url = '/dashboard/active-patients?wardId=' + encodeURIComponent(wardId) +
       (cursor ? '&cursor=' + encodeURIComponent(cursor) : '');
-    return fetch(url).then(function (response) { return response.json(); }).then(function (page) {
+    return fetch(url, { headers: { authorization: 'Bearer ' + accessToken } })
+      .then(function (response) { return response.json(); }).then(function (page) {
       page.data.forEach(function (patient) {
         var row = rowFor(patient.id);
         cell(row, 'name').textContent = patient.name || patient.id;
@@ -55,7 +57,21 @@ export const POLLING_WARD_PAGE_SCRIPT = `
       document.getElementById('status').textContent = String(error.message || error);
     }).then(function () { setTimeout(tick, ${POLL_INTERVAL_MS}); });
   }
-  tick();
+  // Signs in as the real page does (access control is not the flaw under test here).
+  document.getElementById('sign-in').onsubmit = function (event) {
+    event.preventDefault();
+    fetch('/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: document.getElementById('email').value,
+        password: document.getElementById('password').value,
+      }),
+    }).then(function (response) { return response.json(); }).then(function (session) {
+      accessToken = session.accessToken;
+      tick();
+    });
+  };
 })();
 `;
 

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import type { AppConfig } from './config.js';
 import { AppConfigModule } from './config.module.js';
 import { AlertsModule } from './alerts/alerts.module.js';
+import { StaffAccessModule } from './auth/staff-access.module.js';
 import { DashboardsModule } from './dashboards/dashboards.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { IngestModule } from './ingest/ingest.module.js';
@@ -52,6 +53,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ...(coreImports(config, 'medical-vitals') ?? []),
+        StaffAccessModule.forRoot(config),
         RegistryModule,
         LatestVitalsModule,
         StorageModule,

@@ -37,6 +37,7 @@ export function configureApp(app: INestApplication): void {
         'Device registry, alert rules and dashboards of the medical device platform. Devices stream readings over WebSocket /ingest (see the README).',
       )
       .setVersion('1')
+      .addBearerAuth()
       .build(),
   );
   SwaggerModule.setup('docs', app, document);

@@ -82,6 +82,10 @@ class EnvironmentVariables {
     'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' = 'info';
   @Type(() => Number) @IsInt() @Min(0) SHUTDOWN_GRACE_MS = 10_000;
 
+  // Staff sessions (README "Staff access"); unset draws a random secret per process (single instance only).
+  @IsOptional() @IsString() @MinLength(32) STAFF_TOKEN_SECRET?: string;
+  @Type(() => Number) @IsInt() @Min(60) @Max(3_600) STAFF_ACCESS_TOKEN_TTL_SECONDS = 900;
+
   // Read path (dashboards, /live, reports): see the app README.
   @IsOptional() @IsString() @MinLength(16) DASHBOARD_TOKEN_SECRET?: string;
   @Type(() => Number) @IsInt() @Min(60) DASHBOARD_TOKEN_TTL_SECONDS = 43_200;
@@ -153,6 +157,11 @@ export interface AppConfig {
   };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
   shutdownGraceMs: number;
+  staffAuth: {
+    /** Signs staff access tokens; when unset each process draws a random one (single-instance demo only). */
+    tokenSecret: string | undefined;
+    accessTokenTtlSeconds: number;
+  };
   dashboards: {
     /** Signs dashboard tokens; when unset each process draws a random one (single-instance demo only). */
     tokenSecret: string | undefined;
@@ -250,6 +259,10 @@ export function buildConfig(source: ConfigSource): AppConfig {
     },
     logLevel: env.LOG_LEVEL,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    staffAuth: {
+      tokenSecret: env.STAFF_TOKEN_SECRET,
+      accessTokenTtlSeconds: env.STAFF_ACCESS_TOKEN_TTL_SECONDS,
+    },
     dashboards: {
       tokenSecret: env.DASHBOARD_TOKEN_SECRET,
       tokenTtlSeconds: env.DASHBOARD_TOKEN_TTL_SECONDS,

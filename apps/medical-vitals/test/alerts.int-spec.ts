@@ -4,16 +4,22 @@ import { medicalVitalsHarness } from '../findings/support/medical-vitals-harness
 import { NotificationProvider } from '../findings/support/notification-provider.js';
 import { seedRegistry, type SeededRegistry } from '../findings/support/seed-registry.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
+import { signInStaff, type StaffSession } from '../findings/support/staff-session.js';
 
 const ctx = useTestContext(medicalVitalsHarness);
 let app: TestApp;
 let provider: NotificationProvider;
 let registry: SeededRegistry;
+let admin: StaffSession;
 
 beforeAll(async () => {
   provider = await NotificationProvider.start();
   app = await startTestApp(ctx, { NOTIFY_URL: provider.url, DEVICE_RATE_BURST: '100' });
   registry = await seedRegistry(ctx.pool, { wards: 1, patients: 2 });
+  admin = await signInStaff(
+    { url: app.url, pool: ctx.pool },
+    { role: 'ward_admin', hospitalId: registry.hospitalId, wardIds: registry.wardIds },
+  );
 });
 afterAll(async () => {
   await app?.close();
@@ -23,7 +29,7 @@ afterAll(async () => {
 async function post(path: string, body: unknown): Promise<Response> {
   return fetch(`${app.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { ...admin.headers, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
 }
@@ -95,7 +101,7 @@ test('a rule update applies to the next reading (no stale cached rule)', async (
   await client.untilAcked(0);
   const patch = await fetch(`${app.url}/alert-rules/${created.id}`, {
     method: 'PATCH',
-    headers: { 'content-type': 'application/json' },
+    headers: { ...admin.headers, 'content-type': 'application/json' },
     body: JSON.stringify({ min: 90 }),
   });
   expect(patch.status).toBe(200);

@@ -3,21 +3,27 @@ import { DeviceClient, readings } from '../findings/support/device-client.js';
 import { medicalVitalsHarness } from '../findings/support/medical-vitals-harness.js';
 import { seedRegistry, type SeededRegistry } from '../findings/support/seed-registry.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
+import { signInStaff, type StaffSession } from '../findings/support/staff-session.js';
 
 const ctx = useTestContext(medicalVitalsHarness);
 let app: TestApp;
 let registry: SeededRegistry;
+let nurse: StaffSession;
 
 beforeAll(async () => {
   app = await startTestApp(ctx);
   registry = await seedRegistry(ctx.pool, { wards: 2, patients: 6 });
+  nurse = await signInStaff(
+    { url: app.url, pool: ctx.pool },
+    { role: 'nurse', hospitalId: registry.hospitalId, wardIds: registry.wardIds },
+  );
 });
 afterAll(async () => {
   await app?.close();
 });
 
 const get = async (path: string): Promise<{ status: number; body: Record<string, unknown> }> => {
-  const response = await fetch(`${app.url}${path}`);
+  const response = await fetch(`${app.url}${path}`, { headers: nurse.headers });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 
@@ -73,7 +79,7 @@ describe('dashboard REST', () => {
     expect(row).toMatchObject({ latest: { seq: 4 }, openAlerts: 0 });
   });
 
-  test('bad queries are 400s with field details; unknown patients are 404s', async () => {
+  test('bad queries are 400s with field details; unknown patients are 403s like out-of-scope ones', async () => {
     const bad = await get('/dashboard/active-patients?wardId=nope&limit=9999');
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
@@ -92,7 +98,7 @@ describe('dashboard REST', () => {
     expect(cursor.status).toBe(400);
 
     const missing = await get('/patients/00000000-0000-4000-8000-000000000000/latest');
-    expect(missing.status).toBe(404);
+    expect(missing.status).toBe(403);
   });
 });
 
@@ -104,7 +110,9 @@ describe('reports', () => {
        SELECT $1, $2, now() - make_interval(secs => g), g, 60 + g % 20, 97, 120, 80, 36.6 FROM generate_series(1, 2500) g`,
       [patientId, registry.devices[1]!.id],
     );
-    const response = await fetch(`${app.url}/patients/${patientId}/report?period=daily`);
+    const response = await fetch(`${app.url}/patients/${patientId}/report?period=daily`, {
+      headers: nurse.headers,
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/csv');
     const lines = (await response.text()).trim().split('\n');
@@ -114,9 +122,9 @@ describe('reports', () => {
     expect(lines).toContain('# heart_rate,min 60,mean 69.5,max 79');
   });
 
-  test('a bad period is a 400, an unknown patient a 404', async () => {
+  test('a bad period is a 400, an unknown patient a 403', async () => {
     expect((await get(`/patients/${registry.patientIds[0]}/report?period=monthly`)).status).toBe(400);
-    expect((await get('/patients/00000000-0000-4000-8000-000000000000/report')).status).toBe(404);
+    expect((await get('/patients/00000000-0000-4000-8000-000000000000/report')).status).toBe(403);
   });
 });
 

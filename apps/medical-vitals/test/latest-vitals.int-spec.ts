@@ -4,6 +4,7 @@ import { DeviceClient, readings } from '../findings/support/device-client.js';
 import { medicalVitalsHarness } from '../findings/support/medical-vitals-harness.js';
 import { seedRegistry } from '../findings/support/seed-registry.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
+import { signInStaff } from '../findings/support/staff-session.js';
 import { LATEST_FALLBACK_SQL } from '../src/latest-vitals/latest-vitals.sql.js';
 import { READER_APPLICATION_NAME } from '../src/read-replica/reader-pools.js';
 import { RedisKeys } from '../src/redis/redis-keys.js';
@@ -20,7 +21,8 @@ afterAll(async () => {
 });
 
 test('a latest-vitals cache miss reads the replica pool, never the primary (V-13), and refills the cache', async () => {
-  const { devices } = await seedRegistry(ctx.pool, { patients: 1 });
+  const { devices, hospitalId, wardIds } = await seedRegistry(ctx.pool, { patients: 1 });
+  const nurse = await signInStaff({ url: app.url, pool: ctx.pool }, { role: 'nurse', hospitalId, wardIds });
   const device = devices[0]!;
   const client = await DeviceClient.open(app.wsUrl, device.id, device.token);
   client.sendReadings(readings(3));
@@ -35,7 +37,9 @@ test('a latest-vitals cache miss reads the replica pool, never the primary (V-13
     if (event.sql === LATEST_FALLBACK_SQL) fallbacks.push(event);
   });
   try {
-    const response = await fetch(`${app.url}/patients/${device.patientId}/latest`);
+    const response = await fetch(`${app.url}/patients/${device.patientId}/latest`, {
+      headers: nurse.headers,
+    });
     expect(response.status).toBe(200);
     expect(((await response.json()) as { latest: { seq: number } }).latest.seq).toBe(2);
   } finally {

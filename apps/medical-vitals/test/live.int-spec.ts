@@ -33,7 +33,7 @@ async function open(
 }
 
 test('a stored reading is pushed to the ward room and the patient room, not to other wards', async () => {
-  const token = await LiveDashboardClient.issueToken(app.url);
+  const token = await LiveDashboardClient.issueToken(app.url, ctx.pool, registry.wardIds);
   const device = registry.devices[0]!;
   const otherWard = registry.wardIds.find((id) => id !== device.wardId)!;
   const ward = await open(token, [{ wardId: device.wardId }]);
@@ -62,7 +62,7 @@ test('first-message auth: a forged token and a token in the URL are refused with
   await forged.until(() => forged.closed !== undefined);
   expect(forged.closed).toEqual({ code: CLOSE_CODES.policyViolation, reason: CLOSE_REASONS.authFailed });
 
-  const token = await LiveDashboardClient.issueToken(app.url);
+  const token = await LiveDashboardClient.issueToken(app.url, ctx.pool, registry.wardIds);
   const viaQuery = new WebSocket(`${app.wsUrl}/live?token=${token}`);
   const closed = await new Promise<{ code: number; reason: string }>((resolve) =>
     viaQuery.once('close', (code, reason) => resolve({ code, reason: reason.toString('utf8') })),
@@ -77,7 +77,7 @@ test('first-message auth: a forged token and a token in the URL are refused with
 
 test('bad commands get field-level errors; a ward-scoped token cannot watch another ward', async () => {
   const [wardA, wardB] = registry.wardIds as [string, string];
-  const token = await LiveDashboardClient.issueToken(app.url, [wardA]);
+  const token = await LiveDashboardClient.issueToken(app.url, ctx.pool, [wardA]);
   const client = await open(token, [{ wardId: wardA }]);
   client.send({ type: 'subscribe', wardId: 'not-a-uuid' });
   client.send({ type: 'subscribe', wardId: wardB });

@@ -3,12 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { DeviceClient } from '../findings/support/device-client.js';
 import { medicalVitalsHarness } from '../findings/support/medical-vitals-harness.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
+import { signInStaff, type StaffSession } from '../findings/support/staff-session.js';
 
 const ctx = useTestContext(medicalVitalsHarness);
 let app: TestApp;
+let admin: StaffSession;
+const hospitalId = randomUUID();
 
 beforeAll(async () => {
   app = await startTestApp(ctx, { ALERT_EVALUATOR_ENABLED: 'false' });
+  admin = await signInStaff({ url: app.url, pool: ctx.pool }, { role: 'hospital_admin', hospitalId });
 });
 afterAll(async () => {
   await app?.close();
@@ -21,14 +25,13 @@ async function call(
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${app.url}${path}`, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { ...admin.headers, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 test('registers a ward, a patient and a device whose token is shown once and stored only as a hash', async () => {
-  const hospitalId = randomUUID();
   const ward = await call('POST', '/wards', { hospitalId, name: 'ICU' });
   expect(ward.status).toBe(201);
   const patient = await call('POST', '/patients', {
@@ -61,7 +64,6 @@ test('registers a ward, a patient and a device whose token is shown once and sto
 });
 
 test('a retired device can no longer connect, on the next connection', async () => {
-  const hospitalId = randomUUID();
   const patient = await call('POST', '/patients', {
     hospitalId,
     name: 'B. Patient',
@@ -79,8 +81,9 @@ test('a retired device can no longer connect, on the next connection', async () 
 });
 
 test('answers bad input with a 4xx and field details, never a 500', async () => {
+  // An unknown patient answers like another hospital's: 403, so ids cannot be probed for existence.
   const missing = await call('GET', `/patients/${randomUUID()}`);
-  expect(missing).toMatchObject({ status: 404, body: { statusCode: 404, error: 'Not Found' } });
+  expect(missing).toMatchObject({ status: 403, body: { statusCode: 403, error: 'Forbidden' } });
   const badId = await call('GET', '/wards/not-a-uuid');
   expect(badId.status).toBe(400);
   const unknownField = await call('POST', '/wards', { hospitalId: randomUUID(), name: 'x', floor: 3 });
@@ -89,14 +92,15 @@ test('answers bad input with a 4xx and field details, never a 500', async () => 
     { field: 'floor', problems: ['property floor should not exist'] },
   ]);
   const mrn = `MRN-${randomUUID()}`;
-  await call('POST', '/patients', { hospitalId: randomUUID(), name: 'C', mrn });
-  const duplicate = await call('POST', '/patients', { hospitalId: randomUUID(), name: 'D', mrn });
+  await call('POST', '/patients', { hospitalId, name: 'C', mrn });
+  const duplicate = await call('POST', '/patients', { hospitalId, name: 'D', mrn });
   expect(duplicate).toMatchObject({ status: 409, body: { statusCode: 409, error: 'Conflict' } });
+  // A ward that does not exist is, like another hospital's, outside the admin's scope.
   const badWard = await call('POST', '/patients', {
-    hospitalId: randomUUID(),
+    hospitalId,
     wardId: randomUUID(),
     name: 'E',
     mrn: `MRN-${randomUUID()}`,
   });
-  expect(badWard.status).toBe(422);
+  expect(badWard.status).toBe(403);
 });

@@ -7,6 +7,7 @@ import {
 } from '../findings/support/replicated-database.js';
 import { seedRegistry, type SeededDevice } from '../findings/support/seed-registry.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
+import { signInStaff, type StaffSession } from '../findings/support/staff-session.js';
 
 // With a replica configured, the DataSource sends plain repository reads to it. Reads that must see a write
 // just made (the rule cache reloading after an invalidation, a PATCH reading the row it updates) go to the
@@ -15,6 +16,7 @@ const ctx = useTestContext(medicalVitalsHarness);
 let db: ReplicatedVitalsDatabase;
 let app: TestApp;
 let device: SeededDevice;
+let admin: StaffSession;
 
 beforeAll(async () => {
   db = await openReplicatedVitalsDatabase(ctx);
@@ -23,7 +25,12 @@ beforeAll(async () => {
     DATABASE_REPLICA_URL: db.replicaUrl,
     ALERT_EVALUATOR_ENABLED: 'false',
   });
-  [device] = (await seedRegistry(db.pool, { patients: 1 })).devices as [SeededDevice];
+  const registry = await seedRegistry(db.pool, { patients: 1 });
+  [device] = registry.devices as [SeededDevice];
+  admin = await signInStaff(
+    { url: app.url, pool: db.pool },
+    { role: 'ward_admin', hospitalId: registry.hospitalId, wardIds: registry.wardIds },
+  );
 }, 120_000);
 afterAll(async () => {
   await app?.close();
@@ -33,7 +40,7 @@ afterAll(async () => {
 async function send(method: 'POST' | 'PATCH', path: string, body: unknown): Promise<Response> {
   return fetch(`${app.url}${path}`, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { ...admin.headers, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
 }

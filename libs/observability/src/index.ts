@@ -31,3 +31,6 @@ export { TracingService } from './tracing/tracing.service.js';
 export { currentTraceparent, runInLinkedSpan, type LinkedSpanOptions } from './tracing/tracing.js';
 export { SpanKind } from '@opentelemetry/api';
 export type { Logger as PinoLogger } from 'pino';
+// Exported so an app's global auth guard can name them as deliberately public (probes and scrapes carry no token).
+export { HealthController } from './health/health.controller.js';
+export { MetricsController } from './metrics/metrics.controller.js';

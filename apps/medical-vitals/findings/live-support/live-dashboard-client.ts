@@ -1,4 +1,6 @@
+import type pg from 'pg';
 import WebSocket from 'ws';
+import { signInNurse } from '../support/staff-session.js';
 
 export type LiveMessage = { type: string; [field: string]: unknown };
 
@@ -23,11 +25,13 @@ export class LiveDashboardClient {
     socket.on('error', () => undefined);
   }
 
-  static async issueToken(httpUrl: string, wardIds?: string[]): Promise<string> {
+  /** Signs in a nurse of `wardIds` (on the database behind `httpUrl`) and asks for a token for those wards. */
+  static async issueToken(httpUrl: string, pool: pg.Pool, wardIds: string[]): Promise<string> {
+    const nurse = await signInNurse({ url: httpUrl, pool }, wardIds);
     const response = await fetch(`${httpUrl}/dashboard/tokens`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'test dashboard', ...(wardIds ? { wardIds } : {}) }),
+      headers: { ...nurse.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'test dashboard', wardIds }),
     });
     if (!response.ok) throw new Error(`token: HTTP ${response.status} ${await response.text()}`);
     return ((await response.json()) as { token: string }).token;

@@ -16,6 +16,9 @@ class FakeElement {
   parent: FakeElement | undefined;
   className = '';
   offsetWidth = 0;
+  hidden = false;
+  value = '';
+  onsubmit: ((event: { preventDefault(): void }) => void) | null = null;
   private text = '';
   readonly classList = {
     add: (): void => undefined,
@@ -74,10 +77,16 @@ export class WardPage {
   private closed = false;
   readonly body = new FakeElement(this);
 
+  private readonly elements: Map<string, FakeElement>;
+
   private constructor(baseUrl: string, wardId: string, script: string) {
     const elements = new Map(
-      ['status', 'ward-id', 'patients', 'alerts'].map((id) => [id, new FakeElement(this)]),
+      ['status', 'ward-id', 'patients', 'alerts', 'sign-in', 'email', 'password'].map((id) => [
+        id,
+        new FakeElement(this),
+      ]),
     );
+    this.elements = elements;
     const host = new URL(baseUrl).host;
     const track = (socket: WebSocket): void => {
       this.openedSockets.push(socket);
@@ -117,11 +126,19 @@ export class WardPage {
     });
   }
 
-  /** Loads the page's script as the app serves it and runs it for the ward. */
-  static async open(baseUrl: string, wardId: string): Promise<WardPage> {
+  /** Loads the page's script as the app serves it, runs it for the ward and signs in as a nurse would. */
+  static async open(
+    baseUrl: string,
+    wardId: string,
+    credentials: { email: string; password: string },
+  ): Promise<WardPage> {
     const response = await fetch(`${baseUrl}/ward-page.js`);
     if (!response.ok) throw new Error(`ward-page.js: HTTP ${response.status}`);
-    return new WardPage(baseUrl, wardId, await response.text());
+    const page = new WardPage(baseUrl, wardId, await response.text());
+    page.elements.get('email')!.value = credentials.email;
+    page.elements.get('password')!.value = credentials.password;
+    page.elements.get('sign-in')!.onsubmit?.({ preventDefault: () => undefined });
+    return page;
   }
 
   /** The first time the page showed `text` in `field` for the patient, at or after `since`. */

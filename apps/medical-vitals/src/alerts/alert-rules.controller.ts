@@ -13,24 +13,38 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@remedy/auth';
 import { withPrimaryConnection } from '@remedy/pooling';
 import { DataSource } from 'typeorm';
+import { AuditLog } from '../audit/audit-log.service.js';
+import { AccessScope } from '../auth/access-scope.service.js';
+import { CurrentStaff } from '../auth/current-staff.decorator.js';
+import type { StaffMember } from '../staff/staff-member.js';
+import { CLINICAL_ROLES, WARD_MANAGER_ROLES } from '../staff/staff-role.js';
 import { AlertRule } from './alert-rule.entity.js';
 import { CreateAlertRuleDto, ListAlertRulesQueryDto, UpdateAlertRuleDto } from './alert-rule.dto.js';
 import { RuleCache } from './rule-cache.service.js';
 
-/** Alert rules per patient or per ward. Every change bumps `version` and invalidates the rule cache everywhere. */
+/**
+ * Alert rules per patient or per ward. Every change bumps `version` and invalidates the rule cache
+ * everywhere. Clinical staff read the rules of their wards; only ward and hospital admins change them
+ * (a disabled rule silences a ward's alarms), and every change is audited.
+ */
 @ApiTags('alerts')
+@ApiBearerAuth()
 @Controller('alert-rules')
 export class AlertRulesController {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(RuleCache) private readonly cache: RuleCache,
+    @Inject(AccessScope) private readonly scope: AccessScope,
+    @Inject(AuditLog) private readonly audit: AuditLog,
   ) {}
 
   @Post()
-  async create(@Body() body: CreateAlertRuleDto): Promise<AlertRule> {
+  @Roles(...WARD_MANAGER_ROLES)
+  async create(@CurrentStaff() staff: StaffMember, @Body() body: CreateAlertRuleDto): Promise<AlertRule> {
     if ((body.patientId === undefined) === (body.wardId === undefined)) {
       throw new BadRequestException({
         message: 'invalid request: patientId, wardId',
@@ -38,6 +52,7 @@ export class AlertRulesController {
       });
     }
     assertRange(body.min ?? null, body.max ?? null);
+    await this.assertRuleScope(staff, { patientId: body.patientId ?? null, wardId: body.wardId ?? null });
     const rules = this.dataSource.getRepository(AlertRule);
     const saved = await rules.save(
       rules.create({
@@ -52,35 +67,60 @@ export class AlertRulesController {
       }),
     );
     await this.cache.invalidate(saved.id);
+    await this.recordChange(staff, 'rule.create', saved, { ...body });
     return saved;
   }
 
+  /** Rules of the caller's wards (and their patients'); a wardId or patientId filter outside them is a 403. */
   @Get()
-  list(@Query() query: ListAlertRulesQueryDto): Promise<AlertRule[]> {
-    return this.dataSource.getRepository(AlertRule).find({
-      where: {
-        ...(query.patientId === undefined ? {} : { patientId: query.patientId }),
-        ...(query.wardId === undefined ? {} : { wardId: query.wardId }),
-      },
-      order: { id: 'ASC' },
-      take: query.limit,
-    });
+  @Roles(...CLINICAL_ROLES)
+  async list(
+    @CurrentStaff() staff: StaffMember,
+    @Query() query: ListAlertRulesQueryDto,
+  ): Promise<AlertRule[]> {
+    if (query.wardId !== undefined) await this.scope.assertWard(staff, query.wardId);
+    if (query.patientId !== undefined) await this.scope.assertPatient(staff, query.patientId);
+    const wardIds = await this.scope.wardIds(staff);
+    return this.dataSource
+      .getRepository(AlertRule)
+      .createQueryBuilder('rule')
+      .where(
+        '(rule.ward_id = ANY(:wardIds) OR rule.patient_id IN (SELECT id FROM patients WHERE ward_id = ANY(:wardIds)))',
+        {
+          wardIds,
+        },
+      )
+      .andWhere(query.patientId === undefined ? 'TRUE' : 'rule.patient_id = :patientId', {
+        patientId: query.patientId,
+      })
+      .andWhere(query.wardId === undefined ? 'TRUE' : 'rule.ward_id = :wardId', { wardId: query.wardId })
+      .orderBy('rule.id', 'ASC')
+      .take(query.limit)
+      .getMany();
   }
 
   @Get(':id')
-  async get(@Param('id', ParseUUIDPipe) id: string): Promise<AlertRule> {
+  @Roles(...CLINICAL_ROLES)
+  async get(@CurrentStaff() staff: StaffMember, @Param('id', ParseUUIDPipe) id: string): Promise<AlertRule> {
     const rule = await this.dataSource.getRepository(AlertRule).findOneBy({ id });
     if (!rule) throw new NotFoundException(`alert rule ${id} not found`);
+    await this.assertRuleScope(staff, rule);
     return rule;
   }
 
   @Patch(':id')
-  async update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateAlertRuleDto): Promise<AlertRule> {
+  @Roles(...WARD_MANAGER_ROLES)
+  async update(
+    @CurrentStaff() staff: StaffMember,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: UpdateAlertRuleDto,
+  ): Promise<AlertRule> {
     // Read-modify-write on the primary: the replica may not have replayed the rule's creation or last update.
     const rule = await withPrimaryConnection(this.dataSource, (manager) =>
       manager.getRepository(AlertRule).findOneBy({ id }),
     );
     if (!rule) throw new NotFoundException(`alert rule ${id} not found`);
+    await this.assertRuleScope(staff, rule);
     if (body.min !== undefined) rule.min = body.min;
     if (body.max !== undefined) rule.max = body.max;
     if (body.enabled !== undefined) rule.enabled = body.enabled;
@@ -89,15 +129,43 @@ export class AlertRulesController {
     rule.updatedAt = new Date();
     const saved = await this.dataSource.getRepository(AlertRule).save(rule);
     await this.cache.invalidate(id);
+    await this.recordChange(staff, 'rule.update', saved, { ...body });
     return saved;
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    const result = await this.dataSource.getRepository(AlertRule).delete({ id });
-    if (result.affected === 0) throw new NotFoundException(`alert rule ${id} not found`);
+  @Roles(...WARD_MANAGER_ROLES)
+  async remove(@CurrentStaff() staff: StaffMember, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    const rule = await this.dataSource.getRepository(AlertRule).findOneBy({ id });
+    if (!rule) throw new NotFoundException(`alert rule ${id} not found`);
+    await this.assertRuleScope(staff, rule);
+    await this.dataSource.getRepository(AlertRule).delete({ id });
     await this.cache.invalidate(id);
+    await this.recordChange(staff, 'rule.delete', rule, {});
+  }
+
+  private async assertRuleScope(
+    staff: StaffMember,
+    rule: { patientId: string | null; wardId: string | null },
+  ): Promise<void> {
+    if (rule.wardId !== null) await this.scope.assertWard(staff, rule.wardId);
+    if (rule.patientId !== null) await this.scope.assertPatient(staff, rule.patientId);
+  }
+
+  private recordChange(
+    staff: StaffMember,
+    action: 'rule.create' | 'rule.update' | 'rule.delete',
+    rule: AlertRule,
+    detail: Record<string, unknown>,
+  ): Promise<void> {
+    return this.audit.record(staff, {
+      action,
+      resourceType: 'alert-rule',
+      resourceId: rule.id,
+      patientId: rule.patientId,
+      detail: { ...detail, wardId: rule.wardId, version: rule.version },
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Controller, Get, Header, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '../auth/public.decorator.js';
 
 const PAGE = readFileSync(new URL('./public/ward.html', import.meta.url), 'utf8');
 
@@ -9,7 +10,11 @@ export const WARD_PAGE_SCRIPT = Symbol('WARD_PAGE_SCRIPT');
 export const wardPageScript = (): string =>
   readFileSync(new URL('./public/ward-page.js', import.meta.url), 'utf8');
 
-/** The live ward page: static HTML and one script; the ward id is read by the script from the URL. */
+/**
+ * The live ward page: static HTML and one script; the ward id is read by the script from the URL.
+ * Public: the page and script hold no patient data; the script signs the nurse in before it loads any.
+ */
+@Public()
 @ApiExcludeController()
 @Controller()
 export class WardPageController {

@@ -5,6 +5,7 @@ import { DeviceClient, readings } from '../../findings/support/device-client.js'
 import { medicalVitalsHarness } from '../../findings/support/medical-vitals-harness.js';
 import { seedRegistry, type SeededRegistry } from '../../findings/support/seed-registry.js';
 import { startTestApp, type TestApp } from '../../findings/support/start-test-app.js';
+import { createStaff, signInStaff } from '../../findings/support/staff-session.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ctx = useTestContext(medicalVitalsHarness);
@@ -19,9 +20,13 @@ beforeAll(async () => {
     );
   app = await startTestApp(ctx);
   registry = await seedRegistry(ctx.pool, { patients: 2 });
+  const wardAdmin = await signInStaff(
+    { url: app.url, pool: ctx.pool },
+    { role: 'ward_admin', hospitalId: registry.hospitalId, wardIds: registry.wardIds },
+  );
   const rule = await fetch(`${app.url}/alert-rules`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { ...wardAdmin.headers, 'content-type': 'application/json' },
     body: JSON.stringify({ wardId: registry.wardIds[0], metric: 'heart_rate', max: 140 }),
   });
   if (!rule.ok) throw new Error(`creating the alert rule failed: ${rule.status} ${await rule.text()}`);
@@ -45,7 +50,15 @@ afterAll(async () => {
 
 async function openWardPage(): Promise<Page> {
   const page = await browser.newPage();
+  const nurse = await createStaff(ctx.pool, {
+    role: 'nurse',
+    hospitalId: registry.hospitalId,
+    wardIds: [registry.wardIds[0]!],
+  });
   await page.goto(`${app.url}/ward/${registry.wardIds[0]}`);
+  await page.fill('#email', nurse.email);
+  await page.fill('#password', nurse.password);
+  await page.click('#sign-in button[type="submit"]');
   await page.waitForSelector('body[data-live="true"]', { timeout: 15_000 });
   return page;
 }

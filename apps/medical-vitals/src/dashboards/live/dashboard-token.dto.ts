@@ -14,7 +14,7 @@ export class IssueDashboardTokenDto {
   @ApiPropertyOptional({
     type: [String],
     format: 'uuid',
-    description: 'Wards the token may watch; omit for all.',
+    description: 'Wards the token may watch, each within your scope; omit for all of your wards.',
   })
   @IsOptional()
   @IsArray()

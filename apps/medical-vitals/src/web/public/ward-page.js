@@ -1,11 +1,13 @@
 /* global document, location, fetch, WebSocket, setTimeout */
-// The live ward page: loads the ward's active patients over REST, then follows /live for readings and
-// alerts. No framework, no build step; every value goes into the page through textContent.
+// The live ward page: the nurse signs in, then the page loads the ward's active patients over REST and
+// follows /live for readings and alerts. No framework, no build step; every value goes into the page
+// through textContent. The access token lives only in this script's memory (never in the URL or storage).
 (function () {
   'use strict';
   var wardId = decodeURIComponent(location.pathname.split('/').pop() || '');
   var rows = new Map();
   var statusEl = document.getElementById('status');
+  var accessToken = null;
   document.getElementById('ward-id').textContent = wardId;
 
   function setStatus(text) {
@@ -82,7 +84,7 @@
       '/dashboard/active-patients?wardId=' +
       encodeURIComponent(wardId) +
       (cursor ? '&cursor=' + encodeURIComponent(cursor) : '');
-    return fetch(url)
+    return fetch(url, { headers: { authorization: 'Bearer ' + accessToken } })
       .then(function (response) {
         if (!response.ok) throw new Error('active patients: HTTP ' + response.status);
         return response.json();
@@ -130,7 +132,7 @@
   function start(attempt) {
     fetch('/dashboard/tokens', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: 'Bearer ' + accessToken },
       body: JSON.stringify({ name: 'ward page', wardIds: [wardId] }),
     })
       .then(function (response) {
@@ -147,5 +149,32 @@
       });
   }
 
-  start(0);
+  // Sign in first: every data route needs a staff access token, and the dashboard token it issues covers
+  // only the wards this member may see.
+  var form = document.getElementById('sign-in');
+  form.onsubmit = function (event) {
+    event.preventDefault();
+    setStatus('signing in…');
+    fetch('/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: document.getElementById('email').value,
+        password: document.getElementById('password').value,
+      }),
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error('sign-in failed: HTTP ' + response.status);
+        return response.json();
+      })
+      .then(function (session) {
+        accessToken = session.accessToken;
+        form.hidden = true;
+        start(0);
+      })
+      .catch(function (error) {
+        setStatus(String(error.message || error));
+      });
+  };
+  setStatus('sign in to follow the ward');
 })();
