@@ -17,7 +17,7 @@ export interface OutboxCleanupOptions {
 const DELETE_BATCH_SQL = `
 WITH doomed AS (
   SELECT id FROM outbox
-  WHERE published_at IS NOT NULL AND published_at < now() - $1 * interval '1 millisecond'
+  WHERE completed_at IS NOT NULL AND completed_at < now() - $1 * interval '1 millisecond'
   ORDER BY id
   LIMIT $2
 ), deleted AS (
