@@ -4,19 +4,20 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHttpEdgeAdapter } from '@remedy/http';
 import { AppModule } from './app.module.js';
 import { loadConfig } from './config.js';
+import { closeOnSignals } from './graceful-shutdown.js';
 import { configureHttpApp } from './http/configure-http-app.js';
-import { armShutdownDeadline } from './shutdown-deadline.js';
 
 /** HTTP entry: Fastify (events:M-4 hooks need it), Swagger at /docs, graceful shutdown on SIGTERM/SIGINT. */
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
-  const app = await NestFactory.create<NestFastifyApplication>(
+  const created = NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
     createHttpEdgeAdapter({ bodyLimit: 256 * 1024, fastify: { return503OnClosing: true } }),
     { bufferLogs: true },
   );
-  configureHttpApp(app, { shutdownHooks: true });
-  armShutdownDeadline(config.http.shutdownGraceMs);
+  closeOnSignals(created, config.http.shutdownGraceMs);
+  const app = await created;
+  configureHttpApp(app);
   await app.listen(config.http.port, config.http.host);
 }
 

@@ -1,15 +1,15 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from './config.js';
-import { armShutdownDeadline } from './shutdown-deadline.js';
+import { closeOnSignals } from './graceful-shutdown.js';
 import { WorkerModule } from './worker.module.js';
 
-/** Queue worker entry (same image as the API): createApplicationContext, closed cleanly on SIGTERM. */
+/** Queue worker entry (same image as the API): createApplicationContext, closed cleanly (exit 0) on SIGTERM/SIGINT. */
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
-  app.enableShutdownHooks();
-  armShutdownDeadline(config.http.shutdownGraceMs);
+  const app = NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
+  closeOnSignals(app, config.http.shutdownGraceMs);
+  await app;
 }
 
 bootstrap().catch((error: unknown) => {

@@ -33,7 +33,7 @@ export async function startTestApp(
   const app = module.createNestApplication<NestFastifyApplication>(createHttpEdgeAdapter(), {
     bufferLogs: true,
   });
-  configureHttpApp(app, { shutdownHooks: false });
+  configureHttpApp(app);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   if (address === null || typeof address === 'string') throw new Error('test app is not listening on TCP');

@@ -2,11 +2,11 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
 /**
- * What main.ts and the test app starter both do to the HTTP application: Swagger UI at /docs and shutdown
- * hooks (SIGTERM closes the server, then pools and Redis; tests close apps themselves). Pipes and filters
+ * What main.ts and the test app starter both do to the HTTP application: Swagger UI at /docs (main.ts adds
+ * `closeOnSignals`; tests close apps themselves). Pipes and filters
  * are providers of AppModule, so every way of booting it has them.
  */
-export function configureHttpApp(app: NestFastifyApplication, options: { shutdownHooks: boolean }): void {
+export function configureHttpApp(app: NestFastifyApplication): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -19,5 +19,4 @@ export function configureHttpApp(app: NestFastifyApplication, options: { shutdow
       .build(),
   );
   SwaggerModule.setup('docs', app, document);
-  if (options.shutdownHooks) app.enableShutdownHooks();
 }
