@@ -3,11 +3,12 @@ import { defineFinding, type FindingContext, type Measurement } from '@remedy/te
 import type pg from 'pg';
 import type { MigrationInterface } from 'typeorm';
 import {
-  ReviewedSchemaWithoutIndexes1779999999999,
-  WithoutRegistrationsEventStatusIndex1779999999999,
+  ReviewedSchemaWithoutIndexes1789999999999,
+  WithoutRegistrationsEventStatusIndex1789999999999,
 } from '../katas/s-2-schema-without-indexes.flawed.js';
 import { APP_ENTITIES } from '../src/database/app-entities.js';
 import { APP_MIGRATIONS } from '../src/database/app-migrations.js';
+import { ONE_LIVE_REGISTRATION_INDEX } from '../src/migrations/1780100000000-one-live-registration-per-user.js';
 import { ReminderCollectorService } from '../src/reminders/reminder-collector.service.js';
 import { appStatementsDuring } from './support/app-statements.js';
 import { bearer } from './support/seed.js';
@@ -127,9 +128,9 @@ type Run = 'flawed' | 'remediated' | 'registrations_event_status_idx dropped';
 
 /** The migration set the database is built from: the app's own, plus the review's schema for a flawed run. */
 const EXTRA_MIGRATIONS: Record<Run, (new () => MigrationInterface)[]> = {
-  flawed: [ReviewedSchemaWithoutIndexes1779999999999],
+  flawed: [ReviewedSchemaWithoutIndexes1789999999999],
   remediated: [],
-  'registrations_event_status_idx dropped': [WithoutRegistrationsEventStatusIndex1779999999999],
+  'registrations_event_status_idx dropped': [WithoutRegistrationsEventStatusIndex1789999999999],
 };
 
 async function migrate(ctx: FindingContext, run: Run): Promise<void> {
@@ -186,8 +187,9 @@ const HOT_PATHS = {
     name: 'GET /events/:id/stats, registrations by department',
     table: 'registrations',
     // Either index made for one event's registrations: (event_id, status) INCLUDE (checked_in_at), or the
-    // unique (event_id, user_id, event_starts_at), which also holds the partition key and the join column.
-    index: ['registrations_event_status_idx', 'registrations_one_per_user_per_event'],
+    // unique key over live registrations (event_id, user_id, event_starts_at, <NULL unless cancelled>), which
+    // indexes every row and also holds the partition key and the join column.
+    index: ['registrations_event_status_idx', ONE_LIVE_REGISTRATION_INDEX],
     statement: /GROUP BY u\.department/,
   },
   mine: {
@@ -384,11 +386,14 @@ export default defineFinding({
   title: 'No indexes on the columns every hot query filters by',
   explanation:
     "The schema had primary keys only, so finding one event's registrations, a user's registrations, a page of published events or tomorrow's events meant reading whole tables, O(rows) per request. Each hot query now has an index shaped for it (equality columns first, then the keyset/range column, INCLUDE for the stats count). The check drives the real app's hot endpoints (and the reminder collector) on 20,000 events and 100,000 registrations after ANALYZE, captures the statements they actually ran with their parameters, re-runs each under EXPLAIN and requires the plan to read the table it serves through the index meant for it, by name (partition indexes resolved to their parent), with no populated partition read whole.",
-  fix: ['src/migrations/1779000000000-create-event-platform-schema.ts'],
+  fix: [
+    'src/migrations/1779000000000-create-event-platform-schema.ts',
+    'src/migrations/1780100000000-one-live-registration-per-user.ts',
+  ],
   seam: "the migration set: APP_MIGRATIONS + katas/s-2-schema-without-indexes.flawed.ts ReviewedSchemaWithoutIndexes (the review's primary-keys-only schema)",
   flawsPutBack: {
     'registrations_event_status_idx dropped':
-      'APP_MIGRATIONS + a migration dropping registrations_event_status_idx, which the unique key (event_id, user_id, event_starts_at) can stand in for',
+      'APP_MIGRATIONS + a migration dropping registrations_event_status_idx, which the unique key over live registrations (event_id, user_id, event_starts_at, <NULL unless cancelled>) can stand in for',
   },
   metric: { name: 'hot queries not planned on the index meant for them', unit: 'queries', better: 'lower' },
   measure,
