@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ApiErrorFilter, createValidationPipe } from '@remedy/http';
+import { ApiErrorFilter, createHttpEdgeAdapter, createValidationPipe } from '@remedy/http';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config.js';
 
@@ -20,8 +20,12 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   return app;
 }
 
+/**
+ * Fastify behind the shared input edge (libs/http): NUL bytes, lone surrogates, deep nesting, oversized
+ * bodies, paths and headers are refused before a DTO or Postgres sees them, in this app's `{ field, problems }`.
+ */
 export function createHttpAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: 1_048_576 });
+  return createHttpEdgeAdapter({ bodyLimit: 1_048_576, details: 'per-field' });
 }
 
 export function configureApp(app: INestApplication): void {

@@ -28,6 +28,9 @@ export class ApiErrorFilter implements ExceptionFilter {
     const body = toApiError(exception);
     if (body.statusCode >= 500 && body.statusCode !== 503) this.logger.error(exception);
     if (body.statusCode === 503) void reply.header('retry-after', this.retryAfter);
-    void reply.status(body.statusCode).send(body);
+    // A route's own content type (`@Header('content-type', 'text/html')` on a page) is set before its pipes
+    // run: an error body sent under it is not JSON to the client, and Fastify cannot serialise an object as
+    // text/html (the 400 of a bad path parameter became a 500).
+    void reply.header('content-type', 'application/json; charset=utf-8').status(body.statusCode).send(body);
   }
 }

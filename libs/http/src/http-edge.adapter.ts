@@ -11,6 +11,7 @@ import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify
 import type { ApiErrorBody } from './api-error.js';
 import { statusReason } from './status-reason.js';
 import { toApiError } from './to-api-error.js';
+import { invalidField, type FieldDetailStyle } from './field-error.js';
 import { DEFAULT_MAX_DEPTH, findUnsafeInput } from './unsafe-input.js';
 
 export interface HttpEdgeOptions {
@@ -18,6 +19,8 @@ export interface HttpEdgeOptions {
   bodyLimit?: number;
   /** Deepest JSON nesting accepted (400 above). Default 32. */
   maxDepth?: number;
+  /** How a refused field is listed (default `per-constraint`); the app's ValidationPipe style. */
+  details?: FieldDetailStyle;
   /** Any other Fastify server option (`return503OnClosing`, `maxParamLength`, …). */
   fastify?: Omit<FastifyServerOptions, 'bodyLimit' | 'frameworkErrors' | 'clientErrorHandler'>;
 }
@@ -38,6 +41,7 @@ const DEFAULT_BODY_LIMIT = 256 * 1024;
 export function createHttpEdgeAdapter(options: HttpEdgeOptions = {}): FastifyAdapter {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const limits = { maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH };
+  const invalid = (field: string, message: string) => invalidField(field, message, options.details);
   const adapter = new FastifyAdapter({
     ...options.fastify,
     bodyLimit,
@@ -50,7 +54,7 @@ export function createHttpEdgeAdapter(options: HttpEdgeOptions = {}): FastifyAda
   fastify.removeAllContentTypeParsers();
   adapter.useBodyParser('application/json', false, { bodyLimit }, (_request, body: Buffer, done) => {
     try {
-      done(null, parseJsonBody(body, limits));
+      done(null, parseJsonBody(body, limits, invalid));
     } catch (error) {
       done(error as Error);
     }
@@ -70,7 +74,11 @@ export function createHttpEdgeAdapter(options: HttpEdgeOptions = {}): FastifyAda
   return adapter;
 }
 
-function parseJsonBody(body: Buffer, limits: { maxDepth: number }): unknown {
+function parseJsonBody(
+  body: Buffer,
+  limits: { maxDepth: number },
+  invalid: (field: string, message: string) => BadRequestException,
+): unknown {
   if (body.length === 0) throw invalid('body', 'must not be empty with content-type application/json');
   let parsed: unknown;
   try {
@@ -81,10 +89,6 @@ function parseJsonBody(body: Buffer, limits: { maxDepth: number }): unknown {
   const problem = findUnsafeInput(parsed, limits);
   if (problem !== undefined) throw invalid(problem.field, problem.message);
   return parsed;
-}
-
-function invalid(field: string, message: string): BadRequestException {
-  return new BadRequestException({ message: `${field}: ${message}`, details: [{ field, message }] });
 }
 
 function frameworkErrorStatus(error: Error): number {

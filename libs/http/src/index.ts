@@ -7,3 +7,4 @@ export { createHttpEdgeAdapter, type HttpEdgeOptions } from './http-edge.adapter
 export { findUnsafeInput, DEFAULT_MAX_DEPTH, type UnsafeInputLimits } from './unsafe-input.js';
 export { IsOmittable } from './omittable.decorator.js';
 export { IsIsoInstant, type IsoInstantBounds } from './iso-instant.decorator.js';
+export { invalidField, type FieldDetailStyle } from './field-error.js';

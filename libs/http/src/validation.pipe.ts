@@ -1,5 +1,6 @@
 import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
 import type { ApiErrorBody, ApiErrorDetail, ApiFieldProblems } from './api-error.js';
+import type { FieldDetailStyle } from './field-error.js';
 
 export interface ValidationPipeOptions {
   /**
@@ -7,7 +8,7 @@ export interface ValidationPipeOptions {
    * `per-field`: one `{ field, problems }` per field and `invalid request: <fields>` as the message, for
    * clients that already read that shape.
    */
-  details?: 'per-constraint' | 'per-field';
+  details?: FieldDetailStyle;
 }
 
 /**

@@ -83,6 +83,14 @@ describe('ApiErrorFilter: transient database errors', () => {
   });
 });
 
+describe('ApiErrorFilter: content type', () => {
+  it('answers JSON even where the route declared another content type (an HTML page with a bad parameter)', () => {
+    const sent = filter(new BadRequestException('wardId: must be a UUID'));
+    expect(sent.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(sent.status).toBe(400);
+  });
+});
+
 describe('ApiErrorFilter: constraint and format errors', () => {
   it.each([
     ['23505', 409, 'Conflict', 'a row with this unique value already exists'],
@@ -94,7 +102,7 @@ describe('ApiErrorFilter: constraint and format errors', () => {
     for (const exception of [typeormError(code, leaky), pgError(code, leaky)]) {
       const sent = filter(exception);
       expect(sent.status).toBe(statusCode);
-      expect(sent.headers).toEqual({});
+      expect(sent.headers).toEqual({ 'content-type': 'application/json; charset=utf-8' });
       expect(sent.body).toEqual({ statusCode, error, message, details: [] });
     }
   });
@@ -102,7 +110,7 @@ describe('ApiErrorFilter: constraint and format errors', () => {
   it('any other database error is a 500 without internals or Retry-After', () => {
     const sent = filter(pgError('42P01', 'relation "patients" does not exist'));
     expect(sent.status).toBe(500);
-    expect(sent.headers).toEqual({});
+    expect(sent.headers).toEqual({ 'content-type': 'application/json; charset=utf-8' });
     expect(sent.body).toEqual({
       statusCode: 500,
       error: 'Internal Server Error',

@@ -1,6 +1,6 @@
 /** WebSocket close codes (RFC 6455 §7.4 and the IANA registry) used by the hub, with the reason sent along. */
 export const CLOSE_CODES = {
-  /** Policy violation: bad or missing authentication, a token in the URL. */
+  /** Policy violation: bad or missing authentication, a token (or any query string where refused) in the URL. */
   policyViolation: 1008,
   /** Service restart: the server is draining; the client should reconnect (to another instance). */
   serviceRestart: 1012,
@@ -10,6 +10,7 @@ export const CLOSE_CODES = {
 
 export const CLOSE_REASONS = {
   tokenInUrl: 'token in URL refused: send it in the first message',
+  queryString: 'query string refused: this socket takes no URL parameters, credentials go in the first message',
   authTimeout: 'authentication timeout: the first message must authenticate',
   authFailed: 'authentication failed',
   connectionLimit: 'connection limit reached on this instance, retry later',

@@ -8,7 +8,7 @@ import { drainSockets } from './graceful-drain.js';
 import { RealtimeClient } from './realtime-client.js';
 import { RedisRoomBus, type RoomMessage } from './redis-room-bus.js';
 import { RoomRegistry } from './room-registry.js';
-import { DEFAULT_TOKEN_QUERY_PARAMETERS, hasTokenInUrl } from './token-in-url.js';
+import { DEFAULT_TOKEN_QUERY_PARAMETERS, hasQueryString, hasTokenInUrl } from './token-in-url.js';
 
 export interface RealtimeHubOptions<P> {
   /** Names the hub, e.g. 'live' (`hub.name`: a label for the app's logs and metrics). */
@@ -29,6 +29,11 @@ export interface RealtimeHubOptions<P> {
   onError?(error: unknown): void;
   sendQueue: SendQueueOptions;
   tokenQueryParameters?: readonly string[];
+  /**
+   * Refuse every query string, not only the credential names above (`query-string`, 1008). For sockets
+   * that take no URL parameters; see hasQueryString.
+   */
+  refuseQueryString?: boolean;
   /** How long draining waits for close handshakes before terminating. Default 2,000 ms. */
   drainTimeoutMs?: number;
 }
@@ -87,6 +92,11 @@ export class RealtimeHub<P> {
     if (hasTokenInUrl(request, this.options.tokenQueryParameters ?? DEFAULT_TOKEN_QUERY_PARAMETERS)) {
       socket.send(errorFrame('token-in-url', CLOSE_REASONS.tokenInUrl));
       socket.close(CLOSE_CODES.policyViolation, CLOSE_REASONS.tokenInUrl);
+      return;
+    }
+    if (this.options.refuseQueryString === true && hasQueryString(request)) {
+      socket.send(errorFrame('query-string', CLOSE_REASONS.queryString));
+      socket.close(CLOSE_CODES.policyViolation, CLOSE_REASONS.queryString);
       return;
     }
     if (!this.limiter.admit(socket)) return;

@@ -15,3 +15,14 @@ export function hasTokenInUrl(
   const query = new URLSearchParams(url.slice(url.indexOf('?') + 1));
   return parameters.some((name) => query.has(name));
 }
+
+/**
+ * True when the upgrade request has any query string. For a socket that takes no URL parameters this is
+ * the stricter check: a credential can travel under any name (`?key=`, `?apikey=`, `?sig=`), so a list of
+ * known names is always one name short, while refusing every query string leaves no name to slip through.
+ */
+export function hasQueryString(request: Pick<IncomingMessage, 'url'> | undefined): boolean {
+  const url = request?.url ?? '';
+  const start = url.indexOf('?');
+  return start !== -1 && start < url.length - 1;
+}

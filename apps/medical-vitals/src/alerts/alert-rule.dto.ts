@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsNumber, IsOptional, IsUUID, ValidateIf } from 'class-validator';
+import { IsOmittable } from '@remedy/http';
 import { ListLimitDto } from '../common/pagination-limit.dto.js';
 import { VITAL_METRICS, type VitalMetric } from './alert-rule.entity.js';
 
@@ -26,13 +27,13 @@ export class CreateAlertRuleDto {
   @IsNumber()
   max?: number;
 
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ default: true }) @IsOmittable() @IsBoolean() enabled?: boolean;
 }
 
 export class UpdateAlertRuleDto {
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsNumber() min?: number | null;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsNumber() max?: number | null;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional() @IsOmittable() @IsBoolean() enabled?: boolean;
 }
 
 export class ListAlertRulesQueryDto extends ListLimitDto {

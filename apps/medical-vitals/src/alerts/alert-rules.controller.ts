@@ -8,13 +8,13 @@ import {
   Inject,
   NotFoundException,
   Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@remedy/auth';
+import { uuidParam } from '@remedy/http';
 import { withPrimaryConnection } from '@remedy/pooling';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.service.js';
@@ -22,9 +22,10 @@ import { AccessScope } from '../auth/access-scope.service.js';
 import { CurrentStaff } from '../auth/current-staff.decorator.js';
 import type { StaffMember } from '../staff/staff-member.js';
 import { CLINICAL_ROLES, WARD_MANAGER_ROLES } from '../staff/staff-role.js';
-import { AlertRule } from './alert-rule.entity.js';
+import { AlertRule, type VitalMetric } from './alert-rule.entity.js';
 import { CreateAlertRuleDto, ListAlertRulesQueryDto, UpdateAlertRuleDto } from './alert-rule.dto.js';
 import { RuleCache } from './rule-cache.service.js';
+import { thresholdProblems } from './threshold-bounds.js';
 
 /**
  * Alert rules per patient or per ward. Every change bumps `version` and invalidates the rule cache
@@ -51,7 +52,7 @@ export class AlertRulesController {
         details: [{ field: 'patientId', problems: ['exactly one of patientId and wardId must be given'] }],
       });
     }
-    assertRange(body.min ?? null, body.max ?? null);
+    assertThresholds(body.metric, body.min ?? null, body.max ?? null);
     await this.assertRuleScope(staff, { patientId: body.patientId ?? null, wardId: body.wardId ?? null });
     const rules = this.dataSource.getRepository(AlertRule);
     const saved = await rules.save(
@@ -101,7 +102,7 @@ export class AlertRulesController {
 
   @Get(':id')
   @Roles(...CLINICAL_ROLES)
-  async get(@CurrentStaff() staff: StaffMember, @Param('id', ParseUUIDPipe) id: string): Promise<AlertRule> {
+  async get(@CurrentStaff() staff: StaffMember, @Param('id', uuidParam('id', 'per-field')) id: string): Promise<AlertRule> {
     const rule = await this.dataSource.getRepository(AlertRule).findOneBy({ id });
     if (!rule) throw new NotFoundException(`alert rule ${id} not found`);
     await this.assertRuleScope(staff, rule);
@@ -112,7 +113,7 @@ export class AlertRulesController {
   @Roles(...WARD_MANAGER_ROLES)
   async update(
     @CurrentStaff() staff: StaffMember,
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', uuidParam('id', 'per-field')) id: string,
     @Body() body: UpdateAlertRuleDto,
   ): Promise<AlertRule> {
     // Read-modify-write on the primary: the replica may not have replayed the rule's creation or last update.
@@ -124,7 +125,7 @@ export class AlertRulesController {
     if (body.min !== undefined) rule.min = body.min;
     if (body.max !== undefined) rule.max = body.max;
     if (body.enabled !== undefined) rule.enabled = body.enabled;
-    assertRange(rule.min, rule.max);
+    assertThresholds(rule.metric, rule.min, rule.max);
     rule.version += 1;
     rule.updatedAt = new Date();
     const saved = await this.dataSource.getRepository(AlertRule).save(rule);
@@ -136,7 +137,7 @@ export class AlertRulesController {
   @Delete(':id')
   @HttpCode(204)
   @Roles(...WARD_MANAGER_ROLES)
-  async remove(@CurrentStaff() staff: StaffMember, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  async remove(@CurrentStaff() staff: StaffMember, @Param('id', uuidParam('id', 'per-field')) id: string): Promise<void> {
     const rule = await this.dataSource.getRepository(AlertRule).findOneBy({ id });
     if (!rule) throw new NotFoundException(`alert rule ${id} not found`);
     await this.assertRuleScope(staff, rule);
@@ -169,11 +170,8 @@ export class AlertRulesController {
   }
 }
 
-function assertRange(min: number | null, max: number | null): void {
-  const problems: { field: string; problems: string[] }[] = [];
-  if (min === null && max === null) problems.push({ field: 'min', problems: ['min or max must be set'] });
-  if (min !== null && max !== null && min > max)
-    problems.push({ field: 'min', problems: ['must not exceed max'] });
+function assertThresholds(metric: VitalMetric, min: number | null, max: number | null): void {
+  const problems = thresholdProblems(metric, min, max);
   if (problems.length > 0) {
     throw new BadRequestException({
       message: `invalid request: ${problems.map((p) => p.field).join(', ')}`,

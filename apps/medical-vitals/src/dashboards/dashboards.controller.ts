@@ -1,6 +1,7 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@remedy/auth';
+import { uuidParam } from '@remedy/http';
 import type { KeysetPage } from '@remedy/pagination';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { AccessScope } from '../auth/access-scope.service.js';
@@ -32,7 +33,7 @@ export class DashboardsController {
   @ApiOperation({ summary: "A ward's patients, keyset-paginated (cursor from pagination.nextCursor)." })
   async wardPatients(
     @CurrentStaff() staff: StaffMember,
-    @Param('id', ParseUUIDPipe) wardId: string,
+    @Param('id', uuidParam('id', 'per-field')) wardId: string,
     @Query() query: WardPatientsQueryDto,
   ): Promise<KeysetPage<PatientSummary>> {
     await this.scope.assertWard(staff, wardId);
@@ -55,7 +56,7 @@ export class DashboardsController {
   @ApiOperation({ summary: "A patient's latest reading (Redis cache), or null when none in the hot window." })
   async latest(
     @CurrentStaff() staff: StaffMember,
-    @Param('id', ParseUUIDPipe) patientId: string,
+    @Param('id', uuidParam('id', 'per-field')) patientId: string,
   ): Promise<{ patientId: string; latest: StoredReading | null }> {
     await this.scope.assertPatient(staff, patientId);
     const latest = await this.queries.latestOf(patientId);
@@ -74,7 +75,7 @@ export class DashboardsController {
   })
   async vitals(
     @CurrentStaff() staff: StaffMember,
-    @Param('id', ParseUUIDPipe) patientId: string,
+    @Param('id', uuidParam('id', 'per-field')) patientId: string,
     @Query() query: VitalsRangeQueryDto,
   ): Promise<KeysetPage<VitalReading>> {
     await this.scope.assertPatient(staff, patientId);

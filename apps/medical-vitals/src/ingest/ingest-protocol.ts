@@ -31,6 +31,7 @@ export type IngestErrorCode =
   | 'bad_message'
   | 'unauthorized'
   | 'token_in_url'
+  | 'query_string'
   | 'auth_timeout'
   | 'auth_unavailable'
   | 'device_unassigned'

@@ -1,6 +1,7 @@
 import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect } from '@nestjs/websockets';
 import { WebSocketMetrics } from '@remedy/observability';
+import { hasQueryString, hasTokenInUrl } from '@remedy/realtime';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { APP_CONFIG, type AppConfig } from '../config.js';
@@ -9,7 +10,7 @@ import { VitalsWriter } from '../storage/vitals-writer.service.js';
 import { IngestMetrics } from '../telemetry/ingest-metrics.service.js';
 import { DeviceRateLimiter } from './device-rate-limiter.service.js';
 import { DeviceSession } from './device-session.js';
-import { CLOSE_RESTARTING, CLOSE_UNAUTHORIZED } from './ingest-protocol.js';
+import { CLOSE_PROTOCOL, CLOSE_RESTARTING, CLOSE_UNAUTHORIZED } from './ingest-protocol.js';
 
 const GATEWAY = 'ingest';
 
@@ -31,16 +32,12 @@ export class IngestGateway implements OnGatewayConnection, OnGatewayDisconnect, 
   ) {}
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
-    // A token in the URL ends up in proxy and access logs: refused, whatever else the request says.
-    if (/[?&]token=/.test(request.url ?? '')) {
-      socket.send(
-        JSON.stringify({
-          type: 'error',
-          code: 'token_in_url',
-          message: 'send the token in the auth message',
-        }),
-      );
-      socket.close(CLOSE_UNAUTHORIZED, 'token_in_url');
+    // A token in the URL ends up in proxy and access logs: refused, whatever else the request says. /ingest
+    // takes no URL parameters, so any query string is refused: a credential can hide under any name.
+    const refusal = urlRefusal(request);
+    if (refusal !== undefined) {
+      socket.send(JSON.stringify({ type: 'error', ...refusal }));
+      socket.close(refusal.code === 'token_in_url' ? CLOSE_UNAUTHORIZED : CLOSE_PROTOCOL, refusal.code);
       return;
     }
     if (this.draining) {
@@ -77,4 +74,15 @@ export class IngestGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     for (const socket of this.sessions.keys()) socket.close(CLOSE_RESTARTING, 'server restarting, reconnect');
     this.logger.log(`ingest drained: ${this.sessions.size} devices asked to reconnect`);
   }
+}
+
+/** Why the upgrade URL is refused: a known credential name (4401), any other query string (4400), or not. */
+function urlRefusal(
+  request: IncomingMessage,
+): { code: 'token_in_url' | 'query_string'; message: string } | undefined {
+  if (hasTokenInUrl(request)) return { code: 'token_in_url', message: 'send the token in the auth message' };
+  if (hasQueryString(request)) {
+    return { code: 'query_string', message: '/ingest takes no URL parameters: send the token in the auth message' };
+  }
+  return undefined;
 }

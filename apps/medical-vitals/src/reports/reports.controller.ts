@@ -1,6 +1,7 @@
-import { Controller, Get, Header, Inject, Param, ParseUUIDPipe, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@remedy/auth';
+import { uuidParam } from '@remedy/http';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { AccessScope } from '../auth/access-scope.service.js';
 import { CurrentStaff } from '../auth/current-staff.decorator.js';
@@ -27,7 +28,7 @@ export class ReportsController {
   @ApiOperation({ summary: "A patient's daily or weekly report: every reading as CSV, then a summary; streamed." })
   async report(
     @CurrentStaff() staff: StaffMember,
-    @Param('id', ParseUUIDPipe) patientId: string,
+    @Param('id', uuidParam('id', 'per-field')) patientId: string,
     @Query() query: ReportQueryDto,
   ): Promise<StreamableFile> {
     await this.scope.assertPatient(staff, patientId);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { Controller, Get, Header, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { uuidParam } from '@remedy/http';
 import { Public } from '../auth/public.decorator.js';
 
 const PAGE = readFileSync(new URL('./public/ward.html', import.meta.url), 'utf8');
@@ -26,7 +27,7 @@ export class WardPageController {
     'content-security-policy',
     "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'",
   )
-  page(@Param('wardId', ParseUUIDPipe) _wardId: string): string {
+  page(@Param('wardId', uuidParam('wardId', 'per-field')) _wardId: string): string {
     return PAGE;
   }
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsString, IsUUID, Length } from 'class-validator';
+import { IsOmittable } from '@remedy/http';
 
 export class IssueDashboardTokenDto {
   @ApiProperty({
@@ -16,7 +17,7 @@ export class IssueDashboardTokenDto {
     format: 'uuid',
     description: 'Wards the token may watch, each within your scope; omit for all of your wards.',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(50)
   @IsUUID('all', { each: true })

@@ -37,6 +37,8 @@ export class LiveGateway implements OnGatewayConnection, OnModuleDestroy {
       channelPrefix: `${config.redisKeyPrefix}vitals:live:`,
       maxConnections: config.dashboards.liveMaxConnections,
       authTimeoutMs: config.ingest.authTimeoutMs,
+      // /live takes no URL parameters: any query string may be a credential under a name no list knows.
+      refuseQueryString: true,
       sendQueue: {
         highWaterMarkBytes: config.dashboards.liveSendHighWaterBytes,
         maxPendingMessages: config.dashboards.liveMaxPendingMessages,

@@ -5,12 +5,12 @@ import {
   Inject,
   NotFoundException,
   Param,
-  ParseUUIDPipe,
   Patch,
   Post,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@remedy/auth';
+import { uuidParam } from '@remedy/http';
 import { withPrimaryConnection } from '@remedy/pooling';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../../audit/audit-log.service.js';
@@ -65,7 +65,7 @@ export class DevicesController {
   }
 
   @Get(':id')
-  async get(@CurrentStaff() staff: StaffMember, @Param('id', ParseUUIDPipe) id: string): Promise<Device> {
+  async get(@CurrentStaff() staff: StaffMember, @Param('id', uuidParam('id', 'per-field')) id: string): Promise<Device> {
     await this.scope.assertDevice(staff, id);
     const device = await this.dataSource.getRepository(Device).findOneBy({ id });
     if (!device) throw new NotFoundException(`device ${id} not found`);
@@ -76,11 +76,12 @@ export class DevicesController {
   @Patch(':id')
   async update(
     @CurrentStaff() staff: StaffMember,
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', uuidParam('id', 'per-field')) id: string,
     @Body() body: UpdateDeviceDto,
   ): Promise<Device> {
     await this.scope.assertDevice(staff, id);
-    if (body.patientId !== undefined) await this.scope.assertPatient(staff, body.patientId);
+    // null unassigns: only the device's own scope (checked above) applies.
+    if (typeof body.patientId === 'string') await this.scope.assertPatient(staff, body.patientId);
     // Read-modify-write on the primary: the replica may not have replayed the row's creation or last update.
     const device = await withPrimaryConnection(this.dataSource, (manager) =>
       manager.getRepository(Device).findOneBy({ id }),

@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsOmittable } from '@remedy/http';
 import { ListLimitDto } from '../../common/pagination-limit.dto.js';
 import type { PatientStatus } from './patient.entity.js';
 
 export class CreatePatientDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() hospitalId!: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() wardId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOmittable() @IsUUID() wardId?: string;
   @ApiProperty({ maxLength: 200 }) @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
   @ApiProperty({ maxLength: 64, description: 'medical record number, unique' })
   @IsString()
@@ -15,9 +16,9 @@ export class CreatePatientDto {
 }
 
 export class UpdatePatientDto {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() wardId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOmittable() @IsUUID() wardId?: string;
   @ApiPropertyOptional({ enum: ['active', 'discharged'] })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(['active', 'discharged'])
   status?: PatientStatus;
 }

@@ -5,13 +5,13 @@ import {
   Inject,
   NotFoundException,
   Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@remedy/auth';
+import { uuidParam } from '@remedy/http';
 import { withPrimaryConnection } from '@remedy/pooling';
 import { DataSource, In } from 'typeorm';
 import { AuditLog } from '../../audit/audit-log.service.js';
@@ -72,7 +72,7 @@ export class PatientsController {
 
   @Get(':id')
   @Roles(...CLINICAL_ROLES)
-  async get(@CurrentStaff() staff: StaffMember, @Param('id', ParseUUIDPipe) id: string): Promise<Patient> {
+  async get(@CurrentStaff() staff: StaffMember, @Param('id', uuidParam('id', 'per-field')) id: string): Promise<Patient> {
     await this.scope.assertPatient(staff, id);
     const patient = await this.dataSource.getRepository(Patient).findOneBy({ id });
     if (!patient) throw new NotFoundException(`patient ${id} not found`);
@@ -90,7 +90,7 @@ export class PatientsController {
   @Roles(...WARD_MANAGER_ROLES)
   async update(
     @CurrentStaff() staff: StaffMember,
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', uuidParam('id', 'per-field')) id: string,
     @Body() body: UpdatePatientDto,
   ): Promise<Patient> {
     await this.scope.assertPatient(staff, id);

@@ -5,12 +5,12 @@ import {
   Inject,
   NotFoundException,
   Param,
-  ParseUUIDPipe,
   Post,
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@remedy/auth';
+import { uuidParam } from '@remedy/http';
 import { DataSource, In } from 'typeorm';
 import { AccessScope } from '../../auth/access-scope.service.js';
 import { CurrentStaff } from '../../auth/current-staff.decorator.js';
@@ -47,7 +47,7 @@ export class WardsController {
   }
 
   @Get(':id')
-  async get(@CurrentStaff() staff: StaffMember, @Param('id', ParseUUIDPipe) id: string): Promise<Ward> {
+  async get(@CurrentStaff() staff: StaffMember, @Param('id', uuidParam('id', 'per-field')) id: string): Promise<Ward> {
     await this.scope.assertWard(staff, id);
     const ward = await this.dataSource.getRepository(Ward).findOneBy({ id });
     if (!ward) throw new NotFoundException(`ward ${id} not found`);
