@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { PRIMARY_POOL } from '../src/database/database.tokens.js';
 import { StoredStreamPublisher } from '../src/storage/stored-stream.publisher.js';
 import type { StoredReading } from '../src/storage/stored-reading.js';
+import type { WriteOutcome } from '../src/storage/vitals-writer.service.js';
 
 /**
  * vitals:V-04, the original design: the WebSocket server "writes each vital record immediately"
@@ -70,7 +71,7 @@ export class InsertPerReadingWriter {
     return 0;
   }
 
-  async write(readings: readonly StoredReading[]): Promise<void> {
+  async write(readings: readonly StoredReading[]): Promise<WriteOutcome> {
     for (const reading of readings) {
       await this.pool.query(
         `INSERT INTO vital_data (patient_id, device_id, recorded_at, seq, heart_rate, spo2, systolic, diastolic, temperature)
@@ -89,6 +90,8 @@ export class InsertPerReadingWriter {
       );
       await this.stream.publish([reading], currentTraceparent());
     }
+    // The review's design knows no conflicting reading: a duplicate key fails the message instead.
+    return { conflicting: new Set() };
   }
 
   async flush(): Promise<void> {}

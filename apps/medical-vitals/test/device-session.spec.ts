@@ -8,11 +8,12 @@ import { DeviceSession, type DeviceSessionDeps } from '../src/ingest/device-sess
 import type { DeviceRateLimiter } from '../src/ingest/device-rate-limiter.service.js';
 import type { DeviceDirectory } from '../src/registry/devices/device-directory.service.js';
 import { hashDeviceToken } from '../src/registry/devices/device-token.js';
-import type { VitalsWriter } from '../src/storage/vitals-writer.service.js';
+import type { VitalsWriter, WriteOutcome } from '../src/storage/vitals-writer.service.js';
 import { IngestMetrics } from '../src/telemetry/ingest-metrics.service.js';
 
 const DEVICE_ID = '00000000-0000-4000-8000-000000000001';
 const TOKEN = 'device-token';
+const STORED: WriteOutcome = { conflicting: new Set() };
 
 class FakeSocket extends EventEmitter {
   readonly OPEN = 1;
@@ -74,7 +75,7 @@ test('a batch failing while an earlier ack is pending is an error reply, not an 
   const rejections = onUnhandledRejections();
   try {
     let storeFirst: () => void = () => undefined;
-    const first = new Promise<void>((resolve) => (storeFirst = resolve));
+    const first = new Promise<WriteOutcome>((resolve) => (storeFirst = () => resolve(STORED)));
     const write = jest
       .fn<VitalsWriter['write']>()
       .mockReturnValueOnce(first)
@@ -101,7 +102,7 @@ test('a batch failing while an earlier ack is pending is an error reply, not an 
 test('a message whose handling throws gets an internal error reply and the session goes on', async () => {
   const rejections = onUnhandledRejections();
   try {
-    const write = jest.fn<VitalsWriter['write']>().mockReturnValue(Promise.resolve());
+    const write = jest.fn<VitalsWriter['write']>().mockReturnValue(Promise.resolve(STORED));
     const take = jest
       .fn<DeviceRateLimiter['take']>()
       .mockRejectedValueOnce(new Error('Command timed out'))

@@ -4,7 +4,7 @@ import type { AppConfig } from '../config.js';
 import type { DeviceDirectory, DeviceIdentity } from '../registry/devices/device-directory.service.js';
 import { deviceTokenMatches } from '../registry/devices/device-token.js';
 import type { StoredReading } from '../storage/stored-reading.js';
-import type { VitalsWriter } from '../storage/vitals-writer.service.js';
+import type { VitalsWriter, WriteOutcome } from '../storage/vitals-writer.service.js';
 import { WriteBufferFullError } from '../storage/write-buffer-full.error.js';
 import type { IngestMetrics } from '../telemetry/ingest-metrics.service.js';
 import type { DeviceRateLimiter } from './device-rate-limiter.service.js';
@@ -160,7 +160,7 @@ export class DeviceSession {
       diastolic: reading.diastolic,
       temperature: reading.temperature,
     }));
-    let stored: Promise<void>;
+    let stored: Promise<WriteOutcome>;
     try {
       stored = this.deps.writer.write(rows);
     } catch (error) {
@@ -176,23 +176,43 @@ export class DeviceSession {
     // The outcome is taken at once: a later batch may fail while an earlier ack is still pending, and a
     // rejection nobody listens to yet is an unhandled rejection, which ends the process.
     const outcome = stored.then(
-      () => true,
+      (written) => written,
       (error: unknown) => {
         this.deps.logger.warn(`readings up to seq ${upToSeq} not stored: ${String(error)}`);
-        return false;
+        return undefined;
       },
     );
     this.acks = this.acks
       .then(() => outcome)
-      .then((ok) => {
-        if (ok) this.send({ type: 'ack', upToSeq, count: rows.length });
-        else
+      .then((written) => {
+        if (written === undefined) {
           this.send({ type: 'error', code: 'store_failed', message: 'not stored, send again', seq: upToSeq });
+          return;
+        }
+        const refused = rows.filter((row) => written.conflicting.has(row));
+        for (const row of refused) this.refuseConflicting(row);
+        // The ack covers the refused readings too: each of them is settled for good, none is to be resent.
+        this.send({ type: 'ack', upToSeq, count: rows.length - refused.length });
       })
       .catch((error: unknown) => {
         // Only sending can fail here; the device resends whatever it has no ack for.
         this.deps.logger.warn(`ack for seq ${upToSeq} not sent: ${String(error)}`);
       });
+  }
+
+  /**
+   * Another reading of this device at the same instant is stored with other values. Two measurements cannot
+   * both be the reading at one instant, and overwriting a stored (maybe already alerted-on) value would rewrite
+   * the record: the newcomer is refused, loudly, and the device is told not to resend it (ADR 0024).
+   */
+  private refuseConflicting(row: StoredReading): void {
+    this.deps.metrics.rejected.inc({ reason: 'conflict' });
+    this.send({
+      type: 'error',
+      code: 'conflicting_reading',
+      message: `not stored: another reading of this device at ${row.recordedAt} is stored with other values; do not resend`,
+      seq: row.seq,
+    });
   }
 
   private readingsOf(message: Record<string, unknown>): unknown[] | undefined {

@@ -36,6 +36,7 @@ export type IngestErrorCode =
   | 'auth_unavailable'
   | 'device_unassigned'
   | 'invalid_reading'
+  | 'conflicting_reading'
   | 'too_many_readings'
   | 'store_failed'
   | 'internal';

@@ -7,13 +7,25 @@ import { IngestMetrics } from '../telemetry/ingest-metrics.service.js';
 import { FifoQueue } from './fifo-queue.js';
 import { StoredStreamPublisher } from './stored-stream.publisher.js';
 import type { StoredReading } from './stored-reading.js';
-import { INSERT_VITALS_SQL, insertVitalsParameters } from './vital-data.sql.js';
+import {
+  conflictingReadings,
+  INSERT_VITALS_SQL,
+  insertVitalsParameters,
+  STORED_READINGS_SQL,
+  storedReadingsParameters,
+  type StoredReadingRow,
+} from './vital-data.sql.js';
 import { WriteBufferFullError } from './write-buffer-full.error.js';
+
+/** What became of a write: the readings refused because another reading with other values holds their key. */
+export interface WriteOutcome {
+  conflicting: ReadonlySet<StoredReading>;
+}
 
 interface PendingWrite {
   readings: readonly StoredReading[];
   traceparent: string;
-  resolve(): void;
+  resolve(outcome: WriteOutcome): void;
   reject(error: unknown): void;
 }
 
@@ -22,7 +34,9 @@ interface PendingWrite {
  * batch, at WRITE_BATCH_ROWS rows or after WRITE_FLUSH_INTERVAL_MS (≤ 100 ms), whichever comes first.
  * The promise `write()` returns settles only after the batch has committed, the latest-vitals cache was
  * updated and the batch was appended to `vitals:stored`: the ingest gateway acks on it, so nothing
- * acknowledged can be lost. A full buffer refuses new rows (backpressure) instead of growing.
+ * acknowledged can be lost. A full buffer refuses new rows (backpressure) instead of growing. A reading whose
+ * key (patient, device, time) holds a row with other values is neither stored nor published: the promise
+ * names it as conflicting, and the gateway refuses it instead of acking it (ADR 0024).
  */
 @Injectable()
 export class VitalsWriter implements OnApplicationShutdown {
@@ -49,14 +63,17 @@ export class VitalsWriter implements OnApplicationShutdown {
     return this.queuedRows + this.inFlightRows;
   }
 
-  /** Resolves once the readings are durably stored and published; throws WriteBufferFullError at once when full. */
-  write(readings: readonly StoredReading[]): Promise<void> {
-    if (readings.length === 0) return Promise.resolve();
+  /**
+   * Resolves once the readings are durably stored and published, naming those refused as conflicting;
+   * throws WriteBufferFullError at once when full.
+   */
+  write(readings: readonly StoredReading[]): Promise<WriteOutcome> {
+    if (readings.length === 0) return Promise.resolve(NOTHING_CONFLICTING);
     if (this.depth + readings.length > this.settings.bufferMaxRows) {
       throw new WriteBufferFullError(this.depth, this.settings.bufferMaxRows);
     }
     const traceparent = currentTraceparent();
-    const done = new Promise<void>((resolve, reject) => {
+    const done = new Promise<WriteOutcome>((resolve, reject) => {
       this.queue.push({ readings, traceparent, resolve, reject });
     });
     this.queuedRows += readings.length;
@@ -115,6 +132,7 @@ export class VitalsWriter implements OnApplicationShutdown {
     const readings = batch.flatMap((pending) => pending.readings);
     const traceparents = batch.map((pending) => pending.traceparent);
     const started = performance.now();
+    let conflicting: ReadonlySet<StoredReading> = NOTHING_CONFLICTING.conflicting;
     try {
       await runInLinkedSpan(
         'vitals.flush',
@@ -128,12 +146,16 @@ export class VitalsWriter implements OnApplicationShutdown {
           // Batches commit concurrently but are published in the order they left the buffer, so the stream
           // (and the alert evaluator's episodes) see each device's readings in order. This runs synchronously
           // up to the first await, which keeps the chain in call order.
-          const inserted = this.pool.query(INSERT_VITALS_SQL, insertVitalsParameters(readings));
+          const inserted = this.pool
+            .query(INSERT_VITALS_SQL, insertVitalsParameters(readings))
+            .then(async (result) => (result.rowCount === readings.length ? [] : this.conflictsIn(readings)));
           const previous = this.publishedInOrder;
           const published = (async () => {
-            await inserted;
+            conflicting = new Set(await inserted);
             await previous;
-            await this.stream.publish(readings, currentTraceparent());
+            const accepted =
+              conflicting.size === 0 ? readings : readings.filter((reading) => !conflicting.has(reading));
+            if (accepted.length > 0) await this.stream.publish(accepted, currentTraceparent());
           })();
           this.publishedInOrder = published.catch(() => undefined);
           await published;
@@ -141,8 +163,9 @@ export class VitalsWriter implements OnApplicationShutdown {
       );
       this.metrics.flushDuration.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
       this.metrics.batchSize.observe(readings.length);
-      this.metrics.stored.inc(readings.length);
-      for (const pending of batch) pending.resolve();
+      this.metrics.stored.inc(readings.length - conflicting.size);
+      const outcome = conflicting.size === 0 ? NOTHING_CONFLICTING : { conflicting };
+      for (const pending of batch) pending.resolve(outcome);
     } catch (error) {
       this.metrics.flushDuration.observe({ outcome: 'error' }, (performance.now() - started) / 1000);
       this.logger.error(`flush of ${readings.length} readings failed: ${String(error)}`);
@@ -152,4 +175,22 @@ export class VitalsWriter implements OnApplicationShutdown {
       this.metrics.bufferDepth.set(this.depth);
     }
   }
+
+  /**
+   * Only when the insert stored fewer rows than it was given: a resend (the stored row has the same values,
+   * so it counts as stored) or a conflict (another reading of that device at that instant, refused).
+   */
+  private async conflictsIn(readings: readonly StoredReading[]): Promise<StoredReading[]> {
+    const { rows } = await this.pool.query<StoredReadingRow>(
+      STORED_READINGS_SQL,
+      storedReadingsParameters(readings),
+    );
+    const conflicting = conflictingReadings(readings, rows);
+    if (conflicting.length > 0) {
+      this.logger.warn(`${conflicting.length} readings refused: another reading holds their device and time`);
+    }
+    return conflicting;
+  }
 }
+
+const NOTHING_CONFLICTING: WriteOutcome = { conflicting: new Set() };

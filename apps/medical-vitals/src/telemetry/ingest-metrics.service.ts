@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { METRICS_REGISTRY } from '@remedy/observability';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-export type RejectReason = 'invalid' | 'throttled' | 'buffer_full' | 'unauthenticated';
+export type RejectReason = 'invalid' | 'conflict' | 'throttled' | 'buffer_full' | 'unauthenticated';
 
 /** The write path's Prometheus series (V-16): rate in, rate stored, rejects, batch sizes, flush latency, buffer depth. */
 @Injectable()
