@@ -190,6 +190,10 @@ const CASES: Record<string, { wrongRole: Call | null; otherScope: Call | null }>
     wrongRole: { as: () => technician, method: 'GET', path: () => `/wards/${f.ward1}/patients` },
     otherScope: { as: () => nurse1, method: 'GET', path: () => `/wards/${f.ward2}/patients` },
   },
+  'GET /wards/:id/open-alerts': {
+    wrongRole: { as: () => technician, method: 'GET', path: () => `/wards/${f.ward1}/open-alerts` },
+    otherScope: { as: () => nurse1, method: 'GET', path: () => `/wards/${f.ward2}/open-alerts` },
+  },
   'GET /dashboard/active-patients': {
     wrongRole: {
       as: () => technician,

@@ -79,6 +79,51 @@ describe('dashboard REST', () => {
     expect(row).toMatchObject({ latest: { seq: 4 }, openAlerts: 0 });
   });
 
+  test("GET /wards/:id/open-alerts lists the open alerts of the ward's active patients, newest first", async () => {
+    const [wardA, wardB] = registry.wardIds as [string, string];
+    const inWard = (wardId: string) =>
+      registry.devices.filter((device) => device.wardId === wardId).map((device) => device.patientId);
+    const [first, second, discharged] = inWard(wardA) as [string, string, string];
+    const other = inWard(wardB)[0]!;
+    const {
+      rows: [rule],
+    } = await ctx.pool.query<{ id: string }>(
+      `INSERT INTO alert_rules (ward_id, metric, max, enabled, version, updated_at)
+       VALUES ($1, 'heart_rate', 140, true, 1, now()) RETURNING id`,
+      [wardA],
+    );
+    const raise = async (patientId: string, wardId: string, at: string, clearedAt: string | null) => {
+      const { rows } = await ctx.pool.query<{ id: string }>(
+        `INSERT INTO alerts (rule_id, patient_id, ward_id, metric, value, threshold, raised_at, cleared_at)
+         VALUES ($1, $2, $3, 'heart_rate', 171, 140, $4, $5) RETURNING id`,
+        [rule!.id, patientId, wardId, at, clearedAt],
+      );
+      return rows[0]!.id;
+    };
+    const older = await raise(first, wardA, '2026-01-01T10:00:00Z', null);
+    await raise(first, wardA, '2026-01-01T09:00:00Z', '2026-01-01T09:05:00Z');
+    const newer = await raise(second, wardA, '2026-01-01T11:00:00Z', null);
+    await raise(discharged, wardA, '2026-01-01T12:00:00Z', null);
+    await ctx.pool.query("UPDATE patients SET status = 'discharged' WHERE id = $1", [discharged]);
+    await raise(other, wardB, '2026-01-01T12:00:00Z', null);
+
+    const open = await get(`/wards/${wardA}/open-alerts`);
+    expect(open.status).toBe(200);
+    expect(open.body).toEqual([
+      {
+        id: newer,
+        patientId: second,
+        wardId: wardA,
+        metric: 'heart_rate',
+        value: 171,
+        threshold: 140,
+        raisedAt: '2026-01-01T11:00:00.000Z',
+      },
+      expect.objectContaining({ id: older, patientId: first, raisedAt: '2026-01-01T10:00:00.000Z' }),
+    ]);
+    expect((await get('/wards/not-a-uuid/open-alerts')).status).toBe(400);
+  });
+
   test('bad queries are 400s with field details; unknown patients are 403s like out-of-scope ones', async () => {
     const bad = await get('/dashboard/active-patients?wardId=nope&limit=9999');
     expect(bad.status).toBe(400);
@@ -135,6 +180,7 @@ describe('operations', () => {
       expect.arrayContaining([
         '/wards/{id}/patients',
         '/dashboard/active-patients',
+        '/wards/{id}/open-alerts',
         '/patients/{id}/latest',
         '/patients/{id}/vitals',
         '/patients/{id}/report',

@@ -8,13 +8,15 @@ import {
   ACTIVE_PATIENTS_SQL,
   PATIENT_EXISTS_SQL,
   VITALS_RANGE_SQL,
+  WARD_OPEN_ALERTS_SQL,
   WARD_PATIENTS_SQL,
   type ActivePatientRow,
+  type OpenAlertRow,
   type PatientRow,
   type VitalRow,
 } from './dashboard-queries.sql.js';
 import { ACTIVE_PATIENT_PAGES, VITALS_PAGES, WARD_PATIENT_PAGES } from './dashboard-sorts.js';
-import type { ActivePatient, PatientSummary, VitalReading } from './dashboard-views.js';
+import type { ActivePatient, OpenAlert, PatientSummary, VitalReading } from './dashboard-views.js';
 
 export interface PageArgs {
   cursor?: string | undefined;
@@ -67,6 +69,20 @@ export class DashboardQueries {
       })),
       pagination: built.pagination,
     };
+  }
+
+  /** One statement: the ward's open alerts, which a page shows on load before /live brings new ones. */
+  async openAlerts(wardId: string): Promise<OpenAlert[]> {
+    const { rows } = await this.reader.query<OpenAlertRow>(WARD_OPEN_ALERTS_SQL, [wardId]);
+    return rows.map((row) => ({
+      id: row.id,
+      patientId: row.patient_id,
+      wardId: row.ward_id,
+      metric: row.metric,
+      value: Number(row.value),
+      threshold: Number(row.threshold),
+      raisedAt: row.raised_at.toISOString(),
+    }));
   }
 
   async latestOf(patientId: string): Promise<StoredReading | null> {

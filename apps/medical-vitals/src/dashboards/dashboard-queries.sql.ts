@@ -45,6 +45,18 @@ SELECT v.device_id, v.seq, v.recorded_at, v.heart_rate, v.spo2, v.systolic, v.di
  ORDER BY ${keyset.orderBy}
  LIMIT ${keyset.limit}`;
 
+/**
+ * The open alerts of a ward's active patients, newest first. Joined through the patients' current ward (like
+ * the active-patients count), not the ward an alert was raised on: a nurse sees the alarms of the patients
+ * now in her ward. Bounded by one open episode per rule and patient (alerts_open_episode_uq).
+ */
+export const WARD_OPEN_ALERTS_SQL = `
+SELECT a.id, a.patient_id, p.ward_id, a.metric, a.value, a.threshold, a.raised_at
+  FROM patients p
+  JOIN alerts a ON a.patient_id = p.id AND a.cleared_at IS NULL
+ WHERE p.ward_id = $1 AND p.status = 'active'
+ ORDER BY a.raised_at DESC, a.id`;
+
 export const PATIENT_EXISTS_SQL = 'SELECT id, ward_id FROM patients WHERE id = $1';
 
 export interface PatientRow {
@@ -69,4 +81,14 @@ export interface VitalRow {
   systolic: number | null;
   diastolic: number | null;
   temperature: string | null;
+}
+
+export interface OpenAlertRow {
+  id: string;
+  patient_id: string;
+  ward_id: string;
+  metric: string;
+  value: string;
+  threshold: string;
+  raised_at: Date;
 }

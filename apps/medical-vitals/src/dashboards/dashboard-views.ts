@@ -24,3 +24,14 @@ export interface VitalReading {
   diastolic: number | null;
   temperature: number | null;
 }
+
+/** An open alert: the same fields as the /live `alert` message, so a page treats both alike. */
+export interface OpenAlert {
+  id: string;
+  patientId: string;
+  wardId: string;
+  metric: string;
+  value: number;
+  threshold: number;
+  raisedAt: string;
+}

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@remedy/auth';
 import { uuidParam } from '@remedy/http';
 import type { KeysetPage } from '@remedy/pagination';
@@ -10,8 +10,13 @@ import type { StaffMember } from '../staff/staff-member.js';
 import { CLINICAL_ROLES } from '../staff/staff-role.js';
 import type { StoredReading } from '../storage/stored-reading.js';
 import { DashboardQueries } from './dashboard-queries.service.js';
-import type { ActivePatient, PatientSummary, VitalReading } from './dashboard-views.js';
-import { ActivePatientsQueryDto, VitalsRangeQueryDto, WardPatientsQueryDto } from './dashboard.dto.js';
+import type { ActivePatient, OpenAlert, PatientSummary, VitalReading } from './dashboard-views.js';
+import {
+  ActivePatientsQueryDto,
+  OpenAlertDto,
+  VitalsRangeQueryDto,
+  WardPatientsQueryDto,
+} from './dashboard.dto.js';
 
 /**
  * Dashboard reads; all of them on the reader connection. Live updates come over the /live WebSocket.
@@ -38,6 +43,20 @@ export class DashboardsController {
   ): Promise<KeysetPage<PatientSummary>> {
     await this.scope.assertWard(staff, wardId);
     return this.queries.wardPatients(wardId, query);
+  }
+
+  @Get('wards/:id/open-alerts')
+  @ApiOperation({
+    summary:
+      "The open alerts of a ward's active patients, newest first: what a ward page shows on load (new ones arrive on /live).",
+  })
+  @ApiOkResponse({ type: [OpenAlertDto] })
+  async openAlerts(
+    @CurrentStaff() staff: StaffMember,
+    @Param('id', uuidParam('id', 'per-field')) wardId: string,
+  ): Promise<OpenAlert[]> {
+    await this.scope.assertWard(staff, wardId);
+    return this.queries.openAlerts(wardId);
   }
 
   @Get('dashboard/active-patients')
