@@ -6,9 +6,11 @@ import type { WebSocket } from 'ws';
 import { buildConfig } from '../src/config.js';
 import { DeviceSession, type DeviceSessionDeps } from '../src/ingest/device-session.js';
 import type { DeviceRateLimiter } from '../src/ingest/device-rate-limiter.service.js';
+import { jitteredRetryAfter } from '../src/ingest/retry-after.js';
 import type { DeviceDirectory } from '../src/registry/devices/device-directory.service.js';
 import { hashDeviceToken } from '../src/registry/devices/device-token.js';
 import type { VitalsWriter, WriteOutcome } from '../src/storage/vitals-writer.service.js';
+import { WriteBufferFullError } from '../src/storage/write-buffer-full.error.js';
 import { IngestMetrics } from '../src/telemetry/ingest-metrics.service.js';
 
 const DEVICE_ID = '00000000-0000-4000-8000-000000000001';
@@ -120,4 +122,54 @@ test('a message whose handling throws gets an internal error reply and the sessi
   } finally {
     rejections.stop();
   }
+});
+
+test('a throttled device is refused from its session until its retry time: one limiter call, not one per message', async () => {
+  const MESSAGES = 20;
+  const WAIT_MS = 300;
+  const write = jest.fn<VitalsWriter['write']>().mockReturnValue(Promise.resolve());
+  // Like the Redis bucket: empty for WAIT_MS from the first call, so every call until then answers a wait.
+  let refillsAt: number | undefined;
+  const take = jest.fn<DeviceRateLimiter['take']>().mockImplementation(() => {
+    refillsAt ??= Date.now() + WAIT_MS;
+    return Promise.resolve(Math.max(0, refillsAt - Date.now()));
+  });
+  const { socket, session } = startSession({ write }, { take });
+  for (let seq = 1; seq <= MESSAGES; seq += 1) socket.receive(reading(seq));
+  await session.settled();
+  const throttled = socket.sent.filter((reply) => reply['type'] === 'throttled');
+  expect(throttled).toHaveLength(MESSAGES);
+  expect(take).toHaveBeenCalledTimes(1);
+  expect(write).not.toHaveBeenCalled();
+  // Jittered, never shorter than the wait that remains (≤ WAIT_MS), never longer than 1.5 × the limiter's wait.
+  const retries = throttled.map((reply) => reply['retryAfterMs'] as number);
+  expect(Math.max(...retries)).toBeLessThanOrEqual(WAIT_MS * 1.5);
+  expect(Math.min(...retries)).toBeGreaterThan(0);
+  expect(throttled[0]!['retryAfterMs']).toBeGreaterThanOrEqual(WAIT_MS);
+
+  // Past the retry time the limiter decides again.
+  await new Promise((resolve) => setTimeout(resolve, WAIT_MS + 50));
+  socket.receive(reading(MESSAGES + 1));
+  await session.settled();
+  expect(take).toHaveBeenCalledTimes(2);
+  expect(socket.sent.at(-1)).toEqual({ type: 'ack', upToSeq: MESSAGES + 1, count: 1 });
+});
+
+test('a full write buffer refuses the device until its retry time without asking the limiter again', async () => {
+  const write = jest.fn<VitalsWriter['write']>().mockImplementation(() => {
+    throw new WriteBufferFullError(5, 5);
+  });
+  const take = jest.fn<DeviceRateLimiter['take']>().mockResolvedValue(0);
+  const { socket, session } = startSession({ write }, { take });
+  for (let seq = 1; seq <= 10; seq += 1) socket.receive(reading(seq));
+  await session.settled();
+  expect(socket.sent.filter((reply) => reply['reason'] === 'buffer_full')).toHaveLength(10);
+  expect(take).toHaveBeenCalledTimes(1);
+  expect(write).toHaveBeenCalledTimes(1);
+});
+
+test('retry-after jitter spreads uniformly from the wait to 1.5 × the wait', () => {
+  expect(jitteredRetryAfter(1_000, () => 0)).toBe(1_000);
+  expect(jitteredRetryAfter(1_000, () => 0.5)).toBe(1_250);
+  expect(jitteredRetryAfter(1_000, () => 0.999_999)).toBe(1_500);
 });

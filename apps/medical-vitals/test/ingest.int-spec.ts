@@ -98,10 +98,13 @@ test('a full write buffer answers throttled (buffer_full) and stores nothing of 
     const client = await DeviceClient.open(small.wsUrl, device.id, device.token);
     client.sendReadings(readings(10, 100));
     await client.until(() => client.replies.some((reply) => reply.type === 'throttled'));
-    expect(client.replies.find((reply) => reply.type === 'throttled')).toMatchObject({
+    const throttled = client.replies.find((reply) => reply.type === 'throttled')!;
+    expect(throttled).toMatchObject({
       reason: 'buffer_full',
       seqs: expect.arrayContaining([100, 109]) as unknown,
     });
+    // The device is refused until its retry time; a device that honours it is taken again.
+    await new Promise((resolve) => setTimeout(resolve, throttled['retryAfterMs'] as number));
     client.sendReadings(readings(5, 200));
     await client.untilAcked(204);
     expect(await storedRows(device.id)).toBe(5);

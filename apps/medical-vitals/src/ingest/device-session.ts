@@ -16,6 +16,7 @@ import {
   type ServerMessage,
 } from './ingest-protocol.js';
 import { checkReading, type ValidReading } from './reading-validation.js';
+import { jitteredRetryAfter } from './retry-after.js';
 
 export interface DeviceSessionDeps {
   logger: { warn(message: string): void };
@@ -28,6 +29,7 @@ export interface DeviceSessionDeps {
 }
 
 type Identity = DeviceIdentity & { patientId: string };
+type ThrottleReason = Extract<ServerMessage, { type: 'throttled' }>['reason'];
 
 // The shape PostgreSQL's uuid type accepts (as devices are given them): anything else is refused before SQL.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -45,6 +47,12 @@ export class DeviceSession {
   private processing: Promise<void> = Promise.resolve();
   private acks: Promise<void> = Promise.resolve();
   private readonly authTimer: NodeJS.Timeout;
+  /**
+   * Once throttled, the device is refused from here until its retry time: a device that keeps sending
+   * meanwhile costs a reply each, not a limiter round trip each, so the server's work under overload does
+   * not grow with the number of refused messages.
+   */
+  private refused: { until: number; reason: ThrottleReason } | undefined;
 
   constructor(
     private readonly socket: WebSocket,
@@ -138,13 +146,21 @@ export class DeviceSession {
     if (valid.length === 0) return;
     const seqs = valid.map((reading) => reading.seq);
     if (this.deps.isDraining()) {
-      this.throttle(valid.length, { retryAfterMs: 1_000, reason: 'shutting_down', seqs });
+      this.throttle(valid.length, 1_000, 'shutting_down', seqs);
       return;
+    }
+    if (this.refused !== undefined) {
+      const waitMs = this.refused.until - Date.now();
+      if (waitMs > 0) {
+        this.throttle(valid.length, waitMs, this.refused.reason, seqs);
+        return;
+      }
+      this.refused = undefined;
     }
     const identity = this.identity!;
     const waitMs = await this.deps.limiter.take(identity.deviceId, valid.length);
     if (waitMs > 0) {
-      this.throttle(valid.length, { retryAfterMs: waitMs, reason: 'rate_limit', seqs });
+      this.refuse(valid.length, waitMs, 'rate_limit', seqs);
       return;
     }
     // Fields spelled out rather than spread: this runs per reading, and a spread copy costs several times more.
@@ -165,11 +181,7 @@ export class DeviceSession {
       stored = this.deps.writer.write(rows);
     } catch (error) {
       if (!(error instanceof WriteBufferFullError)) throw error;
-      this.throttle(valid.length, {
-        retryAfterMs: this.deps.config.writer.flushIntervalMs * 2,
-        reason: 'buffer_full',
-        seqs,
-      });
+      this.refuse(valid.length, this.deps.config.writer.flushIntervalMs * 2, 'buffer_full', seqs);
       return;
     }
     const upToSeq = Math.max(...seqs);
@@ -256,15 +268,15 @@ export class DeviceSession {
     return valid;
   }
 
-  private throttle(
-    count: number,
-    message: Omit<Extract<ServerMessage, { type: 'throttled' }>, 'type'>,
-  ): void {
-    this.deps.metrics.rejected.inc(
-      { reason: message.reason === 'rate_limit' ? 'throttled' : 'buffer_full' },
-      count,
-    );
-    this.send({ type: 'throttled', ...message });
+  /** Throttles this message and refuses the device's next ones until `waitMs` from now. */
+  private refuse(count: number, waitMs: number, reason: ThrottleReason, seqs: number[]): void {
+    this.refused = { until: Date.now() + waitMs, reason };
+    this.throttle(count, waitMs, reason, seqs);
+  }
+
+  private throttle(count: number, waitMs: number, reason: ThrottleReason, seqs: number[]): void {
+    this.deps.metrics.rejected.inc({ reason: reason === 'rate_limit' ? 'throttled' : 'buffer_full' }, count);
+    this.send({ type: 'throttled', retryAfterMs: jitteredRetryAfter(waitMs), reason, seqs });
   }
 
   private error(code: IngestErrorCode, message: string): void {
