@@ -1,19 +1,13 @@
-import { Worker } from 'node:worker_threads';
 import { createPgPool, type PgPool } from '@remedy/pooling';
 import { defineBench, type IsolatedContext } from '@remedy/testing';
 import { accessTokensFor } from '../findings/support/access-tokens.js';
 import { eventRegistrationHarness } from '../findings/support/event-registration-harness.js';
-import {
-  describeStatuses,
-  percentile,
-  registrationBurst,
-  type BurstOutcome,
-} from '../findings/support/registration-burst.js';
+import { describeStatuses, percentile, registrationBurst } from '../findings/support/registration-burst.js';
 import { seedEvent } from '../findings/support/seed-events.js';
 import { seedAttendees, seedOrganiser } from '../findings/support/seed-users.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 import { RegisterService } from '../src/registrations/register.service.js';
-import type { BurstReply, BurstRequest } from './registration-load.worker.js';
+import { CallerThread, type SendBurst } from './caller-thread.js';
 
 const SEATS = 100;
 const CALLERS = 500;
@@ -67,31 +61,6 @@ async function registeredCount(ctx: BenchContext, eventId: string): Promise<numb
     [eventId],
   );
   return rows[0]!.registered;
-}
-
-type SendBurst = (eventId: string, tokens: string[]) => Promise<BurstOutcome>;
-
-/** Callers on a thread of their own (registration-load.worker.ts), one burst at a time. */
-class CallerThread {
-  private readonly worker = new Worker(new URL('./registration-load.worker.ts', import.meta.url));
-
-  constructor(private readonly baseUrl: string) {}
-
-  readonly send: SendBurst = (eventId, tokens) =>
-    new Promise((resolve, reject) => {
-      const fail = (error: Error): void => reject(error);
-      this.worker.once('error', fail);
-      this.worker.once('message', (reply: BurstReply) => {
-        this.worker.off('error', fail);
-        resolve({ statuses: new Map(reply.statuses), latenciesMs: reply.latenciesMs });
-      });
-      const request: BurstRequest = { baseUrl: this.baseUrl, eventId, tokens };
-      this.worker.postMessage(request);
-    });
-
-  async close(): Promise<void> {
-    await this.worker.terminate();
-  }
 }
 
 async function httpRounds(

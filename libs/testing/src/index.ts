@@ -113,3 +113,11 @@ export {
 export { createSchemaValidator, type SchemaValidator } from './fuzz/schema-validator.js';
 export { validValueArbitrary } from './fuzz/valid-value.arbitrary.js';
 export { RestartableRedisServer, type RestartableRedisOptions } from './servers/restartable-redis-server.js';
+export {
+  formatCpuProfileSummary,
+  packageOf,
+  summarizeCpuProfile,
+  type CpuProfile,
+  type CpuProfileSummary,
+  type CpuShare,
+} from './profiling/cpu-profile-summary.js';
