@@ -385,6 +385,13 @@ export default defineFinding({
   explanation:
     "The schema had primary keys only, so finding one event's registrations, a user's registrations, a page of published events or tomorrow's events meant reading whole tables, O(rows) per request. Each hot query now has an index shaped for it (equality columns first, then the keyset/range column, INCLUDE for the stats count). The check drives the real app's hot endpoints (and the reminder collector) on 20,000 events and 100,000 registrations after ANALYZE, captures the statements they actually ran with their parameters, re-runs each under EXPLAIN and requires the plan to read the table it serves through the index meant for it, by name (partition indexes resolved to their parent), with no populated partition read whole.",
   fix: ['src/migrations/1779000000000-create-event-platform-schema.ts'],
+  difficulty: 2,
+  hints: [
+    'Every hot query reads whole tables: look at what your migration leaves behind in the schema.',
+    'EXPLAIN each hot query: which columns does it filter and sort by (events by status and start time, registrations by event and by user)?',
+    "Your copy's migration drops the secondary indexes and unique keys the schema migration made; keep the ones a hot query needs, or create them back.",
+    "The technique: composite B-tree indexes that match each hot query's WHERE and ORDER BY (events(status, start_datetime), registrations(event_id, status), registrations(user_id), …).",
+  ],
   seam: "the migration set: APP_MIGRATIONS + katas/s-2-schema-without-indexes.flawed.ts ReviewedSchemaWithoutIndexes (the review's primary-keys-only schema)",
   flawsPutBack: {
     'registrations_event_status_idx dropped':
