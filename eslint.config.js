@@ -29,7 +29,16 @@ const deepImport = /^@remedy\/[^/]+\/.+/;
 const deepImportMessage = 'Import a workspace package from its root (@remedy/<name>), not from its files.';
 
 export default defineConfig(
-  globalIgnores(['**/node_modules/', '**/dist/', 'reports/', '**/.data/', '.nx/', '**/coverage/']),
+  // apps/*/exercises/ holds a learner's kata copies (`npm run kata`, git-ignored): their code, not the repo's.
+  globalIgnores([
+    '**/node_modules/',
+    '**/dist/',
+    'reports/',
+    '**/.data/',
+    '.nx/',
+    '**/coverage/',
+    'apps/*/exercises/',
+  ]),
 
   js.configs.recommended,
   {

@@ -136,6 +136,13 @@ export default defineFinding({
     '../../docs/adr/0010-capacity-by-conditional-update.md',
   ],
   metric: { name: 'seats oversold or lost (|registered − capacity|)', unit: 'seats', better: 'lower' },
+  difficulty: 2,
+  hints: [
+    'Between your SELECT of the registrations and your INSERT, 19 other callers read the same count. What stops them seeing the same free seat?',
+    'Let one statement both test and take the seat, so the database serialises the callers on the event row instead of the application trusting a stale count.',
+    'events has a remaining_capacity column: UPDATE events SET remaining_capacity = remaining_capacity - 1 WHERE id = $1 AND remaining_capacity > 0 RETURNING … takes a seat only when one is left.',
+    'The technique: an atomic conditional UPDATE (compare-and-decrement) feeding the INSERT in one statement (a data-modifying CTE); SELECT … FOR UPDATE on the event row also works, more slowly.',
+  ],
   seam: 'RegisterService (Nest provider behind POST /events/:id/registrations) ← katas/c-1-capacity-check.flawed.ts CountThenInsertRegisterService',
   flawsPutBack: {
     'check inside a transaction': 'the count and the insert in one READ COMMITTED transaction, no lock',

@@ -98,6 +98,13 @@ export default defineFinding({
     'src/reminders/send-reminder-batch.job.ts',
     'src/reminders/reminder-worker.service.ts',
   ],
+  difficulty: 3,
+  hints: [
+    'Count the queries and SES calls per reminder: each one is a round trip inside a loop.',
+    "Fetch every destination of tomorrow's events in one joined query (paged by keyset, not OFFSET) instead of per event and per user.",
+    'SES takes up to 50 destinations per SendBulkEmail with a template: group the destinations into batches of at most 50 and make one call per batch.',
+    'The techniques: N+1 → one JOIN, and request batching (chunks of 50 into SESv2 SendBulkEmail), each batch its own job.',
+  ],
   seam: 'worker providers ReminderCollectorService ← katas/c-2 NestedLoopReminderCollector and SendReminderBatchJob ← PerAttendeeReminderSender; the REMINDER_BATCH_SIZE provider',
   flawsPutBack: {
     'batches of 500': 'REMINDER_BATCH_SIZE = 500: ten times the entries SES takes in one SendBulkEmail',

@@ -197,6 +197,13 @@ export default defineFinding({
     'src/slo/slos.ts',
     '../../infra/prometheus/rules/event-registration.yml',
   ],
+  difficulty: 1,
+  hints: [
+    'A runaway statement keeps its connection until it ends: who is allowed to stop it?',
+    'A timeout in the client only stops waiting; the server keeps running the statement. Let the server cancel it.',
+    'pg takes statement_timeout and idle_in_transaction_session_timeout as pool options: they are sent to the server for every session.',
+    "The technique: server-side statement_timeout (and idle_in_transaction_session_timeout) on every pooled session, answered as 57014 'canceling statement due to statement timeout'.",
+  ],
   seam: "the API's TypeORM DataSource (Nest provider) ← katas/c-3-no-statement-timeout.flawed.ts unconfiguredDataSource (the app's options with pg's default pool knobs); the runaways run on the running app's DataSource and the SLO check reads its GET /metrics",
   flawsPutBack: {
     'statement_timeout left out': "the app's DataSource with every pool knob but statement_timeout",

@@ -84,6 +84,13 @@ export default defineFinding({
   explanation:
     'Listings and dashboard stats are read far more often than they change, yet every read went to Postgres. The remedy reads both through Redis: list pages under a version key that every event write bumps, stats per event under a per-event version that every registration, check-in and survey write bumps after its commit. Measured through HTTP on the real app (GET /events and GET /events/:id/stats alternately, 1,000 reads, counting the statements the API pools finish in each request): after the first miss of each, no read reaches Postgres; and a registration made through the API is in the very next stats read, because a bumped version can never be refilled from a read that started before it. The value adds the two failures: repeated reads that reached Postgres, and stale reads after the registration.',
   fix: ['src/cache/read-through-cache.ts', 'src/events/event-list.cache.ts', 'src/stats/stats.cache.ts'],
+  difficulty: 2,
+  hints: [
+    'The same list and stats are read a thousand times between two changes, and each read is a query.',
+    'Keep the answer in Redis and serve repeated reads from there; the hard part is knowing when it is stale.',
+    'Instead of deleting keys after writes (a race with in-flight reads), put a version number in the key and bump it on every write.',
+    'The technique: read-through caching with versioned keys (namespace invalidation by a version counter bumped after commit).',
+  ],
   seam: 'ReadThroughCache (Nest provider, under EventListCache and StatsCache) ← katas/m-1-uncached-reads.flawed.ts NoCache',
   flawsPutBack: {
     'cache never read':

@@ -173,6 +173,13 @@ export default defineFinding({
     '../../docs/adr/0011-registration-state-machine-and-optimistic-lock.md',
   ],
   metric: { name: 'trials with two winners or an invalid final state', unit: 'trials', better: 'lower' },
+  difficulty: 2,
+  hints: [
+    "Cancel and check-in both read 'registered' before either writes. Who should lose?",
+    'Make the write conditional on what was read, so the second writer notices the row changed under it.',
+    'UPDATE … SET status = $new, version = version + 1 WHERE id = $1 AND version = $read AND status = $expected: zero rows means you lost; re-read and refuse with 409.',
+    'The technique: optimistic concurrency control (a version column) over an explicit state machine.',
+  ],
   seam: 'RegistrationTransitions (Nest provider: load + apply, shared by DELETE /registrations/:id and POST /checkin) ← katas/m-2-unlocked-transitions.flawed.ts UnlockedTransitions; both runs wrap it in the same read barrier',
   flawsPutBack: {
     'miss treated as success':

@@ -60,6 +60,12 @@ export default defineFinding({
   explanation:
     'getEventStats pulled every registration (with its user) into Node and counted departments in a forEach: memory, CPU and transfer grow with the event. One GROUP BY department with FILTERed counts (plus one row for the event and its survey count) returns the same numbers in 1 + departments rows, whatever the event size. Measured through GET /events/:id/stats on the real app, counting the rows the API pools received from Postgres (however the statements were built: raw SQL, query builder or repository); every run checks the response equals the JS aggregation of the same rows.',
   fix: ['src/stats/event-stats.queries.ts', 'src/stats/event-stats.reader.ts', 'src/stats/stats.service.ts'],
+  difficulty: 1,
+  hints: [
+    'Count the rows Postgres sends for one stats request: it grows with the event.',
+    'The database can count: let it return one row per department instead of one per registration.',
+    'The technique: GROUP BY department with count(*) FILTER (WHERE …) for each status, in one statement.',
+  ],
   seam: 'EventStatsReader (Nest provider, behind StatsService and its cache) ← katas/m-3-stats-in-js.flawed.ts JsEventStatsReader',
   flawsPutBack: {
     'query builder, aggregated in JS':

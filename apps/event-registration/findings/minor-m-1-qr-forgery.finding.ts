@@ -112,6 +112,13 @@ export default defineFinding({
     'src/checkin/checkin.service.ts',
     '../../libs/auth/src/purpose-tokens.ts',
   ],
+  difficulty: 2,
+  hints: [
+    'Anyone who knows a registration id can print a code. What would the desk need to tell a code you issued from one somebody made?',
+    'Sign the code with a secret only the service holds, and refuse anything whose signature does not verify, including unsigned tokens.',
+    'Put an expiry and a single purpose (audience) in the signed payload, and tell apart bad-signature, malformed and expired in the 401.',
+    "The technique: a signed, expiring, single-purpose token (HS256 JWT with aud 'checkin' and exp), verified with the algorithm pinned.",
+  ],
   seam: 'CheckinTokens (Nest provider, verify() behind POST /checkin) ← katas/minor-1-unsigned-qr.flawed.ts UnsignedCheckinCodes',
   flawsPutBack: {
     'plain id accepted':

@@ -80,6 +80,13 @@ export default defineFinding({
     '../../libs/auth/src/pg-refresh-token-store.ts',
     'src/auth/auth.controller.ts',
   ],
+  difficulty: 3,
+  hints: [
+    'A stolen 24 h token works all day and nothing can end it. Make what a thief can steal short-lived.',
+    'Short access tokens need a way to get new ones without logging in again: a second, longer-lived credential kept server-side.',
+    'Make each refresh token usable once: rotate it on every use, and treat a spent one coming back as theft — revoke its whole family.',
+    'The technique: short-lived access JWTs (15 min) with rotating refresh tokens and reuse detection (libs/auth).',
+  ],
   seam: 'TokenService (global Nest provider of @remedy/auth: sessions, refresh, the access-token guard) ← katas/minor-2-long-lived-jwt.flawed.ts LegacyTokenService',
   flawsPutBack: {
     '24 h access token': "JWT_ACCESS_TTL_SECONDS=86400: the review's lifetime, with refresh tokens kept",

@@ -79,6 +79,13 @@ export default defineFinding({
     unit: 'statements',
     better: 'lower',
   },
+  difficulty: 2,
+  hints: [
+    'During a blue-green deploy the previous release keeps running against the new schema. Which of its statements does your migration break?',
+    "A release's migration may only add what the old code ignores; removing or renaming waits for a later release.",
+    'A new NOT NULL column needs a default the old INSERTs get for free; keep the old column until nothing reads it.',
+    'The technique: expand/contract (parallel change) migrations — expand now, contract a release later.',
+  ],
   seam: "the migration run between the two releases (the previous release's schema and data, then one migration, then the previous release's statements on the pool): flawed runs katas/minor-3-destructive-migration.flawed.ts addTimezoneDestructively in place of AddEventTimezone1779100000000",
   flawsPutBack: {
     'rename in the expand step':

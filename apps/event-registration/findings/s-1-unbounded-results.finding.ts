@@ -101,6 +101,13 @@ export default defineFinding({
     'src/stats/event-stats.queries.ts',
     'src/stats/event-stats.reader.ts',
   ],
+  difficulty: 2,
+  hints: [
+    'How many rows does one request move when the table has 10,000 events? It should not depend on the table size.',
+    'Give the list a default page size and a maximum the client cannot raise, and let SQL aggregate the stats instead of shipping every registration.',
+    'Page by the sort key (start time, id) rather than OFFSET, and return a cursor to the next page; GROUP BY department for the stats.',
+    'The techniques: keyset (cursor) pagination with a bounded LIMIT, and aggregation pushed down to SQL.',
+  ],
   seam: 'EventQueriesService ← katas/s-1-unbounded-event-list.flawed.ts UnboundedEventQueries, EventStatsReader ← katas/m-3-stats-in-js.flawed.ts JsEventStatsReader (Nest providers); the EVENT_LIST_PAGE_SIZES provider',
   flawsPutBack: {
     'no default page size': `EVENT_LIST_PAGE_SIZES = { default ${ABSURD_LIMIT}, max ${ABSURD_LIMIT} }: a request without limit gets every event`,

@@ -390,6 +390,13 @@ export default defineFinding({
     'src/migrations/1779000000000-create-event-platform-schema.ts',
     'src/migrations/1780100000000-one-live-registration-per-user.ts',
   ],
+  difficulty: 2,
+  hints: [
+    'Every hot query reads whole tables: look at what your migration leaves behind in the schema.',
+    'EXPLAIN each hot query: which columns does it filter and sort by (events by status and start time, registrations by event and by user)?',
+    "Your copy's migration drops the secondary indexes and unique keys the schema migration made; keep the ones a hot query needs, or create them back.",
+    "The technique: composite B-tree indexes that match each hot query's WHERE and ORDER BY (events(status, start_datetime), registrations(event_id, status), registrations(user_id), …).",
+  ],
   seam: "the migration set: APP_MIGRATIONS + katas/s-2-schema-without-indexes.flawed.ts ReviewedSchemaWithoutIndexes (the review's primary-keys-only schema)",
   flawsPutBack: {
     'registrations_event_status_idx dropped':

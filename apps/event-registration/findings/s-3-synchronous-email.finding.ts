@@ -226,6 +226,13 @@ export default defineFinding({
     'src/notifications/confirmation-mail.job.ts',
     'src/notifications/ses-client.factory.ts',
   ],
+  difficulty: 3,
+  hints: [
+    'When SES is down, what does the attendee see? The registration has nothing to do with whether the mail goes out right now.',
+    'Answer the request once the registration is stored; send the mail later, somewhere that can retry.',
+    'Write the mail as a message in the same transaction as the registration, and let a worker deliver it with retries and backoff.',
+    'The technique: the transactional outbox (libs/outbox) relayed to a queue, with a retrying, idempotent mail job.',
+  ],
   seam:
     "the registration's mail step, both ends: the API's RegisterService (Nest provider) ← katas/s-3-synchronous-email.flawed.ts " +
     "SynchronousMailRegisterService (the real registration, then the review's awaited SES send), and the worker's " +

@@ -197,6 +197,13 @@ export default defineFinding({
     '../../libs/http/src/to-api-error.ts',
     '../../docs/capacity-event-registration.md',
   ],
+  difficulty: 1,
+  hints: [
+    'At 500 concurrent requests, how many connections does the server see? Who decides that number?',
+    "One pool per process, capped well below the server's max_connections, shared by every request.",
+    'A capped pool still needs a bound on the wait: set a connection timeout so an exhausted pool refuses fast instead of queueing forever.',
+    'The technique: a sized connection pool (max from the capacity formula, connectionTimeoutMillis set), failing fast with a 503.',
+  ],
   seam:
     "DataSource (Nest provider of DatabaseModule) ← the service's own DataSource options with the pool knobs replaced " +
     '(katas/s-4-connection-per-request.flawed.ts serviceDataSourceWithPool; flawed: CONNECTION_PER_QUERY); DB_POOL_MAX for a config put-back',

@@ -127,6 +127,13 @@ export default defineFinding({
     'src/retention/partition-maintenance.job.ts',
     '../../docs/adr/0005-partition-registrations-by-event-start.md',
   ],
+  difficulty: 3,
+  hints: [
+    "This month's query reads every registration ever made. How could the database skip old ones without looking at them?",
+    "Split the table by the event's start time so a query bounded by that time touches one piece.",
+    'With monthly partitions, old months can be detached, archived and dropped whole instead of DELETEd row by row.',
+    'The techniques: range partitioning by month (event_starts_at) with partition pruning, and a retention job that detaches, archives to S3, verifies and drops.',
+  ],
   seam: "the registrations table of the migration set and the data lifecycle the worker's maintenance job runs (PartitionMaintenanceService.runOnce) ← katas/s-5-unpartitioned-registrations.flawed.ts (one unpartitioned table in place of the partitioned one, and keepForever: no maintenance); the seed, the month query and the counts are the same SQL in every run",
   flawsPutBack: {
     'retention that never drops':

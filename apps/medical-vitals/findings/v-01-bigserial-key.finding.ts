@@ -60,6 +60,13 @@ export default defineFinding({
     "run the real service and its insert; only the table's key differs.",
   fix: ['src/migrations/1764000000000-initial-schema.ts', 'src/storage/vital-data.sql.ts'],
   metric: { name: `duplicate rows after resending ${READINGS} readings`, unit: 'rows', better: 'lower' },
+  difficulty: 2,
+  hints: [
+    'A device resends a reading after a lost ack. What in your table says it is the same reading?',
+    "A sequence number is new on every insert; the reading's identity is who measured it and when.",
+    'Key the table by (patient_id, device_id, recorded_at), and let the insert skip rows it already has.',
+    'The technique: a natural composite primary key with INSERT … ON CONFLICT DO NOTHING (idempotent writes).',
+  ],
   seam: "the vital_data schema the migrations build ← katas/v-01-bigserial-key.flawed.ts (the review's BIGSERIAL table, in its place); the real service ingests over WebSocket on both",
   flawsPutBack: FLAWS,
   measure,

@@ -108,6 +108,13 @@ export default defineFinding({
     unit: 'rows',
     better: 'lower',
   },
+  difficulty: 2,
+  hints: [
+    "'The latest reading of this patient' reads the whole table. What would let the database jump to that patient's newest rows?",
+    'The queries filter by patient (and device) and order by recorded_at: an index in that column order answers them with a probe.',
+    'A second index costs every one of 5,000 inserts a second: make the primary key itself (patient_id, device_id, recorded_at).',
+    'The technique: a composite primary key matching the access path, on a time-partitioned table (partition pruning for time ranges).',
+  ],
   seam: "the vital_data schema the migrations build ← the review's BIGSERIAL table (katas/v-01-bigserial-key.flawed.ts) in its place; EXPLAIN ANALYZE of the service's own statements (LATEST_FALLBACK_SQL, the dashboards' VITALS_RANGE_SQL), pinned to each partition's primary key by name",
   flawsPutBack: FLAWS,
   timeoutMs: 240_000,

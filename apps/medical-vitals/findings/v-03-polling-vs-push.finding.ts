@@ -184,6 +184,13 @@ export default defineFinding({
     unit: 'per min',
     better: 'lower',
   },
+  difficulty: 2,
+  hints: [
+    'Fifty pages ask the database every 5 s whether anything changed. Who already knows when something changed?',
+    'The writer knows when a batch lands: tell the open pages instead of letting them ask.',
+    'Open one WebSocket per page to /live, load once, then apply the readings the server pushes to the ward room.',
+    'The technique: server push over WebSocket (publish/subscribe per ward room) instead of polling.',
+  ],
   seam: 'WARD_PAGE_SCRIPT (Nest provider: the script the ward page runs, its data path) ← katas/v-03-dashboard-polling.flawed.ts POLLING_WARD_PAGE_SCRIPT; 50 copies of the served script run against the real app (fetch, WebSocket, timers)',
   flawsPutBack: {
     'feed polls the database':

@@ -118,6 +118,13 @@ export default defineFinding({
     'src/ingest/device-session.ts',
   ],
   metric: { name: 'INSERT round trips per 1,000 readings', unit: 'statements', better: 'lower' },
+  difficulty: 2,
+  hints: [
+    '1,000 readings, 1,000 INSERTs, 1,000 commits: each waits for the disk.',
+    'Gather readings for a short while (or until enough arrive) and write them together; acknowledge after the batch commits.',
+    'One multi-row statement: INSERT … SELECT FROM unnest($1::uuid[], $2::timestamptz[], …) ON CONFLICT DO NOTHING.',
+    'The technique: write batching (micro-batches bounded by size and time) with a bulk INSERT via unnest.',
+  ],
   seam: 'VitalsWriter (Nest provider the ingest gateway writes through) ← katas/v-04-insert-per-reading.flawed.ts InsertPerReadingWriter; INSERTs counted at the pg client',
   flawsPutBack: FLAWS,
   measure,

@@ -67,6 +67,13 @@ export default defineFinding({
     "Loading the ward's patients and then each one's devices, latest reading and open alerts costs 1 + 3N statements: 31 for a ward of 10, 1,501 for 500, each a round trip on a shared pool. The remedy reads the page of patients with their open-alert counts in one statement (a lateral count), and their latest readings from the Redis cache in one MGET, so the statement count does not depend on the ward size. Both variants call the route's own service in the running app; the flawed one has the review's loader plugged in its place.",
   fix: ['src/dashboards/dashboard-queries.service.ts', 'src/dashboards/dashboard-queries.sql.ts'],
   metric: { name: 'extra SQL statements for 500 vs 10 patients', unit: 'statements', better: 'lower' },
+  difficulty: 1,
+  hints: [
+    'Count the statements for 10 and for 500 patients: the number should not depend on the ward size.',
+    "Your loader queries per patient (devices, latest reading, open alerts). Ask for all the page's patients at once.",
+    'One statement for the page of patients with their open-alert count (a LATERAL or GROUP BY subquery), and the latest readings for all of them in one round trip (LatestVitalsService.forPatients reads the Redis cache with one MGET).',
+    "The technique: removing the N+1 by batch loading (a join/lateral aggregate plus one multi-key fetch). The service's DashboardQueries.activePatients does exactly that.",
+  ],
   seam: 'DashboardQueries (Nest provider behind GET /dashboard/active-patients) ← katas/v-05-active-patients-n-plus-one.flawed.ts LazyLoadingDashboardQueries; statements and rows counted at the pg client',
   flawsPutBack: FLAWS,
   measure,

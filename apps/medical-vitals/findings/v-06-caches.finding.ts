@@ -160,6 +160,13 @@ export default defineFinding({
     'src/registry/devices/device-directory.service.ts',
     'src/redis/cache-invalidation.bus.ts',
   ],
+  difficulty: 3,
+  hints: [
+    'Latest vitals, rules and devices are read on every reading and dashboard refresh, and change rarely.',
+    "Keep them close: the latest reading per patient in Redis (written by the writer), rules and devices in the process's memory.",
+    'An in-process copy must be dropped everywhere when it changes: publish the change on Redis pub/sub and reload from the primary, not a lagging replica.',
+    'The techniques: write-through cache for latest values, and in-process caches with pub/sub invalidation reloaded from the primary.',
+  ],
   seam: 'LatestVitalsService, RuleCache, DeviceDirectory (Nest providers) ← katas/v-06-uncached-lookups.flawed.ts',
   flawsPutBack: {
     'rule cache reloads from the replica':

@@ -115,6 +115,13 @@ export default defineFinding({
     'src/dashboards/live/live-rooms.ts',
   ],
   metric: { name: 'server memory held for one stalled dashboard', unit: 'MB', better: 'lower' },
+  difficulty: 3,
+  hints: [
+    'ws.send() never refuses: where do messages for a frozen dashboard go?',
+    "Watch the socket's bufferedAmount and stop sending past a high-water mark.",
+    'What you hold back must stay bounded too: keep only the newest reading per patient while the socket is behind.',
+    'The technique: backpressure with a bounded, coalescing per-socket send queue (libs/realtime).',
+  ],
   seam: 'LIVE_HUB_FACTORY (Nest provider: the /live hub and its per-socket send path) ← katas/v-07-unbounded-push.flawed.ts unboundedPushHub',
   flawsPutBack: {
     'queue without a cap':

@@ -62,6 +62,13 @@ export default defineFinding({
     'src/reports/reports.controller.ts',
   ],
   metric: { name: 'peak RSS growth while generating the report', unit: 'MB', better: 'lower' },
+  difficulty: 2,
+  hints: [
+    'The report holds every row, then the whole CSV, in memory. Does it need to?',
+    'Send the CSV as you read it, and read the next rows only when the client has taken the last ones.',
+    'A server-side cursor (pg-query-stream) piped through a transform into the response gives you backpressure for free; keep the summary as running totals.',
+    'The technique: streaming with backpressure from a database cursor to the HTTP response.',
+  ],
   seam: "ReportService.stream (the Nest provider GET /patients/:id/report streams from) ← katas/v-09-report-in-memory.flawed.ts InMemoryReportService, on the same reports pool, in a child process so its peak RSS is the report's alone, read by a slow client",
   flawsPutBack: FLAWS,
   measure,

@@ -191,6 +191,13 @@ export default defineFinding({
     better: 'lower',
   },
   timeoutMs: 180_000,
+  difficulty: 3,
+  hints: [
+    'Nothing ever leaves the table. What would make removing a day of data cheap?',
+    'If each day is its own partition, a whole day can be detached and dropped without a DELETE.',
+    'Before dropping, archive the partition (gzip CSV to S3) and read it back to verify; do it from a scheduled worker job.',
+    'The technique: a partition lifecycle — daily range partitions, detach past the hot window, archive, verify, drop (libs/partitioning).',
+  ],
   seam: 'PartitionMaintenanceService (Nest provider of the worker, WorkerModule) ← katas/v-10-no-retention.flawed.ts NoRetention; the worker booted as deployed, its archive on an S3 emulator',
   flawsPutBack: FLAWS,
   async measure(run, ctx) {

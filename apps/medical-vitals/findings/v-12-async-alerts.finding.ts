@@ -133,6 +133,13 @@ export default defineFinding({
     unit: 'readings',
     better: 'higher',
   },
+  difficulty: 2,
+  hints: [
+    'Why does the device wait for the rule engine before its reading is acknowledged?',
+    'Acknowledge once the reading is durably stored; evaluate the rules after, somewhere else.',
+    'Append the stored batch to a Redis stream and let a consumer group evaluate rules and notify, with its own retries.',
+    'The technique: moving work off the write path via a durable log (Redis Streams consumer group) — asynchronous alerting.',
+  ],
   seam: 'StoredStreamPublisher (Nest provider: what runs between a batch commit and the device ack) ← katas/v-12-alert-in-write-path.flawed.ts InlineAlertingPublisher; the rule engine (RuleCache) is held behind a gate in every run',
   flawsPutBack: {
     'alerting after the stream append':

@@ -115,6 +115,13 @@ export default defineFinding({
     unit: 'readings',
     better: 'lower',
   },
+  difficulty: 3,
+  hints: [
+    'Two instances, a dashboard on each: the one on the other instance never hears about the reading. Where do your rooms live?',
+    "Rooms kept in one process's memory only reach that process's sockets. Fan out through something every instance shares.",
+    'Publish each room message on Redis pub/sub; every instance subscribes and delivers to its own sockets in that room.',
+    'The technique: stateless WebSocket servers with cross-instance fan-out over Redis pub/sub (libs/realtime).',
+  ],
   seam: 'LIVE_HUB_FACTORY (Nest provider: the /live hub, where room messages fan out) ← katas/v-14-in-process-broadcast.flawed.ts inProcessBroadcastHub, in each of two API processes',
   flawsPutBack: {
     'module-level rooms':

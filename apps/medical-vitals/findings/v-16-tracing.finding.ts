@@ -127,6 +127,13 @@ export default defineFinding({
     unit: 'signals',
     better: 'higher',
   },
+  difficulty: 2,
+  hints: [
+    "Follow one reading from the device to the dashboard: which stage loses the device's traceparent?",
+    'Even with tracing off, a stage must pass the trace context it received on to the next (W3C Trace Context).',
+    'Write the traceparent into the vitals:stored entry and read it back in the consumers; serve the ingest metrics from the registry /metrics exposes.',
+    'The technique: trace context propagation across async boundaries (W3C traceparent in message metadata) plus RED metrics on the write path.',
+  ],
   seam: 'StoredStreamPublisher (the write path → alerts/push handoff) ← katas/v-16-no-telemetry.flawed.ts ContextDroppingPublisher, and IngestMetrics ← the same series in a registry /metrics does not serve',
   flawsPutBack: {
     'a stage drops the trace context':

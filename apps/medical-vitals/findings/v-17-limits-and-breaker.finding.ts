@@ -121,6 +121,13 @@ export default defineFinding({
     unit: '%',
     better: 'lower',
   },
+  difficulty: 3,
+  hints: [
+    "One faulty device floods readings, and a failing provider is waited for on every alert: nothing says 'enough'.",
+    "Give each device a budget of readings per second, kept where every instance sees it, and answer past it with 'throttled' and a retry delay.",
+    'Call the provider with a timeout, and after repeated failures stop calling it for a while: fail fast, then probe again.',
+    'The techniques: a per-device token bucket in Redis (rate limiting) and a timeout plus circuit breaker (opossum) around the provider.',
+  ],
   seam: 'DeviceRateLimiter and NotificationClient (Nest providers) ← katas/v-17-no-limits.flawed.ts NoDeviceRateLimit, UnguardedNotificationClient',
   flawsPutBack: FLAWS,
   async measure(run, ctx) {

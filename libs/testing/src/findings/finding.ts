@@ -56,6 +56,13 @@ export interface FindingDefinition<Flaw extends string = string> {
   /** Holds when the flaw is gone. */
   remediated: (value: number) => boolean;
   timeoutMs?: number;
+  /** For `npm run kata`: how hard fixing the flaw in the kata is, 1 (one change) to 3 (a design to rethink). */
+  difficulty?: 1 | 2 | 3;
+  /**
+   * For `npm run kata`: 2–4 hints shown one at a time, from a nudge to the technique's name. A before-after
+   * finding with hints and a difficulty is a kata exercise; one without is a reading exercise.
+   */
+  hints?: string[];
 }
 
 export interface Finding
@@ -80,6 +87,12 @@ export function defineFinding<Flaw extends string>(definition: FindingDefinition
   if (!definition.seam.trim()) problems.push('a finding must name its `seam` (or say why it has none)');
   if (flaws.length === 0)
     problems.push('a finding needs at least one entry in `flawsPutBack`, or nothing shows it can fail');
+  if (definition.hints && (definition.hints.length < 2 || definition.hints.length > 4))
+    problems.push(
+      `\`hints\` takes 2 to 4 hints, from a nudge to the technique's name (got ${definition.hints.length})`,
+    );
+  if ((definition.hints === undefined) !== (definition.difficulty === undefined))
+    problems.push('a kata exercise needs both `hints` and `difficulty`');
   const clash = flaws.filter((flaw) => VARIANTS.includes(flaw));
   if (clash.length > 0) problems.push(`\`flawsPutBack\` may not be named ${clash.join(' or ')}`);
   if (problems.length > 0) throw new Error(`defineFinding(${definition.id}): ${problems.join('; ')}`);
