@@ -160,8 +160,8 @@ describe('input sanity at the HTTP edge', () => {
     expect(answer.body).toEqual({
       statusCode: 400,
       error: 'Bad Request',
-      message: 'limit: limit must be an integer from 1 to 100',
-      details: [{ field: 'limit', message: 'limit must be an integer from 1 to 100' }],
+      message: 'limit: must be an integer from 1 to 100',
+      details: [{ field: 'limit', message: 'must be an integer from 1 to 100' }],
     });
   });
 

@@ -32,8 +32,24 @@ export function createValidationPipe(options: ValidationPipeOptions = {}): Valid
 
 function flatten(error: ValidationError, parent: string): ApiErrorDetail[] {
   const field = parent === '' ? error.property : `${parent}.${error.property}`;
-  const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+  const own = Object.entries(error.constraints ?? {}).map(([constraint, message]) => ({
+    field,
+    message:
+      constraint === 'whitelistValidation' ? 'should not exist' : withoutFieldName(message, error.property),
+  }));
   return [...own, ...(error.children ?? []).flatMap((child) => flatten(child, field))];
+}
+
+/**
+ * class-validator's messages start with the property (`limit must be an integer number`, or `limit: …` where
+ * a DTO wrote its own): the detail already names the field and the summary prefixes it, so the message keeps
+ * only what is wrong, and the summary reads `limit: must be …` rather than `limit: limit must be …`.
+ */
+function withoutFieldName(message: string, property: string): string {
+  for (const prefix of [`${property}: `, `${property} `]) {
+    if (message.startsWith(prefix) && message.length > prefix.length) return message.slice(prefix.length);
+  }
+  return message;
 }
 
 /** Two constraints with one message (IsInt and Min sharing "must be an integer from 1 to 100") say it once. */

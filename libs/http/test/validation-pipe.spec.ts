@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { BadRequestException } from '@nestjs/common';
-import { IsInt, IsString, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsString, Max, Min, ValidateNested } from 'class-validator';
 import { createValidationPipe, toApiError, type ValidationPipeOptions } from '../src/index.js';
 
 class WardDto {
@@ -13,9 +14,24 @@ class WardDto {
   floor!: number;
 }
 
-async function rejection(value: unknown, options?: ValidationPipeOptions): Promise<unknown> {
+class BedDto {
+  @IsInt({ message: 'bed: must be a whole number' })
+  bed!: number;
+}
+
+class RoomDto {
+  @ValidateNested()
+  @Type(() => BedDto)
+  place!: BedDto;
+}
+
+async function rejection(
+  value: unknown,
+  options?: ValidationPipeOptions,
+  metatype: new () => object = WardDto,
+): Promise<unknown> {
   try {
-    await createValidationPipe(options).transform(value, { type: 'body', metatype: WardDto });
+    await createValidationPipe(options).transform(value, { type: 'body', metatype });
   } catch (error) {
     expect(error).toBeInstanceOf(BadRequestException);
     return toApiError(error);
@@ -29,8 +45,8 @@ describe('createValidationPipe', () => {
       statusCode: 400,
       message: 'invalid request: extra, floor',
       details: [
-        { field: 'extra', problems: ['property extra should not exist'] },
-        { field: 'floor', problems: expect.arrayContaining(['floor must be an integer number']) },
+        { field: 'extra', problems: ['should not exist'] },
+        { field: 'floor', problems: expect.arrayContaining(['must be an integer number']) },
       ],
     });
   });
@@ -39,8 +55,20 @@ describe('createValidationPipe', () => {
     expect(await rejection({ name: 'x', floor: 120 })).toEqual({
       statusCode: 400,
       error: 'Bad Request',
-      message: 'floor: floor must not be greater than 99',
-      details: [{ field: 'floor', message: 'floor must not be greater than 99' }],
+      message: 'floor: must not be greater than 99',
+      details: [{ field: 'floor', message: 'must not be greater than 99' }],
+    });
+  });
+
+  it('names each field once: in the detail and as the summary prefix, never inside the message', async () => {
+    expect(await rejection({ place: { bed: 'window' }, extra: 1 }, {}, RoomDto)).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'extra: should not exist; place.bed: must be a whole number',
+      details: [
+        { field: 'extra', message: 'should not exist' },
+        { field: 'place.bed', message: 'must be a whole number' },
+      ],
     });
   });
 });

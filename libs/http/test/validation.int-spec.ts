@@ -71,11 +71,11 @@ describe('validation through a real Nest Fastify app', () => {
       statusCode: 400,
       error: 'Bad Request',
       message:
-        'vip: property vip should not exist; name: name must be longer than or equal to 2 characters; seat.row: row must not be less than 1',
+        'vip: should not exist; name: must be longer than or equal to 2 characters; seat.row: must not be less than 1',
       details: [
-        { field: 'vip', message: 'property vip should not exist' },
-        { field: 'name', message: 'name must be longer than or equal to 2 characters' },
-        { field: 'seat.row', message: 'row must not be less than 1' },
+        { field: 'vip', message: 'should not exist' },
+        { field: 'name', message: 'must be longer than or equal to 2 characters' },
+        { field: 'seat.row', message: 'must not be less than 1' },
       ],
     });
   });

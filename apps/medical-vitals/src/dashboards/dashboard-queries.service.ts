@@ -101,9 +101,9 @@ export class DashboardQueries {
     const to = range.to === undefined ? new Date() : new Date(range.to);
     const from = range.from === undefined ? new Date(to.getTime() - HOUR_MS) : new Date(range.from);
     const problems: Array<{ field: string; problems: string[] }> = [];
-    if (from >= to) problems.push({ field: 'from', problems: ['from: must be before to'] });
+    if (from >= to) problems.push({ field: 'from', problems: ['must be before to'] });
     if (to.getTime() - from.getTime() > MAX_RANGE_MS)
-      problems.push({ field: 'to', problems: ['to: the range spans at most 7 days'] });
+      problems.push({ field: 'to', problems: ['the range spans at most 7 days'] });
     if (problems.length > 0)
       throw new BadRequestException({
         message: `invalid request: ${problems.map((p) => p.field).join(', ')}`,
