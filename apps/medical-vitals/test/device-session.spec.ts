@@ -127,7 +127,7 @@ test('a message whose handling throws gets an internal error reply and the sessi
 test('a throttled device is refused from its session until its retry time: one limiter call, not one per message', async () => {
   const MESSAGES = 20;
   const WAIT_MS = 300;
-  const write = jest.fn<VitalsWriter['write']>().mockReturnValue(Promise.resolve());
+  const write = jest.fn<VitalsWriter['write']>().mockReturnValue(Promise.resolve(STORED));
   // Like the Redis bucket: empty for WAIT_MS from the first call, so every call until then answers a wait.
   let refillsAt: number | undefined;
   const take = jest.fn<DeviceRateLimiter['take']>().mockImplementation(() => {
