@@ -192,6 +192,49 @@ describe('events API', () => {
     expect(pages).toBe(4);
   });
 
+  it('refuses a list cursor under another filter or on another list, with a 400 naming the cursor', async () => {
+    await seedEvents(ctx.pool, organiser.id, 4, { categories: ['cursor-a', 'cursor-b'] });
+    const first = await call<PageBody>('GET', '/events?category=cursor-a&limit=1', asAttendee);
+    const cursor = first.body.pagination.nextCursor;
+    expect(cursor).not.toBeNull();
+    const same = await call<PageBody>(
+      'GET',
+      `/events?category=cursor-a&limit=1&cursor=${cursor}`,
+      asAttendee,
+    );
+    expect(same.status).toBe(200);
+
+    const otherFilter = await call<ErrorBody>(
+      'GET',
+      `/events?category=cursor-b&cursor=${cursor}`,
+      asAttendee,
+    );
+    expect(otherFilter).toEqual({
+      status: 400,
+      body: {
+        statusCode: 400,
+        error: 'Bad Request',
+        message:
+          'cursor: was issued for other filters; send the filters of the page it came from, or restart from the first page',
+        details: [
+          {
+            field: 'cursor',
+            message:
+              'was issued for other filters; send the filters of the page it came from, or restart from the first page',
+          },
+        ],
+      },
+    });
+    const noFilter = await call<ErrorBody>('GET', `/events?cursor=${cursor}`, asAttendee);
+    expect(noFilter.status).toBe(400);
+    // Same sort-key types (timestamptz, uuid), so only the scope tells the two lists apart.
+    const otherList = await call<ErrorBody>('GET', `/me/registrations?cursor=${cursor}`, asAttendee);
+    expect(otherList.status).toBe(400);
+    expect(otherList.body.details).toEqual([
+      { field: 'cursor', message: 'was issued for another list; restart from the first page of this one' },
+    ]);
+  });
+
   it('serves cached list pages until an event write retires them', async () => {
     const query = '/events?category=cache-probe';
     expect((await call<PageBody>('GET', query, asAttendee)).body.data).toHaveLength(0);

@@ -39,7 +39,10 @@ const SCHEMA: Record<Run, string | undefined> = {
 
 /** The dashboards' history query (src/dashboards) for the last hour of one patient, first page. */
 function lastHourQuery(patientId: string): { sql: string; parameters: unknown[] } {
-  const keyset = buildKeysetSql({ ...VITALS_PAGES }, { parameterOffset: 3 });
+  const keyset = buildKeysetSql(
+    { ...VITALS_PAGES, scope: { endpoint: 'GET /patients/:id/vitals', filter: { patientId } } },
+    { parameterOffset: 3 },
+  );
   const to = new Date();
   return {
     sql: VITALS_RANGE_SQL(keyset),

@@ -48,6 +48,37 @@ describe('dashboard REST', () => {
     );
   });
 
+  test("a ward's patient cursor is refused for another ward and on the active-patients list", async () => {
+    const [wardA, wardB] = registry.wardIds as [string, string];
+    const first = await get(`/wards/${wardA}/patients?limit=1`);
+    const { nextCursor } = first.body['pagination'] as { nextCursor: string };
+    expect((await get(`/wards/${wardA}/patients?limit=1&cursor=${nextCursor}`)).status).toBe(200);
+
+    const otherWard = await get(`/wards/${wardB}/patients?cursor=${nextCursor}`);
+    expect(otherWard).toEqual({
+      status: 400,
+      body: {
+        statusCode: 400,
+        error: 'Bad Request',
+        message:
+          'cursor: was issued for other filters; send the filters of the page it came from, or restart from the first page',
+        details: [
+          {
+            field: 'cursor',
+            message:
+              'was issued for other filters; send the filters of the page it came from, or restart from the first page',
+          },
+        ],
+      },
+    });
+    // Both lists sort patients by id, so the cursor's keys alone would be accepted here.
+    const otherList = await get(`/dashboard/active-patients?wardId=${wardA}&cursor=${nextCursor}`);
+    expect(otherList.status).toBe(400);
+    expect(otherList.body['details']).toEqual([
+      { field: 'cursor', message: 'was issued for another list; restart from the first page of this one' },
+    ]);
+  });
+
   test('stored readings show in latest, vitals range and active patients', async () => {
     const device = registry.devices[0]!;
     const client = await DeviceClient.open(app.wsUrl, device.id, device.token);

@@ -1,7 +1,15 @@
 import type pg from 'pg';
-import { buildKeysetSql, encodeKeysetCursor, type KeysetSort } from '@remedy/pagination';
+import {
+  buildKeysetSql,
+  encodeKeysetCursor,
+  type KeysetSort,
+  type KeysetCursorScope,
+} from '@remedy/pagination';
 import { defineBench } from '@remedy/testing';
 import { migrateFeedItems } from '../findings/feed-items.schema.js';
+
+/** The one list these cursors belong to. */
+const SCOPE: KeysetCursorScope = { endpoint: 'GET /feed', filter: {} };
 
 const TABLE_ROWS = 1_000_000;
 const DEEP_POSITION = 900_000;
@@ -40,14 +48,14 @@ async function seed(pool: pg.Pool, log: (line: string) => void): Promise<void> {
 
 /** The cursor a client holds after reading `position` rows: built from the row at that position. */
 async function cursorAfter(pool: pg.Pool, position: number): Promise<string> {
-  const { select, orderBy } = buildKeysetSql({ sort: SORT });
+  const { select, orderBy } = buildKeysetSql({ scope: SCOPE, sort: SORT });
   const { rows } = await pool.query<Record<string, string>>(
     `SELECT ${select} FROM bench_items ORDER BY ${orderBy} OFFSET $1 LIMIT 1`,
     [position - 1],
   );
   const row = rows[0];
   if (!row) throw new Error(`no row at position ${position}`);
-  return encodeKeysetCursor([row['keyset_0'] as string, row['keyset_1'] as string]);
+  return encodeKeysetCursor([row['keyset_0'] as string, row['keyset_1'] as string], SCOPE);
 }
 
 async function offsetPage(pool: pg.Pool, position: number): Promise<string[]> {
@@ -59,7 +67,7 @@ async function offsetPage(pool: pg.Pool, position: number): Promise<string[]> {
 }
 
 async function keysetPage(pool: pg.Pool, cursor: string): Promise<string[]> {
-  const keyset = buildKeysetSql({ sort: SORT, cursor, limit: PAGE_SIZE });
+  const keyset = buildKeysetSql({ scope: SCOPE, sort: SORT, cursor, limit: PAGE_SIZE });
   const { rows } = await pool.query<{ id: string }>(
     `SELECT ${COLUMNS}, ${keyset.select} FROM bench_items WHERE ${keyset.where} ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
     [...keyset.parameters],

@@ -1,5 +1,8 @@
 import type pg from 'pg';
-import { buildKeysetSql, type KeysetPage, type KeysetSort } from '@remedy/pagination';
+import { buildKeysetSql, type KeysetPage, type KeysetSort, type KeysetCursorScope } from '@remedy/pagination';
+
+/** The one list these cursors belong to. */
+const SCOPE: KeysetCursorScope = { endpoint: 'GET /feed', filter: {} };
 
 export const FEED_NEWEST_FIRST: KeysetSort = [
   { column: 'created_at', type: 'timestamptz', direction: 'DESC' },
@@ -20,7 +23,7 @@ export async function listFeedByKeyset(
   limit: number,
   sort: KeysetSort = FEED_NEWEST_FIRST,
 ): Promise<KeysetPage<FeedItem>> {
-  const keyset = buildKeysetSql({ sort, cursor, limit });
+  const keyset = buildKeysetSql({ scope: SCOPE, sort, cursor, limit });
   const { rows } = await pool.query<FeedItem>(
     `SELECT id, created_at, author, body, ${keyset.select} FROM feed_items
       WHERE ${keyset.where} ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,

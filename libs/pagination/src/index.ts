@@ -6,7 +6,9 @@ export {
   encodeKeysetCursor,
   KEYSET_CURSOR_VERSION,
   MAX_CURSOR_LENGTH,
+  type KeysetCursorExpectations,
 } from './keyset-cursor.js';
+export { keysetFilterDigest, type KeysetCursorScope, type KeysetFilterValue } from './keyset-cursor-scope.js';
 export type { KeysetKeyColumn } from './keyset-key-column.js';
 export { buildKeysetPage, type KeysetPage, type PageInfo } from './keyset-page.js';
 export {

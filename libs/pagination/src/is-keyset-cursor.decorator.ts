@@ -6,7 +6,7 @@ import type { KeysetSort } from './keyset-sort.js';
 function cursorProblem(value: unknown, sort: KeysetSort | undefined): string | null {
   if (typeof value !== 'string') return 'must be a single string';
   try {
-    decodeKeysetCursor(value, sort);
+    decodeKeysetCursor(value, { sort });
     return null;
   } catch (error) {
     if (error instanceof InvalidCursorError) return error.reason;
@@ -15,7 +15,7 @@ function cursorProblem(value: unknown, sort: KeysetSort | undefined): string | n
 }
 
 /**
- * class-validator rule for a cursor query parameter. Without `sort` it checks encoding, shape and
+ * class-validator rule for a cursor query parameter. Without `sort` it checks encoding, shape, checksum and
  * version; with the list's sort it also checks key count and types, so every bad cursor is reported
  * as a field-level validation error (`cursor: …`) before the handler runs.
  */

@@ -1,3 +1,4 @@
+import type { KeysetCursorScope } from './keyset-cursor-scope.js';
 import { encodeKeysetCursor } from './keyset-cursor.js';
 
 export interface PageInfo {
@@ -31,6 +32,7 @@ function asCursorValues(values: readonly unknown[]): string[] {
 export function buildKeysetPage<T>(
   rows: readonly T[],
   limit: number,
+  scope: KeysetCursorScope,
   cursorValuesOf: (row: T, index: number) => readonly unknown[],
 ): KeysetPage<T> {
   const hasMore = rows.length > limit;
@@ -38,7 +40,7 @@ export function buildKeysetPage<T>(
   const last = data.at(-1);
   const nextCursor =
     hasMore && last !== undefined
-      ? encodeKeysetCursor(asCursorValues(cursorValuesOf(last, data.length - 1)))
+      ? encodeKeysetCursor(asCursorValues(cursorValuesOf(last, data.length - 1)), scope)
       : null;
   return { data, pagination: { nextCursor, hasMore } };
 }

@@ -14,7 +14,7 @@ export async function paginateKeyset<Entity extends ObjectLiteral>(
   qb: SelectQueryBuilder<Entity>,
   request: KeysetPageRequest,
 ): Promise<KeysetPage<Entity>> {
-  const { sort, after, limit } = resolveKeysetPageRequest(request);
+  const { sort, scope, after, limit } = resolveKeysetPageRequest(request);
   const query = qb.clone();
   sort.forEach((column, index) =>
     query.addSelect(KEYSET_VALUE_CODECS[column.type].selectAsText(column.column), keysetKeyColumn(index)),
@@ -44,7 +44,7 @@ export async function paginateKeyset<Entity extends ObjectLiteral>(
       'paginateKeyset needs one row per entity: paginate the root entity and load to-many relations in a second query',
     );
   }
-  return buildKeysetPage(entities, limit, (_, index) =>
+  return buildKeysetPage(entities, limit, scope, (_, index) =>
     sort.map((__, key) => raw[index]?.[keysetKeyColumn(key)]),
   );
 }

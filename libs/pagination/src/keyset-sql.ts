@@ -42,7 +42,7 @@ export function buildKeysetSql(
   request: KeysetPageRequest,
   options: KeysetSqlOptions = {},
 ): KeysetSqlFragment {
-  const { sort, after, limit } = resolveKeysetPageRequest(request);
+  const { sort, scope, after, limit } = resolveKeysetPageRequest(request);
   const parameterOffset = options.parameterOffset ?? 0;
   const parameters: Array<string | number> = [];
   const bind = (value: string | number): string => {
@@ -63,7 +63,7 @@ export function buildKeysetSql(
     limit: limitPlaceholder,
     parameters,
     toPage<Row extends object>(rows: readonly Row[]) {
-      const page = buildKeysetPage(rows, limit, (row) =>
+      const page = buildKeysetPage(rows, limit, scope, (row) =>
         sort.map((_, index) => (row as Record<string, unknown>)[keysetKeyColumn(index)]),
       );
       return {

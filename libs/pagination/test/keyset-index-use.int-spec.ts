@@ -1,7 +1,10 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { useTestContext } from '@remedy/testing';
 import { migrateFeedItems } from '../findings/feed-items.schema.js';
-import { buildKeysetSql, encodeKeysetCursor, type KeysetSort } from '../src/index.js';
+import { buildKeysetSql, encodeKeysetCursor, type KeysetSort, type KeysetCursorScope } from '../src/index.js';
+
+/** The one list these cursors belong to. */
+const SCOPE: KeysetCursorScope = { endpoint: 'GET /feed', filter: {} };
 
 const ctx = useTestContext({ name: 'pagination', migrate: migrateFeedItems });
 
@@ -18,8 +21,9 @@ function nodesOf(plan: PlanNode): PlanNode[] {
 
 async function planOf(sort: KeysetSort, cursorValues: string[]): Promise<PlanNode[]> {
   const keyset = buildKeysetSql({
+    scope: SCOPE,
     sort,
-    cursor: encodeKeysetCursor(cursorValues),
+    cursor: encodeKeysetCursor(cursorValues, SCOPE),
     limit: 20,
   });
   const { rows } = await ctx.pool.query<{

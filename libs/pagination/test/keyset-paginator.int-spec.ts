@@ -2,9 +2,18 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { useTestContext } from '@remedy/testing';
 import { DataSource } from 'typeorm';
 import { migrateFeedItems } from '../findings/feed-items.schema.js';
-import { encodeKeysetCursor, InvalidCursorError, paginateKeyset, type KeysetSort } from '../src/index.js';
+import {
+  encodeKeysetCursor,
+  InvalidCursorError,
+  paginateKeyset,
+  type KeysetSort,
+  type KeysetCursorScope,
+} from '../src/index.js';
 import { FeedItemEntity } from './feed-item.entity.js';
 import { walkKeysetPages } from './walk-keyset-pages.js';
+
+/** The one list these cursors belong to. */
+const SCOPE: KeysetCursorScope = { endpoint: 'GET /feed', filter: {} };
 
 const ctx = useTestContext({ name: 'pagination', migrate: migrateFeedItems });
 
@@ -54,7 +63,7 @@ describe('paginateKeyset (TypeORM)', () => {
 
   test('walks newest first across microsecond ties: every row once, in order', async () => {
     const { rows, pageSizes } = await walkKeysetPages((cursor) =>
-      paginateKeyset(items(), { sort: NEWEST_FIRST, cursor, limit: 7 }),
+      paginateKeyset(items(), { scope: SCOPE, sort: NEWEST_FIRST, cursor, limit: 7 }),
     );
     expect(rows.map((row) => row.id)).toEqual(await idsOrderedBy('created_at DESC, id DESC'));
     expect(pageSizes).toEqual([...Array<number>(13).fill(7), 6]);
@@ -63,7 +72,7 @@ describe('paginateKeyset (TypeORM)', () => {
 
   test('walks oldest first', async () => {
     const { rows } = await walkKeysetPages((cursor) =>
-      paginateKeyset(items(), { sort: OLDEST_FIRST, cursor, limit: 10 }),
+      paginateKeyset(items(), { scope: SCOPE, sort: OLDEST_FIRST, cursor, limit: 10 }),
     );
     expect(rows.map((row) => row.id)).toEqual(await idsOrderedBy('created_at ASC, id ASC'));
   });
@@ -76,7 +85,7 @@ describe('paginateKeyset (TypeORM)', () => {
       .take(4);
     const before = annOnly.getQuery();
     const { rows } = await walkKeysetPages((cursor) =>
-      paginateKeyset(annOnly, { sort: NEWEST_FIRST, cursor, limit: 5 }),
+      paginateKeyset(annOnly, { scope: SCOPE, sort: NEWEST_FIRST, cursor, limit: 5 }),
     );
     expect(rows.map((row) => row.id)).toEqual(
       await idsOrderedBy('created_at DESC, id DESC', "author = 'ann'"),
@@ -85,15 +94,17 @@ describe('paginateKeyset (TypeORM)', () => {
   });
 
   test('uses the default page size of 20', async () => {
-    const page = await paginateKeyset(items(), { sort: NEWEST_FIRST });
+    const page = await paginateKeyset(items(), { scope: SCOPE, sort: NEWEST_FIRST });
     expect(page.data).toHaveLength(20);
     expect(page.pagination.hasMore).toBe(true);
   });
 
   test('rejects a cursor whose keys do not fit the sort, before querying', async () => {
-    const cursor = encodeKeysetCursor(['2024-05-01 12:00', '1']);
-    await expect(paginateKeyset(items(), { sort: NEWEST_FIRST, cursor })).rejects.toThrow(InvalidCursorError);
-    await expect(paginateKeyset(items(), { sort: NEWEST_FIRST, cursor })).rejects.toThrow(
+    const cursor = encodeKeysetCursor(['2024-05-01 12:00', '1'], SCOPE);
+    await expect(paginateKeyset(items(), { scope: SCOPE, sort: NEWEST_FIRST, cursor })).rejects.toThrow(
+      InvalidCursorError,
+    );
+    await expect(paginateKeyset(items(), { scope: SCOPE, sort: NEWEST_FIRST, cursor })).rejects.toThrow(
       'cursor: key 1 is not a valid timestamptz',
     );
   });

@@ -2,8 +2,11 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import { useTestContext } from '@remedy/testing';
 import { listFeedByKeyset } from '../findings/feed-items.query.js';
 import { migrateFeedItems } from '../findings/feed-items.schema.js';
-import { buildKeysetSql, InvalidCursorError, type KeysetSort } from '../src/index.js';
+import { buildKeysetSql, InvalidCursorError, type KeysetSort, type KeysetCursorScope } from '../src/index.js';
 import { walkKeysetPages } from './walk-keyset-pages.js';
+
+/** The one list these cursors belong to. */
+const SCOPE: KeysetCursorScope = { endpoint: 'GET /scores', filter: {} };
 
 const ctx = useTestContext({ name: 'pagination', migrate: migrateFeedItems });
 
@@ -38,7 +41,7 @@ describe('buildKeysetSql (node-postgres)', () => {
   test('walks mixed directions (score DESC, id ASC) with placeholders after the caller own', async () => {
     const { rows } = await walkKeysetPages(async (cursor) => {
       const keyset = buildKeysetSql(
-        { sort: TOP_SCORE_THEN_OLDEST_ID, cursor, limit: 6 },
+        { scope: SCOPE, sort: TOP_SCORE_THEN_OLDEST_ID, cursor, limit: 6 },
         { parameterOffset: 1 },
       );
       const { rows: page } = await ctx.pool.query<{
@@ -57,7 +60,7 @@ describe('buildKeysetSql (node-postgres)', () => {
   test('an exact multiple of the page size ends with hasMore false, not an empty page', async () => {
     const { pageSizes } = await walkKeysetPages(async (cursor) => {
       const keyset = buildKeysetSql(
-        { sort: TOP_SCORE_THEN_OLDEST_ID, cursor, limit: 5 },
+        { scope: SCOPE, sort: TOP_SCORE_THEN_OLDEST_ID, cursor, limit: 5 },
         { parameterOffset: 1 },
       );
       const { rows } = await ctx.pool.query(

@@ -5,7 +5,11 @@ import {
   InvalidCursorError,
   InvalidPageSizeError,
   type KeysetSort,
+  type KeysetCursorScope,
 } from '../src/index.js';
+
+/** The one list these cursors belong to. */
+const SCOPE: KeysetCursorScope = { endpoint: 'GET /feed', filter: {} };
 
 const NEWEST_FIRST: KeysetSort = [
   { column: 'f.created_at', type: 'timestamptz', direction: 'DESC' },
@@ -15,7 +19,7 @@ const AFTER = ['2024-03-01T10:20:30.123456Z', '42'];
 
 describe('buildKeysetSql', () => {
   test('first page: no condition, keys selected as exact text, fetches one row more than the page', () => {
-    const sql = buildKeysetSql({ sort: NEWEST_FIRST });
+    const sql = buildKeysetSql({ scope: SCOPE, sort: NEWEST_FIRST });
     expect(sql.where).toBe('TRUE');
     expect(sql.orderBy).toBe('f.created_at DESC, f.id DESC');
     expect(sql.limit).toBe('$1');
@@ -27,7 +31,7 @@ describe('buildKeysetSql', () => {
 
   test('same directions: one row-value comparison, numbered after the caller parameters', () => {
     const sql = buildKeysetSql(
-      { sort: NEWEST_FIRST, cursor: encodeKeysetCursor(AFTER), limit: 10 },
+      { scope: SCOPE, sort: NEWEST_FIRST, cursor: encodeKeysetCursor(AFTER, SCOPE), limit: 10 },
       { parameterOffset: 2 },
     );
     expect(sql.where).toBe('(f.created_at, f.id) < (CAST($3 AS timestamptz), CAST($4 AS bigint))');
@@ -37,7 +41,9 @@ describe('buildKeysetSql', () => {
 
   test('ascending uses >, a single column needs no row value', () => {
     const sort: KeysetSort = [{ column: 'id', type: 'bigint', direction: 'ASC' }];
-    expect(buildKeysetSql({ sort, cursor: encodeKeysetCursor(['7']) }).where).toBe('id > CAST($1 AS bigint)');
+    expect(buildKeysetSql({ scope: SCOPE, sort, cursor: encodeKeysetCursor(['7'], SCOPE) }).where).toBe(
+      'id > CAST($1 AS bigint)',
+    );
   });
 
   test('mixed directions: the OR expansion behind an indexable bound on the first column', () => {
@@ -46,10 +52,7 @@ describe('buildKeysetSql', () => {
       { column: 'author', type: 'text', direction: 'ASC' },
       { column: 'id', type: 'bigint', direction: 'ASC' },
     ];
-    const sql = buildKeysetSql({
-      sort,
-      cursor: encodeKeysetCursor(['5', 'ann', '9']),
-    });
+    const sql = buildKeysetSql({ scope: SCOPE, sort, cursor: encodeKeysetCursor(['5', 'ann', '9'], SCOPE) });
     const [score, author, id] = ['CAST($1 AS integer)', 'CAST($2 AS text)', 'CAST($3 AS bigint)'];
     expect(sql.where).toBe(
       `(score <= ${score} AND ((score < ${score}) OR (score = ${score} AND author > ${author}) ` +
@@ -59,7 +62,7 @@ describe('buildKeysetSql', () => {
   });
 
   test('toPage: drops the look-ahead row and the key columns, and points the cursor at the last row', () => {
-    const sql = buildKeysetSql({ sort: NEWEST_FIRST, limit: 2 });
+    const sql = buildKeysetSql({ scope: SCOPE, sort: NEWEST_FIRST, limit: 2 });
     const rows = [3, 2, 1].map((id) => ({
       id,
       keyset_0: `2024-03-01T10:20:3${id}.000000Z`,
@@ -68,11 +71,11 @@ describe('buildKeysetSql', () => {
     const page = sql.toPage(rows);
     expect(page.data).toEqual([{ id: 3 }, { id: 2 }]);
     expect(page.pagination.hasMore).toBe(true);
-    expect(page.pagination.nextCursor).toBe(encodeKeysetCursor(['2024-03-01T10:20:32.000000Z', '2']));
+    expect(page.pagination.nextCursor).toBe(encodeKeysetCursor(['2024-03-01T10:20:32.000000Z', '2'], SCOPE));
   });
 
   test('toPage: the last page has no cursor', () => {
-    const sql = buildKeysetSql({ sort: NEWEST_FIRST, limit: 2 });
+    const sql = buildKeysetSql({ scope: SCOPE, sort: NEWEST_FIRST, limit: 2 });
     const page = sql.toPage([{ id: 1, keyset_0: '2024-03-01T10:20:30.000000Z', keyset_1: '1' }]);
     expect(page).toEqual({
       data: [{ id: 1 }],
@@ -81,7 +84,7 @@ describe('buildKeysetSql', () => {
   });
 
   test('toPage: a NULL sort key is reported as a schema error, not encoded', () => {
-    const sql = buildKeysetSql({ sort: NEWEST_FIRST, limit: 1 });
+    const sql = buildKeysetSql({ scope: SCOPE, sort: NEWEST_FIRST, limit: 1 });
     const rows = [
       { keyset_0: null, keyset_1: '2' },
       { keyset_0: null, keyset_1: '1' },
@@ -94,10 +97,32 @@ describe('buildKeysetSql', () => {
   test('rejects a bad cursor or page size before any SQL runs', () => {
     expect(() =>
       buildKeysetSql({
+        scope: SCOPE,
         sort: NEWEST_FIRST,
-        cursor: encodeKeysetCursor(['yesterday', '1']),
+        cursor: encodeKeysetCursor(['yesterday', '1'], SCOPE),
       }),
     ).toThrow(InvalidCursorError);
-    expect(() => buildKeysetSql({ sort: NEWEST_FIRST, limit: 101 })).toThrow(InvalidPageSizeError);
+    expect(() => buildKeysetSql({ scope: SCOPE, sort: NEWEST_FIRST, limit: 101 })).toThrow(
+      InvalidPageSizeError,
+    );
+  });
+
+  test('a page cursor is accepted by its own list and filter only', () => {
+    const scope = { endpoint: 'GET /feed', filter: { category: 'a' } };
+    const rows = [2, 1].map((id) => ({
+      id,
+      keyset_0: `2024-03-01T10:20:3${id}.000000Z`,
+      keyset_1: String(id),
+    }));
+    const cursor = buildKeysetSql({ scope, sort: NEWEST_FIRST, limit: 1 }).toPage(rows).pagination.nextCursor;
+    expect(cursor).not.toBeNull();
+    const next = (other: typeof scope) => () => buildKeysetSql({ scope: other, sort: NEWEST_FIRST, cursor });
+    expect(next(scope)).not.toThrow();
+    expect(next({ endpoint: 'GET /feed', filter: { category: 'b' } })).toThrow(
+      'cursor: was issued for other filters',
+    );
+    expect(next({ endpoint: 'GET /feed/mine', filter: { category: 'a' } })).toThrow(
+      'cursor: was issued for another list',
+    );
   });
 });

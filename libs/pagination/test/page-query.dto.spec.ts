@@ -2,7 +2,16 @@ import { describe, expect, test } from '@jest/globals';
 import { BadRequestException, ValidationPipe } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { createPageQueryDto, encodeKeysetCursor, PageQueryDto, type KeysetSort } from '../src/index.js';
+import {
+  createPageQueryDto,
+  encodeKeysetCursor,
+  PageQueryDto,
+  type KeysetSort,
+  type KeysetCursorScope,
+} from '../src/index.js';
+
+/** The one list these cursors belong to. */
+const SCOPE: KeysetCursorScope = { endpoint: 'GET /feed', filter: {} };
 
 class WidePageQueryDto extends createPageQueryDto({
   maxLimit: 500,
@@ -43,7 +52,7 @@ describe('PageQueryDto', () => {
   });
 
   test('accepts a cursor it issued and rejects a malformed one', async () => {
-    const cursor = encodeKeysetCursor(['2024-03-01T10:20:30.123456Z', '42']);
+    const cursor = encodeKeysetCursor(['2024-03-01T10:20:30.123456Z', '42'], SCOPE);
     expect(await messagesFor(PageQueryDto, { cursor })).toEqual([]);
     expect(await messagesFor(PageQueryDto, { cursor: '%%%' })).toEqual(['cursor: is not base64url-encoded']);
     expect(await messagesFor(PageQueryDto, { cursor: ['a', 'b'] })).toEqual([
@@ -52,7 +61,7 @@ describe('PageQueryDto', () => {
   });
 
   test('with the list sort, also checks the cursor key types', async () => {
-    const foreign = encodeKeysetCursor(['not-a-time', '42']);
+    const foreign = encodeKeysetCursor(['not-a-time', '42'], SCOPE);
     expect(await messagesFor(PageQueryDto, { cursor: foreign })).toEqual([]);
     expect(await messagesFor(FeedPageQueryDto, { cursor: foreign })).toEqual([
       'cursor: key 1 is not a valid timestamptz',

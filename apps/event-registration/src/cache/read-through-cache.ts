@@ -85,7 +85,9 @@ export class ReadThroughCache {
       try {
         await this.redis.cache.incr(name);
       } catch (error) {
-        this.logger.error(`cache: could not bump ${name}, old entries live until their TTL: ${String(error)}`);
+        this.logger.error(
+          `cache: could not bump ${name}, old entries live until their TTL: ${String(error)}`,
+        );
       }
     });
   }

@@ -49,6 +49,17 @@ export class EventQueriesService {
     if (filter.to !== null) query.andWhere('event.start_datetime < :to', { to: filter.to });
     return paginateKeyset(query, {
       sort: EVENT_LIST_SORT,
+      // Every filter narrows the list, so a cursor from another filter would seek into a list it does not describe.
+      scope: {
+        endpoint: 'GET /events',
+        filter: {
+          status: filter.status,
+          organiserId: filter.organiserId,
+          category: filter.category,
+          from: filter.from,
+          to: filter.to,
+        },
+      },
       ...this.pageSizes,
       cursor: filter.cursor,
       limit: filter.limit,

@@ -31,7 +31,13 @@ export class MyRegistrationsService {
     limit: number,
   ): Promise<KeysetPage<MyRegistrationRow>> {
     const keyset = buildKeysetSql(
-      { sort: MY_REGISTRATIONS_SORT, cursor, limit, maxLimit: 50 },
+      {
+        sort: MY_REGISTRATIONS_SORT,
+        scope: { endpoint: 'GET /me/registrations', filter: { userId } },
+        cursor,
+        limit,
+        maxLimit: 50,
+      },
       { parameterOffset: 1 },
     );
     const { rows } = await this.pool.query<MyRegistrationRow>(

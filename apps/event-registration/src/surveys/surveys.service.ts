@@ -49,7 +49,15 @@ export class SurveysService {
         details: [],
       });
     }
-    const keyset = buildKeysetSql({ ...SURVEY_RESPONSE_PAGES, cursor, limit }, { parameterOffset: 2 });
+    const keyset = buildKeysetSql(
+      {
+        ...SURVEY_RESPONSE_PAGES,
+        scope: { endpoint: 'GET /events/:id/survey/responses', filter: { eventId } },
+        cursor,
+        limit,
+      },
+      { parameterOffset: 2 },
+    );
     const rows = await this.dataSource.query<Record<string, unknown>[]>(
       `SELECT id, user_id AS "userId", answers, submitted_at AS "submittedAt", ${keyset.select}
          FROM survey_responses

@@ -56,7 +56,11 @@ export class AuditLog {
     filter: { patientId?: string; staffId?: string },
     page: { cursor?: string; limit?: number },
   ): Promise<KeysetPage<AuditRecord>> {
-    const keyset = buildKeysetSql({ ...AUDIT_PAGES, ...page }, { parameterOffset: 3 });
+    const scope = {
+      endpoint: 'GET /audit-log',
+      filter: { hospitalId, patientId: filter.patientId, staffId: filter.staffId },
+    };
+    const keyset = buildKeysetSql({ ...AUDIT_PAGES, ...page, scope }, { parameterOffset: 3 });
     const rows = await this.dataSource.query<AuditRow[]>(
       `SELECT id::text, at, staff_id, action, resource_type, resource_id, patient_id, detail, ${keyset.select}
          FROM audit_log

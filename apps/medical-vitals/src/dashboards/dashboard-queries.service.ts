@@ -42,7 +42,8 @@ export class DashboardQueries {
     page: PageArgs,
     status?: 'active' | 'discharged',
   ): Promise<KeysetPage<PatientSummary>> {
-    const keyset = buildKeysetSql({ ...WARD_PATIENT_PAGES, ...page }, { parameterOffset: 2 });
+    const scope = { endpoint: 'GET /wards/:id/patients', filter: { wardId } };
+    const keyset = buildKeysetSql({ ...WARD_PATIENT_PAGES, ...page, scope }, { parameterOffset: 2 });
     const { rows } = await this.reader.query<PatientRow>(WARD_PATIENTS_SQL(keyset), [
       wardId,
       status ?? null,
@@ -54,7 +55,8 @@ export class DashboardQueries {
 
   /** One SQL statement and one Redis MGET per page, for 10 patients or 500. */
   async activePatients(wardId: string, page: PageArgs): Promise<KeysetPage<ActivePatient>> {
-    const keyset = buildKeysetSql({ ...ACTIVE_PATIENT_PAGES, ...page }, { parameterOffset: 1 });
+    const scope = { endpoint: 'GET /dashboard/active-patients', filter: { wardId } };
+    const keyset = buildKeysetSql({ ...ACTIVE_PATIENT_PAGES, ...page, scope }, { parameterOffset: 1 });
     const { rows } = await this.reader.query<ActivePatientRow>(ACTIVE_PATIENTS_SQL(keyset), [
       wardId,
       ...keyset.parameters,
@@ -110,7 +112,9 @@ export class DashboardQueries {
         details: problems,
       });
     await this.requirePatient(patientId);
-    const keyset = buildKeysetSql({ ...VITALS_PAGES, ...page }, { parameterOffset: 3 });
+    // The range as the client sent it: an omitted `to` is "now", which moves between pages of one walk.
+    const scope = { endpoint: 'GET /patients/:id/vitals', filter: { patientId, ...range } };
+    const keyset = buildKeysetSql({ ...VITALS_PAGES, ...page, scope }, { parameterOffset: 3 });
     const { rows } = await this.reader.query<VitalRow>(VITALS_RANGE_SQL(keyset), [
       patientId,
       from,
