@@ -160,11 +160,15 @@ describe('text no service can handle is refused at the edge', () => {
 
   test('headers larger than the server accepts are a 431 in the documented shape', async () => {
     const answer = await new Promise<Answer>((resolve, reject) => {
-      const request = httpRequest(`${app.url}/health/live`, { headers: { 'x-filler': 'x'.repeat(64 * 1024) } });
+      const request = httpRequest(`${app.url}/health/live`, {
+        headers: { 'x-filler': 'x'.repeat(64 * 1024) },
+      });
       request.on('response', (response) => {
         let text = '';
         response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-        response.on('end', () => resolve(answerOf(response.statusCode ?? 0, response.headers['content-type'] ?? '', text)));
+        response.on('end', () =>
+          resolve(answerOf(response.statusCode ?? 0, response.headers['content-type'] ?? '', text)),
+        );
       });
       request.on('error', reject);
       request.end();
@@ -192,9 +196,10 @@ describe('null where a value is required', () => {
   test('PATCH /alert-rules/:id {"enabled":null} is a 400 naming enabled, and the rule still fires', async () => {
     const answer = await send(admin, 'PATCH', `/alert-rules/${ruleId}`, { enabled: null });
     expectError(answer, 400, 'enabled');
-    const { rows } = await ctx.pool.query<{ enabled: boolean }>('SELECT enabled FROM alert_rules WHERE id = $1', [
-      ruleId,
-    ]);
+    const { rows } = await ctx.pool.query<{ enabled: boolean }>(
+      'SELECT enabled FROM alert_rules WHERE id = $1',
+      [ruleId],
+    );
     expect(rows[0]?.enabled).toBe(true);
   });
 });
@@ -252,7 +257,9 @@ describe('alert thresholds must be able to fire', () => {
   test('PATCH max 1e308 is a 400 naming max, and the stored threshold is unchanged', async () => {
     const answer = await send(admin, 'PATCH', `/alert-rules/${ruleId}`, { max: 1e308 });
     expectError(answer, 400, 'max');
-    const { rows } = await ctx.pool.query<{ max: string }>('SELECT max FROM alert_rules WHERE id = $1', [ruleId]);
+    const { rows } = await ctx.pool.query<{ max: string }>('SELECT max FROM alert_rules WHERE id = $1', [
+      ruleId,
+    ]);
     expect(Number(rows[0]?.max)).toBe(120);
   });
 });

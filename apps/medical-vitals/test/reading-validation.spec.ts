@@ -1,4 +1,4 @@
-import { checkReading } from '../src/ingest/reading-validation.js';
+import { checkReading, READING_MESSAGE_KEYS } from '../src/ingest/reading-validation.js';
 
 const now = Date.parse('2026-11-24T12:00:00Z');
 const limits = { now, maxFutureSkewMs: 60_000, maxAgeMs: 90 * 86_400_000 };
@@ -50,4 +50,31 @@ test('keeps the sequence number of a bad reading so the device can tell which on
 test('reads an explicit offset as the instant it names', () => {
   const check = checkReading({ seq: 1, recordedAt: '2026-11-24T12:30:00.5+01:30', heartRate: 70 }, limits);
   expect(check.ok && check.reading.recordedAt).toBe('2026-11-24T11:00:00.500Z');
+});
+
+test('refuses a key that is not a reading field (a misspelt vital would be acked and lost), naming it', () => {
+  const check = checkReading(
+    { seq: 1, recordedAt: '2026-11-24T11:00:00Z', heartrate: 140, spo2: 97 },
+    limits,
+  );
+  expect(check).toEqual({
+    ok: false,
+    seq: 1,
+    details: [{ field: 'heartrate', problems: ['is not a reading field'] }],
+  });
+});
+
+test('a { type: "reading" } message may carry its envelope keys, an item of a batch may not', () => {
+  const message = {
+    type: 'reading',
+    traceparent: '00-x',
+    seq: 1,
+    recordedAt: '2026-11-24T11:00:00Z',
+    spo2: 97,
+  };
+  expect(checkReading(message, limits, READING_MESSAGE_KEYS).ok).toBe(true);
+  expect(checkReading(message, limits)).toMatchObject({
+    ok: false,
+    details: [{ field: 'type' }, { field: 'traceparent' }],
+  });
 });

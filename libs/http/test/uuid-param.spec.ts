@@ -24,10 +24,12 @@ describe('uuidParam', () => {
       statusCode: 400,
       details: [{ field: 'id', message: 'must be a UUID' }],
     });
-    expect(refusal(() => uuidParam('wardId', 'per-field').transform('-'.repeat(36), metadata))).toMatchObject({
-      statusCode: 400,
-      message: 'invalid request: wardId',
-      details: [{ field: 'wardId', problems: ['must be a UUID'] }],
-    });
+    expect(refusal(() => uuidParam('wardId', 'per-field').transform('-'.repeat(36), metadata))).toMatchObject(
+      {
+        statusCode: 400,
+        message: 'invalid request: wardId',
+        details: [{ field: 'wardId', problems: ['must be a UUID'] }],
+      },
+    );
   });
 });

@@ -10,7 +10,8 @@ export const CLOSE_CODES = {
 
 export const CLOSE_REASONS = {
   tokenInUrl: 'token in URL refused: send it in the first message',
-  queryString: 'query string refused: this socket takes no URL parameters, credentials go in the first message',
+  queryString:
+    'query string refused: this socket takes no URL parameters, credentials go in the first message',
   authTimeout: 'authentication timeout: the first message must authenticate',
   authFailed: 'authentication failed',
   connectionLimit: 'connection limit reached on this instance, retry later',

@@ -112,6 +112,7 @@ export {
 } from './fuzz/openapi-operations.js';
 export { createSchemaValidator, type SchemaValidator } from './fuzz/schema-validator.js';
 export { validValueArbitrary } from './fuzz/valid-value.arbitrary.js';
+export { socketFrameArbitrary, type FuzzFrame } from './fuzz/socket-frame.arbitrary.js';
 export { RestartableRedisServer, type RestartableRedisOptions } from './servers/restartable-redis-server.js';
 export {
   formatCpuProfileSummary,

@@ -102,7 +102,10 @@ export class AlertRulesController {
 
   @Get(':id')
   @Roles(...CLINICAL_ROLES)
-  async get(@CurrentStaff() staff: StaffMember, @Param('id', uuidParam('id', 'per-field')) id: string): Promise<AlertRule> {
+  async get(
+    @CurrentStaff() staff: StaffMember,
+    @Param('id', uuidParam('id', 'per-field')) id: string,
+  ): Promise<AlertRule> {
     const rule = await this.dataSource.getRepository(AlertRule).findOneBy({ id });
     if (!rule) throw new NotFoundException(`alert rule ${id} not found`);
     await this.assertRuleScope(staff, rule);
@@ -137,7 +140,10 @@ export class AlertRulesController {
   @Delete(':id')
   @HttpCode(204)
   @Roles(...WARD_MANAGER_ROLES)
-  async remove(@CurrentStaff() staff: StaffMember, @Param('id', uuidParam('id', 'per-field')) id: string): Promise<void> {
+  async remove(
+    @CurrentStaff() staff: StaffMember,
+    @Param('id', uuidParam('id', 'per-field')) id: string,
+  ): Promise<void> {
     const rule = await this.dataSource.getRepository(AlertRule).findOneBy({ id });
     if (!rule) throw new NotFoundException(`alert rule ${id} not found`);
     await this.assertRuleScope(staff, rule);

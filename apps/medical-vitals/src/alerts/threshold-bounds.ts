@@ -25,7 +25,8 @@ export function thresholdProblems(
   const range = METRIC_RANGES[READING_FIELD[metric]];
   const outside = `must lie within the ${metric} readings accepted, ${range.min} to ${range.max}`;
   const byField = new Map<'min' | 'max', string[]>();
-  const add = (field: 'min' | 'max', problem: string) => byField.set(field, [...(byField.get(field) ?? []), problem]);
+  const add = (field: 'min' | 'max', problem: string) =>
+    byField.set(field, [...(byField.get(field) ?? []), problem]);
   if (min === null && max === null) add('min', 'min or max must be set');
   if (min !== null && (min < range.min || min > range.max)) add('min', outside);
   if (max !== null && (max < range.min || max > range.max)) add('max', outside);

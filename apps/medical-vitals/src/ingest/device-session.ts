@@ -15,7 +15,7 @@ import {
   type IngestErrorCode,
   type ServerMessage,
 } from './ingest-protocol.js';
-import { checkReading, type ValidReading } from './reading-validation.js';
+import { checkReading, READING_MESSAGE_KEYS, type ValidReading } from './reading-validation.js';
 import { jitteredRetryAfter } from './retry-after.js';
 
 export interface DeviceSessionDeps {
@@ -86,11 +86,11 @@ export class DeviceSession {
     try {
       message = JSON.parse(text);
     } catch {
-      this.send({ type: 'error', code: 'bad_json', message: 'the message is not JSON' });
+      this.refuseUnreadable('bad_json', 'the message is not JSON');
       return;
     }
     if (!isRecord(message) || typeof message['type'] !== 'string') {
-      this.send({ type: 'error', code: 'bad_message', message: 'a message needs a string "type"' });
+      this.refuseUnreadable('bad_message', 'a message needs a string "type"');
       return;
     }
     if (this.identity === undefined) {
@@ -142,7 +142,7 @@ export class DeviceSession {
     const items = this.readingsOf(message);
     if (items === undefined) return;
     this.deps.metrics.received.inc(items.length);
-    const valid = this.validate(items);
+    const valid = this.validate(items, message['type'] === 'reading' ? READING_MESSAGE_KEYS : undefined);
     if (valid.length === 0) return;
     const seqs = valid.map((reading) => reading.seq);
     if (this.deps.isDraining()) {
@@ -242,7 +242,7 @@ export class DeviceSession {
     return undefined;
   }
 
-  private validate(items: unknown[]): ValidReading[] {
+  private validate(items: unknown[], envelopeKeys?: ReadonlySet<string>): ValidReading[] {
     const now = Date.now();
     const limits = {
       now,
@@ -251,7 +251,7 @@ export class DeviceSession {
     };
     const valid: ValidReading[] = [];
     for (const item of items) {
-      const check = checkReading(item, limits);
+      const check = checkReading(item, limits, envelopeKeys);
       if (check.ok) {
         valid.push(check.reading);
         continue;
@@ -277,6 +277,16 @@ export class DeviceSession {
   private throttle(count: number, waitMs: number, reason: ThrottleReason, seqs: number[]): void {
     this.deps.metrics.rejected.inc({ reason: reason === 'rate_limit' ? 'throttled' : 'buffer_full' }, count);
     this.send({ type: 'throttled', retryAfterMs: jitteredRetryAfter(waitMs), reason, seqs });
+  }
+
+  /**
+   * An unreadable message. Before authentication the socket is closed (4400) at once: the protocol starts
+   * with an auth message, and a client that cannot send one would otherwise hold the socket until the auth
+   * timeout. After it, the session goes on: the device resends what it has no ack for.
+   */
+  private refuseUnreadable(code: 'bad_json' | 'bad_message', message: string): void {
+    if (this.identity === undefined) this.fail(code, message, CLOSE_PROTOCOL);
+    else this.error(code, message);
   }
 
   private error(code: IngestErrorCode, message: string): void {

@@ -82,7 +82,10 @@ function urlRefusal(
 ): { code: 'token_in_url' | 'query_string'; message: string } | undefined {
   if (hasTokenInUrl(request)) return { code: 'token_in_url', message: 'send the token in the auth message' };
   if (hasQueryString(request)) {
-    return { code: 'query_string', message: '/ingest takes no URL parameters: send the token in the auth message' };
+    return {
+      code: 'query_string',
+      message: '/ingest takes no URL parameters: send the token in the auth message',
+    };
   }
   return undefined;
 }

@@ -68,10 +68,28 @@ export function parseZonedTimestamp(value: unknown): number {
   return local - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
 }
 
-/** Checks one reading and says, per field, what is wrong. */
-export function checkReading(raw: unknown, limits: ReadingLimits): ReadingCheck {
+const READING_KEYS: ReadonlySet<string> = new Set(['seq', 'recordedAt', ...Object.keys(METRIC_RANGES)]);
+
+/** The keys a `{ type: "reading", … }` message carries besides the reading's own. */
+export const READING_MESSAGE_KEYS: ReadonlySet<string> = new Set(['type', 'traceparent']);
+
+/**
+ * Checks one reading and says, per field, what is wrong. A key that is not a reading field (nor one of
+ * `envelopeKeys`) is refused rather than ignored: a misspelt vital (`heartrate`) would otherwise be acked and
+ * silently lost, as the HTTP API refuses unknown properties for the same reason.
+ */
+export function checkReading(
+  raw: unknown,
+  limits: ReadingLimits,
+  envelopeKeys: ReadonlySet<string> = new Set(),
+): ReadingCheck {
   if (!isRecord(raw)) return { ok: false, details: [{ field: 'reading', problems: ['must be an object'] }] };
   const details: FieldError[] = [];
+  for (const key in raw) {
+    if (Object.hasOwn(raw, key) && !READING_KEYS.has(key) && !envelopeKeys.has(key)) {
+      details.push({ field: JSON.stringify(key).slice(1, -1), problems: ['is not a reading field'] });
+    }
+  }
   const seq = raw['seq'];
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
     details.push({ field: 'seq', problems: ['must be a non-negative integer'] });

@@ -20,6 +20,12 @@ export interface HttpFuzzOptions extends HttpRequestArbitraryOptions, FuzzSettin
   readonly errorBodySchema?: JsonSchema;
   /** A request that does not answer within this long counts as a failure rather than hanging the run. */
   readonly requestTimeoutMs?: number;
+  /**
+   * A snapshot of what the service stores (row counts, say), taken before and after every case: a refused
+   * request (4xx) whose snapshots differ is a failure, since a refusal must leave nothing behind. Cases run
+   * one at a time, so nothing else moves the snapshot if the service has no background writers.
+   */
+  readonly storedState?: () => Promise<unknown>;
 }
 
 export interface HttpFuzzFailure {
@@ -79,6 +85,8 @@ export async function fuzzHttpApi(options: HttpFuzzOptions): Promise<HttpFuzzRep
     let status = 0;
     let text = '';
     let problem: string | undefined;
+    const before =
+      options.storedState === undefined ? undefined : JSON.stringify(await options.storedState());
     try {
       const response = await fetch(`${options.baseUrl}${request.url}`, {
         method: request.method,
@@ -89,6 +97,10 @@ export async function fuzzHttpApi(options: HttpFuzzOptions): Promise<HttpFuzzRep
       status = response.status;
       text = await response.text();
       problem = problemWith(status, text, response.headers.get('content-type'), errorProblems);
+      if (problem === undefined && status >= 400 && options.storedState !== undefined) {
+        const after = JSON.stringify(await options.storedState());
+        if (after !== before) problem = `refused with ${status} but stored something: ${before} → ${after}`;
+      }
     } catch (error) {
       problem = `no response: ${(error as Error).message}`;
     }

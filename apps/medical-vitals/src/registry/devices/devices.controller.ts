@@ -1,13 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Inject,
-  NotFoundException,
-  Param,
-  Patch,
-  Post,
-} from '@nestjs/common';
+import { Body, Controller, Get, Inject, NotFoundException, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@remedy/auth';
 import { uuidParam } from '@remedy/http';
@@ -65,7 +56,10 @@ export class DevicesController {
   }
 
   @Get(':id')
-  async get(@CurrentStaff() staff: StaffMember, @Param('id', uuidParam('id', 'per-field')) id: string): Promise<Device> {
+  async get(
+    @CurrentStaff() staff: StaffMember,
+    @Param('id', uuidParam('id', 'per-field')) id: string,
+  ): Promise<Device> {
     await this.scope.assertDevice(staff, id);
     const device = await this.dataSource.getRepository(Device).findOneBy({ id });
     if (!device) throw new NotFoundException(`device ${id} not found`);

@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Inject,
-  NotFoundException,
-  Param,
-  Patch,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Get, Inject, NotFoundException, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@remedy/auth';
 import { uuidParam } from '@remedy/http';
@@ -72,7 +62,10 @@ export class PatientsController {
 
   @Get(':id')
   @Roles(...CLINICAL_ROLES)
-  async get(@CurrentStaff() staff: StaffMember, @Param('id', uuidParam('id', 'per-field')) id: string): Promise<Patient> {
+  async get(
+    @CurrentStaff() staff: StaffMember,
+    @Param('id', uuidParam('id', 'per-field')) id: string,
+  ): Promise<Patient> {
     await this.scope.assertPatient(staff, id);
     const patient = await this.dataSource.getRepository(Patient).findOneBy({ id });
     if (!patient) throw new NotFoundException(`patient ${id} not found`);

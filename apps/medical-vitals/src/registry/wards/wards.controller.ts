@@ -1,13 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Inject,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Get, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@remedy/auth';
 import { uuidParam } from '@remedy/http';
@@ -47,7 +38,10 @@ export class WardsController {
   }
 
   @Get(':id')
-  async get(@CurrentStaff() staff: StaffMember, @Param('id', uuidParam('id', 'per-field')) id: string): Promise<Ward> {
+  async get(
+    @CurrentStaff() staff: StaffMember,
+    @Param('id', uuidParam('id', 'per-field')) id: string,
+  ): Promise<Ward> {
     await this.scope.assertWard(staff, id);
     const ward = await this.dataSource.getRepository(Ward).findOneBy({ id });
     if (!ward) throw new NotFoundException(`ward ${id} not found`);
