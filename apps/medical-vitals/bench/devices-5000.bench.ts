@@ -53,6 +53,10 @@ export default defineBench({
         const job: DeviceSwarmJob = {
           wsUrl: app.wsUrl,
           seconds: BENCH_SECONDS,
+          maxReadingsPerMessage: Math.min(
+            app.config.ingest.maxReadingsPerMessage,
+            app.config.ingest.rateBurst,
+          ),
           devices: registry.devices
             .slice(start, start + DEVICES_PER_CHILD)
             .map((device) => ({ id: device.id, token: device.token })),

@@ -8,6 +8,7 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  Matches,
   Max,
   Min,
   MinLength,
@@ -15,6 +16,8 @@ import {
   type ValidationError,
 } from 'class-validator';
 import { recommendedPoolSize } from '@remedy/pooling';
+import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 
 export type ConfigSource = Record<string, string | undefined>;
 
@@ -25,6 +28,8 @@ const toBoolean = ({ value }: { value: unknown }): unknown =>
 class EnvironmentVariables {
   @IsOptional() @IsString() HOST = '0.0.0.0';
   @Type(() => Number) @IsInt() @Min(0) @Max(65_535) PORT = 3001;
+  /** API processes on the port (node:cluster): a number, or `auto` for one per available core. */
+  @Matches(/^(auto|[1-9][0-9]?)$/, { message: 'INGEST_WORKERS must be "auto" or 1–99' }) INGEST_WORKERS = '1';
   @IsString() DATABASE_URL!: string;
   @IsOptional() @IsString() DATABASE_REPLICA_URL?: string;
   @IsOptional() @IsString() REDIS_URL = 'redis://127.0.0.1:6379';
@@ -100,6 +105,8 @@ class EnvironmentVariables {
 export interface AppConfig {
   host: string;
   port: number;
+  /** API processes sharing the port (main.ts forks them with node:cluster when more than one). */
+  workers: number;
   databaseUrl: string;
   replicaUrl: string | undefined;
   redisUrl: string;
@@ -190,9 +197,11 @@ export function buildConfig(source: ConfigSource): AppConfig {
   const errors = validateSync(env, { skipMissingProperties: false });
   if (errors.length > 0) throw new ConfigError(`invalid configuration:\n${describe(errors)}`);
   const prefix = env.REDIS_KEY_PREFIX;
+  const workers = env.INGEST_WORKERS === 'auto' ? availableParallelism() : Number(env.INGEST_WORKERS);
   return {
     host: env.HOST,
     port: env.PORT,
+    workers,
     databaseUrl: env.DATABASE_URL,
     replicaUrl: env.DATABASE_REPLICA_URL,
     redisUrl: env.REDIS_URL,
@@ -202,7 +211,8 @@ export function buildConfig(source: ConfigSource): AppConfig {
         {
           serverMaxConnections: env.DB_SERVER_MAX_CONNECTIONS,
           reservedConnections: env.DB_RESERVED_CONNECTIONS,
-          instances: env.DB_INSTANCES,
+          // Each worker process has its own pool: the budget is shared by every process of every instance.
+          instances: env.DB_INSTANCES * workers,
         },
         { cores: env.DB_SERVER_CORES, effectiveSpindles: env.DB_EFFECTIVE_SPINDLES },
       ),
@@ -273,6 +283,19 @@ export function buildConfig(source: ConfigSource): AppConfig {
       reportPoolMax: env.REPORT_POOL_MAX,
       reportStatementTimeoutMs: env.REPORT_STATEMENT_TIMEOUT_MS,
     },
+  };
+}
+
+/**
+ * What every worker of a cluster must share that a single process may draw for itself: a token signed by one
+ * worker is checked by whichever worker the next connection lands on. Unset secrets get one random value
+ * for the whole cluster.
+ */
+export function sharedClusterEnvironment(config: AppConfig): ConfigSource {
+  const drawn = (): string => randomBytes(32).toString('hex');
+  return {
+    ...(config.staffAuth.tokenSecret === undefined ? { STAFF_TOKEN_SECRET: drawn() } : {}),
+    ...(config.dashboards.tokenSecret === undefined ? { DASHBOARD_TOKEN_SECRET: drawn() } : {}),
   };
 }
 

@@ -1,20 +1,37 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import cluster from 'node:cluster';
 import { createApp } from './app.setup.js';
-import { loadConfigOrExit } from './config.js';
+import { runApiCluster } from './cluster/api-cluster.js';
+import { closeOnSignals } from './cluster/close-on-signals.js';
+import { loadConfigOrExit, sharedClusterEnvironment, type AppConfig } from './config.js';
 import { runMigrations } from './database/run-migrations.js';
 
 /**
  * The API process. On SIGTERM/SIGINT: stop accepting devices, flush the write buffer and ack what was
  * stored, close every device with 1012 (reconnect elsewhere), then close pools and Redis.
  */
-async function main(): Promise<void> {
-  const config = loadConfigOrExit();
-  await runMigrations(config, (line) => process.stdout.write(`${line}\n`));
+async function serve(config: AppConfig): Promise<void> {
   const app = await createApp(config);
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  closeOnSignals(app, config.shutdownGraceMs);
   await app.listen({ port: config.port, host: config.host });
   new Logger('main').log(`medical-vitals listening on ${config.host}:${config.port} (docs at /docs)`);
+}
+
+/**
+ * INGEST_WORKERS > 1: the primary migrates once, then forks that many API processes on the same port (one per
+ * core uses the machine: one Node process is one core of JSON, WebSocket and ack work).
+ */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  if (cluster.isWorker) return serve(config);
+  await runMigrations(config, (line) => process.stdout.write(`${line}\n`));
+  if (config.workers === 1) return serve(config);
+  process.exitCode = await runApiCluster({
+    workers: config.workers,
+    env: sharedClusterEnvironment(config),
+    log: (message) => process.stdout.write(`${message}\n`),
+  });
 }
 
 await main();
