@@ -1,6 +1,8 @@
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { createSecretKey, webcrypto, type KeyObject } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { InvalidAccessTokenError } from './auth-errors.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
+import { verifyHs256Jwt, type Hs256Expectations } from './hs256-jwt.js';
 
 export interface AccessTokenSettings {
   secret: string;
@@ -14,10 +16,21 @@ const ALGORITHM = 'HS256';
 
 /** HS256 JWTs: `sub` = user id, `role`, `iss`, `aud`, `iat`, `exp`. */
 export class AccessTokenCodec {
-  private readonly key: Uint8Array;
+  /* Imported once for signing: handed the raw bytes, jose imports a WebCrypto key on every call. */
+  private readonly key: Promise<webcrypto.CryptoKey>;
+  /** The same secret for node:crypto: every request verifies a token, synchronously (hs256-jwt.ts). */
+  private readonly verifyKey: KeyObject;
+  private readonly expectations: Hs256Expectations;
 
   constructor(private readonly settings: AccessTokenSettings) {
-    this.key = new TextEncoder().encode(settings.secret);
+    const secret = new TextEncoder().encode(settings.secret);
+    this.key = webcrypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    this.verifyKey = createSecretKey(secret);
+    this.expectations = {
+      issuer: settings.issuer,
+      audience: settings.audience,
+      required: ['sub', 'exp', 'iat'],
+    };
   }
 
   async sign(user: AuthenticatedUser): Promise<string> {
@@ -29,36 +42,21 @@ export class AccessTokenCodec {
       .setAudience(this.settings.audience)
       .setIssuedAt(issuedAt)
       .setExpirationTime(issuedAt + this.settings.ttlSeconds)
-      .sign(this.key);
+      .sign(await this.key);
   }
 
-  async verify(token: string): Promise<AuthenticatedUser> {
-    try {
-      const { payload } = await jwtVerify(token, this.key, {
-        algorithms: [ALGORITHM],
-        issuer: this.settings.issuer,
-        audience: this.settings.audience,
-        currentDate: new Date(this.settings.clock()),
-        requiredClaims: ['sub', 'exp', 'iat'],
-      });
-      if (typeof payload.sub !== 'string' || typeof payload['role'] !== 'string') {
-        throw new InvalidAccessTokenError('access token lacks a subject or role');
-      }
-      return { id: payload.sub, role: payload['role'] };
-    } catch (error) {
-      throw toAccessTokenError(error);
+  /** Resolves to the token's user, or rejects with InvalidAccessTokenError; the work is synchronous. */
+  verify(token: string): Promise<AuthenticatedUser> {
+    // The executor's throw becomes the rejection, as from an async function.
+    return new Promise((resolve) => resolve(this.userOf(token)));
+  }
+
+  private userOf(token: string): AuthenticatedUser {
+    const nowSeconds = Math.floor(this.settings.clock() / 1000);
+    const payload = verifyHs256Jwt(token, this.verifyKey, this.expectations, nowSeconds);
+    if (typeof payload['sub'] !== 'string' || typeof payload['role'] !== 'string') {
+      throw new InvalidAccessTokenError('access token lacks a subject or role');
     }
+    return { id: payload['sub'], role: payload['role'] };
   }
-}
-
-function toAccessTokenError(error: unknown): InvalidAccessTokenError {
-  if (error instanceof InvalidAccessTokenError) return error;
-  if (error instanceof errors.JWTExpired) return new InvalidAccessTokenError('access token expired');
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    return new InvalidAccessTokenError(`access token rejected: ${error.claim} claim is not accepted`);
-  }
-  if (error instanceof errors.JWSSignatureVerificationFailed) {
-    return new InvalidAccessTokenError('access token signature is invalid');
-  }
-  return new InvalidAccessTokenError('access token is malformed');
 }

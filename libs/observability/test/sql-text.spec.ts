@@ -26,6 +26,23 @@ describe('statementKind', () => {
   });
 });
 
+describe('statementKind, asked again and again', () => {
+  it('answers the same for a text it has seen, and parses texts past what it remembers', () => {
+    const texts = Array.from({ length: 3_000 }, (_, i) =>
+      i % 2 === 0 ? `SELECT ${i}` : `WITH x AS (SELECT ${i}) UPDATE t SET a = 1 FROM x`,
+    );
+    for (const round of [1, 2]) {
+      const kinds = texts.map((text) => statementKind(text));
+      expect({ round, kinds }).toEqual({
+        round,
+        kinds: texts.map((_, i) => (i % 2 === 0 ? 'select' : 'update')),
+      });
+    }
+    const long = `WITH x AS (SELECT '${'a'.repeat(10_000)}') DELETE FROM t USING x`;
+    expect([statementKind(long), statementKind(long)]).toEqual(['delete', 'delete']);
+  });
+});
+
 describe('normaliseSql', () => {
   it('replaces literals and parameters and collapses value lists', () => {
     expect(
