@@ -165,6 +165,22 @@ describe('input sanity at the HTTP edge', () => {
     });
   });
 
+  it.each([
+    ['/me/registrations', '0x10', 50],
+    ['/me/registrations', '%205', 50],
+    ['/me/registrations', '1e1', 50],
+    ['/me/registrations', '%2B5', 50],
+    ['/events/00000000-0000-4000-8000-000000000000/survey/responses', '0x10', 200],
+  ])('refuses %s?limit=%s like /events does', async (path, limit, maxLimit) => {
+    const answer = await send('GET', `${path}?limit=${limit}`, asOrganiser);
+    expect(answer.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: `limit: must be an integer from 1 to ${maxLimit}`,
+      details: [{ field: 'limit', message: `must be an integer from 1 to ${maxLimit}` }],
+    });
+  });
+
   it('answers 414 and 431 in the shared shape without Fastify codes', async () => {
     const tooLong = await send('GET', `/events/${'a'.repeat(1000)}`, asOrganiser);
     expect(tooLong.body).toEqual({

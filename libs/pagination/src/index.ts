@@ -21,5 +21,10 @@ export type { KeysetColumn, KeysetSort, SortDirection } from './keyset-sort.js';
 export { buildKeysetSql, type KeysetSqlFragment, type KeysetSqlOptions } from './keyset-sql.js';
 export type { KeysetValueType } from './keyset-value-type.js';
 export { PageInfoDto } from './page-info.dto.js';
-export { createPageQueryDto, PageQueryDto, type PageQueryOptions } from './page-query.dto.js';
+export {
+  createPageQueryDto,
+  PageQueryDto,
+  pageSizeFromQuery,
+  type PageQueryOptions,
+} from './page-query.dto.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, resolvePageSize, type PageSizeOptions } from './page-size.js';

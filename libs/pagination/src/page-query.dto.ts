@@ -1,10 +1,21 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsKeysetCursor } from './is-keyset-cursor.decorator.js';
 import { MAX_CURSOR_LENGTH } from './keyset-cursor.js';
 import type { KeysetSort } from './keyset-sort.js';
 import { resolvePageSizeLimits, type PageSizeOptions } from './page-size.js';
+
+/** Only plain decimal digits become a number: `Number()` would also read "0x10", " 5", "1e1", "+5" and "" (as 0). */
+const DECIMAL_DIGITS = /^[0-9]+$/;
+
+/**
+ * The class-transformer step for a page size from a query string: decimal digits become a number, anything
+ * else is left as it came, for `@IsInt` to refuse. Use it with `@Transform` on any query `limit`.
+ */
+export function pageSizeFromQuery({ value }: { value: unknown }): unknown {
+  return typeof value === 'string' && DECIMAL_DIGITS.test(value) ? Number(value) : value;
+}
 
 export interface PageQueryOptions extends PageSizeOptions {
   /** The list's sort, to validate cursor key types at the edge rather than in the service. */
@@ -37,7 +48,7 @@ export function createPageQueryDto(options: PageQueryOptions = {}) {
       description: 'Page size.',
     })
     @IsOptional()
-    @Type(() => Number)
+    @Transform(pageSizeFromQuery)
     @IsInt({ message: limitMessage })
     @Min(1, { message: limitMessage })
     @Max(maxLimit, { message: limitMessage })

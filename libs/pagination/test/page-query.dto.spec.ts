@@ -36,7 +36,7 @@ describe('PageQueryDto', () => {
     expect(await messagesFor(PageQueryDto, { limit: '100' })).toEqual([]);
   });
 
-  test.each(['0', '101', '-3', '2.5', 'ten', ''])(
+  test.each(['0', '101', '-3', '2.5', 'ten', '', '0x10', ' 5', '1e1', '+5'])(
     'rejects limit=%p with a field-level message',
     async (limit) => {
       expect(await messagesFor(PageQueryDto, { limit })).toContain('limit: must be an integer from 1 to 100');

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsKeysetCursor, MAX_CURSOR_LENGTH } from '@remedy/pagination';
+import { IsKeysetCursor, MAX_CURSOR_LENGTH, pageSizeFromQuery } from '@remedy/pagination';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Min } from 'class-validator';
 import { CATEGORY_PATTERN } from './create-event.dto.js';
@@ -7,9 +7,6 @@ import { EVENT_LIST_PAGES, EVENT_LIST_SORT } from './event-list.policy.js';
 import { EVENT_STATUSES, type EventStatus } from './event-status.js';
 
 const LIMIT_MESSAGE = `limit must be an integer from 1 to ${EVENT_LIST_PAGES.maxLimit}`;
-
-/** Only plain decimal digits become a number: Number() would also read "0x10", " 5", "1e1" and "". */
-const DECIMAL = /^[0-9]+$/;
 
 /**
  * GET /events query. The page size is checked for shape here; its default and maximum are applied by
@@ -32,9 +29,7 @@ export class EventPageQueryDto {
     description: 'Page size.',
   })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && DECIMAL.test(value) ? Number(value) : value,
-  )
+  @Transform(pageSizeFromQuery)
   @IsInt({ message: LIMIT_MESSAGE })
   @Min(1, { message: LIMIT_MESSAGE })
   limit?: number;
