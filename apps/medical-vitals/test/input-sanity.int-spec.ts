@@ -193,6 +193,16 @@ describe('null where a value is required', () => {
     expectError(answer, 400, 'status');
   });
 
+  test('PATCH /devices/:id {"patientId":null}, the documented null, unassigns the device', async () => {
+    const device = registry.devices[0]!;
+    const answer = await send(admin, 'PATCH', `/devices/${device.id}`, { patientId: null });
+    expect({ status: answer.status, patientId: answer.body['patientId'] }).toEqual({
+      status: 200,
+      patientId: null,
+    });
+    await send(admin, 'PATCH', `/devices/${device.id}`, { patientId: device.patientId });
+  });
+
   test('PATCH /alert-rules/:id {"enabled":null} is a 400 naming enabled, and the rule still fires', async () => {
     const answer = await send(admin, 'PATCH', `/alert-rules/${ruleId}`, { enabled: null });
     expectError(answer, 400, 'enabled');

@@ -10,6 +10,7 @@ import {
   hostileValueArbitrary,
   httpRequestArbitrary,
   listOperations,
+  socketFrameArbitrary,
   validValueArbitrary,
   type HostileValueKind,
   type JsonSchema,
@@ -141,6 +142,22 @@ describe('fuzz generator', () => {
       heavyRun,
     );
     expect([...seen].sort()).toEqual([...HOSTILE_MESSAGE_KINDS].sort());
+  });
+
+  it('makes socket frames of every kind; a JSON frame carries the message it claims', () => {
+    const kinds = new Set<string>();
+    fc.assert(
+      fc.property(socketFrameArbitrary({ thing }, document), (frame) => {
+        kinds.add(frame.description.split(/[ :(]/)[0]!);
+        if (typeof frame.data === 'string' && frame.message !== undefined) {
+          expect(JSON.parse(frame.data)).toEqual(JSON.parse(JSON.stringify(frame.message)));
+        }
+        if (frame.description.startsWith('valid ')) expect(validate(thing, frame.message)).toEqual([]);
+        if (frame.data instanceof Uint8Array) expect(frame.description).toMatch(/^binary/);
+      }),
+      heavyRun,
+    );
+    expect([...kinds].sort()).toEqual(['bare-json-value', 'binary', 'hostile', 'malformed-json', 'valid']);
   });
 
   it('builds requests from an OpenAPI operation: token on secured routes, no GET body, hostile parameters encoded', () => {

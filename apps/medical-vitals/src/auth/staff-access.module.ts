@@ -10,6 +10,7 @@ import type { AppConfig } from '../config.js';
 import { StaffController } from '../staff/staff.controller.js';
 import { StaffService } from '../staff/staff.service.js';
 import { AccessScope } from './access-scope.service.js';
+import { loginThrottleProvider } from './login-throttle.provider.js';
 import { StaffAuthController } from './staff-auth.controller.js';
 import { StaffAuthService } from './staff-auth.service.js';
 import { StaffGuard } from './staff.guard.js';
@@ -42,6 +43,7 @@ export class StaffAccessModule {
       providers: [
         StaffService,
         StaffAuthService,
+        loginThrottleProvider(config),
         AccessScope,
         AuditLog,
         { provide: APP_GUARD, useClass: StaffGuard },

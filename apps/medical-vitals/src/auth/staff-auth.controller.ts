@@ -1,6 +1,13 @@
-import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { SessionTokens } from '@remedy/auth';
+import { Body, Controller, Get, HttpCode, Inject, Ip, Post, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import { LoginThrottledError, type SessionTokens } from '@remedy/auth';
+import type { FastifyReply } from 'fastify';
 import type { StaffMember } from '../staff/staff-member.js';
 import { CurrentStaff } from './current-staff.decorator.js';
 import { LoginDto, RefreshTokenDto, SessionDto } from './login.dto.js';
@@ -18,8 +25,22 @@ export class StaffAuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Staff sign-in: a 15 min access token and a one-time refresh token' })
   @ApiOkResponse({ type: SessionDto })
-  login(@Body() dto: LoginDto): Promise<SessionTokens> {
-    return this.auth.login(dto);
+  @ApiTooManyRequestsResponse({
+    description: 'too many failed logins for the account or address; see Retry-After',
+  })
+  async login(
+    @Body() dto: LoginDto,
+    @Ip() address: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SessionTokens> {
+    try {
+      return await this.auth.login(dto, address);
+    } catch (error) {
+      // The error filter writes the body; the header it keeps from the reply.
+      if (error instanceof LoginThrottledError)
+        void reply.header('retry-after', String(error.retryAfterSeconds));
+      throw error;
+    }
   }
 
   // Public: the refresh token in the body is the credential (the access token may have expired).

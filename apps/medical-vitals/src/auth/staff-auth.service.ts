@@ -1,5 +1,5 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
-import { hashPassword, TokenService, verifyPassword, type SessionTokens } from '@remedy/auth';
+import { hashPassword, LoginThrottle, TokenService, verifyPassword, type SessionTokens } from '@remedy/auth';
 import { StaffService } from '../staff/staff.service.js';
 import type { LoginDto } from './login.dto.js';
 
@@ -12,12 +12,23 @@ export class StaffAuthService {
   constructor(
     @Inject(StaffService) private readonly staff: StaffService,
     @Inject(TokenService) private readonly tokens: TokenService,
+    @Inject(LoginThrottle) private readonly throttle: LoginThrottle,
   ) {}
 
-  async login(dto: LoginDto): Promise<SessionTokens> {
+  /**
+   * 429 (LoginThrottledError) while the account or the client address is locked, even for the right
+   * password, so a guessing run cannot confirm a hit; the check comes before the (deliberately slow) hash.
+   */
+  async login(dto: LoginDto, address: string): Promise<SessionTokens> {
+    const attempt = { account: dto.email, address };
+    await this.throttle.assertAllowed(attempt);
     const member = await this.staff.findForLogin(dto.email);
     const valid = await verifyPassword(dto.password, member?.passwordHash ?? (await this.decoyHash));
-    if (!member || !valid) throw new UnauthorizedException('invalid email or password');
+    if (!member || !valid) {
+      await this.throttle.recordFailure(attempt);
+      throw new UnauthorizedException('invalid email or password');
+    }
+    await this.throttle.recordSuccess(attempt);
     return this.tokens.startSession({ id: member.id, role: member.role });
   }
 
