@@ -93,7 +93,7 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
             ward.every((device) =>
               page.firstShown(device.patientId, 'heartRate', String(heartRateOf(0)), 0),
             ) &&
-            (page.body.dataset['live'] === 'true' || page.sockets === 0),
+            (page.body.dataset['connection'] === 'connected' || page.sockets === 0),
         ),
       60_000,
     );

@@ -58,6 +58,9 @@ class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1) MAX_READINGS_PER_MESSAGE = 500;
   @Type(() => Number) @IsInt() @Min(100) AUTH_TIMEOUT_MS = 5_000;
   @Type(() => Number) @IsInt() @Min(0) DEVICE_CACHE_TTL_MS = 60_000;
+  // How often a bedside device sends a reading (the bench and test devices: 1 Hz). The ward page calls a
+  // patient stale after STALE_AFTER_MISSED_REPORTS of these in a row (see staleAfterSeconds below).
+  @Type(() => Number) @IsInt() @Min(1) @Max(3_600) DEVICE_REPORT_INTERVAL_SECONDS = 1;
 
   @Transform(toBoolean) @IsBoolean() ALERT_EVALUATOR_ENABLED = true;
   @Type(() => Number) @IsInt() @Min(10) ALERT_BLOCK_MS = 1_000;
@@ -102,6 +105,15 @@ class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1_000) REPORT_STATEMENT_TIMEOUT_MS = 300_000;
 }
 
+/**
+ * Missed reports before the ward page calls a patient stale. Ten, not one or two: a device that is throttled
+ * (it waits out a retry-after) or that reconnects after a network blip or an API restart (reconnect backoff of
+ * a few seconds) misses a handful of reports without anything being wrong at the bedside, and a page that
+ * flickers "stale" trains nurses to ignore it. Ten intervals (10 s at 1 Hz) still tells a nurse within seconds
+ * that the numbers on screen are no longer current, long before the 26 silent minutes the review found.
+ */
+export const STALE_AFTER_MISSED_REPORTS = 10;
+
 export interface AppConfig {
   host: string;
   port: number;
@@ -133,6 +145,7 @@ export interface AppConfig {
     maxReadingsPerMessage: number;
     authTimeoutMs: number;
     deviceCacheTtlMs: number;
+    reportIntervalSeconds: number;
   };
   alerts: {
     evaluatorEnabled: boolean;
@@ -179,6 +192,8 @@ export interface AppConfig {
     liveMaxRoomsPerSocket: number;
     reportPoolMax: number;
     reportStatementTimeoutMs: number;
+    /** A patient whose newest reading is older than this is shown stale on the ward page. */
+    staleAfterSeconds: number;
   };
 }
 
@@ -235,6 +250,7 @@ export function buildConfig(source: ConfigSource): AppConfig {
       maxReadingsPerMessage: env.MAX_READINGS_PER_MESSAGE,
       authTimeoutMs: env.AUTH_TIMEOUT_MS,
       deviceCacheTtlMs: env.DEVICE_CACHE_TTL_MS,
+      reportIntervalSeconds: env.DEVICE_REPORT_INTERVAL_SECONDS,
     },
     alerts: {
       evaluatorEnabled: env.ALERT_EVALUATOR_ENABLED,
@@ -282,6 +298,7 @@ export function buildConfig(source: ConfigSource): AppConfig {
       liveMaxRoomsPerSocket: env.LIVE_MAX_ROOMS_PER_SOCKET,
       reportPoolMax: env.REPORT_POOL_MAX,
       reportStatementTimeoutMs: env.REPORT_STATEMENT_TIMEOUT_MS,
+      staleAfterSeconds: env.DEVICE_REPORT_INTERVAL_SECONDS * STALE_AFTER_MISSED_REPORTS,
     },
   };
 }

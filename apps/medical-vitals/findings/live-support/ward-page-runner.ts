@@ -20,12 +20,11 @@ class FakeElement {
   value = '';
   onsubmit: ((event: { preventDefault(): void }) => void) | null = null;
   private text = '';
-  readonly classList = {
-    add: (): void => undefined,
-    remove: (): void => undefined,
-  };
-
   constructor(private readonly page: WardPage) {}
+
+  get parentNode(): FakeElement | null {
+    return this.parent ?? null;
+  }
 
   get textContent(): string {
     return this.text;
@@ -33,7 +32,9 @@ class FakeElement {
 
   set textContent(value: string) {
     this.text = value;
-    const patientId = this.parent?.dataset['patientId'];
+    let row = this.parent;
+    while (row !== undefined && row.dataset['patientId'] === undefined) row = row.parent;
+    const patientId = row?.dataset['patientId'];
     const field = this.dataset['field'];
     if (patientId !== undefined && field !== undefined)
       this.page.shown.push({ patientId, field, text: value, at: Date.now() });
@@ -43,13 +44,24 @@ class FakeElement {
     return this.children[0] ?? null;
   }
 
+  /** Like the DOM: appending an element that has a parent moves it. */
   appendChild(child: FakeElement): FakeElement {
+    child.parent?.removeChild(child);
     child.parent = this;
     this.children.push(child);
     return child;
   }
 
+  removeChild(child: FakeElement): FakeElement {
+    const index = this.children.indexOf(child);
+    if (index < 0) throw new Error('removeChild: not a child of this element');
+    this.children.splice(index, 1);
+    child.parent = undefined;
+    return child;
+  }
+
   insertBefore(child: FakeElement, before: FakeElement | null): FakeElement {
+    child.parent?.removeChild(child);
     child.parent = this;
     const index = before === null ? -1 : this.children.indexOf(before);
     if (index < 0) this.children.push(child);
@@ -57,11 +69,30 @@ class FakeElement {
     return child;
   }
 
+  /** `[data-<name>="<value>"]` only, searched depth-first like the DOM's document order. */
   querySelector(selector: string): FakeElement | null {
-    const field = /^\[data-field="([^"]+)"\]$/.exec(selector)?.[1];
-    if (field === undefined) throw new Error(`the fake DOM does not support the selector ${selector}`);
-    return this.children.find((child) => child.dataset['field'] === field) ?? null;
+    const match = /^\[data-([a-z-]+)="([^"]+)"\]$/.exec(selector);
+    if (match === null) throw new Error(`the fake DOM does not support the selector ${selector}`);
+    const key = match[1]!.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+    const find = (element: FakeElement): FakeElement | null => {
+      for (const child of element.children) {
+        if (child.dataset[key] === match[2]) return child;
+        const found = find(child);
+        if (found !== null) return found;
+      }
+      return null;
+    };
+    return find(this);
   }
+}
+
+/** The `data-*` attributes of the served page's <body> (the settings the server gives the script), camel-cased. */
+function bodyDataOf(html: string): Record<string, string> {
+  const tag = /<body([^>]*)>/.exec(html)?.[1] ?? '';
+  const data: Record<string, string> = {};
+  for (const [, name, value] of tag.matchAll(/data-([a-z-]+)="([^"]*)"/g))
+    data[name!.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase())] = value!;
+  return data;
 }
 
 /**
@@ -77,16 +108,20 @@ export class WardPage {
   private closed = false;
   readonly body = new FakeElement(this);
 
-  private readonly elements: Map<string, FakeElement>;
+  /** The page's elements by id, made on first use: the scripts only look up ids their page has. */
+  private readonly elements = new Map<string, FakeElement>();
 
-  private constructor(baseUrl: string, wardId: string, script: string) {
-    const elements = new Map(
-      ['status', 'ward-id', 'patients', 'alerts', 'sign-in', 'email', 'password'].map((id) => [
-        id,
-        new FakeElement(this),
-      ]),
-    );
-    this.elements = elements;
+  private element(id: string): FakeElement {
+    let element = this.elements.get(id);
+    if (element === undefined) {
+      element = new FakeElement(this);
+      this.elements.set(id, element);
+    }
+    return element;
+  }
+
+  private constructor(baseUrl: string, wardId: string, script: string, bodyData: Record<string, string>) {
+    Object.assign(this.body.dataset, bodyData);
     const host = new URL(baseUrl).host;
     const track = (socket: WebSocket): void => {
       this.openedSockets.push(socket);
@@ -99,7 +134,7 @@ export class WardPage {
     runInNewContext(script, {
       document: {
         body: this.body,
-        getElementById: (id: string) => elements.get(id) ?? null,
+        getElementById: (id: string) => this.element(id),
         createElement: () => new FakeElement(this),
       },
       location: { pathname: `/ward/${wardId}`, protocol: 'http:', host },
@@ -123,6 +158,13 @@ export class WardPage {
         timers.add(timer);
         return timer;
       },
+      setInterval: (fn: () => void, ms: number) => {
+        const timer = setInterval(() => {
+          if (!isClosed()) fn();
+        }, ms);
+        timers.add(timer);
+        return timer;
+      },
     });
   }
 
@@ -134,10 +176,12 @@ export class WardPage {
   ): Promise<WardPage> {
     const response = await fetch(`${baseUrl}/ward-page.js`);
     if (!response.ok) throw new Error(`ward-page.js: HTTP ${response.status}`);
-    const page = new WardPage(baseUrl, wardId, await response.text());
-    page.elements.get('email')!.value = credentials.email;
-    page.elements.get('password')!.value = credentials.password;
-    page.elements.get('sign-in')!.onsubmit?.({ preventDefault: () => undefined });
+    const html = await fetch(`${baseUrl}/ward/${wardId}`);
+    if (!html.ok) throw new Error(`ward page: HTTP ${html.status}`);
+    const page = new WardPage(baseUrl, wardId, await response.text(), bodyDataOf(await html.text()));
+    page.element('email').value = credentials.email;
+    page.element('password').value = credentials.password;
+    page.element('sign-in').onsubmit?.({ preventDefault: () => undefined });
     return page;
   }
 
@@ -156,7 +200,7 @@ export class WardPage {
 
   close(): void {
     this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of this.timers) clearTimeout(timer); // clears intervals too
     for (const socket of this.openedSockets) socket.terminate();
   }
 }

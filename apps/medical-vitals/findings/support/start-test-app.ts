@@ -30,8 +30,9 @@ export function testConfig(ctx: ContextLike, overrides: ConfigSource = {}): AppC
 
 /**
  * Boots the real API (AppModule on Fastify with the WsAdapter, the same pipes and filters as main.ts) on
- * 127.0.0.1 and a free port, with `plugs` in place of the providers they name (a proof's seam). Call it
- * twice on one context for two instances sharing the database and Redis.
+ * 127.0.0.1 and a free port (or `overrides.PORT`, to restart an instance where its clients expect it), with
+ * `plugs` in place of the providers they name (a proof's seam). Call it twice on one context for two
+ * instances sharing the database and Redis.
  */
 export async function startTestApp(
   ctx: ContextLike,
@@ -42,7 +43,7 @@ export async function startTestApp(
   const module = await compileWithPlugs(AppModule.forRoot(config), plugs);
   const app = module.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { bufferLogs: true });
   configureApp(app);
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: overrides.PORT === undefined ? 0 : config.port, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   if (address === null || typeof address === 'string') throw new Error('the test app has no TCP address');
   const base = `127.0.0.1:${address.port}`;

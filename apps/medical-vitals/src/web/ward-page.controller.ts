@@ -3,6 +3,7 @@ import { Controller, Get, Header, Inject, Param } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { uuidParam } from '@remedy/http';
 import { Public } from '../auth/public.decorator.js';
+import { APP_CONFIG, type AppConfig } from '../config.js';
 
 const PAGE = readFileSync(new URL('./public/ward.html', import.meta.url), 'utf8');
 
@@ -19,7 +20,15 @@ export const wardPageScript = (): string =>
 @ApiExcludeController()
 @Controller()
 export class WardPageController {
-  constructor(@Inject(WARD_PAGE_SCRIPT) private readonly pageScript: string) {}
+  private readonly html: string;
+
+  constructor(
+    @Inject(WARD_PAGE_SCRIPT) private readonly pageScript: string,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    // The page judges staleness itself (a silent device sends nothing to be told about), by the config's rule.
+    this.html = PAGE.replace('{{staleAfterSeconds}}', String(config.dashboards.staleAfterSeconds));
+  }
 
   @Get('ward/:wardId')
   @Header('content-type', 'text/html; charset=utf-8')
@@ -28,7 +37,7 @@ export class WardPageController {
     "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'",
   )
   page(@Param('wardId', uuidParam('wardId', 'per-field')) _wardId: string): string {
-    return PAGE;
+    return this.html;
   }
 
   @Get('ward-page.js')
