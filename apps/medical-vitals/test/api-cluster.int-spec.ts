@@ -1,69 +1,33 @@
-import { useTestContext, waitUntil } from '@remedy/testing';
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { useTestContext } from '@remedy/testing';
+import { spawnApiCluster } from '../bench/support/api-cluster-process.js';
 import { DeviceClient, readings } from '../findings/support/device-client.js';
 import { medicalVitalsHarness } from '../findings/support/medical-vitals-harness.js';
 import { seedRegistry } from '../findings/support/seed-registry.js';
 
 const ctx = useTestContext(medicalVitalsHarness);
 
-const REGISTER = new URL('../../../scripts/register.js', import.meta.url).pathname;
-const MAIN = new URL('../src/main.ts', import.meta.url).pathname;
 const DEVICES = 20;
 const READINGS = 3;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
-
 test('INGEST_WORKERS=2: both processes take devices, every reading is stored once, SIGTERM stops both cleanly', async () => {
   const { devices } = await seedRegistry(ctx.pool, { patients: DEVICES });
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', REGISTER, MAIN], {
-    env: {
-      ...process.env,
-      DATABASE_URL: ctx.databaseUrl,
-      REDIS_URL: ctx.redisUrl,
-      REDIS_KEY_PREFIX: ctx.prefix,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      INGEST_WORKERS: '2',
-      LOG_LEVEL: 'info',
-      ALERT_EVALUATOR_ENABLED: 'false',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const api = await spawnApiCluster(ctx, { INGEST_WORKERS: '2', ALERT_EVALUATOR_ENABLED: 'false' });
   try {
-    await waitUntil(
-      'both workers listening',
-      () => output.split('medical-vitals listening').length - 1 === 2,
-      60_000,
-    );
-    const wsUrl = `ws://127.0.0.1:${port}`;
+    expect(api.pids()).toHaveLength(3);
     const clients = await Promise.all(
-      devices.map((device) => DeviceClient.open(wsUrl, device.id, device.token)),
+      devices.map((device) => DeviceClient.open(api.wsUrl, device.id, device.token)),
     );
     for (const client of clients) client.sendReadings(readings(READINGS));
     await Promise.all(clients.map((client) => client.untilAcked(READINGS - 1)));
 
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await api.stop()).toBe(0);
     // Each worker drains its own devices on the way out and says how many: both had some, together all.
-    const drained = [...output.matchAll(/"pid":(\d+)[^\n]*ingest drained: (\d+) devices/g)].map((match) => ({
-      pid: match[1],
-      devices: Number(match[2]),
-    }));
+    const drained = [...api.output().matchAll(/"pid":(\d+)[^\n]*ingest drained: (\d+) devices/g)].map(
+      (match) => ({
+        pid: match[1],
+        devices: Number(match[2]),
+      }),
+    );
     expect(new Set(drained.map((worker) => worker.pid)).size).toBe(2);
     expect(drained.every((worker) => worker.devices > 0)).toBe(true);
     expect(drained.reduce((sum, worker) => sum + worker.devices, 0)).toBe(DEVICES);
@@ -72,7 +36,6 @@ test('INGEST_WORKERS=2: both processes take devices, every reading is stored onc
     );
     expect(rows[0]).toEqual({ n: DEVICES * READINGS, distinct: DEVICES * READINGS });
   } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
-    await exited;
+    await api.stop();
   }
 }, 120_000);

@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 /**
  * Bench knobs from the environment, so a quick run is one variable away:
  *   VITALS_BENCH_SECONDS=10 npm run bench -- medical-vitals
@@ -7,6 +9,8 @@ export const BENCH_SECONDS = positive('VITALS_BENCH_SECONDS', 60);
 export const BENCH_DEVICES = positive('VITALS_BENCH_DEVICES', 5_000);
 export const BENCH_REPORT_ROWS = positive('VITALS_BENCH_REPORT_ROWS', 1_000_000);
 export const BENCH_HTTP_SECONDS = positive('VITALS_BENCH_HTTP_SECONDS', 10);
+/** API processes the device bench runs (INGEST_WORKERS): one per available core unless set. */
+export const BENCH_WORKERS = positive('VITALS_BENCH_WORKERS', availableParallelism());
 
 function positive(name: string, fallback: number): number {
   const raw = process.env[name];
