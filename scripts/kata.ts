@@ -11,11 +11,11 @@ import { statusCommand } from './kata/commands/status-command.js';
 import { watchCommand } from './kata/commands/watch-command.js';
 import { loadExercises } from './kata/exercise-catalog.js';
 import { findExercise, KataUsageError } from './kata/find-exercise.js';
-import { startTestServers } from '@remedy/testing';
 
 const USAGE = `usage: npm run kata [-- <command> [<ID>] [--force]]
   list                 every exercise by app, with your status (the default)
   start <ID>           put the flaw back into your copy, show the task, run the proof once
+                       (--no-run: skip the run; --force: start again over your changes)
   check <ID>           run the proof on your code: yours / flawed / reference numbers
   watch <ID>           check again whenever a file of the app or your copy is saved
   hint <ID>            the next hint
@@ -26,20 +26,10 @@ const USAGE = `usage: npm run kata [-- <command> [<ID>] [--force]]
 const COMMANDS = ['list', 'start', 'check', 'watch', 'hint', 'solution', 'reset', 'status', 'help'] as const;
 type Command = (typeof COMMANDS)[number];
 
-async function withServers<T>(work: () => Promise<T>): Promise<T> {
-  // PostgreSQL and Redis as `npm run demo` finds them (an embedded PostgreSQL when none answers); the measuring
-  // process inherits them through the environment.
-  const servers = await startTestServers({ postgresFallbacks: ['embedded', 'container'] });
-  try {
-    return await work();
-  } finally {
-    await servers.stop();
-  }
-}
-
 async function main(argv: string[]): Promise<number> {
   const force = argv.includes('--force');
-  const [command = 'list', id, ...rest] = argv.filter((arg) => arg !== '--force');
+  const run = !argv.includes('--no-run');
+  const [command = 'list', id, ...rest] = argv.filter((arg) => arg !== '--force' && arg !== '--no-run');
   if (!(COMMANDS as readonly string[]).includes(command) || rest.length > 0) {
     throw new KataUsageError(
       `unknown command "${[command, id, ...rest].filter(Boolean).join(' ')}"\n${USAGE}`,
@@ -56,15 +46,15 @@ async function main(argv: string[]): Promise<number> {
       return statusCommand(exercises);
     case 'start': {
       const exercise = findExercise(exercises, id);
-      return withServers(() => startCommand(exercise, force));
+      return startCommand(exercise, { force, run });
     }
     case 'check': {
       const exercise = findExercise(exercises, id);
-      return withServers(() => checkCommand(exercise));
+      return checkCommand(exercise);
     }
     case 'watch': {
       const exercise = findExercise(exercises, id);
-      return withServers(() => watchCommand(exercise));
+      return watchCommand(exercise);
     }
     case 'hint':
       return hintCommand(findExercise(exercises, id));

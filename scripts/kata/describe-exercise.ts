@@ -1,12 +1,14 @@
-import { formatNumber } from '@remedy/testing';
 import type { Exercise } from './exercise-catalog.js';
 import { shown } from './kata-home.js';
 
 /** The pass condition in the finding's own words: the body of its `remediated` predicate. */
 export function targetOf(exercise: Exercise): string {
-  const source = exercise.finding.remediated.toString();
-  const arrow = source.indexOf('=>');
-  return (arrow >= 0 ? source.slice(arrow + 2) : source).trim().replace(/\s+/g, ' ');
+  return exercise.finding.target;
+}
+
+/** Numbers as the ledger prints them (1,470; 0.25). */
+function formatNumber(value: number): string {
+  return value.toLocaleString('en-US', { maximumFractionDigits: Math.abs(value) >= 100 ? 0 : 3 });
 }
 
 export function difficultyOf(exercise: Exercise): string {

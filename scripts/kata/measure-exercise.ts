@@ -1,7 +1,7 @@
 // The kata runner's measuring process: runs one finding's proof and reports to the parent over IPC. The
 // learner's copies are served in place of the kata files by hooks the parent registers through NODE_OPTIONS
 // (REMEDY_KATA_COPIES), so the finding and the service are loaded exactly as `npm test` loads them.
-import { discoverFindingSuites, runMeasurement } from '@remedy/testing';
+import { discoverFindingSuites, runMeasurement, startTestServers } from '@remedy/testing';
 import { REPO_ROOT } from './kata-home.js';
 import type { ProofMessage, ProofRequest } from './proof-messages.js';
 
@@ -36,6 +36,9 @@ async function measure(request: ProofRequest): Promise<void> {
 }
 
 const request = JSON.parse(process.argv[2] ?? '{}') as ProofRequest;
+// PostgreSQL and Redis as `npm run demo` finds them (an embedded PostgreSQL when none answers), or the ones a
+// jest run published to the environment.
+const servers = await startTestServers({ postgresFallbacks: ['embedded', 'container'] });
 try {
   await measure(request);
 } catch (error) {
@@ -44,6 +47,8 @@ try {
     message: error instanceof Error ? (error.stack ?? error.message) : String(error),
   });
   process.exitCode = 1;
+} finally {
+  await servers.stop();
 }
 // A learner's code may leave a timer or socket open; the parent has every result by now.
 process.exit();

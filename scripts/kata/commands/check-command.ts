@@ -61,7 +61,7 @@ function report(
   const { metric } = exercise.finding;
   console.log(`\n  ${metric.name} (${metric.better} is better)`);
   console.log(`    yours       ${measured(exercise, learner.value)}`);
-  console.log(`    flawed      ${measured(exercise, flawed)}   the review's design, as start wrote it`);
+  console.log(`    flawed      ${measured(exercise, flawed)}   the review's design`);
   console.log(`    reference   ${measured(exercise, reference)}   the service as shipped`);
   console.log(`    target      ${targetOf(exercise)}`);
   if (learner.passed) {

@@ -26,7 +26,7 @@ export function listCommand(exercises: Exercise[]): number {
       return (text.length > width ? `${text.slice(0, width - 1)}…` : text).padEnd(width);
     };
     console.log(`\napps/${app}`);
-    console.log(`  ${header.map(cell).join('  ')}`);
+    console.log(`  ${header.map(cell).join('  ').trimEnd()}`);
     for (const row of rows) console.log(`  ${row.map(cell).join('  ').trimEnd()}`);
   }
   const katas = exercises.filter((exercise) => exercise.kind === 'kata');

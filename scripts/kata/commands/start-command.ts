@@ -7,11 +7,14 @@ import { changedCopies, missingCopies, writeCopies } from '../learner-copies.js'
 import { checkExercise } from './check-command.js';
 
 /**
- * `npm run kata -- start <ID> [--force]`: writes the flawed code into the learner's copies, shows the task and
- * runs the proof once, so the learner sees it fail with the flawed number. Never overwrites a learner's
- * changes without --force.
+ * `npm run kata -- start <ID> [--force] [--no-run]`: writes the flawed code into the learner's copies, shows the
+ * task and runs the proof once, so the learner sees it fail with the flawed number (--no-run skips that run; the
+ * ledger's flawed number stands in). Never overwrites a learner's changes without --force.
  */
-export async function startCommand(exercise: Exercise, force: boolean): Promise<number> {
+export async function startCommand(
+  exercise: Exercise,
+  { force, run }: { force: boolean; run: boolean },
+): Promise<number> {
   if (exercise.kind !== 'kata') {
     console.log(
       `${exercise.id} is a reading exercise: ${exercise.finding.why ?? 'its flaw is not one a kata file puts back (see its seam)'}.\n` +
@@ -39,7 +42,7 @@ export async function startCommand(exercise: Exercise, force: boolean): Promise<
   };
   writeProgress(progress);
   console.log(taskOf(exercise).join('\n'));
-  await checkExercise(exercise, { asStart: true });
+  if (run) await checkExercise(exercise, { asStart: true });
   console.log(
     `\nNow make the proof pass: edit your copy, then npm run kata -- check ${exercise.id}` +
       ` (or watch ${exercise.id} to re-run it on every save).`,
