@@ -112,10 +112,14 @@ test('a reading sent by a device appears on the ward page with its unit, and an 
       timeout: 15_000,
     });
     expect(await alert.textContent()).toContain('Patient 1: heart rate 171 bpm, above 140 bpm');
-    expect(await page.locator(`${row(device.patientId)} [data-field="heartRate"]`).textContent()).toBe('171');
-    expect(await page.locator(`${row(device.patientId)} [data-field="state"]`).textContent()).toContain(
-      'ALARM',
-    );
+    // The reading and the alert travel separately (push vs. evaluator): either may land first.
+    await page
+      .locator(`${row(device.patientId)} [data-field="heartRate"]`, { hasText: /^171$/ })
+      .waitFor({ timeout: 5_000 });
+    // The row's state follows within the page's render tick (pushed messages are rendered in one batch).
+    await page
+      .locator(`${row(device.patientId)} [data-field="state"]`, { hasText: 'ALARM' })
+      .waitFor({ timeout: 5_000 });
   } finally {
     deviceClient.close();
     await page.close();
