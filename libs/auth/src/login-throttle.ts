@@ -54,49 +54,32 @@ export const DEFAULT_ADDRESS_LOGIN_LIMIT: LoginLimit = {
 };
 
 /*
- * One hash per key: start of the fixed window, attempts in it, locked-until. KEYS are the account's and the
- * address's hashes, ARGV per key (window, max, lockout) after `now`. Atomic in Redis: while either key is
- * locked nothing is counted and locked-until is returned; otherwise the attempt is counted on both keys
- * *before* the password is checked, and the attempt that reaches a key's max locks it. Counting on admission
- * (not on failure) is what keeps 200 parallel guesses to the limit: each one is counted before any of them
- * has been answered. Returns 0 when admitted.
+ * One hash per key: start of the fixed window, failures in it, locked-until. Atomic in Redis, so concurrent
+ * failures on any number of instances are all counted (200 parallel wrong passwords lock after the 5th).
+ * Returns locked-until (ms, 0 when not locked).
  */
-const ADMIT_LUA = `
+const RECORD_FAILURE_LUA = `
 local now = tonumber(ARGV[1])
-local lockedUntil = 0
-for i = 1, #KEYS do
-  local until_ = tonumber(redis.call('HGET', KEYS[i], 'until')) or 0
-  if until_ > now and until_ > lockedUntil then lockedUntil = until_ end
+local window = tonumber(ARGV[2])
+local max = tonumber(ARGV[3])
+local lockout = tonumber(ARGV[4])
+local state = redis.call('HMGET', KEYS[1], 'start', 'count', 'until')
+local start = tonumber(state[1])
+local count = tonumber(state[2]) or 0
+local lockedUntil = tonumber(state[3]) or 0
+if (not start) or now - start >= window then
+  start = now
+  count = 0
 end
-if lockedUntil > 0 then return lockedUntil end
-for i = 1, #KEYS do
-  local window = tonumber(ARGV[i * 3 - 1])
-  local max = tonumber(ARGV[i * 3])
-  local lockout = tonumber(ARGV[i * 3 + 1])
-  local state = redis.call('HMGET', KEYS[i], 'start', 'count')
-  local start = tonumber(state[1])
-  local count = tonumber(state[2]) or 0
-  local until_ = 0
-  if (not start) or now - start >= window then
-    start = now
-    count = 0
-  end
-  count = count + 1
-  if count >= max then
-    until_ = now + lockout
-    start = now
-    count = 0
-  end
-  redis.call('HSET', KEYS[i], 'start', start, 'count', count, 'until', until_)
-  redis.call('PEXPIRE', KEYS[i], math.max(window, until_ - now) + 60000)
+count = count + 1
+if count >= max then
+  lockedUntil = now + lockout
+  start = now
+  count = 0
 end
-return 0`;
-
-/* A good password gives the address back the attempt it was charged on admission. */
-const REFUND_ADDRESS_LUA = `
-local count = tonumber(redis.call('HGET', KEYS[1], 'count')) or 0
-if count > 0 then redis.call('HINCRBY', KEYS[1], 'count', -1) end
-return 0`;
+redis.call('HSET', KEYS[1], 'start', start, 'count', count, 'until', lockedUntil)
+redis.call('PEXPIRE', KEYS[1], math.max(window, lockedUntil - now) + 60000)
+return lockedUntil`;
 
 /**
  * Login rate limiting per account and per client address, shared across instances through Redis. Ask
@@ -116,44 +99,44 @@ export class LoginThrottle {
     this.clock = options.clock ?? Date.now;
   }
 
-  /**
-   * Counts this attempt against the account and the address, or throws LoginThrottledError while either is
-   * locked. Call it before checking the password (a locked key is refused even with the right password, so a
-   * guessing run cannot confirm a hit).
-   */
-  async admit(attempt: LoginAttempt): Promise<void> {
-    const now = this.clock();
-    const lockedUntil = Number(
-      await this.options.redis.eval(
-        ADMIT_LUA,
-        2,
-        ...this.keys(attempt),
-        now,
-        ...limitArguments(this.perAccount),
-        ...limitArguments(this.perAddress),
-      ),
+  /** Throws LoginThrottledError while the account or the address is locked. */
+  async assertAllowed(attempt: LoginAttempt): Promise<void> {
+    const [accountUntil, addressUntil] = await Promise.all(
+      this.keys(attempt).map((key) => this.options.redis.hget(key, 'until')),
     );
-    if (lockedUntil > 0) throw new LoginThrottledError(Math.ceil((lockedUntil - now) / 1000));
+    const lockedUntil = Math.max(Number(accountUntil ?? 0), Number(addressUntil ?? 0));
+    const waitMs = lockedUntil - this.clock();
+    if (waitMs > 0) throw new LoginThrottledError(Math.ceil(waitMs / 1000));
   }
 
-  /**
-   * A good password clears the account's attempts; the address only gets this attempt back (it keeps the
-   * rest of its count: a spray over many accounts may succeed once).
-   */
-  async recordSuccess(attempt: LoginAttempt): Promise<void> {
+  async recordFailure(attempt: LoginAttempt): Promise<void> {
+    const now = this.clock();
     const [accountKey, addressKey] = this.keys(attempt);
     await Promise.all([
-      this.options.redis.del(accountKey),
-      this.options.redis.eval(REFUND_ADDRESS_LUA, 1, addressKey),
+      this.fail(accountKey, now, this.perAccount),
+      this.fail(addressKey, now, this.perAddress),
     ]);
+  }
+
+  /** A good password clears the account's failures; the address keeps its count (a spray may succeed once). */
+  async recordSuccess(attempt: LoginAttempt): Promise<void> {
+    await this.options.redis.del(this.keys(attempt)[0]);
+  }
+
+  private async fail(key: string, now: number, limit: LoginLimit): Promise<void> {
+    await this.options.redis.eval(
+      RECORD_FAILURE_LUA,
+      1,
+      key,
+      now,
+      limit.windowSeconds * 1000,
+      limit.maxFailures,
+      limit.lockoutSeconds * 1000,
+    );
   }
 
   private keys(attempt: LoginAttempt): [string, string] {
     const account = createHash('sha256').update(attempt.account.trim().toLowerCase()).digest('hex');
     return [`${this.keyPrefix}account:${account}`, `${this.keyPrefix}address:${attempt.address}`];
   }
-}
-
-function limitArguments(limit: LoginLimit): number[] {
-  return [limit.windowSeconds * 1000, limit.maxFailures, limit.lockoutSeconds * 1000];
 }

@@ -27,10 +27,11 @@ export class AuthService {
   /** 429 (LoginThrottledError) while the account or the address is locked, even for the right password. */
   async login(dto: LoginDto, address: string): Promise<SessionDto> {
     const attempt = { account: dto.email, address };
-    await this.throttle.admit(attempt);
+    await this.throttle.assertAllowed(attempt);
     const user = await this.users.findForLogin(dto.email);
     const valid = await verifyPassword(dto.password, user?.passwordHash ?? (await this.decoyHash));
     if (!user || !valid) {
+      await this.throttle.recordFailure(attempt);
       throw new UnauthorizedException('invalid email or password');
     }
     await this.throttle.recordSuccess(attempt);

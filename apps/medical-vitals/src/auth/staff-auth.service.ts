@@ -21,10 +21,11 @@ export class StaffAuthService {
    */
   async login(dto: LoginDto, address: string): Promise<SessionTokens> {
     const attempt = { account: dto.email, address };
-    await this.throttle.admit(attempt);
+    await this.throttle.assertAllowed(attempt);
     const member = await this.staff.findForLogin(dto.email);
     const valid = await verifyPassword(dto.password, member?.passwordHash ?? (await this.decoyHash));
     if (!member || !valid) {
+      await this.throttle.recordFailure(attempt);
       throw new UnauthorizedException('invalid email or password');
     }
     await this.throttle.recordSuccess(attempt);
