@@ -37,3 +37,4 @@ export {
   type LoginLimit,
   type LoginThrottleOptions,
 } from './login-throttle.js';
+export { signInWithPassword, type PasswordCredentials } from './password-sign-in.js';

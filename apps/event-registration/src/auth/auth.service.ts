@@ -1,5 +1,5 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
-import { hashPassword, LoginThrottle, TokenService, verifyPassword } from '@remedy/auth';
+import { Injectable } from '@nestjs/common';
+import { LoginThrottle, signInWithPassword, TokenService } from '@remedy/auth';
 import { UserDto } from '../users/user.dto.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
@@ -10,9 +10,6 @@ import type { SignupDto } from './signup.dto.js';
 /** Signup (always an attendee), login, refresh and logout on top of @remedy/auth's TokenService. */
 @Injectable()
 export class AuthService {
-  // Verifying against a real hash for unknown e-mails makes "no such user" cost as much as "wrong password".
-  private readonly decoyHash = hashPassword('decoy password for unknown users');
-
   constructor(
     private readonly users: UsersService,
     private readonly tokens: TokenService,
@@ -26,15 +23,9 @@ export class AuthService {
 
   /** 429 (LoginThrottledError) while the account or the address is locked, even for the right password. */
   async login(dto: LoginDto, address: string): Promise<SessionDto> {
-    const attempt = { account: dto.email, address };
-    await this.throttle.assertAllowed(attempt);
-    const user = await this.users.findForLogin(dto.email);
-    const valid = await verifyPassword(dto.password, user?.passwordHash ?? (await this.decoyHash));
-    if (!user || !valid) {
-      await this.throttle.recordFailure(attempt);
-      throw new UnauthorizedException('invalid email or password');
-    }
-    await this.throttle.recordSuccess(attempt);
+    const user = await signInWithPassword(this.throttle, { ...dto, address }, (email) =>
+      this.users.findForLogin(email),
+    );
     return this.session(user);
   }
 
