@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { BadRequestException, ConflictException, type ArgumentsHost } from '@nestjs/common';
+import { BadRequestException, ConflictException, HttpException, type ArgumentsHost } from '@nestjs/common';
 import { PoolExhaustedError } from '@remedy/pooling';
 import pg from 'pg';
 import { QueryFailedError } from 'typeorm';
@@ -80,6 +80,15 @@ describe('ApiErrorFilter: transient database errors', () => {
   it('Retry-After is configurable', () => {
     const sent = filter(new PoolExhaustedError('api', 10, 200), new ApiErrorFilter({ retryAfterSeconds: 5 }));
     expect(sent.headers['retry-after']).toBe('5');
+  });
+
+  it('an error that carries its own wait (a 429 of a login throttle) sends that as Retry-After', () => {
+    const throttled = Object.assign(new HttpException('too many failed login attempts', 429), {
+      retryAfterSeconds: 840,
+    });
+    const sent = filter(throttled);
+    expect(sent.status).toBe(429);
+    expect(sent.headers['retry-after']).toBe('840');
   });
 });
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Ip, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -7,8 +7,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { AccessTokenGuard, CurrentUser, LoginThrottledError, type AuthenticatedUser } from '@remedy/auth';
-import type { FastifyReply } from 'fastify';
+import { AccessTokenGuard, CurrentUser, type AuthenticatedUser } from '@remedy/auth';
 import { UserDto } from '../users/user.dto.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthService } from './auth.service.js';
@@ -39,19 +38,8 @@ export class AuthController {
   @ApiTooManyRequestsResponse({
     description: 'too many failed logins for the account or address; see Retry-After',
   })
-  async login(
-    @Body() dto: LoginDto,
-    @Ip() address: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<SessionDto> {
-    try {
-      return await this.auth.login(dto, address);
-    } catch (error) {
-      // The error filter writes the body; the header it keeps from the reply.
-      if (error instanceof LoginThrottledError)
-        void reply.header('retry-after', String(error.retryAfterSeconds));
-      throw error;
-    }
+  login(@Body() dto: LoginDto, @Ip() address: string): Promise<SessionDto> {
+    return this.auth.login(dto, address);
   }
 
   @Post('auth/refresh')

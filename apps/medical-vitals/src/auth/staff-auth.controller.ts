@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Ip, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Ip, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiOkResponse,
@@ -6,8 +6,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { LoginThrottledError, type SessionTokens } from '@remedy/auth';
-import type { FastifyReply } from 'fastify';
+import type { SessionTokens } from '@remedy/auth';
 import type { StaffMember } from '../staff/staff-member.js';
 import { CurrentStaff } from './current-staff.decorator.js';
 import { LoginDto, RefreshTokenDto, SessionDto } from './login.dto.js';
@@ -28,19 +27,8 @@ export class StaffAuthController {
   @ApiTooManyRequestsResponse({
     description: 'too many failed logins for the account or address; see Retry-After',
   })
-  async login(
-    @Body() dto: LoginDto,
-    @Ip() address: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<SessionTokens> {
-    try {
-      return await this.auth.login(dto, address);
-    } catch (error) {
-      // The error filter writes the body; the header it keeps from the reply.
-      if (error instanceof LoginThrottledError)
-        void reply.header('retry-after', String(error.retryAfterSeconds));
-      throw error;
-    }
+  login(@Body() dto: LoginDto, @Ip() address: string): Promise<SessionTokens> {
+    return this.auth.login(dto, address);
   }
 
   // Public: the refresh token in the body is the credential (the access token may have expired).
