@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { eventRegistrationHarness } from '../findings/support/event-registration-harness.js';
 import { SesEmulator } from '../findings/support/ses-emulator.js';
-import { TEST_SECRETS } from '../findings/support/test-config.js';
+import { testEnvironment } from '../findings/support/test-config.js';
 
 const ctx = useTestContext(eventRegistrationHarness);
 const appDirectory = fileURLToPath(new URL('..', import.meta.url));
@@ -37,16 +37,7 @@ function runScript(script: 'serve' | 'worker', port: number) {
     cwd: appDirectory,
     env: {
       ...process.env,
-      ...TEST_SECRETS,
-      DATABASE_URL: ctx.databaseUrl,
-      REDIS_URL: ctx.redisUrl,
-      REDIS_KEY_PREFIX: `${ctx.prefix}:`,
-      QUEUE_PREFIX: ctx.prefix,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DB_POOL_MAX: '4',
-      SES_ENDPOINT: ses.endpoint,
-      LOG_LEVEL: 'error',
+      ...testEnvironment(ctx, { PORT: String(port), DB_POOL_MAX: '4', SES_ENDPOINT: ses.endpoint }),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so the app's node process can be told apart from npm and its shell.

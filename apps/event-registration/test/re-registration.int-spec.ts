@@ -3,7 +3,7 @@ import { useTestContext } from '@remedy/testing';
 import { accessTokensFor } from '../findings/support/access-tokens.js';
 import { ApiClient, type ApiResult } from '../findings/support/api-client.js';
 import { eventRegistrationHarness } from '../findings/support/event-registration-harness.js';
-import { seedEvent } from '../findings/support/seed-events.js';
+import { remainingCapacity, seedEvent } from '../findings/support/seed-events.js';
 import { seedUsers } from '../findings/support/seed.js';
 import { seedOrganiser } from '../findings/support/seed-users.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
@@ -52,13 +52,6 @@ describe('registering again after a cancellation', () => {
     );
     return Object.fromEntries(rows.map((row) => [row.status, row.n]));
   };
-  const remaining = async (eventId: string): Promise<number> =>
-    (
-      await ctx.pool.query<{ r: number }>('SELECT remaining_capacity AS r FROM events WHERE id = $1', [
-        eventId,
-      ])
-    ).rows[0]!.r;
-
   beforeAll(async () => {
     testApp = await startTestApp(ctx);
     api = new ApiClient(testApp.url);
@@ -89,7 +82,7 @@ describe('registering again after a cancellation', () => {
     expect(again).toEqual([201, 201, 201]);
     expect((await register(event.id, tokens[0]!)).status).toBe(409);
     expect(await statusCounts(event.id)).toEqual({ cancelled: 3, registered: 3 });
-    expect(await remaining(event.id)).toBe(2);
+    expect(await remainingCapacity(ctx.pool, event.id)).toBe(2);
   });
 
   it(`a storm of ${STORM_USERS} users cancelling and registering again keeps capacity exact and the waitlist in order`, async () => {
@@ -129,7 +122,7 @@ describe('registering again after a cancellation', () => {
       registered: STORM_SEATS,
       waitlisted: STORM_USERS - STORM_SEATS,
     });
-    expect(await remaining(event.id)).toBe(0);
+    expect(await remainingCapacity(ctx.pool, event.id)).toBe(0);
 
     // The waitlist the storm left is served in order: each freed seat goes to its head.
     const tokenOf = new Map(ids.map((id, i) => [id, tokens[i]!]));
@@ -148,7 +141,7 @@ describe('registering again after a cancellation', () => {
       );
       expect(after[0]!.status).toBe('registered');
     }
-    expect(await remaining(event.id)).toBe(0);
+    expect(await remainingCapacity(ctx.pool, event.id)).toBe(0);
   });
 
   it('the migration indexes every partition, attached to one valid parent index; undoing it needs the re-registrations gone', async () => {

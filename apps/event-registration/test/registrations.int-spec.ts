@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { useTestContext } from '@remedy/testing';
 import { ApiClient, type SessionBody } from '../findings/support/api-client.js';
 import { eventRegistrationHarness } from '../findings/support/event-registration-harness.js';
-import { seedEvent } from '../findings/support/seed-events.js';
+import { remainingCapacity, seedEvent } from '../findings/support/seed-events.js';
 import { seedOrganiser } from '../findings/support/seed-users.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 
@@ -23,13 +23,6 @@ describe('registrations', () => {
   const attendee = (): Promise<SessionBody> => api.signup(`reg-${(counter += 1)}@example.com`);
   const register = (eventId: string, session: SessionBody) =>
     api.call<Registration>('POST', `/events/${eventId}/registrations`, undefined, session.accessToken);
-  const remaining = async (eventId: string): Promise<number> =>
-    (
-      await ctx.pool.query<{ r: number }>('SELECT remaining_capacity AS r FROM events WHERE id = $1', [
-        eventId,
-      ])
-    ).rows[0]!.r;
-
   beforeAll(async () => {
     testApp = await startTestApp(ctx);
     api = new ApiClient(testApp.url);
@@ -45,7 +38,7 @@ describe('registrations', () => {
     const alice = await attendee();
     const first = await register(event.id, alice);
     expect(first).toMatchObject({ status: 201, body: { status: 'registered', version: 1 } });
-    expect(await remaining(event.id)).toBe(4);
+    expect(await remainingCapacity(ctx.pool, event.id)).toBe(4);
     const outbox = await ctx.pool.query(
       `SELECT topic, payload FROM outbox WHERE payload->>'registrationId' = $1`,
       [first.body.id],
@@ -55,7 +48,7 @@ describe('registrations', () => {
     ]);
     const again = await register(event.id, alice);
     expect(again.status).toBe(409);
-    expect(await remaining(event.id)).toBe(4);
+    expect(await remainingCapacity(ctx.pool, event.id)).toBe(4);
   });
 
   it('waitlists when full and promotes the first waitlisted on a cancel, in order', async () => {
@@ -83,11 +76,11 @@ describe('registrations', () => {
       b.accessToken,
     );
     expect(mine.body.data[0]).toMatchObject({ id: wait1.body.id, status: 'registered' });
-    expect(await remaining(event.id)).toBe(0);
+    expect(await remainingCapacity(ctx.pool, event.id)).toBe(0);
     // Cancelling a waitlisted registration frees no seat; cancelling the promoted one, with nobody waiting, does.
     await api.call('DELETE', `/registrations/${wait2.body.id}`, undefined, c.accessToken);
     await api.call('DELETE', `/registrations/${wait1.body.id}`, undefined, b.accessToken);
-    expect(await remaining(event.id)).toBe(1);
+    expect(await remainingCapacity(ctx.pool, event.id)).toBe(1);
   });
 
   it('concurrent cancels and registrations keep every seat filled while anyone waits', async () => {
@@ -114,7 +107,7 @@ describe('registrations', () => {
       registered: 10,
       waitlisted: 10,
     });
-    expect(await remaining(event.id)).toBe(0);
+    expect(await remainingCapacity(ctx.pool, event.id)).toBe(0);
   });
 
   it('a capacity raise promotes the waitlist in order; concurrent newcomers never get ahead (storm)', async () => {
@@ -166,7 +159,7 @@ describe('registrations', () => {
         'waitlisted',
         'waitlisted',
       ]);
-      expect(await remaining(event.id)).toBe(0);
+      expect(await remainingCapacity(ctx.pool, event.id)).toBe(0);
       const promoted = await ctx.pool.query(
         `SELECT 1 FROM outbox WHERE topic = 'registration.promoted' AND payload->>'eventId' = $1`,
         [event.id],
@@ -190,7 +183,7 @@ describe('registrations', () => {
       a.accessToken,
     );
     expect(twice).toMatchObject({ status: 200, body: { status: 'cancelled', version: 2 } });
-    expect(await remaining(event.id)).toBe(3);
+    expect(await remainingCapacity(ctx.pool, event.id)).toBe(3);
   });
 
   it('answers 404 for an unknown event, 409 for a draft, 400 for a bad id, 401 without a token', async () => {

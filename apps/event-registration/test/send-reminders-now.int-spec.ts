@@ -9,7 +9,7 @@ import { seedEvent, seedRegistrations, tomorrowAt } from '../findings/support/se
 import { seedAttendees, seedOrganiser } from '../findings/support/seed-users.js';
 import { SesEmulator } from '../findings/support/ses-emulator.js';
 import { startTestWorker, type TestWorker } from '../findings/support/start-test-worker.js';
-import { TEST_SECRETS } from '../findings/support/test-config.js';
+import { testEnvironment } from '../findings/support/test-config.js';
 import { waitForRemindersIdle } from '../findings/support/wait-for-reminders.js';
 import { REMINDERS_QUEUE } from '../src/reminders/reminder-queue.js';
 
@@ -22,15 +22,7 @@ async function sendReminders(
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn('npm', ['run', '--silent', 'send-reminders', '--', ...args], {
     cwd: appDirectory,
-    env: {
-      ...process.env,
-      ...TEST_SECRETS,
-      DATABASE_URL: ctx.databaseUrl,
-      REDIS_URL: ctx.redisUrl,
-      REDIS_KEY_PREFIX: `${ctx.prefix}:`,
-      QUEUE_PREFIX: ctx.prefix,
-      LOG_LEVEL: 'error',
-    },
+    env: { ...process.env, ...testEnvironment(ctx) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -49,3 +49,12 @@ export async function seedRegistrations(
   );
   return rows.map((row) => row.id);
 }
+
+/** The event's seats left, as the database holds them. */
+export async function remainingCapacity(pool: pg.Pool, eventId: string): Promise<number> {
+  const { rows } = await pool.query<{ remaining: number }>(
+    'SELECT remaining_capacity AS remaining FROM events WHERE id = $1',
+    [eventId],
+  );
+  return rows[0]!.remaining;
+}

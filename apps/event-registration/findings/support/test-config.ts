@@ -14,16 +14,22 @@ export const TEST_SECRETS = {
  * database, Redis key prefix and BullMQ prefix, a quiet logger; `overrides` are env-style strings.
  */
 export function testConfig(ctx: TestServices, overrides: ConfigValues = {}): AppConfig {
-  return parseConfig({
+  return parseConfig(testEnvironment(ctx, { PORT: '0', DB_POOL_MAX: '10', ...overrides }));
+}
+
+/**
+ * The environment of an app process (`npm run serve`, `worker`, `send-reminders`) for one isolated test
+ * context: its secrets, database, Redis key prefix and BullMQ prefix, loopback, a quiet logger.
+ */
+export function testEnvironment(ctx: TestServices, overrides: ConfigValues = {}): Record<string, string> {
+  return {
     ...TEST_SECRETS,
     DATABASE_URL: ctx.databaseUrl,
     REDIS_URL: ctx.redisUrl,
     REDIS_KEY_PREFIX: `${ctx.prefix}:`,
     QUEUE_PREFIX: ctx.prefix,
     HOST: '127.0.0.1',
-    PORT: '0',
-    DB_POOL_MAX: '10',
     LOG_LEVEL: 'error',
     ...overrides,
-  });
+  };
 }
