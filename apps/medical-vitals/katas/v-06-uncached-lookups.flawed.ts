@@ -5,7 +5,7 @@ import { AlertRule } from '../src/alerts/alert-rule.entity.js';
 import { RuleCache } from '../src/alerts/rule-cache.service.js';
 import { PRIMARY_POOL } from '../src/database/database.tokens.js';
 import { readingFromRow, type LatestRow } from '../src/latest-vitals/latest-vitals.sql.js';
-import type { DeviceIdentity } from '../src/registry/devices/device-directory.service.js';
+import { DeviceDirectory, type DeviceIdentity } from '../src/registry/devices/device-directory.service.js';
 import type { StoredReading } from '../src/storage/stored-reading.js';
 
 /**
@@ -52,35 +52,15 @@ export class UncachedRules {
   async invalidate(_ruleId: string): Promise<void> {}
 }
 
+/**
+ * DeviceDirectory without its cache: every lookup is a query of its own. Registry changes still reach open
+ * device sessions through the inherited onChange, as in the service.
+ */
 @Injectable()
-export class UncachedDevices {
-  constructor(@Inject(PRIMARY_POOL) private readonly pool: PgPool) {}
-
-  async lookup(deviceId: string): Promise<DeviceIdentity | undefined> {
-    const { rows } = await this.pool.query<{
-      id: string;
-      patient_id: string | null;
-      ward_id: string | null;
-      token_hash: string;
-      status: string;
-    }>('SELECT d.*, p.ward_id FROM devices d LEFT JOIN patients p ON p.id = d.patient_id WHERE d.id = $1', [
-      deviceId,
-    ]);
-    const row = rows[0];
-    return row
-      ? {
-          deviceId: row.id,
-          patientId: row.patient_id,
-          wardId: row.ward_id,
-          tokenHash: row.token_hash,
-          status: row.status,
-        }
-      : undefined;
+export class UncachedDevices extends DeviceDirectory {
+  override async lookup(deviceId: string): Promise<DeviceIdentity | undefined> {
+    return (await this.fetch([deviceId])).get(deviceId);
   }
-
-  async invalidate(_deviceId: string): Promise<void> {}
-
-  async invalidatePatient(_patientId: string): Promise<void> {}
 }
 
 /** A close cousin: the rule cache reloads through the DataSource's default, which is the (lagging) replica. */

@@ -7,7 +7,7 @@ import { buildConfig } from '../src/config.js';
 import { DeviceSession, type DeviceSessionDeps } from '../src/ingest/device-session.js';
 import type { DeviceRateLimiter } from '../src/ingest/device-rate-limiter.service.js';
 import { jitteredRetryAfter } from '../src/ingest/retry-after.js';
-import type { DeviceDirectory } from '../src/registry/devices/device-directory.service.js';
+import type { DeviceDirectory, DeviceIdentity } from '../src/registry/devices/device-directory.service.js';
 import { hashDeviceToken } from '../src/registry/devices/device-token.js';
 import type { VitalsWriter, WriteOutcome } from '../src/storage/vitals-writer.service.js';
 import { WriteBufferFullError } from '../src/storage/write-buffer-full.error.js';
@@ -15,17 +15,21 @@ import { IngestMetrics } from '../src/telemetry/ingest-metrics.service.js';
 
 const DEVICE_ID = '00000000-0000-4000-8000-000000000001';
 const TOKEN = 'device-token';
+const PATIENT_ID = '00000000-0000-4000-8000-000000000002';
+const OTHER_PATIENT_ID = '00000000-0000-4000-8000-000000000003';
 const STORED: WriteOutcome = { conflicting: new Set() };
 
 class FakeSocket extends EventEmitter {
   readonly OPEN = 1;
   readyState = 1;
+  closeCode: number | undefined;
   readonly sent: Array<Record<string, unknown>> = [];
   send(text: string): void {
     this.sent.push(JSON.parse(text) as Record<string, unknown>);
   }
-  close(): void {
+  close(code?: number): void {
     this.readyState = 3;
+    this.closeCode = code;
   }
   receive(message: object): void {
     this.emit('message', Buffer.from(JSON.stringify(message)));
@@ -36,22 +40,25 @@ function reading(seq: number): object {
   return { type: 'reading', seq, recordedAt: new Date().toISOString(), heartRate: 70 };
 }
 
+/** The device's registry entry, as a test sets it: the session's lookups read it when they run. */
+function registryEntry(patientId: string | null = PATIENT_ID): DeviceIdentity {
+  return {
+    deviceId: DEVICE_ID,
+    patientId,
+    wardId: null,
+    tokenHash: hashDeviceToken(TOKEN),
+    status: 'active',
+  };
+}
+
 function startSession(
   writer: Pick<VitalsWriter, 'write'>,
   limiter: Pick<DeviceRateLimiter, 'take'>,
+  registry: { entry: DeviceIdentity } = { entry: registryEntry() },
 ): { socket: FakeSocket; session: DeviceSession; warnings: string[] } {
   const socket = new FakeSocket();
   const warnings: string[] = [];
-  const directory: Pick<DeviceDirectory, 'lookup'> = {
-    lookup: () =>
-      Promise.resolve({
-        deviceId: DEVICE_ID,
-        patientId: '00000000-0000-4000-8000-000000000002',
-        wardId: null,
-        tokenHash: hashDeviceToken(TOKEN),
-        status: 'active',
-      }),
-  };
+  const directory: Pick<DeviceDirectory, 'lookup'> = { lookup: () => Promise.resolve(registry.entry) };
   const deps: DeviceSessionDeps = {
     logger: { warn: (message) => warnings.push(message) },
     directory: directory as DeviceDirectory,
@@ -166,6 +173,60 @@ test('a full write buffer refuses the device until its retry time without asking
   expect(socket.sent.filter((reply) => reply['reason'] === 'buffer_full')).toHaveLength(10);
   expect(take).toHaveBeenCalledTimes(1);
   expect(write).toHaveBeenCalledTimes(1);
+});
+
+/** A limiter whose first answer waits for `release()`: the message holding it keeps later ones queued. */
+function heldLimiter(): { take: DeviceRateLimiter['take']; release(): void } {
+  let release: () => void = () => undefined;
+  const held = new Promise<number>((resolve) => (release = () => resolve(0)));
+  const take = jest.fn<DeviceRateLimiter['take']>().mockReturnValueOnce(held).mockResolvedValue(0);
+  return { take, release: () => release() };
+}
+
+test('a registry change applies in message order: a reading received before it keeps the old patient', async () => {
+  const registry = { entry: registryEntry() };
+  const write = jest.fn<VitalsWriter['write']>().mockResolvedValue(STORED);
+  const limiter = heldLimiter();
+  const { socket, session } = startSession({ write }, limiter, registry);
+  await waitUntil('auth_ok', () => socket.sent.length === 1);
+  // Reading 0 holds the queue, so reading 1 is received but not yet handled when the change arrives.
+  socket.receive(reading(0));
+  socket.receive(reading(1));
+  registry.entry = registryEntry(OTHER_PATIENT_ID);
+  session.reassign();
+  socket.receive(reading(2));
+  limiter.release();
+  await session.settled();
+  expect(write.mock.calls.map(([rows]) => rows.map((row) => [row.seq, row.patientId]))).toEqual([
+    [[0, PATIENT_ID]],
+    [[1, PATIENT_ID]],
+    [[2, OTHER_PATIENT_ID]],
+  ]);
+  expect(socket.sent).toContainEqual({
+    type: 'assignment',
+    deviceId: DEVICE_ID,
+    patientId: OTHER_PATIENT_ID,
+  });
+});
+
+test('unassigned: what was received before is acked, what comes after is dropped, then close 4401', async () => {
+  const registry = { entry: registryEntry() };
+  const write = jest.fn<VitalsWriter['write']>().mockResolvedValue(STORED);
+  const limiter = heldLimiter();
+  const { socket, session } = startSession({ write }, limiter, registry);
+  await waitUntil('auth_ok', () => socket.sent.length === 1);
+  socket.receive(reading(1));
+  registry.entry = registryEntry(null);
+  session.reassign();
+  socket.receive(reading(2));
+  limiter.release();
+  await session.settled();
+  expect(write).toHaveBeenCalledTimes(1);
+  expect(socket.sent.slice(1)).toEqual([
+    { type: 'ack', upToSeq: 1, count: 1 },
+    { type: 'error', code: 'device_unassigned', message: 'the device is no longer assigned to a patient' },
+  ]);
+  expect(socket.closeCode).toBe(4401);
 });
 
 test('retry-after jitter spreads uniformly from the wait to 1.5 × the wait', () => {

@@ -44,6 +44,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  */
 export class DeviceSession {
   private identity: Identity | undefined;
+  private claimedDeviceId: string | undefined;
+  /** The registry took the device away: what is still queued or arrives before the close is dropped. */
+  private revoked = false;
   private processing: Promise<void> = Promise.resolve();
   private acks: Promise<void> = Promise.resolve();
   private readonly authTimer: NodeJS.Timeout;
@@ -75,6 +78,22 @@ export class DeviceSession {
     socket.on('close', () => clearTimeout(this.authTimer));
   }
 
+  /** The device this socket authenticated as, or is authenticating as; undefined before its auth message. */
+  get deviceId(): string | undefined {
+    return this.identity?.deviceId ?? this.claimedDeviceId;
+  }
+
+  /**
+   * The registry changed this device or its patient: look it up again, in message order. Readings received
+   * before keep the assignment they were received under; every later one is attributed by the new lookup.
+   * The device is told its patient, or, once it records for nobody, closed after the acks of what it sent.
+   */
+  reassign(): void {
+    this.processing = this.processing
+      .then(() => this.refreshIdentity())
+      .catch((error: unknown) => this.deps.logger.warn(`device reassignment failed: ${String(error)}`));
+  }
+
   /** Settles once every received message was handled and every ack was sent (graceful shutdown). */
   async settled(): Promise<void> {
     await this.processing;
@@ -82,6 +101,7 @@ export class DeviceSession {
   }
 
   private async onMessage(text: string): Promise<void> {
+    if (this.revoked) return;
     let message: unknown;
     try {
       message = JSON.parse(text);
@@ -115,6 +135,7 @@ export class DeviceSession {
       );
       return;
     }
+    this.claimedDeviceId = deviceId;
     let identity: DeviceIdentity | undefined;
     try {
       identity = UUID.test(deviceId) ? await this.deps.directory.lookup(deviceId) : undefined;
@@ -136,6 +157,46 @@ export class DeviceSession {
     clearTimeout(this.authTimer);
     this.identity = { ...identity, patientId: identity.patientId };
     this.send({ type: 'auth_ok', deviceId: identity.deviceId, patientId: identity.patientId });
+  }
+
+  private async refreshIdentity(): Promise<void> {
+    const current = this.identity;
+    // Never authenticated (its auth message, queued before this, was refused), or already on its way out.
+    if (current === undefined || this.revoked) return;
+    let identity: DeviceIdentity | undefined;
+    try {
+      identity = await this.deps.directory.lookup(current.deviceId);
+    } catch (error) {
+      // The assignment in force is unknown, so no reading can be attributed: the device reconnects later.
+      this.deps.logger.warn(`device lookup after a registry change failed: ${String(error)}`);
+      await this.revoke(
+        'auth_unavailable',
+        'the registry is unavailable, reconnect later',
+        CLOSE_TRY_AGAIN_LATER,
+      );
+      return;
+    }
+    if (!identity || identity.status !== 'active' || identity.tokenHash !== current.tokenHash) {
+      await this.revoke('unauthorized', 'the device was retired or its token changed', CLOSE_UNAUTHORIZED);
+      return;
+    }
+    if (identity.patientId === null) {
+      await this.revoke(
+        'device_unassigned',
+        'the device is no longer assigned to a patient',
+        CLOSE_UNAUTHORIZED,
+      );
+      return;
+    }
+    this.identity = { ...identity, patientId: identity.patientId };
+    this.send({ type: 'assignment', deviceId: identity.deviceId, patientId: identity.patientId });
+  }
+
+  /** Drops every later message, sends the acks of what was accepted before, then fails the session. */
+  private async revoke(code: IngestErrorCode, message: string, closeCode: number): Promise<void> {
+    this.revoked = true;
+    await this.acks;
+    this.fail(code, message, closeCode);
   }
 
   private async onReadings(message: Record<string, unknown>): Promise<void> {

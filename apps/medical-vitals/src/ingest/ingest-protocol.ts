@@ -17,6 +17,8 @@ export interface ReadingPayload {
 
 export type ServerMessage =
   | { type: 'auth_ok'; deviceId: string; patientId: string }
+  /** After a registry change: the patient the device's next readings are recorded for. */
+  | { type: 'assignment'; deviceId: string; patientId: string }
   | { type: 'ack'; upToSeq: number; count: number }
   | { type: 'error'; code: IngestErrorCode; message: string; details?: unknown; seq?: number }
   | {

@@ -29,7 +29,13 @@ export class IngestGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     @Inject(IngestMetrics) private readonly metrics: IngestMetrics,
     @Inject(WebSocketMetrics) private readonly sockets: WebSocketMetrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    // A session keeps the identity it authenticated with; a registry change on any instance must reach it
+    // before its next reading. Changes are rare (staff actions), so a scan of the open sessions is enough.
+    directory.onChange((deviceId) => {
+      for (const session of this.sessions.values()) if (session.deviceId === deviceId) session.reassign();
+    });
+  }
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
     // A token in the URL ends up in proxy and access logs: refused, whatever else the request says. /ingest

@@ -5,6 +5,7 @@ import { CacheInvalidationBus } from '../../redis/cache-invalidation.bus.js';
 
 export interface DeviceIdentity {
   deviceId: string;
+  /** The patient whose readings the device records now: null when unassigned or the patient is discharged. */
   patientId: string | null;
   wardId: string | null;
   tokenHash: string;
@@ -35,6 +36,11 @@ export class DeviceDirectory {
   private readonly ttlMs: number;
   private readonly waiting = new Map<string, LookupWaiter[]>();
   private draining = false;
+  /**
+   * The ids of the lookup query in flight. A change removes its id: the query may have read the row before
+   * the change committed, so its answer still goes to the lookups that asked before, but is not cached.
+   */
+  private fetching = new Set<string>();
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -42,7 +48,18 @@ export class DeviceDirectory {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.ttlMs = config.ingest.deviceCacheTtlMs;
-    this.bus.on('device', (id) => this.cache.delete(id));
+    this.bus.on('device', (id) => {
+      this.cache.delete(id);
+      this.fetching.delete(id);
+    });
+  }
+
+  /**
+   * Calls `listener` with a device's id whenever the device or its patient changed, on any instance: after
+   * this instance dropped its cached entry, so a lookup from the listener reads the change.
+   */
+  onChange(listener: (deviceId: string) => void): void {
+    this.bus.on('device', listener);
   }
 
   async lookup(deviceId: string): Promise<DeviceIdentity | undefined> {
@@ -70,11 +87,14 @@ export class DeviceDirectory {
         while (this.waiting.size > 0) {
           const batch = [...this.waiting.entries()].slice(0, LOOKUP_BATCH);
           for (const [id] of batch) this.waiting.delete(id);
+          this.fetching = new Set(batch.map(([id]) => id));
           try {
-            const found = await this.fetch(batch.map(([id]) => id));
+            const found = await this.fetch([...this.fetching]);
             for (const [id, waiters] of batch) {
               const identity = found.get(id);
-              if (this.ttlMs > 0) this.cache.set(id, { identity, expiresAt: Date.now() + this.ttlMs });
+              if (this.ttlMs > 0 && this.fetching.has(id)) {
+                this.cache.set(id, { identity, expiresAt: Date.now() + this.ttlMs });
+              }
               for (const waiter of waiters) waiter.resolve(identity);
             }
           } catch (error) {
@@ -87,12 +107,14 @@ export class DeviceDirectory {
     })();
   }
 
-  private async fetch(deviceIds: string[]): Promise<Map<string, DeviceIdentity>> {
+  /** One query for `deviceIds`, on the primary (DataSource.query's default): a change is read at once. */
+  protected async fetch(deviceIds: string[]): Promise<Map<string, DeviceIdentity>> {
     const rows = await this.dataSource.query<
       { id: string; patient_id: string | null; ward_id: string | null; token_hash: string; status: string }[]
     >(
-      `SELECT d.id, d.patient_id, p.ward_id, d.token_hash, d.status
-         FROM devices d LEFT JOIN patients p ON p.id = d.patient_id
+      // A discharged patient keeps the row's patient_id (the record of who wore the device), not its readings.
+      `SELECT d.id, p.id AS patient_id, p.ward_id, d.token_hash, d.status
+         FROM devices d LEFT JOIN patients p ON p.id = d.patient_id AND p.status = 'active'
         WHERE d.id = ANY($1::uuid[])`,
       [deviceIds],
     );
