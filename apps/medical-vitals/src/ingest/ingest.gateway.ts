@@ -1,10 +1,12 @@
 import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect } from '@nestjs/websockets';
 import { WebSocketMetrics } from '@remedy/observability';
+import type { PartitionPolicy } from '@remedy/partitioning';
 import { hasQueryString, hasTokenInUrl } from '@remedy/realtime';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { APP_CONFIG, type AppConfig } from '../config.js';
+import { vitalDataPolicy } from '../lifecycle/vital-data.policy.js';
 import { DeviceDirectory } from '../registry/devices/device-directory.service.js';
 import { VitalsWriter } from '../storage/vitals-writer.service.js';
 import { IngestMetrics } from '../telemetry/ingest-metrics.service.js';
@@ -21,6 +23,7 @@ export class IngestGateway implements OnGatewayConnection, OnGatewayDisconnect, 
   private readonly logger = new Logger(IngestGateway.name);
   private readonly sessions = new Map<WebSocket, DeviceSession>();
   private draining = false;
+  private readonly vitalData: PartitionPolicy;
 
   constructor(
     @Inject(DeviceDirectory) private readonly directory: DeviceDirectory,
@@ -29,7 +32,9 @@ export class IngestGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     @Inject(IngestMetrics) private readonly metrics: IngestMetrics,
     @Inject(WebSocketMetrics) private readonly sockets: WebSocketMetrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.vitalData = vitalDataPolicy(config.lifecycle);
+  }
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
     // A token in the URL ends up in proxy and access logs: refused, whatever else the request says. /ingest
@@ -51,6 +56,7 @@ export class IngestGateway implements OnGatewayConnection, OnGatewayDisconnect, 
       writer: this.writer,
       metrics: this.metrics,
       config: this.config,
+      vitalData: this.vitalData,
       logger: this.logger,
       isDraining: () => this.draining,
     });
