@@ -78,12 +78,20 @@ test('one alert per breach episode, on the alerts stream and at the provider', a
     series[10]!.recordedAt,
   ]);
   const entries = (await ctx.redis.xrange(`${ctx.prefix}:vitals:alerts`, '-', '+')) as [string, string[]][];
-  expect(entries).toHaveLength(2);
-  expect(JSON.parse(entries[0]![1][1]!)).toMatchObject({
+  // Each raise and each clearing is one entry, in episode order: raised, cleared, raised, cleared.
+  expect(entries.map(([, fields]) => fields[0])).toEqual(['alert', 'cleared', 'alert', 'cleared']);
+  const [raised, cleared] = entries.map(([, fields]) => JSON.parse(fields[1]!) as { id: string });
+  expect(raised).toMatchObject({
     patientId: device.patientId,
     metric: 'heart_rate',
     value: 150,
     threshold: 120,
+  });
+  expect(cleared).toEqual({
+    id: raised!.id,
+    patientId: device.patientId,
+    wardId: device.wardId,
+    clearedAt: series[6]!.recordedAt,
   });
   await waitUntil('the provider to get both alerts', () => provider.received.length === 2);
   client.close();

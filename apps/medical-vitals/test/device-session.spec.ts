@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import { Registry } from 'prom-client';
 import type { WebSocket } from 'ws';
 import { buildConfig } from '../src/config.js';
+import { vitalDataPolicy } from '../src/lifecycle/vital-data.policy.js';
 import { DeviceSession, type DeviceSessionDeps } from '../src/ingest/device-session.js';
 import type { DeviceRateLimiter } from '../src/ingest/device-rate-limiter.service.js';
 import { jitteredRetryAfter } from '../src/ingest/retry-after.js';
@@ -59,13 +60,15 @@ function startSession(
   const socket = new FakeSocket();
   const warnings: string[] = [];
   const directory: Pick<DeviceDirectory, 'lookup'> = { lookup: () => Promise.resolve(registry.entry) };
+  const config = buildConfig({ DATABASE_URL: 'postgres://db/vitals' });
   const deps: DeviceSessionDeps = {
     logger: { warn: (message) => warnings.push(message) },
     directory: directory as DeviceDirectory,
     limiter: limiter as DeviceRateLimiter,
     writer: writer as VitalsWriter,
     metrics: new IngestMetrics(new Registry()),
-    config: buildConfig({ DATABASE_URL: 'postgres://db/vitals' }),
+    config,
+    vitalData: vitalDataPolicy(config.lifecycle),
     isDraining: () => false,
   };
   const session = new DeviceSession(socket as unknown as WebSocket, deps);

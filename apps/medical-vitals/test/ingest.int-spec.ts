@@ -1,3 +1,4 @@
+import { defaultPartitionName } from '@remedy/partitioning';
 import { useTestContext } from '@remedy/testing';
 import { DeviceClient, readings } from '../findings/support/device-client.js';
 import { medicalVitalsHarness } from '../findings/support/medical-vitals-harness.js';
@@ -11,7 +12,7 @@ let registry: SeededRegistry;
 
 beforeAll(async () => {
   app = await startTestApp(ctx, { ALERT_EVALUATOR_ENABLED: 'false' });
-  registry = await seedRegistry(ctx.pool, { wards: 1, patients: 3 });
+  registry = await seedRegistry(ctx.pool, { wards: 1, patients: 4 });
 });
 afterAll(async () => {
   await app?.close();
@@ -76,6 +77,36 @@ test('rejects bad readings with field-level errors and never stores them', async
     [3, 'recordedAt'],
   ]);
   expect(await storedRows(device.id)).toBe(0);
+  client.close();
+});
+
+test('refuses a reading older than the partitions kept ready for late readings, so none lands in the default partition', async () => {
+  const device = registry.devices[3]!;
+  const client = await DeviceClient.open(app.wsUrl, device.id, device.token);
+  const day = 86_400_000;
+  client.sendReadings([
+    { seq: 1, recordedAt: new Date(Date.now() - 10 * day).toISOString(), heartRate: 70 },
+    { seq: 2, recordedAt: new Date(Date.now() - day).toISOString(), heartRate: 71 },
+  ]);
+  await client.untilAcked(2);
+  const { rows } = await ctx.pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ${defaultPartitionName('vital_data')}`,
+  );
+  expect(rows[0]!.n).toBe(0);
+  expect(await storedRows(device.id)).toBe(1);
+  const errors = client.replies.filter((reply) => reply.type === 'error');
+  expect(errors).toEqual([
+    expect.objectContaining({
+      code: 'invalid_reading',
+      seq: 1,
+      details: [
+        {
+          field: 'recordedAt',
+          problems: [expect.stringMatching(/^is older than .* the oldest day kept ready for late readings$/)],
+        },
+      ],
+    }),
+  ]);
   client.close();
 });
 

@@ -1,7 +1,15 @@
+import { premakeBoundary } from '@remedy/partitioning';
+import { buildConfig } from '../src/config.js';
 import { checkReading, READING_MESSAGE_KEYS } from '../src/ingest/reading-validation.js';
+import { vitalDataPolicy } from '../src/lifecycle/vital-data.policy.js';
 
 const now = Date.parse('2026-11-24T12:00:00Z');
-const limits = { now, maxFutureSkewMs: 60_000, maxAgeMs: 90 * 86_400_000 };
+const policy = vitalDataPolicy(buildConfig({ DATABASE_URL: 'postgres://db/vitals' }).lifecycle);
+const limits = {
+  now,
+  maxFutureSkewMs: 60_000,
+  oldestAccepted: premakeBoundary(policy, new Date(now)).getTime(),
+};
 
 test('accepts a plausible reading and normalises it', () => {
   const check = checkReading(
@@ -40,6 +48,21 @@ test.each([
   const check = checkReading(raw, limits);
   expect(check.ok).toBe(false);
   if (!check.ok) expect(check.details.map((detail) => detail.field)).toContain(field);
+});
+
+test('accepts late readings back to the oldest premade partition and refuses older ones, saying why', () => {
+  expect(new Date(limits.oldestAccepted).toISOString()).toBe('2026-11-22T00:00:00.000Z');
+  expect(checkReading({ seq: 1, recordedAt: '2026-11-22T00:00:00Z', heartRate: 70 }, limits).ok).toBe(true);
+  expect(checkReading({ seq: 2, recordedAt: '2026-11-21T23:59:59.999Z', heartRate: 70 }, limits)).toEqual({
+    ok: false,
+    seq: 2,
+    details: [
+      {
+        field: 'recordedAt',
+        problems: ['is older than 2026-11-22T00:00:00.000Z, the oldest day kept ready for late readings'],
+      },
+    ],
+  });
 });
 
 test('keeps the sequence number of a bad reading so the device can tell which one', () => {

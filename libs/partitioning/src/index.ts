@@ -9,6 +9,7 @@ export {
 } from './policy/partition-policy.js';
 export { PartitionPolicyError } from './policy/partition-policy.error.js';
 export { retentionBoundary, purgeBoundary } from './policy/retention-boundary.js';
+export { premakeBoundary } from './policy/premake-boundary.js';
 
 export {
   PartitionMaintainer,

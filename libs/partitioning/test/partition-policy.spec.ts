@@ -94,6 +94,16 @@ describe('definePartitionPolicy', () => {
     ]);
   });
 
+  test('lateArrival must be shorter than the hot window, or retention would drop what premake keeps ready', () => {
+    expect(problemsOf({ ...valid, lateArrival: { days: 90 } })).toEqual([
+      'lateArrival (90 days) must be shorter than hotRetention (90 days)',
+    ]);
+    expect(problemsOf({ ...valid, lateArrival: { days: 0 } })).toEqual([
+      'lateArrival must be longer than zero',
+    ]);
+    expect(problemsOf({ ...valid, lateArrival: { days: 2 } })).toEqual([]);
+  });
+
   test('purgeAfter needs an archive and must outlast the hot window', () => {
     expect(problemsOf({ ...valid, purgeAfter: { years: 7 } })).toEqual([
       'purgeAfter deletes archives, so it needs archive',

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { useTestContext } from '@remedy/testing';
 import pg from 'pg';
-import { PartitionMaintainer, definePartitionPolicy, partitionName } from '../src/index.js';
+import { PartitionMaintainer, definePartitionPolicy, partitionName, premakeBoundary } from '../src/index.js';
 import { startOfUtcDay } from '../findings/utc-day.js';
 import { partitioningHarness } from './support/partitioning-harness.js';
 import { attachedPartitions, countRows, newReadingsTable } from './support/readings-table.js';
@@ -66,6 +66,15 @@ describe('premake', () => {
       new RegExp(
         `^FOR VALUES FROM \\('${utc(day(-3))} 00:00:00\\+00'\\) TO \\('${utc(day(-2))} 00:00:00\\+00'\\)$`,
       ),
+    );
+  });
+
+  test('keeps partitions ready back to premakeBoundary for a policy that takes late rows', async () => {
+    const policy = await newReadingsTable(ctx.pool, { premake: 1, lateArrival: { days: 2 } });
+    expect(premakeBoundary(policy, now)).toEqual(day(-2));
+    const report = await new PartitionMaintainer(ctx.pool, { now: () => now }).ensurePartitions(policy);
+    expect(report.created.map((partition) => partition.name)).toEqual(
+      [-2, -1, 0, 1].map((offset) => partitionName(policy.table, day(offset))),
     );
   });
 

@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { currentTraceparent, runInLinkedSpan, SpanKind } from '@remedy/observability';
+import { runInLinkedSpan, SpanKind } from '@remedy/observability';
 import { redisOptionsFromUrl } from '@remedy/pooling';
 import { Redis } from 'ioredis';
 import { hostname } from 'node:os';
@@ -15,7 +15,8 @@ import { RedisKeys } from '../redis/redis-keys.js';
 import { IngestMetrics } from '../telemetry/ingest-metrics.service.js';
 import type { StoredReading } from '../storage/stored-reading.js';
 import { NotificationClient } from '../notifications/notification-client.service.js';
-import type { RaisedAlert } from './alert.js';
+import type { ClearedAlert, RaisedAlert } from './alert.js';
+import { AlertFeed } from './alert-feed.service.js';
 import { AlertStore, episodeKey } from './alert-store.service.js';
 import { judge } from './rule-engine.js';
 import { RuleCache } from './rule-cache.service.js';
@@ -23,6 +24,9 @@ import { RuleCache } from './rule-cache.service.js';
 export const ALERTS_GROUP = 'alerts';
 
 type StreamEntry = [id: string, fields: string[]];
+
+/** What one reading did to an alert episode. */
+export type EpisodeChange = { raised: RaisedAlert } | { cleared: ClearedAlert };
 
 function field(fields: string[], name: string): string {
   const index = fields.indexOf(name);
@@ -33,7 +37,8 @@ function field(fields: string[], name: string): string {
  * Alert detection outside the write path (V-12): consumes `vitals:stored` in the consumer group `alerts`
  * (XREADGROUP, XACK after the alerts are stored), so ingest never waits for rules or the notification
  * provider. Entries a crashed consumer left pending are reclaimed with XAUTOCLAIM after
- * ALERT_RECLAIM_IDLE_MS. Each new alert is appended to `vitals:alerts` and sent to the provider.
+ * ALERT_RECLAIM_IDLE_MS. Each new alert is appended to `vitals:alerts` and sent to the provider; each
+ * cleared one is appended to `vitals:alerts` too.
  */
 @Injectable()
 export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
@@ -47,6 +52,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(RuleCache) private readonly rules: RuleCache,
     @Inject(AlertStore) private readonly store: AlertStore,
+    @Inject(AlertFeed) private readonly feed: AlertFeed,
     @Inject(NotificationClient) private readonly notifier: NotificationClient,
     @Inject(IngestMetrics) private readonly metrics: IngestMetrics,
     @Inject(RedisKeys) private readonly keys: RedisKeys,
@@ -142,23 +148,29 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
         },
         async () => {
           const storedAt = Number(id.split('-')[0]);
-          const alerts = await this.evaluate(readings);
+          const changes = await this.evaluate(readings);
           this.metrics.evaluatorLag.observe(Math.max(0, Date.now() - storedAt) / 1000);
-          for (const alert of alerts) await this.publish(redis, alert);
+          for (const change of changes) {
+            if ('raised' in change) await this.publish(change.raised);
+            else await this.feed.cleared([change.cleared]);
+          }
         },
       );
       await redis.xack(this.keys.storedStream, ALERTS_GROUP, id);
     }
   }
 
-  /** Opens an episode on the first breaching reading and closes it on the first reading back in range. */
-  async evaluate(readings: readonly StoredReading[]): Promise<RaisedAlert[]> {
+  /**
+   * Opens an episode on the first breaching reading and closes it on the first reading back in range. The
+   * changes come in the order of the readings, so the alerts stream carries each raise before its clearing.
+   */
+  async evaluate(readings: readonly StoredReading[]): Promise<EpisodeChange[]> {
     if (readings.length === 0) return [];
     const ordered = [...readings].sort((a, b) =>
       a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0,
     );
     const open = await this.store.openEpisodes([...new Set(ordered.map((reading) => reading.patientId))]);
-    const raised: RaisedAlert[] = [];
+    const changes: EpisodeChange[] = [];
     for (const reading of ordered) {
       for (const rule of await this.rules.rulesFor(reading.patientId, reading.wardId)) {
         const verdict = judge(reading, rule);
@@ -175,29 +187,20 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
             threshold: verdict.threshold,
             raisedAt: reading.recordedAt,
           });
-          if (alert) raised.push(alert);
+          if (alert) changes.push({ raised: alert });
         } else if (verdict.threshold === undefined && open.has(key)) {
           open.delete(key);
-          await this.store.clear(rule.id, reading.patientId, reading.recordedAt);
+          const cleared = await this.store.clear(rule.id, reading.patientId, reading.recordedAt);
+          if (cleared) changes.push({ cleared });
         }
       }
     }
-    return raised;
+    return changes;
   }
 
-  private async publish(redis: Redis, alert: RaisedAlert): Promise<void> {
+  private async publish(alert: RaisedAlert): Promise<void> {
     this.metrics.alertsRaised.inc({ metric: alert.metric });
-    await redis.xadd(
-      this.keys.alertsStream,
-      'MAXLEN',
-      '~',
-      this.config.writer.streamMaxLen,
-      '*',
-      'alert',
-      JSON.stringify(alert),
-      'traceparent',
-      currentTraceparent(),
-    );
+    await this.feed.raised(alert);
     const sent = this.notifier.notify(alert).finally(() => this.notifications.delete(sent));
     this.notifications.add(sent);
   }

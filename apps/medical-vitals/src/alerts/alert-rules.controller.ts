@@ -6,6 +6,7 @@ import {
   Get,
   HttpCode,
   Inject,
+  Logger,
   NotFoundException,
   Param,
   Patch,
@@ -22,7 +23,9 @@ import { AccessScope } from '../auth/access-scope.service.js';
 import { CurrentStaff } from '../auth/current-staff.decorator.js';
 import type { StaffMember } from '../staff/staff-member.js';
 import { CLINICAL_ROLES, WARD_MANAGER_ROLES } from '../staff/staff-role.js';
+import { AlertFeed } from './alert-feed.service.js';
 import { AlertRule, type VitalMetric } from './alert-rule.entity.js';
+import { AlertStore } from './alert-store.service.js';
 import { CreateAlertRuleDto, ListAlertRulesQueryDto, UpdateAlertRuleDto } from './alert-rule.dto.js';
 import { RuleCache } from './rule-cache.service.js';
 import { thresholdProblems } from './threshold-bounds.js';
@@ -36,11 +39,15 @@ import { thresholdProblems } from './threshold-bounds.js';
 @ApiBearerAuth()
 @Controller('alert-rules')
 export class AlertRulesController {
+  private readonly logger = new Logger(AlertRulesController.name);
+
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(RuleCache) private readonly cache: RuleCache,
     @Inject(AccessScope) private readonly scope: AccessScope,
     @Inject(AuditLog) private readonly audit: AuditLog,
+    @Inject(AlertStore) private readonly alerts: AlertStore,
+    @Inject(AlertFeed) private readonly feed: AlertFeed,
   ) {}
 
   @Post()
@@ -147,9 +154,15 @@ export class AlertRulesController {
     const rule = await this.dataSource.getRepository(AlertRule).findOneBy({ id });
     if (!rule) throw new NotFoundException(`alert rule ${id} not found`);
     await this.assertRuleScope(staff, rule);
-    await this.dataSource.getRepository(AlertRule).delete({ id });
+    const cleared = await this.alerts.deleteRule(id);
+    if (!cleared) throw new NotFoundException(`alert rule ${id} not found`);
     await this.cache.invalidate(id);
     await this.recordChange(staff, 'rule.delete', rule, {});
+    // The rule's alerts are gone with it: open ward pages drop them now rather than at their next reload.
+    // Best effort, like every live push: the deletion stands even if Redis cannot take the events.
+    await this.feed
+      .cleared(cleared)
+      .catch((error: unknown) => this.logger.warn(`alert-cleared events not published: ${String(error)}`));
   }
 
   private async assertRuleScope(

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PgPool } from '@remedy/pooling';
 import { PRIMARY_POOL } from '../database/database.tokens.js';
-import type { RaisedAlert } from './alert.js';
+import type { ClearedAlert, RaisedAlert } from './alert.js';
 
 export function episodeKey(ruleId: string, patientId: string): string {
   return `${ruleId}|${patientId}`;
@@ -54,10 +54,41 @@ export class AlertStore {
     };
   }
 
-  async clear(ruleId: string, patientId: string, at: string): Promise<void> {
-    await this.pool.query(
-      'UPDATE alerts SET cleared_at = $3 WHERE rule_id = $1 AND patient_id = $2 AND cleared_at IS NULL',
+  /** Ends the open episode of this rule and patient; the alert it ended, or undefined when none was open. */
+  async clear(ruleId: string, patientId: string, at: string): Promise<ClearedAlert | undefined> {
+    const { rows } = await this.pool.query<ClearedAlertRow>(
+      `UPDATE alerts SET cleared_at = $3 WHERE rule_id = $1 AND patient_id = $2 AND cleared_at IS NULL
+       RETURNING id, patient_id, ward_id`,
       [ruleId, patientId, at],
     );
+    return rows[0] ? clearedAlert(rows[0], at) : undefined;
   }
+
+  /**
+   * Deletes a rule; its alerts go with it (ON DELETE CASCADE). Returns the ones that were open, as cleared
+   * now (the statement reads them before the cascade), or undefined when there was no such rule.
+   */
+  async deleteRule(ruleId: string): Promise<ClearedAlert[] | undefined> {
+    const { rows } = await this.pool.query<{ open: ClearedAlertRow[] | null; at: Date }>(
+      `WITH gone AS (DELETE FROM alert_rules WHERE id = $1 RETURNING id)
+       SELECT (SELECT json_agg(json_build_object('id', a.id, 'patient_id', a.patient_id, 'ward_id', a.ward_id))
+                 FROM alerts a WHERE a.rule_id = gone.id AND a.cleared_at IS NULL) AS open,
+              now() AS at
+         FROM gone`,
+      [ruleId],
+    );
+    const deleted = rows[0];
+    if (!deleted) return undefined;
+    return (deleted.open ?? []).map((row) => clearedAlert(row, deleted.at.toISOString()));
+  }
+}
+
+interface ClearedAlertRow {
+  id: string;
+  patient_id: string;
+  ward_id: string | null;
+}
+
+function clearedAlert(row: ClearedAlertRow, clearedAt: string): ClearedAlert {
+  return { id: row.id, patientId: row.patient_id, wardId: row.ward_id, clearedAt };
 }

@@ -6,8 +6,9 @@ import { vitalDataPolicy } from '../lifecycle/vital-data.policy.js';
 import { buildDataSource } from './data-source.factory.js';
 
 /**
- * Runs pending migrations, then premakes vital_data partitions around now (migrations create only the
- * parent table; its partitions depend on the date the database is brought up).
+ * Runs pending migrations, then premakes vital_data partitions from the late-reading window through the
+ * premake horizon (migrations create only the parent table; its partitions depend on the date the database
+ * is brought up).
  */
 export async function runMigrations(
   config: AppConfig,
@@ -25,9 +26,6 @@ export async function runMigrations(
   try {
     const report = await new PartitionMaintainer(pool, { log }).ensurePartitions(
       vitalDataPolicy(config.lifecycle),
-      {
-        from: new Date(Date.now() - 2 * 86_400_000),
-      },
     );
     log(`vital_data: ${report.created.length} partitions created`);
   } finally {

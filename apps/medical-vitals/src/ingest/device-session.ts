@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import { runInLinkedSpan, SpanKind } from '@remedy/observability';
+import { premakeBoundary, type PartitionPolicy } from '@remedy/partitioning';
 import type { AppConfig } from '../config.js';
 import type { DeviceDirectory, DeviceIdentity } from '../registry/devices/device-directory.service.js';
 import { deviceTokenMatches } from '../registry/devices/device-token.js';
@@ -25,6 +26,8 @@ export interface DeviceSessionDeps {
   writer: VitalsWriter;
   metrics: IngestMetrics;
   config: AppConfig;
+  /** vital_data's partition policy: a reading older than its premakeBoundary has no partition and is refused. */
+  vitalData: PartitionPolicy;
   isDraining(): boolean;
 }
 
@@ -308,7 +311,7 @@ export class DeviceSession {
     const limits = {
       now,
       maxFutureSkewMs: this.deps.config.ingest.maxFutureSkewMs,
-      maxAgeMs: this.deps.config.lifecycle.hotRetentionDays * 86_400_000,
+      oldestAccepted: premakeBoundary(this.deps.vitalData, new Date(now)).getTime(),
     };
     const valid: ValidReading[] = [];
     for (const item of items) {

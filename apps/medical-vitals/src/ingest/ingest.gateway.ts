@@ -1,10 +1,12 @@
 import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect } from '@nestjs/websockets';
 import { WebSocketMetrics } from '@remedy/observability';
+import type { PartitionPolicy } from '@remedy/partitioning';
 import { hasQueryString, hasTokenInUrl } from '@remedy/realtime';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { APP_CONFIG, type AppConfig } from '../config.js';
+import { vitalDataPolicy } from '../lifecycle/vital-data.policy.js';
 import { DeviceDirectory } from '../registry/devices/device-directory.service.js';
 import { VitalsWriter } from '../storage/vitals-writer.service.js';
 import { IngestMetrics } from '../telemetry/ingest-metrics.service.js';
@@ -21,6 +23,7 @@ export class IngestGateway implements OnGatewayConnection, OnGatewayDisconnect, 
   private readonly logger = new Logger(IngestGateway.name);
   private readonly sessions = new Map<WebSocket, DeviceSession>();
   private draining = false;
+  private readonly vitalData: PartitionPolicy;
 
   constructor(
     @Inject(DeviceDirectory) private readonly directory: DeviceDirectory,
@@ -30,6 +33,7 @@ export class IngestGateway implements OnGatewayConnection, OnGatewayDisconnect, 
     @Inject(WebSocketMetrics) private readonly sockets: WebSocketMetrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
+    this.vitalData = vitalDataPolicy(config.lifecycle);
     // A session keeps the identity it authenticated with; a registry change on any instance must reach it
     // before its next reading. Changes are rare (staff actions), so a scan of the open sessions is enough.
     directory.onChange((deviceId) => {
@@ -57,6 +61,7 @@ export class IngestGateway implements OnGatewayConnection, OnGatewayDisconnect, 
       writer: this.writer,
       metrics: this.metrics,
       config: this.config,
+      vitalData: this.vitalData,
       logger: this.logger,
       isDraining: () => this.draining,
     });

@@ -30,7 +30,8 @@ export type ReadingCheck =
 export interface ReadingLimits {
   now: number;
   maxFutureSkewMs: number;
-  maxAgeMs: number;
+  /** Epoch ms of the oldest partition kept ready (premakeBoundary of the vital_data policy). */
+  oldestAccepted: number;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -105,8 +106,13 @@ export function checkReading(
       field: 'recordedAt',
       problems: [`is more than ${limits.maxFutureSkewMs} ms in the future`],
     });
-  } else if (recordedAt < limits.now - limits.maxAgeMs) {
-    details.push({ field: 'recordedAt', problems: ['is older than the hot retention window'] });
+  } else if (recordedAt < limits.oldestAccepted) {
+    details.push({
+      field: 'recordedAt',
+      problems: [
+        `is older than ${new Date(limits.oldestAccepted).toISOString()}, the oldest day kept ready for late readings`,
+      ],
+    });
   }
   // Per reading on the ingest hot path: one pass over a precomputed list, no per-call entries or spreads.
   const values: Record<Metric, number | null> = {

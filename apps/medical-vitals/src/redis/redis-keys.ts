@@ -10,7 +10,7 @@ export class RedisKeys {
     return `${this.prefix}vitals:stored`;
   }
 
-  /** One entry per new alert: fields `alert` (JSON) and `traceparent`. */
+  /** One entry per alert raised (field `alert`, JSON) or cleared (field `cleared`, JSON), and `traceparent`. */
   get alertsStream(): string {
     return `${this.prefix}vitals:alerts`;
   }

@@ -37,8 +37,14 @@ afterAll(async () => {
   await app?.close();
 });
 
+type SeededWard = SeededRegistry & {
+  wardId: string;
+  ruleId: string;
+  wardAdmin: { headers: Record<string, string> };
+};
+
 /** A hospital with one ward of `patients` (one device each) and a heart-rate rule (max 140) on the ward. */
-async function seedWard(target: TestApp, patients: number): Promise<SeededRegistry & { wardId: string }> {
+async function seedWard(target: TestApp, patients: number): Promise<SeededWard> {
   const registry = await seedRegistry(ctx.pool, { patients });
   const wardAdmin = await signInStaff(
     { url: target.url, pool: ctx.pool },
@@ -50,11 +56,12 @@ async function seedWard(target: TestApp, patients: number): Promise<SeededRegist
     body: JSON.stringify({ wardId: registry.wardIds[0], metric: 'heart_rate', max: 140 }),
   });
   if (!rule.ok) throw new Error(`creating the alert rule failed: ${rule.status} ${await rule.text()}`);
-  return { ...registry, wardId: registry.wardIds[0]! };
+  const { id: ruleId } = (await rule.json()) as { id: string };
+  return { ...registry, wardId: registry.wardIds[0]!, ruleId, wardAdmin };
 }
 
 /** A nurse of the ward opens its page and signs in; resolves once the page has loaded the ward and follows it. */
-async function openWardPage(target: TestApp, registry: SeededRegistry & { wardId: string }): Promise<Page> {
+async function openWardPage(target: TestApp, registry: SeededWard): Promise<Page> {
   const page = await browser.newPage();
   const nurse = await createStaff(ctx.pool, {
     role: 'nurse',
@@ -122,6 +129,47 @@ test('a reading sent by a device appears on the ward page with its unit, and an 
       .waitFor({ timeout: 5_000 });
   } finally {
     deviceClient.close();
+    await page.close();
+  }
+});
+
+test('an alert that is cleared leaves the page while the nurse watches, whether its vital recovers or its rule is deleted through the API', async () => {
+  const registry = await seedWard(app, 2);
+  const [recovering, other] = registry.devices as [
+    (typeof registry.devices)[0],
+    (typeof registry.devices)[0],
+  ];
+  const page = await openWardPage(app, registry);
+  const alertOf = (patientId: string) => page.locator(`#alerts li.alert[data-patient-id="${patientId}"]`);
+  try {
+    await page.evaluate(() => {
+      (globalThis as unknown as { sameDocument: boolean }).sameDocument = true;
+    });
+    await sendReading(app, recovering, { seq: 0, recordedAt: Date.now() - 2_000, heartRate: 171 });
+    await sendReading(app, other, { seq: 0, recordedAt: Date.now() - 2_000, heartRate: 165 });
+    await alertOf(recovering.patientId).waitFor({ timeout: 15_000 });
+    await alertOf(other.patientId).waitFor({ timeout: 15_000 });
+
+    // Back in range: the evaluator ends the episode, and the page drops the alert and the row's alarm.
+    await sendReading(app, recovering, { seq: 1, recordedAt: Date.now(), heartRate: 80 });
+    await alertOf(recovering.patientId).waitFor({ state: 'detached', timeout: 15_000 });
+    await page
+      .locator(`${row(recovering.patientId)} [data-field="state"]`, { hasText: /^OK$/ })
+      .waitFor({ timeout: 5_000 });
+    expect(await alertOf(other.patientId).count()).toBe(1);
+
+    // The ward admin deletes the rule through the API: its open alert goes with it, on the page too.
+    const deleted = await fetch(`${app.url}/alert-rules/${registry.ruleId}`, {
+      method: 'DELETE',
+      headers: registry.wardAdmin.headers,
+    });
+    expect(deleted.status).toBe(204);
+    await alertOf(other.patientId).waitFor({ state: 'detached', timeout: 15_000 });
+    await page.locator('#alert-count', { hasText: /^0$/ }).waitFor({ timeout: 5_000 });
+    expect(
+      await page.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument),
+    ).toBe(true);
+  } finally {
     await page.close();
   }
 });

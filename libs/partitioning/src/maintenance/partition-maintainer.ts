@@ -5,6 +5,7 @@ import { assertRangePartitioned, readPartitionCatalog } from '../catalog/partiti
 import { addIntervals, startOfInterval } from '../policy/partition-interval.js';
 import { defaultPartitionName, partitionName } from '../policy/partition-naming.js';
 import type { PartitionPolicy } from '../policy/partition-policy.js';
+import { premakeBoundary } from '../policy/premake-boundary.js';
 import { purgeExpiredArchives } from './archive-purger.js';
 import { inspectDefaultPartition, type DefaultPartitionReport } from './default-partition-check.js';
 import type { MaintenanceReport, PremakeReport, RetentionReport } from './maintenance-report.js';
@@ -20,7 +21,7 @@ export interface PartitionMaintainerOptions {
 }
 
 export interface EnsurePartitionsOptions {
-  /** Also create partitions back to this time, e.g. before loading history. Default: the current interval. */
+  /** Also create partitions back to this time, e.g. before loading history. Default: premakeBoundary. */
   from?: Date;
 }
 
@@ -43,7 +44,7 @@ export class PartitionMaintainer {
     this.log = options.log ?? (() => undefined);
   }
 
-  /** Ensures partitions exist from the current interval through `premake` intervals ahead. A second caller waits, then finds nothing to do. */
+  /** Ensures partitions exist from premakeBoundary (the current interval, or back to lateArrival) through `premake` intervals ahead. A second caller waits, then finds nothing to do. */
   async ensurePartitions(
     policy: PartitionPolicy,
     options: EnsurePartitionsOptions = {},
@@ -139,11 +140,12 @@ export class PartitionMaintainer {
   }
 
   private premakeStarts(policy: PartitionPolicy, from: Date | undefined): Date[] {
-    const current = startOfInterval(this.now(), policy.interval);
-    const last = addIntervals(current, policy.interval, policy.premake);
+    const now = this.now();
+    const boundary = premakeBoundary(policy, now);
+    const last = addIntervals(startOfInterval(now, policy.interval), policy.interval, policy.premake);
     const starts: Date[] = [];
     for (
-      let start = startOfInterval(from ?? current, policy.interval);
+      let start = from && from < boundary ? startOfInterval(from, policy.interval) : boundary;
       start <= last;
       start = addIntervals(start, policy.interval, 1)
     ) {

@@ -19,6 +19,12 @@ export interface PartitionPolicyOptions {
   premake: number;
   /** Partitions that end before now − hotRetention leave the database (archived first when `archive` is set). */
   hotRetention: Duration;
+  /**
+   * How late a row may still arrive: premake keeps partitions ready from the interval holding now − lateArrival
+   * (see premakeBoundary), so such a row has a partition of its own. Shorter than hotRetention, or retention
+   * would drop what premake creates. Default: partitions from the current interval only.
+   */
+  lateArrival?: Duration;
   archive?: PartitionArchive;
   /** Archives of partitions that end before now − purgeAfter are deleted from the store. Needs `archive`. */
   purgeAfter?: Duration;
@@ -38,6 +44,7 @@ export interface PartitionPolicy {
   readonly interval: PartitionInterval;
   readonly premake: number;
   readonly hotRetention: Duration;
+  readonly lateArrival: Duration | undefined;
   readonly archive: PartitionArchive | undefined;
   readonly purgeAfter: Duration | undefined;
   readonly defaultPartition: boolean;
@@ -45,6 +52,8 @@ export interface PartitionPolicy {
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 const MAX_PREMAKE = 366;
+// Durations are compared on a fixed date so "3 months" vs "90 days" is judged the same way on every run.
+const DURATION_REFERENCE = new Date(Date.UTC(2000, 0, 31));
 
 export function definePartitionPolicy(options: PartitionPolicyOptions): PartitionPolicy {
   const [schema, table] = splitTableName(options.table);
@@ -58,6 +67,7 @@ export function definePartitionPolicy(options: PartitionPolicyOptions): Partitio
     interval: options.interval,
     premake: options.premake,
     hotRetention: Object.freeze({ ...options.hotRetention }),
+    lateArrival: options.lateArrival ? Object.freeze({ ...options.lateArrival }) : undefined,
     archive: options.archive ? Object.freeze({ ...options.archive }) : undefined,
     purgeAfter: options.purgeAfter ? Object.freeze({ ...options.purgeAfter }) : undefined,
     defaultPartition: options.defaultPartition ?? true,
@@ -101,6 +111,11 @@ function settingProblems(options: PartitionPolicyOptions): string[] {
   }
   const hotProblem = durationProblem(options.hotRetention);
   if (hotProblem) problems.push(`hotRetention ${hotProblem}`);
+  if (options.lateArrival !== undefined) {
+    problems.push(
+      ...lateArrivalProblems(options.lateArrival, options.hotRetention, hotProblem === undefined),
+    );
+  }
   if (options.archive !== undefined) problems.push(...archiveProblems(options.archive));
   if (options.purgeAfter !== undefined) problems.push(...purgeProblems(options, hotProblem === undefined));
   if (options.defaultPartition !== undefined && typeof options.defaultPartition !== 'boolean') {
@@ -124,17 +139,34 @@ function archiveProblems(archive: PartitionArchive): string[] {
   return problems;
 }
 
+function lateArrivalProblems(
+  lateArrival: Duration,
+  hotRetention: Duration,
+  hotRetentionValid: boolean,
+): string[] {
+  const problem = durationProblem(lateArrival);
+  if (problem) return [`lateArrival ${problem}`];
+  if (
+    hotRetentionValid &&
+    subtractDuration(DURATION_REFERENCE, lateArrival) <= subtractDuration(DURATION_REFERENCE, hotRetention)
+  ) {
+    return [
+      `lateArrival (${describeDuration(lateArrival)}) must be shorter than hotRetention (${describeDuration(hotRetention)})`,
+    ];
+  }
+  return [];
+}
+
 function purgeProblems(options: PartitionPolicyOptions, hotRetentionValid: boolean): string[] {
   const purgeAfter = options.purgeAfter as Duration;
   const problem = durationProblem(purgeAfter);
   if (problem) return [`purgeAfter ${problem}`];
   const problems: string[] = [];
   if (options.archive === undefined) problems.push('purgeAfter deletes archives, so it needs archive');
-  // Compared on a fixed date so "3 months" vs "90 days" is judged the same way on every run.
-  const reference = new Date(Date.UTC(2000, 0, 31));
   if (
     hotRetentionValid &&
-    subtractDuration(reference, purgeAfter) >= subtractDuration(reference, options.hotRetention)
+    subtractDuration(DURATION_REFERENCE, purgeAfter) >=
+      subtractDuration(DURATION_REFERENCE, options.hotRetention)
   ) {
     problems.push(
       `purgeAfter (${describeDuration(purgeAfter)}) must be longer than hotRetention (${describeDuration(options.hotRetention)})`,

@@ -22,11 +22,18 @@ export interface PushedAlert {
   raisedAt: string;
 }
 
+export interface PushedClearedAlert {
+  id: string;
+  patientId: string;
+  wardId: string | null;
+  clearedAt: string;
+}
+
 type StreamEntry = [id: string, fields: string[]];
 type StreamBatch = [stream: string, entries: StreamEntry[]];
 
 /**
- * Moves stored readings and new alerts from their Redis streams to the /live rooms. The instances share
+ * Moves stored readings and raised and cleared alerts from their Redis streams to the /live rooms. The instances share
  * one consumer group, so each entry is read once; the gateway then publishes each message once through
  * Redis pub/sub and every instance with a subscriber in the room delivers it (V-14). Push is best effort:
  * a dashboard that reconnects reloads the current state over REST.
@@ -121,8 +128,10 @@ export class VitalsPushService implements OnModuleInit, OnModuleDestroy {
       const isAlerts = stream === this.keys.alertsStream;
       for (const [, fields] of entries) {
         const traceparent = field(fields, 'traceparent');
-        if (isAlerts) messages.push(...alertMessages(field(fields, 'alert'), traceparent));
-        else messages.push(...readingMessages(field(fields, 'readings'), traceparent));
+        if (isAlerts) {
+          messages.push(...alertMessages(field(fields, 'alert'), traceparent));
+          messages.push(...clearedAlertMessages(field(fields, 'cleared'), traceparent));
+        } else messages.push(...readingMessages(field(fields, 'readings'), traceparent));
       }
     }
     await this.gateway.publish(messages);
@@ -161,4 +170,23 @@ function alertMessages(
   const message = JSON.stringify({ type: 'alert', ...alert, ...(traceparent ? { traceparent } : {}) });
   const rooms = [patientRoom(alert.patientId), ...(alert.wardId ? [wardRoom(alert.wardId)] : [])];
   return rooms.map((room) => ({ room, message, key: alertKey(alert.id) }));
+}
+
+/**
+ * An alert that ended goes to the rooms its raise went to. It shares the raise's key, so a slow socket still
+ * holding the raise sends only the clearing (the page then has nothing to show or remove).
+ */
+function clearedAlertMessages(
+  raw: string | undefined,
+  traceparent: string | undefined,
+): Array<{ room: string; message: string; key: string }> {
+  if (!raw) return [];
+  const cleared = JSON.parse(raw) as PushedClearedAlert;
+  const message = JSON.stringify({
+    type: 'alert_cleared',
+    ...cleared,
+    ...(traceparent ? { traceparent } : {}),
+  });
+  const rooms = [patientRoom(cleared.patientId), ...(cleared.wardId ? [wardRoom(cleared.wardId)] : [])];
+  return rooms.map((room) => ({ room, message, key: alertKey(cleared.id) }));
 }

@@ -33,8 +33,13 @@
   var form = document.getElementById('sign-in');
   /** patient id → { id, name, mrn, row, latest, seen } */
   var patients = new Map();
-  /** alert id → { alert, item, liveOn } (open alerts only; the feed has no "cleared" message) */
+  /** alert id → { alert, item, liveOn } (open alerts only) */
   var alerts = new Map();
+  /**
+   * alert id → the connection that pushed its clearing. The snapshot (read a moment earlier) or a raise that
+   * another instance pushed late may still bring that alert; it stays off the page.
+   */
+  var cleared = new Map();
   var session = { accessToken: null, refreshToken: null, refreshing: null };
   var link = { state: 'signed-out', since: null, attempt: 0, generation: 0, socket: null, message: null };
   var retryTimer = null;
@@ -259,13 +264,21 @@
 
   /** `liveOn`: the connection that pushed it (kept when that connection's snapshot, read a moment earlier, lacks it). */
   function addAlert(alert, liveOn) {
-    var existing = alerts.get(alert.id);
-    if (existing) return;
+    if (alerts.has(alert.id) || cleared.has(alert.id)) return;
     var item = element('li', 'alert', describeAlert(alert));
     item.dataset.patientId = alert.patientId;
     item.dataset.metric = alert.metric;
     alerts.set(alert.id, { alert: alert, item: item, liveOn: liveOn });
     placeAlerts();
+  }
+
+  /** An alert that ended (its vital back in range, or its rule deleted) leaves the list and its patient's row. */
+  function clearAlert(id, liveOn) {
+    cleared.set(id, liveOn);
+    var entry = alerts.get(id);
+    if (!entry) return;
+    alertList.removeChild(entry.item);
+    alerts.delete(id);
   }
 
   function placeAlerts() {
@@ -397,6 +410,10 @@
           alerts.delete(id);
         }
       });
+      // Clearings pushed on earlier connections are in this snapshot already; this connection's may not be yet.
+      cleared.forEach(function (liveOn, id) {
+        if (liveOn !== generation) cleared.delete(id);
+      });
       results[2].forEach(function (alert) {
         addAlert(alert, 0);
       });
@@ -433,6 +450,9 @@
           renderSoon();
         } else if (message.type === 'alert') {
           addAlert(message, generation);
+          renderSoon();
+        } else if (message.type === 'alert_cleared') {
+          clearAlert(message.id, generation);
           renderSoon();
         } else if (message.type === 'error')
           reject(new Error('live feed: ' + (message.message || message.code)));
