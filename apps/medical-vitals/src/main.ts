@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { closeOnSignals } from '@remedy/http';
 import cluster from 'node:cluster';
 import { createApp } from './app.setup.js';
 import { runApiCluster } from './cluster/api-cluster.js';
-import { closeOnSignals } from './cluster/close-on-signals.js';
 import { loadConfigOrExit, sharedClusterEnvironment, type AppConfig } from './config.js';
 import { runMigrations } from './database/run-migrations.js';
 
