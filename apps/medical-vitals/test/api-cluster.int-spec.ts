@@ -9,7 +9,15 @@ const ctx = useTestContext(medicalVitalsHarness);
 const DEVICES = 20;
 const READINGS = 3;
 
-test('INGEST_WORKERS=2: both processes take devices, every reading is stored once, SIGTERM stops both cleanly', async () => {
+/** The value of an unlabelled-but-for-`service` series in a Prometheus text exposition. */
+function sample(exposition: string, name: string): number | undefined {
+  const line = exposition
+    .split('\n')
+    .find((text) => text.startsWith(`${name}{`) || text.startsWith(`${name} `));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+test('INGEST_WORKERS=2: both processes take devices, every reading is stored once and counted once by /metrics, SIGTERM stops both cleanly', async () => {
   const { devices } = await seedRegistry(ctx.pool, { patients: DEVICES });
   const api = await spawnApiCluster(ctx, { INGEST_WORKERS: '2', ALERT_EVALUATOR_ENABLED: 'false' });
   try {
@@ -19,6 +27,19 @@ test('INGEST_WORKERS=2: both processes take devices, every reading is stored onc
     );
     for (const client of clients) client.sendReadings(readings(READINGS));
     await Promise.all(clients.map((client) => client.untilAcked(READINGS - 1)));
+    // One scrape lands on one worker (the port is shared) and must count what every worker took.
+    const exposition = await (await fetch(`${api.url}/metrics`)).text();
+    expect({
+      received: sample(exposition, 'vitals_readings_received_total'),
+      stored: sample(exposition, 'vitals_readings_stored_total'),
+    }).toEqual({ received: DEVICES * READINGS, stored: DEVICES * READINGS });
+    // …while a gauge every worker reads from the same table (an alert's threshold is on it) is not doubled.
+    const { rows: active } = await ctx.pool.query<{ bytes: number }>(
+      `SELECT pg_total_relation_size(c.oid)::float8 AS bytes FROM pg_class c
+        WHERE c.relname = 'vital_data_p' || to_char(now() AT TIME ZONE 'UTC', 'YYYYMMDD')`,
+    );
+    expect(active[0]?.bytes).toBeGreaterThan(0);
+    expect(sample(exposition, 'vitals_active_partition_bytes')).toBe(active[0]?.bytes);
 
     expect(await api.stop()).toBe(0);
     // Each worker drains its own devices on the way out and says how many: both had some, together all.

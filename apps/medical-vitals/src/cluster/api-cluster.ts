@@ -1,3 +1,4 @@
+import { aggregateWorkerMetrics } from '@remedy/observability';
 import cluster, { type Worker } from 'node:cluster';
 
 export interface ApiClusterOptions {
@@ -14,13 +15,15 @@ const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  * accepted connections round-robin), replaces a worker that dies, and on SIGTERM/SIGINT passes SIGTERM on so
  * each worker shuts down gracefully (drain devices, flush, ack), then exits once every worker has.
  * Resolves with the exit code for the primary. The service keeps no state in the process (sessions are per
- * socket, rate buckets and the live hub are in Redis), so the workers need nothing from one another.
+ * socket, rate buckets and the live hub are in Redis), so the workers need nothing from one another; only a
+ * scrape of `/metrics`, which lands on one worker, goes through the primary to count all of them.
  */
 export function runApiCluster(options: ApiClusterOptions): Promise<number> {
   let stopping = false;
   let failed = false;
   const fork = (): Worker => cluster.fork(options.env);
-  return new Promise((resolve) => {
+  const stopAggregating = aggregateWorkerMetrics();
+  return new Promise<number>((resolve) => {
     cluster.on('exit', (worker, code, signal) => {
       const alive = Object.keys(cluster.workers ?? {}).length;
       if (!stopping) {
@@ -41,5 +44,5 @@ export function runApiCluster(options: ApiClusterOptions): Promise<number> {
     }
     for (let i = 0; i < options.workers; i += 1) fork();
     options.log(`started ${options.workers} API workers`);
-  });
+  }).finally(stopAggregating);
 }
