@@ -1,5 +1,7 @@
 import { useTestContext } from '@remedy/testing';
-import { spawnApiCluster } from '../bench/support/api-cluster-process.js';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
+import { spawnApiCluster, startApiProcess } from '../bench/support/api-cluster-process.js';
 import { DeviceClient, readings } from '../findings/support/device-client.js';
 import { medicalVitalsHarness } from '../findings/support/medical-vitals-harness.js';
 import { seedRegistry } from '../findings/support/seed-registry.js';
@@ -60,3 +62,37 @@ test('INGEST_WORKERS=2: both processes take devices, every reading is stored onc
     await api.stop();
   }
 }, 120_000);
+
+test('INGEST_WORKERS=2 whose workers cannot start (another process holds the port): the primary replaces them up to the restart limit, then exits 1', async () => {
+  const WORKERS = 2;
+  const RESTART_LIMIT = 3;
+  const holder = createServer().listen(0, '127.0.0.1');
+  await once(holder, 'listening');
+  const api = await startApiProcess(ctx, {
+    INGEST_WORKERS: String(WORKERS),
+    PORT: String((holder.address() as AddressInfo).port),
+    INGEST_WORKER_RESTART_LIMIT: String(RESTART_LIMIT),
+    // A window no test run outlasts: the bound is on the count, whatever the machine's speed.
+    INGEST_WORKER_RESTART_WINDOW_SECONDS: '3600',
+    ALERT_EVALUATOR_ENABLED: 'false',
+  });
+  const forks = (): number => WORKERS + (api.output().split('starting another').length - 1);
+  try {
+    // Without a bound the primary forks for as long as it runs: one fork past the bound is proof enough.
+    const ended = await new Promise<'exited' | 'kept forking'>((resolve) => {
+      api.child.stdout!.on('data', () => {
+        if (forks() > WORKERS + RESTART_LIMIT) resolve('kept forking');
+      });
+      void api.exited.then(() => resolve('exited'));
+    });
+    expect({ ended, forks: forks() }).toEqual({ ended: 'exited', forks: WORKERS + RESTART_LIMIT });
+    expect(await api.exited).toBe(1);
+    expect(api.output()).toContain(
+      `${RESTART_LIMIT + 1} workers exited within 3600 s (limit ${RESTART_LIMIT}): stopping the rest and exiting`,
+    );
+  } finally {
+    if (api.child.exitCode === null) api.child.kill('SIGTERM');
+    await api.exited;
+    holder.close();
+  }
+}, 180_000);
