@@ -1,10 +1,9 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createHttpEdgeAdapter } from '@remedy/http';
+import { closeOnSignals, createHttpEdgeAdapter } from '@remedy/http';
 import { AppModule } from './app.module.js';
 import { loadConfig } from './config.js';
-import { closeOnSignals } from './graceful-shutdown.js';
 import { configureHttpApp } from './http/configure-http-app.js';
 
 /** HTTP entry: Fastify (events:M-4 hooks need it), Swagger at /docs, graceful shutdown on SIGTERM/SIGINT. */

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from './config.js';
-import { closeOnSignals } from './graceful-shutdown.js';
+import { closeOnSignals } from '@remedy/http';
 import { WorkerModule } from './worker.module.js';
 
 /** Queue worker entry (same image as the API): createApplicationContext, closed cleanly (exit 0) on SIGTERM/SIGINT. */

@@ -19,8 +19,16 @@ import { StorageModule } from './storage/storage.module.js';
 import { TelemetryModule } from './telemetry/telemetry.module.js';
 import { WebModule } from './web/web.module.js';
 
-/** The shared ground every entry (API, worker) stands on: config, database, Redis, observability, metrics. */
-export function coreImports(config: AppConfig, serviceName: string): DynamicModule['imports'] {
+/**
+ * The shared ground every entry (API, worker) stands on: config, database, Redis, observability, metrics.
+ * `metricsScope: 'cluster'` for an entry that main.ts may run as node:cluster workers (the API with
+ * INGEST_WORKERS > 1): its `/metrics` then counts every worker, not the one the scrape landed on.
+ */
+export function coreImports(
+  config: AppConfig,
+  serviceName: string,
+  metricsScope: 'process' | 'cluster' = 'process',
+): DynamicModule['imports'] {
   return [
     AppConfigModule.forRoot(config),
     DatabaseModule,
@@ -29,6 +37,7 @@ export function coreImports(config: AppConfig, serviceName: string): DynamicModu
       inject: [DataSource, REDIS_CLIENTS],
       useFactory: (dataSource: DataSource, redis: RedisClients) => ({
         serviceName,
+        metricsScope,
         pools: dataSourcePools(dataSource),
         health: { postgres: dataSource, redis: [redis.cache], timeoutMs: 1_000 },
         tracing: {
@@ -52,7 +61,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ...(coreImports(config, 'medical-vitals') ?? []),
+        ...(coreImports(config, 'medical-vitals', 'cluster') ?? []),
         StaffAccessModule.forRoot(config),
         RegistryModule,
         LatestVitalsModule,

@@ -30,6 +30,10 @@ class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(0) @Max(65_535) PORT = 3001;
   /** API processes on the port (node:cluster): a number, or `auto` for one per available core. */
   @Matches(/^(auto|[1-9][0-9]?)$/, { message: 'INGEST_WORKERS must be "auto" or 1–99' }) INGEST_WORKERS = '1';
+  // A worker that dies is replaced, but one that cannot start (a port taken, a bad secret) dies again at once:
+  // past this many deaths within the window the primary stops and exits 1, for the supervisor to see.
+  @Type(() => Number) @IsInt() @Min(0) INGEST_WORKER_RESTART_LIMIT = 5;
+  @Type(() => Number) @IsInt() @Min(1) INGEST_WORKER_RESTART_WINDOW_SECONDS = 60;
   @IsString() DATABASE_URL!: string;
   @IsOptional() @IsString() DATABASE_REPLICA_URL?: string;
   @IsOptional() @IsString() REDIS_URL = 'redis://127.0.0.1:6379';
@@ -119,6 +123,8 @@ export interface AppConfig {
   port: number;
   /** API processes sharing the port (main.ts forks them with node:cluster when more than one). */
   workers: number;
+  /** The primary replaces at most `limit` workers that died within `windowSeconds`; one more and it exits 1. */
+  workerRestarts: { limit: number; windowSeconds: number };
   databaseUrl: string;
   replicaUrl: string | undefined;
   redisUrl: string;
@@ -217,6 +223,10 @@ export function buildConfig(source: ConfigSource): AppConfig {
     host: env.HOST,
     port: env.PORT,
     workers,
+    workerRestarts: {
+      limit: env.INGEST_WORKER_RESTART_LIMIT,
+      windowSeconds: env.INGEST_WORKER_RESTART_WINDOW_SECONDS,
+    },
     databaseUrl: env.DATABASE_URL,
     replicaUrl: env.DATABASE_REPLICA_URL,
     redisUrl: env.REDIS_URL,

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { closeOnSignals } from '@remedy/http';
 import cluster from 'node:cluster';
 import { createApp } from './app.setup.js';
 import { runApiCluster } from './cluster/api-cluster.js';
-import { closeOnSignals } from './cluster/close-on-signals.js';
 import { loadConfigOrExit, sharedClusterEnvironment, type AppConfig } from './config.js';
 import { runMigrations } from './database/run-migrations.js';
 
@@ -12,8 +12,10 @@ import { runMigrations } from './database/run-migrations.js';
  * stored, close every device with 1012 (reconnect elsewhere), then close pools and Redis.
  */
 async function serve(config: AppConfig): Promise<void> {
-  const app = await createApp(config);
-  closeOnSignals(app, config.shutdownGraceMs);
+  // The promise: a worker told to stop while it is still starting (its cluster is giving up) closes, not dies.
+  const created = createApp(config);
+  closeOnSignals(created, config.shutdownGraceMs);
+  const app = await created;
   await app.listen({ port: config.port, host: config.host });
   new Logger('main').log(`medical-vitals listening on ${config.host}:${config.port} (docs at /docs)`);
 }
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
   if (config.workers === 1) return serve(config);
   process.exitCode = await runApiCluster({
     workers: config.workers,
+    restarts: config.workerRestarts,
     env: sharedClusterEnvironment(config),
     log: (message) => process.stdout.write(`${message}\n`),
   });

@@ -8,3 +8,4 @@ export { findUnsafeInput, DEFAULT_MAX_DEPTH, type UnsafeInputLimits } from './un
 export { IsOmittable } from './omittable.decorator.js';
 export { IsIsoInstant, type IsoInstantBounds } from './iso-instant.decorator.js';
 export { invalidField, type FieldDetailStyle } from './field-error.js';
+export { closeOnSignals } from './close-on-signals.js';

@@ -25,6 +25,7 @@ export {
 } from './correlation/job-correlation.js';
 export { NestJsonLogger } from './logging/nest-json-logger.service.js';
 export { registerQueueMetrics } from './metrics/queue-metrics.js';
+export { aggregateWorkerMetrics } from './metrics/aggregate-worker-metrics.js';
 export { WebSocketMetrics } from './metrics/websocket-metrics.service.js';
 export { normaliseSql, statementKind, type StatementKind } from './metrics/sql-text.js';
 export { TracingService } from './tracing/tracing.service.js';

@@ -30,6 +30,12 @@ export interface ObservabilityOptions {
   serviceName: string;
   /** A registry of the application's own; one is created when unset. */
   registry?: Registry;
+  /**
+   * `cluster`: in a node:cluster worker, `/metrics` answers for every worker of the primary, which must run
+   * `aggregateWorkerMetrics()` (the workers share the port, so a scrape lands on any one of them). Outside a
+   * worker, and by default (`process`), it answers for this process.
+   */
+  metricsScope?: 'process' | 'cluster';
   health?: HealthOptions;
   /** Pools made by `@remedy/pooling` whose gauges (total/idle/waiting) are exported. */
   pools?: PgPool[];

@@ -1,5 +1,7 @@
 import { Module, type DynamicModule, type ModuleMetadata, type Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import cluster from 'node:cluster';
+import type { Registry } from 'prom-client';
 import { registerPoolMetrics } from '@remedy/pooling';
 import { HealthController } from './health/health.controller.js';
 import { PostgresHealthIndicator } from './health/postgres.health.js';
@@ -7,13 +9,15 @@ import { RedisHealthIndicator } from './health/redis.health.js';
 import { HttpRequestHooks } from './http/http-request-hooks.service.js';
 import { NestJsonLogger } from './logging/nest-json-logger.service.js';
 import { createLogger } from './logging/pino-logger.factory.js';
+import { ClusterMetricsExposition } from './metrics/cluster-metrics.exposition.js';
 import { DbQueryMetrics } from './metrics/db-query-metrics.service.js';
 import { createMetricsRegistry } from './metrics/metrics-registry.factory.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { registerQueueMetrics } from './metrics/queue-metrics.js';
 import { WebSocketMetrics } from './metrics/websocket-metrics.service.js';
 import { OBSERVABILITY_OPTIONS, type ObservabilityOptions } from './observability-options.js';
-import { LOGGER, METRICS_REGISTRY } from './observability.tokens.js';
+import type { MetricsExposition } from './metrics/metrics-exposition.js';
+import { LOGGER, METRICS_EXPOSITION, METRICS_REGISTRY } from './observability.tokens.js';
 import { TracingService } from './tracing/tracing.service.js';
 
 export interface ObservabilityAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
@@ -51,6 +55,11 @@ export class ObservabilityModule {
       providers: [
         optionsProvider,
         { provide: METRICS_REGISTRY, useFactory: metricsRegistry, inject: [OBSERVABILITY_OPTIONS] },
+        {
+          provide: METRICS_EXPOSITION,
+          useFactory: metricsExposition,
+          inject: [OBSERVABILITY_OPTIONS, METRICS_REGISTRY],
+        },
         { provide: LOGGER, useFactory: logger, inject: [OBSERVABILITY_OPTIONS] },
         TracingService,
         NestJsonLogger,
@@ -70,6 +79,12 @@ function metricsRegistry(options: ObservabilityOptions): ReturnType<typeof creat
   for (const pool of options.pools ?? []) registerPoolMetrics(registry, pool);
   if (options.queues !== undefined) registerQueueMetrics(registry, options.queues);
   return registry;
+}
+
+function metricsExposition(options: ObservabilityOptions, registry: Registry): MetricsExposition {
+  return options.metricsScope === 'cluster' && cluster.isWorker
+    ? new ClusterMetricsExposition(registry)
+    : registry;
 }
 
 function logger(options: ObservabilityOptions): ReturnType<typeof createLogger> {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { IsolatedContext } from '@remedy/testing';
@@ -28,17 +28,25 @@ function freePort(): Promise<number> {
   });
 }
 
+export interface ApiProcess {
+  /** The primary (with INGEST_WORKERS > 1) or the single API process. */
+  child: ChildProcess;
+  port: number;
+  /** Everything the processes printed (logs, start-up, shutdown). */
+  output: () => string;
+  /** Resolves with the exit code once the process has exited. */
+  exited: Promise<number | null>;
+}
+
 /**
- * Runs the API as production does (`src/main.ts`, with `INGEST_WORKERS` from `env`) in its own process tree
- * on a free port of 127.0.0.1, on the context's database and Redis prefix; resolves once every worker listens.
+ * Starts the API as production does (`src/main.ts`, with `INGEST_WORKERS` and anything else from `env`) in its own
+ * process tree on 127.0.0.1 (a free port unless `env` names one), on the context's database and Redis prefix.
  */
-export async function spawnApiCluster(
+export async function startApiProcess(
   ctx: Pick<IsolatedContext, 'databaseUrl' | 'redisUrl' | 'prefix'>,
   env: Record<string, string>,
-  timeoutMs = 60_000,
-): Promise<ApiClusterProcess> {
-  const port = await freePort();
-  const workers = Number(env['INGEST_WORKERS'] ?? '1');
+): Promise<ApiProcess> {
+  const port = env['PORT'] === undefined ? await freePort() : Number(env['PORT']);
   const child = spawn(process.execPath, ['--import', REGISTER, MAIN], {
     env: {
       ...process.env,
@@ -56,12 +64,23 @@ export async function spawnApiCluster(
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const listening = (): number => output.split('medical-vitals listening').length - 1;
+  return { child, port, output: () => output, exited };
+}
+
+/** `startApiProcess`, resolved once every worker listens. */
+export async function spawnApiCluster(
+  ctx: Pick<IsolatedContext, 'databaseUrl' | 'redisUrl' | 'prefix'>,
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<ApiClusterProcess> {
+  const workers = Number(env['INGEST_WORKERS'] ?? '1');
+  const { child, port, output, exited } = await startApiProcess(ctx, env);
+  const listening = (): number => output().split('medical-vitals listening').length - 1;
   const deadline = Date.now() + timeoutMs;
   while (listening() < workers) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`the API did not start ${workers} workers: ${output.slice(-4_000)}`);
+      throw new Error(`the API did not start ${workers} workers: ${output().slice(-4_000)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -76,7 +95,7 @@ export async function spawnApiCluster(
         .filter((pid) => pid.trim() !== '')
         .map(Number),
     ],
-    output: () => output,
+    output,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;

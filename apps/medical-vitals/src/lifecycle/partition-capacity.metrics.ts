@@ -17,6 +17,7 @@ SELECT c.relname AS partition, pg_total_relation_size(c.oid)::float8 AS bytes,
 /**
  * Capacity metrics (V-11): every partition's bytes and row estimate (@remedy/partitioning), plus the
  * active partition's size and its growth rate, which infra/prometheus/rules/medical-vitals.yml alerts on.
+ * Every API worker reads the same table, so across a cluster's workers the gauges take the `max`, not the sum.
  */
 @Injectable()
 export class PartitionCapacityMetrics implements OnModuleInit {
@@ -41,6 +42,7 @@ export class PartitionCapacityMetrics implements OnModuleInit {
       name: 'vitals_active_partition_bytes',
       help: "Size of today's vital_data partition (table + indexes), bytes",
       registers: [this.registry],
+      aggregator: 'max',
       async collect() {
         this.set((await read()).bytes);
       },
@@ -49,6 +51,7 @@ export class PartitionCapacityMetrics implements OnModuleInit {
       name: 'vitals_active_partition_growth_bytes_per_second',
       help: "Average growth of today's vital_data partition since midnight UTC, bytes per second",
       registers: [this.registry],
+      aggregator: 'max',
       async collect() {
         const { bytes, seconds } = await read();
         // In the first minute of a day the average is noise; report nothing rather than a spike.

@@ -37,6 +37,8 @@ export class NotificationClient implements OnModuleDestroy {
       name: 'vitals_notification_breaker_state',
       help: 'Circuit breaker of the notification provider: 0 closed, 1 half-open, 2 open',
       registers: [registry],
+      // A state, not an amount: across the workers of a cluster the most open one (two open ones are 2, not 4).
+      aggregator: 'max',
       collect() {
         this.set(
           breaker.opened

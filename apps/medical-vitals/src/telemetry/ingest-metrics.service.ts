@@ -48,8 +48,11 @@ export class IngestMetrics {
     });
     this.bufferDepth = new Gauge({
       name: 'vitals_write_buffer_rows',
-      help: 'Readings waiting in the write buffer (not yet flushed)',
+      help: 'Readings waiting in the write buffer (not yet flushed); across cluster workers, the fullest buffer',
       registers: [registry],
+      // Each process throttles its devices when its own buffer is full (WRITE_BUFFER_MAX_ROWS), so the alert
+      // and the dashboard read the fullest buffer: a sum over workers would cross the threshold with none full.
+      aggregator: 'max',
     });
     this.alertsRaised = new Counter({
       name: 'vitals_alerts_raised_total',

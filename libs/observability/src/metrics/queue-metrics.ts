@@ -22,6 +22,8 @@ export function registerQueueMetrics(registry: Registry, queues: readonly Queue[
       help: 'BullMQ jobs per queue and state, read from Redis at scrape time',
       labelNames: ['queue', 'state'],
       registers: [registry],
+      // Redis's counts, the same from every worker of a cluster: aggregated, one of them, not their sum.
+      aggregator: 'max',
       async collect() {
         const counts = await Promise.all(
           [...registered].map(async (queue) => ({

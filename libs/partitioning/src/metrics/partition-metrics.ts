@@ -14,6 +14,7 @@ interface PartitionSize {
  * Gauges read from the catalog on every scrape (nothing polls in between): each partition's size in
  * bytes (heap + indexes + TOAST) and its estimated row count (as of the last ANALYZE; absent before one).
  * The default partition is included, so a non-zero `<table>_default` is the premake-fell-behind alert.
+ * Every process of a node:cluster reads the same catalog: aggregated across workers they take the `max`, not the sum.
  */
 export function registerPartitionMetrics(
   registry: Registry,
@@ -33,6 +34,7 @@ export function registerPartitionMetrics(
     help: 'Size of each partition of a partitioned table, including indexes and TOAST.',
     labelNames,
     registers: [registry],
+    aggregator: 'max',
     async collect() {
       const sizes = await readOncePerScrape();
       this.reset();
@@ -45,6 +47,7 @@ export function registerPartitionMetrics(
     help: "Planner's row estimate for each partition of a partitioned table (pg_class.reltuples).",
     labelNames,
     registers: [registry],
+    aggregator: 'max',
     async collect() {
       const sizes = await readOncePerScrape();
       this.reset();
