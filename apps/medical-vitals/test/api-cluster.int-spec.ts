@@ -61,7 +61,7 @@ test('INGEST_WORKERS=2: both processes take devices, every reading is stored onc
   } finally {
     await api.stop();
   }
-}, 120_000);
+}, 300_000);
 
 test('INGEST_WORKERS=2 whose workers cannot start (another process holds the port): the primary replaces them up to the restart limit, then exits 1', async () => {
   const WORKERS = 2;
@@ -95,4 +95,4 @@ test('INGEST_WORKERS=2 whose workers cannot start (another process holds the por
     await api.exited;
     holder.close();
   }
-}, 180_000);
+}, 300_000);
