@@ -2,15 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { currentTraceparent } from '@remedy/observability';
 import type { PgPool } from '@remedy/pooling';
 import type pg from 'pg';
+import { APP_CONFIG, type AppConfig } from '../src/config.js';
 import { PRIMARY_POOL } from '../src/database/database.tokens.js';
 import { StoredStreamPublisher } from '../src/storage/stored-stream.publisher.js';
 import type { StoredReading } from '../src/storage/stored-reading.js';
 import { INSERT_VITALS_SQL, insertVitalsParameters } from '../src/storage/vital-data.sql.js';
 import type { WriteOutcome } from '../src/storage/vitals-writer.service.js';
-
-/** A batch leaves at this many rows, or this long after its first reading arrived, whichever comes first. */
-const BATCH_ROWS = 500;
-const FLUSH_INTERVAL_MS = 50;
 
 interface PendingWrite {
   readings: readonly StoredReading[];
@@ -82,6 +79,8 @@ export class InsertPerReadingWriter {
   constructor(
     @Inject(PRIMARY_POOL) private readonly pool: PgPool,
     @Inject(StoredStreamPublisher) private readonly stream: StoredStreamPublisher,
+    /** A batch leaves at WRITE_BATCH_ROWS rows, or WRITE_FLUSH_INTERVAL_MS after its first reading came. */
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   get depth(): number {
@@ -96,8 +95,8 @@ export class InsertPerReadingWriter {
       this.pending.push({ readings, resolve, reject });
     });
     this.pendingRows += readings.length;
-    if (this.pendingRows >= BATCH_ROWS) this.writeBatch();
-    else this.timer ??= setTimeout(() => this.writeBatch(), FLUSH_INTERVAL_MS);
+    if (this.pendingRows >= this.config.writer.batchRows) this.writeBatch();
+    else this.timer ??= setTimeout(() => this.writeBatch(), this.config.writer.flushIntervalMs);
     return done;
   }
 
