@@ -10,10 +10,10 @@ import { buildDataSource } from '../src/database/data-source.factory.js';
  * driver, application_name and server-side timeouts) with the pool replaced: every statement gets a new
  * connection, closed after that one use, and nothing bounds how many are open at once.
  */
-// One pool per process, capped well under the server's max_connections (10 of its 40 here) and shared by every
-// request; a caller that finds it exhausted waits at most 1 s for a connection and gets a 503, instead of
-// opening one more or queueing forever.
 export const CONNECTION_PER_QUERY: pg.PoolConfig = {
+  // One pool per process, capped well under the server's max_connections (10 of its 40 here) and shared by
+  // every request; a caller that finds it exhausted waits at most 1 s for a connection and gets a 503, instead
+  // of opening one more or queueing forever.
   max: 10,
   connectionTimeoutMillis: 1_000,
   idleTimeoutMillis: 10_000,

@@ -5,10 +5,10 @@
  * is indexed. It replaces the migrated vital_data (the schema is the seam): the columns keep the service's
  * names (`recorded_at` for the review's `timestamp`, plus `seq`) so the service's own statements run on it.
  */
-// The reading is its own identity: (patient_id, device_id, recorded_at) is the primary key, so a resent
-// reading hits ON CONFLICT DO NOTHING instead of becoming a second row, and "latest of a patient" is a probe
-// of that key. Daily partitions (named as @remedy/partitioning names them) keep each probe to the recent days.
 export const BIGSERIAL_VITAL_DATA_SQL = `
+-- The reading is its own identity: (patient_id, device_id, recorded_at) is the primary key, so a resent reading
+-- hits ON CONFLICT DO NOTHING instead of becoming a second row, and "latest of a patient" is a probe of that key.
+-- Daily partitions (named as @remedy/partitioning names them) keep each probe to the recent days.
 DROP TABLE vital_data CASCADE;
 CREATE TABLE vital_data (
   patient_id uuid NOT NULL,

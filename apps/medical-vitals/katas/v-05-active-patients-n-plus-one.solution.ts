@@ -22,11 +22,11 @@ import type { StoredReading } from '../src/storage/stored-reading.js';
  * load the ward's active patients, then, per patient, its devices, its latest reading and its open alerts.
  * 1 + 3N statements for N patients.
  */
-// Three statements for the whole page, whatever the ward's size: the patients with their open-alert counts,
-// then every one's devices and every one's latest reading, each for all the page's patients at once. (The
-// service's DashboardQueries goes further: the latest readings come from the Redis cache in one MGET, and the
-// page is keyset-paginated.)
 export async function activePatientsWithLazyLoading(pool: pg.Pool, wardId: string): Promise<unknown[]> {
+  // Three statements for the whole page, whatever the ward's size: the patients with their open-alert counts,
+  // then every one's devices and every one's latest reading, each for all the page's patients at once. (The
+  // service's DashboardQueries goes further: the latest readings come from the Redis cache in one MGET, and
+  // the page is keyset-paginated.)
   const { rows: patients } = await pool.query<{ id: string; name: string; openAlerts: number }>(
     `SELECT p.id, p.name,
             (SELECT count(*)::int FROM alerts a WHERE a.patient_id = p.id AND a.cleared_at IS NULL) AS "openAlerts"

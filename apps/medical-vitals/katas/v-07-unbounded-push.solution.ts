@@ -11,12 +11,12 @@ import type { LiveHubFactory } from '../src/dashboards/live/live-hub.js';
  * Plugged in as the /live gateway's hub: the real hub, whose per-socket send path never holds back (an
  * infinite high-water mark: every message goes straight to `ws.send()`).
  */
-// The gateway's bounded send path kept: a socket that stops reading gets writes only up to the high-water
-// mark, then at most maxPendingMessages wait, the latest reading per patient replacing the older one. A stalled
-// dashboard costs a bounded amount of memory and, when it reads again, gets current values, not a backlog.
 export const unboundedPushHub: LiveHubFactory = (options) =>
   new RealtimeHub({
     ...options,
+    // The gateway's bounded send path: a socket that stops reading gets writes only up to the high-water mark,
+    // then at most maxPendingMessages wait, the latest reading per patient replacing the older one. A stalled
+    // dashboard costs a bounded amount of memory and, when it reads again, gets current values, not a backlog.
     sendQueue: {
       highWaterMarkBytes: options.sendQueue.highWaterMarkBytes,
       maxPendingMessages: options.sendQueue.maxPendingMessages,

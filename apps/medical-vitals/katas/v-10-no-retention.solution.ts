@@ -12,12 +12,12 @@ import { REDIS_CLIENTS } from '../src/redis/redis.tokens.js';
  * In place of the worker's PartitionMaintenanceService: no step ever removes, archives or moves a row, so
  * every reading stays in the hot table forever.
  */
-// The worker's partition lifecycle, as the service runs it: an hourly job premakes daily partitions a week
-// ahead and retires each partition past the hot window: detach, archive (gzip CSV to S3, verified), drop. A
-// partition is a whole day of readings leaving at once, so no DELETE scans the hot table. The mechanism is
-// @remedy/partitioning's; what this service decides is the policy (vitalDataPolicy: window, archive).
 @Injectable()
 export class NoRetention extends PartitionMaintenanceService {
+  // The worker's partition lifecycle, as the service runs it: an hourly job premakes daily partitions a week
+  // ahead and retires each partition past the hot window: detach, archive (gzip CSV to S3, verified), drop. A
+  // partition is a whole day of readings leaving at once, so no DELETE scans the hot table. The mechanism is
+  // @remedy/partitioning's; what this service decides is the policy (vitalDataPolicy: window, archive).
   constructor(
     @Inject(PRIMARY_POOL) pool: PgPool,
     @Inject(REDIS_CLIENTS) redis: RedisClients,

@@ -11,9 +11,10 @@ type Client = RealtimeClient<DashboardPrincipal>;
  * instance never hears of it. Plugged in as the /live gateway's hub: the real hub, whose fan-out delivers
  * each room message to its own sockets instead of publishing it through Redis.
  */
-// The room message goes through Redis pub/sub (the hub's own publishMany): every instance subscribed to the room
-// delivers it to its sockets, so a dashboard hears a reading whichever instance stored it.
-export const inProcessBroadcastHub: LiveHubFactory = (options) => new RealtimeHub(options);
+export const inProcessBroadcastHub: LiveHubFactory = (options) =>
+  // The room message goes through Redis pub/sub (the hub's own publishMany): every instance subscribed to the
+  // room delivers it to its sockets, so a dashboard hears a reading whichever instance stored it.
+  new RealtimeHub(options);
 
 /** Rooms → sockets, shared by every hub in this Node process (module-level state). */
 const rooms = new Map<string, Set<Client>>();

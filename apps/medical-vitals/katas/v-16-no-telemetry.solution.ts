@@ -22,9 +22,9 @@ export class ContextDroppingPublisher extends StoredStreamPublisher {
 }
 
 /** Nothing counts or times the write path where anyone can see it: its series live in a registry nobody scrapes. */
-// The write path's series registered in the registry GET /metrics serves.
 export const unexportedIngestMetrics: ProviderPlug = {
   provide: IngestMetrics,
+  // The write path's series registered in the registry GET /metrics serves.
   inject: [METRICS_REGISTRY],
   useFactory: (registry: Registry) => new IngestMetrics(registry),
 };
