@@ -40,8 +40,9 @@ function printDiff(from: string, to: string): void {
  * the diff against the learner's copy is the fix alone, and copying it over the copy makes `check` pass.
  */
 function showSolutions(exercise: Exercise, references: string[]): void {
+  const started = exercise.files.some(({ copy }) => existsSync(copy));
   console.log(
-    `The reference solution of ${exercise.id}, as a diff from your code to it` +
+    `The reference solution of ${exercise.id}, as a diff from ${started ? 'your copy' : 'the kata (not started yet)'} to it` +
       (references.length > 0
         ? ` (the service's own fix: ${references.map((path) => relative(REPO_ROOT, path)).join(', ')}).`
         : '.'),
@@ -84,7 +85,10 @@ export function solutionCommand(exercise: Exercise): number {
   const references = referenceFiles(exercise);
   if (exercise.files.every(({ solution }) => existsSync(solution))) showSolutions(exercise, references);
   else showServiceFix(exercise, references);
-  const other = (exercise.finding.fix ?? []).filter((path) => !path.endsWith('.ts'));
+  // The finding lists its fix relative to the app; the learner types paths from the repository's root.
+  const other = (exercise.finding.fix ?? [])
+    .filter((path) => !path.endsWith('.ts'))
+    .map((path) => relative(REPO_ROOT, join(REPO_ROOT, 'apps', exercise.app, path)));
   if (other.length > 0) console.log(`\nWhy it is built that way: ${other.join(', ')}`);
   return 0;
 }
