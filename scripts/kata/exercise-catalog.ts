@@ -4,10 +4,14 @@ import { basename, dirname, join, relative } from 'node:path';
 import type { Finding, FindingKind, Metric } from '@remedy/testing';
 import { exercisesDir, REPO_ROOT } from './kata-home.js';
 
-/** A kata file the flawed run plugs into the service, and the learner's copy of it. */
+/**
+ * A kata file the flawed run plugs into the service, the learner's copy of it, and its reference solution: the
+ * same file with the fix in it (`katas/<name>.solution.ts`), which `solution` diffs against the copy.
+ */
 export interface KataFile {
   kata: string;
   copy: string;
+  solution: string;
 }
 
 /** What the runner shows of a finding: plain data, so the catalog can be cached (the proof runs the real one). */
@@ -152,6 +156,7 @@ function exerciseOf({ id, app, finding, katas }: CatalogEntry): Exercise {
       ? katas.map((kata) => ({
           kata: join(REPO_ROOT, kata),
           copy: join(exercisesDir(app), basename(kata).replace(/\.flawed\.ts$/, '.ts')),
+          solution: join(REPO_ROOT, kata.replace(/\.flawed\.ts$/, '.solution.ts')),
         }))
       : [],
     systemDoc: `docs/systems/${app}.md`,

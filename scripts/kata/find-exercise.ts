@@ -16,6 +16,14 @@ function editDistance(a: string, b: string): number {
 }
 
 /**
+ * An ID as a suggestion compares it: any case, numbers without their padding, so `v-5` is closest to V-05
+ * (not to S-5, one letter away from it).
+ */
+function comparable(id: string): string {
+  return id.toLowerCase().replace(/\b0+(\d)/g, '$1');
+}
+
+/**
  * The exercise an ID names: the full ID (`events:C-1`), or the part after the colon when only one app has it
  * (`V-05`). IDs are case-sensitive: events:M-1 and events:m-1 are different findings.
  */
@@ -30,12 +38,13 @@ export function findExercise(exercises: Exercise[], id: string | undefined): Exe
   if (bySuffix.length === 1) return bySuffix[0]!;
   if (bySuffix.length > 1)
     throw new KataUsageError(`"${id}" is ambiguous: ${bySuffix.map((exercise) => exercise.id).join(', ')}`);
+  const typed = comparable(id);
   const closest = [...exercises]
     .map((exercise) => ({
       id: exercise.id,
       distance: Math.min(
-        editDistance(id.toLowerCase(), exercise.id.toLowerCase()),
-        editDistance(id.toLowerCase(), exercise.id.split(':')[1]!.toLowerCase()),
+        editDistance(typed, comparable(exercise.id)),
+        editDistance(typed, comparable(exercise.id.split(':')[1]!)),
       ),
     }))
     .sort((a, b) => a.distance - b.distance)[0];

@@ -1,12 +1,13 @@
 // Drives `npm run kata` through a learner's whole loop on three katas of different kinds — a race (events:C-1),
 // a query count (vitals:V-05), a schema/index one (events:S-2): start → check fails with the flawed number →
-// the reference solution applied to the learner's copy → check passes → reset. Each command is the real CLI in
-// its own process, so the module hook that serves the learner's copy is live there and never in this jest
-// process. The learner's copies and progress go to a temporary REMEDY_KATA_HOME, so running the repo's tests
-// never touches a learner's work in apps/*/exercises/; the repo's own files must come out as they went in.
+// `solution` shows the diff to the kata's reference solution, which is copied over the learner's copy → check
+// passes → reset. Each command is the real CLI in its own process, so the module hook that serves the learner's
+// copy is live there and never in this jest process. The learner's copies and progress go to a temporary
+// REMEDY_KATA_HOME, so running the repo's tests never touches a learner's work in apps/*/exercises/; the repo's
+// own files must come out as they went in.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -64,23 +65,16 @@ function reported(output: string, label: string): number {
   return Number(match[1]!.replace(/,/g, ''));
 }
 
-function rewrite(file: string, from: string | RegExp, to: string): void {
-  const text = readFileSync(file, 'utf8');
-  const next = text.replace(from, to);
-  if (next === text) throw new Error(`the reference solution no longer applies to ${file}: the kata changed`);
-  writeFileSync(file, next);
-}
-
 interface KataCase {
   id: string;
+  /** The learner's copy, relative to the kata home; its reference solution is the kata's `.solution.ts`. */
   copy: string;
+  solution: string;
   /**
    * Whether `start` runs the proof. One case shows that run; the others skip it (--no-run), since their check
    * runs the same measurement on the same code a moment later — each run costs the suite seconds.
    */
   startRuns: boolean;
-  /** The reference fix, brought into the learner's copy the way a learner would. */
-  solve(copy: string): void;
 }
 
 const CASES: KataCase[] = [
@@ -88,38 +82,19 @@ const CASES: KataCase[] = [
     id: 'events:C-1',
     startRuns: false,
     copy: 'apps/event-registration/exercises/c-1-capacity-check.ts',
-    // The service's technique: take the seat with a conditional UPDATE feeding the INSERT, in one statement.
-    solve: (copy) =>
-      rewrite(
-        copy,
-        /const registrations = await this\.pool\.query\([\s\S]*?return insertRegistration\(this\.pool, eventId, userId, event\);/,
-        `const { rows } = await this.pool.query<RegistrationRow>(
-      \`WITH seat AS (
-         UPDATE events SET remaining_capacity = remaining_capacity - 1
-          WHERE id = $1 AND remaining_capacity > 0 RETURNING id)
-       INSERT INTO registrations (event_id, user_id, event_starts_at, status)
-       SELECT $1, $2, $3, 'registered' FROM seat
-       RETURNING \${REGISTRATION_COLUMNS}\`,
-      [eventId, userId, event.start_datetime],
-    );
-    if (!rows[0]) throw new ConflictException('Event is full');
-    return rows[0];`,
-      ),
+    solution: 'apps/event-registration/katas/c-1-capacity-check.solution.ts',
   },
   {
     id: 'vitals:V-05',
     startRuns: true,
     copy: 'apps/medical-vitals/exercises/v-05-active-patients-n-plus-one.ts',
-    // The lazy loader's override goes: the page comes from the service's own DashboardQueries.activePatients.
-    solve: (copy) => rewrite(copy, /\n {2}override async activePatients\([\s\S]*?\n {2}\}\n/, '\n'),
+    solution: 'apps/medical-vitals/katas/v-05-active-patients-n-plus-one.solution.ts',
   },
   {
     id: 'events:S-2',
     startRuns: false,
     copy: 'apps/event-registration/exercises/s-2-schema-without-indexes.ts',
-    // The review's migration keeps the indexes and unique keys the schema migration made.
-    solve: (copy) =>
-      rewrite(copy, /await queryRunner\.query\(`\s*DROP INDEX[\s\S]*?`\);/, 'void queryRunner;'),
+    solution: 'apps/event-registration/katas/s-2-schema-without-indexes.solution.ts',
   },
 ];
 
@@ -145,7 +120,7 @@ describe('npm run kata', () => {
 
   test.concurrent.each(CASES)(
     '$id: start fails with the flawed number, the reference solution passes, reset restores',
-    async ({ id, copy, startRuns, solve }) => {
+    async ({ id, copy, solution, startRuns }) => {
       const copyPath = join(home, copy);
 
       const start = await kata('start', id, ...(startRuns ? [] : ['--no-run']));
@@ -166,7 +141,14 @@ describe('npm run kata', () => {
       if (startRuns) expect(reported(failing.output, 'flawed')).toBe(reported(start.output, 'yours'));
       else expect(reported(failing.output, 'flawed')).toBeGreaterThan(0);
 
-      solve(copyPath);
+      // `solution` shows the reference as a diff from the learner's copy to the kata-shaped solution, nothing
+      // of src/; the learner applies it the way the command says.
+      const shownSolution = await kata('solution', id);
+      expect(shownSolution.code).toBe(0);
+      expect(shownSolution.output).toContain(`b/${solution}`);
+      expect(shownSolution.output).not.toMatch(/^\+\+\+ b\/apps\/[^/]+\/src\//m);
+      expect(shownSolution.output).toContain(`cp ${solution} `);
+      copyFileSync(join(repoRoot, solution), copyPath);
       const passing = await kata('check', id);
       expect(passing.code).toBe(0);
       expect(passing.output).toContain('✓ PASS');
