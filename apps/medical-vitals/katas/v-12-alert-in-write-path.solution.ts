@@ -42,7 +42,8 @@ export class InlineAlertingPublisher extends StoredStreamPublisher {
   protected async alertInline(readings: readonly StoredReading[]): Promise<void> {
     const evaluator = this.modules.get(AlertEvaluator, { strict: false });
     const notifier = this.modules.get(NotificationClient, { strict: false });
-    for (const alert of await evaluator.evaluate(readings)) await notifier.notify(alert);
+    for (const change of await evaluator.evaluate(readings))
+      if ('raised' in change) await notifier.notify(change.raised);
   }
 }
 
@@ -61,7 +62,7 @@ export class InlineEvaluationPublisher extends InlineAlertingPublisher {
   protected override async alertInline(readings: readonly StoredReading[]): Promise<void> {
     const evaluator = this.modules.get(AlertEvaluator, { strict: false });
     const notifier = this.modules.get(NotificationClient, { strict: false });
-    for (const alert of await evaluator.evaluate(readings))
-      void notifier.notify(alert).catch(() => undefined);
+    for (const change of await evaluator.evaluate(readings))
+      if ('raised' in change) void notifier.notify(change.raised).catch(() => undefined);
   }
 }
