@@ -1,4 +1,5 @@
 import { useTestContext, waitUntil } from '@remedy/testing';
+import { AlertStore } from '../src/alerts/alert-store.service.js';
 import { DeviceClient, readings } from '../findings/support/device-client.js';
 import { medicalVitalsHarness } from '../findings/support/medical-vitals-harness.js';
 import { NotificationProvider } from '../findings/support/notification-provider.js';
@@ -123,4 +124,86 @@ test('a rule update applies to the next reading (no stale cached rule)', async (
     return rows.length === 1 && Number(rows[0]!.threshold) === 90;
   });
   client.close();
+});
+
+test('disabling a rule clears its open alerts at once (in the database and on the alerts stream); re-enabled, only a new breach raises a new alert', async () => {
+  const ward = await seedRegistry(ctx.pool, { wards: 1, patients: 1 });
+  const wardAdmin = await signInStaff(
+    { url: app.url, pool: ctx.pool },
+    { role: 'ward_admin', hospitalId: ward.hospitalId, wardIds: ward.wardIds },
+  );
+  const device = ward.devices[0]!;
+  const send = (method: 'POST' | 'PATCH', path: string, body: unknown): Promise<Response> =>
+    fetch(`${app.url}${path}`, {
+      method,
+      headers: { ...wardAdmin.headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const created = await send('POST', '/alert-rules', {
+    wardId: device.wardId,
+    metric: 'heart_rate',
+    max: 120,
+  });
+  const { id: ruleId } = (await created.json()) as { id: string };
+  const setEnabled = async (enabled: boolean) =>
+    (await send('PATCH', `/alert-rules/${ruleId}`, { enabled })).status;
+  const openAlerts = async () =>
+    (
+      await ctx.pool.query<{ id: string; value: string }>(
+        'SELECT id, value FROM alerts WHERE rule_id = $1 AND cleared_at IS NULL',
+        [ruleId],
+      )
+    ).rows;
+  const client = await DeviceClient.open(app.wsUrl, device.id, device.token);
+  try {
+    client.sendReadings([{ ...readings(1, 0)[0]!, heartRate: 150 }]);
+    await waitUntil('the breach to raise an alert', async () => (await openAlerts()).length === 1);
+    const [first] = await openAlerts();
+
+    expect(await setEnabled(false)).toBe(200);
+    // Cleared by the time the PATCH answers, and announced to the ward pages like a recovery.
+    expect(await openAlerts()).toEqual([]);
+    const entries = (await ctx.redis.xrange(`${ctx.prefix}:vitals:alerts`, '-', '+')) as [string, string[]][];
+    const clearings = entries
+      .filter(([, fields]) => fields[0] === 'cleared')
+      .map(([, fields]) => JSON.parse(fields[1]!) as { id: string; patientId: string; wardId: string });
+    expect(clearings.filter((cleared) => cleared.id === first!.id)).toEqual([
+      expect.objectContaining({ id: first!.id, patientId: device.patientId, wardId: device.wardId }),
+    ]);
+
+    // A breach while the rule is off raises nothing; once it is back on, the next breach raises a new alert
+    // (the old one stays cleared). The evaluator takes readings in order, so the alert of reading 2 means
+    // reading 1 has been judged too.
+    client.sendReadings([{ ...readings(1, 1)[0]!, heartRate: 155 }]);
+    await client.untilAcked(1);
+    expect(await setEnabled(true)).toBe(200);
+    client.sendReadings([{ ...readings(1, 2)[0]!, heartRate: 160 }]);
+    await waitUntil('the new breach to raise an alert', async () => (await openAlerts()).length === 1);
+    const [second] = await openAlerts();
+    expect(second!.id).not.toBe(first!.id);
+    expect(Number(second!.value)).toBe(160);
+  } finally {
+    client.close();
+  }
+});
+
+test('an evaluation that read the rule before it was disabled raises nothing once the rule is off', async () => {
+  const ward = await seedRegistry(ctx.pool, { wards: 1, patients: 1 });
+  const device = ward.devices[0]!;
+  const { rows } = await ctx.pool.query<{ id: string }>(
+    `INSERT INTO alert_rules (ward_id, metric, max, enabled) VALUES ($1, 'heart_rate', 120, false) RETURNING id`,
+    [device.wardId],
+  );
+  const store = app.app.get(AlertStore);
+  const raised = await store.raise({
+    ruleId: rows[0]!.id,
+    patientId: device.patientId,
+    wardId: device.wardId,
+    metric: 'heart_rate',
+    value: 150,
+    threshold: 120,
+    raisedAt: new Date().toISOString(),
+  });
+  expect(raised).toBeUndefined();
+  expect((await ctx.pool.query('SELECT 1 FROM alerts WHERE rule_id = $1', [rows[0]!.id])).rowCount).toBe(0);
 });

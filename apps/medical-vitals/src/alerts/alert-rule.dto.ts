@@ -33,7 +33,10 @@ export class CreateAlertRuleDto {
 export class UpdateAlertRuleDto {
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsNumber() min?: number | null;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsNumber() max?: number | null;
-  @ApiPropertyOptional() @IsOmittable() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ description: 'false clears the rule’s open alerts; true does not reopen them' })
+  @IsOmittable()
+  @IsBoolean()
+  enabled?: boolean;
 }
 
 export class ListAlertRulesQueryDto extends ListLimitDto {

@@ -13,7 +13,7 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@remedy/auth';
 import { uuidParam } from '@remedy/http';
 import { withPrimaryConnection } from '@remedy/pooling';
@@ -23,6 +23,7 @@ import { AccessScope } from '../auth/access-scope.service.js';
 import { CurrentStaff } from '../auth/current-staff.decorator.js';
 import type { StaffMember } from '../staff/staff-member.js';
 import { CLINICAL_ROLES, WARD_MANAGER_ROLES } from '../staff/staff-role.js';
+import type { ClearedAlert } from './alert.js';
 import { AlertFeed } from './alert-feed.service.js';
 import { AlertRule, type VitalMetric } from './alert-rule.entity.js';
 import { AlertStore } from './alert-store.service.js';
@@ -121,6 +122,15 @@ export class AlertRulesController {
 
   @Patch(':id')
   @Roles(...WARD_MANAGER_ROLES)
+  @ApiOperation({
+    summary: 'Change a rule’s thresholds or switch it off and on',
+    description:
+      'The change applies to the next reading evaluated. Disabling a rule (`"enabled": false`) clears its ' +
+      'open alerts in the same request: they are closed with the time of the change as `cleared_at` and ' +
+      'leave the live ward pages (an `alert_cleared` message), as if the vitals had recovered. While ' +
+      'disabled the rule raises nothing. Enabling it again does not reopen those alerts: the next reading ' +
+      'out of range raises a new one.',
+  })
   async update(
     @CurrentStaff() staff: StaffMember,
     @Param('id', uuidParam('id', 'per-field')) id: string,
@@ -139,8 +149,12 @@ export class AlertRulesController {
     rule.version += 1;
     rule.updatedAt = new Date();
     const saved = await this.dataSource.getRepository(AlertRule).save(rule);
+    // A disabled rule has no open alerts. Run on every save of a disabled rule, so a PATCH retried after a
+    // failure here still clears them.
+    const cleared = saved.enabled ? [] : await this.alerts.clearDisabledRule(id);
     await this.cache.invalidate(id);
     await this.recordChange(staff, 'rule.update', saved, { ...body });
+    await this.announceCleared(cleared);
     return saved;
   }
 
@@ -158,8 +172,14 @@ export class AlertRulesController {
     if (!cleared) throw new NotFoundException(`alert rule ${id} not found`);
     await this.cache.invalidate(id);
     await this.recordChange(staff, 'rule.delete', rule, {});
-    // The rule's alerts are gone with it: open ward pages drop them now rather than at their next reload.
-    // Best effort, like every live push: the deletion stands even if Redis cannot take the events.
+    await this.announceCleared(cleared);
+  }
+
+  /**
+   * Open ward pages drop the alerts a rule change ended now rather than at their next reload. Best effort,
+   * like every live push: the change stands even if Redis cannot take the events.
+   */
+  private async announceCleared(cleared: readonly ClearedAlert[]): Promise<void> {
     await this.feed
       .cleared(cleared)
       .catch((error: unknown) => this.logger.warn(`alert-cleared events not published: ${String(error)}`));

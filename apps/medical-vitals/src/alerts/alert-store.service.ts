@@ -24,11 +24,17 @@ export class AlertStore {
     return new Set(rows.map((row) => episodeKey(row.rule_id, row.patient_id)));
   }
 
-  /** The new alert, or undefined when this episode already has one. */
+  /**
+   * The new alert, or undefined when this episode already has one or the rule is no longer enabled. The
+   * evaluator may judge a reading by a rule it read before the rule was disabled: the insert takes the
+   * rule's row FOR SHARE, so it waits for a disabling in progress and then sees `enabled` false, and a
+   * disabling waits for it and then clears what it inserted (see clearDisabledRule).
+   */
   async raise(alert: Omit<RaisedAlert, 'id'> & { ruleId: string }): Promise<RaisedAlert | undefined> {
     const { rows } = await this.pool.query<{ id: string }>(
       `INSERT INTO alerts (rule_id, patient_id, ward_id, metric, value, threshold, raised_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       SELECT rule.id, $2::uuid, $3::uuid, $4::text, $5::numeric, $6::numeric, $7::timestamptz
+         FROM alert_rules rule WHERE rule.id = $1 AND rule.enabled FOR SHARE
        ON CONFLICT (rule_id, patient_id) WHERE cleared_at IS NULL DO NOTHING
        RETURNING id`,
       [
@@ -62,6 +68,22 @@ export class AlertStore {
       [ruleId, patientId, at],
     );
     return rows[0] ? clearedAlert(rows[0], at) : undefined;
+  }
+
+  /**
+   * Ends the open episodes of a rule that is disabled, as of now, in one statement; the alerts it ended.
+   * A rule that is enabled again before this runs keeps its alerts. Re-enabling never reopens them: the
+   * next breach raises a new alert.
+   */
+  async clearDisabledRule(ruleId: string): Promise<ClearedAlert[]> {
+    const { rows } = await this.pool.query<ClearedAlertRow & { cleared_at: Date }>(
+      `UPDATE alerts a SET cleared_at = now()
+         FROM alert_rules rule
+        WHERE rule.id = $1 AND NOT rule.enabled AND a.rule_id = rule.id AND a.cleared_at IS NULL
+        RETURNING a.id, a.patient_id, a.ward_id, a.cleared_at`,
+      [ruleId],
+    );
+    return rows.map((row) => clearedAlert(row, row.cleared_at.toISOString()));
   }
 
   /**

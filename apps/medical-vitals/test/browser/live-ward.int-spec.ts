@@ -174,6 +174,27 @@ test('an alert that is cleared leaves the page while the nurse watches, whether 
   }
 });
 
+test('the alert of a rule the ward admin disables leaves the page while the nurse watches', async () => {
+  const registry = await seedWard(app, 1);
+  const device = registry.devices[0]!;
+  const page = await openWardPage(app, registry);
+  const alert = page.locator(`#alerts li.alert[data-patient-id="${device.patientId}"]`);
+  try {
+    await sendReading(app, device, { seq: 0, recordedAt: Date.now() - 1_000, heartRate: 171 });
+    await alert.waitFor({ timeout: 15_000 });
+    const disabled = await fetch(`${app.url}/alert-rules/${registry.ruleId}`, {
+      method: 'PATCH',
+      headers: { ...registry.wardAdmin.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ enabled: false }),
+    });
+    expect(disabled.status).toBe(200);
+    await alert.waitFor({ state: 'detached', timeout: 15_000 });
+    await page.locator('#alert-count', { hasText: /^0$/ }).waitFor({ timeout: 5_000 });
+  } finally {
+    await page.close();
+  }
+});
+
 test('on load, a nurse sees the open alerts at the top, the alerting patient first with its vital marked, a silent patient as STALE, units, dates and the ward by name', async () => {
   // 30 patients: more rows than fit above the fold, so an alert list under the table would be out of sight.
   const registry = await seedWard(app, 30);
