@@ -8,6 +8,7 @@ import { seedAttendees, seedOrganiser } from '../findings/support/seed-users.js'
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 import { RegisterService } from '../src/registrations/register.service.js';
 import { CallerThread, type SendBurst } from './caller-thread.js';
+import { RAW_REGISTRATION_SQL } from './raw-registration.sql.js';
 
 const SEATS = 100;
 const CALLERS = 500;
@@ -19,16 +20,6 @@ const BURST_CALLERS = 2_000;
 const BURST_SEATS = 500;
 
 type BenchContext = Omit<IsolatedContext, 'dispose'>;
-
-/* The floor to compare against: DESIGN §8's raw statement, seat and insert in one autocommit statement. */
-const RAW_SQL = `
-WITH seat AS (
-  UPDATE events SET remaining_capacity = remaining_capacity - 1
-   WHERE id = $1 AND remaining_capacity > 0 AND status = 'published'
-  RETURNING id, start_datetime
-)
-INSERT INTO registrations (event_id, user_id, event_starts_at, status)
-SELECT id, $2, start_datetime, 'registered' FROM seat`;
 
 interface Setup {
   ctx: BenchContext;
@@ -151,7 +142,8 @@ export default defineBench({
     const testApp = await startTestApp(ctx, { DB_POOL_MAX: String(POOL_MAX) });
     const callers = new CallerThread(testApp.url);
     try {
-      const raw = (eventId: string, index: number) => pool.query(RAW_SQL, [eventId, setup.users[index]]);
+      const raw = (eventId: string, index: number) =>
+        pool.query(RAW_REGISTRATION_SQL, [eventId, setup.users[index]]);
       const service = testApp.app.get(RegisterService);
       const viaService = (eventId: string, index: number) => service.register(eventId, setup.users[index]!);
       const rawRate = await rate(setup, ROUNDS / 5, SEATS, raw);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { CoalescedRuns } from '../src/cache/coalesced-runs.js';
 
 /** A task whose runs are counted and finish only when the test says so. */
@@ -59,5 +59,47 @@ describe('CoalescedRuns', () => {
     gated.finish();
     gated.finish();
     await both;
+  });
+
+  describe('with a minimum interval between runs of a key', () => {
+    afterEach(() => {
+      jest.useRealTimers();
+    });
+
+    /* A rush: each registration commits just after the previous one's INCR came back. */
+    it('starts the next run no sooner than the interval after the previous one started', async () => {
+      jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+      const runs = new CoalescedRuns(10);
+      let starts = 0;
+      const task = async (): Promise<void> => {
+        starts += 1;
+      };
+      await runs.run('event-1', task);
+      let laterSettled = false;
+      const later = Promise.all([runs.run('event-1', task), runs.run('event-1', task)]).then(() => {
+        laterSettled = true;
+      });
+      await settle();
+      expect(starts).toBe(1);
+      expect(laterSettled).toBe(false);
+      await jest.advanceTimersByTimeAsync(10);
+      await later;
+      expect(starts).toBe(2);
+    });
+
+    it('starts at once after a quiet interval', async () => {
+      jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+      const runs = new CoalescedRuns(10);
+      let starts = 0;
+      const task = async (): Promise<void> => {
+        starts += 1;
+      };
+      await runs.run('event-1', task);
+      await jest.advanceTimersByTimeAsync(10);
+      const later = runs.run('event-1', task);
+      await settle();
+      expect(starts).toBe(2);
+      await later;
+    });
   });
 });

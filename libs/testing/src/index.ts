@@ -122,3 +122,4 @@ export {
   type CpuProfileSummary,
   type CpuShare,
 } from './profiling/cpu-profile-summary.js';
+export { cpuSecondsOfMainThread, cpuSecondsOfProcesses } from './profiling/process-cpu.js';

@@ -9,6 +9,12 @@ import { CoalescedRuns } from './coalesced-runs.js';
 
 export type CacheName = 'event-list' | 'event-stats';
 
+/*
+ * At most one INCR per version counter per this many ms while writes keep coming (a registration rush), so
+ * a writer's reply waits at most this much longer for its invalidation; far inside the 500 ms objective.
+ */
+const VERSION_BUMP_INTERVAL_MS = 10;
+
 /**
  * Read-through JSON cache on the app's Redis cache client (events:M-1). Redis trouble never fails a read:
  * the value is loaded from Postgres and the error logged, so the cache only ever saves work. Hits and
@@ -20,7 +26,7 @@ export class ReadThroughCache {
   private readonly requests: Counter<'cache' | 'result'>;
 
   private readonly enabled: boolean;
-  private readonly bumps = new CoalescedRuns();
+  private readonly bumps = new CoalescedRuns(VERSION_BUMP_INTERVAL_MS);
 
   constructor(
     @Inject(REDIS_CLIENTS) private readonly redis: RedisClients,
@@ -78,7 +84,8 @@ export class ReadThroughCache {
   /**
    * Never throws: it follows a committed write, and failing that request now would only hide the commit.
    * If Redis is unreachable, readers may see the old value until its TTL; the failure is logged. Concurrent
-   * bumps of one counter share one INCR sent after all of them were asked (CoalescedRuns).
+   * bumps of one counter share one INCR sent after all of them were asked, at most one per
+   * VERSION_BUMP_INTERVAL_MS (CoalescedRuns).
    */
   bumpVersion(name: string): Promise<void> {
     return this.bumps.run(name, async () => {
