@@ -8,10 +8,8 @@ import { BENCH_DEVICES, BENCH_SECONDS, BENCH_WORKERS, percentile } from './suppo
 import { BenchChild } from './support/child-process.js';
 import { cpuSecondsOf } from './support/process-cpu.js';
 import type { DashboardSwarmJob, DashboardSwarmResult } from './support/dashboard-swarm.child.js';
-import type { DeviceSwarmJob, DeviceSwarmResult } from './support/device-swarm.child.js';
+import { DeviceSwarms } from './support/device-swarms.js';
 
-/** Devices per child process: well under the open-files limit (20,000) on each side of the loopback. */
-const DEVICES_PER_CHILD = 1_250;
 const WARDS = 50;
 const DASHBOARDS = 10;
 
@@ -30,7 +28,7 @@ export default defineBench({
     const config = testConfig(ctx, serverEnv);
     const app = await spawnApiCluster(ctx, serverEnv);
     ctx.log(`API running as ${BENCH_WORKERS} worker processes`);
-    const children: Array<BenchChild<unknown>> = [];
+    const children: Array<{ kill(): void }> = [];
     let progress: NodeJS.Timeout | undefined;
     try {
       const token = await LiveDashboardClient.issueToken(app.url, ctx.pool, registry.wardIds);
@@ -47,26 +45,17 @@ export default defineBench({
         dashboardJob,
       );
       children.push(dashboards);
-      const swarms: Array<BenchChild<DeviceSwarmResult>> = [];
-      for (let start = 0; start < registry.devices.length; start += DEVICES_PER_CHILD) {
-        const job: DeviceSwarmJob = {
-          wsUrl: app.wsUrl,
-          seconds: BENCH_SECONDS,
-          maxReadingsPerMessage: Math.min(config.ingest.maxReadingsPerMessage, config.ingest.rateBurst),
-          devices: registry.devices
-            .slice(start, start + DEVICES_PER_CHILD)
-            .map((device) => ({ id: device.id, token: device.token })),
-        };
-        const swarm = new BenchChild<DeviceSwarmResult>(
-          new URL('./support/device-swarm.child.ts', import.meta.url),
-          job,
-        );
-        swarms.push(swarm);
-        children.push(swarm);
-      }
-      await Promise.all([dashboards.ready, ...swarms.map((swarm) => swarm.ready)]);
+      const swarms = new DeviceSwarms({
+        wsUrl: app.wsUrl,
+        devices: registry.devices,
+        seconds: BENCH_SECONDS,
+        readingsPerSecond: 1,
+        maxReadingsPerMessage: Math.min(config.ingest.maxReadingsPerMessage, config.ingest.rateBurst),
+      });
+      children.push(swarms);
+      await Promise.all([dashboards.ready, swarms.ready]);
       ctx.log(
-        `${BENCH_DEVICES} devices authenticated in ${swarms.length} processes, ${DASHBOARDS} dashboards on ${WARDS} wards; running ${BENCH_SECONDS} s`,
+        `${BENCH_DEVICES} devices authenticated in ${swarms.processes} processes, ${DASHBOARDS} dashboards on ${WARDS} wards; running ${BENCH_SECONDS} s`,
       );
 
       const serverPids = app.pids();
@@ -76,8 +65,8 @@ export default defineBench({
         () => ctx.log(`  … ${Math.round((performance.now() - started) / 1000)} s`),
         10_000,
       );
-      for (const swarm of swarms) swarm.send({ type: 'go', startAt: Date.now() + 500 });
-      const results = await Promise.all(swarms.map((swarm) => swarm.result));
+      swarms.start();
+      const totals = await swarms.finished();
       const wallSeconds = (performance.now() - started) / 1000;
       const serverCpuSeconds = cpuSecondsOf(serverPids) - cpuBefore;
       clearInterval(progress);
@@ -86,11 +75,11 @@ export default defineBench({
       dashboards.send({ type: 'stop' });
       const pushed = await dashboards.result;
 
-      const sent = results.reduce((sum, r) => sum + r.sent, 0);
-      const acked = results.reduce((sum, r) => sum + r.acked, 0);
+      const sent = totals.sent;
+      const acked = totals.acked;
       const { rows } = await ctx.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM vital_data');
       const stored = rows[0]?.n ?? 0;
-      const clientCpuSeconds = results.reduce((sum, r) => sum + r.cpuSeconds, 0);
+      const clientCpuSeconds = totals.cpuSeconds;
       const result = {
         devices: BENCH_DEVICES,
         seconds: BENCH_SECONDS,
@@ -100,10 +89,10 @@ export default defineBench({
         'readings lost': sent - stored,
         'readings acked': acked,
         'readings/s stored': Math.round(stored / wallSeconds),
-        'throttled replies': results.reduce((sum, r) => sum + r.throttled, 0),
-        'readings resent': results.reduce((sum, r) => sum + r.resent, 0),
-        'error replies': results.reduce((sum, r) => sum + r.errors, 0),
-        'unexpected device closes': results.reduce((sum, r) => sum + r.unexpectedCloses, 0),
+        'throttled replies': totals.throttled,
+        'readings resent': totals.resent,
+        'error replies': totals.errors,
+        'unexpected device closes': totals.unexpectedCloses,
         'dashboard readings received': pushed.readings,
         'ingest → dashboard p50 ms': percentile(pushed.latenciesMs, 50),
         'ingest → dashboard p95 ms': percentile(pushed.latenciesMs, 95),
