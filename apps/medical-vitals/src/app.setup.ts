@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ApiErrorFilter, createHttpEdgeAdapter, createValidationPipe } from '@remedy/http';
+import { SubscribeMessageOnlyWsAdapter } from '@remedy/realtime';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config.js';
 
@@ -29,7 +29,8 @@ export function createHttpAdapter(): FastifyAdapter {
 }
 
 export function configureApp(app: INestApplication): void {
-  app.useWebSocketAdapter(new WsAdapter(app));
+  // Both gateways read their sockets themselves: Nest's routing would parse every reading a second time.
+  app.useWebSocketAdapter(new SubscribeMessageOnlyWsAdapter(app));
   // The clients of this service read `{ field, problems }`, over HTTP and on the ingest socket alike.
   app.useGlobalPipes(createValidationPipe({ details: 'per-field' }));
   app.useGlobalFilters(new ApiErrorFilter());

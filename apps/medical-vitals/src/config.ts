@@ -58,6 +58,8 @@ class EnvironmentVariables {
 
   @Type(() => Number) @IsNumber() @Min(0.1) DEVICE_RATE_PER_SECOND = 10;
   @Type(() => Number) @IsInt() @Min(1) DEVICE_RATE_BURST = 30;
+  // Tokens a device socket takes from its bucket per Redis round trip (at most the burst), spent locally.
+  @Type(() => Number) @IsInt() @Min(1) DEVICE_RATE_LEASE = 10;
   @Type(() => Number) @IsInt() @Min(0) MAX_FUTURE_SKEW_MS = 60_000;
   @Type(() => Number) @IsInt() @Min(1) MAX_READINGS_PER_MESSAGE = 500;
   @Type(() => Number) @IsInt() @Min(100) AUTH_TIMEOUT_MS = 5_000;
@@ -147,6 +149,7 @@ export interface AppConfig {
   ingest: {
     ratePerSecond: number;
     rateBurst: number;
+    rateLease: number;
     maxFutureSkewMs: number;
     maxReadingsPerMessage: number;
     authTimeoutMs: number;
@@ -256,6 +259,7 @@ export function buildConfig(source: ConfigSource): AppConfig {
     ingest: {
       ratePerSecond: env.DEVICE_RATE_PER_SECOND,
       rateBurst: env.DEVICE_RATE_BURST,
+      rateLease: Math.min(env.DEVICE_RATE_LEASE, env.DEVICE_RATE_BURST),
       maxFutureSkewMs: env.MAX_FUTURE_SKEW_MS,
       maxReadingsPerMessage: env.MAX_READINGS_PER_MESSAGE,
       authTimeoutMs: env.AUTH_TIMEOUT_MS,

@@ -12,3 +12,4 @@ export {
 export { drainSockets } from './graceful-drain.js';
 export { RealtimeClient, type SocketError } from './realtime-client.js';
 export { RealtimeHub, type RealtimeHubOptions, type RealtimeHubStats } from './realtime-hub.js';
+export { SubscribeMessageOnlyWsAdapter } from './subscribe-message-only-ws-adapter.js';

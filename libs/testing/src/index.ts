@@ -55,7 +55,7 @@ export {
 } from './findings/format-result.js';
 export { renderFindingsMarkdown } from './findings/findings-markdown.js';
 export { renderFindingsHtml } from './findings/findings-html.js';
-export { defineBench, type Bench, type BenchResult } from './bench/bench.js';
+export { defineBench, type Bench, type BenchResult, type BenchValue } from './bench/bench.js';
 export { discoverBenchFiles, runBench, type BenchOutcome } from './bench/run-benches.js';
 export { httpLoad, type HttpLoadOptions, type HttpLoadResult } from './load/http-load.js';
 export {

@@ -5,6 +5,8 @@ export interface DeviceSwarmJob {
   wsUrl: string;
   devices: Array<{ id: string; token: string }>;
   seconds: number;
+  /** Readings each device records per second. */
+  readingsPerSecond: number;
   /** The server's limit of readings per message (a backlog is resent in batches of at most this). */
   maxReadingsPerMessage: number;
 }
@@ -41,23 +43,25 @@ async function main(): Promise<void> {
   const { startAt } = await nextParentMessage<{ startAt: number }>('go');
   const cpuBefore = process.cpuUsage();
   const timers: NodeJS.Timeout[] = [];
-  // Each device records once a second, the devices spread evenly over the second (no thundering herd).
+  const intervalMs = 1_000 / job.readingsPerSecond;
+  const readingsPerDevice = Math.round(job.seconds * job.readingsPerSecond);
+  // Each device records every intervalMs, the devices spread evenly over the interval (no thundering herd).
   await Promise.all(
     devices.map(
       (device, index) =>
         new Promise<void>((resolve) => {
-          const offset = startAt - Date.now() + (index / devices.length) * 1_000;
+          const offset = startAt - Date.now() + (index / devices.length) * intervalMs;
           timers.push(
             setTimeout(
               () => {
                 device.record();
                 const interval = setInterval(() => {
-                  if (device.counts.recorded >= job.seconds) {
+                  if (device.counts.recorded >= readingsPerDevice) {
                     clearInterval(interval);
                     return resolve();
                   }
                   device.record();
-                }, 1_000);
+                }, intervalMs);
                 timers.push(interval);
               },
               Math.max(0, offset),

@@ -18,6 +18,7 @@ import {
 } from './ingest-protocol.js';
 import { checkReading, READING_MESSAGE_KEYS, type ValidReading } from './reading-validation.js';
 import { jitteredRetryAfter } from './retry-after.js';
+import { TokenLease } from './token-lease.js';
 
 export interface DeviceSessionDeps {
   logger: { warn(message: string): void };
@@ -59,6 +60,8 @@ export class DeviceSession {
    * not grow with the number of refused messages.
    */
   private refused: { until: number; reason: ThrottleReason } | undefined;
+  /** The device's rate tokens this socket holds: most readings are paid from it, without a Redis round trip. */
+  private readonly lease = new TokenLease();
 
   constructor(
     private readonly socket: WebSocket,
@@ -222,7 +225,7 @@ export class DeviceSession {
       this.refused = undefined;
     }
     const identity = this.identity!;
-    const waitMs = await this.deps.limiter.take(identity.deviceId, valid.length);
+    const waitMs = await this.deps.limiter.take(identity.deviceId, valid.length, this.lease);
     if (waitMs > 0) {
       this.refuse(valid.length, waitMs, 'rate_limit', seqs);
       return;
