@@ -1,4 +1,4 @@
-import { defineBench, type BenchResult, type IsolatedContext } from '@remedy/testing';
+import { cpuSecondsOfProcesses, defineBench, type BenchResult, type IsolatedContext } from '@remedy/testing';
 import { LiveDashboardClient } from '../findings/live-support/live-dashboard-client.js';
 import { medicalVitalsHarness } from '../findings/support/medical-vitals-harness.js';
 import { seedRegistry, type SeededRegistry } from '../findings/support/seed-registry.js';
@@ -6,7 +6,6 @@ import { testConfig } from '../findings/support/start-test-app.js';
 import { spawnApiCluster, type ApiClusterProcess } from './support/api-cluster-process.js';
 import { BENCH_DEVICES, BENCH_SECONDS, BENCH_WORKERS, percentile } from './support/bench-settings.js';
 import { BenchChild } from './support/child-process.js';
-import { cpuSecondsOf } from './support/process-cpu.js';
 import type { DashboardSwarmJob, DashboardSwarmResult } from './support/dashboard-swarm.child.js';
 import { DeviceSwarms } from './support/device-swarms.js';
 
@@ -76,7 +75,7 @@ async function runDevices(
     );
     const storedBefore = await storedRows(ctx);
     const serverPids = app.pids();
-    const cpuBefore = cpuSecondsOf(serverPids);
+    const cpuBefore = cpuSecondsOfProcesses(serverPids);
     const started = performance.now();
     progress = setInterval(
       () => ctx.log(`  … ${Math.round((performance.now() - started) / 1000)} s`),
@@ -86,7 +85,7 @@ async function runDevices(
     const loadEnds = startAt + BENCH_SECONDS * 1000;
     const totals = await swarms.finished();
     const wallSeconds = (performance.now() - started) / 1000;
-    const serverCpuSeconds = cpuSecondsOf(serverPids) - cpuBefore;
+    const serverCpuSeconds = cpuSecondsOfProcesses(serverPids) - cpuBefore;
     clearInterval(progress);
     // Let the push path hand the last stored batches to the dashboards before they stop counting.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
