@@ -7,17 +7,19 @@ import { REGISTRATION_TOPICS } from './registration-topics.js';
  * batch instead of one each. Seats go to the callers in arrival order, the rest of a full event join the
  * waitlist in that order, each registration with its outbox message, all in one statement as in ADR 0010.
  *
- * event: FOR UPDATE, taken whether or not a seat is left, orders the batch against a concurrent cancel or
- *   capacity change (which lock the row to promote the waitlist): either they commit first and the batch sees
- *   the seats they freed, or the batch commits first and they promote its waitlisted callers. FOR UPDATE in
- *   READ COMMITTED returns the row's latest committed version, so seats_left is current, and the seat UPDATE
- *   below, on the row this statement holds, starts from the same value. The CHECK on remaining_capacity
- *   backs it.
+ * event: looked up by its key alone (with the open checks in its WHERE the planner may pick an index of
+ *   published events and read every future one). FOR UPDATE, taken whether or not a seat is left, orders the
+ *   batch against a concurrent cancel or capacity change (which lock the row to promote the waitlist): either
+ *   they commit first and the batch sees the seats they freed, or the batch commits first and they promote
+ *   its waitlisted callers. In READ COMMITTED, FOR UPDATE returns the row's latest committed version, so
+ *   seats_left and open are current, and the seat UPDATE below, on the row this statement holds, starts from
+ *   the same value. The CHECK on remaining_capacity backs it.
  * newcomer: callers without a live registration for the event (one who has one is left out, and
- *   RegisterService answers them through REGISTER_SQL's 409). The event's start is the partition key, so the
- *   check touches one partition. A registration committed by another process after this statement's snapshot
- *   makes the INSERT fail with a unique violation; RegisterService then registers the batch's callers one
- *   by one.
+ *   RegisterService answers them through REGISTER_SQL's 409). A scalar subquery, not NOT EXISTS: the planner
+ *   turns NOT EXISTS into an anti-join that reads every partition of registrations; the subquery probes the
+ *   unique index once per caller, in the partition of the event's start only (pruned at run time). A
+ *   registration committed by another process after this statement's snapshot makes the INSERT fail with a
+ *   unique violation; RegisterService then registers the batch's callers one by one.
  * registered_at: now() is the transaction's start, the same for the whole batch; one microsecond per arrival
  *   keeps the waitlist's order (registered_at, id) the callers' order.
  *
@@ -30,18 +32,20 @@ WITH caller AS (
     FROM unnest($2::uuid[], $3::jsonb[]) WITH ORDINALITY AS caller (user_id, headers, position)
 ),
 event AS (
-  SELECT id, start_datetime, remaining_capacity AS seats_left FROM events
-   WHERE id = $1 AND status = 'published' AND start_datetime > now()
+  SELECT id, start_datetime, remaining_capacity AS seats_left, status = 'published' AND start_datetime > now() AS open
+    FROM events
+   WHERE id = $1
      FOR UPDATE
 ),
 newcomer AS (
   SELECT caller.user_id, caller.headers, event.id AS event_id, event.start_datetime, event.seats_left,
          row_number() OVER (ORDER BY caller.position) AS arrival
     FROM caller CROSS JOIN event
-   WHERE NOT EXISTS (
-     SELECT 1 FROM registrations r
-      WHERE r.event_id = event.id AND r.event_starts_at = event.start_datetime
-        AND r.user_id = caller.user_id AND r.status <> 'cancelled')
+   WHERE event.open
+     AND (SELECT r.id FROM registrations r
+           WHERE r.event_id = event.id AND r.event_starts_at = event.start_datetime
+             AND r.user_id = caller.user_id AND r.status <> 'cancelled'
+           LIMIT 1) IS NULL
 ),
 seat AS (
   UPDATE events
