@@ -143,8 +143,9 @@ export default defineFinding({
     'the row lock serialises the decrement and the CHECK keeps it ≥ 0; the rest are waitlisted, never oversold. ' +
     'Both runs send the same 500 POST /events/:id/registrations for 10 seats through the running service (pool of 20), ' +
     "the flawed one with the review's count-then-insert in RegisterService's place. The overlap is held, not left to " +
-    'chance: a session holds the registrations table against inserts until all 20 pooled connections wait on a lock, ' +
-    'then lets go.',
+    'chance: a session holds the registrations table against inserts until every caller waits (on a lock, for a ' +
+    "pooled connection, or behind its event's statement: the service writes the callers who arrive meanwhile with " +
+    'its next statement), then lets go.',
   fix: [
     'src/registrations/register.service.ts',
     'src/registrations/cancel-registration.service.ts',
