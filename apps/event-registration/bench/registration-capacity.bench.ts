@@ -1,8 +1,8 @@
 import { createPgPool, type PgPool } from '@remedy/pooling';
-import { defineBench, type IsolatedContext } from '@remedy/testing';
+import { defineBench, type BenchResult, type IsolatedContext } from '@remedy/testing';
 import { accessTokensFor } from '../findings/support/access-tokens.js';
 import { eventRegistrationHarness } from '../findings/support/event-registration-harness.js';
-import { describeStatuses, percentile, registrationBurst } from '../findings/support/registration-burst.js';
+import { describeStatuses, percentile } from '../findings/support/registration-burst.js';
 import { seedEvent } from '../findings/support/seed-events.js';
 import { seedAttendees, seedOrganiser } from '../findings/support/seed-users.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
@@ -15,6 +15,8 @@ const CALLERS = 500;
 const ROUNDS = 100;
 const SIDE_ROUNDS = 10;
 const POOL_MAX = 20;
+/* Issue 9's goal: HTTP registrations at no less than this share of the raw statement's calls/s. */
+const HTTP_TO_RAW_GOAL = 0.5;
 /* The opening minute of a popular event: this many registrations for one event at once, SEATS × 5 seats. */
 const BURST_CALLERS = 2_000;
 const BURST_SEATS = 500;
@@ -27,13 +29,22 @@ interface Setup {
   users: string[];
 }
 
+interface HttpRounds {
+  /** calls/s over the rounds' wall time. */
+  rate: number;
+  /** The raw statement's calls/s in rounds alternating with these. */
+  rawRate: number;
+  oversold: number;
+  lost: number;
+  failures: Map<number, number>;
+}
+
 /** Runs `rounds` rounds of all callers at once against fresh events of `capacity`; returns calls/s. */
 async function rate(
   setup: Setup,
   rounds: number,
   capacity: number,
   call: (eventId: string, index: number) => Promise<unknown>,
-  onRound?: (eventId: string, round: number) => Promise<void>,
 ): Promise<number> {
   let seconds = 0;
   for (let round = 0; round < rounds; round += 1) {
@@ -41,7 +52,6 @@ async function rate(
     const started = performance.now();
     await Promise.all(setup.users.map((_, index) => call(event.id, index)));
     seconds += (performance.now() - started) / 1000;
-    await onRound?.(event.id, round);
   }
   return (rounds * setup.users.length) / seconds;
 }
@@ -54,17 +64,25 @@ async function registeredCount(ctx: BenchContext, eventId: string): Promise<numb
   return rows[0]!.registered;
 }
 
+/**
+ * `rounds` HTTP rounds (500 callers, a fresh 100-seat event each), each after a round of the raw statement,
+ * so that both see the same machine: on cores shared with other work, a ratio of two runs minutes apart
+ * measures the neighbours as much as the service.
+ */
 async function httpRounds(
   setup: Setup,
   tokens: string[],
   rounds: number,
   send: SendBurst,
-): Promise<{ rate: number; oversold: number; lost: number; failures: Map<number, number> }> {
+  raw: (eventId: string, index: number) => Promise<unknown>,
+): Promise<HttpRounds> {
   const failures = new Map<number, number>();
   let oversold = 0;
   let lost = 0;
   let seconds = 0;
+  let rawSeconds = 0;
   for (let round = 0; round < rounds; round += 1) {
+    rawSeconds += CALLERS / (await rate(setup, 1, SEATS, raw));
     const event = await seedEvent(setup.ctx.pool, { organiserId: setup.organiserId, capacity: SEATS });
     const started = performance.now();
     const { statuses } = await send(event.id, tokens);
@@ -77,16 +95,18 @@ async function httpRounds(
     lost += Math.max(0, SEATS - registered);
     if ((round + 1) % 10 === 0) setup.ctx.log(`HTTP round ${round + 1}/${rounds}`);
   }
-  if (oversold > 0) throw new Error(`oversold ${oversold} seats over ${rounds} rounds`);
-  return { rate: (rounds * tokens.length) / seconds, oversold, lost, failures };
+  const calls = rounds * tokens.length;
+  return { rate: calls / seconds, rawRate: calls / rawSeconds, oversold, lost, failures };
+}
+
+interface Burst {
+  errors: number;
+  oversold: number;
+  result: BenchResult;
 }
 
 /** One rush of BURST_CALLERS registrations on one event through HTTP, with the service's default deadline. */
-async function burst(
-  setup: Setup,
-  testApp: TestApp,
-  send: SendBurst,
-): Promise<Record<string, number | string>> {
+async function burst(setup: Setup, testApp: TestApp, send: SendBurst): Promise<Burst> {
   const users = await seedAttendees(setup.ctx.pool, BURST_CALLERS, 'burst');
   const tokens = await accessTokensFor(testApp, users);
   const event = await seedEvent(setup.ctx.pool, { organiserId: setup.organiserId, capacity: BURST_SEATS });
@@ -94,33 +114,48 @@ async function burst(
   const { statuses, latenciesMs } = await send(event.id, tokens);
   const seconds = (performance.now() - started) / 1000;
   const registered = await registeredCount(setup.ctx, event.id);
-  if (registered > BURST_SEATS) throw new Error(`burst oversold ${registered - BURST_SEATS} seats`);
   const answered = statuses.get(201) ?? 0;
+  const oversold = Math.max(0, registered - BURST_SEATS);
   setup.ctx.log(`burst of ${BURST_CALLERS}: ${describeStatuses(statuses)} in ${seconds.toFixed(1)} s`);
   return {
-    'burst: callers on one event': BURST_CALLERS,
-    'burst: 201 (seat or waitlist)': answered,
-    'burst: errors': BURST_CALLERS - answered,
-    'burst: responses': describeStatuses(statuses),
-    'burst: oversold': Math.max(0, registered - BURST_SEATS),
-    'burst: p50 ms': Math.round(percentile(latenciesMs, 0.5)),
-    'burst: p95 ms': Math.round(percentile(latenciesMs, 0.95)),
-    'burst: p99 ms': Math.round(percentile(latenciesMs, 0.99)),
-    'burst: max ms': Math.round(latenciesMs.at(-1) ?? 0),
-    'burst: registrations/s': Math.round(BURST_CALLERS / seconds),
+    errors: BURST_CALLERS - answered,
+    oversold,
+    result: {
+      'callers on one event': BURST_CALLERS,
+      seats: BURST_SEATS,
+      '201 (seat or waitlist)': answered,
+      errors: BURST_CALLERS - answered,
+      responses: describeStatuses(statuses),
+      oversold,
+      'p50 ms': Math.round(percentile(latenciesMs, 0.5)),
+      'p95 ms': Math.round(percentile(latenciesMs, 0.95)),
+      'p99 ms': Math.round(percentile(latenciesMs, 0.99)),
+      'max ms': Math.round(latenciesMs.at(-1) ?? 0),
+      'registrations/s': Math.round(BURST_CALLERS / seconds),
+    },
   };
 }
 
+function goal(value: number, met: boolean): BenchResult {
+  return { value, met };
+}
+
+const ratio = (value: number): number => Number(value.toFixed(2));
+
 /**
- * Then one rush of 2,000 callers on one 500-seat event, with the service's default pool deadline (15 s),
- * reporting errors, oversold seats and p50/p95/p99 per call. The pool size is the only override, as in the
- * review's deployment; a bench never raises the pool wait to hide queueing.
+ * events:C-1 under repetition, and issue 9's goals: 100 rounds of 500 concurrent registrations for a fresh
+ * 100-seat event through the HTTP API (auth, validation, the batched seat + outbox write, stats
+ * invalidation), each after a round of the raw one-statement baseline with the same pool size, then one rush
+ * of 2,000 callers on one 500-seat event with the service's default pool deadline (15 s), reporting errors,
+ * oversold seats and p50/p95/p99 per call. The pool size is the only override, as in the review's
+ * deployment; a bench never raises the pool wait to hide queueing. Nothing here throws on a missed goal:
+ * `goals` says which were met.
  *
- * events:C-1 under repetition: 100 rounds of 500 concurrent registrations for a fresh 100-seat event through
- * the HTTP API (auth, validation, the one-statement seat + outbox write, stats invalidation), against the raw
- * statement with the same pool size in the same run. The raw statement does less: its 400 refused calls
- * insert nothing, while the service waitlists them (a row and an outbox message each), so the run also
- * compares both with every caller seated (equal work) and the service without HTTP.
+ * The callers run on a thread of their own with lean keep-alive connections (keep-alive-callers.ts); ten
+ * rounds with undici's fetch instead show what the load generator's own CPU costs on shared cores. The raw
+ * statement does less than the service: its 400 refused calls insert nothing, while the service waitlists
+ * them (a row and an outbox message each), so the run also compares both with every caller seated (equal
+ * work) and the service without HTTP.
  */
 export default defineBench({
   name: 'event-registration: registration capacity (500 callers, 100 seats, ×100)',
@@ -146,8 +181,6 @@ export default defineBench({
         pool.query(RAW_REGISTRATION_SQL, [eventId, setup.users[index]]);
       const service = testApp.app.get(RegisterService);
       const viaService = (eventId: string, index: number) => service.register(eventId, setup.users[index]!);
-      const rawRate = await rate(setup, ROUNDS / 5, SEATS, raw);
-      ctx.log(`raw statement, 100 seats: ${Math.round(rawRate)} calls/s`);
       const rawSeated = await rate(setup, SIDE_ROUNDS, CALLERS, raw);
       const serviceSeated = await rate(setup, SIDE_ROUNDS, CALLERS, viaService);
       const serviceRate = await rate(setup, SIDE_ROUNDS, SEATS, viaService);
@@ -155,26 +188,41 @@ export default defineBench({
         `RegisterService, 100 seats: ${Math.round(serviceRate)} calls/s; all seated: ${Math.round(serviceSeated)}`,
       );
       const tokens = await accessTokensFor(testApp, setup.users);
-      const http = await httpRounds(setup, tokens, ROUNDS, callers.send);
-      const sameThread = await httpRounds(setup, tokens, SIDE_ROUNDS, (eventId, eventTokens) =>
-        registrationBurst(testApp.url, eventId, eventTokens),
-      );
+      const http = await httpRounds(setup, tokens, ROUNDS, callers.send, raw);
+      ctx.log(`HTTP ${Math.round(http.rate)} calls/s, raw statement ${Math.round(http.rawRate)} calls/s`);
+      const withFetch = await httpRounds(setup, tokens, SIDE_ROUNDS, callers.sendWithFetch, raw);
       const rush = await burst(setup, testApp, callers.send);
+      const httpToRaw = ratio(http.rate / http.rawRate);
+      const oversold = http.oversold + withFetch.oversold + rush.oversold;
+      const goals: Record<string, BenchResult> = {
+        [`HTTP / raw ≥ ${HTTP_TO_RAW_GOAL} (500 callers, 100 seats)`]: goal(
+          httpToRaw,
+          httpToRaw >= HTTP_TO_RAW_GOAL,
+        ),
+        [`burst of ${BURST_CALLERS.toLocaleString('en')}: 0 errors`]: goal(rush.errors, rush.errors === 0),
+        'every round and the burst: 0 oversold': goal(oversold, oversold === 0),
+      };
+      const met = Object.values(goals).filter((verdict) => verdict['met'] === true).length;
       return {
+        'goals met': `${met}/${Object.keys(goals).length}`,
+        goals,
         rounds: ROUNDS,
-        'oversold (HTTP, all rounds)': http.oversold + sameThread.oversold,
-        'seats left empty by failed calls': http.lost + sameThread.lost,
-        'non-201 responses': describeStatuses(new Map([...http.failures, ...sameThread.failures])) || 'none',
         'HTTP registrations/s': Math.round(http.rate),
-        'HTTP, callers in the API thread, registrations/s': Math.round(sameThread.rate),
-        ...rush,
+        'raw statement calls/s (rounds alternating with HTTP)': Math.round(http.rawRate),
+        'HTTP / raw': httpToRaw,
+        'oversold (HTTP, all rounds)': http.oversold + withFetch.oversold,
+        'seats left empty by failed calls': http.lost + withFetch.lost,
+        'non-201 responses': describeStatuses(new Map([...http.failures, ...withFetch.failures])) || 'none',
+        [`callers on undici fetch (${SIDE_ROUNDS} rounds)`]: {
+          'HTTP registrations/s': Math.round(withFetch.rate),
+          'raw statement calls/s': Math.round(withFetch.rawRate),
+          'HTTP / raw': ratio(withFetch.rate / withFetch.rawRate),
+        },
+        [`burst of ${BURST_CALLERS.toLocaleString('en')}`]: rush.result,
         'RegisterService (no HTTP) calls/s': Math.round(serviceRate),
-        'raw statement calls/s': Math.round(rawRate),
-        'HTTP / raw': Number((http.rate / rawRate).toFixed(2)),
-        'HTTP, callers in the API thread / raw': Number((sameThread.rate / rawRate).toFixed(2)),
         'all seated: raw calls/s': Math.round(rawSeated),
         'all seated: RegisterService calls/s': Math.round(serviceSeated),
-        'all seated: service / raw': Number((serviceSeated / rawSeated).toFixed(2)),
+        'all seated: service / raw': ratio(serviceSeated / rawSeated),
       };
     } finally {
       await callers.close();

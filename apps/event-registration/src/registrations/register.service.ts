@@ -3,12 +3,22 @@ import { randomUUID } from 'node:crypto';
 import { CORRELATION_ID_HEADER } from '@remedy/outbox';
 import type pg from 'pg';
 import { isUniqueViolation } from './pg-transaction.js';
+import { PerKeyBatches } from './per-key-batches.js';
 import { PRIMARY_POOL } from './primary-pool.provider.js';
 import { RegistrationChanges } from './registration-changes.js';
+import { REGISTER_BATCH_SQL } from './register-batch.sql.js';
 import { REGISTER_SQL } from './register.sql.js';
 import type { RegistrationRow } from './registration-row.js';
 
 const MAX_ATTEMPTS = 3;
+/* Callers of one event written by one statement at most: bounds the statement's time under the event lock. */
+const MAX_BATCH = 100;
+
+interface Caller {
+  userId: string;
+  /** The outbox message's headers (JSON). */
+  headers: string;
+}
 
 interface EventState {
   status: string;
@@ -18,29 +28,64 @@ interface EventState {
 
 /**
  * POST /events/:id/registrations: a seat if one is left, else a waitlist place, with its outbox message, in
- * one statement. At most three tries: a seat freed while the statement waited for the event lock is retried.
+ * one statement. The callers of one event that arrive while a statement for it runs are written together by
+ * the next one (REGISTER_BATCH_SQL): in a rush, the event row is locked and committed once per batch instead
+ * of once per caller. A caller the batch leaves out (a duplicate, an event that is not open) goes through
+ * REGISTER_SQL alone, which says why; so does every caller of a batch that hit a unique violation. At most
+ * three tries there: a seat freed while the statement waited for the event lock is retried.
  */
 @Injectable()
 export class RegisterService {
+  private readonly batches = new PerKeyBatches<Caller, RegistrationRow | undefined>(
+    MAX_BATCH,
+    (eventId, callers) => this.registerBatch(eventId, callers),
+  );
+
   constructor(
     @Inject(PRIMARY_POOL) private readonly pool: pg.Pool,
     private readonly changes: RegistrationChanges,
   ) {}
 
+  /** Registrations waiting for a statement of their event to finish before theirs starts. */
+  get waitingCalls(): number {
+    return this.batches.waiting;
+  }
+
   async register(eventId: string, userId: string, correlationId?: string): Promise<RegistrationRow> {
-    const registration = await this.registerOnce(eventId, userId, correlationId);
+    const headers = outboxHeaders(correlationId);
+    const registration =
+      (await this.batches.add(eventId, { userId, headers })) ??
+      (await this.registerOnce(eventId, userId, headers));
     await this.changes.committed(eventId);
     return registration;
   }
 
-  private async registerOnce(
+  /** One row per caller, in order: its registration, or undefined for one to register alone. */
+  private async registerBatch(
     eventId: string,
-    userId: string,
-    correlationId?: string,
-  ): Promise<RegistrationRow> {
+    callers: Caller[],
+  ): Promise<Array<RegistrationRow | undefined>> {
+    // A user twice in one batch (a double click): the second goes alone, after the first is written.
+    const users = new Set<string>();
+    const first = new Set(callers.filter((caller) => !users.has(caller.userId) && users.add(caller.userId)));
+    let rows: RegistrationRow[];
+    try {
+      ({ rows } = await this.pool.query<RegistrationRow>({
+        name: 'register-batch',
+        text: REGISTER_BATCH_SQL,
+        values: [eventId, [...users], [...first].map((caller) => caller.headers)],
+      }));
+    } catch (error) {
+      if (isUniqueViolation(error)) return callers.map(() => undefined);
+      throw error;
+    }
+    const byUser = new Map(rows.map((row) => [row.user_id, row]));
+    return callers.map((caller) => (first.has(caller) ? byUser.get(caller.userId) : undefined));
+  }
+
+  private async registerOnce(eventId: string, userId: string, headers: string): Promise<RegistrationRow> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
       try {
-        const headers = JSON.stringify({ [CORRELATION_ID_HEADER]: correlationId ?? randomUUID() });
         const { rows } = await this.pool.query<RegistrationRow>({
           // Named: each connection parses and plans the statement once, then only binds and executes it.
           name: 'register',
@@ -73,4 +118,8 @@ export class RegisterService {
     }
     if (event.started) throw new ConflictException(`event ${eventId} has already started`);
   }
+}
+
+function outboxHeaders(correlationId: string | undefined): string {
+  return JSON.stringify({ [CORRELATION_ID_HEADER]: correlationId ?? randomUUID() });
 }
