@@ -5,6 +5,7 @@ import { medicalVitalsHarness } from '../findings/support/medical-vitals-harness
 import { seedRegistry, type SeededRegistry } from '../findings/support/seed-registry.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 import { LatestVitalsService } from '../src/latest-vitals/latest-vitals.service.js';
+import { VitalsWriter } from '../src/storage/vitals-writer.service.js';
 
 const ctx = useTestContext(medicalVitalsHarness);
 let app: TestApp;
@@ -142,6 +143,49 @@ test('a full write buffer answers throttled (buffer_full) and stores nothing of 
     expect(await storedRows(device.id)).toBe(5);
     client.close();
   } finally {
+    await small.close();
+  }
+});
+
+/** Polls `check` every 10 ms (the writer's state is not a reply a device client could wait on). */
+async function eventually(check: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+test('over the high-water mark a device waits in TCP (its socket unread) instead of being refused and resending', async () => {
+  // Half of WRITE_BUFFER_MAX_ROWS is the high-water mark: 10 rows here, against 40 readings sent.
+  const small = await startTestApp(ctx, { ALERT_EVALUATOR_ENABLED: 'false', WRITE_BUFFER_MAX_ROWS: '20' });
+  const locker = await ctx.pool.connect();
+  try {
+    const { devices } = await seedRegistry(ctx.pool, { wards: 1, patients: 4 });
+    const clients = await Promise.all(
+      devices.map((device) => DeviceClient.open(small.wsUrl, device.id, device.token)),
+    );
+    const throttled = (): number =>
+      clients.reduce(
+        (n, client) => n + client.replies.filter((reply) => reply.type === 'throttled').length,
+        0,
+      );
+    // Inserts into vital_data wait behind this lock, so the buffer fills and stays full until it is released.
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE vital_data IN SHARE MODE');
+    for (const client of clients) for (const reading of readings(10, 1)) client.sendReadings([reading]);
+    const writer = small.app.get(VitalsWriter);
+    await eventually(() => writer.waitingForAdmission > 0 || throttled() > 0);
+    await locker.query('COMMIT');
+    await eventually(() => clients.every((client) => client.acked >= 10) || throttled() > 0);
+
+    expect(throttled()).toBe(0);
+    const stored = await Promise.all(devices.map((device) => storedRows(device.id)));
+    expect(stored).toEqual([10, 10, 10, 10]);
+    for (const client of clients) client.close();
+  } finally {
+    await locker.query('ROLLBACK').catch(() => undefined);
+    locker.release();
     await small.close();
   }
 });
