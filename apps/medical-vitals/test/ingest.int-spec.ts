@@ -1,9 +1,11 @@
 import { defaultPartitionName } from '@remedy/partitioning';
+import type { PgPool } from '@remedy/pooling';
 import { useTestContext } from '@remedy/testing';
 import { DeviceClient, readings } from '../findings/support/device-client.js';
 import { medicalVitalsHarness } from '../findings/support/medical-vitals-harness.js';
 import { seedRegistry, type SeededRegistry } from '../findings/support/seed-registry.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
+import { PRIMARY_POOL } from '../src/database/database.tokens.js';
 import { LatestVitalsService } from '../src/latest-vitals/latest-vitals.service.js';
 import { VitalsWriter } from '../src/storage/vitals-writer.service.js';
 
@@ -26,6 +28,13 @@ async function storedRows(deviceId: string): Promise<number> {
   );
   return rows[0]!.n;
 }
+
+// First in this file, so that nothing before it has opened connections on the pool's behalf.
+test('the primary pool opens its connections at start and keeps them when idle (no connection setup under load)', () => {
+  const pool = app.app.get<PgPool>(PRIMARY_POOL);
+  expect(pool.totalCount).toBe(app.config.database.poolMax);
+  expect(pool.options.min).toBe(app.config.database.poolMax);
+});
 
 test('acks readings only once they are in vital_data, and a resend stores nothing twice', async () => {
   const device = registry.devices[0]!;
