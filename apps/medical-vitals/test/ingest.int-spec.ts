@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { defaultPartitionName } from '@remedy/partitioning';
 import type { PgPool } from '@remedy/pooling';
 import { useTestContext } from '@remedy/testing';
@@ -7,6 +8,8 @@ import { seedRegistry, type SeededRegistry } from '../findings/support/seed-regi
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 import { PRIMARY_POOL } from '../src/database/database.tokens.js';
 import { LatestVitalsService } from '../src/latest-vitals/latest-vitals.service.js';
+import type { StoredReading } from '../src/storage/stored-reading.js';
+import { StoredStreamPublisher } from '../src/storage/stored-stream.publisher.js';
 import { VitalsWriter } from '../src/storage/vitals-writer.service.js';
 
 const ctx = useTestContext(medicalVitalsHarness);
@@ -196,6 +199,38 @@ test('over the high-water mark a device waits in TCP (its socket unread) instead
     await locker.query('ROLLBACK').catch(() => undefined);
     locker.release();
     await small.close();
+  }
+});
+
+/** Publishes, then fails once as a late reply does (`Command timed out`); after that, a plain publisher. */
+@Injectable()
+class TimesOutOncePublisher extends StoredStreamPublisher {
+  failures = 0;
+
+  override async publish(readings: readonly StoredReading[], traceparent: string): Promise<void> {
+    await super.publish(readings, traceparent);
+    if (this.failures > 0) return;
+    this.failures += 1;
+    throw new Error('Command timed out');
+  }
+}
+
+test('a committed batch whose publish times out once is published again and acked, not failed for resending', async () => {
+  const flaky = await startTestApp(ctx, { ALERT_EVALUATOR_ENABLED: 'false' }, [
+    { provide: StoredStreamPublisher, useClass: TimesOutOncePublisher },
+  ]);
+  try {
+    const [device] = (await seedRegistry(ctx.pool, { patients: 1 })).devices;
+    const client = await DeviceClient.open(flaky.wsUrl, device!.id, device!.token);
+    client.sendReadings(readings(5, 300));
+    await client.until(() => client.replies.some((reply) => reply.type === 'ack' || reply.type === 'error'));
+    expect(flaky.app.get<TimesOutOncePublisher>(StoredStreamPublisher).failures).toBe(1);
+    expect(client.replies.filter((reply) => reply.type === 'error')).toEqual([]);
+    expect(client.acked).toBe(304);
+    expect(await storedRows(device!.id)).toBe(5);
+    client.close();
+  } finally {
+    await flaky.close();
   }
 });
 

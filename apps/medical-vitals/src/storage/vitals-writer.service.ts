@@ -202,7 +202,7 @@ export class VitalsWriter implements OnApplicationShutdown {
             await previous;
             const accepted =
               conflicting.size === 0 ? readings : readings.filter((reading) => !conflicting.has(reading));
-            if (accepted.length > 0) await this.stream.publish(accepted, currentTraceparent());
+            if (accepted.length > 0) await this.publishCommitted(accepted);
           })();
           this.publishedInOrder = published.catch(() => undefined);
           await published;
@@ -221,6 +221,23 @@ export class VitalsWriter implements OnApplicationShutdown {
       this.inFlightRows -= readings.length;
       this.metrics.bufferDepth.set(this.depth);
       this.admitWaiting();
+    }
+  }
+
+  /**
+   * Publishes a committed batch, trying once more before the batch fails. The usual failure is ioredis's
+   * `Command timed out` after an event-loop stall: the timer phase runs before the reply waiting in the socket
+   * is read, so Redis answered but the command counts as failed. Failing the batch then made every device of
+   * it resend (insert, conflict check and publish again, for readings already stored); the second publish
+   * costs one round trip. Either way the entry may be on the stream twice, which its consumers tolerate (the
+   * evaluator is idempotent, a dashboard keeps the newest reading per patient).
+   */
+  private async publishCommitted(readings: readonly StoredReading[]): Promise<void> {
+    try {
+      await this.stream.publish(readings, currentTraceparent());
+    } catch (error) {
+      this.logger.warn(`publishing a stored batch of ${readings.length} failed, once more: ${String(error)}`);
+      await this.stream.publish(readings, currentTraceparent());
     }
   }
 
