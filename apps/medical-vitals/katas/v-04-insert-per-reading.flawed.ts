@@ -67,6 +67,11 @@ export class InsertPerReadingWriter {
     @Inject(StoredStreamPublisher) private readonly stream: StoredStreamPublisher,
   ) {}
 
+  /** The ingest session asks before each write whether to wait for room; this writer never makes it wait. */
+  admission(): Promise<void> | undefined {
+    return undefined;
+  }
+
   get depth(): number {
     return 0;
   }

@@ -83,6 +83,11 @@ export class InsertPerReadingWriter {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** The ingest session asks before each write whether to wait for room; this writer never makes it wait. */
+  admission(): Promise<void> | undefined {
+    return undefined;
+  }
+
   get depth(): number {
     return this.pendingRows;
   }

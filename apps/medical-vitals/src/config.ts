@@ -134,6 +134,13 @@ export interface AppConfig {
   redisKeyPrefix: string;
   database: {
     poolMax: number;
+    /**
+     * Connections the primary pool opens at start and keeps when idle: all of them. The pool is small (poolMax,
+     * a few per process) and the ingest path is never quiet for long; a pool that gave its connections back
+     * during a lull had to open them again as the load came back, on a busy host slower than
+     * DB_CONNECTION_TIMEOUT_MS, and each connection that timed out failed a whole batch (store_failed, resent).
+     */
+    poolMin: number;
     connectionTimeoutMillis: number;
     statementTimeoutMs: number;
     idleInTransactionSessionTimeoutMs: number;
@@ -222,6 +229,15 @@ export function buildConfig(source: ConfigSource): AppConfig {
   if (errors.length > 0) throw new ConfigError(`invalid configuration:\n${describe(errors)}`);
   const prefix = env.REDIS_KEY_PREFIX;
   const workers = env.INGEST_WORKERS === 'auto' ? availableParallelism() : Number(env.INGEST_WORKERS);
+  const poolMax = recommendedPoolSize(
+    {
+      serverMaxConnections: env.DB_SERVER_MAX_CONNECTIONS,
+      reservedConnections: env.DB_RESERVED_CONNECTIONS,
+      // Each worker process has its own pool: the budget is shared by every process of every instance.
+      instances: env.DB_INSTANCES * workers,
+    },
+    { cores: env.DB_SERVER_CORES, effectiveSpindles: env.DB_EFFECTIVE_SPINDLES },
+  );
   return {
     host: env.HOST,
     port: env.PORT,
@@ -235,15 +251,8 @@ export function buildConfig(source: ConfigSource): AppConfig {
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: prefix === '' || prefix.endsWith(':') ? prefix : `${prefix}:`,
     database: {
-      poolMax: recommendedPoolSize(
-        {
-          serverMaxConnections: env.DB_SERVER_MAX_CONNECTIONS,
-          reservedConnections: env.DB_RESERVED_CONNECTIONS,
-          // Each worker process has its own pool: the budget is shared by every process of every instance.
-          instances: env.DB_INSTANCES * workers,
-        },
-        { cores: env.DB_SERVER_CORES, effectiveSpindles: env.DB_EFFECTIVE_SPINDLES },
-      ),
+      poolMax,
+      poolMin: poolMax,
       connectionTimeoutMillis: env.DB_CONNECTION_TIMEOUT_MS,
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
       idleInTransactionSessionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,

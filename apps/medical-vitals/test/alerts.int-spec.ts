@@ -58,13 +58,15 @@ test('one alert per breach episode, on the alerts stream and at the provider', a
   client.sendReadings(series.slice(0, 6));
   client.sendReadings(series.slice(6));
   await client.untilAcked(11);
-  // The evaluator raises the second alert (reading 8) before it clears it (reading 10): wait for both.
-  await waitUntil('two alerts, both cleared', async () => {
+  // The evaluator raises the second alert (reading 8) before it clears it (reading 10): wait for both, in the
+  // database and on the alerts stream (appended after the commit, so it can trail the rows by a moment).
+  await waitUntil('two alerts, both cleared, all four on the stream', async () => {
     const { rows } = await ctx.pool.query<{ n: number; cleared: number }>(
       `SELECT count(*)::int AS n, count(cleared_at)::int AS cleared FROM alerts WHERE patient_id = $1`,
       [device.patientId],
     );
-    return rows[0]!.n >= 2 && rows[0]!.cleared >= 2;
+    const appended = await ctx.redis.xlen(`${ctx.prefix}:vitals:alerts`);
+    return rows[0]!.n >= 2 && rows[0]!.cleared >= 2 && appended >= 4;
   });
   const { rows } = await ctx.pool.query<{ raised_at: Date; cleared_at: Date | null }>(
     'SELECT raised_at, cleared_at FROM alerts WHERE patient_id = $1 ORDER BY raised_at',

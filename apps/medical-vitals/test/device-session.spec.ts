@@ -53,7 +53,7 @@ function registryEntry(patientId: string | null = PATIENT_ID): DeviceIdentity {
 }
 
 function startSession(
-  writer: Pick<VitalsWriter, 'write'>,
+  writer: Pick<VitalsWriter, 'write'> & Partial<Pick<VitalsWriter, 'admission'>>,
   limiter: Pick<DeviceRateLimiter, 'take'>,
   registry: { entry: DeviceIdentity } = { entry: registryEntry() },
 ): { socket: FakeSocket; session: DeviceSession; warnings: string[] } {
@@ -65,7 +65,7 @@ function startSession(
     logger: { warn: (message) => warnings.push(message) },
     directory: directory as DeviceDirectory,
     limiter: limiter as DeviceRateLimiter,
-    writer: writer as VitalsWriter,
+    writer: { admission: () => undefined, ...writer } as VitalsWriter,
     metrics: new IngestMetrics(new Registry()),
     config,
     vitalData: vitalDataPolicy(config.lifecycle),

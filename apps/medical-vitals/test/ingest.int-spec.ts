@@ -1,10 +1,16 @@
+import { Injectable } from '@nestjs/common';
 import { defaultPartitionName } from '@remedy/partitioning';
+import type { PgPool } from '@remedy/pooling';
 import { useTestContext } from '@remedy/testing';
 import { DeviceClient, readings } from '../findings/support/device-client.js';
 import { medicalVitalsHarness } from '../findings/support/medical-vitals-harness.js';
 import { seedRegistry, type SeededRegistry } from '../findings/support/seed-registry.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
+import { PRIMARY_POOL } from '../src/database/database.tokens.js';
 import { LatestVitalsService } from '../src/latest-vitals/latest-vitals.service.js';
+import type { StoredReading } from '../src/storage/stored-reading.js';
+import { StoredStreamPublisher } from '../src/storage/stored-stream.publisher.js';
+import { VitalsWriter } from '../src/storage/vitals-writer.service.js';
 
 const ctx = useTestContext(medicalVitalsHarness);
 let app: TestApp;
@@ -25,6 +31,13 @@ async function storedRows(deviceId: string): Promise<number> {
   );
   return rows[0]!.n;
 }
+
+// First in this file, so that nothing before it has opened connections on the pool's behalf.
+test('the primary pool opens its connections at start and keeps them when idle (no connection setup under load)', () => {
+  const pool = app.app.get<PgPool>(PRIMARY_POOL);
+  expect(pool.totalCount).toBe(app.config.database.poolMax);
+  expect(pool.options.min).toBe(app.config.database.poolMax);
+});
 
 test('acks readings only once they are in vital_data, and a resend stores nothing twice', async () => {
   const device = registry.devices[0]!;
@@ -143,6 +156,81 @@ test('a full write buffer answers throttled (buffer_full) and stores nothing of 
     client.close();
   } finally {
     await small.close();
+  }
+});
+
+/** Polls `check` every 10 ms (the writer's state is not a reply a device client could wait on). */
+async function eventually(check: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+test('over the high-water mark a device waits in TCP (its socket unread) instead of being refused and resending', async () => {
+  // Half of WRITE_BUFFER_MAX_ROWS is the high-water mark: 10 rows here, against 40 readings sent.
+  const small = await startTestApp(ctx, { ALERT_EVALUATOR_ENABLED: 'false', WRITE_BUFFER_MAX_ROWS: '20' });
+  const locker = await ctx.pool.connect();
+  try {
+    const { devices } = await seedRegistry(ctx.pool, { wards: 1, patients: 4 });
+    const clients = await Promise.all(
+      devices.map((device) => DeviceClient.open(small.wsUrl, device.id, device.token)),
+    );
+    const throttled = (): number =>
+      clients.reduce(
+        (n, client) => n + client.replies.filter((reply) => reply.type === 'throttled').length,
+        0,
+      );
+    // Inserts into vital_data wait behind this lock, so the buffer fills and stays full until it is released.
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE vital_data IN SHARE MODE');
+    for (const client of clients) for (const reading of readings(10, 1)) client.sendReadings([reading]);
+    const writer = small.app.get(VitalsWriter);
+    await eventually(() => writer.waitingForAdmission > 0 || throttled() > 0);
+    await locker.query('COMMIT');
+    await eventually(() => clients.every((client) => client.acked >= 10) || throttled() > 0);
+
+    expect(throttled()).toBe(0);
+    const stored = await Promise.all(devices.map((device) => storedRows(device.id)));
+    expect(stored).toEqual([10, 10, 10, 10]);
+    for (const client of clients) client.close();
+  } finally {
+    await locker.query('ROLLBACK').catch(() => undefined);
+    locker.release();
+    await small.close();
+  }
+});
+
+/** Publishes, then fails once as a late reply does (`Command timed out`); after that, a plain publisher. */
+@Injectable()
+class TimesOutOncePublisher extends StoredStreamPublisher {
+  failures = 0;
+
+  override async publish(readings: readonly StoredReading[], traceparent: string): Promise<void> {
+    await super.publish(readings, traceparent);
+    if (this.failures > 0) return;
+    this.failures += 1;
+    throw new Error('Command timed out');
+  }
+}
+
+test('a committed batch whose publish times out once is published again and acked, not failed for resending', async () => {
+  const flaky = await startTestApp(ctx, { ALERT_EVALUATOR_ENABLED: 'false' }, [
+    { provide: StoredStreamPublisher, useClass: TimesOutOncePublisher },
+  ]);
+  try {
+    const [device] = (await seedRegistry(ctx.pool, { patients: 1 })).devices;
+    const client = await DeviceClient.open(flaky.wsUrl, device!.id, device!.token);
+    client.sendReadings(readings(5, 300));
+    await client.until(() => client.replies.some((reply) => reply.type === 'ack' || reply.type === 'error'));
+    expect(flaky.app.get<TimesOutOncePublisher>(StoredStreamPublisher).failures).toBe(1);
+    expect(client.replies.filter((reply) => reply.type === 'error')).toEqual([]);
+    expect(client.acked).toBe(304);
+    expect(await storedRows(device!.id)).toBe(5);
+    client.close();
+  } finally {
+    await flaky.close();
   }
 });
 

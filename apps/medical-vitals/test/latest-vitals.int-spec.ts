@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { queryEvents, type QueryEvent, type RedisClients } from '@remedy/pooling';
 import { useTestContext } from '@remedy/testing';
 import { DeviceClient, readings } from '../findings/support/device-client.js';
@@ -5,10 +6,12 @@ import { medicalVitalsHarness } from '../findings/support/medical-vitals-harness
 import { seedRegistry } from '../findings/support/seed-registry.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 import { signInStaff } from '../findings/support/staff-session.js';
+import { LatestVitalsService } from '../src/latest-vitals/latest-vitals.service.js';
 import { LATEST_FALLBACK_SQL } from '../src/latest-vitals/latest-vitals.sql.js';
 import { READER_APPLICATION_NAME } from '../src/read-replica/reader-pools.js';
 import { RedisKeys } from '../src/redis/redis-keys.js';
 import { REDIS_CLIENTS } from '../src/redis/redis.tokens.js';
+import type { StoredReading } from '../src/storage/stored-reading.js';
 
 const ctx = useTestContext(medicalVitalsHarness);
 let app: TestApp;
@@ -47,4 +50,49 @@ test('a latest-vitals cache miss reads the replica pool, never the primary (V-13
   }
   expect(fallbacks.map((event) => event.pool)).toEqual([READER_APPLICATION_NAME]);
   expect(await redis.exists(cacheKey)).toBe(1);
+});
+
+function reading(patientId: string, recordedAt: string, heartRate: number): StoredReading {
+  return {
+    patientId,
+    wardId: null,
+    deviceId: randomUUID(),
+    seq: 0,
+    recordedAt,
+    heartRate,
+    spo2: 97,
+    systolic: 120,
+    diastolic: 80,
+    temperature: 36.8,
+  };
+}
+
+test("a batch's cache writes cost one script call per 500 patients, not one command per patient", async () => {
+  const latest = app.app.get(LatestVitalsService);
+  const redis = app.app.get<RedisClients>(REDIS_CLIENTS).cache;
+  const patients = Array.from({ length: 1_200 }, () => randomUUID());
+  const batch = patients.map((patientId, i) => reading(patientId, '2026-12-01T10:00:00.000Z', 60 + (i % 40)));
+  const pipeline = redis.pipeline();
+  latest.queueRecord(pipeline, batch);
+  expect(pipeline.length).toBe(3);
+  await pipeline.exec();
+  const cached = await latest.forPatients(patients);
+  expect(cached.size).toBe(1_200);
+  expect(cached.get(patients[7]!)?.heartRate).toBe(67);
+});
+
+test('an older reading landing after a newer one (batches out of order) leaves the newer one cached', async () => {
+  const latest = app.app.get(LatestVitalsService);
+  const [late, fresh] = [randomUUID(), randomUUID()];
+  await latest.record([
+    reading(late, '2026-12-01T10:00:05.000Z', 140),
+    reading(fresh, '2026-12-01T10:00:00.000Z', 70),
+  ]);
+  await latest.record([
+    reading(late, '2026-12-01T10:00:04.000Z', 60),
+    reading(fresh, '2026-12-01T10:00:01.000Z', 71),
+  ]);
+  const cached = await latest.forPatients([late, fresh]);
+  expect(cached.get(late)).toMatchObject({ recordedAt: '2026-12-01T10:00:05.000Z', heartRate: 140 });
+  expect(cached.get(fresh)).toMatchObject({ recordedAt: '2026-12-01T10:00:01.000Z', heartRate: 71 });
 });

@@ -10,6 +10,7 @@ export function buildDataSource(config: AppConfig, name = 'medical-vitals'): Dat
     name,
     connectionString: config.databaseUrl,
     max: config.database.poolMax,
+    min: config.database.poolMin,
     connectionTimeoutMillis: config.database.connectionTimeoutMillis,
     statementTimeoutMs: config.database.statementTimeoutMs,
     idleInTransactionSessionTimeoutMs: config.database.idleInTransactionSessionTimeoutMs,

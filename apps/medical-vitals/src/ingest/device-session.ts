@@ -212,6 +212,7 @@ export class DeviceSession {
     const valid = this.validate(items, message['type'] === 'reading' ? READING_MESSAGE_KEYS : undefined);
     if (valid.length === 0) return;
     const seqs = valid.map((reading) => reading.seq);
+    await this.admitted(valid.length);
     if (this.deps.isDraining()) {
       this.throttle(valid.length, 1_000, 'shutting_down', seqs);
       return;
@@ -277,6 +278,22 @@ export class DeviceSession {
         // Only sending can fail here; the device resends whatever it has no ack for.
         this.deps.logger.warn(`ack for seq ${upToSeq} not sent: ${String(error)}`);
       });
+  }
+
+  /**
+   * Waits while the write buffer is over its high-water mark, with the socket paused: ws stops reading it, so
+   * the device's next messages wait in TCP buffers (its sends slow down) instead of arriving to be refused and
+   * resent. The readings of this message are held meanwhile and acked once stored, later but not lost.
+   */
+  private async admitted(readings: number): Promise<void> {
+    const admission = this.deps.writer.admission(readings);
+    if (admission === undefined) return;
+    this.socket.pause();
+    try {
+      await admission;
+    } finally {
+      this.socket.resume();
+    }
   }
 
   /**

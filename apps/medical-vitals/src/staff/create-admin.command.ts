@@ -27,7 +27,7 @@ const config = loadConfigOrExit();
 await runMigrations(config);
 const dataSource = await buildDataSource({
   ...config,
-  database: { ...config.database, poolMax: 1 },
+  database: { ...config.database, poolMax: 1, poolMin: 0 },
 }).initialize();
 try {
   const admin = await new StaffService(dataSource).create({

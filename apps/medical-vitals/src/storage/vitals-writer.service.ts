@@ -22,6 +22,11 @@ export interface WriteOutcome {
   conflicting: ReadonlySet<StoredReading>;
 }
 
+interface AdmissionWaiter {
+  rows: number;
+  admit(): void;
+}
+
 interface PendingWrite {
   readings: readonly StoredReading[];
   traceparent: string;
@@ -37,6 +42,10 @@ interface PendingWrite {
  * acknowledged can be lost. A full buffer refuses new rows (backpressure) instead of growing. A reading whose
  * key (patient, device, time) holds a row with other values is neither stored nor published: the promise
  * names it as conflicting, and the gateway refuses it instead of acking it (ADR 0024).
+ *
+ * Above half of WRITE_BUFFER_MAX_ROWS (the high-water mark) callers wait their turn in `admission()` instead:
+ * the device's session stops reading its socket meanwhile, so an overload backs up in TCP on the
+ * devices' side rather than being refused, which devices answer with resends, each costing the server again.
  */
 @Injectable()
 export class VitalsWriter implements OnApplicationShutdown {
@@ -48,6 +57,8 @@ export class VitalsWriter implements OnApplicationShutdown {
   private inFlight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private publishedInOrder: Promise<void> = Promise.resolve();
+  private readonly waiting = new FifoQueue<AdmissionWaiter>();
+  private readonly highWaterRows: number;
 
   constructor(
     @Inject(PRIMARY_POOL) private readonly pool: PgPool,
@@ -56,11 +67,47 @@ export class VitalsWriter implements OnApplicationShutdown {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.settings = config.writer;
+    this.highWaterRows = Math.max(1, Math.floor(config.writer.bufferMaxRows / 2));
   }
 
   /** Rows buffered or being written. */
   get depth(): number {
     return this.queuedRows + this.inFlightRows;
+  }
+
+  /**
+   * undefined when `rows` more readings may be written now; otherwise a promise that resolves when it is their
+   * turn, first come first served, as flushes bring the buffer under its high-water mark. A message larger
+   * than the mark is let in once the buffer is empty (`write()` then decides against the hard limit).
+   */
+  admission(rows: number): Promise<void> | undefined {
+    if (this.waiting.length === 0 && this.fitsUnderHighWater(rows, 0)) return undefined;
+    return new Promise<void>((admit) => this.waiting.push({ rows, admit }));
+  }
+
+  /** Callers waiting in `admission()`. */
+  get waitingForAdmission(): number {
+    return this.waiting.length;
+  }
+
+  private fitsUnderHighWater(rows: number, admitted: number): boolean {
+    const depth = this.depth + admitted;
+    return depth === 0 || depth + rows <= this.highWaterRows;
+  }
+
+  /**
+   * Lets waiters in while they fit. Those admitted here write a moment later (after their rate check), so what
+   * this call admitted counts against the mark too; a later call may still overshoot it by a few messages,
+   * which the hard limit in `write()` bounds.
+   */
+  private admitWaiting(): void {
+    let admitted = 0;
+    for (let next = this.waiting.peek(); next !== undefined; next = this.waiting.peek()) {
+      if (!this.fitsUnderHighWater(next.rows, admitted)) return;
+      this.waiting.take();
+      admitted += next.rows;
+      next.admit();
+    }
   }
 
   /**
@@ -155,7 +202,7 @@ export class VitalsWriter implements OnApplicationShutdown {
             await previous;
             const accepted =
               conflicting.size === 0 ? readings : readings.filter((reading) => !conflicting.has(reading));
-            if (accepted.length > 0) await this.stream.publish(accepted, currentTraceparent());
+            if (accepted.length > 0) await this.publishCommitted(accepted);
           })();
           this.publishedInOrder = published.catch(() => undefined);
           await published;
@@ -173,6 +220,24 @@ export class VitalsWriter implements OnApplicationShutdown {
     } finally {
       this.inFlightRows -= readings.length;
       this.metrics.bufferDepth.set(this.depth);
+      this.admitWaiting();
+    }
+  }
+
+  /**
+   * Publishes a committed batch, trying once more before the batch fails. The usual failure is ioredis's
+   * `Command timed out` after an event-loop stall: the timer phase runs before the reply waiting in the socket
+   * is read, so Redis answered but the command counts as failed. Failing the batch then made every device of
+   * it resend (insert, conflict check and publish again, for readings already stored); the second publish
+   * costs one round trip. Either way the entry may be on the stream twice, which its consumers tolerate (the
+   * evaluator is idempotent, a dashboard keeps the newest reading per patient).
+   */
+  private async publishCommitted(readings: readonly StoredReading[]): Promise<void> {
+    try {
+      await this.stream.publish(readings, currentTraceparent());
+    } catch (error) {
+      this.logger.warn(`publishing a stored batch of ${readings.length} failed, once more: ${String(error)}`);
+      await this.stream.publish(readings, currentTraceparent());
     }
   }
 
