@@ -36,7 +36,7 @@ describe('every route needs an access token unless deliberately public', () => {
     const document = (await (await fetch(`${testApp.url}/docs-json`)).json()) as OpenApiDocument;
     const open: string[] = [];
     for (const [path, operations] of Object.entries(document.paths)) {
-      for (const method of Object.keys(operations as object)) {
+      for (const method of Object.keys(operations)) {
         const url = `${testApp.url}${path.replace('{id}', SOME_ID)}`;
         const withBody = method === 'post' || method === 'patch';
         const response = await fetch(url, {
