@@ -3,6 +3,7 @@ import { useTestContext } from '@remedy/testing';
 import { ApiClient, type SessionBody } from '../findings/support/api-client.js';
 import { liveStreamingHarness } from '../findings/support/live-streaming-harness.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
+import { ProfileCache } from '../src/profiles/profile.cache.js';
 import type { ProfileDto } from '../src/profiles/profile.dto.js';
 
 const ctx = useTestContext(liveStreamingHarness);
@@ -64,5 +65,22 @@ describe('profiles', () => {
     );
     const unknown = '00000000-0000-4000-8000-000000000000';
     expect((await api.call('GET', `/users/${unknown}/profile`, undefined, token)).status).toBe(404);
+  });
+
+  it('never serves a profile loaded before an update that committed while it loaded', async () => {
+    const cache = testApp.app.get(ProfileCache);
+    const current = await api.expect<ProfileDto>(200, 'GET', '/me', undefined, member.accessToken);
+    const old = { ...current, displayName: 'Old Name' };
+    await cache.forget(member.user.id); // so the next read misses and loads
+    // The slow read: while it loads the old row, an update commits and invalidates; then it fills the cache.
+    await cache.read(member.user.id, async () => {
+      await cache.forget(member.user.id);
+      return old;
+    });
+    const fresh = { ...current, displayName: 'New Name' };
+    expect(await cache.read(member.user.id, () => Promise.resolve(fresh))).toEqual(fresh);
+    expect(await cache.read(member.user.id, () => Promise.reject(new Error('should be cached')))).toEqual(
+      fresh,
+    );
   });
 });

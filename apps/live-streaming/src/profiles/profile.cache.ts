@@ -5,11 +5,18 @@ import type { AppConfig } from '../config.js';
 import { REDIS_CLIENTS } from '../redis/redis.module.js';
 import type { ProfileDto } from './profile.dto.js';
 
+/** What a cache entry holds: the profile and the version counter it was loaded under. */
+interface CachedProfile {
+  version: string;
+  profile: ProfileDto;
+}
+
 /**
- * Profiles cache-aside in the cache Redis (livestream:M4): `profile:<userId>` holds the JSON for up to
- * CACHE_PROFILE_TTL_SECONDS (1 h). There is no in-process layer, so every API instance reads the same entry
- * and one DEL after an update's commit invalidates it for all of them. A read that loaded the old row just
- * before that commit may still store it after the DEL; the TTL bounds that rare staleness.
+ * Profiles cache-aside in the cache Redis (livestream:M4), for up to CACHE_PROFILE_TTL_SECONDS (1 h). There is
+ * no in-process layer, so every API instance reads the same entry and an update invalidates it for all of them.
+ * Invalidation bumps a per-profile version rather than deleting the entry: a read that loaded the old row just
+ * before an update committed stores it under the old version, which no later read accepts (a plain DEL would let
+ * that late fill bring the old name back for an hour). A hit is one MGET of the entry and the version.
  * Redis trouble never fails a read: the profile is loaded from Postgres and the error logged.
  */
 @Injectable()
@@ -25,27 +32,42 @@ export class ProfileCache {
   }
 
   async read(userId: string, load: () => Promise<ProfileDto>): Promise<ProfileDto> {
-    const key = profileKey(userId);
+    const keys = profileKeys(userId);
+    let version: string;
     try {
-      const cached = await this.redis.cache.get(key);
-      if (cached !== null) return JSON.parse(cached) as ProfileDto;
+      const [cached, current] = await this.redis.cache.mget(keys.entry, keys.version);
+      version = current ?? '0';
+      const entry = cached ? (JSON.parse(cached) as CachedProfile) : undefined;
+      if (entry?.version === version) return entry.profile;
     } catch (error) {
       this.logger.warn(`profile cache read failed, reading Postgres: ${String(error)}`);
       return load();
     }
     const profile = await load();
+    const entry: CachedProfile = { version, profile };
     await this.redis.cache
-      .set(key, JSON.stringify(profile), 'EX', this.ttlSeconds)
+      .set(keys.entry, JSON.stringify(entry), 'EX', this.ttlSeconds)
       .catch((error: unknown) => this.logger.warn(`profile cache fill failed: ${String(error)}`));
     return profile;
   }
 
-  /** After the update has committed. A failure is thrown: the caller must not report a change it may hide. */
+  /**
+   * After the update has committed. The version outlives every entry stored under an older one (twice the
+   * entry TTL). A failure is thrown: the caller must not report a change the cache may hide.
+   */
   async forget(userId: string): Promise<void> {
-    await this.redis.cache.del(profileKey(userId));
+    const keys = profileKeys(userId);
+    const replies = await this.redis.cache
+      .multi()
+      .incr(keys.version)
+      .expire(keys.version, 2 * this.ttlSeconds)
+      .exec();
+    const failed = replies?.find(([error]) => error !== null)?.[0];
+    if (failed) throw failed;
   }
 }
 
-function profileKey(userId: string): string {
-  return `profile:${userId}`;
+/** Both keys of a profile share a hash tag, so MGET stays on one slot of a Redis cluster. */
+function profileKeys(userId: string): { entry: string; version: string } {
+  return { entry: `profile:{${userId}}`, version: `profile-version:{${userId}}` };
 }
