@@ -79,8 +79,9 @@ export default defineFinding({
   explanation:
     'Names and avatars appear beside every stream, follow-list entry and chat message, so the same profiles are read ' +
     'over and over, and each read was a query. The remedy reads profiles cache-aside from the cache Redis (key ' +
-    '`profile:<id>`, 1 h TTL) and deletes the entry after an update commits. The entry lives only in Redis, which every ' +
-    'API instance shares, so one delete invalidates it everywhere. Measured through HTTP on two instances of the real ' +
+    "`profile:{<id>}`, 1 h TTL) and, after an update commits, bumps the profile's version so no instance accepts the " +
+    'old entry, nor one a slow read stores late. The entry lives only in Redis, which every ' +
+    'API instance shares, so one bump invalidates it everywhere. Measured through HTTP on two instances of the real ' +
     'app (200 reads of one profile, alternating between them, counting the statements the API pools finish per request), ' +
     'then a rename through one instance and a read through each: the value adds the repeated reads that reached ' +
     'Postgres and the reads that still showed the old name.',
@@ -90,7 +91,7 @@ export default defineFinding({
     'The same profile is read hundreds of times between two changes, and every read is a query.',
     'Keep profiles in Redis and read them from there first; drop the entry when the profile changes.',
     'Keep the cached copy where every instance reads it, or an update on one instance leaves the others stale.',
-    'The technique: cache-aside in a shared Redis with a TTL, invalidated by deleting the key after the commit.',
+    'The technique: cache-aside in a shared Redis with a TTL, invalidated after the commit (a version bump, so late fills cannot bring old data back).',
   ],
   seam: 'ProfileCache (Nest provider under ProfilesService) ← katas/m-4-uncached-profiles.flawed.ts NoProfileCache',
   flawsPutBack: {
