@@ -1,0 +1,5 @@
+import { CreateRefreshTokenTables1767312000000 } from '@remedy/auth';
+import { CreateLiveStreamingSchema1790000000000 } from '../migrations/1790000000000-create-live-streaming-schema.js';
+
+/** The schema history in order; later migrations append here (timestamps after the last entry). */
+export const APP_MIGRATIONS = [CreateRefreshTokenTables1767312000000, CreateLiveStreamingSchema1790000000000];
