@@ -66,7 +66,7 @@ export function parseConfig(values: ConfigValues): AppConfig {
     serviceName: read.text('SERVICE_NAME', 'live-streaming'),
     http: {
       host: read.text('HOST', '0.0.0.0'),
-      port: read.integer('PORT', 3000, 0, 65_535),
+      port: read.integer('PORT', 3002, 0, 65_535),
       shutdownGraceMs: read.integer('SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
     },
     database: readDatabase(read),
