@@ -176,7 +176,7 @@ export default defineFinding({
     '"database busy" and Retry-After. Every run drives the real API at saturation on a PostgreSQL of its own ' +
     '(max_connections 40, so exhausting it breaks no other test): a session locks the follows table, 100 GET ' +
     '/users/:id/followers arrive, and each request that gets a connection blocks on the lock. The value counts what ' +
-    'the pool failed to bound while the lock was held: server connections (pg_stat_activity, by the API pool\'s ' +
+    "the pool failed to bound while the lock was held: server connections (pg_stat_activity, by the API pool's " +
     'application_name) beyond the cap of 10, callers left waiting (no answer within 20× the 0.25 s connection timeout) ' +
     'and callers turned away by the server instead of the pool.',
   fix: ['src/config.ts', 'src/database/data-source.factory.ts', '../../libs/http/src/to-api-error.ts'],
@@ -192,7 +192,8 @@ export default defineFinding({
     '(katas/c-4-unbounded-pool.flawed.ts UNBOUNDED_POOL); DB_POOL_MAX for a config put-back',
   flawsPutBack: {
     'very large max': 'DB_POOL_MAX=1000: a cap above what the server allows',
-    'no connection wait limit': "the service's knobs with connectionTimeoutMillis 0 (wait for a connection forever)",
+    'no connection wait limit':
+      "the service's knobs with connectionTimeoutMillis 0 (wait for a connection forever)",
   },
   metric: {
     name: 'callers the pool did not bound at saturation (connections beyond the cap, left waiting, refused by the server)',

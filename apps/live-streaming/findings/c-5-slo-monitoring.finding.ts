@@ -20,19 +20,24 @@ const dashboardFile = new URL('../../../infra/grafana/dashboards/live-streaming.
 
 /** Every PromQL expression of the Grafana dashboard's panels. */
 function dashboardExpressions(): string[] {
-  const dashboard = JSON.parse(readFileSync(dashboardFile, 'utf8')) as { panels: { targets: { expr: string }[] }[] };
+  const dashboard = JSON.parse(readFileSync(dashboardFile, 'utf8')) as {
+    panels: { targets: { expr: string }[] }[];
+  };
   return dashboard.panels.flatMap((panel) => panel.targets.map((target) => target.expr));
 }
 
 function alertRules(run: Run): Rule[] {
-  const rules = (YAML.parse(readFileSync(rulesFile, 'utf8')) as { groups: { rules: Rule[] }[] }).groups.flatMap(
-    (group) => group.rules,
-  );
+  const rules = (
+    YAML.parse(readFileSync(rulesFile, 'utf8')) as { groups: { rules: Rule[] }[] }
+  ).groups.flatMap((group) => group.rules);
   if (run !== 'alert rule on a metric not exported') return rules;
   // The rule file written against a metric name the app never had (milliseconds instead of seconds).
   return rules.map((rule) =>
     rule.labels?.['slo'] === 'followers'
-      ? { ...rule, expr: rule.expr.replace('http_request_duration_seconds_bucket', 'http_request_duration_ms_bucket') }
+      ? {
+          ...rule,
+          expr: rule.expr.replace('http_request_duration_seconds_bucket', 'http_request_duration_ms_bucket'),
+        }
       : rule,
   );
 }
@@ -93,9 +98,9 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
   const blindPanels = dashboardExpressions().filter((expr) =>
     metricsNamedBy(expr).some((name) => !exported.has(name)),
   ).length;
-  const slosWithoutAlert = LATENCY_SLOS.filter((slo) => !rules.some((rule) => rule.labels?.['slo'] === slo.name)).map(
-    (slo) => slo.name,
-  );
+  const slosWithoutAlert = LATENCY_SLOS.filter(
+    (slo) => !rules.some((rule) => rule.labels?.['slo'] === slo.name),
+  ).map((slo) => slo.name);
   ctx.log(
     `${run}: ${exported.size} series exported; ${routesWithoutHistogram.length} SLO routes without a histogram, ` +
       `${blindRules.length} of ${rules.length} alert rules on metrics not exported`,
@@ -106,7 +111,8 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
       'series names in /metrics': exported.size,
       [`SLO routes without a request histogram (of ${LATENCY_SLOS.length})`]:
         routesWithoutHistogram.join(', ') || 'none',
-      [`alert rules naming a metric the app does not export (of ${rules.length})`]: blindRules.join(', ') || 'none',
+      [`alert rules naming a metric the app does not export (of ${rules.length})`]:
+        blindRules.join(', ') || 'none',
       'dashboard queries naming a metric the app does not export': blindPanels,
       'latency SLOs without an alert rule': slosWithoutAlert.join(', ') || 'none',
     },

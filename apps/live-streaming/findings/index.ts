@@ -11,5 +11,14 @@ import { liveStreamingHarness } from './support/live-streaming-harness.js';
 
 export default defineFindingSuite({
   ...liveStreamingHarness,
-  findings: [c2Indexes, c3UnboundedLists, c4PoolLimits, c5SloMonitoring, m2SessionLifetime, m4ProfileCache, s2RedisMemoryPolicy, s6ReadRouting],
+  findings: [
+    c2Indexes,
+    c3UnboundedLists,
+    c4PoolLimits,
+    c5SloMonitoring,
+    m2SessionLifetime,
+    m4ProfileCache,
+    s2RedisMemoryPolicy,
+    s6ReadRouting,
+  ],
 });

@@ -75,7 +75,8 @@ async function fillCache(redis: Redis, prefix: string): Promise<{ keys: number; 
 async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
   const deployment = deploymentFor(run);
   const cacheServer = await startRedis(deployment.cachePolicy);
-  const queueServer = deployment.queuePolicy === undefined ? cacheServer : await startRedis(deployment.queuePolicy);
+  const queueServer =
+    deployment.queuePolicy === undefined ? cacheServer : await startRedis(deployment.queuePolicy);
   const testApp = await startTestApp(ctx, {
     REDIS_URL: cacheServer.url,
     QUEUE_REDIS_URL: queueServer.url,
@@ -101,7 +102,10 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
     let failedLogins = 0;
     const loginErrors = new Set<string>();
     for (let i = 0; i < LOGINS; i += 1) {
-      const login = await api.call('POST', '/auth/login', { email: 's2_viewer@example.com', password: TEST_PASSWORD });
+      const login = await api.call('POST', '/auth/login', {
+        email: 's2_viewer@example.com',
+        password: TEST_PASSWORD,
+      });
       if (login.status !== 200) {
         failedLogins += 1;
         loginErrors.add(`${login.status}`);
@@ -115,8 +119,7 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
       value: refusedFills + failedLogins,
       details: {
         'cache Redis maxmemory-policy': deployment.cachePolicy,
-        'queue Redis maxmemory-policy':
-          deployment.queuePolicy ?? 'the same server as the cache',
+        'queue Redis maxmemory-policy': deployment.queuePolicy ?? 'the same server as the cache',
         maxmemory: MAXMEMORY,
         'cache filled with 1 KB entries': `${fill.keys} keys, then ${fill.outcome}`,
         [`profile cache fills refused (of ${PROFILES})`]: refusedFills,
@@ -159,7 +162,7 @@ export default defineFinding({
     'The technique: Redis split by use, allkeys-lru with maxmemory for the cache, noeviction for queues, checked at start-up.',
   ],
   seam:
-    'the Redis deployment (REDIS_URL / QUEUE_REDIS_URL and each server\'s maxmemory-policy) ← ' +
+    "the Redis deployment (REDIS_URL / QUEUE_REDIS_URL and each server's maxmemory-policy) ← " +
     'katas/s-2-single-redis-without-policy.flawed.ts SINGLE_REDIS_WITHOUT_POLICY',
   flawsPutBack: {
     'cache instance without eviction':

@@ -174,7 +174,7 @@ export default defineFinding({
     'One PostgreSQL served every write and every read, so follow-list browsing competed with follows, sign-ups and ' +
     'go-live writes for the primary. With DATABASE_REPLICA_URL set, the API holds a second pool on a streaming replica ' +
     "and reads another member's follow lists there (a list a few milliseconds behind is indistinguishable from one " +
-    "read a moment earlier). Everything else stays on the primary: writes, logins and sessions, profile loads (the " +
+    'read a moment earlier). Everything else stays on the primary: writes, logins and sessions, profile loads (the ' +
     "cache is filled from them right after an update's DEL, so a stale replica would pin the old profile for an " +
     "hour), and a member's own lists, so a follow shows at once in the follower's own list (read-your-writes). The " +
     'proof runs the real app on a primary with a real streaming replica (pg_basebackup, hot standby on loopback), ' +
@@ -194,7 +194,7 @@ export default defineFinding({
     'The technique: read/write splitting with read-your-writes for the writer.',
   ],
   seam:
-    "DATABASE_REPLICA_URL (flawed: unset while a replica streams, katas/s-6-reads-on-primary.flawed.ts PRIMARY_ONLY_DEPLOYMENT); " +
+    'DATABASE_REPLICA_URL (flawed: unset while a replica streams, katas/s-6-reads-on-primary.flawed.ts PRIMARY_ONLY_DEPLOYMENT); ' +
     'FollowListRouting (Nest provider) ← ReplicaForEveryList for the flaw put back',
   flawsPutBack: {
     'own lists on the replica':

@@ -14,4 +14,7 @@ export interface RedisDeployment {
   queuePolicy: string | undefined;
 }
 
-export const SINGLE_REDIS_WITHOUT_POLICY: RedisDeployment = { cachePolicy: 'noeviction', queuePolicy: undefined };
+export const SINGLE_REDIS_WITHOUT_POLICY: RedisDeployment = {
+  cachePolicy: 'noeviction',
+  queuePolicy: undefined,
+};

@@ -34,11 +34,13 @@ export function hpaManifestProblems(objects: readonly K8sObject[], appName = 'li
       object.kind === 'HorizontalPodAutoscaler' &&
       ((object.spec as HpaSpec | undefined)?.scaleTargetRef?.name ?? '').includes(appName),
   );
-  if (hpas.length !== 1) return [`expected one HorizontalPodAutoscaler scaling ${appName}, found ${hpas.length}`];
+  if (hpas.length !== 1)
+    return [`expected one HorizontalPodAutoscaler scaling ${appName}, found ${hpas.length}`];
   const hpa = hpas[0]!;
   const spec = (hpa.spec ?? {}) as HpaSpec;
   const problems: string[] = [];
-  if (hpa.apiVersion !== 'autoscaling/v2') problems.push(`the HPA uses ${hpa.apiVersion}, not autoscaling/v2`);
+  if (hpa.apiVersion !== 'autoscaling/v2')
+    problems.push(`the HPA uses ${hpa.apiVersion}, not autoscaling/v2`);
   const min = spec.minReplicas ?? 1;
   const max = spec.maxReplicas ?? 0;
   if (min < 2) problems.push(`minReplicas is ${min}: one pod is a single point of failure`);
@@ -57,8 +59,11 @@ export function hpaManifestProblems(objects: readonly K8sObject[], appName = 'li
     );
   }
   const targetName = spec.scaleTargetRef?.name;
-  const deployment = objects.find((object) => object.kind === 'Deployment' && object.metadata?.name === targetName);
-  if (deployment === undefined) return [...problems, `the HPA's target Deployment ${targetName ?? '?'} is missing`];
+  const deployment = objects.find(
+    (object) => object.kind === 'Deployment' && object.metadata?.name === targetName,
+  );
+  if (deployment === undefined)
+    return [...problems, `the HPA's target Deployment ${targetName ?? '?'} is missing`];
   const template = deployment.spec?.['template'] as { spec?: { containers?: Container[] } } | undefined;
   for (const container of template?.spec?.containers ?? []) {
     const label = `container ${container.name ?? '?'}`;
@@ -74,7 +79,8 @@ export function hpaManifestProblems(objects: readonly K8sObject[], appName = 'li
       );
     }
     const port = env.get('PORT') ?? String(container.ports?.[0]?.containerPort ?? '');
-    if (port !== '3002') problems.push(`${label} serves on port ${port || 'unset'}, the app's default is 3002`);
+    if (port !== '3002')
+      problems.push(`${label} serves on port ${port || 'unset'}, the app's default is 3002`);
   }
   return problems;
 }
