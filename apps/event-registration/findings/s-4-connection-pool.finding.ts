@@ -1,5 +1,6 @@
 import {
   defineFinding,
+  sampleConnections,
   startEmbeddedPostgres,
   waitUntil,
   type FindingContext,
@@ -15,7 +16,6 @@ import {
 import { APP_CONFIG } from '../src/app-config.module.js';
 import { parseConfig, type AppConfig, type ConfigValues } from '../src/config.js';
 import { migrateDatabase } from '../src/database/migrate-database.js';
-import { sampleConnections } from './support/connection-sampler.js';
 import { bearer, seedEvents, seedUsers, type SeededUser } from './support/seed.js';
 import { startTestApp } from './support/start-test-app.js';
 import { TEST_SECRETS } from './support/test-config.js';

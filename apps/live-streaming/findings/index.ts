@@ -1,11 +1,24 @@
 import { defineFindingSuite } from '@remedy/testing';
 import c2Indexes from './c-2-indexes.finding.js';
 import c3UnboundedLists from './c-3-unbounded-lists.finding.js';
+import c4PoolLimits from './c-4-pool-limits.finding.js';
+import c5SloMonitoring from './c-5-slo-monitoring.finding.js';
 import m2SessionLifetime from './m-2-session-lifetime.finding.js';
 import m4ProfileCache from './m-4-profile-cache.finding.js';
+import s2RedisMemoryPolicy from './s-2-redis-memory-policy.finding.js';
+import s6ReadRouting from './s-6-read-routing.finding.js';
 import { liveStreamingHarness } from './support/live-streaming-harness.js';
 
 export default defineFindingSuite({
   ...liveStreamingHarness,
-  findings: [c2Indexes, c3UnboundedLists, m2SessionLifetime, m4ProfileCache],
+  findings: [
+    c2Indexes,
+    c3UnboundedLists,
+    c4PoolLimits,
+    c5SloMonitoring,
+    m2SessionLifetime,
+    m4ProfileCache,
+    s2RedisMemoryPolicy,
+    s6ReadRouting,
+  ],
 });

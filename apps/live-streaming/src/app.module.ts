@@ -11,6 +11,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { FollowsModule } from './follows/follows.module.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
 import { REDIS_CLIENTS, RedisModule } from './redis/redis.module.js';
+import { SloModule } from './slo/slo.module.js';
 
 /** The HTTP application. Its config is passed in, so tests boot it on an isolated database and Redis prefix. */
 @Module({})
@@ -35,6 +36,7 @@ export class AppModule {
         AppAuthModule.forRoot(config),
         ProfilesModule,
         FollowsModule,
+        SloModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

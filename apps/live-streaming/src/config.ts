@@ -30,6 +30,12 @@ export interface AppConfig {
 
 export interface DatabaseConfig {
   url: string;
+  /**
+   * A streaming replica (livestream:S6), or undefined to read everything from the primary. Only reads that may
+   * lag behind by the replication delay opt in: other members' follow lists. Everything else, and a member's
+   * own lists, reads the primary (read-your-writes).
+   */
+  replicaUrl: string | undefined;
   applicationName: string;
   /** Per-instance pool size: DB_POOL_MAX when set, else the capacity formula of @remedy/pooling. */
   poolMax: number;
@@ -66,7 +72,7 @@ export function parseConfig(values: ConfigValues): AppConfig {
     serviceName: read.text('SERVICE_NAME', 'live-streaming'),
     http: {
       host: read.text('HOST', '0.0.0.0'),
-      port: read.integer('PORT', 3000, 0, 65_535),
+      port: read.integer('PORT', 3002, 0, 65_535),
       shutdownGraceMs: read.integer('SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
     },
     database: readDatabase(read),
@@ -113,6 +119,7 @@ function readDatabase(read: ConfigReader): DatabaseConfig {
       'postgres:',
       'postgresql:',
     ]),
+    replicaUrl: read.optionalUrl('DATABASE_REPLICA_URL', ['postgres:', 'postgresql:']),
     applicationName: read.text('DB_APPLICATION_NAME', 'live-streaming'),
     poolMax: read.has('DB_POOL_MAX') ? read.integer('DB_POOL_MAX', 1, 1, 1_000) : read.guard(formula, 1),
     connectionTimeoutMs: read.integer('DB_CONNECTION_TIMEOUT_MS', 5_000, 50, 60_000),

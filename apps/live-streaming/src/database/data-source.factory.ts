@@ -14,7 +14,8 @@ export interface DataSourceRole {
 
 /**
  * The app's DataSource with every pool knob explicit and a server-side statement_timeout: requests get the
- * configured 3 s, migrations a longer one.
+ * configured 3 s, migrations a longer one. With DATABASE_REPLICA_URL the API's DataSource also holds a replica
+ * pool (`<applicationName>-api-replica`), used only by reads that choose it.
  */
 export function buildDataSource(config: DatabaseConfig, role: DataSourceRole): DataSource {
   return createDataSource({
@@ -28,5 +29,9 @@ export function buildDataSource(config: DatabaseConfig, role: DataSourceRole): D
     idleTimeoutMillis: config.idleTimeoutMs,
     entities: APP_ENTITIES,
     migrations: APP_MIGRATIONS,
+    // Migrations write; only the API reads a replica, and only where it asks for one (withReadConnection).
+    ...(role.role === 'api' && config.replicaUrl !== undefined
+      ? { replicaUrl: config.replicaUrl, implicitReads: 'primary' as const }
+      : {}),
   });
 }

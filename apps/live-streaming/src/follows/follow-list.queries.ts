@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { buildKeysetSql, type KeysetPage, type KeysetSort } from '@remedy/pagination';
-import { DataSource } from 'typeorm';
+import { withPrimaryConnection, withReadConnection } from '@remedy/pooling';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { ReadSource } from './follow-list-routing.js';
 import type { FollowEntryDto } from './follow-page.dto.js';
 import {
   FOLLOW_LIST_PAGE_SIZES,
@@ -28,12 +30,21 @@ export class FollowListQueries {
     @Inject(FOLLOW_LIST_PAGE_SIZES) private readonly pageSizes: FollowListPageSizes,
   ) {}
 
-  followers(userId: string, request: FollowPageRequest): Promise<KeysetPage<FollowEntryDto>> {
-    return this.page('GET /users/:id/followers', FOLLOWERS_SORT, followersPageSql, userId, request);
+  /** `source`: where FollowListRouting sends this read (livestream:S6); the primary unless told otherwise. */
+  followers(
+    userId: string,
+    request: FollowPageRequest,
+    source: ReadSource = 'primary',
+  ): Promise<KeysetPage<FollowEntryDto>> {
+    return this.page('GET /users/:id/followers', FOLLOWERS_SORT, followersPageSql, userId, request, source);
   }
 
-  following(userId: string, request: FollowPageRequest): Promise<KeysetPage<FollowEntryDto>> {
-    return this.page('GET /users/:id/following', FOLLOWING_SORT, followingPageSql, userId, request);
+  following(
+    userId: string,
+    request: FollowPageRequest,
+    source: ReadSource = 'primary',
+  ): Promise<KeysetPage<FollowEntryDto>> {
+    return this.page('GET /users/:id/following', FOLLOWING_SORT, followingPageSql, userId, request, source);
   }
 
   private async page(
@@ -42,6 +53,7 @@ export class FollowListQueries {
     sql: (page: KeysetSqlFragment) => string,
     userId: string,
     request: FollowPageRequest,
+    source: ReadSource,
   ): Promise<KeysetPage<FollowEntryDto>> {
     const page = buildKeysetSql(
       {
@@ -53,7 +65,12 @@ export class FollowListQueries {
       },
       { parameterOffset: 1 },
     );
-    const rows = await this.dataSource.query<FollowEntryDto[]>(sql(page), [userId, ...page.parameters]);
+    const read = (manager: EntityManager) =>
+      manager.query<FollowEntryDto[]>(sql(page), [userId, ...page.parameters]);
+    const rows =
+      source === 'replica'
+        ? await withReadConnection(this.dataSource, read)
+        : await withPrimaryConnection(this.dataSource, read);
     return page.toPage(rows);
   }
 }

@@ -11,6 +11,7 @@ import {
 import { CurrentUser, type AuthenticatedUser } from '@remedy/auth';
 import { uuidParam } from '@remedy/http';
 import type { KeysetPage } from '@remedy/pagination';
+import { FollowListRouting } from './follow-list-routing.js';
 import { FollowListQueries } from './follow-list.queries.js';
 import { FollowPageQueryDto } from './follow-page-query.dto.js';
 import { FollowPageDto, type FollowEntryDto } from './follow-page.dto.js';
@@ -24,6 +25,7 @@ export class FollowsController {
   constructor(
     private readonly follows: FollowsService,
     private readonly lists: FollowListQueries,
+    private readonly routing: FollowListRouting,
   ) {}
 
   @Post('follow')
@@ -53,19 +55,21 @@ export class FollowsController {
   @ApiOperation({ summary: "This user's followers, newest first, one keyset page (at most 100)" })
   @ApiOkResponse({ type: FollowPageDto })
   followers(
+    @CurrentUser() user: AuthenticatedUser,
     @Param('id', uuidParam('id')) id: string,
     @Query() query: FollowPageQueryDto,
   ): Promise<KeysetPage<FollowEntryDto>> {
-    return this.lists.followers(id, query);
+    return this.lists.followers(id, query, this.routing.sourceFor(user.id, id));
   }
 
   @Get('following')
   @ApiOperation({ summary: 'Who this user follows, newest first, one keyset page (at most 100)' })
   @ApiOkResponse({ type: FollowPageDto })
   following(
+    @CurrentUser() user: AuthenticatedUser,
     @Param('id', uuidParam('id')) id: string,
     @Query() query: FollowPageQueryDto,
   ): Promise<KeysetPage<FollowEntryDto>> {
-    return this.lists.following(id, query);
+    return this.lists.following(id, query, this.routing.sourceFor(user.id, id));
   }
 }

@@ -1,4 +1,12 @@
-import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { assertQueueRedisDoesNotEvict } from '@remedy/outbox';
 import { createRedisClients, type RedisClients } from '@remedy/pooling';
 import type { ConnectionOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -20,6 +28,18 @@ export function queueConnectionOptions(config: AppConfig): ConnectionOptions {
     maxRetriesPerRequest: null,
     enableReadyCheck: false,
   };
+}
+
+/**
+ * livestream:S2: the app refuses to start when QUEUE_REDIS_URL points at a Redis that may evict, because an
+ * evicted job or lockout is lost without a trace; the cache Redis may evict, the queue Redis must not.
+ */
+class QueueRedisPolicyCheck implements OnApplicationBootstrap {
+  constructor(@Inject(QUEUE_REDIS) private readonly queueRedis: Redis) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await assertQueueRedisDoesNotEvict(this.queueRedis, 'QUEUE_REDIS_URL');
+  }
 }
 
 class RedisShutdown implements OnApplicationShutdown {
@@ -81,6 +101,7 @@ export class RedisModule {
             return client;
           },
         },
+        QueueRedisPolicyCheck,
         RedisShutdown,
       ],
       exports: [REDIS_CLIENTS, QUEUE_CONNECTION, QUEUE_REDIS],

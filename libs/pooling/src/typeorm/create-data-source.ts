@@ -14,6 +14,12 @@ export interface DataSourceSettings extends PgPoolSettings {
    * `<name>-replica`, with application_name `<applicationName>-replica`.
    */
   replicaUrl?: string;
+  /**
+   * With a replica, where reads that did not pick a server (repository find, query builder getMany) go.
+   * Default `replica`. `primary` keeps every read on the primary unless it opts in through
+   * withReadConnection: for an app whose plain reads must see the caller's own writes (read-your-writes).
+   */
+  implicitReads?: 'replica' | 'primary';
 }
 
 /**
@@ -45,7 +51,7 @@ export function dataSourceOptions(settings: DataSourceSettings): PostgresDataSou
     replication: {
       master: { url: settings.connectionString, applicationName },
       slaves: [{ url: settings.replicaUrl, applicationName: replicaApplicationName }],
-      defaultMode: 'slave',
+      defaultMode: settings.implicitReads === 'primary' ? 'master' : 'slave',
     },
   };
 }
