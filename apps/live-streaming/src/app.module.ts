@@ -10,7 +10,9 @@ import type { AppConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { FollowsModule } from './follows/follows.module.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { REDIS_CLIENTS, RedisModule } from './redis/redis.module.js';
+import { StreamsModule } from './streams/streams.module.js';
 
 /** The HTTP application. Its config is passed in, so tests boot it on an isolated database and Redis prefix. */
 @Module({})
@@ -35,6 +37,8 @@ export class AppModule {
         AppAuthModule.forRoot(config),
         ProfilesModule,
         FollowsModule,
+        StreamsModule,
+        RateLimitModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
