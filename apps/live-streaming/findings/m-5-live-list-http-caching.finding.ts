@@ -56,6 +56,11 @@ function cdnCacheable(response: ListResponse): boolean {
   );
 }
 
+function describeEtag(etag: string | null): string {
+  if (etag === null) return 'none';
+  return etag.startsWith('W/') ? 'weak' : 'strong';
+}
+
 async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
   await seedLiveStreams(ctx.pool, LIVE_STREAMS, 'm5_streamer_');
   const testApp = await startTestApp(ctx, {}, { plugs: PLUGS[run] });
@@ -103,7 +108,7 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
     return {
       value: costly + stale,
       details: {
-        'first response (bytes, Cache-Control, ETag)': `${first.bytes}, ${first.cacheControl ?? 'none'}, ${first.etag ?? 'none'}`,
+        'first response (bytes, Cache-Control, ETag)': `${first.bytes}, ${first.cacheControl ?? 'none'}, ${describeEtag(first.etag)}`,
         'conditional repeats': REPEATS,
         '304 answers': notModified,
         'SQL statements for the repeats': statements,
