@@ -3,9 +3,12 @@ import c2Indexes from './c-2-indexes.finding.js';
 import c3UnboundedLists from './c-3-unbounded-lists.finding.js';
 import c4PoolLimits from './c-4-pool-limits.finding.js';
 import c5SloMonitoring from './c-5-slo-monitoring.finding.js';
+import m1MemberRateLimit from './m-1-member-rate-limit.finding.js';
 import m2SessionLifetime from './m-2-session-lifetime.finding.js';
 import m4ProfileCache from './m-4-profile-cache.finding.js';
+import m5LiveListHttpCaching from './m-5-live-list-http-caching.finding.js';
 import s2RedisMemoryPolicy from './s-2-redis-memory-policy.finding.js';
+import s3StreamListNPlusOne from './s-3-stream-list-n-plus-one.finding.js';
 import s6ReadRouting from './s-6-read-routing.finding.js';
 import { liveStreamingHarness } from './support/live-streaming-harness.js';
 
@@ -16,9 +19,12 @@ export default defineFindingSuite({
     c3UnboundedLists,
     c4PoolLimits,
     c5SloMonitoring,
+    m1MemberRateLimit,
     m2SessionLifetime,
     m4ProfileCache,
+    m5LiveListHttpCaching,
     s2RedisMemoryPolicy,
+    s3StreamListNPlusOne,
     s6ReadRouting,
   ],
 });

@@ -10,8 +10,10 @@ import type { AppConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { FollowsModule } from './follows/follows.module.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { REDIS_CLIENTS, RedisModule } from './redis/redis.module.js';
 import { SloModule } from './slo/slo.module.js';
+import { StreamsModule } from './streams/streams.module.js';
 
 /** The HTTP application. Its config is passed in, so tests boot it on an isolated database and Redis prefix. */
 @Module({})
@@ -37,6 +39,8 @@ export class AppModule {
         ProfilesModule,
         FollowsModule,
         SloModule,
+        StreamsModule,
+        RateLimitModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

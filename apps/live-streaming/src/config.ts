@@ -16,7 +16,9 @@ export interface AppConfig {
    */
   redis: { url: string; queueUrl: string; keyPrefix: string; queuePrefix: string };
   /** How long a cached profile may live without an update (livestream:M4); an update deletes it at once. */
-  cache: { profileTtlSeconds: number };
+  cache: { profileTtlSeconds: number; liveListTtlSeconds: number };
+  /** livestream:M1: requests per member per window, counted in the queue Redis across every instance. */
+  rateLimit: { requests: number; windowSeconds: number };
   /** livestream:M2: 1 h access tokens, 7 day one-time refresh tokens. */
   auth: {
     accessTokenSecret: string;
@@ -84,6 +86,12 @@ export function parseConfig(values: ConfigValues): AppConfig {
     },
     cache: {
       profileTtlSeconds: read.integer('CACHE_PROFILE_TTL_SECONDS', 3_600, 1, 86_400),
+      // livestream:M5: also the CDN's s-maxage; a start or end of a stream replaces the cached pages at once.
+      liveListTtlSeconds: read.integer('CACHE_LIVE_LIST_TTL_SECONDS', 30, 1, 60),
+    },
+    rateLimit: {
+      requests: read.integer('RATE_LIMIT_REQUESTS', 100, 1, 1_000_000),
+      windowSeconds: read.integer('RATE_LIMIT_WINDOW_SECONDS', 60, 1, 3_600),
     },
     auth: {
       accessTokenSecret: read.secret('JWT_ACCESS_SECRET'),

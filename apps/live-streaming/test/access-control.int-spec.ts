@@ -7,12 +7,14 @@ const ctx = useTestContext(liveStreamingHarness);
 
 /**
  * The routes anyone may call, each public on purpose: /auth/* is how a caller gets a token (@Public()); /health
- * and /metrics are the probes' and Prometheus' (MemberGuard's library controllers).
+ * and /metrics are the probes' and Prometheus' (MemberGuard's library controllers); GET /streams/live is the same for
+ * every viewer and CDN-cacheable (livestream:M5).
  */
 const PUBLIC_ROUTES = [
   'GET /health',
   'GET /health/live',
   'GET /metrics',
+  'GET /streams/live',
   'POST /auth/login',
   'POST /auth/logout',
   'POST /auth/refresh',

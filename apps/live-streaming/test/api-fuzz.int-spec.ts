@@ -12,7 +12,7 @@ import { startTestApp, type TestApp } from '../findings/support/start-test-app.j
 
 const ctx = useTestContext(liveStreamingHarness);
 
-/** Cases per operation: 11 operations × 80 ≈ 900 requests per run (FUZZ_RUNS_FACTOR scales it). */
+/** Cases per operation: 16 operations × 80 ≈ 1,300 requests per run (FUZZ_RUNS_FACTOR scales it). */
 const RUNS_PER_OPERATION = 80;
 
 describe('API fuzz (OpenAPI-driven)', () => {

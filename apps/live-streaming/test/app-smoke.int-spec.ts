@@ -52,6 +52,7 @@ describe('the app boots on its own database and Redis prefix', () => {
       'profiles_pkey',
       'profiles_username_key',
       'streams_live_started_idx',
+      'streams_one_live_per_user_key',
       'streams_pkey',
       'streams_user_started_idx',
     ]);

@@ -9,3 +9,11 @@ export { IsOmittable } from './omittable.decorator.js';
 export { IsIsoInstant, type IsoInstantBounds } from './iso-instant.decorator.js';
 export { invalidField, type FieldDetailStyle } from './field-error.js';
 export { closeOnSignals } from './close-on-signals.js';
+export {
+  RedisRateLimiter,
+  RateLimitExceededError,
+  type RateLimit,
+  type RateLimitDecision,
+  type RateLimitRedis,
+} from './redis-rate-limiter.js';
+export { ifNoneMatchHits } from './conditional-get.js';

@@ -13,7 +13,11 @@ export const TEST_SECRETS = {
  * database, Redis key prefix and BullMQ prefix, a quiet logger; `overrides` are env-style strings.
  */
 export function testConfig(ctx: TestServices, overrides: ConfigValues = {}): AppConfig {
-  return parseConfig(testEnvironment(ctx, { PORT: '0', DB_POOL_MAX: '10', ...overrides }));
+  // Proofs and the fuzz test send hundreds of requests as one member: the per-member rate limit (livestream:M1)
+  // is set high here, and its own proof sets the limit it measures.
+  return parseConfig(
+    testEnvironment(ctx, { PORT: '0', DB_POOL_MAX: '10', RATE_LIMIT_REQUESTS: '1000000', ...overrides }),
+  );
 }
 
 /** The environment of an app process (`npm run serve`) for one isolated test context. */

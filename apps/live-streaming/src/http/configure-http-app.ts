@@ -13,7 +13,7 @@ export function configureHttpApp(app: NestFastifyApplication): void {
     new DocumentBuilder()
       .setTitle('LiveStream Pro')
       .setDescription(
-        'Live streaming: accounts, profiles and follows. Every route needs a bearer access token except /auth/* and /health. Errors are `{ statusCode, error, message, details }`.',
+        'Live streaming: accounts, profiles, follows and streams. Every route needs a bearer access token except /auth/*, /health and GET /streams/live. Errors are `{ statusCode, error, message, details }`.',
       )
       .setVersion('1.0')
       .addBearerAuth()

@@ -1,0 +1,47 @@
+import { Injectable, Logger } from '@nestjs/common';
+
+export interface StreamLifecycleEvent {
+  streamId: string;
+  streamerId: string;
+  at: string;
+}
+
+export interface StreamLifecycleListener {
+  started?(event: StreamLifecycleEvent): Promise<void>;
+  ended?(event: StreamLifecycleEvent): Promise<void>;
+}
+
+/**
+ * Where the work that follows a stream's start or end attaches: go-live notices to followers (livestream:C1)
+ * and archiving the recording (livestream:S5) will subscribe here. Nothing subscribes yet, so publishing
+ * notifies no one today; this is the seam, not a notifier. The publisher never waits for a listener: going
+ * live and ending return as soon as the row is committed, and a listener's failure is logged, never the
+ * request's. Listeners that must not lose an event (C1's fan-out) should write to the outbox, not work inline.
+ */
+@Injectable()
+export class StreamLifecycleEvents {
+  private readonly logger = new Logger(StreamLifecycleEvents.name);
+  private readonly listeners: StreamLifecycleListener[] = [];
+
+  subscribe(listener: StreamLifecycleListener): void {
+    this.listeners.push(listener);
+  }
+
+  started(event: StreamLifecycleEvent): void {
+    for (const listener of this.listeners) this.deliver('started', event, listener.started?.bind(listener));
+  }
+
+  ended(event: StreamLifecycleEvent): void {
+    for (const listener of this.listeners) this.deliver('ended', event, listener.ended?.bind(listener));
+  }
+
+  private deliver(
+    name: string,
+    event: StreamLifecycleEvent,
+    handle: ((event: StreamLifecycleEvent) => Promise<void>) | undefined,
+  ): void {
+    handle?.(event).catch((error: unknown) =>
+      this.logger.error(`stream ${event.streamId} ${name} listener failed: ${String(error)}`),
+    );
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { LiveListRepresentations } from './live-list.representations.js';
+import { LiveStreamList } from './live-stream-list.js';
+import { StreamLifecycleEvents } from './stream-lifecycle.events.js';
+import { StreamQueries } from './stream-queries.js';
+import { StreamsController } from './streams.controller.js';
+import { StreamsService } from './streams.service.js';
+
+@Module({
+  controllers: [StreamsController],
+  providers: [LiveListRepresentations, LiveStreamList, StreamLifecycleEvents, StreamQueries, StreamsService],
+  exports: [StreamLifecycleEvents],
+})
+export class StreamsModule {}

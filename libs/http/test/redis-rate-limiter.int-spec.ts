@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from '@jest/globals';
+import { useTestContext } from '@remedy/testing';
+import { RedisRateLimiter } from '../src/index.js';
+
+const ctx = useTestContext({ name: 'http' });
+
+/** A limiter with keys of its own under the test's Redis prefix. */
+function limiterUnderTest(requests: number, windowSeconds: number): RedisRateLimiter {
+  return new RedisRateLimiter(
+    ctx.redis,
+    { requests, windowSeconds },
+    { keyPrefix: ctx.key(`rate:${randomUUID()}:`) },
+  );
+}
+
+describe('RedisRateLimiter', () => {
+  it('admits exactly the limit among concurrent requests from limiters sharing the Redis', async () => {
+    const keyPrefix = ctx.key(`rate:${randomUUID()}:`);
+    const instances = [1, 2, 3].map(
+      () => new RedisRateLimiter(ctx.redis, { requests: 10, windowSeconds: 60 }, { keyPrefix }),
+    );
+    const decisions = await Promise.all(
+      Array.from({ length: 45 }, (_, request) => instances[request % 3]!.consume('member-1')),
+    );
+    expect(decisions.filter((decision) => decision.allowed)).toHaveLength(10);
+    for (const refused of decisions.filter((decision) => !decision.allowed)) {
+      expect(refused.remaining).toBe(0);
+      expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(59);
+      expect(refused.retryAfterSeconds).toBeLessThanOrEqual(60);
+    }
+  });
+
+  it('counts each key on its own and reopens the window when it ends, however hard a refused key retries', async () => {
+    const limiter = limiterUnderTest(2, 1);
+    expect((await limiter.consume('a')).remaining).toBe(1);
+    expect((await limiter.consume('a')).allowed).toBe(true);
+    expect((await limiter.consume('a')).allowed).toBe(false);
+    expect((await limiter.consume('b')).allowed).toBe(true);
+    // Refusals do not extend the window: it closes one second after the first request.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await limiter.consume('a')).allowed).toBe(true);
+  });
+
+  it('refuses a limit or window that is not a positive integer', () => {
+    expect(() => limiterUnderTest(0, 60)).toThrow(/requests/);
+    expect(() => limiterUnderTest(10, 0.5)).toThrow(/window/);
+  });
+});
