@@ -1,4 +1,5 @@
-import type { describe as Describe, test as Test } from '@jest/globals';
+import type { afterAll as AfterAll, describe as Describe, test as Test } from '@jest/globals';
+import { backgroundDropsSettled } from '../database/database-admin.js';
 import { allIds, flawsPutBackOf, variantsOf, type Finding } from './finding.js';
 import type { FindingSuite } from './finding-suite.js';
 import { runFlawPutBack, runMeasurement, type VariantResult } from './run-measurement.js';
@@ -7,6 +8,7 @@ import type { Measurement } from './finding.js';
 // Jest injects these globals; importing @jest/globals here would break the demo, which loads this lib outside jest.
 declare const describe: typeof Describe;
 declare const test: typeof Test;
+declare const afterAll: typeof AfterAll;
 
 /**
  * One jest test per variant, titled `<ID> flawed: …` / `<ID> remediated: …`, each asserting that its own
@@ -16,6 +18,9 @@ declare const test: typeof Test;
  */
 export function registerFindingTests(suite: FindingSuite): void {
   describe(`${suite.name} findings`, () => {
+    // Each measurement's database is dropped in the background, during the next one; jest tears the
+    // file's module environment down after its last hook, so the last drops finish here.
+    afterAll(() => backgroundDropsSettled(), 60_000);
     for (const finding of suite.findings) {
       for (const variant of variantsOf(finding)) {
         test(
