@@ -22,7 +22,7 @@ export function useTestContext(harness: PackageHarness): TestContext {
     await context?.dispose();
     // Jest tears the file's module environment down after its last hook: nothing may run past it.
     await backgroundDropsSettled();
-  }, 60_000);
+  }, 300_000);
 
   const current = (): IsolatedContext => {
     if (!context)

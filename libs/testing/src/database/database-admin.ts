@@ -87,8 +87,8 @@ export class DatabaseAdmin {
 
   /**
    * Drops `name` after the drops asked for before it, without making the caller wait. DROP DATABASE waits
-   * for a checkpoint, which flushes every dirty buffer of the server (other tests' writes too): 0.1-4 s on
-   * this machine, paid once per measurement when awaited. A drop that fails or never runs (the process
+   * for a checkpoint, which flushes every dirty buffer of the server (other tests' writes too): 0.1-6 s on
+   * this machine, paid once per measurement when awaited, a minute when another test bulk-loads. A drop that fails or never runs (the process
    * exits first) is left to the run owner's `dropMatching`, as the name carries the run id.
    */
   dropInBackground(name: string): void {
