@@ -17,9 +17,13 @@ import { SesEmulator, type SesCall } from './support/ses-emulator.js';
 import { startTestWorker } from './support/start-test-worker.js';
 import { waitForRemindersIdle } from './support/wait-for-reminders.js';
 
-const EVENTS = 500;
+/*
+ * 5,200 reminders: past the collector's 5,000-row keyset page, so the remediated reader crosses a page, while
+ * the flawed run still makes ≈ 10,500 round trips; the flawed run's time grows with this, one SES call each.
+ */
+const EVENTS = 260;
 const PER_EVENT = 20;
-const PUT_BACK_EVENTS = 100;
+const PUT_BACK_EVENTS = 25;
 /** SESv2 SendBulkEmail's documented maximum of BulkEmailEntries per call. */
 const SES_MAX_BULK_ENTRIES = 50;
 
@@ -85,7 +89,8 @@ export default defineFinding({
   title: 'Reminder batch: nested-loop N+1 queries and one synchronous SES call per attendee',
   explanation:
     "The 09:00 batch loads tomorrow's events, then each event's registrations, then each registration's user, and " +
-    'calls SES once per person inside the loop: 10,501 queries and 10,000 sequential API calls for 500 events × 20. ' +
+    'calls SES once per person inside the loop: 10,501 queries and 10,000 sequential API calls for 500 events × 20 ' +
+    `(measured here on ${EVENTS} events × ${PER_EVENT}, past one 5,000-row page of the remedy's reader). ` +
     'The service reads all destinations with one join (keyset pages of 5,000 rows), enqueues BullMQ jobs of ≤ 50 ' +
     'destinations, and each job makes one SESv2 SendBulkEmail call with a template; a per-destination sent set in ' +
     'Redis keeps retries from mailing anyone twice. Both runs go through the real worker (collect job, queue, ' +

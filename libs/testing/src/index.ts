@@ -38,7 +38,11 @@ export {
   type Variant,
 } from './findings/finding.js';
 export { defineFindingSuite, type FindingSuite } from './findings/finding-suite.js';
-export { registerFindingTests } from './findings/register-finding-tests.js';
+export {
+  findingsOfPart,
+  registerFindingTests,
+  type FindingsPart,
+} from './findings/register-finding-tests.js';
 export {
   runFlawPutBack,
   runMeasurement,

@@ -2,6 +2,7 @@ import { assertTestDatabaseName } from '@remedy/testing';
 import {
   isStaleHarnessDatabase,
   isolatedDatabaseName,
+  newRunId,
   templateDatabaseName,
 } from '../src/database/database-names.js';
 
@@ -13,12 +14,14 @@ describe('database names', () => {
 
   it('names what it creates so it can recognise stale leftovers by age', () => {
     const now = Date.now();
-    const fresh = isolatedDatabaseName('event-registration');
-    expect(fresh).toMatch(/^remedy_test_event_registration_/);
+    const fresh = isolatedDatabaseName('event-registration', newRunId());
+    expect(fresh).toMatch(/^remedy_test_event_registration_[0-9a-f]{6}_/);
     expect(fresh.length).toBeLessThanOrEqual(63);
     expect(isStaleHarnessDatabase(fresh, now)).toBe(false);
     expect(isStaleHarnessDatabase(fresh, now + 3 * 60 * 60 * 1000)).toBe(true);
     expect(isStaleHarnessDatabase('remedy_test_manual', now)).toBe(false);
     expect(templateDatabaseName('outbox', 'abc')).toBe('remedy_test_tpl_outbox_abc');
+    // The run's owner drops what a run left behind by this suffix.
+    expect(isolatedDatabaseName('outbox', 'abc')).toMatch(/_abc$/);
   });
 });

@@ -1,4 +1,5 @@
 import { createIsolatedContext, useTestContext } from '@remedy/testing';
+import { backgroundDropsSettled } from '../src/database/database-admin.js';
 
 const migrate = async (databaseUrl: string): Promise<void> => {
   const { default: pg } = await import('pg');
@@ -18,7 +19,7 @@ describe('useTestContext', () => {
     expect(rows[0]?.n).toBe(1);
   });
 
-  it('namespaces Redis keys with a prefix that is removed on dispose', async () => {
+  it('namespaces Redis keys with a prefix that is removed on dispose, and drops its database', async () => {
     const other = await createIsolatedContext({ name: 'harness-self', migrate });
     await other.redis.set(other.key('k'), 'v');
     expect(other.prefix).not.toBe(ctx.prefix);
@@ -26,6 +27,8 @@ describe('useTestContext', () => {
     const otherDatabase = other.databaseUrl;
     await other.dispose();
     expect(await ctx.redis.exists(other.key('k'))).toBe(0);
+    // The database goes in the background, off the next test's path.
+    await backgroundDropsSettled();
     const dbName = new URL(otherDatabase).pathname.slice(1);
     const { rowCount } = await ctx.pool.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName]);
     expect(rowCount).toBe(0);

@@ -32,7 +32,7 @@ export async function createIsolatedContext(
   const servers = await startTestServers();
   const admin = new DatabaseAdmin(servers.databaseUrl);
   const template = await ensureTemplateDatabase(admin, servers.databaseUrl, harness, servers.runId);
-  const database = isolatedDatabaseName(harness.name);
+  const database = isolatedDatabaseName(harness.name, servers.runId);
   await admin.create(database, template);
 
   const databaseUrl = withDatabase(servers.databaseUrl, database);
@@ -57,7 +57,7 @@ export async function createIsolatedContext(
       await pool.end();
       await deleteKeysWithPrefix(redis, prefix);
       await redis.quit();
-      await admin.drop(database);
+      admin.dropInBackground(database);
     },
   };
 }

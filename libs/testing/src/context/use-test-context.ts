@@ -1,5 +1,6 @@
 import type { afterAll as AfterAll, beforeAll as BeforeAll } from '@jest/globals';
 import type { PackageHarness } from '../package-harness.js';
+import { backgroundDropsSettled } from '../database/database-admin.js';
 import { createIsolatedContext, type IsolatedContext } from './isolated-context.js';
 
 export type TestContext = Omit<IsolatedContext, 'dispose'>;
@@ -19,7 +20,9 @@ export function useTestContext(harness: PackageHarness): TestContext {
   }, 120_000);
   afterAll(async () => {
     await context?.dispose();
-  }, 60_000);
+    // Jest tears the file's module environment down after its last hook: nothing may run past it.
+    await backgroundDropsSettled();
+  }, 300_000);
 
   const current = (): IsolatedContext => {
     if (!context)

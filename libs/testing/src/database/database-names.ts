@@ -29,8 +29,12 @@ export function templateDatabaseName(packageName: string, runId: string): string
   return `${PREFIX}tpl_${slug(packageName)}_${runId}`;
 }
 
-export function isolatedDatabaseName(packageName: string): string {
-  return `${PREFIX}${slug(packageName)}_${newRunId()}`;
+/**
+ * Ends with the run id, like the run's templates, so the process that owns the run drops whatever of its
+ * run is left (a drop still in flight when a jest worker exited) when it stops.
+ */
+export function isolatedDatabaseName(packageName: string, runId: string): string {
+  return `${PREFIX}${slug(packageName)}_${randomBytes(3).toString('hex')}_${runId}`;
 }
 
 export function isStaleHarnessDatabase(name: string, now = Date.now()): boolean {

@@ -1,3 +1,4 @@
+import { backgroundDropsSettled } from '../database/database-admin.js';
 import { flawsPutBackOf, variantsOf, type Finding } from './finding.js';
 import type { DiscoveredSuite } from './discover-suites.js';
 import {
@@ -62,5 +63,7 @@ export async function runFindings(
       options.onFindingDone?.(result, index, total);
     }
   }
+  // Each measurement's database was dropped in the background, during the next measurement.
+  await backgroundDropsSettled();
   return results;
 }

@@ -1,4 +1,4 @@
-import { DatabaseAdmin } from '../database/database-admin.js';
+import { backgroundDropsSettled, DatabaseAdmin } from '../database/database-admin.js';
 import { newRunId } from '../database/database-names.js';
 import { publishServerUrls, readTestingEnv } from '../testing-env.js';
 import { ensurePostgres, redact, type PostgresFallback, type RunningServer } from './postgres-server.js';
@@ -41,6 +41,7 @@ async function resolve(postgresFallbacks: PostgresFallback[]): Promise<TestServe
     runId,
     describe: () => `PostgreSQL ${describeServer(postgres)}, Redis ${describeServer(redis)}`,
     stop: async () => {
+      await backgroundDropsSettled();
       if (ownsRun) await new DatabaseAdmin(postgres.url).dropMatching(`_${runId}`);
       await Promise.all([postgres.stop(), redis.stop()]);
       resolving = undefined;
