@@ -1,11 +1,12 @@
 import { defineFindingSuite } from '@remedy/testing';
 import c2Indexes from './c-2-indexes.finding.js';
 import c3UnboundedLists from './c-3-unbounded-lists.finding.js';
+import m3HangingPaymentProvider from './m-3-hanging-payment-provider.finding.js';
 import m2SessionLifetime from './m-2-session-lifetime.finding.js';
 import m4ProfileCache from './m-4-profile-cache.finding.js';
 import { liveStreamingHarness } from './support/live-streaming-harness.js';
 
 export default defineFindingSuite({
   ...liveStreamingHarness,
-  findings: [c2Indexes, c3UnboundedLists, m2SessionLifetime, m4ProfileCache],
+  findings: [c2Indexes, c3UnboundedLists, m2SessionLifetime, m3HangingPaymentProvider, m4ProfileCache],
 });

@@ -11,6 +11,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { FollowsModule } from './follows/follows.module.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
 import { REDIS_CLIENTS, RedisModule } from './redis/redis.module.js';
+import { TipsModule } from './tips/tips.module.js';
 
 /** The HTTP application. Its config is passed in, so tests boot it on an isolated database and Redis prefix. */
 @Module({})
@@ -35,6 +36,7 @@ export class AppModule {
         AppAuthModule.forRoot(config),
         ProfilesModule,
         FollowsModule,
+        TipsModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
