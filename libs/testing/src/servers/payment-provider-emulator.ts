@@ -23,6 +23,8 @@ export type PaymentFault =
   | { kind: 'decline' };
 
 export interface PaymentProviderEmulatorOptions {
+  /** The port on 127.0.0.1 (default 0: any free port). */
+  port?: number;
   /**
    * How long a hanging call is held before the emulator drops the connection, like a proxy's idle timeout
    * (default 60 s). A caller that gives up earlier is counted as `abandoned`, one the emulator dropped as `dropped`.
@@ -72,7 +74,7 @@ export class PaymentProviderEmulator {
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       void emulator.handle(request, response);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
     return emulator;
   }
 
