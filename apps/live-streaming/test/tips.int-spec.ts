@@ -79,6 +79,13 @@ describe('tips', () => {
     expect(provider.received).toBe(callsBefore);
   });
 
+  it('exports the breaker state and the charge outcomes on /metrics', async () => {
+    const metrics = await (await fetch(`${testApp.url}/metrics`)).text();
+    expect(metrics).toMatch(/^live_payment_breaker_state\{[^}]*\} 0$/m);
+    expect(metrics).toMatch(/^live_payment_charges_total\{[^}]*outcome="charged"[^}]*\} [1-9]/m);
+    expect(metrics).toMatch(/^live_payment_charges_total\{[^}]*outcome="402"[^}]*\} 1$/m);
+  });
+
   it('requires a signed-in viewer', async () => {
     const response = await fetch(`${testApp.url}/streams/${streamId}/tips`, {
       method: 'POST',
