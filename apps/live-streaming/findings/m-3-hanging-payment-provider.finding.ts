@@ -32,15 +32,21 @@ const PAYMENTS = {
 };
 
 const FLAWS = {
-  'timeout without breaker': 'PaymentProvider ← PaymentProviderWithoutBreaker: timeouts and keyed retries, no breaker',
-  'breaker without timeout': 'PaymentProvider ← PaymentProviderWithoutTimeout: breaker and keyed retries, no timeout',
+  'timeout without breaker':
+    'PaymentProvider ← PaymentProviderWithoutBreaker: timeouts and keyed retries, no breaker',
+  'breaker without timeout':
+    'PaymentProvider ← PaymentProviderWithoutTimeout: breaker and keyed retries, no timeout',
   'retries without idempotency key':
     'PaymentProvider ← PaymentProviderWithoutIdempotencyKey: timeout, breaker and retries, no Idempotency-Key sent',
 } as const;
 type Run = 'flawed' | 'remediated' | keyof typeof FLAWS;
 
 function plug(make: (config: PaymentsConfig) => PaymentProvider): ProviderPlug {
-  return { provide: PaymentProvider, inject: [APP_CONFIG], useFactory: (config: AppConfig) => make(config.payments) };
+  return {
+    provide: PaymentProvider,
+    inject: [APP_CONFIG],
+    useFactory: (config: AppConfig) => make(config.payments),
+  };
 }
 
 const PLUGS: Record<Run, ProviderPlug[]> = {
@@ -57,8 +63,16 @@ function statuses(answers: readonly TipAnswer[]): string {
   return [...counts].map(([status, count]) => `${count}×${status}`).join(', ');
 }
 
-async function measure(run: Run, ctx: FindingContext, provider: PaymentProviderEmulator): Promise<Measurement> {
-  const testApp = await startTestApp(ctx, { ...PAYMENTS, PAYMENT_API_URL: provider.url }, { plugs: PLUGS[run] });
+async function measure(
+  run: Run,
+  ctx: FindingContext,
+  provider: PaymentProviderEmulator,
+): Promise<Measurement> {
+  const testApp = await startTestApp(
+    ctx,
+    { ...PAYMENTS, PAYMENT_API_URL: provider.url },
+    { plugs: PLUGS[run] },
+  );
   try {
     const api = new ApiClient(testApp.url);
     const streamer = await api.signup('m3_streamer@example.com');
@@ -107,7 +121,8 @@ async function measure(run: Run, ctx: FindingContext, provider: PaymentProviderE
         'wave 1: calls held until the provider dropped them': firstHeld,
         [`wave 2 (${WAVE} tips): answers`]: statuses(second),
         'wave 2: provider calls': secondCalls,
-        'wave 2: 503s with Retry-After': second.filter((a) => a.status === 503 && a.retryAfter !== null).length,
+        'wave 2: 503s with Retry-After': second.filter((a) => a.status === 503 && a.retryAfter !== null)
+          .length,
         'wave 2: calls held until the provider dropped them': secondHeld,
       },
     };
@@ -140,7 +155,7 @@ export default defineFinding({
     'A provider that does not answer holds every tip request as long as it does not answer.',
     'Give each call a deadline, and stop calling a provider that keeps failing for a while.',
     'A retry after a lost answer must not be a second charge: the provider must recognise the retry.',
-    'The techniques: a per-call timeout, a circuit breaker (opossum), retries with an idempotency key derived from a tip row claimed under the client\'s key.',
+    "The techniques: a per-call timeout, a circuit breaker (opossum), retries with an idempotency key derived from a tip row claimed under the client's key.",
   ],
   seam: 'PaymentProvider (Nest provider under TipsService) ← katas/m-3-unguarded-payment-provider.flawed.ts UnguardedPaymentProvider',
   flawsPutBack: FLAWS,

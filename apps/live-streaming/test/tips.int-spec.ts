@@ -119,8 +119,12 @@ describe('tips', () => {
 
   it('answers 404 for an unknown stream, 400 for a malformed id and for a tip to your own stream', async () => {
     const unknown = '00000000-0000-4000-8000-000000000000';
-    expect((await tip('tip-unknown-0001', { amountCents: 500 }, viewer.accessToken, unknown)).status).toBe(404);
-    expect((await tip('tip-unknown-0001', { amountCents: 500 }, viewer.accessToken, 'not-a-uuid')).status).toBe(400);
+    expect((await tip('tip-unknown-0001', { amountCents: 500 }, viewer.accessToken, unknown)).status).toBe(
+      404,
+    );
+    expect(
+      (await tip('tip-unknown-0001', { amountCents: 500 }, viewer.accessToken, 'not-a-uuid')).status,
+    ).toBe(400);
     expect((await tip('tip-own-stream-01', { amountCents: 500 }, streamer.accessToken)).status).toBe(400);
   });
 });

@@ -37,7 +37,10 @@ describe('PaymentProviderEmulator', () => {
   });
 
   it('refuses a bad key, amount or currency like Stripe', async () => {
-    const noKey = await fetch(`${provider.url}/v1/charges`, { method: 'POST', body: 'amount=500&currency=usd' });
+    const noKey = await fetch(`${provider.url}/v1/charges`, {
+      method: 'POST',
+      body: 'amount=500&currency=usd',
+    });
     expect(noKey.status).toBe(401);
     expect((await charge({ amount: '10', currency: 'usd' })).status).toBe(400);
     expect((await charge({ amount: '500', currency: 'xxx' })).status).toBe(400);
@@ -61,10 +64,12 @@ describe('PaymentProviderEmulator', () => {
     await expect(givenUp).rejects.toThrow();
     const waiting = charge({ amount: '500', currency: 'usd' }, 'key-4');
     await expect(waiting).rejects.toThrow();
-    expect({ abandoned: provider.abandoned, dropped: provider.dropped, heldOpen: provider.heldOpen }).toEqual({
-      abandoned: 1,
-      dropped: 1,
-      heldOpen: 0,
-    });
+    expect({ abandoned: provider.abandoned, dropped: provider.dropped, heldOpen: provider.heldOpen }).toEqual(
+      {
+        abandoned: 1,
+        dropped: 1,
+        heldOpen: 0,
+      },
+    );
   });
 });

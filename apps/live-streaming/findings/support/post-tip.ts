@@ -13,7 +13,10 @@ export async function postTip(
   key: string | undefined,
   body: unknown,
 ): Promise<TipAnswer> {
-  const headers: Record<string, string> = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${token}`,
+    'content-type': 'application/json',
+  };
   if (key !== undefined) headers['idempotency-key'] = key;
   const response = await fetch(`${baseUrl}/streams/${streamId}/tips`, {
     method: 'POST',

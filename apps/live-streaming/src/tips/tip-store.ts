@@ -30,9 +30,10 @@ export class TipStore {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   async streamerOf(streamId: string): Promise<string | undefined> {
-    const rows: { user_id: string }[] = await this.dataSource.query('SELECT user_id FROM streams WHERE id = $1', [
-      streamId,
-    ]);
+    const rows: { user_id: string }[] = await this.dataSource.query(
+      'SELECT user_id FROM streams WHERE id = $1',
+      [streamId],
+    );
     return rows[0]?.user_id;
   }
 
@@ -53,7 +54,10 @@ export class TipStore {
     return { tip: toDto(existing[0]!), created: false };
   }
 
-  async settle(tipId: string, outcome: { status: 'succeeded'; chargeId: string } | { status: 'declined' }): Promise<TipDto> {
+  async settle(
+    tipId: string,
+    outcome: { status: 'succeeded'; chargeId: string } | { status: 'declined' },
+  ): Promise<TipDto> {
     const rows: [TipRow[], number] = await this.dataSource.query(
       `UPDATE tips SET status = $2, charge_id = $3, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
       [tipId, outcome.status, outcome.status === 'succeeded' ? outcome.chargeId : null],

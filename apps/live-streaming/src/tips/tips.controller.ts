@@ -27,7 +27,8 @@ export class TipsController {
 
   @Post()
   @ApiOperation({
-    summary: "Tip this stream's streamer; a retry with the same Idempotency-Key returns the same tip, charged once",
+    summary:
+      "Tip this stream's streamer; a retry with the same Idempotency-Key returns the same tip, charged once",
   })
   @ApiParam({ name: 'id', type: 'string', format: 'uuid' })
   @ApiHeader({
@@ -37,10 +38,14 @@ export class TipsController {
     schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN.source },
   })
   @ApiCreatedResponse({ type: TipDto })
-  @ApiBadRequestResponse({ description: 'bad amount, missing or malformed Idempotency-Key, or your own stream' })
+  @ApiBadRequestResponse({
+    description: 'bad amount, missing or malformed Idempotency-Key, or your own stream',
+  })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'the Idempotency-Key was used for a different tip' })
-  @ApiServiceUnavailableResponse({ description: 'payments are failing fast while the provider is down; see Retry-After' })
+  @ApiServiceUnavailableResponse({
+    description: 'payments are failing fast while the provider is down; see Retry-After',
+  })
   @ApiGatewayTimeoutResponse({ description: 'the provider did not answer in time; retry with the same key' })
   tip(
     @CurrentUser() user: AuthenticatedUser,
@@ -49,7 +54,9 @@ export class TipsController {
     @Body() body: CreateTipDto,
   ): Promise<TipDto> {
     if (idempotencyKey === undefined || !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
-      throw new BadRequestException('an Idempotency-Key header of 8-100 letters, digits, "-", "_" or ":" is required');
+      throw new BadRequestException(
+        'an Idempotency-Key header of 8-100 letters, digits, "-", "_" or ":" is required',
+      );
     }
     return this.tips.tip(user.id, streamId, body.amountCents, idempotencyKey);
   }

@@ -30,7 +30,12 @@ export class TipsService {
     this.currency = config.payments.currency;
   }
 
-  async tip(tipperId: string, streamId: string, amountCents: number, idempotencyKey: string): Promise<TipDto> {
+  async tip(
+    tipperId: string,
+    streamId: string,
+    amountCents: number,
+    idempotencyKey: string,
+  ): Promise<TipDto> {
     const streamerId = await this.store.streamerOf(streamId);
     if (streamerId === undefined) throw new NotFoundException(`stream ${streamId} not found`);
     if (streamerId === tipperId) throw new BadRequestException('you cannot tip your own stream');

@@ -110,10 +110,18 @@ export class PaymentProviderEmulator {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = await readBody(request);
     if (request.method !== 'POST' || request.url !== '/v1/charges') {
-      return send(response, 404, stripeError('invalid_request_error', 'resource_missing', 'Unrecognized request URL'));
+      return send(
+        response,
+        404,
+        stripeError('invalid_request_error', 'resource_missing', 'Unrecognized request URL'),
+      );
     }
     if (!/^Bearer sk_test_\w+$/.test(request.headers.authorization ?? '')) {
-      return send(response, 401, stripeError('invalid_request_error', 'api_key_invalid', 'Invalid API Key provided'));
+      return send(
+        response,
+        401,
+        stripeError('invalid_request_error', 'api_key_invalid', 'Invalid API Key provided'),
+      );
     }
     this.received += 1;
     const key = request.headers['idempotency-key'];
@@ -131,7 +139,11 @@ export class PaymentProviderEmulator {
     // The charge (when the fault says so) is made before the answer is lost.
     if (!fault.charge && answer.created) this.undo(idempotencyKey);
     if (fault.kind === 'hang') return this.hold(response);
-    return send(response, fault.status, stripeError('api_error', 'provider_unavailable', `emulated ${fault.status}`));
+    return send(
+      response,
+      fault.status,
+      stripeError('api_error', 'provider_unavailable', `emulated ${fault.status}`),
+    );
   }
 
   private charge(
@@ -142,18 +154,31 @@ export class PaymentProviderEmulator {
     const seen = idempotencyKey === undefined ? undefined : this.byKey.get(idempotencyKey);
     if (seen !== undefined) {
       if (seen.fingerprint !== fingerprint) {
-        const message = 'Keys for idempotent requests can only be used with the same parameters they were first used with.';
-        return { status: 400, body: stripeError('idempotency_error', 'idempotency_key_in_use', message), created: false };
+        const message =
+          'Keys for idempotent requests can only be used with the same parameters they were first used with.';
+        return {
+          status: 400,
+          body: stripeError('idempotency_error', 'idempotency_key_in_use', message),
+          created: false,
+        };
       }
       return { status: seen.status, body: seen.body, created: false };
     }
     const amount = Number(params.get('amount'));
     const currency = (params.get('currency') ?? '').toLowerCase();
     if (!Number.isInteger(amount) || amount < MINIMUM_AMOUNT || amount > 99_999_999) {
-      return { status: 400, body: stripeError('invalid_request_error', 'amount_too_small', 'Invalid amount'), created: false };
+      return {
+        status: 400,
+        body: stripeError('invalid_request_error', 'amount_too_small', 'Invalid amount'),
+        created: false,
+      };
     }
     if (!CURRENCIES.has(currency)) {
-      return { status: 400, body: stripeError('invalid_request_error', 'invalid_currency', 'Invalid currency'), created: false };
+      return {
+        status: 400,
+        body: stripeError('invalid_request_error', 'invalid_currency', 'Invalid currency'),
+        created: false,
+      };
     }
     const charge: EmulatedCharge = {
       id: `ch_${randomUUID().replaceAll('-', '').slice(0, 24)}`,
@@ -167,7 +192,8 @@ export class PaymentProviderEmulator {
     this.charges.push(charge);
     const counted = idempotencyKey ?? charge.id;
     this.chargesPerKey.set(counted, (this.chargesPerKey.get(counted) ?? 0) + 1);
-    if (idempotencyKey !== undefined) this.byKey.set(idempotencyKey, { fingerprint, status: 200, body: charge });
+    if (idempotencyKey !== undefined)
+      this.byKey.set(idempotencyKey, { fingerprint, status: 200, body: charge });
     return { status: 200, body: charge, created: true };
   }
 

@@ -15,7 +15,9 @@ export class ProviderCallError extends Error {
 }
 
 export function isRetryableFailure(error: unknown): boolean {
-  return error instanceof ProviderCallError && (error.failure === 'timeout' || error.failure === 'unavailable');
+  return (
+    error instanceof ProviderCallError && (error.failure === 'timeout' || error.failure === 'unavailable')
+  );
 }
 
 export interface ChargeCallOptions {
@@ -57,11 +59,17 @@ export class ChargesApi {
       if (response.status === 429 || response.status >= 500) {
         throw new ProviderCallError('unavailable', `payment provider answered ${response.status}`);
       }
-      throw new ProviderCallError('rejected', `payment provider refused the charge (${response.status}): ${text}`);
+      throw new ProviderCallError(
+        'rejected',
+        `payment provider refused the charge (${response.status}): ${text}`,
+      );
     } catch (error) {
       if (error instanceof ProviderCallError) throw error;
       if ((error as Error).name === 'TimeoutError') {
-        throw new ProviderCallError('timeout', `payment provider did not answer within ${options.timeoutMs} ms`);
+        throw new ProviderCallError(
+          'timeout',
+          `payment provider did not answer within ${options.timeoutMs} ms`,
+        );
       }
       throw new ProviderCallError('unavailable', `payment provider unreachable: ${(error as Error).message}`);
     }

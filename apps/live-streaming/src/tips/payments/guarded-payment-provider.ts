@@ -6,7 +6,12 @@ import { APP_CONFIG } from '../../app-config.module.js';
 import type { AppConfig, PaymentsConfig } from '../../config.js';
 import { ChargesApi, isRetryableFailure } from './charges-api.js';
 import { paymentFailure } from './payment-failure.js';
-import { PaymentDeclinedError, PaymentProvider, type Charge, type ChargeRequest } from './payment-provider.js';
+import {
+  PaymentDeclinedError,
+  PaymentProvider,
+  type Charge,
+  type ChargeRequest,
+} from './payment-provider.js';
 import { retryCharge } from './retry-charge.js';
 
 const BREAKER_STATE = { closed: 0, halfOpen: 1, open: 2 } as const;
@@ -51,7 +56,11 @@ export class GuardedPaymentProvider extends PaymentProvider implements OnModuleD
       aggregator: 'max',
       collect() {
         this.set(
-          breaker.opened ? BREAKER_STATE.open : breaker.halfOpen ? BREAKER_STATE.halfOpen : BREAKER_STATE.closed,
+          breaker.opened
+            ? BREAKER_STATE.open
+            : breaker.halfOpen
+              ? BREAKER_STATE.halfOpen
+              : BREAKER_STATE.closed,
         );
       },
     });

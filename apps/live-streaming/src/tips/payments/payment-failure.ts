@@ -1,8 +1,4 @@
-import {
-  BadGatewayException,
-  GatewayTimeoutException,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { BadGatewayException, GatewayTimeoutException, ServiceUnavailableException } from '@nestjs/common';
 import { ProviderCallError } from './charges-api.js';
 import { PaymentDeclinedError } from './payment-provider.js';
 
@@ -23,7 +19,9 @@ export function paymentFailure(error: unknown, breakerRetryAfterSeconds: number)
     case 'declined':
       return new PaymentDeclinedError();
     case 'timeout':
-      return new GatewayTimeoutException('the payment provider did not answer in time; retry with the same Idempotency-Key');
+      return new GatewayTimeoutException(
+        'the payment provider did not answer in time; retry with the same Idempotency-Key',
+      );
     case 'unavailable':
     case 'rejected':
       return new BadGatewayException('the payment provider failed; retry with the same Idempotency-Key');

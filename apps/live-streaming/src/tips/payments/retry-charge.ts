@@ -9,7 +9,10 @@ export interface RetrySettings {
  * Runs `call` up to `attempts` times while it fails with a timeout or an unavailable provider. Safe only
  * because every attempt carries the same idempotency key; an open breaker, a decline or a refusal ends it.
  */
-export async function retryCharge<T>(call: () => Promise<T>, { attempts, retryDelayMs }: RetrySettings): Promise<T> {
+export async function retryCharge<T>(
+  call: () => Promise<T>,
+  { attempts, retryDelayMs }: RetrySettings,
+): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await call();
