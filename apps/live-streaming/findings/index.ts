@@ -5,6 +5,7 @@ import c4PoolLimits from './c-4-pool-limits.finding.js';
 import c5SloMonitoring from './c-5-slo-monitoring.finding.js';
 import m1MemberRateLimit from './m-1-member-rate-limit.finding.js';
 import m2SessionLifetime from './m-2-session-lifetime.finding.js';
+import m3HangingPaymentProvider from './m-3-hanging-payment-provider.finding.js';
 import m4ProfileCache from './m-4-profile-cache.finding.js';
 import m5LiveListHttpCaching from './m-5-live-list-http-caching.finding.js';
 import s2RedisMemoryPolicy from './s-2-redis-memory-policy.finding.js';
@@ -21,6 +22,7 @@ export default defineFindingSuite({
     c5SloMonitoring,
     m1MemberRateLimit,
     m2SessionLifetime,
+    m3HangingPaymentProvider,
     m4ProfileCache,
     m5LiveListHttpCaching,
     s2RedisMemoryPolicy,

@@ -14,6 +14,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { REDIS_CLIENTS, RedisModule } from './redis/redis.module.js';
 import { SloModule } from './slo/slo.module.js';
 import { StreamsModule } from './streams/streams.module.js';
+import { TipsModule } from './tips/tips.module.js';
 
 /** The HTTP application. Its config is passed in, so tests boot it on an isolated database and Redis prefix. */
 @Module({})
@@ -41,6 +42,7 @@ export class AppModule {
         SloModule,
         StreamsModule,
         RateLimitModule,
+        TipsModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -28,6 +28,26 @@ export interface AppConfig {
     audience: string;
   };
   observability: { logLevel: LogLevel; slowQueryMs: number };
+  payments: PaymentsConfig;
+}
+
+/**
+ * The payment provider behind tips (livestream:M3): every call has a timeout, is retried only because each
+ * carries an idempotency key, and runs behind a circuit breaker. Without `apiUrl` tips answer 503.
+ */
+export interface PaymentsConfig {
+  apiUrl: string | undefined;
+  secretKey: string;
+  currency: string;
+  timeoutMs: number;
+  /** Calls per tip request, the first included (retries = attempts − 1). */
+  attempts: number;
+  retryDelayMs: number;
+  breakerErrorPercent: number;
+  /** Calls in the breaker's rolling window before it may open. */
+  breakerVolume: number;
+  /** How long the breaker stays open before it lets one call probe the provider. */
+  breakerResetMs: number;
 }
 
 export interface DatabaseConfig {
@@ -103,6 +123,17 @@ export function parseConfig(values: ConfigValues): AppConfig {
     observability: {
       logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
       slowQueryMs: read.integer('SLOW_QUERY_MS', 200, 1, 60_000),
+    },
+    payments: {
+      apiUrl: read.optionalUrl('PAYMENT_API_URL', ['http:', 'https:']),
+      secretKey: read.text('PAYMENT_SECRET_KEY', 'sk_test_emulator'),
+      currency: read.oneOf('PAYMENT_CURRENCY', ['usd', 'eur', 'gbp'], 'usd'),
+      timeoutMs: read.integer('PAYMENT_TIMEOUT_MS', 3_000, 50, 60_000),
+      attempts: read.integer('PAYMENT_ATTEMPTS', 3, 1, 10),
+      retryDelayMs: read.integer('PAYMENT_RETRY_DELAY_MS', 100, 0, 10_000),
+      breakerErrorPercent: read.integer('PAYMENT_BREAKER_ERROR_PERCENT', 50, 1, 100),
+      breakerVolume: read.integer('PAYMENT_BREAKER_VOLUME', 10, 1, 10_000),
+      breakerResetMs: read.integer('PAYMENT_BREAKER_RESET_MS', 30_000, 1_000, 600_000),
     },
   };
   read.assertValid();

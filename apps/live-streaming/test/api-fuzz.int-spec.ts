@@ -8,6 +8,7 @@ import {
 } from '@remedy/testing';
 import { ApiClient, type SessionBody } from '../findings/support/api-client.js';
 import { liveStreamingHarness } from '../findings/support/live-streaming-harness.js';
+import { seedLiveStream } from '../findings/support/seed-stream.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 
 const ctx = useTestContext(liveStreamingHarness);
@@ -19,12 +20,14 @@ describe('API fuzz (OpenAPI-driven)', () => {
   let testApp: TestApp;
   let member: SessionBody;
   let streamer: SessionBody;
+  let streamId: string;
 
   beforeAll(async () => {
     testApp = await startTestApp(ctx);
     const api = new ApiClient(testApp.url);
     member = await api.signup('fuzz_member@example.com');
     streamer = await api.signup('fuzz_streamer@example.com');
+    streamId = await seedLiveStream(ctx.pool, streamer.user.id);
   });
 
   afterAll(async () => {
@@ -38,7 +41,7 @@ describe('API fuzz (OpenAPI-driven)', () => {
       baseUrl: testApp.url,
       document,
       bearerToken: member.accessToken,
-      knownPathValues: { id: [streamer.user.id, member.user.id] },
+      knownPathValues: { id: [streamer.user.id, member.user.id, streamId] },
     });
 
     const failures = summarizeFailures(report.failures);

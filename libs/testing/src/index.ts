@@ -128,3 +128,9 @@ export {
   type CpuShare,
 } from './profiling/cpu-profile-summary.js';
 export { cpuSecondsOfMainThread, cpuSecondsOfProcesses } from './profiling/process-cpu.js';
+export {
+  PaymentProviderEmulator,
+  type EmulatedCharge,
+  type PaymentFault,
+  type PaymentProviderEmulatorOptions,
+} from './servers/payment-provider-emulator.js';
