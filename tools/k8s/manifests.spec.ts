@@ -2,22 +2,26 @@ import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { appsInTree, librarySource, readAppSource } from './app-source.js';
-import { K8S_ROOT, renderKustomization, type KubeResource } from './kustomize.js';
 import {
+  appsInTree,
   autoscalingProblems,
   containerProblems,
   deployments,
   disruptionProblems,
   entryProblems,
   environmentProblems,
+  K8S_ROOT,
+  librarySource,
   metricProblems,
   poolProblems,
   probeProblems,
+  readAppSource,
+  renderKustomization,
   shutdownProblems,
   type AdapterConfig,
   type AppManifests,
-} from './manifest-checks.js';
+  type KubeResource,
+} from '@remedy/testing';
 
 // livestream:I1 (and the same for every app): the Kubernetes manifests under infra/k8s, rendered as
 // `kubectl apply -k` would, checked against what the apps' code says. docs/deploy.md explains the choices.
@@ -40,7 +44,7 @@ function manifestsOf(app: string, edit?: (resources: KubeResource[]) => void): A
 
 const CHECKS: [string, (manifests: AppManifests) => string[]][] = [
   [
-    'two entries (api, worker) of the app image, in a namespace that enforces the restricted profile',
+    'its entries (api; worker once src/worker.ts exists) on the app image, in a namespace that enforces the restricted profile',
     entryProblems,
   ],
   ['non-root, read-only root, no capabilities, requests and limits on every container', containerProblems],
@@ -274,6 +278,47 @@ describe('infra/k8s manifests', () => {
           autoscaler(r, 'event-registration-api').spec.maxReplicas = 20;
         },
         /counts 14 instances, but up to 24/,
+      ],
+      [
+        'no liveness probe',
+        'live-streaming',
+        probeProblems,
+        (r) => delete appContainer(r, 'live-streaming-api').livenessProbe,
+        /live-streaming-api: no livenessProbe/,
+      ],
+      [
+        'no autoscaler on the API',
+        'live-streaming',
+        autoscalingProblems,
+        (r) => without(r, 'HorizontalPodAutoscaler', 'live-streaming-api'),
+        /live-streaming-api: no autoscaler/,
+      ],
+      [
+        'a scale-down on the first dip',
+        'live-streaming',
+        autoscalingProblems,
+        (r) => {
+          delete (autoscaler(r, 'live-streaming-api').spec as { behavior?: unknown }).behavior;
+        },
+        /scale-down stabilization unset s < 60 s/,
+      ],
+      [
+        'no PodDisruptionBudget for the API',
+        'live-streaming',
+        disruptionProblems,
+        (r) => without(r, 'PodDisruptionBudget', 'live-streaming-api'),
+        /live-streaming-api: covered by 0 PodDisruptionBudgets/,
+      ],
+      [
+        'a worker the app has no entry for',
+        'live-streaming',
+        entryProblems,
+        (r) => {
+          const worker = structuredClone(deployment(r, 'live-streaming-api'));
+          worker.metadata.name = 'live-streaming-worker';
+          r.push(worker);
+        },
+        /live-streaming-worker runs src\/worker.ts, which apps\/live-streaming does not have/,
       ],
       [
         'the worker on another image',

@@ -1,52 +1,68 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { defineFinding, type Measurement } from '@remedy/testing';
-import YAML from 'yaml';
-import { hpaManifestProblems, type K8sObject } from './support/hpa-manifest-check.js';
+import {
+  autoscalingProblems,
+  defineFinding,
+  disruptionProblems,
+  K8S_ROOT,
+  librarySource,
+  poolProblems,
+  readAppSource,
+  renderKustomization,
+  type AdapterConfig,
+  type AppManifests,
+  type KubeResource,
+  type Measurement,
+} from '@remedy/testing';
 
-/** Where the app's manifests live: its own folder under infra/k8s, or its kustomize overlay. */
-const MANIFEST_DIRS = ['infra/k8s/live-streaming', 'infra/k8s/overlays/live-streaming'];
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const OVERLAY = 'live-streaming';
 
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return yamlFiles(path);
-    return /\.ya?ml$/.test(name) ? [path] : [];
-  });
+type Flaw = 'no autoscaler' | 'single replica' | 'no CPU target';
+
+interface Autoscaler extends KubeResource {
+  spec: { minReplicas?: number; metrics?: { type: string; resource?: { name: string } }[] };
 }
 
-/** Every Kubernetes object in the app's manifest folder (kustomization files carry no `kind` we check). */
-function loadManifests(): { dir: string; objects: K8sObject[] } {
-  const dir = MANIFEST_DIRS.map((candidate) => join(repoRoot, candidate)).find((path) => existsSync(path));
-  if (dir === undefined) {
-    throw new Error(
-      `no Kubernetes manifests for live-streaming in ${MANIFEST_DIRS.join(' or ')}: they come from main (infra/k8s)`,
-    );
-  }
-  const objects = yamlFiles(dir).flatMap((file) =>
-    YAML.parseAllDocuments(readFileSync(file, 'utf8'))
-      .map((document) => document.toJSON() as K8sObject | null)
-      .filter((object): object is K8sObject => object !== null && typeof object === 'object'),
-  );
-  return { dir, objects };
-}
+/** Each put-back edits the rendered manifests the way the review's policy ("it scales automatically") left them. */
+const BREAK: Record<Flaw, (resources: KubeResource[]) => KubeResource[]> = {
+  'no autoscaler': (resources) => resources.filter((resource) => resource.kind !== 'HorizontalPodAutoscaler'),
+  'single replica': (resources) =>
+    resources.map((resource) =>
+      resource.kind === 'HorizontalPodAutoscaler'
+        ? { ...resource, spec: { ...(resource as Autoscaler).spec, minReplicas: 1 } }
+        : resource,
+    ),
+  'no CPU target': (resources) =>
+    resources.map((resource) => {
+      if (resource.kind !== 'HorizontalPodAutoscaler') return resource;
+      const spec = (resource as Autoscaler).spec;
+      const metrics = (spec.metrics ?? []).filter((metric) => metric.resource?.name !== 'cpu');
+      return { ...resource, spec: { ...spec, metrics } };
+    }),
+};
 
-type Run = 'remediated' | 'single replica' | 'no CPU requests';
+/** The checks of tools/k8s/manifests.spec.ts that make up the autoscaling policy; none of them reads the adapter. */
+const POLICY_CHECKS = [autoscalingProblems, poolProblems, disruptionProblems];
+const NO_ADAPTER: AdapterConfig = { rules: [], externalRules: [] };
 
-function breakManifests(run: Run, objects: K8sObject[]): K8sObject[] {
-  const copy = structuredClone(objects);
-  for (const object of copy) {
-    if (run === 'single replica' && object.kind === 'HorizontalPodAutoscaler' && object.spec) {
-      object.spec['minReplicas'] = 1;
-    }
-    if (run === 'no CPU requests' && object.kind === 'Deployment') {
-      const template = object.spec?.['template'] as { spec?: { containers?: { resources?: unknown }[] } };
-      for (const container of template.spec?.containers ?? []) delete container.resources;
-    }
-  }
-  return copy;
+function measure(run: 'remediated' | Flaw): Measurement {
+  const rendered = renderKustomization(join(K8S_ROOT, OVERLAY));
+  const resources = run === 'remediated' ? rendered : BREAK[run](structuredClone(rendered));
+  const manifests: AppManifests = {
+    app: OVERLAY,
+    resources,
+    adapter: NO_ADAPTER,
+    source: readAppSource(OVERLAY),
+    librarySource: librarySource(),
+  };
+  const problems = POLICY_CHECKS.flatMap((check) => check(manifests));
+  return {
+    value: problems.length,
+    details: {
+      manifests: `infra/k8s/${OVERLAY}`,
+      objects: resources.length,
+      ...(problems.length > 0 ? { problems: problems.join('; ') } : {}),
+    },
+  };
 }
 
 export default defineFinding({
@@ -55,31 +71,25 @@ export default defineFinding({
   kind: 'design',
   why:
     'Autoscaling happens in a Kubernetes cluster, which this machine does not run. The policy is a manifest, so the ' +
-    "proof checks the app's HorizontalPodAutoscaler and the Deployment it scales as written under infra/k8s.",
+    'proof renders the kustomize overlay infra/k8s/live-streaming (as `kubectl kustomize` does) and checks its ' +
+    'HorizontalPodAutoscaler, the Deployment it scales and its disruption budget.',
   explanation:
     "The design says the API 'scales automatically' and nothing more. The manifest makes it a policy: autoscaling/v2, " +
-    'at least two pods, room to grow, a CPU utilization target (which needs CPU requests on the container), a ' +
-    'scale-down stabilization window so chat sockets are not drained on every dip, and DB_POOL_INSTANCES no smaller ' +
-    "than maxReplicas so the pool formula's connection budget holds at full scale (livestream:C4).",
-  fix: ['../../infra/k8s', 'findings/support/hpa-manifest-check.ts'],
-  seam: 'the manifests under infra/k8s, parsed; each put-back breaks one field of the parsed objects',
+    'at least two pods, room to grow, a CPU utilization target (the container requests CPU) plus a metric of the ' +
+    'app, a scale-down stabilization window so sockets are not dropped on every dip, a disruption budget that lets ' +
+    "drains proceed one pod at a time, and DB_POOL_INSTANCES counting the fleet at its largest so the pool formula's " +
+    'connection budget holds at full scale (livestream:C4).',
+  fix: ['../../infra/k8s/live-streaming', '../../infra/k8s/base/api', '../../libs/testing/src/k8s'],
+  seam: 'the rendered overlay infra/k8s/live-streaming; each put-back edits the rendered objects before the checks',
   flawsPutBack: {
+    'no autoscaler': 'no HorizontalPodAutoscaler: a fixed count, as the review left it',
     'single replica': 'the HPA with minReplicas 1',
-    'no CPU requests': "the Deployment's containers without resource requests",
+    'no CPU target': 'the HPA without its CPU utilization target',
   },
   metric: { name: 'autoscaling policy problems in the manifests', unit: 'problems', better: 'lower' },
   measure(run): Promise<Measurement> {
     if (run === 'flawed') return Promise.reject(new Error('a design finding has no flawed run'));
-    const { dir, objects } = loadManifests();
-    const problems = hpaManifestProblems(breakManifests(run, objects));
-    return Promise.resolve({
-      value: problems.length,
-      details: {
-        manifests: dir.slice(repoRoot.length),
-        objects: objects.length,
-        ...(problems.length > 0 ? { problems: problems.join('; ') } : {}),
-      },
-    });
+    return Promise.resolve(measure(run));
   },
   remediated: (problems) => problems === 0,
   timeoutMs: 10_000,

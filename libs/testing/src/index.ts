@@ -134,3 +134,22 @@ export {
   type PaymentFault,
   type PaymentProviderEmulatorOptions,
 } from './servers/payment-provider-emulator.js';
+export { K8S_ROOT, renderKustomization, type KubeObject, type KubeResource } from './k8s/kustomize.js';
+export { appsInTree, librarySource, readAppSource, REPO_ROOT, type AppSource } from './k8s/app-source.js';
+export {
+  autoscalingProblems,
+  containerProblems,
+  deployments,
+  disruptionProblems,
+  entryProblems,
+  environmentProblems,
+  LIBRARY_METRICS,
+  metricProblems,
+  poolProblems,
+  probeProblems,
+  MIN_SCALE_DOWN_WINDOW_SECONDS,
+  SHUTDOWN_MARGIN_SECONDS,
+  shutdownProblems,
+  type AdapterConfig,
+  type AppManifests,
+} from './k8s/manifest-checks.js';

@@ -91,6 +91,7 @@ interface Autoscaler extends KubeResource {
     minReplicas?: number;
     maxReplicas: number;
     metrics?: HpaMetric[];
+    behavior?: { scaleDown?: { stabilizationWindowSeconds?: number } };
   };
 }
 
@@ -162,11 +163,20 @@ function autoscalerOf(resources: KubeResource[], deployment: Deployment): Autosc
   );
 }
 
-/** The two entries of one image: `<app>-api` runs src/main.ts, `<app>-worker` src/worker.ts; all in the app's namespace. */
+/**
+ * The entries of one image: `<app>-api` runs src/main.ts, `<app>-worker` src/worker.ts; all in the app's
+ * namespace. The worker is expected once the app has a worker entry (or, without the app's code, always); an
+ * app without one deploys no worker, which would only crash-loop on a missing file.
+ */
 export function entryProblems({ app, resources, source }: AppManifests): string[] {
   const problems: string[] = [];
   const entries = { api: 'src/main.ts', worker: 'src/worker.ts' };
   for (const [component, entry] of Object.entries(entries)) {
+    if (component === 'worker' && source !== undefined && source.entry(entry) === undefined) {
+      if (deployments(resources).some((deployment) => deployment.metadata.name === `${app}-worker`))
+        problems.push(`${app}-worker runs ${entry}, which apps/${app} does not have`);
+      continue;
+    }
     const name = `${app}-${component}`;
     const deployment = deployments(resources).find((candidate) => candidate.metadata.name === name);
     const container = deployment === undefined ? undefined : appContainer(deployment);
@@ -324,9 +334,15 @@ export function shutdownProblems({ resources }: AppManifests): string[] {
   return problems;
 }
 
+/** CPU utilization targets an autoscaler may aim at: lower wastes pods, higher leaves no headroom for a burst. */
+const CPU_TARGET_PERCENT = { min: 40, max: 90 };
+/** The shortest scale-down stabilization: removing a pod drops its WebSockets, and load comes back in waves. */
+export const MIN_SCALE_DOWN_WINDOW_SECONDS = 60;
+
 /**
- * Every API Deployment autoscales; an autoscaler keeps ≥ 2 pods, scales on CPU and on at least one app metric,
- * and owns the replica count (the Deployment sets none). A Deployment without one has a fixed count.
+ * Every API Deployment autoscales; an autoscaler (autoscaling/v2) keeps ≥ 2 pods with room above them, scales on
+ * CPU and on at least one app metric, waits before scaling down, and owns the replica count (the Deployment sets
+ * none). A Deployment without one has a fixed count.
  */
 export function autoscalingProblems({ resources }: AppManifests): string[] {
   const problems: string[] = [];
@@ -343,13 +359,26 @@ export function autoscalingProblems({ resources }: AppManifests): string[] {
     }
     if ((hpa.spec.minReplicas ?? 1) < 2)
       problems.push(`${name}: minReplicas ${hpa.spec.minReplicas ?? 1} < 2`);
-    if (hpa.spec.maxReplicas < (hpa.spec.minReplicas ?? 1))
-      problems.push(`${name}: maxReplicas below minReplicas`);
+    if (hpa.apiVersion !== 'autoscaling/v2') problems.push(`${name}: ${hpa.apiVersion}, not autoscaling/v2`);
+    if (hpa.spec.maxReplicas <= (hpa.spec.minReplicas ?? 1))
+      problems.push(`${name}: maxReplicas ${hpa.spec.maxReplicas} leaves no room above minReplicas`);
     const metrics = hpa.spec.metrics ?? [];
     const cpu = metrics.find((metric) => metric.type === 'Resource' && metric.resource?.name === 'cpu');
     const utilization = cpu?.resource?.target.averageUtilization ?? 0;
-    if (cpu?.resource?.target.type !== 'Utilization' || utilization <= 0 || utilization > 100) {
-      problems.push(`${name}: no CPU utilization target`);
+    if (
+      cpu?.resource?.target.type !== 'Utilization' ||
+      utilization < CPU_TARGET_PERCENT.min ||
+      utilization > CPU_TARGET_PERCENT.max
+    ) {
+      problems.push(
+        `${name}: no CPU utilization target from ${CPU_TARGET_PERCENT.min} to ${CPU_TARGET_PERCENT.max} %`,
+      );
+    }
+    const window = hpa.spec.behavior?.scaleDown?.stabilizationWindowSeconds;
+    if (window === undefined || window < MIN_SCALE_DOWN_WINDOW_SECONDS) {
+      problems.push(
+        `${name}: scale-down stabilization ${window ?? 'unset'} s < ${MIN_SCALE_DOWN_WINDOW_SECONDS} s`,
+      );
     }
     if (!metrics.some((metric) => metric.type === 'Pods' || metric.type === 'External')) {
       problems.push(`${name}: no app metric (Pods or External), CPU only`);

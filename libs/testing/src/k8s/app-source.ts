@@ -12,7 +12,7 @@ export interface AppSource {
   entry(path: string): string | undefined;
 }
 
-export const REPO_ROOT = resolve(new URL('../..', import.meta.url).pathname);
+export const REPO_ROOT = resolve(new URL('../../../..', import.meta.url).pathname);
 
 /** The app's code, or undefined when apps/<name> is not in this tree (an app whose manifests came first). */
 export function readAppSource(name: string): AppSource | undefined {

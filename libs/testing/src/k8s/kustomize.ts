@@ -6,7 +6,7 @@ import { parse, parseAllDocuments } from 'yaml';
  * Renders a kustomization the way `kubectl kustomize` does, for the subset of kustomize that infra/k8s uses,
  * so the manifest test runs where no kubectl is installed. Anything outside that subset (a field it does not
  * know, a patch form it does not apply) throws instead of being ignored: a manifest the test cannot render
- * faithfully fails the test. `manifests.spec.ts` compares the result with `kubectl kustomize` when kubectl is
+ * faithfully fails the test. `tools/k8s/manifests.spec.ts` compares the result with `kubectl kustomize` when kubectl is
  * on the PATH.
  */
 
@@ -272,4 +272,4 @@ function isObject(value: unknown): value is KubeObject {
 }
 
 /** The directory of this repository's Kubernetes manifests. */
-export const K8S_ROOT = resolve(dirname(new URL(import.meta.url).pathname), '../../infra/k8s');
+export const K8S_ROOT = resolve(dirname(new URL(import.meta.url).pathname), '../../../../infra/k8s');
