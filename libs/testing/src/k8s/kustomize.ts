@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+// yaml 1.x is CommonJS: Node's ESM loader (npm run demo) sees only its default export.
+import YAML from 'yaml';
 
 /**
  * Renders a kustomization the way `kubectl kustomize` does, for the subset of kustomize that infra/k8s uses,
@@ -79,7 +80,7 @@ export function renderKustomization(directory: string): KubeResource[] {
 }
 
 function readKustomization(directory: string): Kustomization {
-  const parsed: unknown = parse(readFileSync(join(directory, 'kustomization.yaml'), 'utf8'));
+  const parsed: unknown = YAML.parse(readFileSync(join(directory, 'kustomization.yaml'), 'utf8'));
   if (!isObject(parsed) || parsed.kind !== 'Kustomization') {
     throw new Error(`${directory}/kustomization.yaml is not a Kustomization`);
   }
@@ -94,7 +95,7 @@ function readKustomization(directory: string): Kustomization {
 
 function loadResource(path: string): KubeResource[] {
   if (statSync(path).isDirectory()) return renderKustomization(path);
-  return parseAllDocuments(readFileSync(path, 'utf8'))
+  return YAML.parseAllDocuments(readFileSync(path, 'utf8'))
     .map((document) => document.toJSON() as unknown)
     .filter((value): value is KubeResource => isObject(value));
 }
@@ -106,7 +107,7 @@ function applyPatch(
 ): KubeResource[] {
   const text = patch.path === undefined ? patch.patch : readFileSync(join(root, patch.path), 'utf8');
   if (text === undefined) throw new Error(`a patch in ${root} has neither path nor patch`);
-  const body: unknown = parse(text);
+  const body: unknown = YAML.parse(text);
   if (!Array.isArray(body) && !isObject(body))
     throw new Error(`a patch in ${root} is neither a list nor an object`);
   // A strategic merge patch names its resource unless a target selects them (then its own name is ignored);
