@@ -6,11 +6,13 @@ import { dataSourcePools, type RedisClients } from '@remedy/pooling';
 import { DataSource } from 'typeorm';
 import { AppConfigModule } from './app-config.module.js';
 import { AppAuthModule } from './auth/app-auth.module.js';
+import { ChatModule } from './chat/chat.module.js';
 import type { AppConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { FollowsModule } from './follows/follows.module.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
 import { REDIS_CLIENTS, RedisModule } from './redis/redis.module.js';
+import { ViewersModule } from './viewers/viewers.module.js';
 
 /** The HTTP application. Its config is passed in, so tests boot it on an isolated database and Redis prefix. */
 @Module({})
@@ -35,6 +37,8 @@ export class AppModule {
         AppAuthModule.forRoot(config),
         ProfilesModule,
         FollowsModule,
+        ViewersModule,
+        ChatModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
