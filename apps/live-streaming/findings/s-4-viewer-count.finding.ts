@@ -55,7 +55,9 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
     const error = Math.abs(viewers - JOINS) / JOINS;
     ctx.log(`${run}: ${JOINS} joins → ${commands} Redis commands on the viewer keys; count ${viewers}`);
     if (error > ERROR_BOUND)
-      throw new Error(`${run}: count ${viewers} for ${JOINS} viewers is outside the stated ±${ERROR_BOUND * 100} %`);
+      throw new Error(
+        `${run}: count ${viewers} for ${JOINS} viewers is outside the stated ±${ERROR_BOUND * 100} %`,
+      );
     return {
       value: commands,
       details: {

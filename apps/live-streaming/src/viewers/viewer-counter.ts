@@ -48,7 +48,9 @@ export class ViewerCounter implements OnApplicationShutdown {
     users.add(userId);
     this.timer ??= setTimeout(() => {
       this.flush().catch((error: unknown) =>
-        this.logger.warn(`viewer heartbeats not stored: ${error instanceof Error ? error.message : String(error)}`),
+        this.logger.warn(
+          `viewer heartbeats not stored: ${error instanceof Error ? error.message : String(error)}`,
+        ),
       );
     }, this.flushIntervalMs).unref();
   }
