@@ -32,15 +32,17 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
       overrides,
       hub: HUBS[run],
     };
-    // Two API instances, each in its own Node process, sharing only PostgreSQL and Redis.
+    // Two API instances, each in its own Node process, sharing only PostgreSQL and Redis (started together).
+    const started = await Promise.allSettled(['A', 'B'].map(() => spawnChatInstance(job)));
     const instances: ChatInstance[] = [];
-    for (const name of ['A', 'B']) {
-      const instance = await spawnChatInstance(job).catch((error: unknown) => {
-        throw new Error(`instance ${name}: ${String(error)}`);
-      });
-      closers.push(() => instance.stop());
-      instances.push(instance);
+    for (const result of started) {
+      if (result.status === 'fulfilled') {
+        closers.push(() => result.value.stop());
+        instances.push(result.value);
+      }
     }
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) throw new Error(`an API instance did not start: ${String(failed.reason)}`);
     const [a, b] = instances as [ChatInstance, ChatInstance];
     const viewer = async (wsUrl: string): Promise<ChatTestClient> => {
       const client = await ChatTestClient.joined(
