@@ -144,14 +144,14 @@ describe('WebSocket /chat', () => {
     });
 
     // Two more senders fill the history past its cap (each sender is rate-limited on its own).
-    for (const sender of [second, await viewer(undefined, room)]) {
-      for (let index = 0; index < MESSAGES_PER_WINDOW; index += 1)
-        sender.send({ type: 'send', text: `line ${index}` });
-      await sender.until(
-        'its lines',
-        () =>
-          sender.ofType('message').filter((m) => m['userId'] !== member.user.id).length >=
-          MESSAGES_PER_WINDOW,
+    for (const [label, sender] of [
+      ['second', second],
+      ['third', await viewer(undefined, room)],
+    ] as const) {
+      const lines = Array.from({ length: MESSAGES_PER_WINDOW }, (_, index) => `${label} ${index}`);
+      for (const text of lines) sender.send({ type: 'send', text });
+      await sender.until(`${label}'s lines`, () =>
+        lines.every((text) => sender.ofType('message').some((message) => message['text'] === text)),
       );
     }
     const late = await viewer(undefined, room);

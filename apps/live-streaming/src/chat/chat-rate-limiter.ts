@@ -8,8 +8,8 @@ export type RateDecision = { allowed: true } | { allowed: false; retryAfterSecon
 
 /**
  * Chat messages per user per fixed window, counted in Redis so the limit holds across instances and sockets
- * (a user with two tabs on two instances shares one budget). One INCR per message, with the expiry set on the
- * window's first message. An evicted counter only gives its user a fresh window early.
+ * (a user with two tabs on two instances shares one budget). One INCR and EXPIRE per message, in one
+ * transaction. An evicted counter only gives its user a fresh window early.
  */
 @Injectable()
 export class ChatRateLimiter {
@@ -28,8 +28,9 @@ export class ChatRateLimiter {
     const nowSeconds = Date.now() / 1000;
     const window = Math.floor(nowSeconds / this.windowSeconds);
     const key = `chat:rate:${userId}:${window}`;
-    const used = await this.redis.cache.incr(key);
-    if (used === 1) await this.redis.cache.expire(key, this.windowSeconds);
+    // One round trip; the expiry is set with the count, so no window's key can outlive it.
+    const results = await this.redis.cache.multi().incr(key).expire(key, this.windowSeconds).exec();
+    const used = Number(results?.[0]?.[1] ?? Number.POSITIVE_INFINITY);
     if (used <= this.limit) return { allowed: true };
     return {
       allowed: false,
