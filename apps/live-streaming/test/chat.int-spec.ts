@@ -123,7 +123,7 @@ describe('WebSocket /chat', () => {
     );
     expect(client.isOpen).toBe(true);
     const ended = await ctx.pool.query<{ id: string }>(
-      `INSERT INTO streams (user_id, title, status, ended_at) VALUES ($1, 'over', 'ended', now()) RETURNING id`,
+      `INSERT INTO streams (user_id, title, category, status, ended_at) VALUES ($1, 'over', 'other', 'ended', now()) RETURNING id`,
       [member.user.id],
     );
     client.send({ type: 'join', streamId: ended.rows[0]!.id });

@@ -14,7 +14,7 @@ export async function seedLiveStream(
      ), profile AS (
        INSERT INTO profiles (user_id, username, display_name) SELECT id, $1, $1 FROM streamer
      )
-     INSERT INTO streams (user_id, title, status) SELECT id, 'Live now', 'live' FROM streamer
+     INSERT INTO streams (user_id, title, category, status) SELECT id, 'Live now', 'other', 'live' FROM streamer
      RETURNING id AS stream_id, user_id`,
     [username],
   );
