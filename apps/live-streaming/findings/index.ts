@@ -9,8 +9,10 @@ import m2SessionLifetime from './m-2-session-lifetime.finding.js';
 import m3HangingPaymentProvider from './m-3-hanging-payment-provider.finding.js';
 import m4ProfileCache from './m-4-profile-cache.finding.js';
 import m5LiveListHttpCaching from './m-5-live-list-http-caching.finding.js';
+import s1ChatConnectionLimit from './s-1-chat-connection-limit.finding.js';
 import s2RedisMemoryPolicy from './s-2-redis-memory-policy.finding.js';
 import s3StreamListNPlusOne from './s-3-stream-list-n-plus-one.finding.js';
+import s4ViewerCount from './s-4-viewer-count.finding.js';
 import s6ReadRouting from './s-6-read-routing.finding.js';
 import { liveStreamingHarness } from './support/live-streaming-harness.js';
 
@@ -27,8 +29,10 @@ export default defineFindingSuite({
     m3HangingPaymentProvider,
     m4ProfileCache,
     m5LiveListHttpCaching,
+    s1ChatConnectionLimit,
     s2RedisMemoryPolicy,
     s3StreamListNPlusOne,
+    s4ViewerCount,
     s6ReadRouting,
   ],
 });

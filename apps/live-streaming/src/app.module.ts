@@ -6,6 +6,7 @@ import { dataSourcePools, type RedisClients } from '@remedy/pooling';
 import { DataSource } from 'typeorm';
 import { AppConfigModule } from './app-config.module.js';
 import { AppAuthModule } from './auth/app-auth.module.js';
+import { ChatModule } from './chat/chat.module.js';
 import type { AppConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { FollowsModule } from './follows/follows.module.js';
@@ -15,6 +16,7 @@ import { REDIS_CLIENTS, RedisModule } from './redis/redis.module.js';
 import { SloModule } from './slo/slo.module.js';
 import { StreamsModule } from './streams/streams.module.js';
 import { TipsModule } from './tips/tips.module.js';
+import { ViewersModule } from './viewers/viewers.module.js';
 
 /** The HTTP application. Its config is passed in, so tests boot it on an isolated database and Redis prefix. */
 @Module({})
@@ -43,6 +45,8 @@ export class AppModule {
         StreamsModule,
         RateLimitModule,
         TipsModule,
+        ViewersModule,
+        ChatModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

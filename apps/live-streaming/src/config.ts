@@ -29,6 +29,36 @@ export interface AppConfig {
   };
   observability: { logLevel: LogLevel; slowQueryMs: number };
   payments: PaymentsConfig;
+  chat: ChatConfig;
+  viewers: ViewersConfig;
+}
+
+/** WebSocket /chat (livestream:S1): admission, the send path, the per-user rate limit and recent history. */
+export interface ChatConfig {
+  /** Sockets one instance serves; past it a socket is closed with 1013 (memory ≈ 10 KB per socket). */
+  maxConnections: number;
+  authTimeoutMs: number;
+  /** Bytes a socket may leave unsent before messages queue; past `maxPendingMessages` queued, it is closed. */
+  sendHighWaterBytes: number;
+  maxPendingMessages: number;
+  /** Chat messages a user may send per window, across all instances (a Redis counter per user and window). */
+  messagesPerWindow: number;
+  rateWindowSeconds: number;
+  /** Recent messages per stream kept in a capped Redis list (sent on join) and how long the list lives. */
+  historyLength: number;
+  historyTtlSeconds: number;
+  maxMessageLength: number;
+}
+
+/**
+ * Viewer counts (livestream:S4): a viewer counts while its heartbeats arrive. Heartbeats go into a
+ * HyperLogLog per stream per bucket of `bucketSeconds`; the count is the union of the current and the previous
+ * bucket, so a closed tab stops counting within 2 buckets. Each instance batches heartbeats for
+ * `flushIntervalMs` into one PFADD per stream and bucket.
+ */
+export interface ViewersConfig {
+  bucketSeconds: number;
+  flushIntervalMs: number;
 }
 
 /**
@@ -134,6 +164,21 @@ export function parseConfig(values: ConfigValues): AppConfig {
       breakerErrorPercent: read.integer('PAYMENT_BREAKER_ERROR_PERCENT', 50, 1, 100),
       breakerVolume: read.integer('PAYMENT_BREAKER_VOLUME', 10, 1, 10_000),
       breakerResetMs: read.integer('PAYMENT_BREAKER_RESET_MS', 30_000, 1_000, 600_000),
+    },
+    chat: {
+      maxConnections: read.integer('CHAT_MAX_CONNECTIONS', 5_000, 1, 100_000),
+      authTimeoutMs: read.integer('CHAT_AUTH_TIMEOUT_MS', 5_000, 100, 60_000),
+      sendHighWaterBytes: read.integer('CHAT_SEND_HIGH_WATER_BYTES', 64 * 1024, 1_024, 16 * 1024 * 1024),
+      maxPendingMessages: read.integer('CHAT_MAX_PENDING_MESSAGES', 256, 1, 100_000),
+      messagesPerWindow: read.integer('CHAT_MESSAGES_PER_WINDOW', 5, 1, 10_000),
+      rateWindowSeconds: read.integer('CHAT_RATE_WINDOW_SECONDS', 5, 1, 3_600),
+      historyLength: read.integer('CHAT_HISTORY_LENGTH', 50, 1, 1_000),
+      historyTtlSeconds: read.integer('CHAT_HISTORY_TTL_SECONDS', 300, 10, 86_400),
+      maxMessageLength: read.integer('CHAT_MAX_MESSAGE_LENGTH', 500, 1, 4_000),
+    },
+    viewers: {
+      bucketSeconds: read.integer('VIEWER_BUCKET_SECONDS', 30, 1, 3_600),
+      flushIntervalMs: read.integer('VIEWER_FLUSH_INTERVAL_MS', 1_000, 10, 60_000),
     },
   };
   read.assertValid();

@@ -4,7 +4,7 @@ import { compileWithPlugs, RestartableRedisServer, useTestContext } from '@remed
 import { liveStreamingHarness } from '../findings/support/live-streaming-harness.js';
 import { testConfig } from '../findings/support/test-config.js';
 import { AppModule } from '../src/app.module.js';
-import { createHttpAdapter } from '../src/http/configure-http-app.js';
+import { configureHttpApp, createHttpAdapter } from '../src/http/configure-http-app.js';
 
 const ctx = useTestContext(liveStreamingHarness);
 
@@ -12,6 +12,8 @@ const ctx = useTestContext(liveStreamingHarness);
 async function startupError(queueUrl: string): Promise<Error | undefined> {
   const module = await compileWithPlugs(AppModule.forRoot(testConfig(ctx, { QUEUE_REDIS_URL: queueUrl })));
   const app = module.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { bufferLogs: true });
+  // Set up as main.ts does (the chat gateway needs its WebSocket adapter before init).
+  configureHttpApp(app);
   try {
     await app.init();
     return undefined;

@@ -12,6 +12,7 @@ export { closeOnSignals } from './close-on-signals.js';
 export {
   RedisRateLimiter,
   RateLimitExceededError,
+  RateLimiterUnavailableError,
   type RateLimit,
   type RateLimitDecision,
   type RateLimitRedis,

@@ -29,6 +29,21 @@ export class RateLimitExceededError extends HttpException {
   }
 }
 
+/**
+ * 503 when the limiter's Redis refuses or fails (full without eviction, unreachable): the request can be neither
+ * counted nor safely let through unbounded, and the caller learns it is the service's state, not its own fault.
+ */
+export class RateLimiterUnavailableError extends HttpException {
+  readonly retryAfterSeconds = 1;
+
+  constructor() {
+    super(
+      { message: 'rate limiter unavailable; try again shortly', details: [] },
+      HttpStatus.SERVICE_UNAVAILABLE,
+    );
+  }
+}
+
 /*
  * One counter per key, its window opened by the first request and closed by the key's expiry, counted in one
  * atomic script so instances sharing the Redis never admit more than the limit between them. A refused request
@@ -70,12 +85,17 @@ export class RedisRateLimiter {
   }
 
   async consume(key: string): Promise<RateLimitDecision> {
-    const answer = (await this.redis.eval(
-      CONSUME_LUA,
-      1,
-      `${this.keyPrefix}${key}`,
-      this.limit.windowSeconds * 1000,
-    )) as [number, number];
+    let answer: [number, number];
+    try {
+      answer = (await this.redis.eval(
+        CONSUME_LUA,
+        1,
+        `${this.keyPrefix}${key}`,
+        this.limit.windowSeconds * 1000,
+      )) as [number, number];
+    } catch {
+      throw new RateLimiterUnavailableError();
+    }
     const [count, msLeft] = answer.map(Number) as [number, number];
     return {
       allowed: count <= this.limit.requests,

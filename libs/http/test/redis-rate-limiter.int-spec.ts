@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { useTestContext } from '@remedy/testing';
-import { RedisRateLimiter } from '../src/index.js';
+import { Redis } from 'ioredis';
+import { RateLimiterUnavailableError, RedisRateLimiter } from '../src/index.js';
 
 const ctx = useTestContext({ name: 'http' });
 
@@ -40,6 +41,26 @@ describe('RedisRateLimiter', () => {
     // Refusals do not extend the window: it closes one second after the first request.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect((await limiter.consume('a')).allowed).toBe(true);
+  });
+
+  it('answers 503 with a reason, not an unhandled error, when its Redis cannot be reached', async () => {
+    // A real client with no server behind it: port 1 on loopback refuses, and the client does not queue.
+    const unreachable = new Redis({
+      port: 1,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+    });
+    try {
+      const refusal = await new RedisRateLimiter(unreachable, { requests: 5, windowSeconds: 60 })
+        .consume('member')
+        .catch((error: unknown) => error);
+      expect(refusal).toBeInstanceOf(RateLimiterUnavailableError);
+      expect((refusal as RateLimiterUnavailableError).getStatus()).toBe(503);
+      expect((refusal as RateLimiterUnavailableError).retryAfterSeconds).toBe(1);
+    } finally {
+      unreachable.disconnect();
+    }
   });
 
   it('refuses a limit or window that is not a positive integer', () => {

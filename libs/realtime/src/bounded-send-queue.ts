@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { CLOSE_CODES, CLOSE_REASONS } from './close-codes.js';
 
 export interface SendQueueOptions {
   /**
@@ -12,6 +13,13 @@ export interface SendQueueOptions {
    * unkeyed messages; past it the oldest waiting message is dropped.
    */
   maxPendingMessages: number;
+  /**
+   * What a full queue does with a socket that still does not read: `drop-oldest` (default) keeps the
+   * socket and discards the oldest waiting message, right for latest-value streams (readings, counts);
+   * `close` closes the socket with 4008 "too slow", right where every message matters (chat): the client
+   * reconnects and reloads recent history instead of silently missing messages in the middle.
+   */
+  overflow?: 'drop-oldest' | 'close';
 }
 
 /** Counters shared by every queue of a hub (or of a test), read by metrics. */
@@ -21,10 +29,12 @@ export interface SendQueueCounters {
   coalesced: number;
   /** A waiting message discarded because the queue was full. */
   dropped: number;
+  /** Sockets closed because their queue overflowed (`overflow: 'close'`). */
+  closedSlow: number;
 }
 
 export function newSendQueueCounters(): SendQueueCounters {
-  return { sent: 0, coalesced: 0, dropped: 0 };
+  return { sent: 0, coalesced: 0, dropped: 0, closedSlow: 0 };
 }
 
 let unkeyedSequence = 0;
@@ -65,6 +75,10 @@ export class BoundedSendQueue {
     }
     this.pending.set(slot, payload);
     this.pendingByteCount += Buffer.byteLength(payload);
+    if (this.pending.size > this.options.maxPendingMessages && this.options.overflow === 'close') {
+      this.closeSlowConsumer();
+      return;
+    }
     while (this.pending.size > this.options.maxPendingMessages) this.dropOldest();
     this.pump();
   }
@@ -105,6 +119,13 @@ export class BoundedSendQueue {
     this.counters.sent += 1;
     // The callback runs once the frame has been handed to the kernel: the moment there may be room again.
     this.socket.send(payload, this.afterWrite);
+  }
+
+  private closeSlowConsumer(): void {
+    this.counters.closedSlow += 1;
+    this.counters.dropped += this.pending.size;
+    this.clear();
+    this.socket.close(CLOSE_CODES.tooSlow, CLOSE_REASONS.tooSlow);
   }
 
   private dropOldest(): void {

@@ -6,6 +6,8 @@ export const CLOSE_CODES = {
   serviceRestart: 1012,
   /** Try again later: this instance is at its connection limit. */
   tryAgainLater: 1013,
+  /** Private-use code: the socket's send queue overflowed because the client does not read fast enough. */
+  tooSlow: 4008,
 } as const;
 
 export const CLOSE_REASONS = {
@@ -16,4 +18,5 @@ export const CLOSE_REASONS = {
   authFailed: 'authentication failed',
   connectionLimit: 'connection limit reached on this instance, retry later',
   draining: 'service restart, reconnect',
+  tooSlow: 'too slow: the send buffer is full, reconnect',
 } as const;

@@ -46,6 +46,8 @@ export interface RealtimeHubStats {
   sent: number;
   coalesced: number;
   dropped: number;
+  /** Sockets closed because they did not read fast enough (sendQueue.overflow 'close'). */
+  closedSlow: number;
   /** Messages waiting in send queues. */
   pendingMessages: number;
   /** Bytes held for all sockets: queued messages plus socket buffers. */
@@ -221,6 +223,7 @@ export class RealtimeHub<P> {
       sent: this.counters.sent,
       coalesced: this.counters.coalesced,
       dropped: this.counters.dropped,
+      closedSlow: this.counters.closedSlow,
       pendingMessages,
       heldBytes,
     };

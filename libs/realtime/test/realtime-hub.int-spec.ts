@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { useTestContext, waitUntil } from '@remedy/testing';
+import WebSocket from 'ws';
 import { CLOSE_CODES, CLOSE_REASONS } from '../src/index.js';
 import { connect, connectAndJoin, startHubServer, type HubServer } from './support/hub-server.js';
 
@@ -152,6 +153,38 @@ describe('RealtimeHub on real sockets and a real Redis', () => {
       ),
     );
     slow.socket.close();
+  });
+
+  test("with overflow 'close', a consumer that stops reading is closed with 4008 and the others keep receiving", async () => {
+    const a = await start({
+      sendQueue: { highWaterMarkBytes: 16 * 1024, maxPendingMessages: 20, overflow: 'close' },
+    });
+    const slow = await connectAndJoin(a.url, 'room:chat');
+    const reader = await connectAndJoin(a.url, 'room:chat');
+    const socket = slow.socket as unknown as { _socket: { pause(): void; resume(): void } };
+    socket._socket.pause();
+
+    // Unkeyed lines, as in a chat: none may be dropped silently, so the slow socket is closed instead.
+    const padding = 'x'.repeat(4_000);
+    let published = 0;
+    while (a.hub.stats().closedSlow === 0 && published < 20_000) {
+      await a.hub.publishMany(
+        Array.from({ length: 50 }, (_, index) => ({
+          room: 'room:chat',
+          message: { type: 'line', n: published + index, padding },
+        })),
+      );
+      published += 50;
+      await waitUntil(
+        'the reader to keep up',
+        () => reader.messages.filter((m) => m.type === 'line').length >= published,
+      );
+    }
+    expect(a.hub.stats().closedSlow).toBe(1);
+    socket._socket.resume();
+    await expect(slow.closed).resolves.toEqual({ code: CLOSE_CODES.tooSlow, reason: CLOSE_REASONS.tooSlow });
+    expect(reader.socket.readyState).toBe(WebSocket.OPEN);
+    reader.socket.close();
   });
 
   test('drain closes every socket with 1012 "service restart, reconnect" and refuses new ones', async () => {

@@ -7,7 +7,7 @@ export async function seedLiveStream(
   title = 'seeded stream',
 ): Promise<string> {
   const { rows } = await pool.query<{ id: string }>(
-    `INSERT INTO streams (user_id, title, status) VALUES ($1, $2, 'live') RETURNING id`,
+    `INSERT INTO streams (user_id, title, category, status) VALUES ($1, $2, 'other', 'live') RETURNING id`,
     [streamerId, title],
   );
   return rows[0]!.id;

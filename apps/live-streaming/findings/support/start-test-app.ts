@@ -9,6 +9,8 @@ export interface TestApp {
   app: NestFastifyApplication;
   /** `http://127.0.0.1:<port>`, no trailing slash. */
   url: string;
+  /** `ws://127.0.0.1:<port>`: the chat socket is at `${wsUrl}/chat`. */
+  wsUrl: string;
   config: AppConfig;
   close(): Promise<void>;
 }
@@ -39,6 +41,7 @@ export async function startTestApp(
   return {
     app,
     url: `http://127.0.0.1:${address.port}`,
+    wsUrl: `ws://127.0.0.1:${address.port}`,
     config,
     close: () => app.close(),
   };

@@ -1,5 +1,6 @@
 import type { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHttpEdgeAdapter } from '@remedy/http';
+import { SubscribeMessageOnlyWsAdapter } from '@remedy/realtime';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
 /**
@@ -8,12 +9,14 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
  * every way of booting it has them.
  */
 export function configureHttpApp(app: NestFastifyApplication): void {
+  // The chat gateway reads its sockets itself (first-message auth, ordered handling): no second JSON parse.
+  app.useWebSocketAdapter(new SubscribeMessageOnlyWsAdapter(app));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('LiveStream Pro')
       .setDescription(
-        'Live streaming: accounts, profiles, follows and streams. Every route needs a bearer access token except /auth/*, /health and GET /streams/live. Errors are `{ statusCode, error, message, details }`.',
+        'Live streaming: accounts, profiles, follows, streams, viewer counts and tips (chat is WebSocket /chat, see the README). Every route needs a bearer access token except /auth/*, /health and GET /streams/live. Errors are `{ statusCode, error, message, details }`.',
       )
       .setVersion('1.0')
       .addBearerAuth()

@@ -32,7 +32,7 @@ export class ProfileCache {
   }
 
   async read(userId: string, load: () => Promise<ProfileDto>): Promise<ProfileDto> {
-    const keys = profileKeys(userId);
+    const keys = profileCacheKeys(userId);
     let version: string;
     try {
       const [cached, current] = await this.redis.cache.mget(keys.entry, keys.version);
@@ -56,7 +56,7 @@ export class ProfileCache {
    * entry TTL). A failure is thrown: the caller must not report a change the cache may hide.
    */
   async forget(userId: string): Promise<void> {
-    const keys = profileKeys(userId);
+    const keys = profileCacheKeys(userId);
     const replies = await this.redis.cache
       .multi()
       .incr(keys.version)
@@ -68,6 +68,6 @@ export class ProfileCache {
 }
 
 /** Both keys of a profile share a hash tag, so MGET stays on one slot of a Redis cluster. */
-function profileKeys(userId: string): { entry: string; version: string } {
+export function profileCacheKeys(userId: string): { entry: string; version: string } {
   return { entry: `profile:{${userId}}`, version: `profile-version:{${userId}}` };
 }

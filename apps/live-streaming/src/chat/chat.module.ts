@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { ProfilesModule } from '../profiles/profiles.module.js';
+import { ViewersModule } from '../viewers/viewers.module.js';
+import { ChatHistory } from './chat-history.js';
+import { CHAT_HUB_FACTORY, createChatHub } from './chat-hub.js';
+import { ChatRateLimiter } from './chat-rate-limiter.js';
+import { ChatGateway } from './chat.gateway.js';
+import { LiveStreams } from './live-streams.js';
+
+/** WebSocket /chat: rooms per live stream, recent history, per-user rate limit, viewer heartbeats. */
+@Module({
+  imports: [ProfilesModule, ViewersModule],
+  providers: [
+    { provide: CHAT_HUB_FACTORY, useValue: createChatHub },
+    ChatGateway,
+    ChatHistory,
+    ChatRateLimiter,
+    LiveStreams,
+  ],
+  exports: [ChatGateway],
+})
+export class ChatModule {}

@@ -1,0 +1,267 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { useTestContext, waitUntil } from '@remedy/testing';
+import { signAccessToken } from '../findings/support/access-tokens.js';
+import { ApiClient, type SessionBody } from '../findings/support/api-client.js';
+import { ChatTestClient } from '../findings/support/chat-test-client.js';
+import { liveStreamingHarness } from '../findings/support/live-streaming-harness.js';
+import { seedLiveStream } from '../findings/support/seed-live-stream.js';
+import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
+import { ChatGateway } from '../src/chat/chat.gateway.js';
+
+const ctx = useTestContext(liveStreamingHarness);
+
+const HISTORY_LENGTH = 5;
+const MESSAGES_PER_WINDOW = 3;
+
+describe('WebSocket /chat', () => {
+  let app: TestApp;
+  let api: ApiClient;
+  let member: SessionBody;
+  let streamId: string;
+  const open: ChatTestClient[] = [];
+
+  const viewer = async (token?: string, stream = streamId): Promise<ChatTestClient> => {
+    const client = await ChatTestClient.joined(
+      app.wsUrl,
+      token ?? (await signAccessToken(app.config, randomUUID())),
+      stream,
+    );
+    open.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    app = await startTestApp(ctx, {
+      CHAT_AUTH_TIMEOUT_MS: '300',
+      CHAT_MESSAGES_PER_WINDOW: String(MESSAGES_PER_WINDOW),
+      CHAT_RATE_WINDOW_SECONDS: '3600',
+      CHAT_HISTORY_LENGTH: String(HISTORY_LENGTH),
+      VIEWER_BUCKET_SECONDS: '1',
+      VIEWER_FLUSH_INTERVAL_MS: '50',
+    });
+    api = new ApiClient(app.url);
+    member = await api.signup('chat_member@example.com');
+    ({ streamId } = await seedLiveStream(ctx.pool, 'chat_streamer'));
+  });
+
+  afterAll(async () => {
+    await Promise.all(open.map((client) => client.close()));
+    await app?.close();
+  });
+
+  it.each([
+    ['no token', () => Promise.resolve({ type: 'auth' })],
+    ['a malformed token', () => Promise.resolve({ type: 'auth', token: 'not.a.jwt' })],
+    [
+      'an expired token',
+      async () => ({ type: 'auth', token: await signAccessToken(app.config, randomUUID(), -60) }),
+    ],
+    [
+      'a token signed with another secret',
+      async () => ({
+        type: 'auth',
+        token: await signAccessToken(
+          {
+            ...app.config,
+            auth: { ...app.config.auth, accessTokenSecret: 'another-secret-0123456789abcdef0123' },
+          },
+          randomUUID(),
+        ),
+      }),
+    ],
+    ['a command before authenticating', () => Promise.resolve({ type: 'join', streamId: randomUUID() })],
+  ])('refuses a socket whose first message carries %s: auth-failed, 1008', async (_case, first) => {
+    const client = await ChatTestClient.open(app.wsUrl);
+    client.send(await first());
+    expect(await client.closed()).toBe(1008);
+    expect(client.errorCodes()).toEqual(['auth-failed']);
+    expect(client.has('authenticated')).toBe(false);
+  });
+
+  it('refuses a token in the URL before reading anything, and a socket that never authenticates', async () => {
+    const inUrl = await ChatTestClient.open(app.wsUrl, `?token=${member.accessToken}`);
+    expect(await inUrl.closed()).toBe(1008);
+    expect(inUrl.errorCodes()).toEqual(['token-in-url']);
+
+    const silent = await ChatTestClient.open(app.wsUrl);
+    expect(await silent.closed()).toBe(1008);
+    expect(silent.errorCodes()).toEqual(['auth-timeout']);
+  });
+
+  it('answers bad frames with error frames and keeps serving the socket', async () => {
+    const client = await viewer(member.accessToken);
+    const frames: Array<[string | Uint8Array | object, string, string?]> = [
+      ['{"type":', 'bad-json'],
+      [new Uint8Array([1, 2, 3]), 'bad-json'],
+      [[1, 2], 'invalid-message', '(message)'],
+      [{ type: 'shout' }, 'invalid-message', 'type'],
+      [{ type: 'send' }, 'invalid-message', 'text'],
+      [{ type: 'send', text: 'x'.repeat(501) }, 'invalid-message', 'text'],
+      [{ type: 'send', text: 'nul \u0000 byte' }, 'invalid-message', 'text'],
+      [{ type: 'send', text: 'lone \ud800 surrogate' }, 'invalid-message', 'text'],
+      [{ type: 'join', streamId: 'not-a-uuid' }, 'invalid-message', 'streamId'],
+      [{ type: 'join', streamId, role: 'admin' }, 'invalid-message', 'role'],
+      [{ type: 'join', streamId: randomUUID() }, 'stream-not-live', 'streamId'],
+    ];
+    for (const [frame, code, field] of frames) {
+      const before = client.ofType('error').length;
+      if (typeof frame === 'string' || frame instanceof Uint8Array) client.sendRaw(frame);
+      else client.send(frame);
+      await client.until(
+        `an error for ${JSON.stringify(frame)}`,
+        () => client.ofType('error').length > before,
+      );
+      const error = client.ofType('error')[before]!;
+      expect({ frame, code: error['code'] }).toEqual({ frame, code });
+      if (field !== undefined) expect(JSON.stringify(error['details'])).toContain(`"field":"${field}"`);
+    }
+    // The socket still works: it is in its room and its line comes back to it.
+    client.send({ type: 'send', text: 'still here' });
+    await client.until('its own line', () =>
+      client.ofType('message').some((m) => m['text'] === 'still here'),
+    );
+    expect(client.isOpen).toBe(true);
+    const ended = await ctx.pool.query<{ id: string }>(
+      `INSERT INTO streams (user_id, title, category, status, ended_at) VALUES ($1, 'over', 'other', 'ended', now()) RETURNING id`,
+      [member.user.id],
+    );
+    client.send({ type: 'join', streamId: ended.rows[0]!.id });
+    await client.until('stream-not-live', () => client.errorCodes().includes('stream-not-live'));
+  });
+
+  it('fans a line out to the room with the sender name, keeps a capped history with a TTL and sends it on join', async () => {
+    const { streamId: room } = await seedLiveStream(ctx.pool, 'history_streamer');
+    const first = await viewer(member.accessToken, room);
+    const second = await viewer(undefined, room);
+    first.send({ type: 'send', text: 'hello room' });
+    for (const client of [first, second])
+      await client.until('the line', () => client.ofType('message').some((m) => m['text'] === 'hello room'));
+    expect(second.ofType('message')[0]).toMatchObject({
+      userId: member.user.id,
+      username: 'chat_member',
+      streamId: room,
+    });
+
+    // Two more senders fill the history past its cap (each sender is rate-limited on its own).
+    for (const [label, sender] of [
+      ['second', second],
+      ['third', await viewer(undefined, room)],
+    ] as const) {
+      const lines = Array.from({ length: MESSAGES_PER_WINDOW }, (_, index) => `${label} ${index}`);
+      for (const text of lines) sender.send({ type: 'send', text });
+      await sender.until(`${label}'s lines`, () =>
+        lines.every((text) => sender.ofType('message').some((message) => message['text'] === text)),
+      );
+    }
+    const late = await viewer(undefined, room);
+    const recent = late.ofType('joined')[0]!['recent'] as Array<{ text: string }>;
+    expect(recent).toHaveLength(HISTORY_LENGTH);
+    expect(recent.map((line) => line.text)).not.toContain('hello room');
+    const key = `${app.config.redis.keyPrefix}chat:history:${room}`;
+    expect(await ctx.redis.llen(key)).toBe(HISTORY_LENGTH);
+    const ttl = await ctx.redis.ttl(key);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(app.config.chat.historyTtlSeconds);
+  });
+
+  it('rate-limits a user across sockets, with the time to wait', async () => {
+    const token = await signAccessToken(app.config, randomUUID());
+    const [one, two] = [await viewer(token), await viewer(token)];
+    for (let index = 0; index < MESSAGES_PER_WINDOW; index += 1)
+      (index % 2 === 0 ? one : two).send({ type: 'send', text: `burst ${index}` });
+    await one.until(
+      'the burst',
+      () =>
+        one.ofType('message').filter((m) => String(m['text']).startsWith('burst')).length ===
+        MESSAGES_PER_WINDOW,
+    );
+    two.send({ type: 'send', text: 'one too many' });
+    await two.until('rate-limited', () => two.errorCodes().includes('rate-limited'));
+    const error = two.ofType('error').find((frame) => frame['code'] === 'rate-limited')!;
+    expect((error['details'] as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThan(0);
+    expect(two.isOpen).toBe(true);
+  });
+
+  it('counts viewers by heartbeat: a closed tab stops counting within the window', async () => {
+    const { streamId: room } = await seedLiveStream(ctx.pool, 'viewers_streamer');
+    const staying = await viewer(undefined, room);
+    const leaving = await viewer(undefined, room);
+    const count = async (): Promise<{ viewers: number; windowSeconds: number }> =>
+      api.expect(200, 'GET', `/streams/${room}/viewers`, undefined, member.accessToken);
+    expect(await count()).toEqual({ streamId: room, viewers: 2, windowSeconds: 2 });
+
+    await leaving.close();
+    const heartbeats = setInterval(() => staying.send({ type: 'heartbeat' }), 250);
+    try {
+      await waitUntil('the closed tab to stop counting', async () => (await count()).viewers === 1, 10_000);
+    } finally {
+      clearInterval(heartbeats);
+    }
+    expect((await count()).viewers).toBe(1);
+    await api.expect(400, 'GET', '/streams/not-a-uuid/viewers', undefined, member.accessToken);
+    await api.expect(401, 'GET', `/streams/${room}/viewers`);
+  });
+
+  it('reports this instance\'s chat sockets in websocket_connections{gateway="chat"}', async () => {
+    const before = await chatGauge(app.url);
+    const extra = await viewer();
+    expect(await chatGauge(app.url)).toBe(before + 1);
+    await extra.close();
+    await waitUntil('the gauge to drop', async () => (await chatGauge(app.url)) === before, 5_000);
+  });
+});
+
+describe('WebSocket /chat slow consumers', () => {
+  let app: TestApp;
+  let streamId: string;
+
+  beforeAll(async () => {
+    app = await startTestApp(ctx, {
+      CHAT_SEND_HIGH_WATER_BYTES: '1024',
+      CHAT_MAX_PENDING_MESSAGES: '8',
+      CHAT_MESSAGES_PER_WINDOW: '10000',
+      CHAT_MAX_MESSAGE_LENGTH: '4000',
+    });
+    ({ streamId } = await seedLiveStream(ctx.pool, 'slow_streamer'));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('closes a socket that stops reading with 4008 once its send queue is full, and keeps serving the others', async () => {
+    const token = async (): Promise<string> => signAccessToken(app.config, randomUUID());
+    const sender = await ChatTestClient.joined(app.wsUrl, await token(), streamId);
+    const slow = await ChatTestClient.joined(app.wsUrl, await token(), streamId);
+    slow.socket.pause();
+    // Each line waits for its echo to the sender, so the server is never more than one line ahead of it.
+    const line = 'x'.repeat(4_000);
+    let sent = 0;
+    for (; sent < 5_000 && slow.closeCode === undefined && !slowClosedOnServer(app); sent += 1) {
+      sender.send({ type: 'send', text: line });
+      await sender.until(`echo ${sent}`, () => sender.ofType('message').length > sent);
+    }
+    expect(slowClosedOnServer(app)).toBe(true);
+    slow.socket.resume();
+    expect(await slow.closed()).toBe(4008);
+    expect(sender.isOpen).toBe(true);
+    sender.send({ type: 'send', text: 'after' });
+    await sender.until('its line after the close', () =>
+      sender.ofType('message').some((m) => m['text'] === 'after'),
+    );
+    await sender.close();
+  });
+});
+
+function slowClosedOnServer(app: TestApp): boolean {
+  return app.app.get(ChatGateway).stats().closedSlow > 0;
+}
+
+async function chatGauge(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text
+    .split('\n')
+    .find((candidate) => /^websocket_connections\{[^}]*gateway="chat"/.test(candidate));
+  return line === undefined ? 0 : Number(line.split(' ').pop());
+}
