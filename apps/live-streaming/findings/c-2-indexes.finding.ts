@@ -1,5 +1,12 @@
 import { createDataSource, runMigrationsExclusively, type QueryEvent } from '@remedy/pooling';
-import { defineFinding, explainScans, type FindingContext, type Measurement } from '@remedy/testing';
+import {
+  defineFinding,
+  describeScans,
+  executedScans,
+  explainScans,
+  type FindingContext,
+  type Measurement,
+} from '@remedy/testing';
 import type { MigrationInterface } from 'typeorm';
 import {
   ReviewedSchemaWithoutIndexes1799999999999,
@@ -10,7 +17,6 @@ import { APP_MIGRATIONS } from '../src/database/app-migrations.js';
 import type { FollowPageDto } from '../src/follows/follow-page.dto.js';
 import { ApiClient } from './support/api-client.js';
 import { appStatementsDuring } from './support/app-statements.js';
-import { describeScans, executedScans } from './support/plan-indexes.js';
 import { seedFollowers } from './support/seed-followers.js';
 import { startTestApp } from './support/start-test-app.js';
 

@@ -1,4 +1,11 @@
-import { defineFinding, explainScans, type FindingContext, type Measurement } from '@remedy/testing';
+import {
+  defineFinding,
+  describeScans,
+  executedScans,
+  explainScans,
+  type FindingContext,
+  type Measurement,
+} from '@remedy/testing';
 import { buildKeysetSql } from '@remedy/pagination';
 import {
   BIGSERIAL_VITAL_DATA_SQL,
@@ -9,7 +16,6 @@ import { VITALS_RANGE_SQL } from '../src/dashboards/dashboard-queries.sql.js';
 import { VITALS_PAGES } from '../src/dashboards/dashboard-sorts.js';
 import { LATEST_FALLBACK_SQL } from '../src/latest-vitals/latest-vitals.sql.js';
 import { medianQueryMs } from './support/median-query-time.js';
-import { describeScans, executedScans } from './support/plan-indexes.js';
 import { seedRegistry } from './support/seed-registry.js';
 
 const PATIENTS = 1_000;

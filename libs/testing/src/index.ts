@@ -24,6 +24,7 @@ export {
 } from './servers/streaming-replica.js';
 export { assertTestDatabaseName } from './database/database-names.js';
 export { explainScans, type ScanSummary } from './database/explain-scans.js';
+export { describeScans, executedScans, type ExecutedScan } from './database/plan-indexes.js';
 export { sampleConnections } from './database/connection-sampler.js';
 export { waitForQueuesIdle, type WaitForQueuesIdleOptions } from './queues/wait-for-queues-idle.js';
 export {
