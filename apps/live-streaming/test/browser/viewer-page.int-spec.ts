@@ -1,0 +1,190 @@
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { useTestContext, waitUntil } from '@remedy/testing';
+import { ApiClient, TEST_PASSWORD, type SessionBody } from '../../findings/support/api-client.js';
+import { liveStreamingHarness } from '../../findings/support/live-streaming-harness.js';
+import { startTestApp, type TestApp } from '../../findings/support/start-test-app.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ctx = useTestContext(liveStreamingHarness);
+
+/**
+ * 4 s viewer buckets: the page heartbeats (and reads the count) every 2 s, so a viewer who stays is in every
+ * bucket twice over, and one who leaves falls out of the count within 8 s of its last heartbeat.
+ */
+const VIEWER_BUCKET_SECONDS = 4;
+
+interface Viewer {
+  context: BrowserContext;
+  page: Page;
+  /** Every URL the page requested or opened a WebSocket to: none may carry a token. */
+  urls: string[];
+}
+
+describe('the viewer page in headless Chromium', () => {
+  let app: TestApp;
+  let api: ApiClient;
+  let browser: Browser;
+  let streamer: SessionBody;
+  const viewers: Viewer[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the browser tests`,
+      );
+    app = await startTestApp(ctx, {
+      VIEWER_BUCKET_SECONDS: String(VIEWER_BUCKET_SECONDS),
+      VIEWER_FLUSH_INTERVAL_MS: '50',
+    });
+    api = new ApiClient(app.url);
+    streamer = await api.signup('page_streamer@example.com');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(viewers.map((viewer) => viewer.context.close()));
+    await browser?.close();
+    await app?.close();
+  });
+
+  /** A browser of its own (cookies, sessionStorage) for one viewer, recording every URL it reaches for. */
+  async function openBrowser(): Promise<Viewer> {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const viewer: Viewer = { context, page, urls: [] };
+    page.on('request', (request) => viewer.urls.push(request.url()));
+    page.on('websocket', (socket) => viewer.urls.push(socket.url()));
+    viewers.push(viewer);
+    return viewer;
+  }
+
+  async function signIn(page: Page, email: string): Promise<void> {
+    await page.fill('#email', email);
+    await page.fill('#password', TEST_PASSWORD);
+    await page.click('#sign-in button[type="submit"]');
+    await page.locator('#who', { hasText: email }).waitFor({ timeout: 15_000 });
+  }
+
+  async function goLive(session: SessionBody, title: string): Promise<string> {
+    const stream = await api.expect<{ id: string }>(
+      201,
+      'POST',
+      '/streams',
+      { title, category: 'music' },
+      session.accessToken,
+    );
+    return stream.id;
+  }
+
+  const viewerCount = (page: Page, count: number) =>
+    page.locator('#viewer-count', { hasText: new RegExp(`^${count}$`) });
+
+  const serverCount = async (streamId: string, token: string): Promise<number> =>
+    (await api.expect<{ viewers: number }>(200, 'GET', `/streams/${streamId}/viewers`, undefined, token))
+      .viewers;
+
+  it('two signed-in viewers chat with each other, the count rises when the second joins and falls after it leaves, and no token is ever in a URL', async () => {
+    const streamId = await goLive(streamer, 'Night train ambience');
+    const aiko = await api.signup('aiko_viewer@example.com');
+    const ben = await api.signup('ben_viewer@example.com');
+
+    // Aiko finds the stream in the public live list, signs in there and opens it.
+    const first = await openBrowser();
+    await first.page.goto(`${app.url}/watch`);
+    const listed = first.page.locator(`#live-streams li[data-stream-id="${streamId}"]`);
+    await listed.waitFor({ timeout: 15_000 });
+    expect(await listed.innerText()).toContain('Night train ambience');
+    expect(await listed.innerText()).toContain('@page_streamer');
+    await signIn(first.page, aiko.user.email);
+    await listed.locator('a').click();
+    await first.page.waitForURL(`${app.url}/watch/${streamId}`);
+    // The session came along in the tab's sessionStorage: no second sign-in.
+    await first.page.waitForSelector('body[data-chat="joined"]', { timeout: 15_000 });
+    expect(await first.page.locator('#stream-title').textContent()).toBe('Night train ambience');
+    await viewerCount(first.page, 1).waitFor({ timeout: 15_000 });
+
+    // Ben opens the stream's address directly, signs in, and joins: Aiko's count moves to 2.
+    const second = await openBrowser();
+    await second.page.goto(`${app.url}/watch/${streamId}`);
+    expect(await second.page.locator('#status').textContent()).toContain('Sign in to watch');
+    await signIn(second.page, ben.user.email);
+    await second.page.waitForSelector('body[data-chat="joined"]', { timeout: 15_000 });
+    await viewerCount(first.page, 2).waitFor({ timeout: 30_000 });
+    await viewerCount(second.page, 2).waitFor({ timeout: 30_000 });
+
+    // A line Ben sends appears on Aiko's page, and Aiko's answer on Ben's.
+    await second.page.fill('#chat-text', 'hello from ben');
+    await second.page.click('#chat-form button[type="submit"]');
+    const fromBen = first.page.locator('#messages li', { hasText: 'hello from ben' });
+    await fromBen.waitFor({ timeout: 15_000 });
+    expect(await fromBen.locator('.author').textContent()).toBe('ben_viewer');
+    await first.page.fill('#chat-text', 'hi ben <b>not bold</b>');
+    await first.page.press('#chat-text', 'Enter');
+    const fromAiko = second.page.locator('#messages li', { hasText: 'hi ben <b>not bold</b>' });
+    await fromAiko.waitFor({ timeout: 15_000 });
+    expect(await fromAiko.locator('.author').textContent()).toBe('aiko_viewer');
+    expect(await second.page.locator('#messages b').count()).toBe(0);
+
+    // Ben closes his browser: no more heartbeats. Aiko keeps hers, so the count settles at 1 once Ben's
+    // last bucket leaves the window (at most 2 buckets), on her page and in the API alike.
+    await second.context.close();
+    viewers.splice(viewers.indexOf(second), 1);
+    await viewerCount(first.page, 1).waitFor({ timeout: 4 * VIEWER_BUCKET_SECONDS * 1000 + 15_000 });
+    await waitUntil(
+      'the API to count Aiko alone',
+      async () => (await serverCount(streamId, aiko.accessToken)) === 1,
+      15_000,
+    );
+    expect(await first.page.locator('body').getAttribute('data-chat')).toBe('joined');
+
+    // Neither page put a token in a URL: not in the page's address, a fetch, or the WebSocket's.
+    const tokens = [aiko.accessToken, ben.accessToken, aiko.refreshToken, ben.refreshToken];
+    const stored = await first.page.evaluate(() => sessionStorage.getItem('live-streaming:session') ?? '');
+    tokens.push((JSON.parse(stored) as { accessToken: string }).accessToken);
+    const urls = [...first.urls, ...second.urls];
+    expect(urls.some((url) => url.endsWith('/chat'))).toBe(true);
+    expect(urls.filter((url) => tokens.some((token) => url.includes(token)) || /token/i.test(url))).toEqual(
+      [],
+    );
+  }, 180_000);
+
+  it('an ended stream links to its recording and opens no chat', async () => {
+    const other = await api.signup('ended_streamer@example.com');
+    const streamId = await goLive(other, 'Yesterday’s speedrun');
+    await api.expect(200, 'POST', `/streams/${streamId}/end`, undefined, other.accessToken);
+    const viewer = await api.signup('late_viewer@example.com');
+
+    const { page, urls } = await openBrowser();
+    await page.goto(`${app.url}/watch/${streamId}`);
+    await signIn(page, viewer.user.email);
+    await page.waitForSelector('body[data-chat="ended"]', { timeout: 15_000 });
+    expect(await page.locator('#archive-link').getAttribute('href')).toBe(`/watch/archive/${streamId}`);
+    expect(await page.locator('#live-part').isHidden()).toBe(true);
+    expect(urls.some((url) => url.endsWith('/chat'))).toBe(false);
+  }, 60_000);
+
+  it('serves the page with a content security policy, and refuses a malformed stream id with the field named', async () => {
+    const page = await fetch(`${app.url}/watch`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const malformed = await fetch(`${app.url}/watch/not-a-stream`);
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({
+      statusCode: 400,
+      details: [expect.objectContaining({ field: 'streamId' })],
+    });
+  });
+});
