@@ -20,6 +20,13 @@ interface Viewer {
   page: Page;
   /** Every URL the page requested or opened a WebSocket to: none may carry a token. */
   urls: string[];
+  /** The tokens the page's sign-in got (the session it keeps in sessionStorage). */
+  tokens: string[];
+}
+
+interface StoredSession {
+  accessToken: string;
+  refreshToken: string;
 }
 
 describe('the viewer page in headless Chromium', () => {
@@ -63,18 +70,27 @@ describe('the viewer page in headless Chromium', () => {
   async function openBrowser(): Promise<Viewer> {
     const context = await browser.newContext();
     const page = await context.newPage();
-    const viewer: Viewer = { context, page, urls: [] };
+    const viewer: Viewer = { context, page, urls: [], tokens: [] };
     page.on('request', (request) => viewer.urls.push(request.url()));
     page.on('websocket', (socket) => viewer.urls.push(socket.url()));
     viewers.push(viewer);
     return viewer;
   }
 
-  async function signIn(page: Page, email: string): Promise<void> {
+  async function signIn({ page, tokens }: Viewer, email: string): Promise<void> {
     await page.fill('#email', email);
     await page.fill('#password', TEST_PASSWORD);
     await page.click('#sign-in button[type="submit"]');
     await page.locator('#who', { hasText: email }).waitFor({ timeout: 15_000 });
+    expect(await page.locator('#sign-in').isHidden()).toBe(true);
+    const stored = await page.evaluate(() =>
+      (
+        globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }
+      ).sessionStorage.getItem('live-streaming:session'),
+    );
+    const session = JSON.parse(stored ?? 'null') as StoredSession | null;
+    if (session === null) throw new Error('the page keeps no session after signing in');
+    tokens.push(session.accessToken, session.refreshToken);
   }
 
   async function goLive(session: SessionBody, title: string): Promise<string> {
@@ -107,7 +123,7 @@ describe('the viewer page in headless Chromium', () => {
     await listed.waitFor({ timeout: 15_000 });
     expect(await listed.innerText()).toContain('Night train ambience');
     expect(await listed.innerText()).toContain('@page_streamer');
-    await signIn(first.page, aiko.user.email);
+    await signIn(first, aiko.user.email);
     await listed.locator('a').click();
     await first.page.waitForURL(`${app.url}/watch/${streamId}`);
     // The session came along in the tab's sessionStorage: no second sign-in.
@@ -119,7 +135,7 @@ describe('the viewer page in headless Chromium', () => {
     const second = await openBrowser();
     await second.page.goto(`${app.url}/watch/${streamId}`);
     expect(await second.page.locator('#status').textContent()).toContain('Sign in to watch');
-    await signIn(second.page, ben.user.email);
+    await signIn(second, ben.user.email);
     await second.page.waitForSelector('body[data-chat="joined"]', { timeout: 15_000 });
     await viewerCount(first.page, 2).waitFor({ timeout: 30_000 });
     await viewerCount(second.page, 2).waitFor({ timeout: 30_000 });
@@ -150,9 +166,8 @@ describe('the viewer page in headless Chromium', () => {
     expect(await first.page.locator('body').getAttribute('data-chat')).toBe('joined');
 
     // Neither page put a token in a URL: not in the page's address, a fetch, or the WebSocket's.
-    const tokens = [aiko.accessToken, ben.accessToken, aiko.refreshToken, ben.refreshToken];
-    const stored = await first.page.evaluate(() => sessionStorage.getItem('live-streaming:session') ?? '');
-    tokens.push((JSON.parse(stored) as { accessToken: string }).accessToken);
+    const tokens = [...first.tokens, ...second.tokens];
+    expect(tokens).toHaveLength(4);
     const urls = [...first.urls, ...second.urls];
     expect(urls.some((url) => url.endsWith('/chat'))).toBe(true);
     expect(urls.filter((url) => tokens.some((token) => url.includes(token)) || /token/i.test(url))).toEqual(
@@ -166,9 +181,10 @@ describe('the viewer page in headless Chromium', () => {
     await api.expect(200, 'POST', `/streams/${streamId}/end`, undefined, other.accessToken);
     const viewer = await api.signup('late_viewer@example.com');
 
-    const { page, urls } = await openBrowser();
+    const late = await openBrowser();
+    const { page, urls } = late;
     await page.goto(`${app.url}/watch/${streamId}`);
-    await signIn(page, viewer.user.email);
+    await signIn(late, viewer.user.email);
     await page.waitForSelector('body[data-chat="ended"]', { timeout: 15_000 });
     expect(await page.locator('#archive-link').getAttribute('href')).toBe(`/watch/archive/${streamId}`);
     expect(await page.locator('#live-part').isHidden()).toBe(true);

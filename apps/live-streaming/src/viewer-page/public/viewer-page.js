@@ -291,6 +291,7 @@
     var time = element('time', '', clock(message.sentAt));
     time.dateTime = message.sentAt;
     item.appendChild(time);
+    item.appendChild(document.createTextNode(' '));
     item.appendChild(element('span', 'author', message.username || 'member ' + message.userId.slice(0, 8)));
     item.appendChild(document.createTextNode(': '));
     item.appendChild(element('span', 'text', message.text));
