@@ -10,8 +10,9 @@ const CHROMIUM = '/usr/bin/chromium';
 const ctx = useTestContext(liveStreamingHarness);
 
 /**
- * 4 s viewer buckets: the page heartbeats (and reads the count) every 2 s, so a viewer who stays is in every
- * bucket twice over, and one who leaves falls out of the count within 8 s of its last heartbeat.
+ * 4 s viewer buckets: the server asks for a heartbeat every 2 s (the page reads the count on the same tick), so a
+ * viewer who stays is in every bucket twice over, and one who leaves falls out of the count within 8 s of its
+ * last heartbeat.
  */
 const VIEWER_BUCKET_SECONDS = 4;
 
@@ -22,6 +23,8 @@ interface Viewer {
   urls: string[];
   /** The tokens the page's sign-in got (the session it keeps in sessionStorage). */
   tokens: string[];
+  /** Heartbeat frames the page has sent on /chat. */
+  heartbeats: number;
 }
 
 interface StoredSession {
@@ -70,9 +73,15 @@ describe('the viewer page in headless Chromium', () => {
   async function openBrowser(): Promise<Viewer> {
     const context = await browser.newContext();
     const page = await context.newPage();
-    const viewer: Viewer = { context, page, urls: [], tokens: [] };
+    const viewer: Viewer = { context, page, urls: [], tokens: [], heartbeats: 0 };
     page.on('request', (request) => viewer.urls.push(request.url()));
-    page.on('websocket', (socket) => viewer.urls.push(socket.url()));
+    page.on('websocket', (socket) => {
+      viewer.urls.push(socket.url());
+      socket.on('framesent', ({ payload }) => {
+        if (typeof payload === 'string' && (JSON.parse(payload) as { type: string }).type === 'heartbeat')
+          viewer.heartbeats += 1;
+      });
+    });
     viewers.push(viewer);
     return viewer;
   }
@@ -107,9 +116,33 @@ describe('the viewer page in headless Chromium', () => {
   const viewerCount = (page: Page, count: number) =>
     page.locator('#viewer-count', { hasText: new RegExp(`^${count}$`) });
 
+  const viewerWindow = (streamId: string, token: string) =>
+    api.expect<{ viewers: number; windowSeconds: number }>(
+      200,
+      'GET',
+      `/streams/${streamId}/viewers`,
+      undefined,
+      token,
+    );
+
   const serverCount = async (streamId: string, token: string): Promise<number> =>
-    (await api.expect<{ viewers: number }>(200, 'GET', `/streams/${streamId}/viewers`, undefined, token))
-      .viewers;
+    (await viewerWindow(streamId, token)).viewers;
+
+  /**
+   * Holds until each page has sent enough heartbeats to span the count's whole window past this moment: by then
+   * a viewer counted only by its join (or by heartbeats that stopped) has left the count, so what the count shows
+   * is what the heartbeats keep in it. Waits on the pages' own frames, not on a timer of the test's.
+   */
+  async function holdThroughWindow(pages: Viewer[], windowSeconds: number): Promise<void> {
+    const heartbeatSeconds = VIEWER_BUCKET_SECONDS / 2;
+    const needed = Math.ceil(windowSeconds / heartbeatSeconds) + 2;
+    const from = pages.map((viewer) => viewer.heartbeats);
+    await waitUntil(
+      `${needed} more heartbeats from each page`,
+      () => pages.every((viewer, index) => viewer.heartbeats >= from[index]! + needed),
+      (needed + 10) * heartbeatSeconds * 1000,
+    );
+  }
 
   it('two signed-in viewers chat with each other, the count rises when the second joins and falls after it leaves, and no token is ever in a URL', async () => {
     const streamId = await goLive(streamer, 'Night train ambience');
@@ -153,16 +186,19 @@ describe('the viewer page in headless Chromium', () => {
     expect(await fromAiko.locator('.author').textContent()).toBe('aiko_viewer');
     expect(await second.page.locator('#messages b').count()).toBe(0);
 
-    // Ben closes his browser: no more heartbeats. Aiko keeps hers, so the count settles at 1 once Ben's
-    // last bucket leaves the window (at most 2 buckets), on her page and in the API alike.
+    // Both stay past a whole window: their heartbeats, not their joins, keep them counted.
+    const { windowSeconds } = await viewerWindow(streamId, aiko.accessToken);
+    await holdThroughWindow([first, second], windowSeconds);
+    expect(await serverCount(streamId, aiko.accessToken)).toBe(2);
+
+    // Ben closes his browser: his heartbeats stop. The count falls to 1 once his last bucket leaves the window
+    // (at most 2 buckets), on Aiko's page and in the API alike, and stays there while Aiko's heartbeats go on.
     await second.context.close();
     viewers.splice(viewers.indexOf(second), 1);
-    await viewerCount(first.page, 1).waitFor({ timeout: 4 * VIEWER_BUCKET_SECONDS * 1000 + 15_000 });
-    await waitUntil(
-      'the API to count Aiko alone',
-      async () => (await serverCount(streamId, aiko.accessToken)) === 1,
-      15_000,
-    );
+    await viewerCount(first.page, 1).waitFor({ timeout: 2 * windowSeconds * 1000 + 15_000 });
+    await holdThroughWindow([first], windowSeconds);
+    expect(await serverCount(streamId, aiko.accessToken)).toBe(1);
+    await viewerCount(first.page, 1).waitFor({ timeout: 15_000 });
     expect(await first.page.locator('body').getAttribute('data-chat')).toBe('joined');
 
     // Neither page put a token in a URL: not in the page's address, a fetch, or the WebSocket's.
