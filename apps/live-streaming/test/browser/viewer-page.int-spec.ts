@@ -211,6 +211,29 @@ describe('the viewer page in headless Chromium', () => {
     );
   }, 180_000);
 
+  it('a stream that ends while watched turns into a link to its recording, without a reload', async () => {
+    const other = await api.signup('ending_streamer@example.com');
+    const streamId = await goLive(other, 'Last song of the night');
+    const viewer = await api.signup('watching_viewer@example.com');
+    const watching = await openBrowser();
+    await watching.page.goto(`${app.url}/watch/${streamId}`);
+    await signIn(watching, viewer.user.email);
+    await watching.page.waitForSelector('body[data-chat="joined"]', { timeout: 15_000 });
+    await watching.page.evaluate(() => {
+      (globalThis as unknown as { sameDocument: boolean }).sameDocument = true;
+    });
+
+    await api.expect(200, 'POST', `/streams/${streamId}/end`, undefined, other.accessToken);
+    await watching.page.waitForSelector('body[data-chat="ended"]', { timeout: 15_000 });
+    expect(await watching.page.locator('#archive-link').getAttribute('href')).toBe(
+      `/watch/archive/${streamId}`,
+    );
+    expect(await watching.page.locator('#live-part').isHidden()).toBe(true);
+    expect(
+      await watching.page.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument),
+    ).toBe(true);
+  }, 60_000);
+
   it('an ended stream links to its recording and opens no chat', async () => {
     const other = await api.signup('ended_streamer@example.com');
     const streamId = await goLive(other, 'Yesterday’s speedrun');

@@ -3,7 +3,8 @@
 // its ETag); /watch/<streamId> shows one stream: the viewer signs in, the page loads the stream, joins its chat
 // on WebSocket /chat (the access token goes in the first message, never in the URL), sends a heartbeat every
 // `heartbeatSeconds` the server asks for (that is what keeps this viewer counted) and reads the viewer count on
-// the same tick. An ended stream links to its recording at /watch/archive/<streamId>.
+// the same tick. An ended stream links to its recording at /watch/archive/<streamId>, also when it ends while
+// the page is open (the room is told).
 // No framework, no build step; every value goes into the page through textContent. The session lives in this
 // tab's sessionStorage (it survives going from the list to a stream, ends with the tab) and never in a URL.
 (function () {
@@ -345,6 +346,7 @@
       if (frame.type === 'authenticated') socket.send(JSON.stringify({ type: 'join', streamId: streamId }));
       else if (frame.type === 'joined') joined(frame);
       else if (frame.type === 'message') showMessage(frame);
+      else if (frame.type === 'ended') showEnded();
       else if (frame.type === 'error') {
         if (frame.code === 'auth-failed' || frame.code === 'auth-timeout') authFailed = true;
         else chatError(frame);
