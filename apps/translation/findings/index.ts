@@ -1,8 +1,9 @@
 import { defineFindingSuite } from '@remedy/testing';
+import m2IdempotentJoin from './m-2-idempotent-join.finding.js';
 import m4SessionEndOnce from './m-4-session-end-once.finding.js';
 import { translationHarness } from './support/translation-harness.js';
 
 export default defineFindingSuite({
   ...translationHarness,
-  findings: [m4SessionEndOnce],
+  findings: [m2IdempotentJoin, m4SessionEndOnce],
 });
