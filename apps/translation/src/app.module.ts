@@ -8,7 +8,10 @@ import { AppConfigModule } from './app-config.module.js';
 import { AppAuthModule } from './auth/app-auth.module.js';
 import type { AppConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
+import { GlossariesModule } from './glossaries/glossaries.module.js';
+import { ParticipantsModule } from './participants/participants.module.js';
 import { REDIS_CLIENTS, RedisModule } from './redis/redis.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
 
 /** The HTTP application. Its config is passed in, so tests boot it on an isolated database and Redis prefix. */
 @Module({})
@@ -31,6 +34,9 @@ export class AppModule {
           }),
         }),
         AppAuthModule.forRoot(config),
+        SessionsModule,
+        ParticipantsModule,
+        GlossariesModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

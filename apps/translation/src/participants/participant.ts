@@ -1,0 +1,13 @@
+/** A user's place in a session and the language they follow it in. */
+export interface Participant {
+  sessionId: string;
+  userId: string;
+  language: string;
+  joinedAt: string;
+}
+
+/** What a join did: the participant as it is now, and whether this call added it or changed its language. */
+export interface JoinOutcome {
+  participant: Participant;
+  changed: boolean;
+}
