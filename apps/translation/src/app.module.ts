@@ -9,6 +9,7 @@ import { AppAuthModule } from './auth/app-auth.module.js';
 import type { AppConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { REDIS_CLIENTS, RedisModule } from './redis/redis.module.js';
+import { TranslationModule } from './translation/translation.module.js';
 
 /** The HTTP application. Its config is passed in, so tests boot it on an isolated database and Redis prefix. */
 @Module({})
@@ -31,6 +32,7 @@ export class AppModule {
           }),
         }),
         AppAuthModule.forRoot(config),
+        TranslationModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
