@@ -6,7 +6,10 @@ import type { CallBudget } from './quota-token-bucket.js';
 import type { EngineRequest, TranslationEngine } from './translation-engine.js';
 
 export interface BreakerSettings {
-  /** Failures (of calls in the rolling window, at least half of them failing) that open the breaker. */
+  /**
+   * Calls in the breaker's rolling window (10 s) before it may open; it opens once at least half of them
+   * failed. So `volumeThreshold` failures in a row always open it, fewer when successes are in the window too.
+   */
   volumeThreshold: number;
   /** How long an open breaker fails fast before it lets one call through (half-open). */
   resetTimeoutMs: number;
