@@ -23,7 +23,7 @@ const FLAWS = {
   'keep-alive without a bound':
     'ProviderConnections ← UnboundedKeepAliveConnections: connections are reused, but a burst opens one per call in flight',
   'a bound without keep-alive':
-    'ProviderConnections ← BoundedWithoutKeepAliveConnections: at most the pool size at once, each call its own connection',
+    'ProviderConnections ← BoundedWithoutKeepAliveConnections: at most the pool size at once, but a connection closes whenever no call waits for it, so the next calls reconnect',
 } as const;
 type Run = 'flawed' | 'remediated' | keyof typeof FLAWS;
 

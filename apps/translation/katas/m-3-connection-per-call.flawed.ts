@@ -33,7 +33,7 @@ export class UnboundedKeepAliveConnections extends ConnectionPerCallProviderConn
   }
 }
 
-/** A bounded pool without keep-alive: at most `size` at once, but each call still opens and closes its own. */
+/** A bounded pool without keep-alive: at most `size` at once, but a connection no queued call is waiting for is closed. */
 export class BoundedWithoutKeepAliveConnections extends ConnectionPerCallProviderConnections {
   constructor(private readonly size: number) {
     super();
