@@ -9,11 +9,10 @@ import { QUEUE_REDIS } from '../redis/queue-redis.js';
 import { REDIS_CLIENTS } from '../redis/redis.module.js';
 import { RedisTranslationCache } from './cache/redis-translation-cache.js';
 import { TranslationCache } from './cache/translation-cache.js';
-import { buildEngines } from './providers/build-engines.js';
+import { buildProviderTranslator } from './providers/build-provider-translator.js';
 import { GuardedProviderTranslator } from './providers/guarded-provider-translator.js';
 import { KeepAliveProviderConnections, ProviderConnections } from './providers/provider-connections.js';
 import { ProviderTranslator } from './providers/provider-translator.js';
-import { QuotaTokenBucket } from './providers/quota-token-bucket.js';
 import { TranslationsController } from './translations.controller.js';
 import { Translator } from './translator.service.js';
 
@@ -47,33 +46,8 @@ class ProvidersShutdown implements OnApplicationShutdown {
     {
       provide: ProviderTranslator,
       inject: [APP_CONFIG, ProviderConnections, QUEUE_REDIS, METRICS_REGISTRY],
-      useFactory: (
-        config: AppConfig,
-        connections: ProviderConnections,
-        redis: Redis,
-        registry: Registry,
-      ): ProviderTranslator => {
-        const { primary, fallback } = buildEngines(config.providers, connections);
-        const { google, deepl, quotaMaxWaitMs } = config.providers;
-        const budget = (engine: string, quota: { charactersPerMinute: number; requestsPerSecond: number }) =>
-          new QuotaTokenBucket(redis, {
-            engine,
-            maxWaitMs: quotaMaxWaitMs,
-            ...(quota.charactersPerMinute > 0 ? { charactersPerMinute: quota.charactersPerMinute } : {}),
-            ...(quota.requestsPerSecond > 0 ? { requestsPerSecond: quota.requestsPerSecond } : {}),
-          });
-        return new GuardedProviderTranslator(
-          [
-            { engine: primary, budget: budget(primary.name, google) },
-            { engine: fallback, budget: budget(fallback.name, deepl) },
-          ],
-          {
-            volumeThreshold: config.providers.breakerVolume,
-            resetTimeoutMs: config.providers.breakerResetMs,
-          },
-          registry,
-        );
-      },
+      useFactory: (config: AppConfig, connections: ProviderConnections, redis: Redis, registry: Registry) =>
+        buildProviderTranslator(config.providers, connections, redis, registry),
     },
     {
       provide: TranslationCache,

@@ -1,6 +1,6 @@
 import CircuitBreaker from 'opossum';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { isEngineFailure, isRetryable, ProviderCallError, shouldFallBack } from './provider-call-error.js';
+import { FAILURE_POLICY, ProviderCallError, type FailurePolicy } from './provider-call-error.js';
 import { ProviderTranslator, type ProviderTranslation } from './provider-translator.js';
 import type { CallBudget } from './quota-token-bucket.js';
 import type { EngineRequest, TranslationEngine } from './translation-engine.js';
@@ -47,6 +47,7 @@ export class GuardedProviderTranslator extends ProviderTranslator {
     engines: [primary: GuardedEngine, fallback: GuardedEngine],
     settings: BreakerSettings,
     registry: Registry,
+    private readonly policy: FailurePolicy = FAILURE_POLICY,
   ) {
     super();
     this.breakers = engines.map((guarded) => ({
@@ -58,7 +59,7 @@ export class GuardedProviderTranslator extends ProviderTranslator {
         volumeThreshold: settings.volumeThreshold,
         resetTimeout: settings.resetTimeoutMs,
         // A 429, a spent quota or a refused request is the engine answering, not the engine failing.
-        errorFilter: (error: unknown) => !isEngineFailure(error),
+        errorFilter: (error: unknown) => !policy.isEngineFailure(error),
         name: guarded.engine.name,
       }),
     }));
@@ -106,7 +107,7 @@ export class GuardedProviderTranslator extends ProviderTranslator {
     try {
       return { texts: await this.attempt(primary, request), engine: primary.guarded.engine.name };
     } catch (error) {
-      if (!shouldFallBack(error)) throw error;
+      if (!this.policy.shouldFallBack(error)) throw error;
       this.fallbacks.inc({ reason: reasonOf(error) });
       return { texts: await this.attempt(fallback, request), engine: fallback.guarded.engine.name };
     }
@@ -133,7 +134,7 @@ export class GuardedProviderTranslator extends ProviderTranslator {
       } catch (error) {
         const failure = asProviderError(engine, error);
         this.calls.inc({ engine, outcome: isOpossumRejection(error) ? 'breaker-open' : failure.failure });
-        if (attempt >= 2 || !isRetryable(failure) || !breaker.closed) throw failure;
+        if (attempt >= 2 || !this.policy.isRetryable(failure) || !breaker.closed) throw failure;
       }
     }
   }

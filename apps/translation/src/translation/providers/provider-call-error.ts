@@ -53,6 +53,15 @@ export function isEngineFailure(error: unknown): boolean {
   );
 }
 
+/** The table above as one object, so the translator takes its decisions from one place. */
+export interface FailurePolicy {
+  isRetryable(error: unknown): boolean;
+  shouldFallBack(error: unknown): boolean;
+  isEngineFailure(error: unknown): boolean;
+}
+
+export const FAILURE_POLICY: FailurePolicy = { isRetryable, shouldFallBack, isEngineFailure };
+
 /** The failure an HTTP status means, in either provider's dialect. */
 export function failureOfStatus(status: number): ProviderFailure {
   if (status === 429) return 'rate-limited';
