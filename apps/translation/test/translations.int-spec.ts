@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { useTestContext } from '@remedy/testing';
+import { useTestContext, waitUntil } from '@remedy/testing';
 import { ApiClient } from '../findings/support/api-client.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 import { translationHarness } from '../findings/support/translation-harness.js';
@@ -67,6 +67,9 @@ describe('POST /translations', () => {
     const again = await translate(['Thank you']);
     expect(again.body.translations).toEqual([{ text: '[de] Thank you', source: 'cache' }]);
     expect(providers.google.calls.length).toBe(callsBefore);
+    const metrics = await (await fetch(`${testApp.url}/metrics`)).text();
+    expect(metrics).toMatch(/translation_cache_lookups_total\{kind="chat",result="miss"[^}]*\} 3/);
+    expect(metrics).toMatch(/translation_cache_lookups_total\{kind="chat",result="hit"[^}]*\} 1/);
   });
 
   it('refuses viewers and bad input with field-level details', async () => {
@@ -119,5 +122,51 @@ describe('POST /translations', () => {
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).not.toBeNull();
     expect(JSON.stringify(await response.json())).not.toMatch(/deepl|google|emulator/i);
+  });
+});
+
+describe('the Google breaker', () => {
+  let providers: TranslationProviders;
+  let testApp: TestApp;
+  let api: ApiClient;
+  let organiser: string;
+
+  beforeAll(async () => {
+    providers = await startTranslationProviders();
+    testApp = await startTestApp(ctx, {
+      ...providers.env,
+      TRANSLATION_BREAKER_VOLUME: '2',
+      TRANSLATION_BREAKER_RESET_MS: '500',
+    });
+    api = new ApiClient(testApp.url);
+    organiser = (await api.signup('breaker_organiser@example.com')).accessToken;
+  });
+
+  afterAll(async () => {
+    await testApp.close();
+    await providers.stop();
+  });
+
+  const translate = (text: string) =>
+    api.call<Translations>(
+      'POST',
+      '/translations',
+      { texts: [text], sourceLanguage: 'en', targetLanguage: 'de', kind: 'chat' },
+      organiser,
+    );
+  const breakerState = async () => {
+    const metrics = await (await fetch(`${testApp.url}/metrics`)).text();
+    return Number(/translation_breaker_state\{engine="google-v3"[^}]*\} (\d)/.exec(metrics)?.[1]);
+  };
+
+  it('opens on failures, half-opens after the reset time, and closes again on a successful trial call', async () => {
+    providers.google.down = 503;
+    expect((await translate('Breaker one')).body.translations[0]?.source).toBe('deepl-v2');
+    expect(await breakerState()).toBe(2);
+    // Failing fast while open is the test above (its breaker stays open for ten minutes).
+    providers.google.down = undefined;
+    await waitUntil('the breaker to half-open', async () => (await breakerState()) === 1);
+    expect((await translate('Breaker three')).body.translations[0]?.source).toBe('google-v3');
+    expect(await breakerState()).toBe(0);
   });
 });
