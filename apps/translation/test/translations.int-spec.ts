@@ -162,8 +162,9 @@ describe('the Google breaker', () => {
   it('opens on failures, half-opens after the reset time, and closes again on a successful trial call', async () => {
     providers.google.down = 503;
     expect((await translate('Breaker one')).body.translations[0]?.source).toBe('deepl-v2');
-    expect(await breakerState()).toBe(2);
-    // Failing fast while open is the test above (its breaker stays open for ten minutes).
+    // Open, or already half-open if the request outlived the reset time: not closed either way. Failing fast
+    // while open is the test above (its breaker stays open for ten minutes).
+    expect(await breakerState()).toBeGreaterThanOrEqual(1);
     providers.google.down = undefined;
     await waitUntil('the breaker to half-open', async () => (await breakerState()) === 1);
     expect((await translate('Breaker three')).body.translations[0]?.source).toBe('google-v3');
