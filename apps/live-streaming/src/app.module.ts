@@ -16,6 +16,7 @@ import { REDIS_CLIENTS, RedisModule } from './redis/redis.module.js';
 import { SloModule } from './slo/slo.module.js';
 import { StreamsModule } from './streams/streams.module.js';
 import { TipsModule } from './tips/tips.module.js';
+import { ViewerPageModule } from './viewer-page/viewer-page.module.js';
 import { ViewersModule } from './viewers/viewers.module.js';
 
 /** The HTTP application. Its config is passed in, so tests boot it on an isolated database and Redis prefix. */
@@ -47,6 +48,7 @@ export class AppModule {
         TipsModule,
         ViewersModule,
         ChatModule,
+        ViewerPageModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -8,13 +8,17 @@ const ctx = useTestContext(liveStreamingHarness);
 /**
  * The routes anyone may call, each public on purpose: /auth/* is how a caller gets a token (@Public()); /health
  * and /metrics are the probes' and Prometheus' (MemberGuard's library controllers); GET /streams/live is the same for
- * every viewer and CDN-cacheable (livestream:M5).
+ * every viewer and CDN-cacheable (livestream:M5); the viewer page (/watch, its script) is static and signs the
+ * viewer in before it loads anything.
  */
 const PUBLIC_ROUTES = [
   'GET /health',
   'GET /health/live',
   'GET /metrics',
   'GET /streams/live',
+  'GET /viewer-page.js',
+  'GET /watch',
+  'GET /watch/{streamId}',
   'POST /auth/login',
   'POST /auth/logout',
   'POST /auth/refresh',

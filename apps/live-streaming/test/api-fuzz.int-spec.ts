@@ -13,7 +13,7 @@ import { startTestApp, type TestApp } from '../findings/support/start-test-app.j
 
 const ctx = useTestContext(liveStreamingHarness);
 
-/** Cases per operation: 16 operations × 80 ≈ 1,300 requests per run (FUZZ_RUNS_FACTOR scales it). */
+/** Cases per operation: 24 operations × 80 ≈ 1,900 requests per run (FUZZ_RUNS_FACTOR scales it). */
 const RUNS_PER_OPERATION = 80;
 
 describe('API fuzz (OpenAPI-driven)', () => {

@@ -165,6 +165,22 @@ describe('WebSocket /chat', () => {
     expect(ttl).toBeLessThanOrEqual(app.config.chat.historyTtlSeconds);
   });
 
+  it('tells the room when its stream ends, and refuses to join it again', async () => {
+    const { streamId: room, streamerId } = await seedLiveStream(ctx.pool, 'ending_streamer');
+    const watching = await viewer(undefined, room);
+    await api.expect(
+      200,
+      'POST',
+      `/streams/${room}/end`,
+      undefined,
+      await signAccessToken(app.config, streamerId),
+    );
+    await watching.until('the end notice', () => watching.has('ended'));
+    expect(watching.ofType('ended')).toEqual([{ type: 'ended', streamId: room }]);
+    watching.send({ type: 'join', streamId: room });
+    await watching.until('the refusal', () => watching.errorCodes().includes('stream-not-live'));
+  });
+
   it('rate-limits a user across sockets, with the time to wait', async () => {
     const token = await signAccessToken(app.config, randomUUID());
     const [one, two] = [await viewer(token), await viewer(token)];

@@ -82,6 +82,11 @@ export class ChatGateway implements OnGatewayConnection, OnModuleDestroy {
     this.hub.accept(socket, request);
   }
 
+  /** To every socket in the stream's room, on every instance: the stream is over (see StreamEndNotice). */
+  async announceEnded(streamId: string): Promise<void> {
+    await this.hub.publish(streamRoom(streamId), { type: 'ended', streamId });
+  }
+
   stats(): RealtimeHubStats {
     return this.hub.stats();
   }

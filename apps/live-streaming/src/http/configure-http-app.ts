@@ -16,7 +16,7 @@ export function configureHttpApp(app: NestFastifyApplication): void {
     new DocumentBuilder()
       .setTitle('LiveStream Pro')
       .setDescription(
-        'Live streaming: accounts, profiles, follows, streams, viewer counts and tips (chat is WebSocket /chat, see the README). Every route needs a bearer access token except /auth/*, /health and GET /streams/live. Errors are `{ statusCode, error, message, details }`.',
+        'Live streaming: accounts, profiles, follows, streams, viewer counts, tips and the viewer page (/watch; chat is WebSocket /chat, see the README). Every route needs a bearer access token except /auth/*, /health, GET /streams/live and the viewer page. Errors are `{ statusCode, error, message, details }`.',
       )
       .setVersion('1.0')
       .addBearerAuth()

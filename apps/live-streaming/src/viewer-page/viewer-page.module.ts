@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { ViewerPageController } from './viewer-page.controller.js';
+
+/** The browser page viewers use: live streams, a stream's chat and viewer count. */
+@Module({ controllers: [ViewerPageController] })
+export class ViewerPageModule {}
