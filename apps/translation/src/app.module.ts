@@ -12,6 +12,7 @@ import { GlossariesModule } from './glossaries/glossaries.module.js';
 import { ParticipantsModule } from './participants/participants.module.js';
 import { REDIS_CLIENTS, RedisModule } from './redis/redis.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
+import { TranslationModule } from './translation/translation.module.js';
 
 /** The HTTP application. Its config is passed in, so tests boot it on an isolated database and Redis prefix. */
 @Module({})
@@ -37,6 +38,7 @@ export class AppModule {
         SessionsModule,
         ParticipantsModule,
         GlossariesModule,
+        TranslationModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

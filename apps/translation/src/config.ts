@@ -1,4 +1,5 @@
 import { recommendedPoolSize } from '@remedy/pooling';
+import { providerPoolSize } from './translation/providers/provider-connection-pool.js';
 
 /**
  * The one place that reads the environment. `loadConfig()` validates `process.env` once at start-up and
@@ -31,6 +32,36 @@ export interface AppConfig {
     audience: string;
   };
   observability: { logLevel: LogLevel; slowQueryMs: number };
+  /** The machine-translation engines and what guards them (polyglot-a:C-2, M-3, polyglot-b:S-1, I-2). */
+  providers: ProvidersConfig;
+  /** polyglot-a:M-1, polyglot-b:S-3: how long a translation stays cached, by content kind. */
+  translationCache: { chatTtlSeconds: number; captionTtlSeconds: number; documentTtlSeconds: number };
+}
+
+/** One engine's endpoint, key and the quotas its account has (0: none known). */
+export interface EngineConfig {
+  url: string;
+  /** Google: OAuth access token; DeepL: auth key. Unset: the engine refuses every call without calling out. */
+  key: string | undefined;
+  charactersPerMinute: number;
+  requestsPerSecond: number;
+}
+
+export interface ProvidersConfig {
+  google: EngineConfig & { project: string; location: string };
+  deepl: EngineConfig;
+  /** Per call: past it the call is aborted and its connection closed (review b: 2 s). */
+  timeoutMs: number;
+  /**
+   * Keep-alive connections per engine and instance: TRANSLATION_POOL_SIZE when set, else Little's law over the
+   * planned peak (providerPoolSize): peak calls/s × p99 latency × 1.5.
+   */
+  poolSize: number;
+  /** Failures that open an engine's breaker, and how long it stays open before one trial call. */
+  breakerVolume: number;
+  breakerResetMs: number;
+  /** Longest wait for the quota budget before the batch goes to the fallback engine instead. */
+  quotaMaxWaitMs: number;
 }
 
 export interface DatabaseConfig {
@@ -98,6 +129,13 @@ export function parseConfig(values: ConfigValues): AppConfig {
       logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
       slowQueryMs: read.integer('SLOW_QUERY_MS', 200, 1, 60_000),
     },
+    providers: readProviders(read),
+    translationCache: {
+      // Review a: real-time chat and audio 5 minutes (little reuse), documents 24 hours.
+      chatTtlSeconds: read.integer('TRANSLATION_CACHE_CHAT_TTL_SECONDS', 300, 1, 30 * 86_400),
+      captionTtlSeconds: read.integer('TRANSLATION_CACHE_CAPTION_TTL_SECONDS', 300, 1, 30 * 86_400),
+      documentTtlSeconds: read.integer('TRANSLATION_CACHE_DOCUMENT_TTL_SECONDS', 86_400, 1, 30 * 86_400),
+    },
   };
   read.assertValid();
   return config;
@@ -133,6 +171,37 @@ function readDatabase(read: ConfigReader): DatabaseConfig {
       1_000,
       86_400_000,
     ),
+  };
+}
+
+function readProviders(read: ConfigReader): ProvidersConfig {
+  const engine = (name: 'GOOGLE' | 'DEEPL', url: string, charactersPerMinute: number): EngineConfig => ({
+    url: read.url(`${name}_TRANSLATE_URL`, url, ['https:', 'http:']),
+    key: read.has(`${name}_TRANSLATE_KEY`) ? read.text(`${name}_TRANSLATE_KEY`, '') : undefined,
+    charactersPerMinute: read.integer(`${name}_CHARACTERS_PER_MINUTE`, charactersPerMinute, 0, 1_000_000_000),
+    requestsPerSecond: read.integer(`${name}_REQUESTS_PER_SECOND`, 0, 0, 1_000_000),
+  });
+  const formula = () =>
+    providerPoolSize({
+      peakCallsPerSecond: read.integer('TRANSLATION_PEAK_CALLS_PER_SECOND', 200, 1, 1_000_000),
+      p99LatencyMs: read.integer('TRANSLATION_P99_LATENCY_MS', 300, 1, 60_000),
+    });
+  return {
+    // Google's default v3 quota: 6,000,000 characters per minute per project.
+    google: {
+      ...engine('GOOGLE', 'https://translation.googleapis.com', 6_000_000),
+      project: read.text('GOOGLE_PROJECT', 'polyglot-connect'),
+      location: read.text('GOOGLE_LOCATION', 'us-central1'),
+    },
+    deepl: engine('DEEPL', 'https://api.deepl.com', 0),
+    timeoutMs: read.integer('TRANSLATION_TIMEOUT_MS', 2_000, 50, 60_000),
+    poolSize: read.has('TRANSLATION_POOL_SIZE')
+      ? read.integer('TRANSLATION_POOL_SIZE', 1, 1, 10_000)
+      : formula(),
+    // Review a: fail fast after 5 consecutive errors, half-open retry after 30 s.
+    breakerVolume: read.integer('TRANSLATION_BREAKER_VOLUME', 5, 1, 1_000),
+    breakerResetMs: read.integer('TRANSLATION_BREAKER_RESET_MS', 30_000, 100, 600_000),
+    quotaMaxWaitMs: read.integer('TRANSLATION_QUOTA_MAX_WAIT_MS', 1_000, 0, 60_000),
   };
 }
 

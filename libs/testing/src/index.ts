@@ -135,6 +135,27 @@ export {
   type PaymentFault,
   type PaymentProviderEmulatorOptions,
 } from './servers/payment-provider-emulator.js';
+export {
+  TranslationProviderEmulator,
+  type ProviderServerError,
+  type TranslationCallRecord,
+  type TranslationProviderApi,
+  type TranslationProviderEmulatorOptions,
+} from './servers/translation-provider/translation-provider-emulator.js';
+export {
+  fakeTranslation,
+  codePoints,
+  type EmulatedGlossary,
+} from './servers/translation-provider/fake-translation.js';
+export {
+  latencySampler,
+  type LatencyDistribution,
+} from './servers/translation-provider/latency-distribution.js';
+export {
+  GOOGLE_MAX_CODE_POINTS,
+  GOOGLE_MAX_SEGMENTS,
+} from './servers/translation-provider/google-v3-dialect.js';
+export { DEEPL_MAX_BODY_BYTES, DEEPL_MAX_TEXTS } from './servers/translation-provider/deepl-v2-dialect.js';
 export { K8S_ROOT, renderKustomization, type KubeObject, type KubeResource } from './k8s/kustomize.js';
 export { appsInTree, librarySource, readAppSource, REPO_ROOT, type AppSource } from './k8s/app-source.js';
 export {

@@ -1,0 +1,164 @@
+import CircuitBreaker from 'opossum';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { FAILURE_POLICY, ProviderCallError, type FailurePolicy } from './provider-call-error.js';
+import { ProviderTranslator, type ProviderTranslation } from './provider-translator.js';
+import type { CallBudget } from './quota-token-bucket.js';
+import type { EngineRequest, TranslationEngine } from './translation-engine.js';
+
+export interface BreakerSettings {
+  /**
+   * Calls in the breaker's rolling window (10 s) before it may open; it opens once at least half of them
+   * failed. So `volumeThreshold` failures in a row always open it, fewer when successes are in the window too.
+   */
+  volumeThreshold: number;
+  /** How long an open breaker fails fast before it lets one call through (half-open). */
+  resetTimeoutMs: number;
+}
+
+/** An engine with what guards it: the quota budget its calls wait for and its breaker. */
+export interface GuardedEngine {
+  engine: TranslationEngine;
+  budget: CallBudget;
+}
+
+const BREAKER_STATE = { closed: 0, halfOpen: 1, open: 2 } as const;
+
+/**
+ * The primary engine first, the fallback when the primary cannot (polyglot-a:C-2, polyglot-b:I-2). Each engine
+ * call waits for the engine's quota budget (a token bucket shared by all instances), runs through the engine's
+ * opossum breaker (opens after `volumeThreshold` failures, fails fast while open, half-opens after
+ * `resetTimeoutMs`), and a transient failure is retried once while the breaker stays closed. Which failures
+ * retry, fall back or count against the breaker is the table in provider-call-error.ts.
+ *
+ * Metrics: translation_provider_batches_total (batches asked for), translation_provider_calls_total{engine,
+ * outcome}, translation_fallbacks_total{reason} (fallback rate = fallbacks / batches) and
+ * translation_breaker_state{engine} (0 closed, 1 half-open, 2 open).
+ */
+export class GuardedProviderTranslator extends ProviderTranslator {
+  private readonly breakers: Array<{
+    guarded: GuardedEngine;
+    breaker: CircuitBreaker<[EngineRequest], string[]>;
+  }>;
+  private readonly batches: Counter;
+  private readonly calls: Counter<'engine' | 'outcome'>;
+  private readonly fallbacks: Counter<'reason'>;
+
+  constructor(
+    engines: [primary: GuardedEngine, fallback: GuardedEngine],
+    settings: BreakerSettings,
+    registry: Registry,
+    private readonly policy: FailurePolicy = FAILURE_POLICY,
+  ) {
+    super();
+    this.breakers = engines.map((guarded) => ({
+      guarded,
+      breaker: new CircuitBreaker((request: EngineRequest) => guarded.engine.translate(request), {
+        // Each call has its own deadline (ProviderHttpClient): opossum's would reject but leave the socket busy.
+        timeout: false,
+        errorThresholdPercentage: 50,
+        volumeThreshold: settings.volumeThreshold,
+        resetTimeout: settings.resetTimeoutMs,
+        // A 429, a spent quota or a refused request is the engine answering, not the engine failing.
+        errorFilter: (error: unknown) => !policy.isEngineFailure(error),
+        name: guarded.engine.name,
+      }),
+    }));
+    this.batches = new Counter({
+      name: 'translation_provider_batches_total',
+      help: 'Batches sent to the translation engines',
+      registers: [registry],
+    });
+    this.calls = new Counter({
+      name: 'translation_provider_calls_total',
+      help: 'Engine calls by engine and outcome (ok, a ProviderFailure, or breaker-open)',
+      labelNames: ['engine', 'outcome'],
+      registers: [registry],
+    });
+    this.fallbacks = new Counter({
+      name: 'translation_fallbacks_total',
+      help: 'Batches handed to the fallback engine, by the primary failure that sent them there',
+      labelNames: ['reason'],
+      registers: [registry],
+    });
+    const breakers = this.breakers;
+    new Gauge({
+      name: 'translation_breaker_state',
+      help: 'Circuit breaker per translation engine: 0 closed, 1 half-open, 2 open',
+      labelNames: ['engine'],
+      registers: [registry],
+      // A state, not an amount: across the workers of a cluster the most open one.
+      aggregator: 'max',
+      collect() {
+        for (const { guarded, breaker } of breakers) {
+          const state = breaker.opened
+            ? BREAKER_STATE.open
+            : breaker.halfOpen
+              ? BREAKER_STATE.halfOpen
+              : BREAKER_STATE.closed;
+          this.set({ engine: guarded.engine.name }, state);
+        }
+      },
+    });
+  }
+
+  async translate(request: EngineRequest): Promise<ProviderTranslation> {
+    this.batches.inc();
+    const [primary, fallback] = this.breakers as [Guarded, Guarded];
+    try {
+      return { texts: await this.attempt(primary, request), engine: primary.guarded.engine.name };
+    } catch (error) {
+      if (!this.policy.shouldFallBack(error)) throw error;
+      this.fallbacks.inc({ reason: reasonOf(error) });
+      return { texts: await this.attempt(fallback, request), engine: fallback.guarded.engine.name };
+    }
+  }
+
+  shutdown(): void {
+    for (const { breaker } of this.breakers) breaker.shutdown();
+  }
+
+  /** One engine: its budget, its breaker, one retry of a transient failure while the breaker is closed. */
+  private async attempt({ guarded, breaker }: Guarded, request: EngineRequest): Promise<string[]> {
+    const engine = guarded.engine.name;
+    for (let attempt = 1; ; attempt += 1) {
+      // Open: fail fast, before the call spends any of the quota.
+      if (breaker.opened) {
+        this.calls.inc({ engine, outcome: 'breaker-open' });
+        throw new ProviderCallError(engine, 'unavailable', 'breaker open: failing fast');
+      }
+      try {
+        await guarded.budget.acquire(characters(request.texts));
+        const texts = await breaker.fire(request);
+        this.calls.inc({ engine, outcome: 'ok' });
+        return texts;
+      } catch (error) {
+        const failure = asProviderError(engine, error);
+        this.calls.inc({ engine, outcome: isOpossumRejection(error) ? 'breaker-open' : failure.failure });
+        if (attempt >= 2 || !this.policy.isRetryable(failure) || !breaker.closed) throw failure;
+      }
+    }
+  }
+}
+
+type Guarded = GuardedProviderTranslator['breakers'][number];
+
+function characters(texts: readonly string[]): number {
+  let count = 0;
+  for (const text of texts) for (const _ of text) count += 1;
+  return count;
+}
+
+/** opossum refuses a call itself while open, or while half-open with its one trial call in flight. */
+function isOpossumRejection(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === 'EOPENBREAKER';
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof ProviderCallError ? error.failure : 'unavailable';
+}
+
+/** opossum's own rejection (open breaker, shut down) as the failure the table knows. */
+function asProviderError(engine: string, error: unknown): ProviderCallError {
+  if (error instanceof ProviderCallError) return error;
+  return new ProviderCallError(engine, 'unavailable', error instanceof Error ? error.message : String(error));
+}

@@ -1,0 +1,68 @@
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { METRICS_REGISTRY } from '@remedy/observability';
+import type { RedisClients } from '@remedy/pooling';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import { APP_CONFIG } from '../app-config.module.js';
+import type { AppConfig } from '../config.js';
+import { QUEUE_REDIS } from '../redis/queue-redis.js';
+import { REDIS_CLIENTS } from '../redis/redis.module.js';
+import { RedisTranslationCache } from './cache/redis-translation-cache.js';
+import { TranslationCache } from './cache/translation-cache.js';
+import { buildProviderTranslator } from './providers/build-provider-translator.js';
+import { GuardedProviderTranslator } from './providers/guarded-provider-translator.js';
+import { KeepAliveProviderConnections, ProviderConnections } from './providers/provider-connections.js';
+import { ProviderTranslator } from './providers/provider-translator.js';
+import { TranslationsController } from './translations.controller.js';
+import { Translator } from './translator.service.js';
+
+/** Closes the engines' breakers and connection pools with the application. */
+class ProvidersShutdown implements OnApplicationShutdown {
+  constructor(
+    @Inject(ProviderTranslator) private readonly translator: ProviderTranslator,
+    @Inject(ProviderConnections) private readonly connections: ProviderConnections,
+  ) {}
+
+  onApplicationShutdown(): void {
+    if (this.translator instanceof GuardedProviderTranslator) this.translator.shutdown();
+    this.connections.close();
+  }
+}
+
+/**
+ * Machine translation: Google v3 primary and DeepL v2 fallback over keep-alive pools, each engine behind a
+ * quota budget shared across instances (on the queue Redis, which never evicts it) and a circuit breaker, and
+ * the translation cache on the evicting cache Redis.
+ */
+@Module({
+  controllers: [TranslationsController],
+  providers: [
+    Translator,
+    {
+      provide: ProviderConnections,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new KeepAliveProviderConnections(config.providers.poolSize),
+    },
+    {
+      provide: ProviderTranslator,
+      inject: [APP_CONFIG, ProviderConnections, QUEUE_REDIS, METRICS_REGISTRY],
+      useFactory: (config: AppConfig, connections: ProviderConnections, redis: Redis, registry: Registry) =>
+        buildProviderTranslator(config.providers, connections, redis, registry),
+    },
+    {
+      provide: TranslationCache,
+      inject: [APP_CONFIG, REDIS_CLIENTS, METRICS_REGISTRY],
+      useFactory: (config: AppConfig, redis: RedisClients, registry: Registry) => {
+        const ttl = config.translationCache;
+        return new RedisTranslationCache(
+          redis.cache,
+          { chat: ttl.chatTtlSeconds, caption: ttl.captionTtlSeconds, document: ttl.documentTtlSeconds },
+          registry,
+        );
+      },
+    },
+    ProvidersShutdown,
+  ],
+  exports: [Translator],
+})
+export class TranslationModule {}

@@ -1,0 +1,44 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import {
+  ApiBadGatewayResponse,
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Roles } from '@remedy/auth';
+import { CurrentMember } from '../auth/current-member.decorator.js';
+import type { Member } from '../auth/member.js';
+import { TranslateDto, TranslationsDto } from './translate.dto.js';
+import { translationFailure } from './translation-failure.js';
+import { Translator } from './translator.service.js';
+
+@ApiTags('translations')
+@ApiBearerAuth()
+@Controller('translations')
+export class TranslationsController {
+  constructor(private readonly translator: Translator) {}
+
+  @Post()
+  @HttpCode(200)
+  // Every call may cost provider quota: organisers and speakers only, within their own organisation.
+  @Roles('organiser', 'speaker')
+  @ApiOperation({
+    summary:
+      "Translate texts with the organisation's glossary for the pair (cached; Google v3, DeepL v2 fallback)",
+  })
+  @ApiOkResponse({ type: TranslationsDto })
+  @ApiForbiddenResponse({ description: 'viewers do not translate on demand' })
+  @ApiBadGatewayResponse({ description: 'the engine refused the text' })
+  @ApiServiceUnavailableResponse({ description: 'every engine failed or is over its quota (Retry-After)' })
+  async translate(@CurrentMember() member: Member, @Body() dto: TranslateDto): Promise<TranslationsDto> {
+    try {
+      const translations = await this.translator.translate({ ...dto, organisationId: member.organisationId });
+      return { translations };
+    } catch (error) {
+      throw translationFailure(error);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { TranslationCache, type CacheScope, type ContentKind } from './cache/translation-cache.js';
+import { glossaryOfPair, providerGlossaryName } from './glossary-of-pair.js';
+import { ProviderTranslator } from './providers/provider-translator.js';
+
+export interface TranslateRequest {
+  organisationId: string;
+  sourceLanguage: string;
+  targetLanguage: string;
+  texts: string[];
+  kind: ContentKind;
+}
+
+export interface TranslatedText {
+  text: string;
+  /** Who answered: the cache or the engine that translated it. */
+  source: string;
+}
+
+/**
+ * Translates a batch for one organisation and language pair: cached translations first (keyed by the pair,
+ * organisation and glossary version), the rest (each distinct text once) in one batch to the engines, whose
+ * answers are cached.
+ */
+@Injectable()
+export class Translator {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(TranslationCache) private readonly cache: TranslationCache,
+    @Inject(ProviderTranslator) private readonly providers: ProviderTranslator,
+  ) {}
+
+  async translate(request: TranslateRequest): Promise<TranslatedText[]> {
+    const glossary = await glossaryOfPair(
+      this.dataSource,
+      request.organisationId,
+      request.sourceLanguage,
+      request.targetLanguage,
+    );
+    const scope: CacheScope = { ...request, glossary };
+    const cached = await this.cache.lookup(scope, request.texts);
+    const missing = [...new Set(request.texts.filter((_, i) => cached[i] === undefined))];
+    const fresh = new Map<string, TranslatedText>();
+    if (missing.length > 0) {
+      const translated = await this.providers.translate({
+        texts: missing,
+        sourceLanguage: request.sourceLanguage,
+        targetLanguage: request.targetLanguage,
+        ...(glossary === undefined ? {} : { glossary: providerGlossaryName(glossary) }),
+      });
+      await this.cache.store(scope, missing, translated.texts);
+      missing.forEach((text, i) =>
+        fresh.set(text, { text: translated.texts[i] ?? '', source: translated.engine }),
+      );
+    }
+    return request.texts.map((text, i) => {
+      const hit = cached[i];
+      return hit === undefined ? (fresh.get(text) as TranslatedText) : { text: hit, source: 'cache' };
+    });
+  }
+}
