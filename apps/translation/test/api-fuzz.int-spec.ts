@@ -9,6 +9,10 @@ import {
 import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 import { translationHarness } from '../findings/support/translation-harness.js';
+import {
+  startTranslationProviders,
+  type TranslationProviders,
+} from '../findings/support/translation-providers.js';
 
 const ctx = useTestContext(translationHarness);
 
@@ -17,12 +21,16 @@ const RUNS_PER_OPERATION = 60;
 
 describe('API fuzz (OpenAPI-driven)', () => {
   let testApp: TestApp;
+  let providers: TranslationProviders;
   let organiser: AuthSessionBody;
   let sessionId: string;
   let glossaryId: string;
 
   beforeAll(async () => {
-    testApp = await startTestApp(ctx);
+    // Valid translation requests must reach real provider emulators: without engines the service rightly
+    // answers 503, which would hide a real 5xx among the generated cases.
+    providers = await startTranslationProviders();
+    testApp = await startTestApp(ctx, providers.env);
     const api = new ApiClient(testApp.url);
     organiser = await api.signup('fuzz_organiser@example.com');
     ({ id: sessionId } = await api.expect<{ id: string }>(
@@ -43,6 +51,7 @@ describe('API fuzz (OpenAPI-driven)', () => {
 
   afterAll(async () => {
     await testApp.close();
+    await providers.stop();
   });
 
   it('answers hundreds of generated requests without a 5xx, with the documented error body on every 4xx, and stays up', async () => {
