@@ -13,6 +13,7 @@ import s1ChatConnectionLimit from './s-1-chat-connection-limit.finding.js';
 import s2RedisMemoryPolicy from './s-2-redis-memory-policy.finding.js';
 import s3StreamListNPlusOne from './s-3-stream-list-n-plus-one.finding.js';
 import s4ViewerCount from './s-4-viewer-count.finding.js';
+import s5SynchronousTranscoding from './s-5-synchronous-transcoding.finding.js';
 import s6ReadRouting from './s-6-read-routing.finding.js';
 import { liveStreamingHarness } from './support/live-streaming-harness.js';
 
@@ -33,6 +34,7 @@ export default defineFindingSuite({
     s2RedisMemoryPolicy,
     s3StreamListNPlusOne,
     s4ViewerCount,
+    s5SynchronousTranscoding,
     s6ReadRouting,
   ],
 });
