@@ -4,6 +4,7 @@ import c3UnboundedLists from './c-3-unbounded-lists.finding.js';
 import c4PoolLimits from './c-4-pool-limits.finding.js';
 import c5SloMonitoring from './c-5-slo-monitoring.finding.js';
 import i1Autoscaling from './i-1-autoscaling.finding.js';
+import i2ArchiveLifecycle from './i-2-archive-lifecycle.finding.js';
 import m1MemberRateLimit from './m-1-member-rate-limit.finding.js';
 import m2SessionLifetime from './m-2-session-lifetime.finding.js';
 import m3HangingPaymentProvider from './m-3-hanging-payment-provider.finding.js';
@@ -25,6 +26,7 @@ export default defineFindingSuite({
     c4PoolLimits,
     c5SloMonitoring,
     i1Autoscaling,
+    i2ArchiveLifecycle,
     m1MemberRateLimit,
     m2SessionLifetime,
     m3HangingPaymentProvider,
