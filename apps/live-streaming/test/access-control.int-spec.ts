@@ -8,13 +8,16 @@ const ctx = useTestContext(liveStreamingHarness);
 /**
  * The routes anyone may call, each public on purpose: /auth/* is how a caller gets a token (@Public()); /health
  * and /metrics are the probes' and Prometheus' (MemberGuard's library controllers); GET /streams/live is the same for
- * every viewer and CDN-cacheable (livestream:M5).
+ * every viewer and CDN-cacheable (livestream:M5); the archive player page and its hls.js hold no data (the page
+ * signs in for the archive).
  */
 const PUBLIC_ROUTES = [
   'GET /health',
   'GET /health/live',
   'GET /metrics',
   'GET /streams/live',
+  'GET /watch/archive/{id}',
+  'GET /watch/assets/hls.min.js',
   'POST /auth/login',
   'POST /auth/logout',
   'POST /auth/refresh',
