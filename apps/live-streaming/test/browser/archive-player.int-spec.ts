@@ -97,13 +97,21 @@ describe('the archive player page (headless Chromium)', () => {
     await page.fill('#password', TEST_PASSWORD);
     await page.click('button[type=submit]');
 
-    await page.waitForFunction(() => document.querySelector('video')!.currentTime > 0, undefined, {
-      timeout: 120_000,
-    });
-    const first = await page.evaluate(() => document.querySelector('video')!.currentTime);
-    await page.waitForFunction((since) => document.querySelector('video')!.currentTime > since + 0.5, first, {
-      timeout: 120_000,
-    });
+    // The page's own <video>, read in the page (this package's TypeScript has no DOM types).
+    const currentTime = async () =>
+      Number(
+        await page.evaluate(
+          () =>
+            (
+              globalThis as unknown as {
+                document: { querySelector(selector: string): { currentTime: number } };
+              }
+            ).document.querySelector('video').currentTime,
+        ),
+      );
+    await waitUntil('the archive to start playing', async () => (await currentTime()) > 0, 120_000);
+    const first = await currentTime();
+    await waitUntil('the playing time to advance', async () => (await currentTime()) > first + 0.5, 120_000);
     expect(await page.textContent('#status')).toBe('Playing the archive.');
     expect(playbackRequests.some((request) => request.url.endsWith('.ts'))).toBe(true);
     expect(playbackRequests.every((request) => request.authorized && !request.url.includes('token'))).toBe(
