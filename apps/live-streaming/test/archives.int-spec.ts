@@ -103,6 +103,13 @@ describe('archives: ending a stream queues its transcode; the worker makes an HL
     expect(segment.headers.get('content-type')).toBe('video/mp2t');
     // MPEG-TS packets start with the sync byte 0x47.
     expect(new Uint8Array(await segment.arrayBuffer())[0]).toBe(0x47);
+    const missing = await api.call(
+      'GET',
+      `/streams/${streamId}/archive/480p/segment-999.ts`,
+      undefined,
+      viewer.accessToken,
+    );
+    expect(missing.status).toBe(404);
 
     const [run] = (await probe.runs()).filter((entry) => entry.streamId === streamId);
     const ownNice = Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ')[16]);

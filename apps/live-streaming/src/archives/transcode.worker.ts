@@ -35,11 +35,23 @@ export class TranscodeWorker implements OnModuleInit, OnApplicationShutdown {
       lockDuration: 120_000,
     });
     this.worker.on('error', (error) => this.logger.error(`transcode worker: ${error.message}`));
+    // A job BullMQ fails by itself (its worker died mid-run more often than maxStalledCount allows) never
+    // reaches process()'s catch: once a job is finally failed, whoever sees it makes sure the row says so.
+    this.worker.on('failed', (job) => {
+      if (job === undefined) return;
+      void this.markFailedIfGivenUp(job).catch((error: unknown) =>
+        this.logger.error(`stream ${job.data.streamId}: recording the failure: ${String(error)}`),
+      );
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
     // Lets running transcodes finish (within the shutdown grace); a job cut off is retried by another worker.
     await this.worker?.close();
+  }
+
+  private async markFailedIfGivenUp(job: Job<TranscodeJob>): Promise<void> {
+    if ((await job.getState()) === 'failed') await this.records.failed(job.data.streamId);
   }
 
   private async process(job: Job<TranscodeJob>): Promise<void> {
