@@ -111,19 +111,20 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
     await Promise.all(endings);
 
     // 2. The worker starts on what is queued, gate closed again: open it once the worker holds all it will
-    //    take (runs alive + jobs waiting = archives still pending, and no fewer alive than the cap allows).
+    //    take: every pending archive is either held at the gate or waiting in Redis, every job BullMQ counts
+    //    active has its ffmpeg held (none still on its way to start), and no fewer are held than the cap allows.
     await probe.close();
-    worker = await startTestWorker(ctx, env);
     const pending = (await Promise.all(ending.map(archiveOf))).filter(
       (archive) => archive.status !== 'ready',
     ).length;
     const runsBefore = (await probe.runs()).length;
+    worker = await startTestWorker(ctx, env);
     await waitUntil(
       'the worker to take all the transcodes it will run at once',
       async () => {
-        const alive = (await probe.runs()).length - runsBefore;
-        const waiting = await queue.getWaitingCount();
-        return alive + waiting === pending && (alive === pending || alive >= CAP);
+        const held = (await probe.runs()).length - runsBefore;
+        const { waiting = 0, active = 0 } = await queue.getJobCounts('waiting', 'active');
+        return held + waiting === pending && active === held && (held === pending || held >= CAP);
       },
       120_000,
     );
