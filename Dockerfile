@@ -13,6 +13,10 @@ FROM node:20-bookworm-slim
 ARG APP
 ENV NODE_ENV=production APP=${APP}
 WORKDIR /repo
+# live-streaming's worker transcodes archives with ffmpeg (Debian's build: libx264, AAC).
+RUN if [ "$APP" = live-streaming ]; then \
+      apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*; \
+    fi
 COPY --from=deps /repo ./
 COPY scripts/register.js ./scripts/register.js
 COPY tsconfig.base.json tsconfig.json swc.config.json ./

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure PostgreSQL (127.0.0.1:5432, user postgres, a database named `test`) and Redis (127.0.0.1:6379)
-# answer, the way tests and CI expect them (DESIGN §4). Installs Debian's packages only when the servers are
-# missing, starts only what is not answering, and prints what it did. Safe to run again.
+# answer, the way tests and CI expect them (DESIGN §4), and that the tools tests run are on PATH: ffmpeg
+# (live-streaming's archive transcodes) and chromium (the browser tests). Installs Debian's packages only when
+# they are missing, starts only what is not answering, and prints what it did. Safe to run again.
 set -euo pipefail
 
 pg_up() { pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; }
@@ -20,6 +21,8 @@ wait_for() {
 missing=()
 command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
 command -v redis-server >/dev/null || missing+=(redis-server)
+command -v ffmpeg >/dev/null || missing+=(ffmpeg)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]} from apt"
   apt-get update -qq

@@ -310,15 +310,13 @@ describe('infra/k8s manifests', () => {
         /live-streaming-api: covered by 0 PodDisruptionBudgets/,
       ],
       [
-        'a worker the app has no entry for',
+        'the transcode worker scaled past the pool count',
         'live-streaming',
-        entryProblems,
+        poolProblems,
         (r) => {
-          const worker = structuredClone(deployment(r, 'live-streaming-api'));
-          worker.metadata.name = 'live-streaming-worker';
-          r.push(worker);
+          autoscaler(r, 'live-streaming-worker').spec.maxReplicas = 12;
         },
-        /live-streaming-worker runs src\/worker.ts, which apps\/live-streaming does not have/,
+        /counts 19 instances, but up to 23/,
       ],
       [
         'the worker on another image',

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { recommendedPoolSize } from '@remedy/pooling';
 
 /**
@@ -31,6 +32,32 @@ export interface AppConfig {
   payments: PaymentsConfig;
   chat: ChatConfig;
   viewers: ViewersConfig;
+  archives: ArchivesConfig;
+}
+
+/**
+ * Archives (livestream:S5): the media server leaves each stream's recording at `recordings/<stream id>.mp4` in
+ * the bucket; the worker transcodes it into an HLS ladder under `archives/<stream id>/` (the prefix the
+ * lifecycle rules of infra/s3 tier, livestream:I2). `endpoint` is set for an emulator (path-style requests).
+ */
+export interface ArchivesConfig {
+  bucket: string;
+  region: string;
+  endpoint: string | undefined;
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+  /** ffmpeg processes one worker runs at once (BullMQ concurrency): about one per core the pod requests. */
+  transcodeConcurrency: number;
+  /** Runs per recording, the first included; then the archive is `failed` and the job kept for inspection. */
+  transcodeAttempts: number;
+  /** The first retry's delay; each further retry waits twice as long. */
+  transcodeBackoffMs: number;
+  ffmpegPath: string;
+  /** `nice` level of ffmpeg, so a transcode yields the CPU to the worker's own event loop and probes. */
+  ffmpegNice: number;
+  /** Threads per ffmpeg (the review's `-threads 2`). */
+  ffmpegThreads: number;
+  /** Scratch space for one recording and its renditions (an emptyDir in Kubernetes). */
+  workDir: string;
 }
 
 /** WebSocket /chat (livestream:S1): admission, the send path, the per-user rate limit and recent history. */
@@ -180,9 +207,32 @@ export function parseConfig(values: ConfigValues): AppConfig {
       bucketSeconds: read.integer('VIEWER_BUCKET_SECONDS', 30, 1, 3_600),
       flushIntervalMs: read.integer('VIEWER_FLUSH_INTERVAL_MS', 1_000, 10, 60_000),
     },
+    archives: readArchives(read),
   };
   read.assertValid();
   return config;
+}
+
+function readArchives(read: ConfigReader): ArchivesConfig {
+  const accessKeyId = read.text('ARCHIVE_S3_ACCESS_KEY_ID', '');
+  const secretAccessKey = read.text('ARCHIVE_S3_SECRET_ACCESS_KEY', '');
+  if ((accessKeyId === '') !== (secretAccessKey === ''))
+    read.problem(
+      'ARCHIVE_S3_ACCESS_KEY_ID and ARCHIVE_S3_SECRET_ACCESS_KEY go together (or neither: the default chain)',
+    );
+  return {
+    bucket: read.text('ARCHIVE_S3_BUCKET', 'live-streaming-media'),
+    region: read.text('ARCHIVE_S3_REGION', 'us-east-1'),
+    endpoint: read.optionalUrl('ARCHIVE_S3_ENDPOINT', ['http:', 'https:']),
+    credentials: accessKeyId === '' || secretAccessKey === '' ? undefined : { accessKeyId, secretAccessKey },
+    transcodeConcurrency: read.integer('TRANSCODE_CONCURRENCY', 2, 1, 64),
+    transcodeAttempts: read.integer('TRANSCODE_ATTEMPTS', 4, 1, 20),
+    transcodeBackoffMs: read.integer('TRANSCODE_BACKOFF_MS', 30_000, 10, 3_600_000),
+    ffmpegPath: read.text('FFMPEG_PATH', 'ffmpeg'),
+    ffmpegNice: read.integer('FFMPEG_NICE', 10, 0, 19),
+    ffmpegThreads: read.integer('FFMPEG_THREADS', 2, 1, 64),
+    workDir: read.text('TRANSCODE_WORK_DIR', tmpdir()),
+  };
 }
 
 function readDatabase(read: ConfigReader): DatabaseConfig {
@@ -278,6 +328,10 @@ class ConfigReader {
     }
     this.problems.push(`${name} must be a ${protocols.join(' or ')}// URL`);
     return undefined;
+  }
+
+  problem(message: string): void {
+    this.problems.push(message);
   }
 
   /** Runs a derived computation (e.g. the pool formula) and reports its error as a config problem. */

@@ -9,7 +9,8 @@ const ctx = useTestContext(liveStreamingHarness);
  * The routes anyone may call, each public on purpose: /auth/* is how a caller gets a token (@Public()); /health
  * and /metrics are the probes' and Prometheus' (MemberGuard's library controllers); GET /streams/live is the same for
  * every viewer and CDN-cacheable (livestream:M5); the viewer page (/watch, its script) is static and signs the
- * viewer in before it loads anything.
+ * viewer in before it loads anything; the archive player page and its hls.js hold no data either (the page signs
+ * in for the archive).
  */
 const PUBLIC_ROUTES = [
   'GET /health',
@@ -19,6 +20,8 @@ const PUBLIC_ROUTES = [
   'GET /viewer-page.js',
   'GET /watch',
   'GET /watch/{streamId}',
+  'GET /watch/archive/{id}',
+  'GET /watch/assets/hls.min.js',
   'POST /auth/login',
   'POST /auth/logout',
   'POST /auth/refresh',

@@ -13,8 +13,9 @@ export interface StreamLifecycleListener {
 
 /**
  * Where the work that follows a stream's start or end attaches: go-live notices to followers (livestream:C1)
- * and archiving the recording (livestream:S5) will subscribe here. Nothing subscribes yet, so publishing
- * notifies no one today; this is the seam, not a notifier. The publisher never waits for a listener: going
+ * will subscribe here. Archiving (livestream:S5) does not: the end request awaits StreamArchiver, so the
+ * archive is recorded and queued before the streamer hears the stream has ended, not fire-and-forget. This is
+ * the seam, not a notifier. The publisher never waits for a listener: going
  * live and ending return as soon as the row is committed, and a listener's failure is logged, never the
  * request's. Listeners that must not lose an event (C1's fan-out) should write to the outbox, not work inline.
  */

@@ -1,5 +1,6 @@
 import { ConflictException, ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { StreamArchiver } from '../archives/stream-archiver.js';
 import type { GoLiveDto } from './go-live.dto.js';
 import { LiveListRepresentations } from './live-list.representations.js';
 import { StreamLifecycleEvents } from './stream-lifecycle.events.js';
@@ -10,7 +11,8 @@ const UNIQUE_VIOLATION = '23505';
 
 /**
  * Going live and ending: one statement each, then the live list's cache is bumped and the lifecycle event
- * published (to no one yet, see StreamLifecycleEvents). Neither waits for anything downstream.
+ * published (see StreamLifecycleEvents). Ending also asks for the archive (livestream:S5), which only queues
+ * the transcode: neither waits for anything downstream.
  */
 @Injectable()
 export class StreamsService {
@@ -19,6 +21,7 @@ export class StreamsService {
     private readonly queries: StreamQueries,
     private readonly liveList: LiveListRepresentations,
     private readonly events: StreamLifecycleEvents,
+    private readonly archiver: StreamArchiver,
   ) {}
 
   /** One live stream per streamer, held by streams_one_live_per_user_key even under concurrent requests. */
@@ -41,7 +44,10 @@ export class StreamsService {
     return this.queries.byId(started.id);
   }
 
-  /** Only the streamer ends their stream; ending an ended stream changes nothing and answers the same. */
+  /**
+   * Only the streamer ends their stream; ending an ended stream changes nothing and answers the same, asking
+   * for the archive again (a no-op unless the first request's queueing failed, see QueuedStreamArchiver).
+   */
   async end(streamerId: string, streamId: string): Promise<StreamDto> {
     // TypeORM answers an UPDATE with [returned rows, affected count].
     const [[ended]] = await this.dataSource.query<[Array<{ ended_at: Date }>, number]>(
@@ -51,12 +57,14 @@ export class StreamsService {
     );
     if (ended) {
       await this.liveList.invalidate();
+      await this.archiver.archive(streamId);
       this.events.ended({ streamId, streamerId, at: ended.ended_at.toISOString() });
       return this.queries.byId(streamId);
     }
     const stream = await this.queries.byId(streamId);
     if (stream.streamer.userId !== streamerId)
       throw new ForbiddenException('only the streamer can end a stream');
+    if (stream.status === 'ended') await this.archiver.archive(streamId);
     return stream;
   }
 }
