@@ -135,6 +135,11 @@ export {
   type PaymentFault,
   type PaymentProviderEmulatorOptions,
 } from './servers/payment-provider-emulator.js';
+export {
+  PushProviderEmulator,
+  type PushFault,
+  type PushProviderEmulatorOptions,
+} from './servers/push-provider-emulator.js';
 export { K8S_ROOT, renderKustomization, type KubeObject, type KubeResource } from './k8s/kustomize.js';
 export { appsInTree, librarySource, readAppSource, REPO_ROOT, type AppSource } from './k8s/app-source.js';
 export {
