@@ -14,7 +14,14 @@ import { REDIS_CLIENTS } from '../redis/redis.module.js';
 import { ViewerCounter } from '../viewers/viewer-counter.js';
 import { isChatCommandError, parseChatCommand } from './chat-command.js';
 import { ChatHistory } from './chat-history.js';
-import { CHAT_HUB_FACTORY, streamRoom, type ChatHub, type ChatHubFactory } from './chat-hub.js';
+import {
+  CHAT_HUB_FACTORY,
+  chatChannelPrefix,
+  streamRoom,
+  userRoom,
+  type ChatHub,
+  type ChatHubFactory,
+} from './chat-hub.js';
 import type { ChatMessage } from './chat-message.js';
 import { ChatRateLimiter } from './chat-rate-limiter.js';
 import { LiveStreams } from './live-streams.js';
@@ -59,7 +66,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleDestroy {
     this.hub = createHub({
       name: CHAT_GATEWAY,
       redis: { publisher: redis.publisher, subscriber: redis.subscriber },
-      channelPrefix: `${config.redis.keyPrefix}chat:`,
+      channelPrefix: chatChannelPrefix(config),
       maxConnections: config.chat.maxConnections,
       authTimeoutMs: config.chat.authTimeoutMs,
       // /chat takes no URL parameters: any query string may be a credential under a name no list knows.
@@ -72,7 +79,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleDestroy {
       drainTimeoutMs: Math.min(config.http.shutdownGraceMs, 5_000),
       authenticate: (message) => this.authenticate(message),
       onMessage: (client, message) => this.onMessage(client, message),
-      onAuthenticated: () => this.metrics.connected(CHAT_GATEWAY),
+      onAuthenticated: (client) => this.onAuthenticated(client),
       onDisconnected: (client) => this.onDisconnected(client),
       onError: (error) => this.logger.error(error instanceof Error ? error : String(error)),
     });
@@ -169,6 +176,18 @@ export class ChatGateway implements OnGatewayConnection, OnModuleDestroy {
     await this.hub.leave(client, streamRoom(streamId));
     this.viewers.left(streamId, client.principal.id);
     return streamId;
+  }
+
+  /**
+   * Every signed-in socket listens on its user's room: go-live notices (livestream:C1) reach it from the worker
+   * through Redis, wherever the socket is. A notice published before the subscription is in place reaches the
+   * list (GET /notifications) only, which a client reads once it is connected.
+   */
+  private onAuthenticated(client: ChatClient): void {
+    this.metrics.connected(CHAT_GATEWAY);
+    this.hub
+      .join(client, userRoom(client.principal.id))
+      .catch((error: unknown) => this.logger.warn(`user room subscription failed: ${String(error)}`));
   }
 
   private onDisconnected(client: ChatClient): void {

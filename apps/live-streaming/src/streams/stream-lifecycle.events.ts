@@ -12,11 +12,10 @@ export interface StreamLifecycleListener {
 }
 
 /**
- * Where the work that follows a stream's start or end attaches: go-live notices to followers (livestream:C1)
- * and archiving the recording (livestream:S5) will subscribe here. Nothing subscribes yet, so publishing
- * notifies no one today; this is the seam, not a notifier. The publisher never waits for a listener: going
- * live and ending return as soon as the row is committed, and a listener's failure is logged, never the
- * request's. Listeners that must not lose an event (C1's fan-out) should write to the outbox, not work inline.
+ * Where in-process work that follows a stream's start or end attaches (archiving the recording, livestream:S5,
+ * will subscribe here). The publisher never waits for a listener: going live and ending return as soon as the
+ * row is committed, and a listener's failure is logged, never the request's. Work that must not lose an event
+ * belongs in the transaction's outbox instead, as go-live notices do (GoLiveAnnouncer, livestream:C1).
  */
 @Injectable()
 export class StreamLifecycleEvents {

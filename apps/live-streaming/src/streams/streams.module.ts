@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { LiveListRepresentations } from './live-list.representations.js';
 import { LiveStreamList } from './live-stream-list.js';
 import { StreamLifecycleEvents } from './stream-lifecycle.events.js';
@@ -7,6 +8,7 @@ import { StreamsController } from './streams.controller.js';
 import { StreamsService } from './streams.service.js';
 
 @Module({
+  imports: [NotificationsModule],
   controllers: [StreamsController],
   providers: [LiveListRepresentations, LiveStreamList, StreamLifecycleEvents, StreamQueries, StreamsService],
   exports: [StreamLifecycleEvents],
