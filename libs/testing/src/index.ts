@@ -139,6 +139,7 @@ export {
   PushProviderEmulator,
   type PushFault,
   type PushProviderEmulatorOptions,
+  type PushRateLimit,
 } from './servers/push-provider-emulator.js';
 export { K8S_ROOT, renderKustomization, type KubeObject, type KubeResource } from './k8s/kustomize.js';
 export { appsInTree, librarySource, readAppSource, REPO_ROOT, type AppSource } from './k8s/app-source.js';

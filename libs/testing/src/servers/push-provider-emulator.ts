@@ -6,9 +6,14 @@ export interface PushProviderEmulatorOptions {
   /** The port on 127.0.0.1 (default 0: any free port). */
   port?: number;
   /** Calls admitted per fixed window before the emulator answers 429 with Retry-After (default: no limit). */
-  rateLimit?: { requests: number; windowMs: number };
+  rateLimit?: PushRateLimit;
   /** Recipients one call may name (default 2,000, like OneSignal's external-id targeting). */
   maxRecipients?: number;
+}
+
+export interface PushRateLimit {
+  requests: number;
+  windowMs: number;
 }
 
 /** A status the next calls answer instead of sending (nothing is delivered for them). */
@@ -20,7 +25,7 @@ export type PushFault = { status: 500 | 502 | 503 };
  * to every named user and answers `{ id, recipients }`. An `Idempotency-Key` seen before answers the stored
  * result and delivers nothing again. Its own rate limit answers 429 with `Retry-After` (whole seconds); a
  * caller that calls again before that time is counted in `ignoredRetryAfter`. Knobs: `latencyMs`,
- * `failNext(fault, times)`. Counters say what it received and how often each user was pushed.
+ * `rateLimit`, `failNext(fault, times)`. Counters say what it received and how often each user was pushed.
  */
 export class PushProviderEmulator {
   /** Calls received, answered or not. */
@@ -30,6 +35,8 @@ export class PushProviderEmulator {
   /** Calls made while a Retry-After the emulator gave had not yet passed. */
   ignoredRetryAfter = 0;
   latencyMs = 0;
+  /** The provider's own limit, changeable while it runs (undefined: none). */
+  rateLimit: PushRateLimit | undefined;
   /** Recipients per accepted (delivering) call, in order. */
   readonly batchSizes: number[] = [];
 
@@ -43,7 +50,9 @@ export class PushProviderEmulator {
   private constructor(
     private readonly server: Server,
     private readonly options: PushProviderEmulatorOptions,
-  ) {}
+  ) {
+    this.rateLimit = options.rateLimit;
+  }
 
   static async start(options: PushProviderEmulatorOptions = {}): Promise<PushProviderEmulator> {
     const server = createServer();
@@ -122,7 +131,7 @@ export class PushProviderEmulator {
 
   /** Undefined when the call is admitted, else the whole seconds until the window resets. */
   private admit(now: number): number | undefined {
-    const limit = this.options.rateLimit;
+    const limit = this.rateLimit;
     if (limit === undefined) return undefined;
     if (now - this.windowStart >= limit.windowMs) {
       this.windowStart = now;

@@ -1,0 +1,27 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { compileWithPlugs, type ProviderPlug } from '@remedy/testing';
+import type { AppConfig, ConfigValues } from '../../src/config.js';
+import { WorkerModule } from '../../src/worker.module.js';
+import { testConfig, type TestServices } from './test-config.js';
+
+export interface TestWorker {
+  app: INestApplicationContext;
+  config: AppConfig;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real WorkerModule (outbox relay, fan-out and batch consumers) on the test context, in this
+ * process, with `plugs` in place of the providers they name. Pass the same `overrides` as the app's, so both
+ * share the database, Redis prefix and queue settings.
+ */
+export async function startTestWorker(
+  ctx: TestServices,
+  overrides: ConfigValues = {},
+  plugs: readonly ProviderPlug[] = [],
+): Promise<TestWorker> {
+  const config = testConfig(ctx, overrides);
+  const app = await compileWithPlugs(WorkerModule.forRoot(config), plugs);
+  await app.init();
+  return { app, config, close: () => app.close() };
+}
