@@ -85,7 +85,13 @@ describe('go-live notifications (livestream:C1)', () => {
     expect(followers.map((id) => push.deliveriesTo(id))).toEqual(followers.map(() => 1));
 
     const token = await signAccessToken(testApp.config, followers[0]!);
-    const page = await api.expect<NotificationPageDto>(200, 'GET', '/notifications?limit=5', undefined, token);
+    const page = await api.expect<NotificationPageDto>(
+      200,
+      'GET',
+      '/notifications?limit=5',
+      undefined,
+      token,
+    );
     expect(page.data).toEqual([
       expect.objectContaining({
         kind: 'stream-started',
@@ -100,9 +106,8 @@ describe('go-live notifications (livestream:C1)', () => {
     expect(onlineSockets[0]!.ofType('notification')[0]).toMatchObject({ id: notice.id });
     await api.expect(204, 'POST', `/notifications/${notice.id}/read`, undefined, token);
     await api.expect(204, 'POST', `/notifications/${notice.id}/read`, undefined, token);
-    const [read] = (
-      await api.expect<NotificationPageDto>(200, 'GET', '/notifications', undefined, token)
-    ).data as [NotificationDto];
+    const [read] = (await api.expect<NotificationPageDto>(200, 'GET', '/notifications', undefined, token))
+      .data as [NotificationDto];
     expect(read.readAt).not.toBeNull();
   });
 
@@ -123,7 +128,13 @@ describe('go-live notifications (livestream:C1)', () => {
     expect((await api.call('GET', '/notifications')).status).toBe(401);
     expect((await api.call('POST', `/notifications/${notice.id}/read`)).status).toBe(401);
     // The streamer follows no one: their list is empty, not the followers'.
-    const own = await api.expect<NotificationPageDto>(200, 'GET', '/notifications', undefined, streamer.accessToken);
+    const own = await api.expect<NotificationPageDto>(
+      200,
+      'GET',
+      '/notifications',
+      undefined,
+      streamer.accessToken,
+    );
     expect(own.data).toEqual([]);
   });
 
@@ -137,7 +148,9 @@ describe('go-live notifications (livestream:C1)', () => {
     expect(delivery).toMatchObject({ notifiedOnce: 6, missing: 0, duplicateRows: 0, retriedBatches: 1 });
     for (const socket of onlineSockets) {
       await socket.until('a notification', () => socket.has('notification'));
-      expect(socket.ofType('notification').filter((frame) => frame['streamId'] === stream.id)).toHaveLength(1);
+      expect(socket.ofType('notification').filter((frame) => frame['streamId'] === stream.id)).toHaveLength(
+        1,
+      );
     }
     expect(followers.map((id) => push.deliveriesTo(id))).toEqual(followers.map(() => 1));
   });

@@ -4,10 +4,7 @@ import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { chatChannelPrefix, userRoom } from '../../src/chat/chat-hub.js';
 import type { AppConfig } from '../../src/config.js';
-import {
-  GO_LIVE_FANOUT_QUEUE,
-  NOTIFY_FOLLOWERS_QUEUE,
-} from '../../src/notifications/notification-queues.js';
+import { GO_LIVE_FANOUT_QUEUE, NOTIFY_FOLLOWERS_QUEUE } from '../../src/notifications/notification-queues.js';
 
 /** What the notices of one go-live came to once delivery finished. */
 export interface GoLiveDelivery {
@@ -79,17 +76,26 @@ export async function awaitUserRoomsSubscribed(
   timeoutMs = 30_000,
 ): Promise<void> {
   const channels = userIds.map((id) => `${chatChannelPrefix(config)}${userRoom(id)}`);
-  await waitUntil(
-    `${userIds.length} user rooms subscribed`,
-    async () => {
-      for (let start = 0; start < channels.length; start += 1_000) {
-        const counts = (await redis.call('PUBSUB', 'NUMSUB', ...channels.slice(start, start + 1_000))) as Array<
-          string | number
-        >;
-        for (let index = 1; index < counts.length; index += 2) if (Number(counts[index]) === 0) return false;
-      }
-      return true;
-    },
-    timeoutMs,
-  );
+  let subscribed = 0;
+  try {
+    await waitUntil(
+      `${userIds.length} user rooms subscribed`,
+      async () => {
+        subscribed = 0;
+        for (let start = 0; start < channels.length; start += 1_000) {
+          const counts = (await redis.call(
+            'PUBSUB',
+            'NUMSUB',
+            ...channels.slice(start, start + 1_000),
+          )) as Array<string | number>;
+          for (let index = 1; index < counts.length; index += 2)
+            if (Number(counts[index]) > 0) subscribed += 1;
+        }
+        return subscribed === channels.length;
+      },
+      timeoutMs,
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}: ${subscribed} of ${channels.length} had a subscriber`);
+  }
 }

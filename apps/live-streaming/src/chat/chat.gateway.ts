@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import { TokenService, type AuthenticatedUser } from '@remedy/auth';
 import { WebSocketMetrics } from '@remedy/observability';
@@ -40,7 +40,7 @@ type ChatClient = RealtimeClient<AuthenticatedUser>;
  */
 // maxPayload: ws accepts 100 MiB frames by default; the largest chat command is a few KB.
 @WebSocketGateway({ path: '/chat', maxPayload: 16 * 1024 })
-export class ChatGateway implements OnGatewayConnection, OnModuleDestroy {
+export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ChatGateway.name);
   private readonly hub: ChatHub;
   /** The stream each local socket watches (one at a time). */
@@ -50,7 +50,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleDestroy {
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    @Inject(REDIS_CLIENTS) redis: RedisClients,
+    @Inject(REDIS_CLIENTS) private readonly redis: RedisClients,
     @Inject(CHAT_HUB_FACTORY) createHub: ChatHubFactory,
     @Inject(TokenService) private readonly tokens: TokenService,
     @Inject(WebSocketMetrics) private readonly metrics: WebSocketMetrics,
@@ -83,6 +83,15 @@ export class ChatGateway implements OnGatewayConnection, OnModuleDestroy {
       onDisconnected: (client) => this.onDisconnected(client),
       onError: (error) => this.logger.error(error instanceof Error ? error : String(error)),
     });
+  }
+
+  /**
+   * Connects the subscriber before the first socket is admitted. Left to connect on first use, the burst of
+   * SUBSCRIBEs that many sockets signing in at once send met ioredis's connection set-up on a connection
+   * already in subscriber mode ("only subscriber commands may be used"), and some user rooms never subscribed.
+   */
+  async onModuleInit(): Promise<void> {
+    if (this.redis.subscriber.status === 'wait') await this.redis.subscriber.connect();
   }
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {

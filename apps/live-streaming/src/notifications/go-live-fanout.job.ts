@@ -11,11 +11,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
 import { QUEUE_CONNECTION } from '../redis/redis.module.js';
-import {
-  FIRST_FOLLOWER_PAGE_SQL,
-  NEXT_FOLLOWER_PAGE_SQL,
-  STREAMER_NAME_SQL,
-} from './follower-batch.sql.js';
+import { FIRST_FOLLOWER_PAGE_SQL, NEXT_FOLLOWER_PAGE_SQL, STREAMER_NAME_SQL } from './follower-batch.sql.js';
 import { GO_LIVE_TOPIC, type GoLiveNotice } from './go-live-notice.js';
 import {
   GO_LIVE_FANOUT_QUEUE,

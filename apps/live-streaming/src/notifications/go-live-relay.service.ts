@@ -46,7 +46,10 @@ export class GoLiveRelayService implements OnApplicationBootstrap, OnModuleDestr
     });
     this.relay = new OutboxRelay({
       pool: this.pool,
-      publisher: new BullMqPublisher({ queue: this.queue, jobOptions: notificationJobOptions(notifications) }),
+      publisher: new BullMqPublisher({
+        queue: this.queue,
+        jobOptions: notificationJobOptions(notifications),
+      }),
       batchSize: 100,
       pollIntervalMs: notifications.relayPollMs,
       retry: { baseDelayMs: 1_000, maxDelayMs: 60_000 },
