@@ -43,7 +43,7 @@ async function main(): Promise<void> {
       if (frame.type !== 'notification' || frame.streamId === undefined) return;
       frames.set(frame.streamId, (frames.get(frame.streamId) ?? 0) + 1);
       let arrivals = firstArrival.get(frame.streamId);
-      if (!arrivals) firstArrival.set(frame.streamId, (arrivals = new Map()));
+      if (!arrivals) firstArrival.set(frame.streamId, (arrivals = new Map<number, number>()));
       if (!arrivals.has(index)) arrivals.set(index, Date.now());
     },
   });

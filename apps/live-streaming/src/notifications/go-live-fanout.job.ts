@@ -21,7 +21,8 @@ import {
   type FollowerBatch,
 } from './notification-queues.js';
 
-type FanoutJob = Job<OutboxEnvelope<GoLiveNotice> & { progress?: FanoutProgress }>;
+type FanoutData = OutboxEnvelope<GoLiveNotice> & { progress?: FanoutProgress };
+type FanoutJob = Job<FanoutData>;
 
 /**
  * livestream:C1, first step: one go-live becomes one batch job per `batchSize` followers. It reads the
@@ -35,7 +36,7 @@ type FanoutJob = Job<OutboxEnvelope<GoLiveNotice> & { progress?: FanoutProgress 
 @Injectable()
 export class GoLiveFanoutJob implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('GoLiveFanout');
-  private worker: Worker | undefined;
+  private worker: Worker<FanoutData> | undefined;
   private batches: Queue<FollowerBatch> | undefined;
 
   constructor(
@@ -51,7 +52,7 @@ export class GoLiveFanoutJob implements OnApplicationBootstrap, OnModuleDestroy 
       prefix,
       defaultJobOptions: notificationJobOptions(this.config.notifications),
     });
-    this.worker = new Worker(GO_LIVE_FANOUT_QUEUE, (job: FanoutJob) => this.process(job), {
+    this.worker = new Worker<FanoutData>(GO_LIVE_FANOUT_QUEUE, (job: FanoutJob) => this.process(job), {
       connection: this.connection,
       prefix,
       concurrency: 2,

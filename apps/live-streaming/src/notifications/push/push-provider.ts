@@ -9,7 +9,7 @@ export interface PushProvider {
 export const PUSH_PROVIDER = Symbol('PUSH_PROVIDER');
 
 /** Without PUSH_API_URL mobile push is off: notices are still stored and pushed over WebSocket. */
-const mobilePushOff: PushProvider = { send: async () => undefined };
+const mobilePushOff: PushProvider = { send: () => Promise.resolve() };
 
 export function createPushProvider(config: PushConfig): PushProvider {
   const { apiUrl } = config;
