@@ -24,7 +24,7 @@ export type PushFault = { status: 500 | 502 | 503 };
  * (bearer key `pk_test_…`, JSON `{ include_external_user_ids, headings, contents, data }`), which "delivers"
  * to every named user and answers `{ id, recipients }`. An `Idempotency-Key` seen before answers the stored
  * result and delivers nothing again. Its own rate limit answers 429 with `Retry-After` (whole seconds); a
- * caller that calls again before that time is counted in `ignoredRetryAfter`. Knobs: `latencyMs`,
+ * call repeated under the same key before that time is counted in `ignoredRetryAfter`. Knobs: `latencyMs`,
  * `rateLimit`, `failNext(fault, times)`. Counters say what it received and how often each user was pushed.
  */
 export class PushProviderEmulator {
@@ -32,7 +32,7 @@ export class PushProviderEmulator {
   received = 0;
   /** Calls answered 429. */
   throttled = 0;
-  /** Calls made while a Retry-After the emulator gave had not yet passed. */
+  /** Calls repeated (same Idempotency-Key) before the Retry-After the emulator gave that call had passed. */
   ignoredRetryAfter = 0;
   latencyMs = 0;
   /** The provider's own limit, changeable while it runs (undefined: none). */
@@ -45,7 +45,8 @@ export class PushProviderEmulator {
   private readonly byKey = new Map<string, unknown>();
   private windowStart = 0;
   private windowCalls = 0;
-  private retryNotBefore = 0;
+  /** Per call (its Idempotency-Key): when the Retry-After it was last given runs out. */
+  private readonly retryNotBefore = new Map<string, number>();
 
   private constructor(
     private readonly server: Server,
@@ -103,12 +104,16 @@ export class PushProviderEmulator {
     if (!/^Bearer pk_test_\w+$/.test(request.headers.authorization ?? ''))
       return send(response, 401, { errors: ['invalid api key'] });
     this.received += 1;
+    const key = request.headers['idempotency-key'];
+    const idempotencyKey = typeof key === 'string' && key !== '' ? key : undefined;
     const now = Date.now();
-    if (now < this.retryNotBefore) this.ignoredRetryAfter += 1;
+    if (idempotencyKey !== undefined && now < (this.retryNotBefore.get(idempotencyKey) ?? 0))
+      this.ignoredRetryAfter += 1;
     const retryAfterSeconds = this.admit(now);
     if (retryAfterSeconds !== undefined) {
       this.throttled += 1;
-      this.retryNotBefore = Math.max(this.retryNotBefore, now + retryAfterSeconds * 1_000);
+      if (idempotencyKey !== undefined)
+        this.retryNotBefore.set(idempotencyKey, now + retryAfterSeconds * 1_000);
       response.setHeader('retry-after', String(retryAfterSeconds));
       return send(response, 429, { errors: ['rate limit exceeded'] });
     }
@@ -118,8 +123,6 @@ export class PushProviderEmulator {
 
     const recipients = this.recipientsOf(raw);
     if (typeof recipients === 'string') return send(response, 400, { errors: [recipients] });
-    const key = request.headers['idempotency-key'];
-    const idempotencyKey = typeof key === 'string' && key !== '' ? key : undefined;
     const seen = idempotencyKey === undefined ? undefined : this.byKey.get(idempotencyKey);
     if (seen !== undefined) return send(response, 200, seen);
     for (const userId of recipients) this.deliveries.set(userId, (this.deliveries.get(userId) ?? 0) + 1);
