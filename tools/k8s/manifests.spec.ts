@@ -335,6 +335,23 @@ describe('infra/k8s manifests', () => {
     });
   });
 
+  // Every app in the tree has a worker entry now, so the case is made by reading live-streaming without one.
+  it('catches a worker deployed for an app without src/worker.ts', () => {
+    const manifests = manifestsOf('live-streaming');
+    const source = manifests.source!;
+    const withoutWorker = {
+      ...source,
+      entry: (path: string) => (path === 'src/worker.ts' ? undefined : source.entry(path)),
+    };
+    const apiOnly = manifests.resources.filter(
+      (resource) => !resource.metadata.name.startsWith('live-streaming-worker'),
+    );
+    expect(entryProblems({ ...manifests, source: withoutWorker, resources: apiOnly })).toEqual([]);
+    expect(entryProblems({ ...manifests, source: withoutWorker }).join('\n')).toMatch(
+      /live-streaming-worker runs src\/worker.ts, which apps\/live-streaming does not have/,
+    );
+  });
+
   const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
   const withKubectl = kubectl.status === 0 ? it : it.skip;
 

@@ -1,4 +1,5 @@
 import { defineFindingSuite } from '@remedy/testing';
+import c1GoLiveNotifications from './c-1-go-live-notifications.finding.js';
 import c2Indexes from './c-2-indexes.finding.js';
 import c3UnboundedLists from './c-3-unbounded-lists.finding.js';
 import c4PoolLimits from './c-4-pool-limits.finding.js';
@@ -21,6 +22,7 @@ import { liveStreamingHarness } from './support/live-streaming-harness.js';
 export default defineFindingSuite({
   ...liveStreamingHarness,
   findings: [
+    c1GoLiveNotifications,
     c2Indexes,
     c3UnboundedLists,
     c4PoolLimits,

@@ -10,6 +10,7 @@ import { ChatModule } from './chat/chat.module.js';
 import type { AppConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { FollowsModule } from './follows/follows.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { REDIS_CLIENTS, RedisModule } from './redis/redis.module.js';
@@ -42,6 +43,7 @@ export class AppModule {
         AppAuthModule.forRoot(config),
         ProfilesModule,
         FollowsModule,
+        NotificationsModule,
         SloModule,
         StreamsModule,
         RateLimitModule,

@@ -33,6 +33,40 @@ export interface AppConfig {
   chat: ChatConfig;
   viewers: ViewersConfig;
   archives: ArchivesConfig;
+  notifications: NotificationsConfig;
+  push: PushConfig;
+}
+
+/**
+ * Go-live notices (livestream:C1): going live writes one outbox row; the worker's relay turns it into a
+ * fan-out job, which pages the followers and enqueues one batch job per `batchSize` of them. A batch stores
+ * its notification rows in one statement and pushes them (WebSocket, mobile). Failed jobs retry `attempts`
+ * times with exponential backoff from `retryDelayMs`.
+ */
+export interface NotificationsConfig {
+  batchSize: number;
+  /** Batch jobs one worker runs at once (each holds one pooled connection while it writes). */
+  batchConcurrency: number;
+  attempts: number;
+  retryDelayMs: number;
+  /** How often the relay looks for outbox rows it was not woken for (NOTIFY wakes it at once). */
+  relayPollMs: number;
+  /** A published fan-out not acknowledged in this long is published again (the queue Redis lost it). */
+  redeliveryAfterMs: number;
+}
+
+/**
+ * The mobile push provider (OneSignal-like HTTP API). Without `apiUrl` no mobile push is sent; notices are
+ * still stored and pushed over WebSocket. A 429 is waited out (its Retry-After, at most `maxRetryAfterMs`)
+ * by every batch of the worker, not only the one that met it.
+ */
+export interface PushConfig {
+  apiUrl: string | undefined;
+  apiKey: string;
+  timeoutMs: number;
+  /** Calls per batch, the first included, when the provider answers 429. */
+  attempts: number;
+  maxRetryAfterMs: number;
 }
 
 /**
@@ -208,6 +242,22 @@ export function parseConfig(values: ConfigValues): AppConfig {
       flushIntervalMs: read.integer('VIEWER_FLUSH_INTERVAL_MS', 1_000, 10, 60_000),
     },
     archives: readArchives(read),
+    notifications: {
+      // 1,000 a batch, as Mastodon's fan-out does: one INSERT of 1,000 rows is one round trip and < 100 ms.
+      batchSize: read.integer('NOTIFY_BATCH_SIZE', 1_000, 1, 1_000),
+      batchConcurrency: read.integer('NOTIFY_BATCH_CONCURRENCY', 4, 1, 64),
+      attempts: read.integer('NOTIFY_ATTEMPTS', 8, 1, 50),
+      retryDelayMs: read.integer('NOTIFY_RETRY_DELAY_MS', 1_000, 10, 600_000),
+      relayPollMs: read.integer('NOTIFY_RELAY_POLL_MS', 1_000, 10, 60_000),
+      redeliveryAfterMs: read.integer('NOTIFY_REDELIVERY_AFTER_MS', 600_000, 1_000, 86_400_000),
+    },
+    push: {
+      apiUrl: read.optionalUrl('PUSH_API_URL', ['http:', 'https:']),
+      apiKey: read.text('PUSH_API_KEY', 'pk_test_emulator'),
+      timeoutMs: read.integer('PUSH_TIMEOUT_MS', 5_000, 50, 60_000),
+      attempts: read.integer('PUSH_ATTEMPTS', 5, 1, 20),
+      maxRetryAfterMs: read.integer('PUSH_MAX_RETRY_AFTER_MS', 60_000, 1_000, 600_000),
+    },
   };
   read.assertValid();
   return config;

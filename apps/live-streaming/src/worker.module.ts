@@ -6,9 +6,10 @@ import { AppConfigModule } from './app-config.module.js';
 import { ArchivesWorkerModule } from './archives/archives-worker.module.js';
 import type { AppConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
+import { NotificationsWorkerModule } from './notifications/notifications-worker.module.js';
 import { RedisModule } from './redis/redis.module.js';
 
-/** The queue worker: no HTTP server; queue consumers (features append theirs). */
+/** The queue worker: no HTTP server; outbox relays and queue consumers (features append theirs). */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -28,6 +29,7 @@ export class WorkerModule {
           }),
         }),
         ArchivesWorkerModule,
+        NotificationsWorkerModule,
       ],
     };
   }

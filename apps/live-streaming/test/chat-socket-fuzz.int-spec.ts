@@ -31,7 +31,8 @@ const ERROR_CODES = new Set([
 ]);
 /** 1008 authentication, 1009 a frame over the socket's maxPayload (ws closes it). */
 const CLOSE_CODES = new Set([1008, 1009]);
-const REPLY_TYPES = new Set(['joined', 'left', 'message', 'error']);
+// 'notification': a go-live notice (livestream:C1) may reach any signed-in socket at any time.
+const REPLY_TYPES = new Set(['joined', 'left', 'message', 'error', 'notification']);
 
 describe('chat socket fuzz (message-schema-driven)', () => {
   let app: TestApp;

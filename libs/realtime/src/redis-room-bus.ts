@@ -1,10 +1,7 @@
 import type { Redis } from 'ioredis';
+import { RedisRoomPublisher, type RoomMessage, type WireBatch } from './redis-room-publisher.js';
 
-/** One message for a room: the serialized payload (serialized once, by the publisher) and its coalescing key. */
-export interface RoomMessage {
-  payload: string;
-  key?: string;
-}
+export type { RoomMessage };
 
 export interface RedisRoomBusOptions {
   /** A connection that can run commands (PUBLISH). */
@@ -15,9 +12,6 @@ export interface RedisRoomBusOptions {
   channelPrefix: string;
   onMessage(room: string, message: RoomMessage): void;
 }
-
-/** On the wire: the messages of one room from one publish, in order, as `[payload, key?]` pairs. */
-type WireBatch = Array<[payload: string, key?: string]>;
 
 /**
  * Cross-instance fan-out through Redis pub/sub, one channel per room. An instance subscribes to a room's
@@ -37,7 +31,10 @@ export class RedisRoomBus {
       this.options.onMessage(room, key === undefined || key === null ? { payload } : { payload, key });
   };
 
+  private readonly publisher: RedisRoomPublisher;
+
   constructor(private readonly options: RedisRoomBusOptions) {
+    this.publisher = new RedisRoomPublisher(options.publisher, options.channelPrefix);
     options.subscriber.on('message', this.listener);
   }
 
@@ -53,35 +50,12 @@ export class RedisRoomBus {
   }
 
   async publish(room: string, message: RoomMessage): Promise<void> {
-    await this.options.publisher.publish(this.channel(room), JSON.stringify([toWire(message)]));
+    await this.publisher.publish(room, message);
   }
 
   /** Publishes many messages in two round trips: which rooms have subscribers, then one PUBLISH per such room. */
   async publishMany(messages: ReadonlyArray<{ room: string } & RoomMessage>): Promise<void> {
-    if (messages.length === 0) return;
-    const byRoom = new Map<string, WireBatch>();
-    for (const message of messages) {
-      const batch = byRoom.get(message.room);
-      if (batch) batch.push(toWire(message));
-      else byRoom.set(message.room, [toWire(message)]);
-    }
-    const rooms = [...byRoom.keys()];
-    const counts = (await this.options.publisher.call(
-      'PUBSUB',
-      'NUMSUB',
-      ...rooms.map((room) => this.channel(room)),
-    )) as Array<string | number>;
-    const pipeline = this.options.publisher.pipeline();
-    let publishes = 0;
-    rooms.forEach((room, index) => {
-      if (Number(counts[index * 2 + 1]) === 0) return;
-      pipeline.publish(this.channel(room), JSON.stringify(byRoom.get(room)));
-      publishes += 1;
-    });
-    if (publishes === 0) return;
-    const results = (await pipeline.exec()) ?? [];
-    const failed = results.find(([error]) => error);
-    if (failed?.[0]) throw failed[0];
+    await this.publisher.publishMany(messages);
   }
 
   get subscribedRooms(): ReadonlySet<string> {
@@ -100,8 +74,4 @@ export class RedisRoomBus {
   private channel(room: string): string {
     return `${this.options.channelPrefix}${room}`;
   }
-}
-
-function toWire(message: RoomMessage): [string, string?] {
-  return message.key === undefined ? [message.payload] : [message.payload, message.key];
 }

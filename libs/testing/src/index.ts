@@ -156,6 +156,12 @@ export {
   GOOGLE_MAX_SEGMENTS,
 } from './servers/translation-provider/google-v3-dialect.js';
 export { DEEPL_MAX_BODY_BYTES, DEEPL_MAX_TEXTS } from './servers/translation-provider/deepl-v2-dialect.js';
+export {
+  PushProviderEmulator,
+  type PushFault,
+  type PushProviderEmulatorOptions,
+  type PushRateLimit,
+} from './servers/push-provider-emulator.js';
 export { K8S_ROOT, renderKustomization, type KubeObject, type KubeResource } from './k8s/kustomize.js';
 export { appsInTree, librarySource, readAppSource, REPO_ROOT, type AppSource } from './k8s/app-source.js';
 export {

@@ -10,7 +10,11 @@ export interface TestWorker {
   close(): Promise<void>;
 }
 
-/** Boots the real WorkerModule (the transcode consumer) on the test context, with `plugs` in their seams. */
+/**
+ * Boots the real WorkerModule (the transcode consumer, the outbox relay, fan-out and batch consumers) on the test
+ * context, in this process, with `plugs` in place of the providers they name. Pass the same `overrides` as the
+ * app's, so both share the database, Redis prefix and queue settings.
+ */
 export async function startTestWorker(
   ctx: TestServices,
   overrides: ConfigValues = {},

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import { TokenService, type AuthenticatedUser } from '@remedy/auth';
 import { WebSocketMetrics } from '@remedy/observability';
@@ -14,7 +14,14 @@ import { REDIS_CLIENTS } from '../redis/redis.module.js';
 import { ViewerCounter } from '../viewers/viewer-counter.js';
 import { isChatCommandError, parseChatCommand } from './chat-command.js';
 import { ChatHistory } from './chat-history.js';
-import { CHAT_HUB_FACTORY, streamRoom, type ChatHub, type ChatHubFactory } from './chat-hub.js';
+import {
+  CHAT_HUB_FACTORY,
+  chatChannelPrefix,
+  streamRoom,
+  userRoom,
+  type ChatHub,
+  type ChatHubFactory,
+} from './chat-hub.js';
 import type { ChatMessage } from './chat-message.js';
 import { ChatRateLimiter } from './chat-rate-limiter.js';
 import { LiveStreams } from './live-streams.js';
@@ -33,7 +40,7 @@ type ChatClient = RealtimeClient<AuthenticatedUser>;
  */
 // maxPayload: ws accepts 100 MiB frames by default; the largest chat command is a few KB.
 @WebSocketGateway({ path: '/chat', maxPayload: 16 * 1024 })
-export class ChatGateway implements OnGatewayConnection, OnModuleDestroy {
+export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ChatGateway.name);
   private readonly hub: ChatHub;
   /** The stream each local socket watches (one at a time). */
@@ -43,7 +50,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleDestroy {
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    @Inject(REDIS_CLIENTS) redis: RedisClients,
+    @Inject(REDIS_CLIENTS) private readonly redis: RedisClients,
     @Inject(CHAT_HUB_FACTORY) createHub: ChatHubFactory,
     @Inject(TokenService) private readonly tokens: TokenService,
     @Inject(WebSocketMetrics) private readonly metrics: WebSocketMetrics,
@@ -59,7 +66,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleDestroy {
     this.hub = createHub({
       name: CHAT_GATEWAY,
       redis: { publisher: redis.publisher, subscriber: redis.subscriber },
-      channelPrefix: `${config.redis.keyPrefix}chat:`,
+      channelPrefix: chatChannelPrefix(config),
       maxConnections: config.chat.maxConnections,
       authTimeoutMs: config.chat.authTimeoutMs,
       // /chat takes no URL parameters: any query string may be a credential under a name no list knows.
@@ -72,10 +79,19 @@ export class ChatGateway implements OnGatewayConnection, OnModuleDestroy {
       drainTimeoutMs: Math.min(config.http.shutdownGraceMs, 5_000),
       authenticate: (message) => this.authenticate(message),
       onMessage: (client, message) => this.onMessage(client, message),
-      onAuthenticated: () => this.metrics.connected(CHAT_GATEWAY),
+      onAuthenticated: (client) => this.onAuthenticated(client),
       onDisconnected: (client) => this.onDisconnected(client),
       onError: (error) => this.logger.error(error instanceof Error ? error : String(error)),
     });
+  }
+
+  /**
+   * Connects the subscriber before the first socket is admitted. Left to connect on first use, the burst of
+   * SUBSCRIBEs that many sockets signing in at once send met ioredis's connection set-up on a connection
+   * already in subscriber mode ("only subscriber commands may be used"), and some user rooms never subscribed.
+   */
+  async onModuleInit(): Promise<void> {
+    if (this.redis.subscriber.status === 'wait') await this.redis.subscriber.connect();
   }
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
@@ -174,6 +190,18 @@ export class ChatGateway implements OnGatewayConnection, OnModuleDestroy {
     await this.hub.leave(client, streamRoom(streamId));
     this.viewers.left(streamId, client.principal.id);
     return streamId;
+  }
+
+  /**
+   * Every signed-in socket listens on its user's room: go-live notices (livestream:C1) reach it from the worker
+   * through Redis, wherever the socket is. A notice published before the subscription is in place reaches the
+   * list (GET /notifications) only, which a client reads once it is connected.
+   */
+  private onAuthenticated(client: ChatClient): void {
+    this.metrics.connected(CHAT_GATEWAY);
+    this.hub
+      .join(client, userRoom(client.principal.id))
+      .catch((error: unknown) => this.logger.warn(`user room subscription failed: ${String(error)}`));
   }
 
   private onDisconnected(client: ChatClient): void {

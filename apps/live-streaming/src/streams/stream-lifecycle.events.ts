@@ -12,12 +12,12 @@ export interface StreamLifecycleListener {
 }
 
 /**
- * Where the work that follows a stream's start or end attaches: go-live notices to followers (livestream:C1)
- * will subscribe here. Archiving (livestream:S5) does not: the end request awaits StreamArchiver, so the
- * archive is recorded and queued before the streamer hears the stream has ended, not fire-and-forget. This is
- * the seam, not a notifier. The publisher never waits for a listener: going
- * live and ending return as soon as the row is committed, and a listener's failure is logged, never the
- * request's. Listeners that must not lose an event (C1's fan-out) should write to the outbox, not work inline.
+ * Where in-process work that follows a stream's start or end attaches (the chat's end-of-stream notice). The
+ * publisher never waits for a listener: going live and ending return as soon as the row is committed, and a
+ * listener's failure is logged, never the request's. Work that must not lose an event does not subscribe here:
+ * go-live notices go into the transaction's outbox (GoLiveAnnouncer, livestream:C1), and the end request awaits
+ * StreamArchiver, so the archive is recorded and queued before the streamer hears the stream has ended
+ * (livestream:S5).
  */
 @Injectable()
 export class StreamLifecycleEvents {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ArchivesModule } from '../archives/archives.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { LiveListRepresentations } from './live-list.representations.js';
 import { LiveStreamList } from './live-stream-list.js';
 import { StreamLifecycleEvents } from './stream-lifecycle.events.js';
@@ -8,7 +9,7 @@ import { StreamsController } from './streams.controller.js';
 import { StreamsService } from './streams.service.js';
 
 @Module({
-  imports: [ArchivesModule],
+  imports: [ArchivesModule, NotificationsModule],
   controllers: [StreamsController],
   providers: [LiveListRepresentations, LiveStreamList, StreamLifecycleEvents, StreamQueries, StreamsService],
   exports: [StreamLifecycleEvents],

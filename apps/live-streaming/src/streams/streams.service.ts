@@ -1,6 +1,7 @@
 import { ConflictException, ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { StreamArchiver } from '../archives/stream-archiver.js';
+import { GoLiveAnnouncer } from '../notifications/go-live-announcer.js';
 import type { GoLiveDto } from './go-live.dto.js';
 import { LiveListRepresentations } from './live-list.representations.js';
 import { StreamLifecycleEvents } from './stream-lifecycle.events.js';
@@ -10,9 +11,10 @@ import type { StreamDto } from './stream.dto.js';
 const UNIQUE_VIOLATION = '23505';
 
 /**
- * Going live and ending: one statement each, then the live list's cache is bumped and the lifecycle event
- * published (see StreamLifecycleEvents). Ending also asks for the archive (livestream:S5), which only queues
- * the transcode: neither waits for anything downstream.
+ * Going live and ending: one transaction or statement each, then the live list's cache is bumped and the
+ * lifecycle event published. Going live also announces the stream to the followers (livestream:C1) inside its
+ * transaction: one outbox row, whatever the number of followers. Ending also asks for the archive
+ * (livestream:S5), which only queues the transcode. Neither waits for anything downstream.
  */
 @Injectable()
 export class StreamsService {
@@ -22,17 +24,27 @@ export class StreamsService {
     private readonly liveList: LiveListRepresentations,
     private readonly events: StreamLifecycleEvents,
     private readonly archiver: StreamArchiver,
+    private readonly announcer: GoLiveAnnouncer,
   ) {}
 
   /** One live stream per streamer, held by streams_one_live_per_user_key even under concurrent requests. */
   async goLive(streamerId: string, request: GoLiveDto): Promise<StreamDto> {
     let started: { id: string; started_at: Date };
     try {
-      [started] = await this.dataSource.query<[{ id: string; started_at: Date }]>(
-        `INSERT INTO streams (user_id, title, category, status) VALUES ($1, $2, $3, 'live')
-         RETURNING id, started_at`,
-        [streamerId, request.title, request.category],
-      );
+      started = await this.dataSource.transaction(async (transaction) => {
+        const [row] = await transaction.query<[{ id: string; started_at: Date }]>(
+          `INSERT INTO streams (user_id, title, category, status) VALUES ($1, $2, $3, 'live')
+           RETURNING id, started_at`,
+          [streamerId, request.title, request.category],
+        );
+        await this.announcer.announce(transaction, {
+          streamId: row.id,
+          streamerId,
+          title: request.title,
+          startedAt: row.started_at.toISOString(),
+        });
+        return row;
+      });
     } catch (error) {
       if ((error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION) {
         throw new ConflictException('you are already live; end that stream first');

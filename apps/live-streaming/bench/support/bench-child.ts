@@ -1,0 +1,61 @@
+import { fork, type ChildProcess } from 'node:child_process';
+
+const REGISTER = new URL('../../../../scripts/register.js', import.meta.url).pathname;
+
+/**
+ * A bench helper process (TypeScript through the repo's loader) spoken to over IPC: its own open-files budget
+ * (20,000 per process here) is what lets a bench hold more sockets than one process may.
+ */
+export class BenchChild {
+  private readonly child: ChildProcess;
+  private stderr = '';
+  private readonly exited: Promise<number | null>;
+
+  constructor(entry: URL, job: unknown) {
+    this.child = fork(entry.pathname, [JSON.stringify(job)], {
+      execArgv: ['--import', REGISTER],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    this.child.stderr?.on(
+      'data',
+      (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-4_000)),
+    );
+    this.exited = new Promise((resolve) => this.child.once('close', (code) => resolve(code)));
+  }
+
+  /** The child's next message of `type`; rejects if the child exits first. */
+  next<M>(type: string): Promise<M> {
+    return new Promise((resolve, reject) => {
+      const listener = (message: { type: string }): void => {
+        if (message.type !== type) return;
+        this.child.off('message', listener);
+        resolve(message as M);
+      };
+      this.child.on('message', listener);
+      void this.exited.then((code) =>
+        reject(new Error(`bench child exited (${code}) before "${type}": ${this.stderr}`)),
+      );
+    });
+  }
+
+  send(message: unknown): void {
+    this.child.send(message as object);
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+  }
+}
+
+/** In a child: the job from argv; the child exits when the parent goes away, so none outlives a failed bench. */
+export function childJob<Job>(): Job {
+  process.once('disconnect', () => process.exit(0));
+  return JSON.parse(process.argv[2] ?? '{}') as Job;
+}
+
+export function tellParent(message: unknown): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) return resolve();
+    process.send(message, undefined, {}, () => resolve());
+  });
+}

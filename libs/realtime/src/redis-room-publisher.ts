@@ -1,0 +1,63 @@
+import type { Redis } from 'ioredis';
+
+/** One message for a room: the serialized payload (serialized once, by the publisher) and its coalescing key. */
+export interface RoomMessage {
+  payload: string;
+  key?: string;
+}
+
+/** On the wire: the messages of one room from one publish, in order, as `[payload, key?]` pairs. */
+export type WireBatch = Array<[payload: string, key?: string]>;
+
+/**
+ * The sending half of RedisRoomBus, usable alone: a process with no sockets of its own (a queue worker)
+ * reaches the sockets every hub instance holds in a room by publishing on the room's channel, in the wire
+ * format the hubs read. It needs one command connection and no subscriber.
+ */
+export class RedisRoomPublisher {
+  constructor(
+    private readonly publisher: Redis,
+    /** The hubs' `channelPrefix`: a room's channel is this plus the room name. */
+    private readonly channelPrefix: string,
+  ) {}
+
+  async publish(room: string, message: RoomMessage): Promise<void> {
+    await this.publisher.publish(this.channel(room), JSON.stringify([toWire(message)]));
+  }
+
+  /**
+   * Many messages in two round trips: which rooms have a subscriber at all (PUBSUB NUMSUB), then one PUBLISH
+   * per such room however many messages it gets. Returns the rooms published to: those some instance watches.
+   */
+  async publishMany(messages: ReadonlyArray<{ room: string } & RoomMessage>): Promise<string[]> {
+    if (messages.length === 0) return [];
+    const byRoom = new Map<string, WireBatch>();
+    for (const message of messages) {
+      const batch = byRoom.get(message.room);
+      if (batch) batch.push(toWire(message));
+      else byRoom.set(message.room, [toWire(message)]);
+    }
+    const rooms = [...byRoom.keys()];
+    const counts = (await this.publisher.call(
+      'PUBSUB',
+      'NUMSUB',
+      ...rooms.map((room) => this.channel(room)),
+    )) as Array<string | number>;
+    const watched = rooms.filter((_, index) => Number(counts[index * 2 + 1]) > 0);
+    if (watched.length === 0) return [];
+    const pipeline = this.publisher.pipeline();
+    for (const room of watched) pipeline.publish(this.channel(room), JSON.stringify(byRoom.get(room)));
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([error]) => error);
+    if (failed?.[0]) throw failed[0];
+    return watched;
+  }
+
+  private channel(room: string): string {
+    return `${this.channelPrefix}${room}`;
+  }
+}
+
+function toWire(message: RoomMessage): [string, string?] {
+  return message.key === undefined ? [message.payload] : [message.payload, message.key];
+}
