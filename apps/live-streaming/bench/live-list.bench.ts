@@ -161,7 +161,8 @@ function summary(result: HttpLoadResult): BenchResult {
     'p99 ms': result.latencyMs.p99,
     requests: result.requests,
     '304 answers': result.statuses['304'] ?? 0,
-    'share answered 304 %': Math.round(((result.statuses['304'] ?? 0) / Math.max(1, result.requests)) * 1000) / 10,
+    'share answered 304 %':
+      Math.round(((result.statuses['304'] ?? 0) / Math.max(1, result.requests)) * 1000) / 10,
   };
 }
 
@@ -171,7 +172,9 @@ export default defineBench({
   async run(ctx) {
     await seedLiveStreams(ctx.pool, LIVE_LIST_STREAMS, 'bench_live_');
     const streamerIds = await seedChurnStreamers(ctx.pool);
-    ctx.log(`seeded ${LIVE_LIST_STREAMS} live streams; a stream starts or ends every ${LIVE_LIST_CHURN_MS} ms`);
+    ctx.log(
+      `seeded ${LIVE_LIST_STREAMS} live streams; a stream starts or ends every ${LIVE_LIST_CHURN_MS} ms`,
+    );
     const results: Record<string, BenchResult> = {};
     const raw: HttpLoadResult[] = [];
     for (const run of RUNS) {

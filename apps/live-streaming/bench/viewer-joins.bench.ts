@@ -50,7 +50,7 @@ async function joinViewers(ctx: Context, variant: Variant, streamId: string): Pr
     const ticks = Math.max(1, Math.round((VIEWER_JOIN_SECONDS * 1000) / TICK_MS));
     const perTick = Math.ceil(VIEWER_JOINS / ticks);
     const started = performance.now();
-    for (let joined = 0; joined < VIEWER_JOINS; ) {
+    for (let joined = 0; joined < VIEWER_JOINS;) {
       const sliceEnd = Math.min(VIEWER_JOINS, joined + perTick);
       for (; joined < sliceEnd; joined += 1) counter.joined(streamId, randomUUID());
       await new Promise((resolve) => setTimeout(resolve, TICK_MS));
@@ -114,7 +114,9 @@ export default defineBench({
       goals,
       [VARIANTS[0]!.label]: batched.result,
       [VARIANTS[1]!.label]: perJoin.result,
-      'Redis commands, INCR per join ÷ HyperLogLog': Math.round(perJoin.commands / Math.max(1, batched.commands)),
+      'Redis commands, INCR per join ÷ HyperLogLog': Math.round(
+        perJoin.commands / Math.max(1, batched.commands),
+      ),
     };
   },
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { ChatInstanceAddress, ChatInstanceJob } from './chat-instance-child.js';
 
 const REGISTER = new URL('../../../../scripts/register.js', import.meta.url).pathname;
@@ -8,6 +8,8 @@ const ENTRY = new URL('./chat-instance-child.ts', import.meta.url).pathname;
 export interface ChatInstance extends ChatInstanceAddress {
   /** File descriptors the instance's process holds open now (sockets among them), from /proc. */
   openFileDescriptors(): number;
+  /** The process's resident set size in bytes now (VmRSS in /proc). */
+  residentSetBytes(): number;
   /** Closes the instance's stdin (it shuts down gracefully) and waits for the process to exit. */
   stop(): Promise<void>;
 }
@@ -31,6 +33,9 @@ export function spawnChatInstance(job: ChatInstanceJob): Promise<ChatInstance> {
       resolve({
         ...(JSON.parse(line) as ChatInstanceAddress),
         openFileDescriptors: () => readdirSync(`/proc/${child.pid}/fd`).length,
+        residentSetBytes: () =>
+          Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN) *
+          1024,
         stop: async () => {
           child.stdin.end();
           await exited;

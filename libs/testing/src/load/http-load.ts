@@ -49,10 +49,7 @@ export async function httpLoad(options: HttpLoadOptions): Promise<HttpLoadResult
       max: result.latency.max,
     },
     statuses: Object.fromEntries(
-      Object.entries(result.statusCodeStats as Record<string, { count: number }>).map(([status, stats]) => [
-        status,
-        stats.count,
-      ]),
+      Object.entries(result.statusCodeStats ?? {}).map(([status, stats]) => [status, stats.count ?? 0]),
     ),
   };
 }
@@ -69,7 +66,7 @@ function revalidatingRequest(headers: Record<string, string>): autocannon.Reques
       headers: etag === undefined ? headers : { ...headers, 'if-none-match': etag },
     }),
     onResponse: (_status, _body, _context, headers) => {
-      const received = (headers as Record<string, string | string[] | undefined> | undefined)?.['etag'];
+      const received = headers?.['etag'];
       if (typeof received === 'string') etag = received;
     },
   };

@@ -1,0 +1,234 @@
+import WebSocket from 'ws';
+import { LatencyHistogram } from './latency-histogram.js';
+
+/** One client process's share of the room, sent by the parent as its first IPC message. */
+export interface ChatClientsJob {
+  streamId: string;
+  /** Socket i of this process connects to wsUrls[i % wsUrls.length]: the room spans every instance. */
+  wsUrls: string[];
+  /** An access token per socket (one viewer each). */
+  tokens: string[];
+  /** Indexes (into `tokens`) of the sockets that also send, and each one's place in the room's send rhythm. */
+  senders: Array<{ socket: number; ordinal: number }>;
+  /** Every sender sends once per this many ms; ordinal k starts k × (interval / all senders) late. */
+  sendIntervalMs: number;
+  /** Senders in the whole room (across processes): spreads their phases evenly. */
+  roomSenders: number;
+  seconds: number;
+}
+
+/** What the parent says after `ready`. */
+export type ChatClientsCommand = { type: 'go'; startAt: number } | { type: 'expect'; published: number };
+
+/** What a client process reports. */
+export type ChatClientsReport =
+  | { type: 'ready'; opened: number; openMs: number }
+  /** Messages its senders sent, how many the server refused (error frames), and the refusals' codes. */
+  | { type: 'sent'; sent: number; refused: number; codes: Record<string, number> }
+  | { type: 'result'; result: ChatClientsResult };
+
+export interface ChatClientsResult {
+  sockets: number;
+  /** Room messages received, summed over sockets (history sent on join not included). */
+  received: number;
+  /** Per socket, messages short of what was published, summed: lost deliveries. */
+  missing: number;
+  /** Per socket, messages beyond what was published, summed: duplicates. */
+  extra: number;
+  /** Sockets the server closed during the run, by close code. */
+  closedByServer: Record<string, number>;
+  latency: Array<[number, number]>;
+  cpuSeconds: number;
+}
+
+/** A run without progress for this long has lost what it still waits for. */
+const STALL_MS = 15_000;
+/** Sockets opened at once per process: below the servers' listen backlog. */
+const OPEN_CONCURRENCY = 100;
+const MESSAGE_PREFIX = 'bench:';
+
+interface Viewer {
+  socket: WebSocket;
+  received: number;
+  closing: boolean;
+  heartbeat?: NodeJS.Timeout;
+  /** As a sender: its place in the room's rhythm, what it sent, got back from the room, and was refused. */
+  ordinal?: number;
+  sent: number;
+  echoed: number;
+  refusals: number;
+}
+
+const histogram = new LatencyHistogram();
+const closedByServer: Record<string, number> = {};
+const refused: Record<string, number> = {};
+let lastProgress = Date.now();
+
+function send(message: unknown): Promise<void> {
+  return new Promise((resolve) => process.send!(message, undefined, {}, () => resolve()));
+}
+
+function nextMessage<M extends { type: string }>(type: M['type']): Promise<M> {
+  return new Promise((resolve) => {
+    const listener = (message: M): void => {
+      if (message.type !== type) return;
+      process.off('message', listener);
+      resolve(message);
+    };
+    process.on('message', listener);
+  });
+}
+
+/** Opens, authenticates and joins; resolves once the server confirmed the join. */
+function openViewer(job: ChatClientsJob, index: number): Promise<Viewer> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${job.wsUrls[index % job.wsUrls.length]}/chat`);
+    const viewer: Viewer = { socket, received: 0, closing: false, sent: 0, echoed: 0, refusals: 0 };
+    let joined = false;
+    socket.on('message', (data: Buffer) => {
+      const frame = JSON.parse(data.toString('utf8')) as {
+        type: string;
+        text?: string;
+        code?: string;
+        heartbeatSeconds?: number;
+      };
+      if (frame.type === 'message' && frame.text?.startsWith(MESSAGE_PREFIX)) {
+        viewer.received += 1;
+        lastProgress = Date.now();
+        const [ordinal, , sentAt] = frame.text.slice(MESSAGE_PREFIX.length).split(':');
+        histogram.record(Date.now() - Number(sentAt));
+        if (viewer.ordinal !== undefined && Number(ordinal) === viewer.ordinal) viewer.echoed += 1;
+      } else if (frame.type === 'authenticated') {
+        socket.send(JSON.stringify({ type: 'join', streamId: job.streamId }));
+      } else if (frame.type === 'joined' && !joined) {
+        joined = true;
+        // A viewer's tab sends heartbeats (the viewer count), each socket at its own phase.
+        const everyMs = (frame.heartbeatSeconds ?? 15) * 1000;
+        setTimeout(() => {
+          viewer.heartbeat = setInterval(() => {
+            if (socket.readyState === WebSocket.OPEN) socket.send('{"type":"heartbeat"}');
+          }, everyMs);
+        }, Math.random() * everyMs);
+        resolve(viewer);
+      } else if (frame.type === 'error') {
+        refused[frame.code ?? 'unknown'] = (refused[frame.code ?? 'unknown'] ?? 0) + 1;
+        viewer.refusals += 1;
+        lastProgress = Date.now();
+        if (!joined) reject(new Error(`socket ${index}: ${data.toString('utf8').slice(0, 200)}`));
+      }
+    });
+    socket.once('error', (error) => {
+      if (!joined) reject(error);
+    });
+    socket.on('close', (code) => {
+      clearInterval(viewer.heartbeat);
+      if (!viewer.closing) closedByServer[String(code)] = (closedByServer[String(code)] ?? 0) + 1;
+      if (!joined) reject(new Error(`socket ${index} closed (${code}) before joining`));
+    });
+    socket.once('open', () => socket.send(JSON.stringify({ type: 'auth', token: job.tokens[index] })));
+  });
+}
+
+async function main(): Promise<void> {
+  process.once('disconnect', () => process.exit(0));
+  const { job } = await nextMessage<{ type: 'job'; job: ChatClientsJob }>('job');
+  const opening = performance.now();
+  const viewers: Viewer[] = [];
+  for (let start = 0; start < job.tokens.length; start += OPEN_CONCURRENCY) {
+    const batch = Array.from({ length: Math.min(OPEN_CONCURRENCY, job.tokens.length - start) }, (_, offset) =>
+      openViewer(job, start + offset),
+    );
+    viewers.push(...(await Promise.all(batch)));
+  }
+  await send({ type: 'ready', opened: viewers.length, openMs: Math.round(performance.now() - opening) });
+
+  const { startAt } = await nextMessage<{ type: 'go'; startAt: number }>('go');
+  const cpuBefore = process.cpuUsage();
+  const senders = job.senders.map(({ socket, ordinal }) => {
+    const viewer = viewers[socket]!;
+    viewer.ordinal = ordinal;
+    return viewer;
+  });
+  await Promise.all(
+    senders.map(
+      (viewer) =>
+        new Promise<void>((resolve) => {
+          const sender = viewer.socket;
+          const ordinal = viewer.ordinal!;
+          const phase = (ordinal * job.sendIntervalMs) / job.roomSenders;
+          // Sends at phase, phase + interval, … while inside the run: the room gets its rate for its seconds.
+          const sends = Math.max(1, Math.ceil((job.seconds * 1000 - phase) / job.sendIntervalMs));
+          let seq = 0;
+          const sendOne = (): boolean => {
+            if (sender.readyState === WebSocket.OPEN) {
+              sender.send(
+                JSON.stringify({ type: 'send', text: `${MESSAGE_PREFIX}${ordinal}:${seq}:${Date.now()}` }),
+              );
+              viewer.sent += 1;
+            }
+            seq += 1;
+            return seq < sends;
+          };
+          setTimeout(
+            () => {
+              if (!sendOne()) return resolve();
+              const timer = setInterval(() => {
+                if (sendOne()) return;
+                clearInterval(timer);
+                resolve();
+              }, job.sendIntervalMs);
+            },
+            Math.max(0, startAt - Date.now() + phase),
+          );
+        }),
+    ),
+  );
+  // Each sender is in the room: every message it sent comes back to it, or a refusal (rate-limited) does.
+  // Once all are back, what this process published is known; a stall leaves the rest counted as unpublished.
+  lastProgress = Date.now();
+  const unanswered = (): boolean =>
+    senders.some(
+      (viewer) =>
+        viewer.socket.readyState === WebSocket.OPEN && viewer.echoed + viewer.refusals < viewer.sent,
+    );
+  while (unanswered() && Date.now() - lastProgress < STALL_MS) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const sent = senders.reduce((sum, viewer) => sum + viewer.sent, 0);
+  await send({
+    type: 'sent',
+    sent,
+    refused: senders.reduce((sum, viewer) => sum + viewer.refusals, 0),
+    codes: refused,
+  });
+
+  const { published } = await nextMessage<{ type: 'expect'; published: number }>('expect');
+  lastProgress = Date.now();
+  const pending = (): boolean =>
+    viewers.some((viewer) => viewer.socket.readyState === WebSocket.OPEN && viewer.received < published);
+  while (pending() && Date.now() - lastProgress < STALL_MS) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const cpu = process.cpuUsage(cpuBefore);
+  const result: ChatClientsResult = {
+    sockets: viewers.length,
+    received: viewers.reduce((sum, viewer) => sum + viewer.received, 0),
+    missing: viewers.reduce((sum, viewer) => sum + Math.max(0, published - viewer.received), 0),
+    extra: viewers.reduce((sum, viewer) => sum + Math.max(0, viewer.received - published), 0),
+    closedByServer,
+    latency: histogram.toPairs(),
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  };
+  for (const viewer of viewers) {
+    viewer.closing = true;
+    clearInterval(viewer.heartbeat);
+    viewer.socket.terminate();
+  }
+  await send({ type: 'result', result });
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String(error instanceof Error ? error.stack : error)}\n`);
+  process.exit(1);
+});
