@@ -17,24 +17,30 @@ export interface ChatClientsJob {
   seconds: number;
 }
 
-/** What the parent says after `ready`. */
-export type ChatClientsCommand = { type: 'go'; startAt: number } | { type: 'expect'; published: number };
+/** What the parent says after `half` and after `ready`. */
+export type ChatClientsCommand =
+  { type: 'resume' } | { type: 'go'; startAt: number } | { type: 'expect'; published: number };
 
 /** What a client process reports. */
 export type ChatClientsReport =
+  /** After each batch of sockets joined: how many of this process's have so far. */
+  | { type: 'progress'; opened: number }
+  /** Half its sockets have joined; it opens the rest on `resume` (the parent reads the servers' memory). */
+  | { type: 'half'; opened: number }
   | { type: 'ready'; opened: number; openMs: number }
-  /** Messages its senders sent, how many the server refused (error frames), and the refusals' codes. */
-  | { type: 'sent'; sent: number; refused: number; codes: Record<string, number> }
+  /**
+   * Its senders' messages (ids `<ordinal>:<seq>`), how many the server refused (error frames) and their codes,
+   * and the ids of every message its sockets have received so far (published, whoever sent it).
+   */
+  | { type: 'sent'; sent: string[]; refused: number; codes: Record<string, number>; seen: string[] }
   | { type: 'result'; result: ChatClientsResult };
 
 export interface ChatClientsResult {
   sockets: number;
   /** Room messages received, summed over sockets (history sent on join not included). */
   received: number;
-  /** Per socket, messages short of what was published, summed: lost deliveries. */
-  missing: number;
-  /** Per socket, messages beyond what was published, summed: duplicates. */
-  extra: number;
+  /** Per message id, how many of this process's sockets received it (a duplicate counts twice). */
+  deliveries: Record<string, number>;
   /** Sockets the server closed during the run, by close code. */
   closedByServer: Record<string, number>;
   latency: Array<[number, number]>;
@@ -60,6 +66,7 @@ interface Viewer {
 }
 
 const histogram = new LatencyHistogram();
+const deliveries = new Map<string, number>();
 const closedByServer: Record<string, number> = {};
 const refused: Record<string, number> = {};
 let lastProgress = Date.now();
@@ -95,8 +102,10 @@ function openViewer(job: ChatClientsJob, index: number): Promise<Viewer> {
       if (frame.type === 'message' && frame.text?.startsWith(MESSAGE_PREFIX)) {
         viewer.received += 1;
         lastProgress = Date.now();
-        const [ordinal, , sentAt] = frame.text.slice(MESSAGE_PREFIX.length).split(':');
-        histogram.record(Date.now() - Number(sentAt));
+        const id = frame.text.slice(MESSAGE_PREFIX.length, frame.text.lastIndexOf(':'));
+        deliveries.set(id, (deliveries.get(id) ?? 0) + 1);
+        const [ordinal] = id.split(':');
+        histogram.record(Date.now() - Number(frame.text.slice(frame.text.lastIndexOf(':') + 1)));
         if (viewer.ordinal !== undefined && Number(ordinal) === viewer.ordinal) viewer.echoed += 1;
       } else if (frame.type === 'authenticated') {
         socket.send(JSON.stringify({ type: 'join', streamId: job.streamId }));
@@ -134,16 +143,24 @@ async function main(): Promise<void> {
   const { job } = await nextMessage<{ type: 'job'; job: ChatClientsJob }>('job');
   const opening = performance.now();
   const viewers: Viewer[] = [];
-  for (let start = 0; start < job.tokens.length; start += OPEN_CONCURRENCY) {
-    const batch = Array.from({ length: Math.min(OPEN_CONCURRENCY, job.tokens.length - start) }, (_, offset) =>
-      openViewer(job, start + offset),
-    );
+  const half = Math.floor(job.tokens.length / 2);
+  while (viewers.length < job.tokens.length) {
+    const start = viewers.length;
+    if (start === half) {
+      await send({ type: 'half', opened: start });
+      await nextMessage('resume');
+    }
+    // A batch never crosses the half-way mark.
+    const end = Math.min(job.tokens.length, start + OPEN_CONCURRENCY, start < half ? half : Infinity);
+    const batch = Array.from({ length: end - start }, (_, offset) => openViewer(job, start + offset));
     viewers.push(...(await Promise.all(batch)));
+    await send({ type: 'progress', opened: viewers.length });
   }
   await send({ type: 'ready', opened: viewers.length, openMs: Math.round(performance.now() - opening) });
 
   const { startAt } = await nextMessage<{ type: 'go'; startAt: number }>('go');
   const cpuBefore = process.cpuUsage();
+  const sentIds: string[] = [];
   const senders = job.senders.map(({ socket, ordinal }) => {
     const viewer = viewers[socket]!;
     viewer.ordinal = ordinal;
@@ -165,6 +182,7 @@ async function main(): Promise<void> {
                 JSON.stringify({ type: 'send', text: `${MESSAGE_PREFIX}${ordinal}:${seq}:${Date.now()}` }),
               );
               viewer.sent += 1;
+              sentIds.push(`${ordinal}:${seq}`);
             }
             seq += 1;
             return seq < sends;
@@ -194,12 +212,12 @@ async function main(): Promise<void> {
   while (unanswered() && Date.now() - lastProgress < STALL_MS) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const sent = senders.reduce((sum, viewer) => sum + viewer.sent, 0);
   await send({
     type: 'sent',
-    sent,
+    sent: sentIds,
     refused: senders.reduce((sum, viewer) => sum + viewer.refusals, 0),
     codes: refused,
+    seen: [...deliveries.keys()],
   });
 
   const { published } = await nextMessage<{ type: 'expect'; published: number }>('expect');
@@ -213,8 +231,7 @@ async function main(): Promise<void> {
   const result: ChatClientsResult = {
     sockets: viewers.length,
     received: viewers.reduce((sum, viewer) => sum + viewer.received, 0),
-    missing: viewers.reduce((sum, viewer) => sum + Math.max(0, published - viewer.received), 0),
-    extra: viewers.reduce((sum, viewer) => sum + Math.max(0, viewer.received - published), 0),
+    deliveries: Object.fromEntries(deliveries),
     closedByServer,
     latency: histogram.toPairs(),
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
