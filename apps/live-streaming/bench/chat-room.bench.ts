@@ -196,6 +196,10 @@ export default defineBench({
         'goals met': `${met}/${Object.keys(goals).length}`,
         goals,
         'seconds to open, authenticate and join every socket': Math.round(openSeconds * 10) / 10,
+        'joins tried again after an internal error': ready.reduce(
+          (total, report) => total + report.joinRetries,
+          0,
+        ),
         'messages sent': sentIds.length,
         'error frames answering a send': errorFrames,
         'error frames by code': sumRecords(sentReports.map((report) => report.codes)),

@@ -27,7 +27,8 @@ export type ChatClientsReport =
   | { type: 'progress'; opened: number }
   /** Half its sockets have joined; it opens the rest on `resume` (the parent reads the servers' memory). */
   | { type: 'half'; opened: number }
-  | { type: 'ready'; opened: number; openMs: number }
+  /** All its sockets joined; `joinRetries`: joins tried again after an `internal` error. */
+  | { type: 'ready'; opened: number; openMs: number; joinRetries: number }
   /**
    * Its senders' messages (ids `<ordinal>:<seq>`), how many the server refused (error frames) and their codes,
    * and the ids of every message its sockets have received so far (published, whoever sent it).
@@ -52,6 +53,9 @@ const STALL_MS = 15_000;
 /** Sockets opened at once per process: below the servers' listen backlog. */
 const OPEN_CONCURRENCY = 100;
 const MESSAGE_PREFIX = 'bench:';
+/** Joins tried again after an `internal` error, and the pause before each (× the attempt). */
+const JOIN_ATTEMPTS = 5;
+const JOIN_RETRY_MS = 500;
 
 interface Viewer {
   socket: WebSocket;
@@ -70,6 +74,7 @@ const deliveries = new Map<string, number>();
 const closedByServer: Record<string, number> = {};
 const refused: Record<string, number> = {};
 let lastProgress = Date.now();
+let joinRetries = 0;
 
 function send(message: unknown): Promise<void> {
   return new Promise((resolve) => process.send!(message, undefined, {}, () => resolve()));
@@ -92,6 +97,7 @@ function openViewer(job: ChatClientsJob, index: number): Promise<Viewer> {
     const socket = new WebSocket(`${job.wsUrls[index % job.wsUrls.length]}/chat`);
     const viewer: Viewer = { socket, received: 0, closing: false, sent: 0, echoed: 0, refusals: 0 };
     let joined = false;
+    let attempts = 0;
     socket.on('message', (data: Buffer) => {
       const frame = JSON.parse(data.toString('utf8')) as {
         type: string;
@@ -119,11 +125,20 @@ function openViewer(job: ChatClientsJob, index: number): Promise<Viewer> {
           }, everyMs);
         }, Math.random() * everyMs);
         resolve(viewer);
+      } else if (frame.type === 'error' && !joined) {
+        // A join the server could not handle (a Redis or database timeout) is tried again, as a viewer's app
+        // would, a few times with a growing pause; the retries are reported.
+        joinRetries += 1;
+        if (frame.code !== 'internal' || (attempts += 1) > JOIN_ATTEMPTS)
+          return reject(new Error(`socket ${index}: ${data.toString('utf8').slice(0, 200)}`));
+        setTimeout(
+          () => socket.send(JSON.stringify({ type: 'join', streamId: job.streamId })),
+          JOIN_RETRY_MS * attempts,
+        );
       } else if (frame.type === 'error') {
         refused[frame.code ?? 'unknown'] = (refused[frame.code ?? 'unknown'] ?? 0) + 1;
         viewer.refusals += 1;
         lastProgress = Date.now();
-        if (!joined) reject(new Error(`socket ${index}: ${data.toString('utf8').slice(0, 200)}`));
       }
     });
     socket.once('error', (error) => {
@@ -156,7 +171,12 @@ async function main(): Promise<void> {
     viewers.push(...(await Promise.all(batch)));
     await send({ type: 'progress', opened: viewers.length });
   }
-  await send({ type: 'ready', opened: viewers.length, openMs: Math.round(performance.now() - opening) });
+  await send({
+    type: 'ready',
+    opened: viewers.length,
+    openMs: Math.round(performance.now() - opening),
+    joinRetries,
+  });
 
   const { startAt } = await nextMessage<{ type: 'go'; startAt: number }>('go');
   const cpuBefore = process.cpuUsage();
