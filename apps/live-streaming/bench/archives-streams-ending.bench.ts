@@ -1,4 +1,4 @@
-import { defineBench, waitUntil } from '@remedy/testing';
+import { defineBench, percentile, waitUntil } from '@remedy/testing';
 import type { ArchiveDto } from '../src/archives/archive.dto.js';
 import type { StreamDto } from '../src/streams/stream.dto.js';
 import { ApiClient, type SessionBody } from '../findings/support/api-client.js';
@@ -11,11 +11,6 @@ import { testRecording } from '../findings/support/test-recording.js';
 
 const STREAMS = 10;
 const CONCURRENCY = 2;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
 
 /**
  * livestream:S5 at the review's scale: 10 streams end at once against the API and one worker (TRANSCODE_CONCURRENCY

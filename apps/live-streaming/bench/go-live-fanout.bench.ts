@@ -1,5 +1,6 @@
 import {
   defineBench,
+  percentile,
   PushProviderEmulator,
   waitUntil,
   type BenchResult,
@@ -23,7 +24,6 @@ import {
   BENCH_FOLLOWERS,
   BENCH_ONLINE_SHARE,
   BENCH_ROUNDS,
-  percentile,
   SOCKETS_PER_PROCESS,
 } from './support/bench-settings.js';
 import type { FollowerSwarmJob, StreamNotices } from './support/follower-swarm.child.js';

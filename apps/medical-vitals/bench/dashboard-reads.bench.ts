@@ -1,4 +1,4 @@
-import { defineBench, httpLoad } from '@remedy/testing';
+import { defineBench, httpLoad, percentile } from '@remedy/testing';
 import { createPgPool } from '@remedy/pooling';
 import { activePatientsWithLazyLoading } from '../katas/v-05-active-patients-n-plus-one.flawed.js';
 import { seedLatestReadings } from '../findings/live-support/seed-vitals.js';
@@ -6,7 +6,7 @@ import { medicalVitalsHarness } from '../findings/support/medical-vitals-harness
 import { seedRegistry } from '../findings/support/seed-registry.js';
 import { signInNurse } from '../findings/support/staff-session.js';
 import { startTestApp } from '../findings/support/start-test-app.js';
-import { BENCH_HTTP_SECONDS, percentile } from './support/bench-settings.js';
+import { BENCH_HTTP_SECONDS } from './support/bench-settings.js';
 
 const PATIENTS = 500;
 const CONNECTIONS = 20;

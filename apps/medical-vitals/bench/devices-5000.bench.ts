@@ -1,10 +1,16 @@
-import { cpuSecondsOfProcesses, defineBench, type BenchResult, type IsolatedContext } from '@remedy/testing';
+import {
+  cpuSecondsOfProcesses,
+  defineBench,
+  percentile,
+  type BenchResult,
+  type IsolatedContext,
+} from '@remedy/testing';
 import { LiveDashboardClient } from '../findings/live-support/live-dashboard-client.js';
 import { medicalVitalsHarness } from '../findings/support/medical-vitals-harness.js';
 import { seedRegistry, type SeededRegistry } from '../findings/support/seed-registry.js';
 import { testConfig } from '../findings/support/start-test-app.js';
 import { spawnApiCluster, type ApiClusterProcess } from './support/api-cluster-process.js';
-import { BENCH_DEVICES, BENCH_SECONDS, BENCH_WORKERS, percentile } from './support/bench-settings.js';
+import { BENCH_DEVICES, BENCH_SECONDS, BENCH_WORKERS } from './support/bench-settings.js';
 import { BenchChild } from './support/child-process.js';
 import type { DashboardSwarmJob, DashboardSwarmResult } from './support/dashboard-swarm.child.js';
 import { DeviceSwarms } from './support/device-swarms.js';

@@ -1,32 +1,42 @@
+import { benchSetting } from '@remedy/testing';
+
 /**
- * Bench knobs from the environment, so a quick run is one variable away:
- *   LIVE_BENCH_FOLLOWERS=10000 LIVE_BENCH_ROUNDS=2 npm run bench -- live-streaming
+ * The live-streaming benches' knobs, each from the environment so a smoke run is one variable away, e.g.
+ *   LIVE_BENCH_CHAT_SOCKETS=400 LIVE_BENCH_CHAT_SECONDS=5 npm run bench -- live-streaming/bench/chat-room
+ *   LIVE_BENCH_FOLLOWERS=10000 LIVE_BENCH_ROUNDS=2 npm run bench -- go-live-fanout
  * (benches are tooling, not the service: the service reads its environment only in src/config.ts).
  */
-export const BENCH_FOLLOWERS = positive('LIVE_BENCH_FOLLOWERS', 100_000);
-/** Share of the followers online over WebSocket while the streamer goes live. */
-export const BENCH_ONLINE_SHARE = positive('LIVE_BENCH_ONLINE_SHARE', 0.1);
-/** Go-lives of the same streamer, one after another (each ends before the next): the start p95 is over these. */
-export const BENCH_ROUNDS = positive('LIVE_BENCH_ROUNDS', 5);
-/** Followers of the streamer served by the review's inline loop, in the same run. */
-export const BENCH_FLAWED_FOLLOWERS = positive('LIVE_BENCH_FLAWED_FOLLOWERS', 10_000);
+
+/** Go-live: followers of the streamer. */
+export const BENCH_FOLLOWERS = benchSetting('LIVE_BENCH_FOLLOWERS', 100_000);
+/** Go-live: share of the followers online over WebSocket while the streamer goes live. */
+export const BENCH_ONLINE_SHARE = benchSetting('LIVE_BENCH_ONLINE_SHARE', 0.1);
+/** Go-live: go-lives of the same streamer, one after another (each ends before the next): the start p95 is over these. */
+export const BENCH_ROUNDS = benchSetting('LIVE_BENCH_ROUNDS', 5);
+/** Go-live: followers of the streamer served by the review's inline loop, in the same run. */
+export const BENCH_FLAWED_FOLLOWERS = benchSetting('LIVE_BENCH_FLAWED_FOLLOWERS', 10_000);
 /**
  * Sockets per process (each API instance and each client process): one socket is a file on both ends, and a
  * process here may hold 20,000 files, so 5,000 a process leaves room for everything else it opens.
  */
-export const SOCKETS_PER_PROCESS = positive('LIVE_BENCH_SOCKETS_PER_PROCESS', 5_000);
+export const SOCKETS_PER_PROCESS = benchSetting('LIVE_BENCH_SOCKETS_PER_PROCESS', 5_000);
 
-function positive(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new Error(`${name} must be a positive number, got "${raw}"`);
-  return value;
-}
+/** Chat room: sockets in the one room, over two API instances. */
+export const CHAT_SOCKETS = benchSetting('LIVE_BENCH_CHAT_SOCKETS', 8_000);
+/** Chat room: how long the senders send. */
+export const CHAT_SECONDS = benchSetting('LIVE_BENCH_CHAT_SECONDS', 60);
+/** Chat room: messages per second into the room, from all senders together. */
+export const CHAT_MESSAGES_PER_SECOND = benchSetting('LIVE_BENCH_CHAT_RATE', 20);
+/** Chat room: client processes the sockets are spread over (each well below the open-files limit of 20,000). */
+export const CHAT_CLIENT_PROCESSES = benchSetting('LIVE_BENCH_CHAT_CLIENT_PROCESSES', 4);
 
-export function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
+/** Viewer joins: distinct viewers joining one stream, and over how many seconds they arrive. */
+export const VIEWER_JOINS = benchSetting('LIVE_BENCH_VIEWER_JOINS', 100_000);
+export const VIEWER_JOIN_SECONDS = benchSetting('LIVE_BENCH_VIEWER_JOIN_SECONDS', 10);
+
+/** Live list: live streams listed, seconds of load per variant, keep-alive connections. */
+export const LIVE_LIST_STREAMS = benchSetting('LIVE_BENCH_LIVE_STREAMS', 100);
+export const LIVE_LIST_SECONDS = benchSetting('LIVE_BENCH_LIVE_LIST_SECONDS', 10);
+export const LIVE_LIST_CONNECTIONS = benchSetting('LIVE_BENCH_LIVE_LIST_CONNECTIONS', 50);
+/** Live list: a streamer goes live (and the one before ends) this often during the load: the list changes. */
+export const LIVE_LIST_CHURN_MS = benchSetting('LIVE_BENCH_LIVE_LIST_CHURN_MS', 1_000);

@@ -36,6 +36,13 @@ async function main(): Promise<void> {
   const address: ChatInstanceAddress = { url: app.url, wsUrl: app.wsUrl };
   process.stdout.write(`${JSON.stringify(address)}\n`);
   const stdin = createInterface({ input: process.stdin });
+  // "gc" on stdin: a full collection (the process runs with --expose-gc), answered with a line, so a reading of
+  // its memory that follows counts what it holds rather than garbage not yet collected.
+  stdin.on('line', (line) => {
+    if (line.trim() !== 'gc') return;
+    (globalThis as { gc?: () => void }).gc?.();
+    process.stdout.write('{"gc":"done"}\n');
+  });
   await new Promise<void>((resolve) => stdin.once('close', resolve));
   await app.close();
   process.exit(0);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { ChatInstanceAddress, ChatInstanceJob } from './chat-instance-child.js';
 
 const REGISTER = new URL('../../../../scripts/register.js', import.meta.url).pathname;
@@ -8,6 +8,12 @@ const ENTRY = new URL('./chat-instance-child.ts', import.meta.url).pathname;
 export interface ChatInstance extends ChatInstanceAddress {
   /** File descriptors the instance's process holds open now (sockets among them), from /proc. */
   openFileDescriptors(): number;
+  /** The process's resident set size in bytes now (VmRSS in /proc). */
+  residentSetBytes(): number;
+  /** The resident set size right after a full garbage collection in the process: what it holds. */
+  residentSetBytesAfterGc(): Promise<number>;
+  /** The last few KB the process printed (its error logs), for a report that needs to say what went wrong. */
+  output(): string;
   /** Closes the instance's stdin (it shuts down gracefully) and waits for the process to exit. */
   stop(): Promise<void>;
 }
@@ -15,22 +21,43 @@ export interface ChatInstance extends ChatInstanceAddress {
 /** Starts one API instance in a fresh Node process and resolves once it listens. */
 export function spawnChatInstance(job: ChatInstanceJob): Promise<ChatInstance> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', REGISTER, ENTRY, JSON.stringify(job)], {
+    const child = spawn(process.execPath, ['--expose-gc', '--import', REGISTER, ENTRY, JSON.stringify(job)], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
     let started = false;
+    let collected: (() => void) | undefined;
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
     child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
+    const residentSetBytes = (): number =>
+      Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
+      if (started) {
+        if (collected && stdout.includes('{"gc":"done"}')) {
+          stdout = stdout.replaceAll('{"gc":"done"}\n', '');
+          collected();
+        }
+        stdout = stdout.slice(-4_000);
+        return;
+      }
       const line = stdout.split('\n').find((candidate) => candidate.startsWith('{"url"'));
-      if (started || !line) return;
+      if (!line) return;
       started = true;
       resolve({
         ...(JSON.parse(line) as ChatInstanceAddress),
         openFileDescriptors: () => readdirSync(`/proc/${child.pid}/fd`).length,
+        residentSetBytes,
+        residentSetBytesAfterGc: async () => {
+          await new Promise<void>((done) => {
+            collected = done;
+            child.stdin.write('gc\n');
+          });
+          collected = undefined;
+          return residentSetBytes();
+        },
+        output: () => `${stdout}${stderr}`,
         stop: async () => {
           child.stdin.end();
           await exited;

@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import { defineBench, type BenchResult } from '@remedy/testing';
+import { signAccessToken } from '../findings/support/access-tokens.js';
+import type { ChatInstanceJob } from '../findings/support/chat-instance-child.js';
+import { liveStreamingHarness } from '../findings/support/live-streaming-harness.js';
+import { seedLiveStream } from '../findings/support/seed-live-stream.js';
+import { spawnChatInstance, type ChatInstance } from '../findings/support/spawn-chat-instance.js';
+import { testConfig } from '../findings/support/test-config.js';
+import {
+  CHAT_CLIENT_PROCESSES,
+  CHAT_MESSAGES_PER_SECOND,
+  CHAT_SECONDS,
+  CHAT_SOCKETS,
+} from './support/bench-settings.js';
+import { ChatClientProcess } from './support/chat-client-processes.js';
+import type { ChatClientsJob, ChatClientsResult } from './support/chat-clients.child.js';
+import { LatencyHistogram } from './support/latency-histogram.js';
+
+const INSTANCES = 2;
+/**
+ * Senders per message per second: each sender sends every SENDERS_PER_RATE seconds, well inside the per-user
+ * chat limit (5 per 5 s), so the room's rate is the bench's and no send is refused for the sender's pace.
+ */
+const SENDERS_PER_RATE = 2;
+const P99_GOAL_MS = 250;
+
+function sumRecords(records: Array<Record<string, number>>): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const record of records)
+    for (const [key, value] of Object.entries(record)) total[key] = (total[key] ?? 0) + value;
+  return total;
+}
+
+function megabytes(bytes: number): number {
+  return Math.round((bytes / 2 ** 20) * 10) / 10;
+}
+
+export default defineBench({
+  name: 'live-streaming: one chat room of 8,000 sockets over two API instances, 20 messages/s (delivery p50/p99, lost, server RSS per socket)',
+  harness: liveStreamingHarness,
+  async run(ctx) {
+    const sockets = Math.round(CHAT_SOCKETS);
+    const processes = Math.max(1, Math.min(Math.round(CHAT_CLIENT_PROCESSES), sockets));
+    const senders = Math.max(1, Math.round(CHAT_MESSAGES_PER_SECOND * SENDERS_PER_RATE));
+    const sendIntervalMs = (senders / CHAT_MESSAGES_PER_SECOND) * 1000;
+    const perInstance = Math.ceil(sockets / INSTANCES);
+    // The service's own limit per instance (CHAT_MAX_CONNECTIONS, 5,000) holds 8,000 over two; raised only for
+    // a larger room than that.
+    const overrides: Record<string, string> =
+      perInstance > 5_000 ? { CHAT_MAX_CONNECTIONS: String(perInstance) } : {};
+    const config = testConfig(ctx, overrides);
+    const { streamId } = await seedLiveStream(ctx.pool, 'bench_chat_streamer');
+
+    const job: ChatInstanceJob = {
+      databaseUrl: ctx.databaseUrl,
+      redisUrl: ctx.redisUrl,
+      prefix: ctx.prefix,
+      overrides,
+      hub: 'real',
+    };
+    const instances: ChatInstance[] = [];
+    const clients: ChatClientProcess[] = [];
+    try {
+      // Each instance in its own Node process, sharing only PostgreSQL and Redis.
+      for (let index = 0; index < INSTANCES; index += 1) instances.push(await spawnChatInstance(job));
+      // What both instances hold after a full collection.
+      const rssAfterGc = async (): Promise<number> =>
+        (await Promise.all(instances.map((instance) => instance.residentSetBytesAfterGc()))).reduce(
+          (total, bytes) => total + bytes,
+          0,
+        );
+      const rssIdle = await rssAfterGc();
+      ctx.log(`${INSTANCES} API instances listening; opening ${sockets} sockets from ${processes} processes`);
+
+      // A line per 1,000 sockets joined: opening thousands takes a while on a busy machine.
+      const openedBy: number[] = [];
+      let logged = 0;
+      const onProgress = (client: number, opened: number): void => {
+        openedBy[client] = opened;
+        const total = openedBy.reduce((sum, count) => sum + count, 0);
+        if (total - logged < 1_000) return;
+        logged = total;
+        ctx.log(`  … ${total} sockets joined`);
+      };
+      // Socket g (global) is a sender when g is a multiple of sockets/senders: senders spread over processes
+      // and instances alike.
+      const senderEvery = Math.max(1, Math.floor(sockets / senders));
+      const opening = performance.now();
+      let first = 0;
+      for (let index = 0; index < processes; index += 1) {
+        const count = Math.floor(sockets / processes) + (index < sockets % processes ? 1 : 0);
+        const tokens = await Promise.all(
+          Array.from({ length: count }, () => signAccessToken(config, randomUUID())),
+        );
+        const mine: ChatClientsJob['senders'] = [];
+        for (let socket = 0; socket < count; socket += 1) {
+          const global = first + socket;
+          if (global % senderEvery === 0 && global / senderEvery < senders)
+            mine.push({ socket, ordinal: global / senderEvery });
+        }
+        const clientJob: ChatClientsJob = {
+          streamId,
+          // Socket i of this process goes to instance (first + i) % INSTANCES: the room splits evenly.
+          wsUrls: instances.map((_, offset) => instances[(first + offset) % INSTANCES]!.wsUrl),
+          tokens,
+          senders: mine,
+          sendIntervalMs,
+          roomSenders: senders,
+          seconds: CHAT_SECONDS,
+        };
+        openedBy.push(0);
+        clients.push(new ChatClientProcess(clientJob, (opened) => onProgress(index, opened)));
+        first += count;
+      }
+      // Memory per socket: what the instances hold after a full collection with half the room and with all of
+      // it (start-up's garbage is long collected by half-way, so the difference is the sockets').
+      const halfOpened = (await Promise.all(clients.map((client) => client.half()))).reduce(
+        (total, report) => total + report.opened,
+        0,
+      );
+      const rssHalf = await rssAfterGc();
+      const ready = await Promise.all(clients.map((client) => client.resume()));
+      const opened = ready.reduce((total, report) => total + report.opened, 0);
+      const openSeconds = (performance.now() - opening) / 1000;
+      const rssJoined = await rssAfterGc();
+      ctx.log(
+        `${opened} sockets joined the room in ${openSeconds.toFixed(1)} s; sending for ${CHAT_SECONDS} s`,
+      );
+
+      const startAt = Date.now() + 500;
+      const progress = setInterval(
+        () => ctx.log(`  … ${Math.round((Date.now() - startAt) / 1000)} s`),
+        10_000,
+      );
+      let sentReports: Array<Awaited<ReturnType<ChatClientProcess['go']>>>;
+      let rssUnderLoad: number;
+      try {
+        const sending = Promise.all(clients.map((client) => client.go(startAt)));
+        // Halfway through the sending: the servers' memory with every socket's queue in use.
+        await new Promise((resolve) => setTimeout(resolve, 500 + (CHAT_SECONDS * 1000) / 2));
+        rssUnderLoad = instances.reduce((total, instance) => total + instance.residentSetBytes(), 0);
+        sentReports = await sending;
+      } finally {
+        clearInterval(progress);
+      }
+      const sentIds = sentReports.flatMap((report) => report.sent);
+      const errorFrames = sentReports.reduce((total, report) => total + report.refused, 0);
+      // Published: every message some socket has received by now (an error frame does not prove it was not).
+      const published = new Set(sentReports.flatMap((report) => report.seen)).size;
+      const results: ChatClientsResult[] = await Promise.all(
+        clients.map((client) => client.expect(published)),
+      );
+
+      const histogram = new LatencyHistogram();
+      for (const result of results) histogram.add(result.latency);
+      const received = results.reduce((total, result) => total + result.received, 0);
+      // Per message sent: the sockets it reached (all processes), against the sockets in the room.
+      let lost = 0;
+      let duplicates = 0;
+      let reachedNoOne = 0;
+      for (const id of sentIds) {
+        const reached = results.reduce((total, result) => total + (result.deliveries[id] ?? 0), 0);
+        if (reached === 0) reachedNoOne += 1;
+        else {
+          lost += Math.max(0, opened - reached);
+          duplicates += Math.max(0, reached - opened);
+        }
+      }
+      // A send answered by an error frame may not have been published; one that reached no one without an
+      // error frame was lost silently.
+      const silentlyDropped = Math.max(0, reachedNoOne - errorFrames);
+      if (errorFrames > 0)
+        for (const [index, instance] of instances.entries())
+          ctx.log(`instance ${index + 1} printed:\n${instance.output().slice(-1_500)}`);
+      const p50 = histogram.percentile(50);
+      const p99 = histogram.percentile(99);
+      ctx.log(
+        `${sentIds.length - reachedNoOne} messages published; ${received} deliveries, ${lost} lost; p50 ${p50} ms, p99 ${p99} ms`,
+      );
+
+      const goals: Record<string, BenchResult> = {
+        [`delivery p99 ≤ ${P99_GOAL_MS} ms`]: { value: p99, met: p99 <= P99_GOAL_MS },
+        '0 messages lost (deliveries of published messages missing + sends dropped without an error)': {
+          value: lost + silentlyDropped,
+          met: lost + silentlyDropped === 0,
+        },
+      };
+      const met = Object.values(goals).filter((verdict) => verdict['met'] === true).length;
+      return {
+        sockets: opened,
+        'API instances (processes)': INSTANCES,
+        'client processes': processes,
+        'messages per second': CHAT_MESSAGES_PER_SECOND,
+        seconds: CHAT_SECONDS,
+        senders,
+        'goals met': `${met}/${Object.keys(goals).length}`,
+        goals,
+        'seconds to open, authenticate and join every socket': Math.round(openSeconds * 10) / 10,
+        'joins tried again after an internal error': ready.reduce(
+          (total, report) => total + report.joinRetries,
+          0,
+        ),
+        'messages sent': sentIds.length,
+        'error frames answering a send': errorFrames,
+        'error frames by code': sumRecords(sentReports.map((report) => report.codes)),
+        'messages that reached no viewer': reachedNoOne,
+        'deliveries expected (messages published × sockets)': (sentIds.length - reachedNoOne) * opened,
+        'deliveries received': received,
+        'deliveries lost (published, not received)': lost,
+        'deliveries duplicated': duplicates,
+        'sockets closed by the server, by close code': sumRecords(
+          results.map((result) => result.closedByServer),
+        ),
+        'delivery p50 ms (send → each viewer)': p50,
+        'delivery p99 ms': p99,
+        'delivery max ms': histogram.percentile(100),
+        'server RSS idle after a full GC, MB (both instances)': megabytes(rssIdle),
+        'server RSS with every socket joined, after a full GC, MB': megabytes(rssJoined),
+        'server RSS halfway through the sending, MB': megabytes(rssUnderLoad),
+        'server RSS with half the sockets joined, after a full GC, MB': megabytes(rssHalf),
+        'server RSS per socket, KB (after a full GC: all joined − half joined, ÷ the sockets between)':
+          Math.round(((rssJoined - rssHalf) / Math.max(1, opened - halfOpened) / 1024) * 10) / 10,
+        'client processes CPU (% of one core)': Math.round(
+          (results.reduce((total, result) => total + result.cpuSeconds, 0) / CHAT_SECONDS) * 100,
+        ),
+      };
+    } finally {
+      for (const client of clients) client.kill();
+      await Promise.all(instances.map((instance) => instance.stop()));
+    }
+  },
+});

@@ -1,0 +1,271 @@
+import WebSocket from 'ws';
+import { LatencyHistogram } from './latency-histogram.js';
+
+/** One client process's share of the room, sent by the parent as its first IPC message. */
+export interface ChatClientsJob {
+  streamId: string;
+  /** Socket i of this process connects to wsUrls[i % wsUrls.length]: the room spans every instance. */
+  wsUrls: string[];
+  /** An access token per socket (one viewer each). */
+  tokens: string[];
+  /** Indexes (into `tokens`) of the sockets that also send, and each one's place in the room's send rhythm. */
+  senders: Array<{ socket: number; ordinal: number }>;
+  /** Every sender sends once per this many ms; ordinal k starts k × (interval / all senders) late. */
+  sendIntervalMs: number;
+  /** Senders in the whole room (across processes): spreads their phases evenly. */
+  roomSenders: number;
+  seconds: number;
+}
+
+/** What the parent says after `half` and after `ready`. */
+export type ChatClientsCommand =
+  { type: 'resume' } | { type: 'go'; startAt: number } | { type: 'expect'; published: number };
+
+/** What a client process reports. */
+export type ChatClientsReport =
+  /** After each batch of sockets joined: how many of this process's have so far. */
+  | { type: 'progress'; opened: number }
+  /** Half its sockets have joined; it opens the rest on `resume` (the parent reads the servers' memory). */
+  | { type: 'half'; opened: number }
+  /** All its sockets joined; `joinRetries`: joins tried again after an `internal` error. */
+  | { type: 'ready'; opened: number; openMs: number; joinRetries: number }
+  /**
+   * Its senders' messages (ids `<ordinal>:<seq>`), how many the server refused (error frames) and their codes,
+   * and the ids of every message its sockets have received so far (published, whoever sent it).
+   */
+  | { type: 'sent'; sent: string[]; refused: number; codes: Record<string, number>; seen: string[] }
+  | { type: 'result'; result: ChatClientsResult };
+
+export interface ChatClientsResult {
+  sockets: number;
+  /** Room messages received, summed over sockets (history sent on join not included). */
+  received: number;
+  /** Per message id, how many of this process's sockets received it (a duplicate counts twice). */
+  deliveries: Record<string, number>;
+  /** Sockets the server closed during the run, by close code. */
+  closedByServer: Record<string, number>;
+  latency: Array<[number, number]>;
+  cpuSeconds: number;
+}
+
+/** A run without progress for this long has lost what it still waits for. */
+const STALL_MS = 15_000;
+/** Sockets opened at once per process: below the servers' listen backlog. */
+const OPEN_CONCURRENCY = 100;
+const MESSAGE_PREFIX = 'bench:';
+/** Joins tried again after an `internal` error, and the pause before each (× the attempt). */
+const JOIN_ATTEMPTS = 5;
+const JOIN_RETRY_MS = 500;
+
+interface Viewer {
+  socket: WebSocket;
+  received: number;
+  closing: boolean;
+  heartbeat?: NodeJS.Timeout;
+  /** As a sender: its place in the room's rhythm, what it sent, got back from the room, and was refused. */
+  ordinal?: number;
+  sent: number;
+  echoed: number;
+  refusals: number;
+}
+
+const histogram = new LatencyHistogram();
+const deliveries = new Map<string, number>();
+const closedByServer: Record<string, number> = {};
+const refused: Record<string, number> = {};
+let lastProgress = Date.now();
+let joinRetries = 0;
+
+function send(message: unknown): Promise<void> {
+  return new Promise((resolve) => process.send!(message, undefined, {}, () => resolve()));
+}
+
+function nextMessage<M extends { type: string }>(type: M['type']): Promise<M> {
+  return new Promise((resolve) => {
+    const listener = (message: M): void => {
+      if (message.type !== type) return;
+      process.off('message', listener);
+      resolve(message);
+    };
+    process.on('message', listener);
+  });
+}
+
+/** Opens, authenticates and joins; resolves once the server confirmed the join. */
+function openViewer(job: ChatClientsJob, index: number): Promise<Viewer> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${job.wsUrls[index % job.wsUrls.length]}/chat`);
+    const viewer: Viewer = { socket, received: 0, closing: false, sent: 0, echoed: 0, refusals: 0 };
+    let joined = false;
+    let attempts = 0;
+    socket.on('message', (data: Buffer) => {
+      const frame = JSON.parse(data.toString('utf8')) as {
+        type: string;
+        text?: string;
+        code?: string;
+        heartbeatSeconds?: number;
+      };
+      if (frame.type === 'message' && frame.text?.startsWith(MESSAGE_PREFIX)) {
+        viewer.received += 1;
+        lastProgress = Date.now();
+        const id = frame.text.slice(MESSAGE_PREFIX.length, frame.text.lastIndexOf(':'));
+        deliveries.set(id, (deliveries.get(id) ?? 0) + 1);
+        const [ordinal] = id.split(':');
+        histogram.record(Date.now() - Number(frame.text.slice(frame.text.lastIndexOf(':') + 1)));
+        if (viewer.ordinal !== undefined && Number(ordinal) === viewer.ordinal) viewer.echoed += 1;
+      } else if (frame.type === 'authenticated') {
+        socket.send(JSON.stringify({ type: 'join', streamId: job.streamId }));
+      } else if (frame.type === 'joined' && !joined) {
+        joined = true;
+        // A viewer's tab sends heartbeats (the viewer count), each socket at its own phase.
+        const everyMs = (frame.heartbeatSeconds ?? 15) * 1000;
+        setTimeout(() => {
+          viewer.heartbeat = setInterval(() => {
+            if (socket.readyState === WebSocket.OPEN) socket.send('{"type":"heartbeat"}');
+          }, everyMs);
+        }, Math.random() * everyMs);
+        resolve(viewer);
+      } else if (frame.type === 'error' && !joined) {
+        // A join the server could not handle (a Redis or database timeout) is tried again, as a viewer's app
+        // would, a few times with a growing pause; the retries are reported.
+        joinRetries += 1;
+        if (frame.code !== 'internal' || (attempts += 1) > JOIN_ATTEMPTS)
+          return reject(new Error(`socket ${index}: ${data.toString('utf8').slice(0, 200)}`));
+        setTimeout(
+          () => socket.send(JSON.stringify({ type: 'join', streamId: job.streamId })),
+          JOIN_RETRY_MS * attempts,
+        );
+      } else if (frame.type === 'error') {
+        refused[frame.code ?? 'unknown'] = (refused[frame.code ?? 'unknown'] ?? 0) + 1;
+        viewer.refusals += 1;
+        lastProgress = Date.now();
+      }
+    });
+    socket.once('error', (error) => {
+      if (!joined) reject(error);
+    });
+    socket.on('close', (code) => {
+      clearInterval(viewer.heartbeat);
+      if (!viewer.closing) closedByServer[String(code)] = (closedByServer[String(code)] ?? 0) + 1;
+      if (!joined) reject(new Error(`socket ${index} closed (${code}) before joining`));
+    });
+    socket.once('open', () => socket.send(JSON.stringify({ type: 'auth', token: job.tokens[index] })));
+  });
+}
+
+async function main(): Promise<void> {
+  process.once('disconnect', () => process.exit(0));
+  const { job } = await nextMessage<{ type: 'job'; job: ChatClientsJob }>('job');
+  const opening = performance.now();
+  const viewers: Viewer[] = [];
+  const half = Math.floor(job.tokens.length / 2);
+  while (viewers.length < job.tokens.length) {
+    const start = viewers.length;
+    if (start === half) {
+      await send({ type: 'half', opened: start });
+      await nextMessage('resume');
+    }
+    // A batch never crosses the half-way mark.
+    const end = Math.min(job.tokens.length, start + OPEN_CONCURRENCY, start < half ? half : Infinity);
+    const batch = Array.from({ length: end - start }, (_, offset) => openViewer(job, start + offset));
+    viewers.push(...(await Promise.all(batch)));
+    await send({ type: 'progress', opened: viewers.length });
+  }
+  await send({
+    type: 'ready',
+    opened: viewers.length,
+    openMs: Math.round(performance.now() - opening),
+    joinRetries,
+  });
+
+  const { startAt } = await nextMessage<{ type: 'go'; startAt: number }>('go');
+  const cpuBefore = process.cpuUsage();
+  const sentIds: string[] = [];
+  const senders = job.senders.map(({ socket, ordinal }) => {
+    const viewer = viewers[socket]!;
+    viewer.ordinal = ordinal;
+    return viewer;
+  });
+  await Promise.all(
+    senders.map(
+      (viewer) =>
+        new Promise<void>((resolve) => {
+          const sender = viewer.socket;
+          const ordinal = viewer.ordinal!;
+          const phase = (ordinal * job.sendIntervalMs) / job.roomSenders;
+          // Sends at phase, phase + interval, … while inside the run: the room gets its rate for its seconds.
+          const sends = Math.max(1, Math.ceil((job.seconds * 1000 - phase) / job.sendIntervalMs));
+          let seq = 0;
+          const sendOne = (): boolean => {
+            if (sender.readyState === WebSocket.OPEN) {
+              sender.send(
+                JSON.stringify({ type: 'send', text: `${MESSAGE_PREFIX}${ordinal}:${seq}:${Date.now()}` }),
+              );
+              viewer.sent += 1;
+              sentIds.push(`${ordinal}:${seq}`);
+            }
+            seq += 1;
+            return seq < sends;
+          };
+          setTimeout(
+            () => {
+              if (!sendOne()) return resolve();
+              const timer = setInterval(() => {
+                if (sendOne()) return;
+                clearInterval(timer);
+                resolve();
+              }, job.sendIntervalMs);
+            },
+            Math.max(0, startAt - Date.now() + phase),
+          );
+        }),
+    ),
+  );
+  // Each sender is in the room: every message it sent comes back to it, or a refusal (rate-limited) does.
+  // Once all are back, what this process published is known; a stall leaves the rest counted as unpublished.
+  lastProgress = Date.now();
+  const unanswered = (): boolean =>
+    senders.some(
+      (viewer) =>
+        viewer.socket.readyState === WebSocket.OPEN && viewer.echoed + viewer.refusals < viewer.sent,
+    );
+  while (unanswered() && Date.now() - lastProgress < STALL_MS) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await send({
+    type: 'sent',
+    sent: sentIds,
+    refused: senders.reduce((sum, viewer) => sum + viewer.refusals, 0),
+    codes: refused,
+    seen: [...deliveries.keys()],
+  });
+
+  const { published } = await nextMessage<{ type: 'expect'; published: number }>('expect');
+  lastProgress = Date.now();
+  const pending = (): boolean =>
+    viewers.some((viewer) => viewer.socket.readyState === WebSocket.OPEN && viewer.received < published);
+  while (pending() && Date.now() - lastProgress < STALL_MS) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const cpu = process.cpuUsage(cpuBefore);
+  const result: ChatClientsResult = {
+    sockets: viewers.length,
+    received: viewers.reduce((sum, viewer) => sum + viewer.received, 0),
+    deliveries: Object.fromEntries(deliveries),
+    closedByServer,
+    latency: histogram.toPairs(),
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  };
+  for (const viewer of viewers) {
+    viewer.closing = true;
+    clearInterval(viewer.heartbeat);
+    viewer.socket.terminate();
+  }
+  await send({ type: 'result', result });
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String(error instanceof Error ? error.stack : error)}\n`);
+  process.exit(1);
+});
