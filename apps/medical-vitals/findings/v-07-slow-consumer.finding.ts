@@ -63,12 +63,15 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
     const dashboard = await LiveDashboardClient.open(app.wsUrl, token, [{ wardId }]);
     dashboard.stopReading();
     const before = gateway.stats();
-    // What the batched writer hands the push after each durable flush: one batch of 200 per round.
+    // What the batched writer hands the push after each durable flush: one batch of 200 per round, the event
+    // loop turning between them as it does between commits (200 handed over in one turn would stall it past
+    // the Redis command timeout, which no writer does).
     for (let round = 0; round < ROUNDS; round += 1) {
       const batch = patients.map((patientId) => reading(wardId, patientId, round));
       for (const value of batch)
         bytesPushed += Buffer.byteLength(JSON.stringify({ type: 'reading', ...value }));
       storedBatches.announce(batch, '');
+      await new Promise((resolve) => setImmediate(resolve));
     }
     await waitUntil(
       'the push path to hand every reading to the slow socket',
