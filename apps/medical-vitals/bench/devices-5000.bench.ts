@@ -148,13 +148,17 @@ async function runDevices(
  * The p99 of each 10 s of the run, by when the dashboard received the reading: a tail from the start (connections,
  * JIT, first partition writes) shows in the first windows, one from periodic stalls in all of them.
  */
-function p99PerWindow(pushed: DashboardSwarmResult, startAt: number): number[] {
+function p99PerWindow(pushed: DashboardSwarmResult, startAt: number): BenchResult {
   const windows: number[][] = [];
   pushed.latenciesMs.forEach((latency, index) => {
     const window = Math.max(0, Math.floor(((pushed.sampledAt[index] ?? startAt) - startAt) / 10_000));
     (windows[window] ??= []).push(latency);
   });
-  return Array.from(windows, (latencies) => percentile(latencies ?? [], 99));
+  const byWindow: BenchResult = {};
+  windows.forEach((latencies, window) => {
+    byWindow[`${window * 10}–${(window + 1) * 10} s`] = percentile(latencies, 99);
+  });
+  return byWindow;
 }
 
 /** Readings stored more than once: rows sharing a device and an instant (the key allows one per patient too). */
