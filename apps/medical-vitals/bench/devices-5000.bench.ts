@@ -14,6 +14,7 @@ import { BENCH_DEVICES, BENCH_SECONDS, BENCH_WORKERS } from './support/bench-set
 import { BenchChild } from './support/child-process.js';
 import type { DashboardSwarmJob, DashboardSwarmResult } from './support/dashboard-swarm.child.js';
 import { DeviceSwarms } from './support/device-swarms.js';
+import { scrapeMetrics, serverStages } from './support/server-stages.js';
 
 const WARDS = 50;
 const DASHBOARDS = 10;
@@ -80,6 +81,7 @@ async function runDevices(
       `${settings.label}: ${BENCH_DEVICES} devices × ${settings.readingsPerSecond} Hz in ${swarms.processes} processes, ${DASHBOARDS} dashboards on ${WARDS} wards; running ${BENCH_SECONDS} s`,
     );
     const storedBefore = await storedRows(ctx);
+    const metricsBefore = await scrapeMetrics(app.url);
     const serverPids = app.pids();
     const cpuBefore = cpuSecondsOfProcesses(serverPids);
     const started = performance.now();
@@ -92,6 +94,7 @@ async function runDevices(
     const totals = await swarms.finished();
     const wallSeconds = (performance.now() - started) / 1000;
     const serverCpuSeconds = cpuSecondsOfProcesses(serverPids) - cpuBefore;
+    const stages = serverStages(metricsBefore, await scrapeMetrics(app.url));
     clearInterval(progress);
     // Let the push path hand the last stored batches to the dashboards before they stop counting.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
@@ -128,6 +131,10 @@ async function runDevices(
       'ingest → dashboard p50 ms': percentile(pushed.latenciesMs, 50),
       'ingest → dashboard p95 ms': pushP95Ms,
       'ingest → dashboard p99 ms': pushP99Ms,
+      'ingest → dashboard p99 ms per 10 s of the run': p99PerWindow(pushed, startAt),
+      ...stages,
+      'dashboard process event-loop delay max ms': pushed.eventLoopDelayMaxMs,
+      'dashboard process event-loop delay p99 ms': pushed.eventLoopDelayP99Ms,
       'server CPU (% of one core, all processes)': Math.round((serverCpuSeconds / wallSeconds) * 100),
       'server CPU µs per stored reading': cpuPerReadingUs,
       'device processes CPU (% of one core)': Math.round((totals.cpuSeconds / wallSeconds) * 100),
@@ -141,6 +148,23 @@ async function runDevices(
     dashboards.kill();
     swarms.kill();
   }
+}
+
+/**
+ * The p99 of each 10 s of the run, by when the dashboard received the reading: a tail from the start (connections,
+ * JIT, first partition writes) shows in the first windows, one from periodic stalls in all of them.
+ */
+function p99PerWindow(pushed: DashboardSwarmResult, startAt: number): BenchResult {
+  const windows: number[][] = [];
+  pushed.latenciesMs.forEach((latency, index) => {
+    const window = Math.max(0, Math.floor(((pushed.sampledAt[index] ?? startAt) - startAt) / 10_000));
+    (windows[window] ??= []).push(latency);
+  });
+  const byWindow: BenchResult = {};
+  windows.forEach((latencies, window) => {
+    byWindow[`${window * 10}–${(window + 1) * 10} s`] = percentile(latencies, 99);
+  });
+  return byWindow;
 }
 
 /** Readings stored more than once: rows sharing a device and an instant (the key allows one per patient too). */

@@ -9,7 +9,7 @@ import {
 import { unboundedPushHub, uncappedQueueHub } from '../katas/v-07-unbounded-push.flawed.js';
 import { LIVE_HUB_FACTORY, type LiveHubFactory } from '../src/dashboards/live/live-hub.js';
 import { LiveGateway } from '../src/dashboards/live/live.gateway.js';
-import { RedisKeys } from '../src/redis/redis-keys.js';
+import { StoredBatchListeners } from '../src/storage/stored-batch-listeners.js';
 import type { StoredReading } from '../src/storage/stored-reading.js';
 import { LiveDashboardClient } from './live-support/live-dashboard-client.js';
 import { startTestApp } from './support/start-test-app.js';
@@ -54,7 +54,7 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
   );
   try {
     const gateway = app.app.get(LiveGateway);
-    const keys = app.app.get(RedisKeys);
+    const storedBatches = app.app.get(StoredBatchListeners);
     // The pushed readings never touch the registry; the ward exists only so a nurse can be assigned to it.
     await ctx.pool.query("INSERT INTO wards (id, hospital_id, name) VALUES ($1, gen_random_uuid(), 'V-07')", [
       wardId,
@@ -63,12 +63,15 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
     const dashboard = await LiveDashboardClient.open(app.wsUrl, token, [{ wardId }]);
     dashboard.stopReading();
     const before = gateway.stats();
-    // What the batched writer appends after each durable flush: one stream entry per batch of 500.
+    // What the batched writer hands the push after each durable flush: one batch of 200 per round, the event
+    // loop turning between them as it does between commits (200 handed over in one turn would stall it past
+    // the Redis command timeout, which no writer does).
     for (let round = 0; round < ROUNDS; round += 1) {
       const batch = patients.map((patientId) => reading(wardId, patientId, round));
       for (const value of batch)
         bytesPushed += Buffer.byteLength(JSON.stringify({ type: 'reading', ...value }));
-      await ctx.redis.xadd(keys.storedStream, '*', 'readings', JSON.stringify(batch), 'traceparent', '');
+      storedBatches.announce(batch, '');
+      await new Promise((resolve) => setImmediate(resolve));
     }
     await waitUntil(
       'the push path to hand every reading to the slow socket',
@@ -108,7 +111,7 @@ export default defineFinding({
   id: 'vitals:V-07',
   title: 'Unbounded WebSocket send buffers for a slow dashboard',
   explanation:
-    "ws.send() never says no: when a dashboard stops reading, every reading for its ward waits in the server's memory, and a few frozen tabs are enough to exhaust an instance. The remedy sends through a bounded queue per socket (libs/realtime): once the socket holds more than its high-water mark, readings wait in the queue keyed by patient, and a newer reading for the same patient replaces the waiting one. Memory per slow socket is bounded by the high-water mark plus one reading per patient, and the dashboard, when it catches up, gets current values rather than a stale backlog. Both runs take the same path (stored-stream entries → push service → the /live hub → a dashboard that stopped reading); the flawed run plugs in a hub whose send path writes every message straight to ws.send().",
+    "ws.send() never says no: when a dashboard stops reading, every reading for its ward waits in the server's memory, and a few frozen tabs are enough to exhaust an instance. The remedy sends through a bounded queue per socket (libs/realtime): once the socket holds more than its high-water mark, readings wait in the queue keyed by patient, and a newer reading for the same patient replaces the waiting one. Memory per slow socket is bounded by the high-water mark plus one reading per patient, and the dashboard, when it catches up, gets current values rather than a stale backlog. Both runs take the same path (committed batches as the writer hands them over → push service → the /live hub → a dashboard that stopped reading); the flawed run plugs in a hub whose send path writes every message straight to ws.send().",
   fix: [
     '../../libs/realtime/src/bounded-send-queue.ts',
     'src/dashboards/live/live.gateway.ts',

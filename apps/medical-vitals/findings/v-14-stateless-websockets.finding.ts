@@ -65,7 +65,7 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
     await deviceClient.untilAcked(READINGS - 1);
     deviceClient.close();
 
-    // Each stored batch is pushed by whichever instance's push loop reads it (one consumer group). Once
+    // Each stored batch is pushed by the instance that stored it (A, the device's). Once
     // every reading has reached at least one dashboard, every room message that was going to cross
     // instances has been PUBLISHed; a marker published after it on the ward's channel reaches each
     // instance's subscriber behind those messages, so a dashboard that has the marker has all it will get.
@@ -103,7 +103,7 @@ export default defineFinding({
   id: 'vitals:V-14',
   title: 'WebSocket servers keep their state in one process',
   explanation:
-    'When each WebSocket server tells only its own sockets about a new reading, a second instance behind the load balancer splits the dashboards in two: those on the other instance never see the reading. In the remedy every instance shares one Redis consumer group over the stored stream, and each reading is published once to the ward and patient rooms over Redis pub/sub (libs/realtime); every instance with a dashboard in that room delivers it, so any instance can be added, drained or replaced. The proof runs two API instances as separate Node processes sharing only PostgreSQL and Redis, a device on A and a dashboard on each; a stored batch is pushed by whichever instance reads it from the shared consumer group, so a fan-out that stays inside one process loses every reading for one dashboard or the other.',
+    'When each WebSocket server tells only its own sockets about a new reading, a second instance behind the load balancer splits the dashboards in two: those on the other instance never see the reading. In the remedy the instance that stores a batch publishes each reading once to the ward and patient rooms over Redis pub/sub (libs/realtime); every instance with a dashboard in that room delivers it, so any instance can be added, drained or replaced. The proof runs two API instances as separate Node processes sharing only PostgreSQL and Redis, a device on A and a dashboard on each; a stored batch is pushed by the instance that stored it, so a fan-out that stays inside one process loses every reading for the dashboard on the other instance.',
   fix: [
     'src/dashboards/live/vitals-push.service.ts',
     'src/dashboards/live/live.gateway.ts',

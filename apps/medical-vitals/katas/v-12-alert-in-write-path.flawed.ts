@@ -8,6 +8,7 @@ import { NotificationClient } from '../src/notifications/notification-client.ser
 import { RedisKeys } from '../src/redis/redis-keys.js';
 import { REDIS_CLIENTS } from '../src/redis/redis.tokens.js';
 import type { StoredReading } from '../src/storage/stored-reading.js';
+import { StoredBatchListeners } from '../src/storage/stored-batch-listeners.js';
 import { StoredStreamPublisher } from '../src/storage/stored-stream.publisher.js';
 
 /**
@@ -27,9 +28,10 @@ export class InlineAlertingPublisher extends StoredStreamPublisher {
     @Inject(RedisKeys) keys: RedisKeys,
     @Inject(LatestVitalsService) latest: LatestVitalsService,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(StoredBatchListeners) listeners: StoredBatchListeners,
     @Inject(ModuleRef) protected readonly modules: ModuleRef,
   ) {
-    super(redis, keys, latest, config);
+    super(redis, keys, latest, config, listeners);
   }
 
   override async publish(readings: readonly StoredReading[], traceparent: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { useTestContext, waitUntil } from '@remedy/testing';
 import { AlertStore } from '../src/alerts/alert-store.service.js';
+import { LiveDashboardClient } from '../findings/live-support/live-dashboard-client.js';
 import { DeviceClient, readings } from '../findings/support/device-client.js';
 import { medicalVitalsHarness } from '../findings/support/medical-vitals-harness.js';
 import { NotificationProvider } from '../findings/support/notification-provider.js';
@@ -208,4 +209,101 @@ test('an evaluation that read the rule before it was disabled raises nothing onc
   });
   expect(raised).toBeUndefined();
   expect((await ctx.pool.query('SELECT 1 FROM alerts WHERE rule_id = $1', [rows[0]!.id])).rowCount).toBe(0);
+});
+
+/** A new ward with one device and a ward admin of it, and a heart-rate rule (max 120) on that ward. */
+async function wardWithRule(): Promise<{
+  ward: SeededRegistry;
+  ruleId: string;
+  deleteRule(): Promise<Response>;
+}> {
+  const ward = await seedRegistry(ctx.pool, { wards: 1, patients: 1 });
+  const wardAdmin = await signInStaff(
+    { url: app.url, pool: ctx.pool },
+    { role: 'ward_admin', hospitalId: ward.hospitalId, wardIds: ward.wardIds },
+  );
+  const created = await fetch(`${app.url}/alert-rules`, {
+    method: 'POST',
+    headers: { ...wardAdmin.headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ wardId: ward.wardIds[0], metric: 'heart_rate', max: 120 }),
+  });
+  const { id: ruleId } = (await created.json()) as { id: string };
+  return {
+    ward,
+    ruleId,
+    deleteRule: () => fetch(`${app.url}/alert-rules/${ruleId}`, { method: 'DELETE', headers: wardAdmin.headers }),
+  };
+}
+
+async function clearingsOnTheAlertsStream(): Promise<Array<{ id: string; patientId: string; wardId: string }>> {
+  const entries = (await ctx.redis.xrange(`${ctx.prefix}:vitals:alerts`, '-', '+')) as [string, string[]][];
+  return entries
+    .filter(([, fields]) => fields[0] === 'cleared')
+    .map(([, fields]) => JSON.parse(fields[1]!) as { id: string; patientId: string; wardId: string });
+}
+
+test('deleting a rule while its alert is raised takes the alert off the open ward page', async () => {
+  const { ward, deleteRule } = await wardWithRule();
+  const device = ward.devices[0]!;
+  const page = await LiveDashboardClient.open(
+    app.wsUrl,
+    await LiveDashboardClient.issueToken(app.url, ctx.pool, ward.wardIds),
+    [{ wardId: device.wardId }],
+  );
+  const client = await DeviceClient.open(app.wsUrl, device.id, device.token);
+  try {
+    client.sendReadings([{ ...readings(1, 0)[0]!, heartRate: 150 }]);
+    await page.until(() => page.ofType('alert').length === 1);
+    const [raised] = page.ofType('alert');
+
+    expect((await deleteRule()).status).toBe(204);
+    await page.until(() => page.ofType('alert_cleared').length === 1);
+    expect(page.ofType('alert_cleared')[0]).toMatchObject({
+      id: raised!['id'],
+      patientId: device.patientId,
+      wardId: device.wardId,
+    });
+  } finally {
+    client.close();
+    await page.close();
+  }
+});
+
+test('a rule deleted while an evaluation is raising its alert: the raise is announced as cleared too', async () => {
+  const { ward, ruleId, deleteRule } = await wardWithRule();
+  const device = ward.devices[0]!;
+  // An evaluation in flight, held open: it has taken the rule FOR SHARE and stored its alert (as AlertStore.raise
+  // does in one statement) but not committed yet.
+  const evaluation = await ctx.pool.connect();
+  let deleted: Promise<Response> | undefined;
+  try {
+    await evaluation.query('BEGIN');
+    await evaluation.query('SELECT 1 FROM alert_rules WHERE id = $1 FOR SHARE', [ruleId]);
+    const { rows } = await evaluation.query<{ id: string }>(
+      `INSERT INTO alerts (rule_id, patient_id, ward_id, metric, value, threshold, raised_at)
+       VALUES ($1, $2, $3, 'heart_rate', 150, 120, now()) RETURNING id`,
+      [ruleId, device.patientId, device.wardId],
+    );
+    const raisedId = rows[0]!.id;
+
+    deleted = deleteRule();
+    await waitUntil('the deletion to wait for the evaluation’s lock on the rule', async () => {
+      const waiting = await ctx.pool.query(
+        `SELECT 1 FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%alert_rules%'`,
+      );
+      return (waiting.rowCount ?? 0) > 0;
+    });
+    await evaluation.query('COMMIT');
+    expect((await deleted).status).toBe(204);
+
+    expect((await ctx.pool.query('SELECT 1 FROM alerts WHERE id = $1', [raisedId])).rowCount).toBe(0);
+    expect((await clearingsOnTheAlertsStream()).filter((cleared) => cleared.id === raisedId)).toEqual([
+      expect.objectContaining({ id: raisedId, patientId: device.patientId, wardId: device.wardId }),
+    ]);
+  } finally {
+    await evaluation.query('ROLLBACK').catch(() => undefined);
+    evaluation.release();
+    await deleted?.catch(() => undefined);
+  }
 });

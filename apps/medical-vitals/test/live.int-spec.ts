@@ -55,6 +55,26 @@ test('a stored reading is pushed to the ward room and the patient room, not to o
   expect(other.ofType('reading')).toEqual([]);
 });
 
+test('a committed batch is pushed by the instance that stored it, not read back from vitals:stored first', async () => {
+  const token = await LiveDashboardClient.issueToken(app.url, ctx.pool, registry.wardIds);
+  const device = registry.devices[1]!;
+  const ward = await open(token, [{ wardId: device.wardId }]);
+  const deviceClient = await DeviceClient.open(app.wsUrl, device.id, device.token);
+  deviceClient.sendReadings(readings(1, 3));
+  await deviceClient.untilAcked(3);
+  deviceClient.close();
+  await ward.until(() => ward.ofType('reading').length === 1);
+
+  // The stored stream is the alert evaluator's alone: a dashboards group on it would mean every batch goes
+  // back to Redis and through a serial read-publish-ack loop before any page sees it (ADR 0030's amendment).
+  const groupsOf = async (stream: string): Promise<string[]> => {
+    const groups = (await ctx.redis.xinfo('GROUPS', `${ctx.prefix}:vitals:${stream}`)) as unknown[][];
+    return groups.map((fields) => String(fields[fields.indexOf('name') + 1])).sort();
+  };
+  expect(await groupsOf('stored')).toEqual(['alerts']);
+  expect(await groupsOf('alerts')).toEqual(['dashboards']);
+});
+
 test('first-message auth: a forged token and a token in the URL are refused with 1008', async () => {
   const forged = await LiveDashboardClient.connect(app.wsUrl);
   clients.push(forged);

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
 import { CLOSE_CODES, CLOSE_REASONS } from './close-codes.js';
 
@@ -40,6 +41,12 @@ export function newSendQueueCounters(): SendQueueCounters {
 let unkeyedSequence = 0;
 
 /**
+ * The connection under a WebSocket (`request.socket` of its upgrade): corked, it holds writes until uncorked
+ * and then hands them to the kernel in one writev.
+ */
+export type CorkableTransport = Pick<Duplex, 'cork' | 'uncork'>;
+
+/**
  * The per-socket send path. `ws.send()` on its own never refuses: for a client that stops reading,
  * every message piles up in the server's memory for as long as the socket stays open. This queue
  * writes through while the socket drains, and otherwise holds at most `maxPendingMessages` messages,
@@ -50,11 +57,27 @@ export class BoundedSendQueue {
   private readonly pending = new Map<string, string>();
   private pendingByteCount = 0;
   private readonly afterWrite = (): void => this.pump();
+  private corked = false;
+  /** Characters written since the transport was corked (no more than their bytes: UTF-8 never has fewer). */
+  private corkedLength = 0;
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.corkedLength = 0;
+    this.transport?.uncork();
+  };
 
+  /**
+   * With `transport`, the frames written in one tick leave in one write: a room message fanned out from one
+   * Redis batch is many frames for a ward page's socket (one per reading), and one system call each was the
+   * largest cost of a push. Frames are not held past the current tick (uncorked on process.nextTick), nor
+   * beyond a high-water mark's worth: they count in `bufferedAmount` without saying anything about the
+   * consumer, so they are left out of its check, and once they reach the mark they are handed over at once.
+   */
   constructor(
     private readonly socket: WebSocket,
     private readonly options: SendQueueOptions,
     private readonly counters: SendQueueCounters = newSendQueueCounters(),
+    private readonly transport?: CorkableTransport,
   ) {
     if (options.highWaterMarkBytes < 1 || options.maxPendingMessages < 1)
       throw new Error('BoundedSendQueue: highWaterMarkBytes and maxPendingMessages must be positive');
@@ -62,7 +85,7 @@ export class BoundedSendQueue {
 
   send(payload: string, key?: string): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
-    if (this.pending.size === 0 && this.socket.bufferedAmount < this.options.highWaterMarkBytes) {
+    if (this.pending.size === 0 && this.hasRoom()) {
       this.write(payload);
       return;
     }
@@ -103,11 +126,7 @@ export class BoundedSendQueue {
   }
 
   private pump(): void {
-    while (
-      this.pending.size > 0 &&
-      this.socket.readyState === WebSocket.OPEN &&
-      this.socket.bufferedAmount < this.options.highWaterMarkBytes
-    ) {
+    while (this.pending.size > 0 && this.socket.readyState === WebSocket.OPEN && this.hasRoom()) {
       const [slot, payload] = this.pending.entries().next().value as [string, string];
       this.pending.delete(slot);
       this.pendingByteCount -= Buffer.byteLength(payload);
@@ -115,8 +134,26 @@ export class BoundedSendQueue {
     }
   }
 
+  /** Whether what the socket holds apart from the corked frames, the consumer's backlog, is under the mark. */
+  private hasRoom(): boolean {
+    return this.socket.bufferedAmount - this.corkedLength < this.options.highWaterMarkBytes;
+  }
+
   private write(payload: string): void {
     this.counters.sent += 1;
+    if (this.transport) {
+      if (!this.corked) {
+        this.corked = true;
+        this.transport.cork();
+        process.nextTick(this.uncork);
+      } else if (this.corkedLength >= this.options.highWaterMarkBytes) {
+        // Hand what is corked to the kernel now and cork again (the scheduled uncork ends this one).
+        this.transport.uncork();
+        this.transport.cork();
+        this.corkedLength = 0;
+      }
+      this.corkedLength += payload.length;
+    }
     // The callback runs once the frame has been handed to the kernel: the moment there may be room again.
     this.socket.send(payload, this.afterWrite);
   }

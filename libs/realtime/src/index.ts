@@ -7,6 +7,7 @@ export { hasQueryString, hasTokenInUrl, DEFAULT_TOKEN_QUERY_PARAMETERS } from '.
 export {
   BoundedSendQueue,
   newSendQueueCounters,
+  type CorkableTransport,
   type SendQueueCounters,
   type SendQueueOptions,
 } from './bounded-send-queue.js';

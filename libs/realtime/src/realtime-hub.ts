@@ -1,7 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Redis } from 'ioredis';
 import WebSocket from 'ws';
-import { BoundedSendQueue, newSendQueueCounters, type SendQueueOptions } from './bounded-send-queue.js';
+import {
+  BoundedSendQueue,
+  newSendQueueCounters,
+  type CorkableTransport,
+  type SendQueueOptions,
+} from './bounded-send-queue.js';
 import { CLOSE_CODES, CLOSE_REASONS } from './close-codes.js';
 import { ConnectionLimiter } from './connection-limiter.js';
 import { drainSockets } from './graceful-drain.js';
@@ -156,7 +161,7 @@ export class RealtimeHub<P> {
         return;
       }
       connection.early.push(raw);
-      void this.authenticate(socket, raw).then((client) => {
+      void this.authenticate(socket, raw, request?.socket).then((client) => {
         if (connection.state !== 'authenticating') return;
         clearTimeout(deadline);
         if (!client) {
@@ -241,7 +246,11 @@ export class RealtimeHub<P> {
     await this.bus.close();
   }
 
-  private async authenticate(socket: WebSocket, raw: string): Promise<RealtimeClient<P> | null> {
+  private async authenticate(
+    socket: WebSocket,
+    raw: string,
+    transport: CorkableTransport | undefined,
+  ): Promise<RealtimeClient<P> | null> {
     let principal: P | null = null;
     try {
       principal = await this.options.authenticate(JSON.parse(raw));
@@ -257,7 +266,7 @@ export class RealtimeHub<P> {
     const client = new RealtimeClient(
       socket,
       principal,
-      new BoundedSendQueue(socket, this.options.sendQueue, this.counters),
+      new BoundedSendQueue(socket, this.options.sendQueue, this.counters, transport),
     );
     this.clients.add(client);
     client.send({ type: 'authenticated' });

@@ -38,6 +38,35 @@ describe('RealtimeHub on real sockets and a real Redis', () => {
     for (const client of [onA, onB, otherRoom]) client.socket.close();
   });
 
+  test('the frames of one room batch leave the socket in one write, not one per message', async () => {
+    const a = await start();
+    const client = await connectAndJoin(a.url, 'ward:busy');
+    // Writes the server's TCP socket hands to the kernel (Writable calls _writev for several chunks at once).
+    const transport = a.transports.at(-1)! as unknown as Record<
+      '_write' | '_writev',
+      (...args: never[]) => void
+    >;
+    let writes = 0;
+    for (const method of ['_write', '_writev'] as const) {
+      const original = transport[method].bind(transport);
+      transport[method] = (...args: never[]) => {
+        writes += 1;
+        original(...args);
+      };
+    }
+
+    const messages = 20;
+    await a.hub.publishMany(
+      Array.from({ length: messages }, (_, n) => ({ room: 'ward:busy', message: { type: 'reading', n } })),
+    );
+    await waitUntil(
+      'the batch to arrive',
+      () => client.messages.filter((m) => m.type === 'reading').length === messages,
+    );
+    expect(writes).toBeLessThanOrEqual(2);
+    client.socket.close();
+  });
+
   test('an instance unsubscribes from a room when its last socket leaves', async () => {
     const a = await start();
     const client = await connectAndJoin(a.url, 'patient:9');

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { childJob, nextParentMessage, tellParent } from './child-process.js';
 
@@ -13,6 +14,14 @@ export interface DashboardSwarmResult {
   readings: number;
   alerts: number;
   latenciesMs: number[];
+  /** When each sampled latency was measured (epoch ms), in step with latenciesMs. */
+  sampledAt: number[];
+  /**
+   * This process's own event-loop delay while the devices ran: a reading that waits here for its turn counts
+   * as late too, so a tail that is the measurer's shows up here and nowhere in the server.
+   */
+  eventLoopDelayMaxMs: number;
+  eventLoopDelayP99Ms: number;
 }
 
 const job = childJob<DashboardSwarmJob>();
@@ -21,7 +30,11 @@ const result: DashboardSwarmResult = {
   readings: 0,
   alerts: 0,
   latenciesMs: [],
+  sampledAt: [],
+  eventLoopDelayMaxMs: 0,
+  eventLoopDelayP99Ms: 0,
 };
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
 function open(wardIds: string[]): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
@@ -33,8 +46,11 @@ function open(wardIds: string[]): Promise<WebSocket> {
       if (message.type === 'reading') {
         result.readings += 1;
         // Sampled: every 10th reading is enough for the percentiles and keeps the array small.
-        if (result.readings % 10 === 0 && message.recordedAt)
-          result.latenciesMs.push(Date.now() - Date.parse(message.recordedAt));
+        if (result.readings % 10 === 0 && message.recordedAt) {
+          const now = Date.now();
+          result.latenciesMs.push(now - Date.parse(message.recordedAt));
+          result.sampledAt.push(now);
+        }
       } else if (message.type === 'alert') result.alerts += 1;
       else if (message.type === 'authenticated')
         for (const wardId of wardIds) socket.send(JSON.stringify({ type: 'subscribe', wardId }));
@@ -46,7 +62,11 @@ function open(wardIds: string[]): Promise<WebSocket> {
 
 const sockets = await Promise.all(job.wardsByDashboard.map(open));
 await tellParent({ type: 'ready' });
+loopDelay.enable();
 await nextParentMessage('stop');
+loopDelay.disable();
+result.eventLoopDelayMaxMs = Math.round(loopDelay.max / 1e6);
+result.eventLoopDelayP99Ms = Math.round(loopDelay.percentile(99) / 1e6);
 for (const socket of sockets) socket.terminate();
 await tellParent({ type: 'result', result });
 process.exit(0);

@@ -161,6 +161,12 @@ export class AlertRulesController {
   @Delete(':id')
   @HttpCode(204)
   @Roles(...WARD_MANAGER_ROLES)
+  @ApiOperation({
+    summary: 'Delete a rule',
+    description:
+      'Its alerts are deleted with it. Those still open leave the live ward pages at once (an `alert_cleared` ' +
+      'message each), including one an evaluation was raising while the rule was being deleted.',
+  })
   async remove(
     @CurrentStaff() staff: StaffMember,
     @Param('id', uuidParam('id', 'per-field')) id: string,

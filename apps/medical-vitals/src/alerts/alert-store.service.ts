@@ -88,20 +88,38 @@ export class AlertStore {
 
   /**
    * Deletes a rule; its alerts go with it (ON DELETE CASCADE). Returns the ones that were open, as cleared
-   * now (the statement reads them before the cascade), or undefined when there was no such rule.
+   * now, or undefined when there was no such rule. The rule's row is locked first, which waits for a raise in
+   * flight (it holds the row FOR SHARE) and keeps any later one out; the open alerts are read after that, so
+   * they include what that raise stored. Read in the DELETE's own statement, they would come from a snapshot
+   * taken before the lock wait: the raised alert would be cascaded away without its clearing ever reaching
+   * the ward pages, which would show it until reloaded.
    */
   async deleteRule(ruleId: string): Promise<ClearedAlert[] | undefined> {
-    const { rows } = await this.pool.query<{ open: ClearedAlertRow[] | null; at: Date }>(
-      `WITH gone AS (DELETE FROM alert_rules WHERE id = $1 RETURNING id)
-       SELECT (SELECT json_agg(json_build_object('id', a.id, 'patient_id', a.patient_id, 'ward_id', a.ward_id))
-                 FROM alerts a WHERE a.rule_id = gone.id AND a.cleared_at IS NULL) AS open,
-              now() AS at
-         FROM gone`,
-      [ruleId],
-    );
-    const deleted = rows[0];
-    if (!deleted) return undefined;
-    return (deleted.open ?? []).map((row) => clearedAlert(row, deleted.at.toISOString()));
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const locked = await client.query('SELECT 1 FROM alert_rules WHERE id = $1 FOR UPDATE', [ruleId]);
+      if (locked.rowCount === 0) {
+        await client.query('ROLLBACK');
+        return undefined;
+      }
+      const { rows: open } = await client.query<ClearedAlertRow>(
+        'SELECT id, patient_id, ward_id FROM alerts WHERE rule_id = $1 AND cleared_at IS NULL',
+        [ruleId],
+      );
+      const { rows } = await client.query<{ at: Date }>(
+        'DELETE FROM alert_rules WHERE id = $1 RETURNING now() AS at',
+        [ruleId],
+      );
+      await client.query('COMMIT');
+      const at = rows[0]!.at.toISOString();
+      return open.map((row) => clearedAlert(row, at));
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 }
 

@@ -5,12 +5,14 @@ import { LatestVitalsService } from '../latest-vitals/latest-vitals.service.js';
 import { RedisKeys } from '../redis/redis-keys.js';
 import { REDIS_CLIENTS } from '../redis/redis.tokens.js';
 import { execPipeline } from './exec-pipeline.js';
+import { StoredBatchListeners } from './stored-batch-listeners.js';
 import type { StoredReading } from './stored-reading.js';
 
 /**
  * What follows a batch's commit: the latest-vitals cache writes, then one entry on `vitals:stored` (trimmed
- * approximately to STREAM_MAX_LEN), in one pipelined round trip per batch. Redis runs them in that order,
- * so a dashboard that sees the stream entry finds the cache already updated.
+ * approximately to STREAM_MAX_LEN), in one pipelined round trip per batch; once Redis has both, the batch
+ * goes to this process's listeners (the /live push), so a dashboard that gets a reading finds the cache
+ * already updated. The stream is for the alert evaluator; the push does not wait on a consumer group.
  */
 @Injectable()
 export class StoredStreamPublisher {
@@ -21,6 +23,7 @@ export class StoredStreamPublisher {
     @Inject(RedisKeys) private readonly keys: RedisKeys,
     @Inject(LatestVitalsService) private readonly latest: LatestVitalsService,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(StoredBatchListeners) private readonly listeners: StoredBatchListeners,
   ) {
     this.maxLen = config.writer.streamMaxLen;
   }
@@ -40,5 +43,6 @@ export class StoredStreamPublisher {
       traceparent,
     );
     await execPipeline(pipeline);
+    this.listeners.announce(readings, traceparent);
   }
 }

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { waitUntil } from '@remedy/testing';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -12,6 +12,8 @@ export interface Principal {
 export interface HubServer {
   hub: RealtimeHub<Principal>;
   url: string;
+  /** The server side's TCP socket of each connection, in the order they came. */
+  transports: Socket[];
   close(): Promise<void>;
 }
 
@@ -46,12 +48,17 @@ export async function startHubServer(
     ...overrides,
   });
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  server.on('connection', (socket, request) => hub.accept(socket, request));
+  const transports: Socket[] = [];
+  server.on('connection', (socket, request) => {
+    transports.push(request.socket);
+    hub.accept(socket, request);
+  });
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
     hub,
     url: `ws://127.0.0.1:${port}`,
+    transports,
     close: async () => {
       await hub.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
