@@ -64,7 +64,9 @@ describe('documents', () => {
     expect(renamed).toMatchObject({ id: created.id, title: 'Brief, v2', createdAt: created.createdAt });
     expect(renamed.updatedAt > created.updatedAt).toBe(true);
     await api.expect(204, 'DELETE', `/documents/${created.id}`, undefined, editor.accessToken);
-    expect((await api.call('GET', `/documents/${created.id}`, undefined, admin.accessToken)).status).toBe(404);
+    expect((await api.call('GET', `/documents/${created.id}`, undefined, admin.accessToken)).status).toBe(
+      404,
+    );
   });
 
   it('lets an editor delete only their own documents and an admin any; a viewer changes nothing', async () => {
@@ -89,14 +91,16 @@ describe('documents', () => {
     const theirs = await api.expect<DocumentPageBody>(200, 'GET', '/documents', undefined, token);
     expect(theirs.data.map((document) => document.id)).not.toContain(mine.id);
     expect(
-      (await api.expect<DocumentBody>(200, 'GET', `/documents/${mine.id}`, undefined, admin.accessToken)).title,
+      (await api.expect<DocumentBody>(200, 'GET', `/documents/${mine.id}`, undefined, admin.accessToken))
+        .title,
     ).toBe('Private');
   });
 
   it('lists the organisation’s documents newest first in keyset pages, each document once', async () => {
     const signedUp = await api.signup('documents_pages@example.com');
     const ids: string[] = [];
-    for (let index = 0; index < 7; index += 1) ids.push((await create(`Doc ${index}`, signedUp.accessToken)).id);
+    for (let index = 0; index < 7; index += 1)
+      ids.push((await create(`Doc ${index}`, signedUp.accessToken)).id);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
