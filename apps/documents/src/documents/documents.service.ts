@@ -1,16 +1,15 @@
 import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { buildKeysetSql, type KeysetPage } from '@remedy/pagination';
+import type { KeysetPage } from '@remedy/pagination';
 import { DataSource } from 'typeorm';
 import type { Member } from '../auth/member.js';
 import type { Document } from './document.js';
-import { DOCUMENT_PAGES, DOCUMENTS_SORT } from './documents.policy.js';
 import {
   DELETE_DOCUMENT_SQL,
   DOCUMENT_BY_ID_SQL,
   INSERT_DOCUMENT_SQL,
-  organisationDocumentsPageSql,
   RENAME_DOCUMENT_SQL,
 } from './documents.sql.js';
+import { organisationDocumentsPage } from './organisation-documents-page.js';
 
 /**
  * Documents of the caller's organisation: create, read, list, rename, delete. A document of another
@@ -44,20 +43,8 @@ export class DocumentsService {
     cursor: string | undefined,
     limit: number | undefined,
   ): Promise<KeysetPage<Document>> {
-    const page = buildKeysetSql(
-      {
-        sort: DOCUMENTS_SORT,
-        scope: { endpoint: 'GET /documents', filter: { organisationId: member.organisationId } },
-        cursor: cursor ?? null,
-        ...(limit === undefined ? {} : { limit }),
-        ...DOCUMENT_PAGES,
-      },
-      { parameterOffset: 1 },
-    );
-    const rows = await this.dataSource.query<Document[]>(organisationDocumentsPageSql(page), [
-      member.organisationId,
-      ...page.parameters,
-    ]);
+    const { sql, parameters, page } = organisationDocumentsPage(member.organisationId, cursor, limit);
+    const rows = await this.dataSource.query<Document[]>(sql, parameters);
     return page.toPage(rows);
   }
 

@@ -32,7 +32,7 @@ export class OrganisationUsersController {
 
   @Post('organisation/users')
   @Roles('admin')
-  @ApiOperation({ summary: "Add a editor, viewer or admin to the caller's organisation" })
+  @ApiOperation({ summary: "Add an editor, viewer or admin to the caller's organisation" })
   @ApiCreatedResponse({ type: UserDto })
   @ApiForbiddenResponse({ description: 'only admins add users' })
   @ApiConflictResponse({ description: 'the e-mail is taken' })
