@@ -4,8 +4,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * The schema of Polyglot Connect's documents. Every secondary index serves a named hot query:
  *   users_organisation_created_idx      an organisation's users, newest first
  *   documents_organisation_created_idx  an organisation's documents, newest first (keyset on created_at, id)
- *   documents_owner_created_idx         the documents one user owns, newest first; also what the cascade from
- *                                       a deleted user looks up instead of scanning documents
+ *   documents_owner_idx                 the owner foreign key's: the cascade from a deleted user finds their
+ *                                       documents without scanning every organisation's
  * A document's content (the CRDT state, polyglot-b:S-2) and its search index (polyglot-b:M-3) come with the
  * co-editing and search features, in their own migrations.
  */
@@ -36,7 +36,7 @@ CREATE TABLE documents (
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX documents_organisation_created_idx ON documents (organisation_id, created_at DESC, id DESC);
-CREATE INDEX documents_owner_created_idx ON documents (owner_id, created_at DESC, id DESC);
+CREATE INDEX documents_owner_idx ON documents (owner_id);
 `;
 
 export class CreateDocumentsSchema1792000000000 implements MigrationInterface {
