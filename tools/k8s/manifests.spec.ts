@@ -26,7 +26,7 @@ import {
 // livestream:I1 (and the same for every app): the Kubernetes manifests under infra/k8s, rendered as
 // `kubectl apply -k` would, checked against what the apps' code says. docs/deploy.md explains the choices.
 
-const OVERLAYS = ['event-registration', 'medical-vitals', 'live-streaming', 'translation'];
+const OVERLAYS = ['event-registration', 'medical-vitals', 'live-streaming', 'translation', 'documents'];
 
 function loadAdapterConfig(): AdapterConfig {
   const [configMap] = renderKustomization(join(K8S_ROOT, 'prometheus-adapter')) as [KubeResource];

@@ -1,0 +1,31 @@
+import type { IsolatedContext } from '@remedy/testing';
+import { parseConfig, type AppConfig, type ConfigValues } from '../../src/config.js';
+
+export type TestServices = Pick<IsolatedContext, 'databaseUrl' | 'redisUrl' | 'prefix'>;
+
+/** A fixed test secret: long enough for the config's checks, never used outside tests. */
+export const TEST_SECRETS = {
+  JWT_ACCESS_SECRET: 'test-access-token-secret-0123456789abcdef',
+} as const;
+
+/**
+ * The app config for one isolated test context, built through the same parser as production: its own
+ * database, Redis key prefix and BullMQ prefix, a quiet logger; `overrides` are env-style strings.
+ */
+export function testConfig(ctx: TestServices, overrides: ConfigValues = {}): AppConfig {
+  return parseConfig(testEnvironment(ctx, { PORT: '0', DB_POOL_MAX: '10', ...overrides }));
+}
+
+/** The environment of an app process (`npm run serve`) for one isolated test context. */
+export function testEnvironment(ctx: TestServices, overrides: ConfigValues = {}): Record<string, string> {
+  return {
+    ...TEST_SECRETS,
+    DATABASE_URL: ctx.databaseUrl,
+    REDIS_URL: ctx.redisUrl,
+    REDIS_KEY_PREFIX: `${ctx.prefix}:`,
+    QUEUE_PREFIX: ctx.prefix,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'error',
+    ...overrides,
+  };
+}

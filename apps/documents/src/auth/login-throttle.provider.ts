@@ -1,0 +1,14 @@
+import type { Provider } from '@nestjs/common';
+import { LoginThrottle } from '@remedy/auth';
+import type { Redis } from 'ioredis';
+import { QUEUE_REDIS } from '../redis/queue-redis.js';
+
+/*
+ * Login limits with @remedy/auth's defaults: 5 failures per account, 50 per address, in 15 min,
+ * lock for 15 min. On the queue Redis: it never evicts, so a lockout cannot vanish under memory pressure.
+ */
+export const loginThrottleProvider: Provider = {
+  provide: LoginThrottle,
+  inject: [QUEUE_REDIS],
+  useFactory: (redis: Redis) => new LoginThrottle({ redis }),
+};

@@ -1,0 +1,44 @@
+import type { KeysetSqlFragment } from '@remedy/pagination';
+
+/*
+ * The documents table's statements. Every statement on one document names its organisation too, so a document
+ * of another organisation is never read, renamed or deleted (the caller sees a 404). Times leave Postgres as
+ * ISO 8601 text in UTC. UPDATE and DELETE are wrapped in a CTE so they return rows like a SELECT does.
+ */
+const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+export const DOCUMENT_COLUMNS = `id, organisation_id AS "organisationId", owner_id AS "ownerId", title,
+  ${iso('created_at')} AS "createdAt", ${iso('updated_at')} AS "updatedAt"`;
+
+export const INSERT_DOCUMENT_SQL = `
+INSERT INTO documents (organisation_id, owner_id, title) VALUES ($1, $2, $3)
+RETURNING ${DOCUMENT_COLUMNS}`;
+
+/** $1 document, $2 organisation (documents_pkey). */
+export const DOCUMENT_BY_ID_SQL = `SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE id = $1 AND organisation_id = $2`;
+
+/** $1 document, $2 organisation, $3 title. */
+export const RENAME_DOCUMENT_SQL = `
+WITH renamed AS (
+  UPDATE documents SET title = $3, updated_at = now() WHERE id = $1 AND organisation_id = $2
+  RETURNING *
+)
+SELECT ${DOCUMENT_COLUMNS} FROM renamed`;
+
+/**
+ * $1 document, $2 organisation, $3 the caller, $4 whether the caller may delete any document (an admin). The
+ * ownership check is in the statement, so the permission holds for the row that is deleted, not one read before.
+ */
+export const DELETE_DOCUMENT_SQL = `
+WITH deleted AS (
+  DELETE FROM documents WHERE id = $1 AND organisation_id = $2 AND ($4 OR owner_id = $3)
+  RETURNING id
+)
+SELECT id FROM deleted`;
+
+/** An organisation's documents, newest first, one keyset page (documents_organisation_created_idx). */
+export function organisationDocumentsPageSql(page: KeysetSqlFragment): string {
+  return `SELECT ${DOCUMENT_COLUMNS}, ${page.select}
+  FROM documents d WHERE d.organisation_id = $1 AND ${page.where}
+ ORDER BY ${page.orderBy} LIMIT ${page.limit}`;
+}
