@@ -26,6 +26,10 @@ export {
   type QueryCount,
   type QueryCountOptions,
 } from './query-counting/query-counter.js';
+export {
+  poolStatementsDuring,
+  type PoolStatements,
+} from './query-counting/pool-statements-during.js';
 export { assertAtMostQueries } from './query-counting/assert-at-most-queries.js';
 export { TooManyQueriesError } from './query-counting/too-many-queries.error.js';
 export { isTransactionControl } from './query-counting/transaction-control.js';
