@@ -1,7 +1,7 @@
+import { queueConnectionOptions } from '@remedy/pooling';
 import { Queue, QueueEvents } from 'bullmq';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { queueConnectionOptions } from '../redis/redis.module.js';
 import type { CollectRemindersResult } from './collect-reminders.job.js';
 import { dayAfter } from './reminder-collector.service.js';
 import {
@@ -35,7 +35,7 @@ if (!isCalendarDate(date) || !Number.isInteger(waitSeconds) || waitSeconds < 0) 
 }
 
 const config = loadConfig();
-const connection = queueConnectionOptions(config);
+const connection = queueConnectionOptions(config.redis.queueUrl, config.serviceName);
 const prefix = config.redis.queuePrefix;
 const queue = new Queue(REMINDERS_QUEUE, { connection, prefix });
 const events = new QueueEvents(REMINDERS_QUEUE, { connection, prefix });
