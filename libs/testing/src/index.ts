@@ -65,6 +65,12 @@ export { defineBench, type Bench, type BenchResult, type BenchValue } from './be
 export { discoverBenchFiles, runBench, type BenchOutcome } from './bench/run-benches.js';
 export { httpLoad, type HttpLoadOptions, type HttpLoadResult } from './load/http-load.js';
 export {
+  poolSaturationDetails,
+  saturatePool,
+  type PoolSaturation,
+  type PoolSaturationOptions,
+} from './load/pool-saturation.js';
+export {
   openWebSocketSwarm,
   type WebSocketSwarm,
   type WebSocketSwarmOptions,
