@@ -45,7 +45,9 @@ export class RedisModule {
         {
           provide: QUEUE_CONNECTION,
           inject: [REDIS_CLIENTS],
-          useFactory: (clients: RedisClients): ConnectionOptions => clients.queueConnection,
+          // pooling's queue options are BullMQ-safe (no keyPrefix, unlimited retries); the cast bridges two ioredis typings.
+          useFactory: (clients: RedisClients): ConnectionOptions =>
+            clients.queueConnection as ConnectionOptions,
         },
         {
           provide: QUEUE_REDIS,
