@@ -13,7 +13,8 @@ const toCommonJs = ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'c
 const esmOnlyDeps = '(@fastify/static/node_modules/content-disposition|content-disposition|cookie)/';
 
 export default {
-  testEnvironment: 'node',
+  // jest's node environment, plus clean-up after a file's last hook (libs/testing/jest/test-environment.js).
+  testEnvironment: new URL('./libs/testing/jest/test-environment.js', import.meta.url).pathname,
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc], [`/node_modules/${esmOnlyDeps}.+\\.js$`]: toCommonJs },
   transformIgnorePatterns: [`/node_modules/(?!${esmOnlyDeps})`],

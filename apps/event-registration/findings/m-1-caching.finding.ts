@@ -1,8 +1,8 @@
+import { poolStatementsDuring } from '@remedy/pooling';
 import { defineFinding, type FindingContext, type Measurement, type ProviderPlug } from '@remedy/testing';
 import { NeverInvalidatedStatsCache, NoCache, WriteOnlyCache } from '../katas/m-1-uncached-reads.flawed.js';
 import { ReadThroughCache } from '../src/cache/read-through-cache.js';
 import { StatsCache } from '../src/stats/stats.cache.js';
-import { appStatementsDuring } from './support/app-statements.js';
 import { bearer, seedEvents, seedRegistrations, seedUsers, type SeededUser } from './support/seed.js';
 import { startTestApp } from './support/start-test-app.js';
 
@@ -52,7 +52,7 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
     let statements = 0;
     for (let read = 0; read < READS; read += 1) {
       const url = read % 2 === 0 ? listUrl : statsUrl;
-      const { count } = await appStatementsDuring(apiPools, () => getJson(url, asOrganiser));
+      const { count } = await poolStatementsDuring(apiPools, () => getJson(url, asOrganiser));
       statements += count;
       if (count > 0 && seen.has(url)) repeatedFromPostgres += 1;
       seen.add(url);

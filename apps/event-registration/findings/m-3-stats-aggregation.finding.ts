@@ -1,9 +1,9 @@
+import { poolStatementsDuring } from '@remedy/pooling';
 import { defineFinding, type FindingContext, type Measurement, type ProviderPlug } from '@remedy/testing';
 import { DataSource } from 'typeorm';
 import { JsEventStatsReader, QueryBuilderJsStatsReader } from '../katas/m-3-stats-in-js.flawed.js';
 import type { EventStatsDto } from '../src/stats/event-stats.dto.js';
 import { EventStatsReader } from '../src/stats/event-stats.reader.js';
-import { appStatementsDuring } from './support/app-statements.js';
 import { bearer } from './support/seed.js';
 import { seedStatsEvent, STATS_DEPARTMENTS } from './support/stats-fixture.js';
 import { startTestApp } from './support/start-test-app.js';
@@ -23,7 +23,7 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
   const testApp = await startTestApp(ctx, {}, { plugs: PLUGS[run] });
   try {
     const headers = await bearer(testApp.app, organiser);
-    const { result, rows, count } = await appStatementsDuring(
+    const { result, rows, count } = await poolStatementsDuring(
       `${testApp.config.database.applicationName}-api`,
       async () => {
         const response = await fetch(`${testApp.url}/events/${eventId}/stats`, { headers });

@@ -1,10 +1,10 @@
+import { poolStatementsDuring } from '@remedy/pooling';
 import { defineFinding, type FindingContext, type Measurement, type ProviderPlug } from '@remedy/testing';
 import { JsEventStatsReader } from '../katas/m-3-stats-in-js.flawed.js';
 import { UnboundedEventQueries } from '../katas/s-1-unbounded-event-list.flawed.js';
 import { EventQueriesService } from '../src/events/event-queries.service.js';
 import { EVENT_LIST_PAGE_SIZES } from '../src/events/event-list.policy.js';
 import { EventStatsReader } from '../src/stats/event-stats.reader.js';
-import { appStatementsDuring } from './support/app-statements.js';
 import { bearer, seedEvents, seedUsers, type SeededUser } from './support/seed.js';
 import { seedStatsEvent } from './support/stats-fixture.js';
 import { startTestApp } from './support/start-test-app.js';
@@ -54,7 +54,7 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
     const apiPools = `${testApp.config.database.applicationName}-api`;
     // One request at a time: the API pools' statements in a request's window are that request's.
     const request = async (path: string, headers: Record<string, string>): Promise<RequestRows> => {
-      const { result, rows } = await appStatementsDuring(apiPools, async () => {
+      const { result, rows } = await poolStatementsDuring(apiPools, async () => {
         const response = await fetch(`${testApp.url}${path}`, { headers });
         return { status: response.status, body: await response.text() };
       });

@@ -1,4 +1,10 @@
-import { createDataSource, createPgPool, runMigrationsExclusively, type QueryEvent } from '@remedy/pooling';
+import {
+  createDataSource,
+  createPgPool,
+  poolStatementsDuring,
+  type QueryEvent,
+  runMigrationsExclusively,
+} from '@remedy/pooling';
 import { defineFinding, type FindingContext, type Measurement } from '@remedy/testing';
 import type pg from 'pg';
 import type { MigrationInterface } from 'typeorm';
@@ -10,7 +16,6 @@ import { APP_ENTITIES } from '../src/database/app-entities.js';
 import { APP_MIGRATIONS } from '../src/database/app-migrations.js';
 import { ONE_LIVE_REGISTRATION_INDEX } from '../src/migrations/1780100000000-one-live-registration-per-user.js';
 import { ReminderCollectorService } from '../src/reminders/reminder-collector.service.js';
-import { appStatementsDuring } from './support/app-statements.js';
 import { bearer } from './support/seed.js';
 import { startTestApp } from './support/start-test-app.js';
 
@@ -232,7 +237,7 @@ async function captureHotStatements(
     const asAttendee = await bearer(testApp.app, { id: values.userId, role: 'attendee' });
     const apiPools = `${testApp.config.database.applicationName}-api`;
     const get = async (key: HotPathKey, path: string, headers: Record<string, string>, method = 'GET') => {
-      const { result, statements } = await appStatementsDuring(apiPools, async () => {
+      const { result, statements } = await poolStatementsDuring(apiPools, async () => {
         const response = await fetch(`${testApp.url}${path}`, {
           method,
           headers,
@@ -271,7 +276,7 @@ async function captureHotStatements(
   });
   try {
     const collector = new ReminderCollectorService(pool);
-    const { statements } = await appStatementsDuring('kata-s-2-reminders', async () => {
+    const { statements } = await poolStatementsDuring('kata-s-2-reminders', async () => {
       for await (const batch of collector.destinations(values.day.toISOString().slice(0, 10))) void batch;
     });
     captured.set('reminders', statements);

@@ -1,8 +1,8 @@
 import {
   defineFinding,
-  sampleConnections,
+  poolSaturationDetails,
+  saturatePool,
   startEmbeddedPostgres,
-  waitUntil,
   type FindingContext,
   type Measurement,
   type ProviderPlug,
@@ -59,23 +59,6 @@ function setupFor(run: Run): { overrides: ConfigValues; plugs: ProviderPlug[] } 
   }
 }
 
-interface Answer {
-  status: number;
-  message: string;
-  /** Answered while the held connections were still held. */
-  whileHeld: boolean;
-}
-
-/** The app's sessions waiting on a lock: requests that got a server connection and are held on it. */
-async function heldOnTheLock(monitor: pg.Client, applicationName: string): Promise<number> {
-  const { rows } = await monitor.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM pg_stat_activity
-      WHERE datname = current_database() AND application_name = $1 AND wait_event_type = 'Lock'`,
-    [applicationName],
-  );
-  return rows[0]!.n;
-}
-
 async function seed(url: string): Promise<{ organiser: SeededUser; eventId: string }> {
   await migrateDatabase(parseConfig({ ...TEST_SECRETS, DATABASE_URL: url }).database);
   const pool = new pg.Pool({ connectionString: url, max: 1 });
@@ -88,12 +71,7 @@ async function seed(url: string): Promise<{ organiser: SeededUser; eventId: stri
   }
 }
 
-/**
- * Saturation, held rather than timed: a session holds the events table (ACCESS EXCLUSIVE), 500 GET
- * /events/:id arrive, and every request that gets a server connection blocks on that lock. While it is held,
- * the pool's cap is all the connections the service may have, and everyone beyond it must be turned away
- * by the pool, fast. Then the lock goes and the held requests finish.
- */
+/** The service at saturation: 500 GET /events/:id against a locked events table (see saturatePool). */
 async function saturate(ctx: FindingContext, run: Run, url: string): Promise<Measurement> {
   const { organiser, eventId } = await seed(url);
   const { overrides, plugs } = setupFor(run);
@@ -110,72 +88,26 @@ async function saturate(ctx: FindingContext, run: Run, url: string): Promise<Mea
     },
     { plugs },
   );
-  const monitor = new pg.Client({ connectionString: url, application_name: 'remedy-s4-monitor' });
-  const holder = new pg.Client({ connectionString: url, application_name: 'remedy-s4-holder' });
   try {
     const headers = await bearer(testApp.app, organiser);
-    const applicationName = `${testApp.config.database.applicationName}-api`;
-    await monitor.connect();
-    await holder.connect();
-    await holder.query('BEGIN');
-    await holder.query('LOCK TABLE events IN ACCESS EXCLUSIVE MODE');
-    const sampler = await sampleConnections(url, applicationName);
-    let held = true;
-    const answers: Answer[] = [];
-    const requests = Promise.all(
-      Array.from({ length: REQUESTS }, async () => {
-        try {
-          const response = await fetch(`${testApp.url}/events/${eventId}`, { headers });
-          const body = (await response.json().catch(() => ({}))) as { message?: string };
-          answers.push({ status: response.status, message: body.message ?? '', whileHeld: held });
-        } catch (error) {
-          answers.push({ status: 0, message: String(error), whileHeld: held });
-        }
-      }),
-    );
-    let holding = 0;
-    const settled = await waitUntil(
-      'every request either held on a connection or answered',
-      async () => {
-        holding = await heldOnTheLock(monitor, applicationName);
-        return answers.length + holding >= REQUESTS;
-      },
-      PATIENCE_MS,
-    ).then(
-      () => 'every caller held or answered',
-      () => `still waiting after ${PATIENCE_MS / 1000} s`,
-    );
-    const answeredWhileHeld = answers.length;
-    held = false;
-    await holder.query('COMMIT');
-    await requests;
-    const peak = await sampler.stop();
-    const whileHeld = answers.filter((answer) => answer.whileHeld);
-    const poolRefusals = whileHeld.filter(
-      (answer) => answer.status === 503 && /pool '.*' exhausted/.test(answer.message),
-    ).length;
-    const otherRefusals = whileHeld.length - poolRefusals;
-    const leftWaiting = Math.max(0, REQUESTS - answeredWhileHeld - holding);
-    const beyondCap = Math.max(0, peak - POOL_MAX);
+    const options = {
+      databaseUrl: url,
+      applicationName: `${testApp.config.database.applicationName}-api`,
+      lockedTable: 'events',
+      requests: REQUESTS,
+      poolMax: POOL_MAX,
+      patienceMs: PATIENCE_MS,
+      request: () => fetch(`${testApp.url}/events/${eventId}`, { headers }),
+    };
+    const saturation = await saturatePool(options);
     return {
-      value: beyondCap + leftWaiting + otherRefusals,
+      value: saturation.unbounded,
       details: {
-        requests: REQUESTS,
-        'pool cap': POOL_MAX,
-        'peak server connections': peak,
-        'held on a connection': holding,
-        'refused fast by the pool (503)': poolRefusals,
-        'refused otherwise (server "too many clients")': otherRefusals,
-        'left waiting': leftWaiting,
-        'served after the lock': answers.filter((answer) => !answer.whileHeld && answer.status === 200)
-          .length,
+        ...poolSaturationDetails(options, saturation),
         'server max_connections': SERVER_MAX_CONNECTIONS,
-        saturation: settled,
       },
     };
   } finally {
-    await holder.end().catch(() => undefined);
-    await monitor.end().catch(() => undefined);
     await testApp.close();
   }
 }

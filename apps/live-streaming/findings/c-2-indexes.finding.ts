@@ -1,4 +1,9 @@
-import { createDataSource, runMigrationsExclusively, type QueryEvent } from '@remedy/pooling';
+import {
+  createDataSource,
+  poolStatementsDuring,
+  type QueryEvent,
+  runMigrationsExclusively,
+} from '@remedy/pooling';
 import {
   defineFinding,
   describeScans,
@@ -16,7 +21,6 @@ import { APP_ENTITIES } from '../src/database/app-entities.js';
 import { APP_MIGRATIONS } from '../src/database/app-migrations.js';
 import type { FollowPageDto } from '../src/follows/follow-page.dto.js';
 import { ApiClient } from './support/api-client.js';
-import { appStatementsDuring } from './support/app-statements.js';
 import { seedFollowers } from './support/seed-followers.js';
 import { startTestApp } from './support/start-test-app.js';
 
@@ -111,8 +115,9 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
     const details: Record<string, string | number> = {};
     let missed = 0;
     for (const hot of hotPaths) {
-      const { statements } = await appStatementsDuring(`${testApp.config.database.applicationName}-api`, () =>
-        api.expect(200, 'GET', hot.path, undefined, viewer.accessToken),
+      const { statements } = await poolStatementsDuring(
+        `${testApp.config.database.applicationName}-api`,
+        () => api.expect(200, 'GET', hot.path, undefined, viewer.accessToken),
       );
       const statement = statements.find((candidate: QueryEvent) => hot.statement.test(candidate.sql));
       if (!statement)

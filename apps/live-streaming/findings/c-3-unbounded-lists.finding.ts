@@ -1,3 +1,4 @@
+import { poolStatementsDuring } from '@remedy/pooling';
 import { defineFinding, type FindingContext, type Measurement, type ProviderPlug } from '@remedy/testing';
 import {
   TieBreakerDroppedFollowListQueries,
@@ -7,7 +8,6 @@ import { FOLLOW_LIST_PAGE_SIZES } from '../src/follows/follow-list.policy.js';
 import { FollowListQueries } from '../src/follows/follow-list.queries.js';
 import type { FollowPageDto } from '../src/follows/follow-page.dto.js';
 import { ApiClient } from './support/api-client.js';
-import { appStatementsDuring } from './support/app-statements.js';
 import { seedFollowers, seedMembers } from './support/seed-followers.js';
 import { startTestApp, type TestApp } from './support/start-test-app.js';
 
@@ -42,7 +42,7 @@ interface ListRequest {
 
 async function getList(testApp: TestApp, path: string, token: string): Promise<ListRequest> {
   // One request at a time: the API pools' statements in a request's window are that request's.
-  const { result, rows } = await appStatementsDuring(
+  const { result, rows } = await poolStatementsDuring(
     `${testApp.config.database.applicationName}-api`,
     async () => {
       const response = await fetch(`${testApp.url}${path}`, {

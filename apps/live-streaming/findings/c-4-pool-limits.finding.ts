@@ -1,8 +1,8 @@
 import {
   defineFinding,
-  sampleConnections,
+  poolSaturationDetails,
+  saturatePool,
   startEmbeddedPostgres,
-  waitUntil,
   type FindingContext,
   type Measurement,
   type ProviderPlug,
@@ -50,29 +50,7 @@ function setupFor(run: Run): { overrides: ConfigValues; plugs: ProviderPlug[] } 
   }
 }
 
-interface Answer {
-  status: number;
-  message: string;
-  /** Answered while the follows table was still locked. */
-  whileHeld: boolean;
-}
-
-/** The app's sessions waiting on the lock: requests that got a server connection and are held on it. */
-async function heldOnTheLock(monitor: pg.Client, applicationName: string): Promise<number> {
-  const { rows } = await monitor.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM pg_stat_activity
-      WHERE datname = current_database() AND application_name = $1 AND wait_event_type = 'Lock'`,
-    [applicationName],
-  );
-  return rows[0]!.n;
-}
-
-/**
- * Saturation, held rather than timed: a session holds the follows table (ACCESS EXCLUSIVE), 100 GET
- * /users/:id/followers arrive through HTTP, and every request that gets a server connection blocks on that
- * lock. While it is held, the pool's cap is all the connections the app may have, and every caller beyond it
- * must be turned away by the pool, fast, with a 503. Then the lock goes and the held requests finish.
- */
+/** The service at saturation: 100 GET /users/:id/followers against a locked follows table (see saturatePool). */
 async function saturate(ctx: FindingContext, run: Run, url: string): Promise<Measurement> {
   await migrateDatabase(parseConfig({ ...TEST_SECRETS, DATABASE_URL: url }).database);
   const { overrides, plugs } = setupFor(run);
@@ -89,78 +67,33 @@ async function saturate(ctx: FindingContext, run: Run, url: string): Promise<Mea
     },
     { plugs },
   );
-  const monitor = new pg.Client({ connectionString: url, application_name: 'remedy-c4-monitor' });
-  const holder = new pg.Client({ connectionString: url, application_name: 'remedy-c4-holder' });
   try {
     const viewer = await new ApiClient(testApp.url).signup('c4_viewer@example.com');
-    const applicationName = `${testApp.config.database.applicationName}-api`;
-    await monitor.connect();
-    await holder.connect();
-    await holder.query('BEGIN');
-    await holder.query('LOCK TABLE follows IN ACCESS EXCLUSIVE MODE');
-    const sampler = await sampleConnections(url, applicationName);
-    let held = true;
-    const answers: Answer[] = [];
-    const requests = Promise.all(
-      Array.from({ length: REQUESTS }, async () => {
-        try {
-          const response = await fetch(`${testApp.url}/users/${viewer.user.id}/followers`, {
-            headers: { authorization: `Bearer ${viewer.accessToken}` },
-          });
-          const body = (await response.json().catch(() => ({}))) as { message?: string };
-          answers.push({ status: response.status, message: body.message ?? '', whileHeld: held });
-        } catch (error) {
-          answers.push({ status: 0, message: String(error), whileHeld: held });
-        }
-      }),
-    );
-    let holding = 0;
-    const settled = await waitUntil(
-      'every request either held on a connection or answered',
-      async () => {
-        holding = await heldOnTheLock(monitor, applicationName);
-        return answers.length + holding >= REQUESTS;
-      },
-      PATIENCE_MS,
-    ).then(
-      () => 'every caller held or answered',
-      () => `still waiting after ${PATIENCE_MS / 1000} s`,
-    );
-    const answeredWhileHeld = answers.length;
-    held = false;
-    await holder.query('COMMIT');
-    await requests;
-    const peak = await sampler.stop();
-    const whileHeld = answers.filter((answer) => answer.whileHeld);
-    const poolRefusals = whileHeld.filter(
-      (answer) => answer.status === 503 && /pool '.*' exhausted/.test(answer.message),
-    ).length;
-    const otherRefusals = whileHeld.length - poolRefusals;
-    const leftWaiting = Math.max(0, REQUESTS - answeredWhileHeld - holding);
-    const beyondCap = Math.max(0, peak - POOL_MAX);
+    const options = {
+      databaseUrl: url,
+      applicationName: `${testApp.config.database.applicationName}-api`,
+      lockedTable: 'follows',
+      requests: REQUESTS,
+      poolMax: POOL_MAX,
+      patienceMs: PATIENCE_MS,
+      request: () =>
+        fetch(`${testApp.url}/users/${viewer.user.id}/followers`, {
+          headers: { authorization: `Bearer ${viewer.accessToken}` },
+        }),
+    };
+    const saturation = await saturatePool(options);
     ctx.log(
-      `${run}: peak ${peak} connections (cap ${POOL_MAX}), ${poolRefusals} pool 503s, ` +
-        `${otherRefusals} other refusals, ${leftWaiting} left waiting`,
+      `${run}: peak ${saturation.peakConnections} connections (cap ${POOL_MAX}), ${saturation.poolRefusals} pool 503s, ` +
+        `${saturation.otherRefusals} other refusals, ${saturation.leftWaiting} left waiting`,
     );
     return {
-      value: beyondCap + leftWaiting + otherRefusals,
+      value: saturation.unbounded,
       details: {
-        requests: REQUESTS,
-        'pool cap': POOL_MAX,
-        'peak server connections': peak,
-        'held on a connection': holding,
-        'refused fast by the pool (503)': poolRefusals,
-        'refused otherwise (server "too many clients")': otherRefusals,
-        'left waiting': leftWaiting,
-        'served after the lock': answers.filter((answer) => !answer.whileHeld && answer.status === 200)
-          .length,
+        ...poolSaturationDetails(options, saturation),
         'server max_connections': SERVER_MAX_CONNECTIONS,
-        saturation: settled,
       },
     };
   } finally {
-    await holder.end().catch(() => undefined);
-    await monitor.end().catch(() => undefined);
     await testApp.close();
   }
 }

@@ -1,5 +1,5 @@
 import { AUTH_OPTIONS, PgRefreshTokenStore, TokenService, type ResolvedAuthOptions } from '@remedy/auth';
-import { dataSourcePools } from '@remedy/pooling';
+import { dataSourcePools, poolStatementsDuring } from '@remedy/pooling';
 import { defineFinding, type FindingContext, type Measurement, type ProviderPlug } from '@remedy/testing';
 import { decodeJwt } from 'jose';
 import { DataSource } from 'typeorm';
@@ -7,7 +7,6 @@ import { LegacyTokenService, NeverSpentRefreshTokenStore } from '../katas/m-2-lo
 import { APP_CONFIG } from '../src/app-config.module.js';
 import type { AppConfig, ConfigValues } from '../src/config.js';
 import { ApiClient, type SessionBody } from './support/api-client.js';
-import { appStatementsDuring } from './support/app-statements.js';
 import { startTestApp } from './support/start-test-app.js';
 import { TEST_SECRETS } from './support/test-config.js';
 
@@ -95,7 +94,7 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
     }
     for (const session of sessions) await api.expect(200, 'GET', '/me', undefined, session.accessToken);
     // An authenticated request is checked by signature and expiry, and /me is a cached profile: no SQL.
-    const { count } = await appStatementsDuring(`${testApp.config.database.applicationName}-api`, () =>
+    const { count } = await poolStatementsDuring(`${testApp.config.database.applicationName}-api`, () =>
       api.expect(200, 'GET', '/me', undefined, login.accessToken),
     );
     details['SQL statements for a repeated authenticated GET /me'] = count;

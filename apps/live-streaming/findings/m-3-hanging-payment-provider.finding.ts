@@ -1,6 +1,7 @@
 import {
   defineFinding,
   PaymentProviderEmulator,
+  waitUntil,
   type FindingContext,
   type Measurement,
   type ProviderPlug,
@@ -16,13 +17,16 @@ import type { AppConfig, PaymentsConfig } from '../src/config.js';
 import { PaymentProvider } from '../src/tips/payments/payment-provider.js';
 import { ApiClient } from './support/api-client.js';
 import { postTip, type TipAnswer } from './support/post-tip.js';
-import { seedLiveStream } from './support/seed-stream.js';
+import { seedLiveStream } from './support/seed-live-stream.js';
 import { startTestApp } from './support/start-test-app.js';
 
 /** Tips per wave against the hanging provider. */
 const WAVE = 6;
-/** The provider holds a hanging call this long, then drops it (a proxy's idle timeout): 10× the app's timeout. */
-const HOLD_LIMIT_MS = 1_500;
+/**
+ * How long the test waits for answers while the provider holds its hanging calls: 30× the ~320 ms the
+ * remediated app takes to give up on a tip (2 attempts of 150 ms). Only a caller with no deadline waits it out.
+ */
+const PATIENCE_MS = 10_000;
 const PAYMENTS = {
   PAYMENT_TIMEOUT_MS: '150',
   PAYMENT_ATTEMPTS: '2',
@@ -57,6 +61,29 @@ const PLUGS: Record<Run, ProviderPlug[]> = {
   'retries without idempotency key': [plug((config) => new PaymentProviderWithoutIdempotencyKey(config))],
 };
 
+/**
+ * Waits for `requests` to be answered while the provider holds every hanging call (the emulator has no timer
+ * of its own). An app with a deadline answers and closes its held calls; once that is seen, or after
+ * PATIENCE_MS, the test releases whatever is still held and counts it: calls the app would have waited on
+ * for as long as the provider hung.
+ */
+async function answersWhileHeld<T>(
+  provider: PaymentProviderEmulator,
+  requests: Promise<T>,
+): Promise<{ answers: T; heldUntilReleased: number }> {
+  let answered = false;
+  const answers = requests.finally(() => {
+    answered = true;
+  });
+  await waitUntil(
+    'answers, with every held provider call closed by the app',
+    () => answered && provider.heldOpen === 0,
+    PATIENCE_MS,
+  ).catch(() => undefined);
+  const heldUntilReleased = provider.releaseHeld();
+  return { answers: await answers, heldUntilReleased };
+}
+
 function statuses(answers: readonly TipAnswer[]): string {
   const counts = new Map<number, number>();
   for (const answer of answers) counts.set(answer.status, (counts.get(answer.status) ?? 0) + 1);
@@ -86,29 +113,32 @@ async function measure(
     provider.failNext({ kind: 'status', status: 500, charge: true });
     provider.failNext({ kind: 'hang', charge: true });
     const retried: TipAnswer[] = [];
-    while (retried.length < 5 && retried.at(-1)?.status !== 201) retried.push(await tip('m3-retried-tip'));
+    while (retried.length < 5 && retried.at(-1)?.status !== 201) {
+      retried.push((await answersWhileHeld(provider, tip('m3-retried-tip'))).answers);
+    }
     retried.push(await tip('m3-retried-tip'));
     const duplicateCharges = provider.chargeCount - 1;
     const sameTip = new Set(retried.filter((a) => a.status === 201).map((a) => a.body['id'])).size === 1;
 
     // 2. The provider hangs. A first wave of tips: each call the app makes is either given up by the app (its
-    //    timeout) or held until the provider drops it (the caller waited out the whole hang); the emulator counts
-    //    which. Every request is answered in the end, so the test waits for answers, never for a timer.
+    //    timeout) or held until the test releases it (the caller would have waited out the whole hang).
     provider.hanging = true;
-    const droppedBefore = provider.dropped;
-    const first = await Promise.all(Array.from({ length: WAVE }, (_, i) => tip(`m3-first-wave-${i}`)));
-    const firstHeld = provider.dropped - droppedBefore;
+    const { answers: first, heldUntilReleased: firstHeld } = await answersWhileHeld(
+      provider,
+      Promise.all(Array.from({ length: WAVE }, (_, i) => tip(`m3-first-wave-${i}`))),
+    );
 
     // 3. A second wave after the first has failed: with the breaker open none of it reaches the provider.
     const receivedBefore = provider.received;
-    const droppedBeforeSecond = provider.dropped;
-    const second = await Promise.all(Array.from({ length: WAVE }, (_, i) => tip(`m3-second-wave-${i}`)));
+    const { answers: second, heldUntilReleased: secondHeld } = await answersWhileHeld(
+      provider,
+      Promise.all(Array.from({ length: WAVE }, (_, i) => tip(`m3-second-wave-${i}`))),
+    );
     const secondCalls = provider.received - receivedBefore;
-    const secondHeld = provider.dropped - droppedBeforeSecond;
 
     const held = firstHeld + secondHeld;
     ctx.log(
-      `${run}: ${held} provider calls held until the provider dropped them, ${secondCalls} provider calls in wave 2, ` +
+      `${run}: ${held} provider calls held until the test released them, ${secondCalls} provider calls in wave 2, ` +
         `${duplicateCharges} duplicate charges`,
     );
     return {
@@ -118,12 +148,12 @@ async function measure(
         'retried tip: charges made': provider.chargeCount,
         'retried tip: one tip id in every 201': sameTip ? 'yes' : 'no',
         [`wave 1 (${WAVE} tips): answers`]: statuses(first),
-        'wave 1: calls held until the provider dropped them': firstHeld,
+        'wave 1: calls held until the test released them': firstHeld,
         [`wave 2 (${WAVE} tips): answers`]: statuses(second),
         'wave 2: provider calls': secondCalls,
         'wave 2: 503s with Retry-After': second.filter((a) => a.status === 503 && a.retryAfter !== null)
           .length,
-        'wave 2: calls held until the provider dropped them': secondHeld,
+        'wave 2: calls held until the test released them': secondHeld,
       },
     };
   } finally {
@@ -142,8 +172,9 @@ export default defineFinding({
     'provider charges once), and runs each call through an opossum circuit breaker: after repeated failures tips fail at ' +
     'once with 503 and Retry-After and the provider is left alone until the breaker probes it again. Measured through ' +
     'HTTP on the real app and a Stripe-like emulator: one tip retried while the provider charges and loses the answer ' +
-    "(a 500, then a hang), then two waves of 6 tips against a provider that holds calls until it drops them (10× the app's " +
-    'timeout). The value adds the provider calls the app waited on until the provider dropped them, the provider calls in the second wave and the duplicate charges.',
+    '(a 500, then a hang), then two waves of 6 tips against a provider that holds every call until the test releases ' +
+    "it: once the app has answered and closed its held calls, or after 30× the app's own deadline. The value adds the " +
+    'provider calls the app was still waiting on at the release, the provider calls in the second wave and the duplicate charges.',
   fix: [
     'src/tips/payments/guarded-payment-provider.ts',
     'src/tips/payments/retry-charge.ts',
@@ -160,12 +191,12 @@ export default defineFinding({
   seam: 'PaymentProvider (Nest provider under TipsService) ← katas/m-3-unguarded-payment-provider.flawed.ts UnguardedPaymentProvider',
   flawsPutBack: FLAWS,
   metric: {
-    name: 'calls waited on until the hanging provider dropped them + provider calls after the breaker should be open (wave 2) + duplicate charges',
+    name: 'calls still waited on when the hanging provider let go + provider calls after the breaker should be open (wave 2) + duplicate charges',
     unit: 'events',
     better: 'lower',
   },
   async measure(run, ctx) {
-    const provider = await PaymentProviderEmulator.start({ holdLimitMs: HOLD_LIMIT_MS });
+    const provider = await PaymentProviderEmulator.start();
     try {
       return await measure(run, ctx, provider);
     } finally {
@@ -174,4 +205,6 @@ export default defineFinding({
   },
   flawed: (events) => events >= WAVE,
   remediated: (events) => events === 0,
+  // A caller without a deadline waits out PATIENCE_MS up to three times (the retried tip and both waves).
+  timeoutMs: 180_000,
 });

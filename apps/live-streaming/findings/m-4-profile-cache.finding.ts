@@ -1,3 +1,4 @@
+import { poolStatementsDuring } from '@remedy/pooling';
 import { defineFinding, type FindingContext, type Measurement, type ProviderPlug } from '@remedy/testing';
 import {
   NeverForgettingProfileCache,
@@ -7,7 +8,6 @@ import {
 import { ProfileCache } from '../src/profiles/profile.cache.js';
 import type { ProfileDto } from '../src/profiles/profile.dto.js';
 import { ApiClient } from './support/api-client.js';
-import { appStatementsDuring } from './support/app-statements.js';
 import { startTestApp } from './support/start-test-app.js';
 
 const READS = 200;
@@ -40,7 +40,7 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
     let statements = 0;
     for (let read = 0; read < READS; read += 1) {
       const client = read % 2 === 0 ? a : b;
-      const { count } = await appStatementsDuring(apiPools, () =>
+      const { count } = await poolStatementsDuring(apiPools, () =>
         client.expect(200, 'GET', profilePath, undefined, viewer.accessToken),
       );
       statements += count;

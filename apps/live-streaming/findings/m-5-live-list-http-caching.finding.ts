@@ -1,3 +1,4 @@
+import { poolStatementsDuring } from '@remedy/pooling';
 import { defineFinding, type FindingContext, type Measurement, type ProviderPlug } from '@remedy/testing';
 import {
   NeverInvalidatedLiveList,
@@ -7,7 +8,6 @@ import {
 import { LiveListRepresentations } from '../src/streams/live-list.representations.js';
 import type { StreamDto, StreamPageDto } from '../src/streams/stream.dto.js';
 import { ApiClient } from './support/api-client.js';
-import { appStatementsDuring } from './support/app-statements.js';
 import { seedLiveStreams } from './support/seed-streams.js';
 import { startTestApp } from './support/start-test-app.js';
 
@@ -76,7 +76,7 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
     let notModified = 0;
     let etag = first.etag;
     for (let repeat = 0; repeat < REPEATS; repeat += 1) {
-      const { result: response, count } = await appStatementsDuring(apiPools, () =>
+      const { result: response, count } = await poolStatementsDuring(apiPools, () =>
         getList(testApp.url, etag),
       );
       etag = response.etag ?? etag;

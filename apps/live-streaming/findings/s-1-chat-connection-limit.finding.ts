@@ -3,7 +3,7 @@ import { defineFinding, type FindingContext, type Measurement } from '@remedy/te
 import { signAccessToken } from './support/access-tokens.js';
 import type { ChatInstanceJob } from './support/chat-instance-child.js';
 import { ChatTestClient } from './support/chat-test-client.js';
-import { seedLiveStream } from './support/seed-live-stream.js';
+import { seedLiveStreamer } from './support/seed-live-stream.js';
 import { spawnChatInstance, type ChatInstance } from './support/spawn-chat-instance.js';
 import { testConfig } from './support/test-config.js';
 
@@ -24,7 +24,7 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
   const config = testConfig(ctx, overrides);
   const closers: Array<() => Promise<void>> = [];
   try {
-    const { streamId } = await seedLiveStream(ctx.pool, 's1_streamer');
+    const { streamId } = await seedLiveStreamer(ctx.pool, 's1_streamer');
     const job: ChatInstanceJob = {
       databaseUrl: ctx.databaseUrl,
       redisUrl: ctx.redisUrl,

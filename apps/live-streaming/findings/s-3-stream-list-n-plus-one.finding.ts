@@ -1,3 +1,4 @@
+import { poolStatementsDuring } from '@remedy/pooling';
 import { defineFinding, type FindingContext, type Measurement, type ProviderPlug } from '@remedy/testing';
 import {
   ParallelProfileLookups,
@@ -6,7 +7,6 @@ import {
 import { LiveStreamList } from '../src/streams/live-stream-list.js';
 import type { StreamPageDto } from '../src/streams/stream.dto.js';
 import { ApiClient } from './support/api-client.js';
-import { appStatementsDuring } from './support/app-statements.js';
 import { seedLiveStreams } from './support/seed-streams.js';
 import { startTestApp } from './support/start-test-app.js';
 
@@ -31,7 +31,7 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
       result: page,
       count,
       rows,
-    } = await appStatementsDuring(apiPools, () =>
+    } = await poolStatementsDuring(apiPools, () =>
       api.expect<StreamPageDto>(200, 'GET', `/streams/live?limit=${LIVE_STREAMS}`),
     );
     const shown = page.data.map((stream) => stream.id);

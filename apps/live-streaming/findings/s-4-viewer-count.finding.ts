@@ -9,7 +9,7 @@ import { signAccessToken } from './support/access-tokens.js';
 import { ApiClient } from './support/api-client.js';
 import { ChatTestClient } from './support/chat-test-client.js';
 import { RedisCommandMonitor } from './support/redis-command-monitor.js';
-import { seedLiveStream } from './support/seed-live-stream.js';
+import { seedLiveStreamer } from './support/seed-live-stream.js';
 import { startTestApp } from './support/start-test-app.js';
 
 const JOINS = 1_000;
@@ -32,7 +32,7 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
   const monitor = await RedisCommandMonitor.start(ctx.redisUrl, viewerKeys);
   const sockets: ChatTestClient[] = [];
   try {
-    const { streamId } = await seedLiveStream(ctx.pool, 's4_streamer');
+    const { streamId } = await seedLiveStreamer(ctx.pool, 's4_streamer');
     const member = await signAccessToken(app.config, randomUUID());
     // 1,000 distinct viewers join the stream's chat, CONCURRENCY at a time.
     for (let start = 0; start < JOINS; start += CONCURRENCY) {

@@ -8,7 +8,7 @@ import {
 } from '@remedy/testing';
 import { ApiClient, type SessionBody } from '../findings/support/api-client.js';
 import { liveStreamingHarness } from '../findings/support/live-streaming-harness.js';
-import { seedLiveStream } from '../findings/support/seed-stream.js';
+import { seedLiveStream } from '../findings/support/seed-live-stream.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 
 const ctx = useTestContext(liveStreamingHarness);

@@ -6,7 +6,7 @@ import { signAccessToken } from '../findings/support/access-tokens.js';
 import { CHAT_MESSAGE_SCHEMAS } from '../findings/support/chat-message-schemas.js';
 import { ChatTestClient } from '../findings/support/chat-test-client.js';
 import { liveStreamingHarness } from '../findings/support/live-streaming-harness.js';
-import { seedLiveStream } from '../findings/support/seed-live-stream.js';
+import { seedLiveStreamer } from '../findings/support/seed-live-stream.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 
 /**
@@ -43,7 +43,7 @@ describe('chat socket fuzz (message-schema-driven)', () => {
   beforeAll(async () => {
     // Valid `send` frames are generated too: the rate limit is not what is under test.
     app = await startTestApp(ctx, { CHAT_MESSAGES_PER_WINDOW: '10000' });
-    ({ streamId } = await seedLiveStream(ctx.pool, 'fuzz_streamer'));
+    ({ streamId } = await seedLiveStreamer(ctx.pool, 'fuzz_streamer'));
   });
 
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { signAccessToken } from '../findings/support/access-tokens.js';
 import { ApiClient, type SessionBody } from '../findings/support/api-client.js';
 import { ChatTestClient } from '../findings/support/chat-test-client.js';
 import { liveStreamingHarness } from '../findings/support/live-streaming-harness.js';
-import { seedLiveStream } from '../findings/support/seed-live-stream.js';
+import { seedLiveStreamer } from '../findings/support/seed-live-stream.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 import { ChatGateway } from '../src/chat/chat.gateway.js';
 
@@ -42,7 +42,7 @@ describe('WebSocket /chat', () => {
     });
     api = new ApiClient(app.url);
     member = await api.signup('chat_member@example.com');
-    ({ streamId } = await seedLiveStream(ctx.pool, 'chat_streamer'));
+    ({ streamId } = await seedLiveStreamer(ctx.pool, 'chat_streamer'));
   });
 
   afterAll(async () => {
@@ -131,7 +131,7 @@ describe('WebSocket /chat', () => {
   });
 
   it('fans a line out to the room with the sender name, keeps a capped history with a TTL and sends it on join', async () => {
-    const { streamId: room } = await seedLiveStream(ctx.pool, 'history_streamer');
+    const { streamId: room } = await seedLiveStreamer(ctx.pool, 'history_streamer');
     const first = await viewer(member.accessToken, room);
     const second = await viewer(undefined, room);
     first.send({ type: 'send', text: 'hello room' });
@@ -200,7 +200,7 @@ describe('WebSocket /chat', () => {
   });
 
   it('counts viewers by heartbeat: a closed tab stops counting within the window', async () => {
-    const { streamId: room } = await seedLiveStream(ctx.pool, 'viewers_streamer');
+    const { streamId: room } = await seedLiveStreamer(ctx.pool, 'viewers_streamer');
     const staying = await viewer(undefined, room);
     const leaving = await viewer(undefined, room);
     const count = async (): Promise<{ viewers: number; windowSeconds: number }> =>
@@ -239,7 +239,7 @@ describe('WebSocket /chat slow consumers', () => {
       CHAT_MESSAGES_PER_WINDOW: '10000',
       CHAT_MAX_MESSAGE_LENGTH: '4000',
     });
-    ({ streamId } = await seedLiveStream(ctx.pool, 'slow_streamer'));
+    ({ streamId } = await seedLiveStreamer(ctx.pool, 'slow_streamer'));
   });
 
   afterAll(async () => {

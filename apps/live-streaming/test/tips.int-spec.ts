@@ -3,7 +3,7 @@ import { PaymentProviderEmulator, useTestContext } from '@remedy/testing';
 import { ApiClient, type SessionBody } from '../findings/support/api-client.js';
 import { liveStreamingHarness } from '../findings/support/live-streaming-harness.js';
 import { postTip } from '../findings/support/post-tip.js';
-import { seedLiveStream } from '../findings/support/seed-stream.js';
+import { seedLiveStream } from '../findings/support/seed-live-stream.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 import type { TipDto } from '../src/tips/tip.dto.js';
 

@@ -26,6 +26,7 @@ export {
   type QueryCount,
   type QueryCountOptions,
 } from './query-counting/query-counter.js';
+export { poolStatementsDuring, type PoolStatements } from './query-counting/pool-statements-during.js';
 export { assertAtMostQueries } from './query-counting/assert-at-most-queries.js';
 export { TooManyQueriesError } from './query-counting/too-many-queries.error.js';
 export { isTransactionControl } from './query-counting/transaction-control.js';
@@ -33,8 +34,10 @@ export { normalizeSql } from './query-counting/normalize-sql.js';
 export { registerPoolMetrics } from './metrics/pool-metrics.js';
 export {
   createRedisClients,
+  queueConnectionOptions,
   REDIS_CLIENT_DEFAULTS,
   type RedisClients,
   type RedisClientSettings,
+  type RedisClientUse,
 } from './redis/create-redis-clients.js';
 export { redisOptionsFromUrl } from './redis/redis-options-from-url.js';

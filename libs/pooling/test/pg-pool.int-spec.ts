@@ -101,6 +101,21 @@ describe('createPgPool', () => {
     expect(error.message).toMatch(/idle-in-transaction timeout/i);
   });
 
+  test('a checked-out connection the server terminates fails its holder, not the process', async () => {
+    const holding = pool({ name: 'holding' });
+    const client = await holding.connect();
+    await client.query('BEGIN');
+    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    // No listener of the test's own: an unheard 'error' event would fail this file as an unhandled error.
+    const ended = new Promise<void>((resolve) => client.once('end', resolve));
+    await ctx.pool.query('SELECT pg_terminate_backend($1)', [rows[0]?.pid]);
+    await ended;
+
+    await expect(client.query('COMMIT')).rejects.toThrow();
+    client.release(true);
+    expect(holding.totalCount).toBe(0);
+  });
+
   test('every statement publishes one query event labelled with the pool', async () => {
     const labelled = pool({ name: 'labelled' });
     const seen: QueryEvent[] = [];

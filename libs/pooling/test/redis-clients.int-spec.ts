@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { useTestContext } from '@remedy/testing';
 import suite from '../findings/index.js';
-import { createRedisClients, type RedisClients } from '../src/index.js';
+import { createRedisClients, type RedisClientUse, type RedisClients } from '../src/index.js';
 
 const ctx = useTestContext(suite);
 
@@ -75,6 +75,32 @@ describe('createRedisClients', () => {
     }
   });
 
+  test('queueState is a prefixed command client on the queue Redis', async () => {
+    await clients.queueState.set('mail-sent', '1');
+    expect(await ctx.redis.get(ctx.key('mail-sent'))).toBe('1');
+    expect(await ctx.redis.client('LIST')).toContain(`name=${name}:queue-state `);
+  });
+
+  test('a separate queueUrl takes BullMQ and queue state there, and onError hears its failures', async () => {
+    const errors: RedisClientUse[] = [];
+    const split = createRedisClients({
+      url: ctx.redisUrl,
+      // Port 1 refuses connections: a queue Redis that is down while the cache is up.
+      queueUrl: 'redis://127.0.0.1:1',
+      name: `${name}-split`,
+      onError: (use) => errors.push(use),
+    });
+    try {
+      expect(split.queueConnection).toMatchObject({ host: '127.0.0.1', port: 1 });
+      expect(await split.cache.ping()).toBe('PONG');
+      await expect(split.queueState.connect()).rejects.toThrow();
+      expect(errors).toContain('queue state');
+      expect(errors).not.toContain('cache');
+    } finally {
+      await split.close();
+    }
+  });
+
   test('close() ends every client, connected or not', async () => {
     const unused = createRedisClients({
       url: ctx.redisUrl,
@@ -82,10 +108,11 @@ describe('createRedisClients', () => {
     });
     await unused.cache.ping();
     await unused.close();
-    expect([unused.cache.status, unused.publisher.status, unused.subscriber.status]).toEqual([
-      'end',
-      'end',
-      'end',
-    ]);
+    expect([
+      unused.cache.status,
+      unused.publisher.status,
+      unused.subscriber.status,
+      unused.queueState.status,
+    ]).toEqual(['end', 'end', 'end', 'end']);
   });
 });

@@ -66,6 +66,12 @@ export { discoverBenchFiles, runBench, type BenchOutcome } from './bench/run-ben
 export { benchSetting, percentile } from './bench/bench-settings.js';
 export { httpLoad, type HttpLoadOptions, type HttpLoadResult } from './load/http-load.js';
 export {
+  poolSaturationDetails,
+  saturatePool,
+  type PoolSaturation,
+  type PoolSaturationOptions,
+} from './load/pool-saturation.js';
+export {
   openWebSocketSwarm,
   type WebSocketSwarm,
   type WebSocketSwarmOptions,

@@ -1,8 +1,8 @@
+import pg from 'pg';
 import { createIsolatedContext, useTestContext } from '@remedy/testing';
 import { backgroundDropsSettled } from '../src/database/database-admin.js';
 
 const migrate = async (databaseUrl: string): Promise<void> => {
-  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   await client.query('CREATE TABLE widget (id int PRIMARY KEY, name text NOT NULL)');
@@ -11,6 +11,17 @@ const migrate = async (databaseUrl: string): Promise<void> => {
 
 describe('useTestContext', () => {
   const ctx = useTestContext({ name: 'harness-self', migrate });
+  // Stands for an app the file starts and closes in its own afterAll, declared after useTestContext as they are.
+  let app: pg.Client;
+  beforeAll(async () => {
+    app = new pg.Client({ connectionString: ctx.databaseUrl });
+    await app.connect();
+  });
+  afterAll(async () => {
+    // Still connected: the context drops the database only after the file's last hook.
+    await app.query('SELECT 1');
+    await app.end();
+  });
 
   it('gives the file its own database cloned from the migrated template', async () => {
     expect(ctx.databaseUrl).toMatch(/remedy_test_harness_self_/);

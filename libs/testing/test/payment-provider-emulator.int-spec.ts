@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { PaymentProviderEmulator } from '@remedy/testing';
+import { PaymentProviderEmulator, waitUntil } from '@remedy/testing';
 
 describe('PaymentProviderEmulator', () => {
   let provider: PaymentProviderEmulator;
 
   beforeEach(async () => {
-    provider = await PaymentProviderEmulator.start({ holdLimitMs: 300 });
+    provider = await PaymentProviderEmulator.start();
   });
 
   afterEach(async () => {
@@ -58,18 +58,23 @@ describe('PaymentProviderEmulator', () => {
     expect(provider.chargeCount).toBe(3);
   });
 
-  it('holds hanging calls: one the caller gives up is abandoned, one still waiting is dropped', async () => {
+  it('holds hanging calls until released: one the caller gives up is abandoned, one still waiting is released', async () => {
     provider.hanging = true;
     const givenUp = charge({ amount: '500', currency: 'usd' }, 'key-3', AbortSignal.timeout(50));
     await expect(givenUp).rejects.toThrow();
+    await waitUntil('the given-up call abandoned', () => provider.abandoned === 1, 10_000);
     const waiting = charge({ amount: '500', currency: 'usd' }, 'key-4');
+    await waitUntil('the waiting call held', () => provider.heldOpen === 1, 10_000);
+    expect(provider.releaseHeld()).toBe(1);
     await expect(waiting).rejects.toThrow();
-    expect({ abandoned: provider.abandoned, dropped: provider.dropped, heldOpen: provider.heldOpen }).toEqual(
-      {
-        abandoned: 1,
-        dropped: 1,
-        heldOpen: 0,
-      },
-    );
+    expect({
+      abandoned: provider.abandoned,
+      released: provider.released,
+      heldOpen: provider.heldOpen,
+    }).toEqual({
+      abandoned: 1,
+      released: 1,
+      heldOpen: 0,
+    });
   });
 });

@@ -1,7 +1,7 @@
-import { Queue, QueueEvents } from 'bullmq';
+import { queueConnectionOptions } from '@remedy/pooling';
+import { Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { queueConnectionOptions } from '../redis/redis.module.js';
 import type { CollectRemindersResult } from './collect-reminders.job.js';
 import { dayAfter } from './reminder-collector.service.js';
 import {
@@ -35,7 +35,8 @@ if (!isCalendarDate(date) || !Number.isInteger(waitSeconds) || waitSeconds < 0) 
 }
 
 const config = loadConfig();
-const connection = queueConnectionOptions(config);
+// The cast bridges two ioredis typings (pooling's and BullMQ's) of the same BullMQ-safe options.
+const connection = queueConnectionOptions(config.redis.queueUrl, config.serviceName) as ConnectionOptions;
 const prefix = config.redis.queuePrefix;
 const queue = new Queue(REMINDERS_QUEUE, { connection, prefix });
 const events = new QueueEvents(REMINDERS_QUEUE, { connection, prefix });

@@ -15,14 +15,18 @@ export class PgPool extends pg.Pool {
     config: pg.PoolConfig,
   ) {
     super({ ...config, Client: instrumentedClientClass(name) });
-    // An idle client dropped by the server (restart, failover) is emitted on the pool; without a listener
-    // Node treats it as an unhandled 'error' event and exits. The pool has already discarded that client.
-    this.on('error', (error) => {
-      process.emitWarning(
-        `pool '${name}' discarded a broken idle connection: ${error.message}`,
-        'PgPoolWarning',
-      );
+    // pg-pool listens for a client's 'error' only while the client sits idle in the pool. A connection that
+    // drops while checked out (failover, an administrator's terminate, idle_in_transaction_session_timeout
+    // during a relay's publish) would emit 'error' with nobody listening, and Node ends the process. Its
+    // holder learns of the loss from the rejection of its next statement, so the event is only recorded.
+    this.on('connect', (client) => {
+      client.on('error', (error) => {
+        process.emitWarning(`pool '${name}' lost a connection: ${error.message}`, 'PgPoolWarning');
+      });
     });
+    // An idle client's error is also re-emitted on the pool once the pool has discarded that client; the
+    // client's own listener above has recorded it, but an unheard pool 'error' would end the process too.
+    this.on('error', () => undefined);
   }
 
   override connect(): Promise<pg.PoolClient>;

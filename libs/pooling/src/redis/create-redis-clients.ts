@@ -3,6 +3,11 @@ import { redisOptionsFromUrl } from './redis-options-from-url.js';
 
 export interface RedisClientSettings {
   url: string;
+  /**
+   * The Redis for queues and for state that must outlive any eviction (`noeviction`), where it is another
+   * instance than `url` (a cache that may run allkeys-lru). Defaults to `url`.
+   */
+  queueUrl?: string;
   /** Shown in CLIENT LIST as `<name>:cache`, `<name>:publisher`, … */
   name: string;
   /** Prepended to every key the cache client touches (not to pub/sub channels). */
@@ -11,7 +16,14 @@ export interface RedisClientSettings {
   commandTimeoutMs?: number;
   /** Reconnect attempts a queued cache command survives before it fails; defaults to 2. */
   maxRetriesPerRequest?: number;
+  /**
+   * Hears each client's connection errors. ioredis reconnects by itself; a client with no 'error' listener
+   * reports every failed attempt as an unhandled error event.
+   */
+  onError?: (use: RedisClientUse, error: Error) => void;
 }
+
+export type RedisClientUse = 'cache' | 'publisher' | 'subscriber' | 'queue state';
 
 export const REDIS_CLIENT_DEFAULTS = {
   commandTimeoutMs: 1_000,
@@ -30,6 +42,11 @@ export interface RedisClients {
   publisher: Redis;
   /** Pub/sub subscriber; resubscribes after reconnecting (connects on first use). */
   subscriber: Redis;
+  /**
+   * Commands on the queue Redis, for state that an evicting cache could lose (a "mail sent" mark, a login
+   * lockout). Keys carry `keyPrefix`, apart from BullMQ's own `prefix` keys (connects on first use).
+   */
+  queueState: Redis;
   /** Options for BullMQ `connection`: BullMQ opens and closes its own connections from them. */
   queueConnection: RedisOptions;
   /** Quits every client opened here. */
@@ -56,22 +73,41 @@ export function createRedisClients(settings: RedisClientSettings): RedisClients 
     connectionName: `${settings.name}:subscriber`,
     lazyConnect: true,
   });
-  const queueConnection: RedisOptions = {
-    ...server,
-    connectionName: `${settings.name}:queue`,
-    // BullMQ workers block on BRPOPLPUSH/BZPOPMIN: a retry limit or ready check would fail them during a
-    // reconnect; BullMQ namespaces keys with its own `prefix` and breaks on ioredis keyPrefix.
-    maxRetriesPerRequest: null,
-    enableReadyCheck: false,
-  };
+  const queueUrl = settings.queueUrl ?? settings.url;
+  const queueState = new Redis({
+    ...redisOptionsFromUrl(queueUrl),
+    connectionName: `${settings.name}:queue-state`,
+    keyPrefix: settings.keyPrefix ?? '',
+    lazyConnect: true,
+  });
+  const { onError } = settings;
+  if (onError) {
+    const uses = { cache, publisher, subscriber, 'queue state': queueState } as const;
+    for (const [use, client] of Object.entries(uses)) {
+      client.on('error', (error: Error) => onError(use as RedisClientUse, error));
+    }
+  }
   return {
     cache,
     publisher,
     subscriber,
-    queueConnection,
+    queueState,
+    queueConnection: queueConnectionOptions(queueUrl, settings.name),
     async close() {
-      await Promise.all([cache, publisher, subscriber].map(closeClient));
+      await Promise.all([cache, publisher, subscriber, queueState].map(closeClient));
     },
+  };
+}
+
+/** BullMQ `connection` options for the queue Redis at `url`, named `<name>:queue` in CLIENT LIST. */
+export function queueConnectionOptions(url: string, name: string): RedisOptions {
+  return {
+    ...redisOptionsFromUrl(url),
+    connectionName: `${name}:queue`,
+    // BullMQ workers block on BRPOPLPUSH/BZPOPMIN: a retry limit or ready check would fail them during a
+    // reconnect; BullMQ namespaces keys with its own `prefix` and breaks on ioredis keyPrefix.
+    maxRetriesPerRequest: null,
+    enableReadyCheck: false,
   };
 }
 

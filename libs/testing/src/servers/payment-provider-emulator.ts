@@ -25,11 +25,6 @@ export type PaymentFault =
 export interface PaymentProviderEmulatorOptions {
   /** The port on 127.0.0.1 (default 0: any free port). */
   port?: number;
-  /**
-   * How long a hanging call is held before the emulator drops the connection, like a proxy's idle timeout
-   * (default 60 s). A caller that gives up earlier is counted as `abandoned`, one the emulator dropped as `dropped`.
-   */
-  holdLimitMs?: number;
 }
 
 const MINIMUM_AMOUNT = 50;
@@ -41,15 +36,17 @@ const CURRENCIES = new Set(['usd', 'eur', 'jpy', 'gbp']);
  * `Idempotency-Key` semantics: a key seen before answers the stored result and never charges again; the same
  * key with other parameters is a 400 `idempotency_error`. Knobs, set while it runs: `latencyMs`, `hanging`
  * (every call held, never answered), `failNext(fault, times)` (429/5xx, hang, decline, each with or without
- * the charge made first). Counters say what it received and how many charges each key made.
+ * the charge made first). A hanging call is held until its caller gives up or the test calls `releaseHeld()`
+ * (no timer of the emulator's own races the caller's). Counters say what it received and how many charges
+ * each key made.
  */
 export class PaymentProviderEmulator {
   /** Calls to POST /v1/charges received, answered or not. */
   received = 0;
   /** Hanging calls whose caller closed the connection before an answer (it timed out). */
   abandoned = 0;
-  /** Hanging calls the emulator dropped after `holdLimitMs` (the caller was still waiting). */
-  dropped = 0;
+  /** Hanging calls dropped by `releaseHeld()`: the caller was still waiting when the test let go. */
+  released = 0;
   latencyMs = 0;
   /** Every call is held without an answer while true. */
   hanging = false;
@@ -59,18 +56,12 @@ export class PaymentProviderEmulator {
   private readonly chargesPerKey = new Map<string, number>();
   private readonly charges: EmulatedCharge[] = [];
   private readonly held = new Set<ServerResponse>();
-  private readonly holdLimitMs: number;
 
-  private constructor(
-    private readonly server: Server,
-    options: PaymentProviderEmulatorOptions,
-  ) {
-    this.holdLimitMs = options.holdLimitMs ?? 60_000;
-  }
+  private constructor(private readonly server: Server) {}
 
   static async start(options: PaymentProviderEmulatorOptions = {}): Promise<PaymentProviderEmulator> {
     const server = createServer();
-    const emulator = new PaymentProviderEmulator(server, options);
+    const emulator = new PaymentProviderEmulator(server);
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       void emulator.handle(request, response);
     });
@@ -100,6 +91,18 @@ export class PaymentProviderEmulator {
   /** The next `times` calls meet `fault`, in order, before normal service resumes. */
   failNext(fault: PaymentFault, times = 1): void {
     for (let i = 0; i < times; i += 1) this.faults.push(fault);
+  }
+
+  /**
+   * Drops the connection of every hanging call still held (its caller is still waiting), like a proxy that
+   * gives up on the provider, and returns how many there were.
+   */
+  releaseHeld(): number {
+    const waiting = [...this.held];
+    this.held.clear();
+    for (const response of waiting) response.socket?.destroy();
+    this.released += waiting.length;
+    return waiting.length;
   }
 
   async stop(): Promise<void> {
@@ -208,13 +211,7 @@ export class PaymentProviderEmulator {
 
   private hold(response: ServerResponse): void {
     this.held.add(response);
-    const drop = setTimeout(() => {
-      if (!this.held.delete(response)) return;
-      this.dropped += 1;
-      response.socket?.destroy();
-    }, this.holdLimitMs);
     response.on('close', () => {
-      clearTimeout(drop);
       if (this.held.delete(response)) this.abandoned += 1;
     });
   }
