@@ -3,7 +3,7 @@ import { defineBench, type BenchResult } from '@remedy/testing';
 import { signAccessToken } from '../findings/support/access-tokens.js';
 import type { ChatInstanceJob } from '../findings/support/chat-instance-child.js';
 import { liveStreamingHarness } from '../findings/support/live-streaming-harness.js';
-import { seedLiveStream } from '../findings/support/seed-live-stream.js';
+import { seedLiveStreamer } from '../findings/support/seed-live-stream.js';
 import { spawnChatInstance, type ChatInstance } from '../findings/support/spawn-chat-instance.js';
 import { testConfig } from '../findings/support/test-config.js';
 import {
@@ -49,7 +49,7 @@ export default defineBench({
     const overrides: Record<string, string> =
       perInstance > 5_000 ? { CHAT_MAX_CONNECTIONS: String(perInstance) } : {};
     const config = testConfig(ctx, overrides);
-    const { streamId } = await seedLiveStream(ctx.pool, 'bench_chat_streamer');
+    const { streamId } = await seedLiveStreamer(ctx.pool, 'bench_chat_streamer');
 
     const job: ChatInstanceJob = {
       databaseUrl: ctx.databaseUrl,

@@ -6,7 +6,7 @@ import { signAccessToken } from '../findings/support/access-tokens.js';
 import { ApiClient } from '../findings/support/api-client.js';
 import { liveStreamingHarness } from '../findings/support/live-streaming-harness.js';
 import { RedisCommandMonitor } from '../findings/support/redis-command-monitor.js';
-import { seedLiveStream } from '../findings/support/seed-live-stream.js';
+import { seedLiveStreamer } from '../findings/support/seed-live-stream.js';
 import { startTestApp } from '../findings/support/start-test-app.js';
 import { VIEWER_JOINS, VIEWER_JOIN_SECONDS } from './support/bench-settings.js';
 
@@ -92,7 +92,7 @@ export default defineBench({
     const outcomes: VariantOutcome[] = [];
     for (const [index, variant] of VARIANTS.entries()) {
       // A stream per variant: neither reads the other's keys.
-      const { streamId } = await seedLiveStream(ctx.pool, `bench_viewers_${index}`);
+      const { streamId } = await seedLiveStreamer(ctx.pool, `bench_viewers_${index}`);
       outcomes.push(await joinViewers(ctx, variant, streamId));
     }
     const [batched, perJoin] = outcomes as [VariantOutcome, VariantOutcome];

@@ -1,3 +1,4 @@
+import { poolStatementsDuring } from '@remedy/pooling';
 import {
   defineFinding,
   PushProviderEmulator,
@@ -14,7 +15,6 @@ import { GoLiveAnnouncer } from '../src/notifications/go-live-announcer.js';
 import type { StreamDto } from '../src/streams/stream.dto.js';
 import { signAccessToken } from './support/access-tokens.js';
 import { ApiClient } from './support/api-client.js';
-import { appStatementsDuring } from './support/app-statements.js';
 import { ChatTestClient } from './support/chat-test-client.js';
 import { awaitGoLiveDelivery, awaitUserRoomsSubscribed } from './support/go-live-delivery.js';
 import { seedFollowers, seedMembers } from './support/seed-followers.js';
@@ -72,7 +72,7 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
     const api = new ApiClient(testApp.url);
     const token = await signAccessToken(testApp.config, streamerId!);
     const started = performance.now();
-    const { result: stream, count: statements } = await appStatementsDuring(
+    const { result: stream, count: statements } = await poolStatementsDuring(
       `${testApp.config.database.applicationName}-api`,
       () => api.expect<StreamDto>(201, 'POST', '/streams', { title: 'C1 go-live', category: 'games' }, token),
     );

@@ -166,7 +166,7 @@ describe('WebSocket /chat', () => {
   });
 
   it('tells the room when its stream ends, and refuses to join it again', async () => {
-    const { streamId: room, streamerId } = await seedLiveStream(ctx.pool, 'ending_streamer');
+    const { streamId: room, streamerId } = await seedLiveStreamer(ctx.pool, 'ending_streamer');
     const watching = await viewer(undefined, room);
     await api.expect(
       200,

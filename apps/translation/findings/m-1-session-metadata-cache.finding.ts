@@ -1,3 +1,4 @@
+import { poolStatementsDuring } from '@remedy/pooling';
 import { defineFinding, type FindingContext, type Measurement, type ProviderPlug } from '@remedy/testing';
 import {
   NeverReplacedSessionCache,
@@ -6,7 +7,6 @@ import {
 } from '../katas/m-1-uncached-session-metadata.flawed.js';
 import { SessionCache } from '../src/sessions/session-cache.js';
 import { ApiClient } from './support/api-client.js';
-import { appStatementsDuring } from './support/app-statements.js';
 import { organiserWithLiveSession, type SessionBody } from './support/session-fixtures.js';
 import { startTestApp } from './support/start-test-app.js';
 
@@ -39,7 +39,7 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
     let sessionStatements = 0;
     for (let read = 0; read < READS; read += 1) {
       const client = read % 2 === 0 ? a : b;
-      const { statements } = await appStatementsDuring(apiPools, () =>
+      const { statements } = await poolStatementsDuring(apiPools, () =>
         client.expect(200, 'GET', sessionPath, undefined, viewer.accessToken),
       );
       const fromSessions = statements.filter((statement) => READS_SESSIONS.test(statement.sql)).length;

@@ -1,4 +1,4 @@
-import type { QueryEvent } from '@remedy/pooling';
+import { poolStatementsDuring, type QueryEvent } from '@remedy/pooling';
 import {
   defineFinding,
   describeScans,
@@ -13,7 +13,6 @@ import {
   WithoutGlossaryPairKey1799999999999,
 } from '../katas/s-4-schema-without-indexes.flawed.js';
 import { ApiClient } from './support/api-client.js';
-import { appStatementsDuring } from './support/app-statements.js';
 import { migrateWith } from './support/migrate-with.js';
 import { seedDirectory, type DirectorySize } from './support/seed-directory.js';
 import { startTestApp } from './support/start-test-app.js';
@@ -98,8 +97,9 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
     const details: Record<string, string | number> = {};
     let missed = 0;
     for (const hot of hotPaths) {
-      const { statements } = await appStatementsDuring(`${testApp.config.database.applicationName}-api`, () =>
-        api.expect(200, 'GET', hot.path, undefined, organiser.accessToken),
+      const { statements } = await poolStatementsDuring(
+        `${testApp.config.database.applicationName}-api`,
+        () => api.expect(200, 'GET', hot.path, undefined, organiser.accessToken),
       );
       const statement = statements.find((candidate: QueryEvent) => hot.statement.test(candidate.sql));
       if (!statement)
