@@ -80,7 +80,17 @@ async function answersWhileHeld<T>(
     () => answered && provider.heldOpen === 0,
     PATIENCE_MS,
   ).catch(() => undefined);
-  const heldUntilReleased = provider.releaseHeld();
+  let heldUntilReleased = provider.releaseHeld();
+  // A caller with no deadline may retry a released call, and the hanging provider holds the retry too: release
+  // each such call as it arrives until the answers are in (each counts: it too would have waited out the hang).
+  while (!answered) {
+    await waitUntil(
+      'answers, or another held provider call to release',
+      () => answered || provider.heldOpen > 0,
+      PATIENCE_MS,
+    ).catch(() => undefined);
+    heldUntilReleased += provider.releaseHeld();
+  }
   return { answers: await answers, heldUntilReleased };
 }
 
