@@ -12,7 +12,8 @@ export class BenchChild {
   private readonly exited: Promise<number | null>;
 
   constructor(entry: URL, job: unknown) {
-    this.child = fork(entry.pathname, [JSON.stringify(job)], {
+    // The job goes over IPC, not argv: thousands of user IDs exceed the kernel's per-argument limit (E2BIG).
+    this.child = fork(entry.pathname, [], {
       execArgv: ['--import', REGISTER],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
@@ -21,6 +22,10 @@ export class BenchChild {
       (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-4_000)),
     );
     this.exited = new Promise((resolve) => this.child.once('close', (code) => resolve(code)));
+    // Sent on request: a message that reached the child before its listener would be dropped.
+    this.child.on('message', (message: { type: string }) => {
+      if (message.type === 'send-job') this.child.send({ type: 'job', job } as object);
+    });
   }
 
   /** The child's next message of `type`; rejects if the child exits first. */
@@ -47,10 +52,18 @@ export class BenchChild {
   }
 }
 
-/** In a child: the job from argv; the child exits when the parent goes away, so none outlives a failed bench. */
-export function childJob<Job>(): Job {
+/** In a child: the job its parent sent; the child exits when the parent goes away, so none outlives a failed bench. */
+export function childJob<Job>(): Promise<Job> {
   process.once('disconnect', () => process.exit(0));
-  return JSON.parse(process.argv[2] ?? '{}') as Job;
+  return new Promise((resolve) => {
+    const listener = (message: { type: string; job?: Job }): void => {
+      if (message.type !== 'job') return;
+      process.off('message', listener);
+      resolve(message.job as Job);
+    };
+    process.on('message', listener);
+    process.send?.({ type: 'send-job' });
+  });
 }
 
 export function tellParent(message: unknown): Promise<void> {

@@ -27,7 +27,7 @@ export interface StreamNotices {
  * parent's `{ type: 'notices', streamId }` with the tally. It runs until the parent kills it.
  */
 async function main(): Promise<void> {
-  const job = childJob<FollowerSwarmJob>();
+  const job = await childJob<FollowerSwarmJob>();
   const tokens = await Promise.all(job.userIds.map((id) => signAccessToken(job.config, id)));
   const firstArrival = new Map<string, Map<number, number>>();
   const frames = new Map<string, number>();
