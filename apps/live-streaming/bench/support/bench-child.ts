@@ -24,7 +24,7 @@ export class BenchChild {
     this.exited = new Promise((resolve) => this.child.once('close', (code) => resolve(code)));
     // Sent on request: a message that reached the child before its listener would be dropped.
     this.child.on('message', (message: { type: string }) => {
-      if (message.type === 'send-job') this.child.send({ type: 'job', job } as object);
+      if (message.type === 'send-job') this.child.send({ type: 'job', job });
     });
   }
 
