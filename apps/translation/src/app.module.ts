@@ -6,6 +6,7 @@ import { dataSourcePools, type RedisClients } from '@remedy/pooling';
 import { DataSource } from 'typeorm';
 import { AppConfigModule } from './app-config.module.js';
 import { AppAuthModule } from './auth/app-auth.module.js';
+import { ChatModule } from './chat/chat.module.js';
 import type { AppConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { GlossariesModule } from './glossaries/glossaries.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
         ParticipantsModule,
         GlossariesModule,
         TranslationModule,
+        ChatModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

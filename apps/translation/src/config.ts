@@ -36,6 +36,18 @@ export interface AppConfig {
   providers: ProvidersConfig;
   /** polyglot-a:M-1, polyglot-b:S-3: how long a translation stays cached, by content kind. */
   translationCache: { chatTtlSeconds: number; captionTtlSeconds: number; documentTtlSeconds: number };
+  chat: ChatConfig;
+}
+
+/** WebSocket /chat (polyglot-b:I-1, C-5): admission and the send path of one instance. */
+export interface ChatConfig {
+  /** Sockets one instance serves; past it a socket is closed with 1013 (memory ≈ 10 KB per socket). */
+  maxConnections: number;
+  /** How long a new socket has to send its first message, the one carrying the access token. */
+  authTimeoutMs: number;
+  /** Bytes a socket may leave unsent before messages queue; past `maxPendingMessages` queued, it is closed. */
+  sendHighWaterBytes: number;
+  maxPendingMessages: number;
 }
 
 /** One engine's endpoint, key and the quotas its account has (0: none known). */
@@ -117,6 +129,12 @@ export function parseConfig(values: ConfigValues): AppConfig {
     },
     joins: {
       idempotencyKeyTtlSeconds: read.integer('JOIN_IDEMPOTENCY_TTL_SECONDS', 300, 10, 86_400),
+    },
+    chat: {
+      maxConnections: read.integer('CHAT_MAX_CONNECTIONS', 5_000, 1, 100_000),
+      authTimeoutMs: read.integer('CHAT_AUTH_TIMEOUT_MS', 5_000, 100, 60_000),
+      sendHighWaterBytes: read.integer('CHAT_SEND_HIGH_WATER_BYTES', 64 * 1024, 1_024, 16 * 1024 * 1024),
+      maxPendingMessages: read.integer('CHAT_MAX_PENDING_MESSAGES', 256, 1, 100_000),
     },
     auth: {
       accessTokenSecret: read.secret('JWT_ACCESS_SECRET'),

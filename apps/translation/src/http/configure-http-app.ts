@@ -1,13 +1,16 @@
 import type { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHttpEdgeAdapter } from '@remedy/http';
+import { SubscribeMessageOnlyWsAdapter } from '@remedy/realtime';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
 /**
- * What main.ts and the test app starter both do to the HTTP application: Swagger UI at /docs (main.ts adds
+ * What main.ts and the test app starter both do to the HTTP application: the `ws` adapter that serves WebSocket
+ * /chat on the same port, Swagger UI at /docs (main.ts adds
  * `closeOnSignals`; tests close apps themselves). Pipes, filters and the guard are providers of AppModule, so
  * every way of booting it has them.
  */
 export function configureHttpApp(app: NestFastifyApplication): void {
+  app.useWebSocketAdapter(new SubscribeMessageOnlyWsAdapter(app));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
