@@ -7,6 +7,7 @@ import c2ProviderQuota from './c-2-provider-quota.finding.js';
 import i2FallbackCriteria from './i-2-fallback-criteria.finding.js';
 import m1TranslationCacheKeys from './m-1-translation-cache-keys.finding.js';
 import m3ProviderConnectionPool from './m-3-provider-connection-pool.finding.js';
+import s5BatchedProviderCalls from './s-5-batched-provider-calls.finding.js';
 import { translationHarness } from './support/translation-harness.js';
 
 export default defineFindingSuite({
@@ -20,5 +21,6 @@ export default defineFindingSuite({
     i2FallbackCriteria,
     m1TranslationCacheKeys,
     m3ProviderConnectionPool,
+    s5BatchedProviderCalls,
   ],
 });
