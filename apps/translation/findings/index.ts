@@ -8,6 +8,7 @@ import i2FallbackCriteria from './i-2-fallback-criteria.finding.js';
 import m1TranslationCacheKeys from './m-1-translation-cache-keys.finding.js';
 import m3ProviderConnectionPool from './m-3-provider-connection-pool.finding.js';
 import i1TokenInUrl from './i-1-token-in-url.finding.js';
+import s5BatchedProviderCalls from './s-5-batched-provider-calls.finding.js';
 import { translationHarness } from './support/translation-harness.js';
 
 export default defineFindingSuite({
@@ -22,5 +23,6 @@ export default defineFindingSuite({
     m1TranslationCacheKeys,
     m3ProviderConnectionPool,
     i1TokenInUrl,
+    s5BatchedProviderCalls,
   ],
 });

@@ -74,6 +74,8 @@ export interface ProvidersConfig {
   breakerResetMs: number;
   /** Longest wait for the quota budget before the batch goes to the fallback engine instead. */
   quotaMaxWaitMs: number;
+  /** How long the first text of a batch waits for others of its organisation, pair and glossary (polyglot-b:S-5). */
+  batchWindowMs: number;
 }
 
 export interface DatabaseConfig {
@@ -220,6 +222,8 @@ function readProviders(read: ConfigReader): ProvidersConfig {
     breakerVolume: read.integer('TRANSLATION_BREAKER_VOLUME', 5, 1, 1_000),
     breakerResetMs: read.integer('TRANSLATION_BREAKER_RESET_MS', 30_000, 100, 600_000),
     quotaMaxWaitMs: read.integer('TRANSLATION_QUOTA_MAX_WAIT_MS', 1_000, 0, 60_000),
+    // Short against a chat message's budget, long enough for a burst's requests to meet (review b: 10–25 ms).
+    batchWindowMs: read.integer('TRANSLATION_BATCH_WINDOW_MS', 15, 0, 1_000),
   };
 }
 

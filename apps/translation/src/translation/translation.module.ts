@@ -7,6 +7,8 @@ import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
 import { QUEUE_REDIS } from '../redis/queue-redis.js';
 import { REDIS_CLIENTS } from '../redis/redis.module.js';
+import { MicroBatchingProviderBatcher } from './batching/micro-batching-provider-batcher.js';
+import { ProviderBatcher } from './batching/provider-batcher.js';
 import { RedisTranslationCache } from './cache/redis-translation-cache.js';
 import { TranslationCache } from './cache/translation-cache.js';
 import { buildProviderTranslator } from './providers/build-provider-translator.js';
@@ -21,9 +23,11 @@ class ProvidersShutdown implements OnApplicationShutdown {
   constructor(
     @Inject(ProviderTranslator) private readonly translator: ProviderTranslator,
     @Inject(ProviderConnections) private readonly connections: ProviderConnections,
+    @Inject(ProviderBatcher) private readonly batcher: ProviderBatcher,
   ) {}
 
   onApplicationShutdown(): void {
+    this.batcher.close();
     if (this.translator instanceof GuardedProviderTranslator) this.translator.shutdown();
     this.connections.close();
   }
@@ -48,6 +52,12 @@ class ProvidersShutdown implements OnApplicationShutdown {
       inject: [APP_CONFIG, ProviderConnections, QUEUE_REDIS, METRICS_REGISTRY],
       useFactory: (config: AppConfig, connections: ProviderConnections, redis: Redis, registry: Registry) =>
         buildProviderTranslator(config.providers, connections, redis, registry),
+    },
+    {
+      provide: ProviderBatcher,
+      inject: [APP_CONFIG, ProviderTranslator],
+      useFactory: (config: AppConfig, translator: ProviderTranslator) =>
+        new MicroBatchingProviderBatcher(translator, config.providers.batchWindowMs),
     },
     {
       provide: TranslationCache,

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { TranslationCache, type CacheScope, type ContentKind } from './cache/translation-cache.js';
 import { glossaryOfPair, providerGlossaryName } from './glossary-of-pair.js';
-import { ProviderTranslator } from './providers/provider-translator.js';
+import { ProviderBatcher } from './batching/provider-batcher.js';
 
 export interface TranslateRequest {
   organisationId: string;
@@ -20,15 +20,15 @@ export interface TranslatedText {
 
 /**
  * Translates a batch for one organisation and language pair: cached translations first (keyed by the pair,
- * organisation and glossary version), the rest (each distinct text once) in one batch to the engines, whose
- * answers are cached.
+ * organisation and glossary version), the rest (each distinct text once) through the batcher, which sends them
+ * with concurrent requests' texts for the same pair in one engine call; the answers are cached.
  */
 @Injectable()
 export class Translator {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(TranslationCache) private readonly cache: TranslationCache,
-    @Inject(ProviderTranslator) private readonly providers: ProviderTranslator,
+    @Inject(ProviderBatcher) private readonly providers: ProviderBatcher,
   ) {}
 
   async translate(request: TranslateRequest): Promise<TranslatedText[]> {
@@ -44,6 +44,7 @@ export class Translator {
     const fresh = new Map<string, TranslatedText>();
     if (missing.length > 0) {
       const translated = await this.providers.translate({
+        organisationId: request.organisationId,
         texts: missing,
         sourceLanguage: request.sourceLanguage,
         targetLanguage: request.targetLanguage,
