@@ -33,7 +33,10 @@ export class InlineFollowerNotifications implements Pick<GoLiveAnnouncer, 'annou
   protected readonly mobile: PushProvider;
   protected readonly sockets: UserNoticePublisher;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(REDIS_CLIENTS) redis: RedisClients) {
+  constructor(
+    @Inject(APP_CONFIG) protected readonly config: AppConfig,
+    @Inject(REDIS_CLIENTS) redis: RedisClients,
+  ) {
     this.mobile = createPushProvider(config.push);
     this.sockets = new UserNoticePublisher(config, redis);
   }
@@ -87,7 +90,7 @@ export class InlineFollowerNotifications implements Pick<GoLiveAnnouncer, 'annou
 
 /*
  * Put back (batched but inline): the notices in one INSERT … SELECT over every follower and one provider call
- * per 1,000, still inside the start request. Fewer round trips, but the request still waits for all of them.
+ * per batch (NOTIFY_BATCH_SIZE, the remedy's own batch size), still inside the start request. Fewer round trips, but the request still waits for all of them.
  */
 @Injectable()
 export class BatchedInlineNotifications extends InlineFollowerNotifications {
@@ -98,8 +101,9 @@ export class BatchedInlineNotifications extends InlineFollowerNotifications {
        RETURNING id, user_id, created_at`,
       [notice.streamerId, notice.streamId],
     );
-    for (let start = 0; start < rows.length; start += 1_000) {
-      const batch = rows.slice(start, start + 1_000);
+    const size = this.config.notifications.batchSize;
+    for (let start = 0; start < rows.length; start += size) {
+      const batch = rows.slice(start, start + size);
       await this.pushTo(
         batch.map((row) => row.user_id),
         notice,

@@ -11,24 +11,11 @@ import { createRedisClients, type RedisClients } from '@remedy/pooling';
 import type { ConnectionOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config.js';
-import { createQueueRedis, QUEUE_REDIS } from './queue-redis.js';
+import { QUEUE_REDIS } from './queue-redis.js';
 
 export const REDIS_CLIENTS = Symbol('REDIS_CLIENTS');
 /** BullMQ `connection` options; use them with `prefix: config.redis.queuePrefix`. */
 export const QUEUE_CONNECTION = Symbol('QUEUE_CONNECTION');
-
-/**
- * BullMQ opens its own (blocking) connections from these: no retry limit or ready check, which would fail a
- * waiting worker during a reconnect, and no ioredis keyPrefix, which breaks BullMQ's own `prefix`.
- */
-export function queueConnectionOptions(config: AppConfig): ConnectionOptions {
-  return {
-    url: config.redis.queueUrl,
-    connectionName: `${config.serviceName}:queue`,
-    maxRetriesPerRequest: null,
-    enableReadyCheck: false,
-  };
-}
 
 /**
  * The app refuses to start when QUEUE_REDIS_URL points at a Redis that may evict, because an
@@ -43,20 +30,11 @@ class QueueRedisPolicyCheck implements OnApplicationBootstrap {
 }
 
 class RedisShutdown implements OnApplicationShutdown {
-  constructor(
-    @Inject(REDIS_CLIENTS) private readonly clients: RedisClients,
-    @Inject(QUEUE_REDIS) private readonly queueRedis: Redis,
-  ) {}
+  constructor(@Inject(REDIS_CLIENTS) private readonly clients: RedisClients) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.clients.close(), closeQueueRedis(this.queueRedis)]);
+    await this.clients.close();
   }
-}
-
-/** A lazy client that never connected has nothing to QUIT; asking it to would open a connection first. */
-async function closeQueueRedis(client: Redis): Promise<void> {
-  if (client.status === 'ready') await client.quit();
-  else client.disconnect();
 }
 
 /**
@@ -74,32 +52,27 @@ export class RedisModule {
         {
           provide: REDIS_CLIENTS,
           useFactory: (): RedisClients => {
-            const clients = createRedisClients({
+            const logger = new Logger('Redis');
+            return createRedisClients({
               url: config.redis.url,
+              queueUrl: config.redis.queueUrl,
               name: config.serviceName,
               keyPrefix: config.redis.keyPrefix,
+              onError: (use, error) => logger.warn(`${use}: ${error.message}`),
             });
-            // ioredis reconnects by itself; without a listener each 'error' would also be reported as unhandled.
-            const logger = new Logger('Redis');
-            for (const [use, client] of Object.entries({
-              cache: clients.cache,
-              publisher: clients.publisher,
-              subscriber: clients.subscriber,
-            })) {
-              client.on('error', (error: Error) => logger.warn(`${use}: ${error.message}`));
-            }
-            return clients;
           },
         },
-        { provide: QUEUE_CONNECTION, useValue: queueConnectionOptions(config) },
+        {
+          provide: QUEUE_CONNECTION,
+          inject: [REDIS_CLIENTS],
+          // pooling's queue options are BullMQ-safe (no keyPrefix, unlimited retries); the cast bridges two ioredis typings.
+          useFactory: (clients: RedisClients): ConnectionOptions =>
+            clients.queueConnection as ConnectionOptions,
+        },
         {
           provide: QUEUE_REDIS,
-          useFactory: (): Redis => {
-            const client = createQueueRedis(config);
-            const logger = new Logger('Redis');
-            client.on('error', (error: Error) => logger.warn(`queue state: ${error.message}`));
-            return client;
-          },
+          inject: [REDIS_CLIENTS],
+          useFactory: (clients: RedisClients): Redis => clients.queueState,
         },
         QueueRedisPolicyCheck,
         RedisShutdown,
