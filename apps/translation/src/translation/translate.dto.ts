@@ -1,5 +1,15 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, Length, Matches } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+} from 'class-validator';
 import { CONTENT_KINDS, type ContentKind } from './cache/translation-cache.js';
 
 /** BCP-47 as the providers take it: a primary language and optional script or region (en, pt-BR, sr-Latn). */
@@ -26,6 +36,14 @@ export class TranslateDto {
   @ApiProperty({ enum: CONTENT_KINDS, description: 'sets how long the translation is cached' })
   @IsIn(CONTENT_KINDS)
   kind!: ContentKind;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "the session the texts belong to: their translations join the session's history",
+  })
+  @IsOptional()
+  @IsUUID()
+  sessionId?: string;
 }
 
 export class TranslatedTextDto {

@@ -4,6 +4,8 @@ import type { RedisClients } from '@remedy/pooling';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { APP_CONFIG } from '../app-config.module.js';
+import { HistoryModule } from '../history/history.module.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
 import type { AppConfig } from '../config.js';
 import { QUEUE_REDIS } from '../redis/queue-redis.js';
 import { REDIS_CLIENTS } from '../redis/redis.module.js';
@@ -39,6 +41,7 @@ class ProvidersShutdown implements OnApplicationShutdown {
  * the translation cache on the evicting cache Redis.
  */
 @Module({
+  imports: [HistoryModule, SessionsModule],
   controllers: [TranslationsController],
   providers: [
     Translator,

@@ -3,6 +3,7 @@ import {
   ApiBadGatewayResponse,
   ApiBearerAuth,
   ApiForbiddenResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiServiceUnavailableResponse,
@@ -11,6 +12,7 @@ import {
 import { Roles } from '@remedy/auth';
 import { CurrentMember } from '../auth/current-member.decorator.js';
 import type { Member } from '../auth/member.js';
+import { SessionsService } from '../sessions/sessions.service.js';
 import { TranslateDto, TranslationsDto } from './translate.dto.js';
 import { translationFailure } from './translation-failure.js';
 import { Translator } from './translator.service.js';
@@ -19,7 +21,10 @@ import { Translator } from './translator.service.js';
 @ApiBearerAuth()
 @Controller('translations')
 export class TranslationsController {
-  constructor(private readonly translator: Translator) {}
+  constructor(
+    private readonly translator: Translator,
+    private readonly sessions: SessionsService,
+  ) {}
 
   @Post()
   @HttpCode(200)
@@ -31,9 +36,11 @@ export class TranslationsController {
   })
   @ApiOkResponse({ type: TranslationsDto })
   @ApiForbiddenResponse({ description: 'viewers do not translate on demand' })
+  @ApiNotFoundResponse({ description: 'sessionId names no session in your organisation' })
   @ApiBadGatewayResponse({ description: 'the engine refused the text' })
   @ApiServiceUnavailableResponse({ description: 'every engine failed or is over its quota (Retry-After)' })
   async translate(@CurrentMember() member: Member, @Body() dto: TranslateDto): Promise<TranslationsDto> {
+    if (dto.sessionId !== undefined) await this.sessions.get(member, dto.sessionId);
     try {
       const translations = await this.translator.translate({ ...dto, organisationId: member.organisationId });
       return { translations };

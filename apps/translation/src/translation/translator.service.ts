@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { TranslationHistory } from '../history/translation-history.js';
 import { TranslationCache, type CacheScope, type ContentKind } from './cache/translation-cache.js';
 import { glossaryOfPair, providerGlossaryName } from './glossary-of-pair.js';
 import { ProviderBatcher } from './batching/provider-batcher.js';
@@ -10,6 +11,8 @@ export interface TranslateRequest {
   targetLanguage: string;
   texts: string[];
   kind: ContentKind;
+  /** The session the texts belong to: their translations join its history. */
+  sessionId?: string;
 }
 
 export interface TranslatedText {
@@ -21,7 +24,8 @@ export interface TranslatedText {
 /**
  * Translates a batch for one organisation and language pair: cached translations first (keyed by the pair,
  * organisation and glossary version), the rest (each distinct text once) through the batcher, which sends them
- * with concurrent requests' texts for the same pair in one engine call; the answers are cached.
+ * with concurrent requests' texts for the same pair in one engine call; the answers are cached. Every answer
+ * joins the translation history.
  */
 @Injectable()
 export class Translator {
@@ -29,6 +33,7 @@ export class Translator {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(TranslationCache) private readonly cache: TranslationCache,
     @Inject(ProviderBatcher) private readonly providers: ProviderBatcher,
+    @Inject(TranslationHistory) private readonly history: TranslationHistory,
   ) {}
 
   async translate(request: TranslateRequest): Promise<TranslatedText[]> {
@@ -55,9 +60,21 @@ export class Translator {
         fresh.set(text, { text: translated.texts[i] ?? '', source: translated.engine }),
       );
     }
-    return request.texts.map((text, i) => {
+    const results = request.texts.map((text, i) => {
       const hit = cached[i];
       return hit === undefined ? (fresh.get(text) as TranslatedText) : { text: hit, source: 'cache' };
     });
+    await this.history.record({
+      organisationId: request.organisationId,
+      ...(request.sessionId === undefined ? {} : { sessionId: request.sessionId }),
+      sourceLanguage: request.sourceLanguage,
+      targetLanguage: request.targetLanguage,
+      entries: results.map((result, i) => ({
+        sourceText: request.texts[i] ?? '',
+        translatedText: result.text,
+        engine: result.source,
+      })),
+    });
+    return results;
   }
 }
