@@ -196,7 +196,7 @@ export default defineBench({
         'goals met': `${met}/${Object.keys(goals).length}`,
         goals,
         'seconds to open, authenticate and join every socket': Math.round(openSeconds * 10) / 10,
-        'joins tried again after an internal error': ready.reduce(
+        'joins tried again after a retryable error (unavailable)': ready.reduce(
           (total, report) => total + report.joinRetries,
           0,
         ),

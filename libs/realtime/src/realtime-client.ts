@@ -8,6 +8,8 @@ export interface SocketError {
   code: string;
   message: string;
   details?: unknown;
+  /** The same message may succeed if sent again in a moment (the service was busy, not the message wrong). */
+  retryable?: true;
 }
 
 /** One authenticated socket of a hub: who it is, and the only way to send to it (through its queue). */
@@ -25,9 +27,10 @@ export class RealtimeClient<P> {
     this.queue.send(typeof message === 'string' ? message : JSON.stringify(message), key);
   }
 
-  sendError(code: string, message: string, details?: unknown): void {
-    const error: SocketError =
-      details === undefined ? { type: 'error', code, message } : { type: 'error', code, message, details };
+  sendError(code: string, message: string, details?: unknown, { retryable = false } = {}): void {
+    const error: SocketError = { type: 'error', code, message };
+    if (details !== undefined) error.details = details;
+    if (retryable) error.retryable = true;
     this.queue.send(JSON.stringify(error));
   }
 

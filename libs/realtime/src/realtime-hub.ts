@@ -14,6 +14,7 @@ import { RealtimeClient } from './realtime-client.js';
 import { RedisRoomBus, type RoomMessage } from './redis-room-bus.js';
 import { RoomRegistry } from './room-registry.js';
 import { DEFAULT_TOKEN_QUERY_PARAMETERS, hasQueryString, hasTokenInUrl } from './token-in-url.js';
+import { isTransientFailure } from './transient-failure.js';
 
 export interface RealtimeHubOptions<P> {
   /** Names the hub, e.g. 'live' (`hub.name`: a label for the app's logs and metrics). */
@@ -30,7 +31,10 @@ export interface RealtimeHubOptions<P> {
   onMessage(client: RealtimeClient<P>, message: unknown): Promise<void> | void;
   onAuthenticated?(client: RealtimeClient<P>): void;
   onDisconnected?(client: RealtimeClient<P>): void;
-  /** A message handler threw; the client has been told 'internal'. Log it here (without the message). */
+  /**
+   * A message handler threw; the client has been told `unavailable` (retryable: a Redis or database timeout,
+   * see isTransientFailure) or `internal`. Log it here (without the message).
+   */
   onError?(error: unknown): void;
   sendQueue: SendQueueOptions;
   tokenQueryParameters?: readonly string[];
@@ -140,7 +144,16 @@ export class RealtimeHub<P> {
           return this.options.onMessage(client, message);
         })
         .catch((error: unknown) => {
-          client.sendError('internal', 'the message could not be handled');
+          if (isTransientFailure(error))
+            client.sendError(
+              'unavailable',
+              'the service is busy: send the message again in a moment',
+              undefined,
+              {
+                retryable: true,
+              },
+            );
+          else client.sendError('internal', 'the message could not be handled');
           this.options.onError?.(error);
         })
         .finally(() => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { useTestContext, waitUntil } from '@remedy/testing';
+import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { CLOSE_CODES, CLOSE_REASONS } from '../src/index.js';
 import { connect, connectAndJoin, startHubServer, type HubServer } from './support/hub-server.js';
@@ -74,6 +75,31 @@ describe('RealtimeHub on real sockets and a real Redis', () => {
     client.socket.close();
     await client.closed;
     await waitUntil('the room to be released', () => a.hub.stats().rooms === 0);
+  });
+
+  test('a handler that hits a Redis timeout answers a retryable unavailable, a bug answers internal', async () => {
+    // A real timeout: a blocking pop on a key nobody pushes to, past the client's commandTimeout.
+    const redis = new Redis(ctx.redisUrl, { commandTimeout: 100 });
+    const a = await start({
+      onMessage: async (client, message) => {
+        if ((message as { pop?: boolean }).pop) await redis.blpop(`${ctx.prefix}:rt:never-pushed`, 0);
+        else throw new Error('a bug in the handler');
+      },
+    });
+    try {
+      const client = await connect(a.url);
+      client.socket.send(JSON.stringify({ token: 'good' }));
+      client.socket.send(JSON.stringify({ pop: true }));
+      client.socket.send(JSON.stringify({ bug: true }));
+      await waitUntil('both answers', () => client.messages.filter((m) => m.type === 'error').length === 2);
+      expect(client.messages.filter((m) => m.type === 'error')).toEqual([
+        expect.objectContaining({ code: 'unavailable', retryable: true }),
+        { type: 'error', code: 'internal', message: 'the message could not be handled' },
+      ]);
+      client.socket.close();
+    } finally {
+      redis.disconnect();
+    }
   });
 
   test('past the connection limit a socket is closed with 1013 and a reason', async () => {

@@ -27,7 +27,7 @@ export type ChatClientsReport =
   | { type: 'progress'; opened: number }
   /** Half its sockets have joined; it opens the rest on `resume` (the parent reads the servers' memory). */
   | { type: 'half'; opened: number }
-  /** All its sockets joined; `joinRetries`: joins tried again after an `internal` error. */
+  /** All its sockets joined; `joinRetries`: joins tried again after a retryable error. */
   | { type: 'ready'; opened: number; openMs: number; joinRetries: number }
   /**
    * Its senders' messages (ids `<ordinal>:<seq>`), how many the server refused (error frames) and their codes,
@@ -53,7 +53,7 @@ const STALL_MS = 15_000;
 /** Sockets opened at once per process: below the servers' listen backlog. */
 const OPEN_CONCURRENCY = 100;
 const MESSAGE_PREFIX = 'bench:';
-/** Joins tried again after an `internal` error, and the pause before each (× the attempt). */
+/** Joins tried again after a retryable error (`unavailable`), and the pause before each (× the attempt). */
 const JOIN_ATTEMPTS = 5;
 const JOIN_RETRY_MS = 500;
 
@@ -103,6 +103,7 @@ function openViewer(job: ChatClientsJob, index: number): Promise<Viewer> {
         type: string;
         text?: string;
         code?: string;
+        retryable?: boolean;
         heartbeatSeconds?: number;
       };
       if (frame.type === 'message' && frame.text?.startsWith(MESSAGE_PREFIX)) {
@@ -126,10 +127,10 @@ function openViewer(job: ChatClientsJob, index: number): Promise<Viewer> {
         }, Math.random() * everyMs);
         resolve(viewer);
       } else if (frame.type === 'error' && !joined) {
-        // A join the server could not handle (a Redis or database timeout) is tried again, as a viewer's app
+        // A join the server could not handle for now (a Redis or database timeout: `retryable`) is tried again, as a viewer's app
         // would, a few times with a growing pause; the retries are reported.
         joinRetries += 1;
-        if (frame.code !== 'internal' || (attempts += 1) > JOIN_ATTEMPTS)
+        if (frame.retryable !== true || (attempts += 1) > JOIN_ATTEMPTS)
           return reject(new Error(`socket ${index}: ${data.toString('utf8').slice(0, 200)}`));
         setTimeout(
           () => socket.send(JSON.stringify({ type: 'join', streamId: job.streamId })),
