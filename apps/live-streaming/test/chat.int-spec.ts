@@ -238,6 +238,8 @@ describe('WebSocket /chat slow consumers', () => {
       CHAT_MAX_PENDING_MESSAGES: '8',
       CHAT_MESSAGES_PER_WINDOW: '10000',
       CHAT_MAX_MESSAGE_LENGTH: '4000',
+      // A frame per line: each line waits for its echo, so a window would only add its wait to every one.
+      CHAT_FRAME_WINDOW_MS: '0',
     });
     ({ streamId } = await seedLiveStreamer(ctx.pool, 'slow_streamer'));
   });

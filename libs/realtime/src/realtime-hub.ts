@@ -12,6 +12,7 @@ import { ConnectionLimiter } from './connection-limiter.js';
 import { drainSockets } from './graceful-drain.js';
 import { RealtimeClient } from './realtime-client.js';
 import { RedisRoomBus, type RoomMessage } from './redis-room-bus.js';
+import { RoomFrameBatcher } from './room-frame-batcher.js';
 import { RoomRegistry } from './room-registry.js';
 import { DEFAULT_TOKEN_QUERY_PARAMETERS, hasQueryString, hasTokenInUrl } from './token-in-url.js';
 import { isTransientFailure } from './transient-failure.js';
@@ -45,6 +46,11 @@ export interface RealtimeHubOptions<P> {
   refuseQueryString?: boolean;
   /** How long draining waits for close handshakes before terminating. Default 2,000 ms. */
   drainTimeoutMs?: number;
+  /**
+   * Unkeyed room messages arriving within this window of a room's first one leave as one
+   * `{ type: 'batch', messages: […] }` frame per socket (see RoomFrameBatcher). Default 0: a frame per message.
+   */
+  frameWindowMs?: number;
 }
 
 export interface RealtimeHubStats {
@@ -84,14 +90,19 @@ export class RealtimeHub<P> {
   private readonly sockets = new Set<WebSocket>();
   private readonly clients = new Set<RealtimeClient<P>>();
   private draining = false;
+  private readonly batcher: RoomFrameBatcher | undefined;
 
   constructor(private readonly options: RealtimeHubOptions<P>) {
     this.limiter = new ConnectionLimiter(options.maxConnections);
+    const deliver = (room: string, message: RoomMessage) => this.deliverLocally(room, message);
+    const windowMs = options.frameWindowMs ?? 0;
+    const batcher = windowMs > 0 ? new RoomFrameBatcher(windowMs, deliver) : undefined;
+    this.batcher = batcher;
     this.bus = new RedisRoomBus({
       publisher: options.redis.publisher,
       subscriber: options.redis.subscriber,
       channelPrefix: options.channelPrefix,
-      onMessage: (room, message) => this.deliverLocally(room, message),
+      onMessage: batcher ? (room, message) => batcher.add(room, message) : deliver,
     });
   }
 
@@ -247,9 +258,10 @@ export class RealtimeHub<P> {
     };
   }
 
-  /** Refuses new sockets and closes open ones with 1012 "service restart, reconnect". */
+  /** Sends what the frame window holds, refuses new sockets and closes open ones with 1012 "service restart, reconnect". */
   async drain(): Promise<void> {
     this.draining = true;
+    this.batcher?.flushAll();
     await drainSockets(this.sockets, this.options.drainTimeoutMs ?? 2_000);
   }
 

@@ -68,6 +68,25 @@ describe('RealtimeHub on real sockets and a real Redis', () => {
     client.socket.close();
   });
 
+  test('with a frame window, the messages of one window leave as one batch frame; a keyed one flushes it first', async () => {
+    const a = await start({ frameWindowMs: 50 });
+    const client = await connectAndJoin(a.url, 'room:chat');
+    const framesBefore = client.messages.length;
+    // One Redis message for the room: all ten reach the instance at once, inside one window.
+    await a.hub.publishMany([
+      ...Array.from({ length: 10 }, (_, n) => ({ room: 'room:chat', message: { type: 'message', n } })),
+      { room: 'room:chat', message: { type: 'viewers', count: 3 }, key: 'viewers' },
+      { room: 'room:chat', message: { type: 'message', n: 10 } },
+    ]);
+    await waitUntil('the frames', () => client.messages.length === framesBefore + 3);
+    expect(client.messages.slice(framesBefore)).toEqual([
+      { type: 'batch', messages: Array.from({ length: 10 }, (_, n) => ({ type: 'message', n })) },
+      { type: 'viewers', count: 3 },
+      { type: 'message', n: 10 },
+    ]);
+    client.socket.close();
+  });
+
   test('an instance unsubscribes from a room when its last socket leaves', async () => {
     const a = await start();
     const client = await connectAndJoin(a.url, 'patient:9');

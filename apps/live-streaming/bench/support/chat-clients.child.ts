@@ -57,6 +57,15 @@ const MESSAGE_PREFIX = 'bench:';
 const JOIN_ATTEMPTS = 5;
 const JOIN_RETRY_MS = 500;
 
+interface ChatFrame {
+  type: string;
+  text?: string;
+  code?: string;
+  retryable?: boolean;
+  heartbeatSeconds?: number;
+  messages?: ChatFrame[];
+}
+
 interface Viewer {
   socket: WebSocket;
   received: number;
@@ -98,14 +107,7 @@ function openViewer(job: ChatClientsJob, index: number): Promise<Viewer> {
     const viewer: Viewer = { socket, received: 0, closing: false, sent: 0, echoed: 0, refusals: 0 };
     let joined = false;
     let attempts = 0;
-    socket.on('message', (data: Buffer) => {
-      const frame = JSON.parse(data.toString('utf8')) as {
-        type: string;
-        text?: string;
-        code?: string;
-        retryable?: boolean;
-        heartbeatSeconds?: number;
-      };
+    const onFrame = (frame: ChatFrame): void => {
       if (frame.type === 'message' && frame.text?.startsWith(MESSAGE_PREFIX)) {
         viewer.received += 1;
         lastProgress = Date.now();
@@ -131,7 +133,7 @@ function openViewer(job: ChatClientsJob, index: number): Promise<Viewer> {
         // would, a few times with a growing pause; the retries are reported.
         joinRetries += 1;
         if (frame.retryable !== true || (attempts += 1) > JOIN_ATTEMPTS)
-          return reject(new Error(`socket ${index}: ${data.toString('utf8').slice(0, 200)}`));
+          return reject(new Error(`socket ${index}: ${JSON.stringify(frame).slice(0, 200)}`));
         setTimeout(
           () => socket.send(JSON.stringify({ type: 'join', streamId: job.streamId })),
           JOIN_RETRY_MS * attempts,
@@ -141,6 +143,12 @@ function openViewer(job: ChatClientsJob, index: number): Promise<Viewer> {
         viewer.refusals += 1;
         lastProgress = Date.now();
       }
+    };
+    socket.on('message', (data: Buffer) => {
+      const frame = JSON.parse(data.toString('utf8')) as ChatFrame;
+      // Lines arriving within the server's frame window (CHAT_FRAME_WINDOW_MS) come as one batch frame.
+      if (frame.type === 'batch') frame.messages?.forEach(onFrame);
+      else onFrame(frame);
     });
     socket.once('error', (error) => {
       if (!joined) reject(error);

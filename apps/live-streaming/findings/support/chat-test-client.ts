@@ -6,7 +6,7 @@ export type Frame = Record<string, unknown>;
 const ANSWER_TIMEOUT_MS = 10_000;
 
 /**
- * A raw /chat socket for tests: records every frame and how the socket closed, sends JSON, and waits for a
+ * A raw /chat socket for tests: records every frame (a batch as the frames it carries) and how the socket closed, sends JSON, and waits for a
  * condition with a hard timeout (never races a timer against the server: a timeout is a failure).
  */
 export class ChatTestClient {
@@ -17,7 +17,11 @@ export class ChatTestClient {
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data: Buffer) => {
       try {
-        this.frames.push(JSON.parse(data.toString('utf8')) as Frame);
+        const frame = JSON.parse(data.toString('utf8')) as Frame;
+        // A batch frame (CHAT_FRAME_WINDOW_MS) is recorded as the frames it carries, in order.
+        if (frame['type'] === 'batch' && Array.isArray(frame['messages']))
+          this.frames.push(...(frame['messages'] as Frame[]));
+        else this.frames.push(frame);
       } catch {
         this.frames.push({ type: '(not JSON)', text: data.toString('utf8').slice(0, 80) });
       }

@@ -77,6 +77,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
         overflow: 'close',
       },
       drainTimeoutMs: Math.min(config.http.shutdownGraceMs, 5_000),
+      frameWindowMs: config.chat.frameWindowMs,
       authenticate: (message) => this.authenticate(message),
       onMessage: (client, message) => this.onMessage(client, message),
       onAuthenticated: (client) => this.onAuthenticated(client),

@@ -343,6 +343,11 @@
     socket.onmessage = function (event) {
       if (generation !== chat.generation) return;
       var frame = JSON.parse(event.data);
+      // Room frames arriving within the server's frame window come as one batch, in order.
+      if (frame.type === 'batch') frame.messages.forEach(handleFrame);
+      else handleFrame(frame);
+    };
+    function handleFrame(frame) {
       if (frame.type === 'authenticated') socket.send(JSON.stringify({ type: 'join', streamId: streamId }));
       else if (frame.type === 'joined') joined(frame);
       else if (frame.type === 'message') showMessage(frame);
@@ -351,7 +356,7 @@
         if (frame.code === 'auth-failed' || frame.code === 'auth-timeout') authFailed = true;
         else chatError(frame);
       }
-    };
+    }
     socket.onclose = function (event) {
       if (generation !== chat.generation) return;
       clearInterval(chat.tick);
