@@ -154,6 +154,7 @@ export default defineBench({
       const histogram = new LatencyHistogram();
       for (const result of results) histogram.add(result.latency);
       const received = results.reduce((total, result) => total + result.received, 0);
+      const frames = results.reduce((total, result) => total + result.frames, 0);
       // Per message sent: the sockets it reached (all processes), against the sockets in the room.
       let lost = 0;
       let duplicates = 0;
@@ -206,6 +207,8 @@ export default defineBench({
         'messages that reached no viewer': reachedNoOne,
         'deliveries expected (messages published × sockets)': (sentIds.length - reachedNoOne) * opened,
         'deliveries received': received,
+        'frames received (CHAT_FRAME_WINDOW_MS batches messages into frames)': frames,
+        'messages per frame': Math.round((received / Math.max(1, frames)) * 100) / 100,
         'deliveries lost (published, not received)': lost,
         'deliveries duplicated': duplicates,
         'sockets closed by the server, by close code': sumRecords(

@@ -40,6 +40,8 @@ export interface ChatClientsResult {
   sockets: number;
   /** Room messages received, summed over sockets (history sent on join not included). */
   received: number;
+  /** WebSocket frames received after joining, summed over sockets (a batch frame carries several messages). */
+  frames: number;
   /** Per message id, how many of this process's sockets received it (a duplicate counts twice). */
   deliveries: Record<string, number>;
   /** Sockets the server closed during the run, by close code. */
@@ -69,6 +71,7 @@ interface ChatFrame {
 interface Viewer {
   socket: WebSocket;
   received: number;
+  frames: number;
   closing: boolean;
   heartbeat?: NodeJS.Timeout;
   /** As a sender: its place in the room's rhythm, what it sent, got back from the room, and was refused. */
@@ -104,7 +107,15 @@ function nextMessage<M extends { type: string }>(type: M['type']): Promise<M> {
 function openViewer(job: ChatClientsJob, index: number): Promise<Viewer> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(`${job.wsUrls[index % job.wsUrls.length]}/chat`);
-    const viewer: Viewer = { socket, received: 0, closing: false, sent: 0, echoed: 0, refusals: 0 };
+    const viewer: Viewer = {
+      socket,
+      received: 0,
+      frames: 0,
+      closing: false,
+      sent: 0,
+      echoed: 0,
+      refusals: 0,
+    };
     let joined = false;
     let attempts = 0;
     const onFrame = (frame: ChatFrame): void => {
@@ -146,6 +157,7 @@ function openViewer(job: ChatClientsJob, index: number): Promise<Viewer> {
     };
     socket.on('message', (data: Buffer) => {
       const frame = JSON.parse(data.toString('utf8')) as ChatFrame;
+      if (joined) viewer.frames += 1;
       // Lines arriving within the server's frame window (CHAT_FRAME_WINDOW_MS) come as one batch frame.
       if (frame.type === 'batch') frame.messages?.forEach(onFrame);
       else onFrame(frame);
@@ -260,6 +272,7 @@ async function main(): Promise<void> {
   const result: ChatClientsResult = {
     sockets: viewers.length,
     received: viewers.reduce((sum, viewer) => sum + viewer.received, 0),
+    frames: viewers.reduce((sum, viewer) => sum + viewer.frames, 0),
     deliveries: Object.fromEntries(deliveries),
     closedByServer,
     latency: histogram.toPairs(),
