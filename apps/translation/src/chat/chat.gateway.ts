@@ -120,7 +120,10 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     client.send({ type: 'pending', ...receipt });
   }
 
-  private async leaveRooms(client: ChatClient, joined: { sessionId: string; language: string }): Promise<void> {
+  private async leaveRooms(
+    client: ChatClient,
+    joined: { sessionId: string; language: string },
+  ): Promise<void> {
     await this.hub.leave(client, sessionRoom(joined.sessionId));
     await this.hub.leave(client, sessionLanguageRoom(joined.sessionId, joined.language));
   }

@@ -8,10 +8,7 @@ import { SESSION_LANGUAGES_SQL } from '../../participants/participants.sql.js';
 import { REDIS_CLIENTS } from '../../redis/redis.module.js';
 import { Translator } from '../../translation/translator.service.js';
 import { chatChannelPrefix, sessionLanguageRoom } from '../chat-hub.js';
-import {
-  CHAT_MESSAGE_FOR_DELIVERY_SQL,
-  MARK_CHAT_MESSAGE_DELIVERED_SQL,
-} from './chat-messages.sql.js';
+import { CHAT_MESSAGE_FOR_DELIVERY_SQL, MARK_CHAT_MESSAGE_DELIVERED_SQL } from './chat-messages.sql.js';
 
 interface MessageRow {
   id: string;

@@ -41,7 +41,9 @@ export class QueueingChatMessageDispatcher extends ChatMessageDispatcher {
       await this.queue
         .add(job.name, job.data, job.opts)
         .catch((error: unknown) =>
-          this.logger.warn(`message ${stored.id} stored, enqueue failed (the sweep retries): ${String(error)}`),
+          this.logger.warn(
+            `message ${stored.id} stored, enqueue failed (the sweep retries): ${String(error)}`,
+          ),
         );
     }
     return { messageId: stored.id, clientMessageId: message.clientMessageId };
