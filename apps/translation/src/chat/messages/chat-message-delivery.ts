@@ -106,16 +106,17 @@ export class ChatMessageDelivery {
       sentAt: new Date(message.created_at).toISOString(),
     };
     if (language === message.source_language) return frame;
-    const translated = await this.translate(message, language, options.timeoutMs);
-    if (typeof translated === 'string') return { ...frame, text: translated, translated: true };
-    return { ...frame, untranslated: translated };
+    const outcome = await this.translate(message, language, options.timeoutMs);
+    return 'text' in outcome
+      ? { ...frame, text: outcome.text, translated: true }
+      : { ...frame, untranslated: outcome.untranslated };
   }
 
   private async translate(
     message: MessageRow,
     targetLanguage: string,
     timeoutMs: number,
-  ): Promise<string | 'timeout' | 'unavailable'> {
+  ): Promise<{ text: string } | { untranslated: 'timeout' | 'unavailable' }> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
       timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs);
@@ -133,12 +134,13 @@ export class ChatMessageDelivery {
       if (result === TIMED_OUT) {
         // The translation goes on (and, when it lands, fills the cache for a resend); nobody waits for it.
         translation.catch(() => undefined);
-        return 'timeout';
+        return { untranslated: 'timeout' };
       }
-      return result[0]?.text ?? 'unavailable';
+      const text = result[0]?.text;
+      return text === undefined ? { untranslated: 'unavailable' } : { text };
     } catch (error) {
       this.logger.warn(`message ${message.id} into ${targetLanguage}: ${String(error)}`);
-      return 'unavailable';
+      return { untranslated: 'unavailable' };
     } finally {
       clearTimeout(timer);
     }
