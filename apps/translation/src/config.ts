@@ -48,6 +48,19 @@ export interface ChatConfig {
   /** Bytes a socket may leave unsent before messages queue; past `maxPendingMessages` queued, it is closed. */
   sendHighWaterBytes: number;
   maxPendingMessages: number;
+  /** The longest chat message, in UTF-16 code units. */
+  maxMessageLength: number;
+  /**
+   * polyglot-a:S-5: how long the worker waits for one language's translation of a message before it delivers the
+   * original, marked untranslated (review a: at most 3 s).
+   */
+  translationTimeoutMs: number;
+  /** Messages one worker translates at once (each waits on the provider, not on the CPU). */
+  workerConcurrency: number;
+  /** An undelivered message older than this is enqueued again by the worker's sweep (its job was lost). */
+  redeliverAfterMs: number;
+  /** How often the worker sweeps for such messages. */
+  redeliverySweepMs: number;
 }
 
 /** One engine's endpoint, key and the quotas its account has (0: none known). */
@@ -137,6 +150,11 @@ export function parseConfig(values: ConfigValues): AppConfig {
       authTimeoutMs: read.integer('CHAT_AUTH_TIMEOUT_MS', 5_000, 100, 60_000),
       sendHighWaterBytes: read.integer('CHAT_SEND_HIGH_WATER_BYTES', 64 * 1024, 1_024, 16 * 1024 * 1024),
       maxPendingMessages: read.integer('CHAT_MAX_PENDING_MESSAGES', 256, 1, 100_000),
+      maxMessageLength: read.integer('CHAT_MAX_MESSAGE_LENGTH', 2_000, 1, 4_000),
+      translationTimeoutMs: read.integer('CHAT_TRANSLATION_TIMEOUT_MS', 3_000, 50, 120_000),
+      workerConcurrency: read.integer('CHAT_WORKER_CONCURRENCY', 32, 1, 1_000),
+      redeliverAfterMs: read.integer('CHAT_REDELIVER_AFTER_MS', 60_000, 0, 86_400_000),
+      redeliverySweepMs: read.integer('CHAT_REDELIVERY_SWEEP_MS', 15_000, 100, 3_600_000),
     },
     auth: {
       accessTokenSecret: read.secret('JWT_ACCESS_SECRET'),

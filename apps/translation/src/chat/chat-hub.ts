@@ -27,3 +27,11 @@ export function chatChannelPrefix(config: AppConfig): string {
 export function sessionRoom(sessionId: string): string {
   return `session:${sessionId}`;
 }
+
+/**
+ * One room per session and language: a message is translated once per language and published once to each
+ * language's room, which every instance delivers to its sockets that read the session in that language.
+ */
+export function sessionLanguageRoom(sessionId: string, language: string): string {
+  return `session:${sessionId}:language:${language}`;
+}

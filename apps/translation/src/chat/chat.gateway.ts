@@ -12,11 +12,13 @@ import { isChatCommandError, parseChatCommand } from './chat-command.js';
 import {
   CHAT_HUB_FACTORY,
   chatChannelPrefix,
+  sessionLanguageRoom,
   sessionRoom,
   type ChatHub,
   type ChatHubFactory,
 } from './chat-hub.js';
 import { ChatParticipants } from './chat-participants.js';
+import { ChatMessageDispatcher } from './messages/chat-message-dispatcher.js';
 
 type ChatClient = RealtimeClient<AuthenticatedUser>;
 
@@ -32,15 +34,16 @@ type ChatClient = RealtimeClient<AuthenticatedUser>;
 export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ChatGateway.name);
   private readonly hub: ChatHub;
-  /** The session each local socket is in (one at a time). */
-  private readonly sessions = new Map<ChatClient, string>();
+  /** The session each local socket is in (one at a time), and the language it reads it in. */
+  private readonly sessions = new Map<ChatClient, { sessionId: string; language: string }>();
 
   constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(REDIS_CLIENTS) private readonly redis: RedisClients,
     @Inject(CHAT_HUB_FACTORY) createHub: ChatHubFactory,
     @Inject(TokenService) private readonly tokens: TokenService,
     @Inject(ChatParticipants) private readonly participants: ChatParticipants,
+    @Inject(ChatMessageDispatcher) private readonly messages: ChatMessageDispatcher,
   ) {
     this.hub = createHub({
       name: 'chat',
@@ -89,14 +92,40 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
   }
 
   private async onMessage(client: ChatClient, message: unknown): Promise<void> {
-    const command = parseChatCommand(message);
+    const command = parseChatCommand(message, this.config.chat);
     if (isChatCommandError(command)) return client.sendError(command.code, command.message, command.details);
     if (command.type === 'join') return this.join(client, command.sessionId);
-    const sessionId = this.sessions.get(client);
-    if (sessionId === undefined) return client.sendError('not-joined', 'join a session first');
+    const joined = this.sessions.get(client);
+    if (joined === undefined) return client.sendError('not-joined', 'join a session first');
+    if (command.type === 'message') return this.sendMessage(client, joined.sessionId, command);
     this.sessions.delete(client);
-    await this.hub.leave(client, sessionRoom(sessionId));
-    client.send({ type: 'left', sessionId });
+    await this.leaveRooms(client, joined);
+    client.send({ type: 'left', sessionId: joined.sessionId });
+  }
+
+  /**
+   * polyglot-a:S-5, polyglot-b:C-4: the dispatcher stores and enqueues the message and the socket hears
+   * `pending` at once; the translations arrive later as `message` frames, the sender's included.
+   */
+  private async sendMessage(
+    client: ChatClient,
+    sessionId: string,
+    message: { text: string; clientMessageId: string },
+  ): Promise<void> {
+    const receipt = await this.messages.dispatch({ sessionId, userId: client.principal.id }, message);
+    if (receipt === null)
+      return client.sendError('not-a-participant', 'you are no longer a participant of this session', [
+        { field: 'sessionId', problems: ['not a session you are a participant of'] },
+      ]);
+    client.send({ type: 'pending', ...receipt });
+  }
+
+  private async leaveRooms(
+    client: ChatClient,
+    joined: { sessionId: string; language: string },
+  ): Promise<void> {
+    await this.hub.leave(client, sessionRoom(joined.sessionId));
+    await this.hub.leave(client, sessionLanguageRoom(joined.sessionId, joined.language));
   }
 
   private async join(client: ChatClient, sessionId: string): Promise<void> {
@@ -109,10 +138,12 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
         [{ field: 'sessionId', problems: ['not a session you are a participant of'] }],
       );
     const previous = this.sessions.get(client);
-    if (previous !== sessionId) {
-      if (previous !== undefined) await this.hub.leave(client, sessionRoom(previous));
-      this.sessions.set(client, sessionId);
+    if (previous?.sessionId !== sessionId || previous.language !== language) {
+      if (previous !== undefined) await this.leaveRooms(client, previous);
+      this.sessions.set(client, { sessionId, language });
       await this.hub.join(client, sessionRoom(sessionId));
+      // Messages come translated into this language's room (a join after a language switch moves the socket).
+      await this.hub.join(client, sessionLanguageRoom(sessionId, language));
     }
     client.send({ type: 'joined', sessionId, language });
   }

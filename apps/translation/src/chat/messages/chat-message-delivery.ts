@@ -1,0 +1,148 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { RedisClients } from '@remedy/pooling';
+import { RedisRoomPublisher } from '@remedy/realtime';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG } from '../../app-config.module.js';
+import type { AppConfig } from '../../config.js';
+import { SESSION_LANGUAGES_SQL } from '../../participants/participants.sql.js';
+import { REDIS_CLIENTS } from '../../redis/redis.module.js';
+import { Translator } from '../../translation/translator.service.js';
+import { chatChannelPrefix, sessionLanguageRoom } from '../chat-hub.js';
+import { CHAT_MESSAGE_FOR_DELIVERY_SQL, MARK_CHAT_MESSAGE_DELIVERED_SQL } from './chat-messages.sql.js';
+
+interface MessageRow {
+  id: string;
+  session_id: string;
+  author_id: string;
+  client_message_id: string;
+  source_language: string;
+  text: string;
+  created_at: Date;
+  delivered_at: Date | null;
+  organisation_id: string;
+}
+
+/** What a socket receives for a message, in the language it reads the session in. */
+export interface ChatMessageFrame {
+  type: 'message';
+  messageId: string;
+  clientMessageId: string;
+  sessionId: string;
+  authorId: string;
+  sourceLanguage: string;
+  language: string;
+  text: string;
+  /** False for the author's own language, and when the translation timed out or failed (then `untranslated`). */
+  translated: boolean;
+  untranslated?: 'timeout' | 'unavailable';
+  sentAt: string;
+}
+
+export interface DeliveryOptions {
+  /** Per language: past it the original goes out marked untranslated (the translation may still finish). */
+  timeoutMs: number;
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+/**
+ * Translates a stored message once per distinct language of the session's participants (never per participant),
+ * all languages at once through the Translator (so the micro-batcher groups them with other messages'), and
+ * publishes one frame per language to that language's room through Redis, where every instance delivers it to
+ * its sockets. A language whose translation times out or fails gets the original, marked: a message is never
+ * held back by its translation. Marks the message delivered last, so a crash before that delivers it again
+ * (at least once; clients dedupe by messageId).
+ */
+@Injectable()
+export class ChatMessageDelivery {
+  private readonly logger = new Logger('ChatMessageDelivery');
+  private readonly rooms: RedisRoomPublisher;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(REDIS_CLIENTS) redis: RedisClients,
+    @Inject(Translator) private readonly translator: Translator,
+  ) {
+    this.rooms = new RedisRoomPublisher(redis.publisher, chatChannelPrefix(config));
+  }
+
+  /** Delivers the message unless it is gone or already delivered; returns the languages it went out in. */
+  async deliver(messageId: string, options: DeliveryOptions): Promise<string[]> {
+    const rows: MessageRow[] = await this.dataSource.query(CHAT_MESSAGE_FOR_DELIVERY_SQL, [messageId]);
+    const message = rows[0];
+    if (message === undefined || message.delivered_at !== null) return [];
+    const languages: Array<{ language: string }> = await this.dataSource.query(SESSION_LANGUAGES_SQL, [
+      message.session_id,
+    ]);
+    const frames = await Promise.all(
+      languages.map(({ language }) => this.frameIn(message, language, options)),
+    );
+    await this.rooms.publishMany(
+      frames.map((frame) => ({
+        room: sessionLanguageRoom(message.session_id, frame.language),
+        payload: JSON.stringify(frame),
+      })),
+    );
+    await this.dataSource.query(MARK_CHAT_MESSAGE_DELIVERED_SQL, [message.id]);
+    return frames.map((frame) => frame.language);
+  }
+
+  private async frameIn(
+    message: MessageRow,
+    language: string,
+    options: DeliveryOptions,
+  ): Promise<ChatMessageFrame> {
+    const frame: ChatMessageFrame = {
+      type: 'message',
+      messageId: message.id,
+      clientMessageId: message.client_message_id,
+      sessionId: message.session_id,
+      authorId: message.author_id,
+      sourceLanguage: message.source_language,
+      language,
+      text: message.text,
+      translated: false,
+      sentAt: new Date(message.created_at).toISOString(),
+    };
+    if (language === message.source_language) return frame;
+    const outcome = await this.translate(message, language, options.timeoutMs);
+    return 'text' in outcome
+      ? { ...frame, text: outcome.text, translated: true }
+      : { ...frame, untranslated: outcome.untranslated };
+  }
+
+  private async translate(
+    message: MessageRow,
+    targetLanguage: string,
+    timeoutMs: number,
+  ): Promise<{ text: string } | { untranslated: 'timeout' | 'unavailable' }> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs);
+    });
+    const translation = this.translator.translate({
+      organisationId: message.organisation_id,
+      sourceLanguage: message.source_language,
+      targetLanguage,
+      texts: [message.text],
+      kind: 'chat',
+      sessionId: message.session_id,
+    });
+    try {
+      const result = await Promise.race([translation, timeout]);
+      if (result === TIMED_OUT) {
+        // The translation goes on (and, when it lands, fills the cache for a resend); nobody waits for it.
+        translation.catch(() => undefined);
+        return { untranslated: 'timeout' };
+      }
+      const text = result[0]?.text;
+      return text === undefined ? { untranslated: 'unavailable' } : { text };
+    } catch (error) {
+      this.logger.warn(`message ${message.id} into ${targetLanguage}: ${String(error)}`);
+      return { untranslated: 'unavailable' };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
