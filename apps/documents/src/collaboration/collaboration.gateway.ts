@@ -174,8 +174,9 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     opened.add(documentId);
     this.opened.set(client, opened);
     client.send({ type: 'opened', documentId, canWrite });
-    // Sync step 1 from the server: the client answers with what the server lacks (and asks for the rest).
-    client.send({ type: 'sync', documentId, data: base64(document.room.greeting()) });
+    // Sync step 1 to an editor: it answers with what the server lacks (edits made offline). A viewer has
+    // nothing to contribute: it only sends its own step 1 and reads the answer.
+    if (canWrite) client.send({ type: 'sync', documentId, data: base64(document.room.greeting()) });
   }
 
   private async sync(client: CollabClient, documentId: string, document: OpenDocument, data: Uint8Array) {
