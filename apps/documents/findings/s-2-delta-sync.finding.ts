@@ -18,7 +18,7 @@ import { startTestApp, type TestApp } from './support/start-test-app.js';
 
 /** A 1 MiB document, as the review's "large documents (>1MB) become unusable". */
 const DOCUMENT_CHARS = 1_048_576;
-const KEYSTROKES = 8;
+const KEYSTROKES = 3;
 /** The value when the two copies differ after the concurrent edits: no byte count makes up for that. */
 const DIVERGED = Number.MAX_SAFE_INTEGER;
 

@@ -41,8 +41,8 @@ interface OpenDocument {
 /** What crosses instances on a document's channel: the frame for its sockets and the instance it came from. */
 interface RelayedFrame {
   origin: string;
-  /** A sync update to apply to the instance's copy too, base64 (absent for awareness). */
-  update?: string;
+  /** A sync frame, whose update the receiving instance applies to its own copy too (not an awareness frame). */
+  sync: boolean;
   frame: string;
 }
 
@@ -201,7 +201,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
       return client.sendError('not-saved', 'the edit was not saved; sync again');
     }
     const frame = JSON.stringify({ type: 'sync', documentId, data: base64(outcome.broadcast) });
-    await this.relay(documentId, document, client, frame, base64(update));
+    await this.relay(documentId, document, client, frame, true);
     client.send({ type: 'saved', documentId });
     document.unfolded += 1;
     if (document.unfolded >= this.settings.snapshotEvery) {
@@ -218,11 +218,10 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     document: OpenDocument,
     sender: CollabClient,
     frame: string,
-    update?: string,
+    sync = false,
   ): Promise<void> {
     for (const member of document.members.keys()) if (member !== sender) member.send(frame);
-    const relayed: RelayedFrame =
-      update === undefined ? { origin: this.instance, frame } : { origin: this.instance, update, frame };
+    const relayed: RelayedFrame = { origin: this.instance, sync, frame };
     await this.bus.publish(documentId, { payload: JSON.stringify(relayed) });
   }
 
@@ -233,8 +232,10 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     const pending = this.documents.get(documentId);
     if (pending === undefined) return;
     const document = await pending;
-    if (relayed.update !== undefined)
-      Y.applyUpdate(document.room.doc, new Uint8Array(Buffer.from(relayed.update, 'base64')), 'relay');
+    if (relayed.sync) {
+      const { data } = JSON.parse(relayed.frame) as { data: string };
+      Y.applyUpdate(document.room.doc, updateOf(new Uint8Array(Buffer.from(data, 'base64'))), 'relay');
+    }
     for (const member of document.members.keys()) member.send(relayed.frame);
   }
 
