@@ -78,7 +78,7 @@ export class CollabTestClient {
   }
 
   text(documentId: string): string {
-    return this.documentOf(documentId).doc.getText('content').toString();
+    return this.documentOf(documentId).doc.getText('content').toJSON();
   }
 
   documentOf(documentId: string): ClientDocument {

@@ -66,6 +66,8 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
   private readonly bus: RedisRoomBus;
   private readonly documents = new Map<string, Promise<OpenDocument>>();
   private readonly opened = new Map<CollabClient, Set<string>>();
+  /** Compactions running, awaited on shutdown (a document's copy may be dropped while its compaction runs). */
+  private readonly compactions = new Set<Promise<void>>();
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -120,10 +122,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
   async onModuleDestroy(): Promise<void> {
     await this.hub.close();
     await this.bus.close();
-    const open = await Promise.allSettled([...this.documents.values()]);
-    await Promise.allSettled(
-      open.map((result) => (result.status === 'fulfilled' ? result.value.compaction : null)),
-    );
+    await Promise.allSettled([...this.compactions]);
   }
 
   private async authenticate(message: unknown): Promise<AuthenticatedUser | null> {
@@ -206,9 +205,12 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     document.unfolded += 1;
     if (document.unfolded >= this.settings.snapshotEvery) {
       document.unfolded = 0;
-      document.compaction = document.compaction
+      const compaction = document.compaction
         .then(() => this.content.compact(documentId))
         .catch((error: unknown) => this.logger.error(error instanceof Error ? error : String(error)));
+      document.compaction = compaction;
+      this.compactions.add(compaction);
+      void compaction.finally(() => this.compactions.delete(compaction));
     }
   }
 
