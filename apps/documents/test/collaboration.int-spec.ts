@@ -117,6 +117,19 @@ describe('WebSocket /collab: co-editing a document with Yjs', () => {
     expect(alice.text(documentId).length).toBe('hello world'.length + ' there'.length + 1);
   });
 
+  it('relays presence (awareness) to the other editors on every instance, viewers included', async () => {
+    const documentId = await newDocument('presence');
+    const writer = await signedIn(first, editor);
+    const reader = await signedIn(second, viewer);
+    await writer.openDocument(documentId);
+    await reader.openDocument(documentId);
+    const presence = Buffer.from([1, 2, 3, 4]).toString('base64');
+    reader.send({ type: 'awareness', documentId, data: presence });
+    await writer.until('the viewer’s presence', () => writer.has('awareness'));
+    expect(writer.ofType('awareness')[0]).toEqual({ type: 'awareness', documentId, data: presence });
+    expect(reader.has('awareness')).toBe(false);
+  });
+
   it('answers bad frames with error frames and keeps the socket', async () => {
     const documentId = await newDocument('bad frames');
     const client = await signedIn(first, editor);

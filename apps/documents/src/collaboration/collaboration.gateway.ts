@@ -29,6 +29,9 @@ import { DocumentContent } from './document-content.js';
 
 type CollabClient = RealtimeClient<AuthenticatedUser>;
 
+/** Each open document holds a copy in memory on the instance: one socket may not pin an unbounded number. */
+const MAX_OPEN_DOCUMENTS = 16;
+
 /** A document open on this instance: the server's copy and the local sockets editing (true) or viewing it. */
 interface OpenDocument {
   room: SyncRoom;
@@ -160,6 +163,13 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
   }
 
   private async open(client: CollabClient, documentId: string): Promise<void> {
+    const alreadyOpen = this.opened.get(client);
+    if (alreadyOpen !== undefined && alreadyOpen.size >= MAX_OPEN_DOCUMENTS && !alreadyOpen.has(documentId))
+      return client.sendError(
+        'too-many-documents',
+        `at most ${MAX_OPEN_DOCUMENTS} documents open per socket`,
+        [{ field: 'documentId', problems: ['leave another document first'] }],
+      );
     const role = await this.content.roleFor(client.principal.id, documentId);
     // One answer for "no such document" and "another organisation's": a socket cannot probe for documents.
     if (role === null)
