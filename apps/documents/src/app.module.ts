@@ -6,6 +6,7 @@ import { dataSourcePools, type RedisClients } from '@remedy/pooling';
 import { DataSource } from 'typeorm';
 import { AppConfigModule } from './app-config.module.js';
 import { AppAuthModule } from './auth/app-auth.module.js';
+import { CollaborationModule } from './collaboration/collaboration.module.js';
 import type { AppConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DocumentsModule } from './documents/documents.module.js';
@@ -33,6 +34,7 @@ export class AppModule {
         }),
         AppAuthModule.forRoot(config),
         DocumentsModule,
+        CollaborationModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -24,6 +24,19 @@ export interface AppConfig {
     audience: string;
   };
   observability: { logLevel: LogLevel; slowQueryMs: number };
+  collaboration: CollaborationConfig;
+}
+
+/** WebSocket /collab (polyglot-b:S-2): admission, the send path and the persistence of one instance. */
+export interface CollaborationConfig {
+  maxConnections: number;
+  authTimeoutMs: number;
+  sendHighWaterBytes: number;
+  maxPendingMessages: number;
+  /** The largest sync message a client may send (bytes, decoded): a paste, not a whole-document upload. */
+  maxUpdateBytes: number;
+  /** Appended updates folded into the document's snapshot once this many have accumulated. */
+  snapshotEvery: number;
 }
 
 export interface DatabaseConfig {
@@ -84,6 +97,14 @@ export function parseConfig(values: ConfigValues): AppConfig {
     observability: {
       logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
       slowQueryMs: read.integer('SLOW_QUERY_MS', 200, 1, 60_000),
+    },
+    collaboration: {
+      maxConnections: read.integer('COLLAB_MAX_CONNECTIONS', 5_000, 1, 100_000),
+      authTimeoutMs: read.integer('COLLAB_AUTH_TIMEOUT_MS', 5_000, 100, 60_000),
+      sendHighWaterBytes: read.integer('COLLAB_SEND_HIGH_WATER_BYTES', 1024 * 1024, 1_024, 64 * 1024 * 1024),
+      maxPendingMessages: read.integer('COLLAB_MAX_PENDING_MESSAGES', 1_024, 1, 100_000),
+      maxUpdateBytes: read.integer('COLLAB_MAX_UPDATE_BYTES', 256 * 1024, 1_024, 8 * 1024 * 1024),
+      snapshotEvery: read.integer('COLLAB_SNAPSHOT_EVERY', 500, 1, 1_000_000),
     },
   };
   read.assertValid();

@@ -7,3 +7,6 @@ export const DOCUMENTS_SORT: KeysetSort = [
 ];
 
 export const DOCUMENT_PAGES = { defaultLimit: 20, maxLimit: 100 } as const;
+
+/** Roles that change a document (rename it, co-edit its content); a viewer reads it and is seen in presence. */
+export const DOCUMENT_WRITER_ROLES: readonly string[] = ['admin', 'editor'];

@@ -1,0 +1,8 @@
+import { defineFindingSuite } from '@remedy/testing';
+import s2DeltaSync from './s-2-delta-sync.finding.js';
+import { documentsHarness } from './support/documents-harness.js';
+
+export default defineFindingSuite({
+  ...documentsHarness,
+  findings: [s2DeltaSync],
+});

@@ -1,0 +1,27 @@
+/*
+ * Statements of a document's co-edited content (documents.state plus document_updates). Each names the
+ * document's organisation where a caller's scope applies; the gateway checks it once when a document is opened.
+ */
+
+/**
+ * $1 document, $2 user: the user's current role when the document is in the user's organisation, else no row
+ * (documents_pkey, users_pkey). The role is read here, not from the token, so a demoted editor opens read-only.
+ */
+export const MEMBER_ROLE_FOR_DOCUMENT_SQL = `
+SELECT u.role FROM documents d JOIN users u ON u.organisation_id = d.organisation_id
+WHERE d.id = $1 AND u.id = $2`;
+
+/** $1 document: the snapshot, then every update not yet folded into it, oldest first (document_updates_pkey). */
+export const DOCUMENT_SNAPSHOT_SQL = 'SELECT state FROM documents WHERE id = $1';
+export const DOCUMENT_UPDATES_SQL =
+  'SELECT seq, update FROM document_updates WHERE document_id = $1 ORDER BY seq';
+
+/** $1 document, $2 the Yjs update. */
+export const APPEND_UPDATE_SQL = 'INSERT INTO document_updates (document_id, update) VALUES ($1, $2)';
+
+/** $1 document: serialises compactions of one document (the row lock, held to the transaction's end). */
+export const LOCK_DOCUMENT_SQL = 'SELECT state FROM documents WHERE id = $1 FOR UPDATE';
+export const SAVE_SNAPSHOT_SQL = 'UPDATE documents SET state = $2, updated_at = now() WHERE id = $1';
+/** $1 document, $2 the seqs folded into the snapshot: only those, never an append that committed meanwhile. */
+export const DELETE_FOLDED_SQL =
+  'DELETE FROM document_updates WHERE document_id = $1 AND seq = ANY($2::bigint[])';

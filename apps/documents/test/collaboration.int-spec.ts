@@ -1,0 +1,180 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { useTestContext } from '@remedy/testing';
+import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.js';
+import { CollabTestClient } from '../findings/support/collab-test-client.js';
+import { documentsHarness } from '../findings/support/documents-harness.js';
+import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
+
+const ctx = useTestContext(documentsHarness);
+
+/** Two instances on one database and Redis prefix, as behind a load balancer; snapshots every 3 updates. */
+const SETTINGS = { COLLAB_SNAPSHOT_EVERY: '3', COLLAB_AUTH_TIMEOUT_MS: '2000' };
+
+describe('WebSocket /collab: co-editing a document with Yjs', () => {
+  let first: TestApp;
+  let second: TestApp;
+  let admin: AuthSessionBody;
+  let editor: AuthSessionBody;
+  let viewer: AuthSessionBody;
+  let outsider: AuthSessionBody;
+  const clients: CollabTestClient[] = [];
+  const ws = (app: TestApp) => app.url.replace(/^http/, 'ws');
+
+  async function signedIn(app: TestApp, member: AuthSessionBody): Promise<CollabTestClient> {
+    const client = await CollabTestClient.signedIn(ws(app), member.accessToken);
+    clients.push(client);
+    return client;
+  }
+
+  async function newDocument(title: string): Promise<string> {
+    const api = new ApiClient(first.url);
+    const created = await api.expect<{ id: string }>(201, 'POST', '/documents', { title }, admin.accessToken);
+    return created.id;
+  }
+
+  beforeAll(async () => {
+    first = await startTestApp(ctx, SETTINGS);
+    second = await startTestApp(ctx, SETTINGS);
+    const api = new ApiClient(first.url);
+    admin = await api.signup('collab_admin@example.com');
+    editor = await api.addMember(admin.accessToken, 'collab_editor@example.com', 'editor');
+    viewer = await api.addMember(admin.accessToken, 'collab_viewer@example.com', 'viewer');
+    outsider = await api.signup('collab_outsider@example.com');
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.close()));
+    await first.close();
+    await second.close();
+  });
+
+  it('signs in with the first message only: no message, a bad token or any query string is refused with 1008', async () => {
+    const withQuery = await CollabTestClient.open(ws(first), `?token=${admin.accessToken}`);
+    expect(await withQuery.closed()).toBe(1008);
+    expect(withQuery.errorCodes()).toContain('token-in-url');
+    const otherQuery = await CollabTestClient.open(ws(first), '?documentId=anything');
+    expect(await otherQuery.closed()).toBe(1008);
+    expect(otherQuery.errorCodes()).toContain('query-string');
+
+    const badToken = await CollabTestClient.open(ws(first));
+    badToken.send({ type: 'auth', token: 'not-a-token' });
+    expect(await badToken.closed()).toBe(1008);
+    expect(badToken.errorCodes()).toContain('auth-failed');
+
+    const silent = await CollabTestClient.open(ws(first));
+    expect(await silent.closed()).toBe(1008);
+    expect(silent.errorCodes()).toContain('auth-timeout');
+  });
+
+  it('opens only documents of the caller’s organisation, with one answer for missing and foreign ones', async () => {
+    const documentId = await newDocument('private');
+    const stranger = await signedIn(first, outsider);
+    stranger.send({ type: 'open', documentId });
+    stranger.send({ type: 'open', documentId: '00000000-0000-4000-8000-000000000000' });
+    await stranger.until('two refusals', () => stranger.errorCodes().length === 2);
+    expect(stranger.errorCodes()).toEqual(['not-found', 'not-found']);
+    expect(stranger.has('opened')).toBe(false);
+  });
+
+  it('lets a viewer read and follow edits, and refuses its updates without touching the document', async () => {
+    const documentId = await newDocument('read-only');
+    const writer = await signedIn(first, editor);
+    const reader = await signedIn(second, viewer);
+    const written = await writer.openDocument(documentId);
+    const read = await reader.openDocument(documentId);
+    expect(reader.ofType('opened')[0]).toMatchObject({ canWrite: false });
+
+    written.insert(0, 'by the editor');
+    await reader.until('the editor’s edit', () => reader.text(documentId) === 'by the editor');
+    read.insert(0, 'by the viewer ');
+    await reader.until('a refusal', () => reader.errorCodes().includes('read-only'));
+
+    const late = await signedIn(first, admin);
+    await late.openDocument(documentId);
+    expect(late.text(documentId)).toBe('by the editor');
+    expect(writer.text(documentId)).toBe('by the editor');
+    expect(reader.isOpen).toBe(true);
+  });
+
+  it('converges when two editors on two instances type at the same place at once', async () => {
+    const documentId = await newDocument('together');
+    const alice = await signedIn(first, admin);
+    const bob = await signedIn(second, editor);
+    const aliceText = await alice.openDocument(documentId);
+    aliceText.insert(0, 'hello world');
+    await alice.until('saved', () => alice.has('saved'));
+    const bobText = await bob.openDocument(documentId);
+    expect(bob.text(documentId)).toBe('hello world');
+
+    // Both edit before either hears of the other's edit.
+    aliceText.insert(5, ' there');
+    bobText.insert(5, ',');
+    const settled = (client: CollabTestClient) => () =>
+      client.text(documentId).includes(' there') && client.text(documentId).includes(',');
+    await alice.until('both edits', settled(alice));
+    await bob.until('both edits', settled(bob));
+    expect(alice.text(documentId)).toBe(bob.text(documentId));
+    expect(alice.text(documentId).length).toBe('hello world'.length + ' there'.length + 1);
+  });
+
+  it('relays presence (awareness) to the other editors on every instance, viewers included', async () => {
+    const documentId = await newDocument('presence');
+    const writer = await signedIn(first, editor);
+    const reader = await signedIn(second, viewer);
+    await writer.openDocument(documentId);
+    await reader.openDocument(documentId);
+    const presence = Buffer.from([1, 2, 3, 4]).toString('base64');
+    reader.send({ type: 'awareness', documentId, data: presence });
+    await writer.until('the viewer’s presence', () => writer.has('awareness'));
+    expect(writer.ofType('awareness')[0]).toEqual({ type: 'awareness', documentId, data: presence });
+    expect(reader.has('awareness')).toBe(false);
+  });
+
+  it('answers bad frames with error frames and keeps the socket', async () => {
+    const documentId = await newDocument('bad frames');
+    const client = await signedIn(first, editor);
+    await client.openDocument(documentId);
+    client.sendRaw(new Uint8Array([0, 1, 2, 3]));
+    client.send({ type: 'sync', documentId, data: Buffer.from([2, 5, 255, 255, 255]).toString('base64') });
+    client.send({ type: 'sync', documentId, data: 'not base64!' });
+    client.send({ type: 'sync', documentId: '00000000-0000-4000-8000-000000000000', data: 'AAAA' });
+    client.send({ type: 'open' });
+    await client.until('five error frames', () => client.errorCodes().length === 5);
+    expect(client.errorCodes()).toEqual([
+      'bad-json',
+      'refused',
+      'invalid-message',
+      'not-open',
+      'invalid-message',
+    ]);
+    expect(client.isOpen).toBe(true);
+  });
+
+  it('keeps every saved edit across a restart of both instances, from the snapshot and the appended tail', async () => {
+    const documentId = await newDocument('durable');
+    const client = await signedIn(first, editor);
+    const text = await client.openDocument(documentId);
+    const words = ['one ', 'two ', 'three ', 'four ', 'five '];
+    for (const [index, word] of words.entries()) {
+      text.insert(text.length, word);
+      await client.until(`saved ${index + 1}`, () => client.ofType('saved').length === index + 1);
+    }
+    const expected = words.join('');
+    await client.close();
+    await first.close();
+    await second.close();
+
+    const stored = await ctx.pool.query<{ state: Buffer | null; tail: number }>(
+      'SELECT state, (SELECT count(*)::int FROM document_updates WHERE document_id = $1) AS tail FROM documents WHERE id = $1',
+      [documentId],
+    );
+    expect(stored.rows[0]!.state).not.toBeNull();
+    expect(stored.rows[0]!.tail).toBeLessThan(words.length);
+
+    first = await startTestApp(ctx, SETTINGS);
+    second = await startTestApp(ctx, SETTINGS);
+    const reader = await signedIn(second, viewer);
+    await reader.openDocument(documentId);
+    expect(reader.text(documentId)).toBe(expected);
+  });
+});
