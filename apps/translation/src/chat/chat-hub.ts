@@ -27,3 +27,8 @@ export function chatChannelPrefix(config: AppConfig): string {
 export function sessionRoom(sessionId: string): string {
   return `session:${sessionId}`;
 }
+
+/** One room per session and language: a listener receives the captions of the language it joined in. */
+export function captionRoom(sessionId: string, language: string): string {
+  return `captions:${sessionId}:${language}`;
+}

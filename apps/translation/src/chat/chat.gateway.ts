@@ -10,6 +10,7 @@ import type { AppConfig } from '../config.js';
 import { REDIS_CLIENTS } from '../redis/redis.module.js';
 import { isChatCommandError, parseChatCommand } from './chat-command.js';
 import {
+  captionRoom,
   CHAT_HUB_FACTORY,
   chatChannelPrefix,
   sessionRoom,
@@ -32,8 +33,8 @@ type ChatClient = RealtimeClient<AuthenticatedUser>;
 export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ChatGateway.name);
   private readonly hub: ChatHub;
-  /** The session each local socket is in (one at a time). */
-  private readonly sessions = new Map<ChatClient, string>();
+  /** The session each local socket is in (one at a time), and the language it reads it in. */
+  private readonly sessions = new Map<ChatClient, { sessionId: string; language: string }>();
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -72,6 +73,11 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     this.hub.accept(socket, request);
   }
 
+  /** A speech caption to every listener of the session reading it in `language`, on every instance. */
+  async publishCaption(sessionId: string, language: string, caption: unknown): Promise<void> {
+    await this.hub.publish(captionRoom(sessionId, language), caption);
+  }
+
   stats(): RealtimeHubStats {
     return this.hub.stats();
   }
@@ -92,11 +98,11 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     const command = parseChatCommand(message);
     if (isChatCommandError(command)) return client.sendError(command.code, command.message, command.details);
     if (command.type === 'join') return this.join(client, command.sessionId);
-    const sessionId = this.sessions.get(client);
-    if (sessionId === undefined) return client.sendError('not-joined', 'join a session first');
+    const joined = this.sessions.get(client);
+    if (joined === undefined) return client.sendError('not-joined', 'join a session first');
     this.sessions.delete(client);
-    await this.hub.leave(client, sessionRoom(sessionId));
-    client.send({ type: 'left', sessionId });
+    await this.leaveRooms(client, joined);
+    client.send({ type: 'left', sessionId: joined.sessionId });
   }
 
   private async join(client: ChatClient, sessionId: string): Promise<void> {
@@ -109,11 +115,20 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
         [{ field: 'sessionId', problems: ['not a session you are a participant of'] }],
       );
     const previous = this.sessions.get(client);
-    if (previous !== sessionId) {
-      if (previous !== undefined) await this.hub.leave(client, sessionRoom(previous));
-      this.sessions.set(client, sessionId);
+    if (previous?.sessionId !== sessionId || previous.language !== language) {
+      if (previous !== undefined) await this.leaveRooms(client, previous);
+      this.sessions.set(client, { sessionId, language });
       await this.hub.join(client, sessionRoom(sessionId));
+      await this.hub.join(client, captionRoom(sessionId, language));
     }
     client.send({ type: 'joined', sessionId, language });
+  }
+
+  private async leaveRooms(
+    client: ChatClient,
+    { sessionId, language }: { sessionId: string; language: string },
+  ) {
+    await this.hub.leave(client, sessionRoom(sessionId));
+    await this.hub.leave(client, captionRoom(sessionId, language));
   }
 }
