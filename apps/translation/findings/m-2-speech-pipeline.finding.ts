@@ -28,6 +28,14 @@ const SENTENCES = [
 ];
 /** The remedy's chunk (review b: 1 s); the budget a caption's lag is measured against. */
 const CHUNK_MS = 1_000;
+/**
+ * The speaker talks at twice real time (the pipeline reads time from the audio's own granule positions, so its
+ * chunks are still 1 s of audio); a lag is counted in the speaker's audio, so processing time counts double.
+ */
+const SPEED = 2;
+
+/** The same speech for every variant (synthesis costs seconds). */
+let speechOnce: Promise<SynthesisedSpeech> | undefined;
 
 const FLAWS = {
   'partials translated':
@@ -59,19 +67,25 @@ function median(values: number[]): number {
 }
 
 async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
-  const speech = await synthesiseSpeech(SENTENCES);
+  speechOnce ??= synthesiseSpeech(SENTENCES);
+  const speech = await speechOnce;
   const stage = await startSpeechStage(ctx, { plugs: PLUGS[run] });
   try {
     stage.speechToText.speak(speech.sentences);
     const first = stage.listeners.de;
+    // Segment 0 is the first sentence (or, where partials are translated, its first partial); the segments of
+    // one answer are translated concurrently, so they may arrive in any order.
+    const firstSentenceCaption = () => captionsOf(first).find((caption) => caption['segment'] === 0);
+    const firstSentenceCaptioned = () => firstSentenceCaption() !== undefined;
     // The lag is read in the speaker's own clock: how much audio it had sent past the first sentence's end
     // when the German listener held that sentence's caption.
     let sentWhenCaptioned: number | undefined;
     let sent = 0;
     await startStream(stage);
     await speak(stage, speech, {
+      speed: SPEED,
       onPage: (endMs) => {
-        if (sentWhenCaptioned === undefined && captionsOf(first).length > 0) sentWhenCaptioned = sent;
+        if (sentWhenCaptioned === undefined && firstSentenceCaptioned()) sentWhenCaptioned = sent;
         sent = endMs;
       },
     });
@@ -82,7 +96,7 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
       );
     }
     sentWhenCaptioned ??= speech.durationMs;
-    const firstCaption = captionsOf(first)[0] ?? {};
+    const firstCaption = firstSentenceCaption() ?? {};
     const lagMs = Math.max(0, sentWhenCaptioned - Number(firstCaption['endMs']));
     const texts = stage.providers.google.calls.reduce((sum, call) => sum + call.segments, 0);
     const textsPerSegment = texts / (SENTENCES.length * LISTENER_LANGUAGES.length);
@@ -125,7 +139,7 @@ export default defineFinding({
     'the recogniser sends. The remedy: Ogg Opus 16 kHz mono pages over /speech, 1 s chunks with 200 ms overlap to ' +
     'a streaming speech-to-text service, final segments only translated (once per listener language), captions ' +
     'per language on /chat with each stage timed. Measured through the real app with espeak-ng speech encoded by ' +
-    `ffmpeg, streamed at real time to our speech-to-text emulator, with German and French listeners: the value is ` +
+    `ffmpeg, streamed at ${SPEED}× real time to our speech-to-text emulator, with German and French listeners: the value is ` +
     'the worse of two ratios that are at most about 1 when the pipeline keeps its budget: how far (in 1 s chunks of ' +
     "audio) the speaker had spoken past the first sentence when its caption arrived, and the provider's texts per " +
     'final segment and language.',
@@ -152,8 +166,9 @@ export default defineFinding({
     better: 'lower',
   },
   measure,
-  flawed: (ratio) => ratio >= 3,
-  // One text per segment and language; the first caption within two chunks of its sentence's end.
-  remediated: (ratio) => ratio <= 2,
+  flawed: (ratio) => ratio >= 4,
+  // One text per segment and language; the first caption within 2.5 chunks of its sentence's end (at most one
+  // chunk of waiting for audio, the rest processing counted at the speaker's doubled pace).
+  remediated: (ratio) => ratio <= 2.5,
   timeoutMs: 120_000,
 });
