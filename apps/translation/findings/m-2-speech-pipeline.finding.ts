@@ -4,6 +4,7 @@ import {
   type FindingContext,
   type Measurement,
   type ProviderPlug,
+  type SynthesisedSpeech,
 } from '@remedy/testing';
 import {
   EveryResultTranslated,

@@ -66,7 +66,7 @@ describe('WebSocket /speech: speech to captions', () => {
     speaker.sendRaw(Buffer.alloc(20 * 1024, 1)); // over SPEECH_MAX_FRAME_BYTES
     speaker.send('{not json');
     speaker.send({ type: 'start', sessionId: stage.session.id });
-    await speaker.until('five errors', () => speaker.errorCodes().length >= errorsBefore + 6);
+    await speaker.until('six errors', () => speaker.errorCodes().length >= errorsBefore + 6);
     expect(speaker.errorCodes().slice(errorsBefore)).toEqual([
       'not-started',
       'bad-frame',

@@ -89,9 +89,17 @@ export class SpeechPipeline {
           audioAt,
           answeredAt,
         };
-        const caption = this.caption(speaker, segment, result, timing).finally(() =>
-          captions.delete(caption),
-        );
+        // Never rejects: a failed caption is the speaker's error frame, not an unhandled rejection.
+        const caption = this.caption(speaker, segment, result, timing)
+          .catch((error: unknown) => {
+            this.logger.warn(`caption of segment ${segment} failed: ${String(error)}`);
+            speaker.notify({
+              type: 'error',
+              code: 'internal',
+              message: `segment ${segment} was not captioned`,
+            });
+          })
+          .finally(() => captions.delete(caption));
         captions.add(caption);
         segment += 1;
       }

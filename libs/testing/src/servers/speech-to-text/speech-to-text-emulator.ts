@@ -42,6 +42,8 @@ export interface SpeechToTextEmulatorOptions {
   maxAudioMs?: number;
   /** Calls admitted per second (default 0: unlimited); past it 429 + Retry-After: 1. */
   requestsPerSecond?: number;
+  /** The rate window's clock (default Date.now): a test can hold time still instead of racing it. */
+  clock?: () => number;
 }
 
 interface StreamState {
@@ -72,6 +74,7 @@ export class SpeechToTextEmulator {
   private readonly maxBodyBytes: number;
   private readonly maxAudioMs: number;
   private readonly requestsPerSecond: number;
+  private readonly clock: () => number;
   private window = { start: 0, count: 0 };
   private failures: number[] = [];
   private holding = false;
@@ -89,6 +92,7 @@ export class SpeechToTextEmulator {
     this.maxBodyBytes = options.maxBodyBytes ?? 256 * 1024;
     this.maxAudioMs = options.maxAudioMs ?? 60_000;
     this.requestsPerSecond = options.requestsPerSecond ?? 0;
+    this.clock = options.clock ?? Date.now;
   }
 
   static async start(options: SpeechToTextEmulatorOptions = {}): Promise<SpeechToTextEmulator> {
@@ -204,7 +208,7 @@ export class SpeechToTextEmulator {
 
   private admit(): boolean {
     if (this.requestsPerSecond === 0) return true;
-    const now = Date.now();
+    const now = this.clock();
     if (now - this.window.start >= 1_000) this.window = { start: now, count: 0 };
     if (this.window.count >= this.requestsPerSecond) return false;
     this.window.count += 1;
