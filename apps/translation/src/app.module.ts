@@ -13,6 +13,7 @@ import { GlossariesModule } from './glossaries/glossaries.module.js';
 import { ParticipantsModule } from './participants/participants.module.js';
 import { REDIS_CLIENTS, RedisModule } from './redis/redis.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
+import { SpeechModule } from './speech/speech.module.js';
 import { TranslationModule } from './translation/translation.module.js';
 
 /** The HTTP application. Its config is passed in, so tests boot it on an isolated database and Redis prefix. */
@@ -41,6 +42,7 @@ export class AppModule {
         GlossariesModule,
         TranslationModule,
         ChatModule,
+        SpeechModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -37,6 +37,21 @@ export interface AppConfig {
   /** polyglot-a:M-1, polyglot-b:S-3: how long a translation stays cached, by content kind. */
   translationCache: { chatTtlSeconds: number; captionTtlSeconds: number; documentTtlSeconds: number };
   chat: ChatConfig;
+  speech: SpeechConfig;
+}
+
+/** WebSocket /speech and its pipeline (polyglot-b:M-2): chunking, the speech-to-text service, frame limits. */
+export interface SpeechConfig {
+  /** The streaming speech-to-text service and its key (`Authorization: Bearer`); unset key: /speech refuses. */
+  sttUrl: string;
+  sttKey: string | undefined;
+  /** Per call: past it the call is aborted and retried once, then the chunk is reported lost to the speaker. */
+  sttTimeoutMs: number;
+  /** Audio per recognition call, and how much of the previous chunk's end each chunk repeats. */
+  chunkMs: number;
+  overlapMs: number;
+  /** Largest binary frame (one Ogg page: 20–120 ms of 32 kbit/s Opus is well under 1 KB). */
+  maxFrameBytes: number;
 }
 
 /** WebSocket /chat (polyglot-b:I-1, C-5): admission and the send path of one instance. */
@@ -156,6 +171,15 @@ export function parseConfig(values: ConfigValues): AppConfig {
       redeliverAfterMs: read.integer('CHAT_REDELIVER_AFTER_MS', 60_000, 0, 86_400_000),
       redeliverySweepMs: read.integer('CHAT_REDELIVERY_SWEEP_MS', 15_000, 100, 3_600_000),
     },
+    speech: {
+      sttUrl: read.url('STT_URL', 'https://speech.googleapis.com', ['https:', 'http:']),
+      sttKey: read.has('STT_KEY') ? read.text('STT_KEY', '') : undefined,
+      sttTimeoutMs: read.integer('STT_TIMEOUT_MS', 2_000, 50, 60_000),
+      // Review b: 1-second chunks with 200 ms overlap for continuous recognition.
+      chunkMs: read.integer('SPEECH_CHUNK_MS', 1_000, 100, 10_000),
+      overlapMs: read.integer('SPEECH_OVERLAP_MS', 200, 0, 5_000),
+      maxFrameBytes: read.integer('SPEECH_MAX_FRAME_BYTES', 16 * 1024, 1_024, 1024 * 1024),
+    },
     auth: {
       accessTokenSecret: read.secret('JWT_ACCESS_SECRET'),
       accessTokenTtlSeconds: read.integer('JWT_ACCESS_TTL_SECONDS', 3_600, 60, 86_400),
@@ -175,6 +199,10 @@ export function parseConfig(values: ConfigValues): AppConfig {
       documentTtlSeconds: read.integer('TRANSLATION_CACHE_DOCUMENT_TTL_SECONDS', 86_400, 1, 30 * 86_400),
     },
   };
+  read.guard(() => {
+    if (config.speech.overlapMs >= config.speech.chunkMs)
+      throw new Error('SPEECH_OVERLAP_MS must be shorter than SPEECH_CHUNK_MS');
+  }, undefined);
   read.assertValid();
   return config;
 }

@@ -188,3 +188,15 @@ export {
   type AdapterConfig,
   type AppManifests,
 } from './k8s/manifest-checks.js';
+export {
+  SpeechToTextEmulator,
+  type RecognitionCallRecord,
+  type RecognitionResult,
+  type SpeechToTextEmulatorOptions,
+  type SpokenSentence,
+} from './servers/speech-to-text/speech-to-text-emulator.js';
+export {
+  oggPages,
+  synthesiseSpeech,
+  type SynthesisedSpeech,
+} from './servers/speech-to-text/synthesise-speech.js';

@@ -30,9 +30,9 @@ export class ChatTestClient {
     socket.on('error', () => undefined);
   }
 
-  /** Opens a socket at `${wsUrl}/chat` (plus `suffix`, e.g. a query string a test wants refused). */
-  static async open(wsUrl: string, suffix = ''): Promise<ChatTestClient> {
-    const socket = new WebSocket(`${wsUrl}/chat${suffix}`);
+  /** Opens a socket at `${wsUrl}${path}` (plus `suffix`, e.g. a query string a test wants refused). */
+  static async open(wsUrl: string, suffix = '', path = '/chat'): Promise<ChatTestClient> {
+    const socket = new WebSocket(`${wsUrl}${path}${suffix}`);
     const client = new ChatTestClient(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());

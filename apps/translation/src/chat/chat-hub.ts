@@ -35,3 +35,8 @@ export function sessionRoom(sessionId: string): string {
 export function sessionLanguageRoom(sessionId: string, language: string): string {
   return `session:${sessionId}:language:${language}`;
 }
+
+/** One room per session and language: a listener receives the captions of the language it joined in. */
+export function captionRoom(sessionId: string, language: string): string {
+  return `captions:${sessionId}:${language}`;
+}

@@ -10,6 +10,7 @@ import type { AppConfig } from '../config.js';
 import { REDIS_CLIENTS } from '../redis/redis.module.js';
 import { isChatCommandError, parseChatCommand } from './chat-command.js';
 import {
+  captionRoom,
   CHAT_HUB_FACTORY,
   chatChannelPrefix,
   sessionLanguageRoom,
@@ -75,6 +76,11 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     this.hub.accept(socket, request);
   }
 
+  /** A speech caption to every listener of the session reading it in `language`, on every instance. */
+  async publishCaption(sessionId: string, language: string, caption: unknown): Promise<void> {
+    await this.hub.publish(captionRoom(sessionId, language), caption);
+  }
+
   stats(): RealtimeHubStats {
     return this.hub.stats();
   }
@@ -126,6 +132,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
   ): Promise<void> {
     await this.hub.leave(client, sessionRoom(joined.sessionId));
     await this.hub.leave(client, sessionLanguageRoom(joined.sessionId, joined.language));
+    await this.hub.leave(client, captionRoom(joined.sessionId, joined.language));
   }
 
   private async join(client: ChatClient, sessionId: string): Promise<void> {
@@ -144,6 +151,8 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
       await this.hub.join(client, sessionRoom(sessionId));
       // Messages come translated into this language's room (a join after a language switch moves the socket).
       await this.hub.join(client, sessionLanguageRoom(sessionId, language));
+      // Speech captions (polyglot-b:M-2) in this language come through its caption room.
+      await this.hub.join(client, captionRoom(sessionId, language));
     }
     client.send({ type: 'joined', sessionId, language });
   }
