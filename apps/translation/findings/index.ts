@@ -11,6 +11,8 @@ import i1TokenInUrl from './i-1-token-in-url.finding.js';
 import s5BatchedProviderCalls from './s-5-batched-provider-calls.finding.js';
 import s5TranslationOffTheSocketHandler from './s-5-translation-off-the-socket-handler.finding.js';
 import m2SpeechPipeline from './m-2-speech-pipeline.finding.js';
+import mi2SampledRequestLogs from './mi-2-sampled-request-logs.finding.js';
+import i3CorrelationIds from './i-3-correlation-ids.finding.js';
 import { translationHarness } from './support/translation-harness.js';
 
 export default defineFindingSuite({
@@ -28,5 +30,7 @@ export default defineFindingSuite({
     s5BatchedProviderCalls,
     s5TranslationOffTheSocketHandler,
     m2SpeechPipeline,
+    mi2SampledRequestLogs,
+    i3CorrelationIds,
   ],
 });

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ApiErrorFilter, createValidationPipe } from '@remedy/http';
 import { ObservabilityModule } from '@remedy/observability';
 import { dataSourcePools, type RedisClients } from '@remedy/pooling';
+import type { DestinationStream } from '@remedy/observability';
 import { DataSource } from 'typeorm';
 import { AppConfigModule } from './app-config.module.js';
 import { AppAuthModule } from './auth/app-auth.module.js';
@@ -16,10 +17,15 @@ import { SessionsModule } from './sessions/sessions.module.js';
 import { SpeechModule } from './speech/speech.module.js';
 import { TranslationModule } from './translation/translation.module.js';
 
+export interface AppModuleOptions {
+  /** Where JSON log lines go (stdout when unset); tests read them from a stream. */
+  logDestination?: DestinationStream;
+}
+
 /** The HTTP application. Its config is passed in, so tests boot it on an isolated database and Redis prefix. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -34,6 +40,11 @@ export class AppModule {
             health: { postgres: dataSource, redis: [redis.cache], timeoutMs: 1_000 },
             slowQueryMs: config.observability.slowQueryMs,
             logLevel: config.observability.logLevel,
+            requestLog: {
+              sampleRatio: config.observability.requestSampleRatio,
+              slowMs: config.observability.slowRequestMs,
+            },
+            ...(options.logDestination ? { logDestination: options.logDestination } : {}),
           }),
         }),
         AppAuthModule.forRoot(config),

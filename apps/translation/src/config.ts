@@ -31,7 +31,16 @@ export interface AppConfig {
     issuer: string;
     audience: string;
   };
-  observability: { logLevel: LogLevel; slowQueryMs: number };
+  /**
+   * polyglot-a:MI-2: one request line for every 5xx and every request slower than `slowRequestMs`, and for
+   * `requestSampleRatio` of the rest (by request-ID hash); never a body.
+   */
+  observability: {
+    logLevel: LogLevel;
+    slowQueryMs: number;
+    requestSampleRatio: number;
+    slowRequestMs: number;
+  };
   /** The machine-translation engines and what guards them (polyglot-a:C-2, M-3, polyglot-b:S-1, I-2). */
   providers: ProvidersConfig;
   /** polyglot-a:M-1, polyglot-b:S-3: how long a translation stays cached, by content kind. */
@@ -190,6 +199,9 @@ export function parseConfig(values: ConfigValues): AppConfig {
     observability: {
       logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
       slowQueryMs: read.integer('SLOW_QUERY_MS', 200, 1, 60_000),
+      // Review a: 1 % of requests, and every error and every request over 1 s.
+      requestSampleRatio: read.ratio('LOG_REQUEST_SAMPLE_RATIO', 0.01),
+      slowRequestMs: read.integer('LOG_SLOW_REQUEST_MS', 1_000, 1, 600_000),
     },
     providers: readProviders(read),
     translationCache: {
@@ -305,6 +317,18 @@ class ConfigReader {
     const value = Number(raw);
     if (!/^-?\d+$/.test(raw) || value < min || value > max) {
       this.problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  /** A share from 0 to 1, written as a decimal (0.01 for 1 %). */
+  ratio(name: string, fallback: number): number {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw) || value > 1) {
+      this.problems.push(`${name} must be a number from 0 to 1 (got "${raw}")`);
       return fallback;
     }
     return value;

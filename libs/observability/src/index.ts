@@ -11,6 +11,7 @@ export {
   bindCorrelation,
   currentCorrelation,
   runWithCorrelation,
+  runOnBehalfOf,
   type Correlation,
   type CorrelationFields,
   type CorrelationValue,
@@ -24,6 +25,16 @@ export {
   type WithCorrelation,
 } from './correlation/job-correlation.js';
 export { NestJsonLogger } from './logging/nest-json-logger.service.js';
+export { createLogger, type LoggerSettings } from './logging/pino-logger.factory.js';
+export {
+  RequestLog,
+  SampledRequestLog,
+  requestLine,
+  requestLogReason,
+  type FinishedRequest,
+  type RequestLogReason,
+  type RequestLogSettings,
+} from './logging/request-log.js';
 export { registerQueueMetrics } from './metrics/queue-metrics.js';
 export { aggregateWorkerMetrics } from './metrics/aggregate-worker-metrics.js';
 export { WebSocketMetrics } from './metrics/websocket-metrics.service.js';
@@ -31,7 +42,7 @@ export { normaliseSql, statementKind, type StatementKind } from './metrics/sql-t
 export { TracingService } from './tracing/tracing.service.js';
 export { currentTraceparent, runInLinkedSpan, type LinkedSpanOptions } from './tracing/tracing.js';
 export { SpanKind } from '@opentelemetry/api';
-export type { Logger as PinoLogger } from 'pino';
+export type { DestinationStream, Logger as PinoLogger } from 'pino';
 // Exported so an app's global auth guard can name them as deliberately public (probes and scrapes carry no token).
 export { HealthController } from './health/health.controller.js';
 export { MetricsController } from './metrics/metrics.controller.js';

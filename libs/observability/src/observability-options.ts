@@ -4,6 +4,7 @@ import type { PgPool } from '@remedy/pooling';
 import type pg from 'pg';
 import type { DestinationStream, Level } from 'pino';
 import type { Registry } from 'prom-client';
+import type { RequestLogSettings } from './logging/request-log.js';
 import type { DataSource } from 'typeorm';
 
 export type TraceExporterKind = 'otlp' | 'console' | 'memory';
@@ -45,6 +46,11 @@ export interface ObservabilityOptions {
   /** Statements slower than this are logged with their normalised SQL (default 500 ms). */
   slowQueryMs?: number;
   logLevel?: Level;
+  /**
+   * Which finished requests get a request line: every 5xx, every request slower than `slowMs`, and
+   * `sampleRatio` of the rest by request-ID hash. Default: every request (ratio 1, nothing counts as slow).
+   */
+  requestLog?: RequestLogSettings;
   /** Where JSON log lines go; stdout when unset. */
   logDestination?: DestinationStream;
 }

@@ -9,6 +9,7 @@ import { RedisHealthIndicator } from './health/redis.health.js';
 import { HttpRequestHooks } from './http/http-request-hooks.service.js';
 import { NestJsonLogger } from './logging/nest-json-logger.service.js';
 import { createLogger } from './logging/pino-logger.factory.js';
+import { RequestLog, SampledRequestLog } from './logging/request-log.js';
 import { ClusterMetricsExposition } from './metrics/cluster-metrics.exposition.js';
 import { DbQueryMetrics } from './metrics/db-query-metrics.service.js';
 import { createMetricsRegistry } from './metrics/metrics-registry.factory.js';
@@ -61,6 +62,12 @@ export class ObservabilityModule {
           inject: [OBSERVABILITY_OPTIONS, METRICS_REGISTRY],
         },
         { provide: LOGGER, useFactory: logger, inject: [OBSERVABILITY_OPTIONS] },
+        {
+          provide: RequestLog,
+          useFactory: (options: ObservabilityOptions, pinoLogger: ReturnType<typeof createLogger>) =>
+            new SampledRequestLog(pinoLogger, options.requestLog),
+          inject: [OBSERVABILITY_OPTIONS, LOGGER],
+        },
         TracingService,
         NestJsonLogger,
         HttpRequestHooks,
@@ -69,7 +76,7 @@ export class ObservabilityModule {
         PostgresHealthIndicator,
         RedisHealthIndicator,
       ],
-      exports: [METRICS_REGISTRY, LOGGER, NestJsonLogger, WebSocketMetrics, TracingService],
+      exports: [METRICS_REGISTRY, LOGGER, RequestLog, NestJsonLogger, WebSocketMetrics, TracingService],
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DestinationStream } from '@remedy/observability';
 import { compileWithPlugs, type ProviderPlug } from '@remedy/testing';
 import { AppModule } from '../../src/app.module.js';
 import type { AppConfig, ConfigValues } from '../../src/config.js';
@@ -16,6 +17,8 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Providers replaced for this run: the seam a proof plugs the review's design into. */
   plugs?: readonly ProviderPlug[];
+  /** Where the app's JSON log lines go (stdout when unset): a proof reads them from here. */
+  logDestination?: DestinationStream;
 }
 
 /**
@@ -25,10 +28,13 @@ export interface TestAppOptions {
 export async function startTestApp(
   ctx: TestServices,
   overrides: ConfigValues = {},
-  { plugs = [] }: TestAppOptions = {},
+  { plugs = [], logDestination }: TestAppOptions = {},
 ): Promise<TestApp> {
   const config = testConfig(ctx, overrides);
-  const module = await compileWithPlugs(AppModule.forRoot(config), plugs);
+  const module = await compileWithPlugs(
+    AppModule.forRoot(config, logDestination === undefined ? {} : { logDestination }),
+    plugs,
+  );
   const app = module.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
     bufferLogs: true,
   });

@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import { Inject, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import { TokenService, type AuthenticatedUser } from '@remedy/auth';
+import { runWithCorrelation } from '@remedy/observability';
 import type { RedisClients } from '@remedy/pooling';
 import type { RealtimeClient, RealtimeHubStats } from '@remedy/realtime';
 import type WebSocket from 'ws';
@@ -61,7 +63,13 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
       },
       drainTimeoutMs: Math.min(config.http.shutdownGraceMs, 5_000),
       authenticate: (message) => this.authenticate(message),
-      onMessage: (client, message) => this.onMessage(client, message),
+      // polyglot-b:I-3: each message is a unit of work of its own, its lines named by a fresh ID, the user and
+      // the session the socket is in (no HTTP hook runs for a socket message).
+      onMessage: (client, message) => {
+        const sessionId = this.sessions.get(client);
+        const ids = { requestId: randomUUID(), userId: client.principal.id, ...(sessionId && { sessionId }) };
+        return runWithCorrelation(ids, () => this.onMessage(client, message));
+      },
       onDisconnected: (client) => this.sessions.delete(client),
       onError: (error) => this.logger.error(error instanceof Error ? error : String(error)),
     });

@@ -10,6 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Roles } from '@remedy/auth';
+import { bindCorrelation } from '@remedy/observability';
 import { CurrentMember } from '../auth/current-member.decorator.js';
 import type { Member } from '../auth/member.js';
 import { SessionsService } from '../sessions/sessions.service.js';
@@ -40,7 +41,11 @@ export class TranslationsController {
   @ApiBadGatewayResponse({ description: 'the engine refused the text' })
   @ApiServiceUnavailableResponse({ description: 'every engine failed or is over its quota (Retry-After)' })
   async translate(@CurrentMember() member: Member, @Body() dto: TranslateDto): Promise<TranslationsDto> {
-    if (dto.sessionId !== undefined) await this.sessions.get(member, dto.sessionId);
+    // polyglot-b:I-3: every later line of this request (cache, batcher, engines, errors) names the session too.
+    if (dto.sessionId !== undefined) {
+      bindCorrelation({ sessionId: dto.sessionId });
+      await this.sessions.get(member, dto.sessionId);
+    }
     try {
       const translations = await this.translator.translate({ ...dto, organisationId: member.organisationId });
       return { translations };

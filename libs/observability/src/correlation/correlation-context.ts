@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 
-export type CorrelationValue = string | number;
+/** A single ID, or the IDs of several requests served by one piece of work (a batched provider call). */
+export type CorrelationValue = string | number | readonly string[];
 
 /** The IDs every log line written inside the context carries: the request ID plus bound domain IDs. */
 export interface Correlation {
@@ -30,6 +31,35 @@ export function runWithCorrelation<T>(ids: CorrelationFields, fn: () => T): T {
   const requested = ids['requestId'];
   const requestId = typeof requested === 'string' ? requested : (parent?.requestId ?? randomUUID());
   return storage.run({ ...parent, ...ids, requestId }, fn);
+}
+
+/**
+ * Runs `fn`, work done at once for several requests (a batched call), in a context naming all of them: an ID
+ * the requests agree on stays as it is, IDs that differ become the list of their distinct values under the
+ * plural name (`requestIds`, `sessionIds`), and the work gets a request ID of its own so its lines group
+ * together. For one request it is that request's context. Whatever context `fn` is started from (a timer set
+ * by the first request, the previous batch's callback) is ignored: it would name the wrong request.
+ */
+export function runOnBehalfOf<T>(correlations: readonly (Correlation | undefined)[], fn: () => T): T {
+  const known = correlations.filter((correlation): correlation is Correlation => correlation !== undefined);
+  if (known.length === 0) return storage.run({ requestId: randomUUID() }, fn);
+  const store: CorrelationStore = { requestId: randomUUID() };
+  const fields = new Set(known.flatMap((correlation) => Object.keys(correlation)));
+  for (const field of fields) {
+    const values = known.map((correlation) => correlation[field]);
+    const first = values[0];
+    const agreed = first !== undefined && values.every((value) => value === first);
+    if (agreed) store[field] = first;
+    else store[`${field}s`] = distinctIds(values);
+  }
+  return storage.run(store, fn);
+}
+
+function distinctIds(values: readonly (CorrelationValue | undefined)[]): string[] {
+  const ids = values.flatMap((value) =>
+    value === undefined ? [] : typeof value === 'object' ? [...value] : [String(value)],
+  );
+  return [...new Set(ids)];
 }
 
 /**

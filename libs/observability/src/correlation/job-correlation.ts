@@ -51,7 +51,10 @@ function readCarried(data: unknown): CarriedCorrelation | undefined {
   if (!isRecord(carried) || !isRecord(carried['ids'])) return undefined;
   const ids = pickValues(
     carried['ids'],
-    (value): value is CorrelationValue => typeof value === 'string' || typeof value === 'number',
+    (value): value is CorrelationValue =>
+      typeof value === 'string' ||
+      typeof value === 'number' ||
+      (Array.isArray(value) && value.every((item) => typeof item === 'string')),
   );
   const trace = isRecord(carried['trace'])
     ? pickValues(carried['trace'], (value): value is string => typeof value === 'string')

@@ -7,11 +7,11 @@ import {
   ATTR_HTTP_ROUTE,
 } from '@opentelemetry/semantic-conventions';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Logger } from 'pino';
 import { Histogram, Registry } from 'prom-client';
 import { runInNewCorrelation } from '../correlation/correlation-context.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from '../correlation/request-id.js';
-import { LOGGER, METRICS_REGISTRY } from '../observability.tokens.js';
+import { RequestLog } from '../logging/request-log.js';
+import { METRICS_REGISTRY } from '../observability.tokens.js';
 import { startServerSpan } from '../tracing/tracing.js';
 
 // Requests no route matched (404s, scanners) share one label value instead of one per raw URL.
@@ -23,7 +23,8 @@ const UNMATCHED_ROUTE = 'unmatched';
  * They run after Nest middleware, which Fastify registers first. Fastify and Node carry the async
  * context entered in `onRequest` through body parsing, the handler and the response's `finish`
  * (the correlation tests pin this, including late bodies and slowly drained responses), so the
- * request line written in `onResponse` carries the request's IDs and span.
+ * request line written in `onResponse` carries the request's IDs and span. Whether a request gets a line at
+ * all is `RequestLog`'s decision (every failed and slow one, a sample of the rest).
  */
 @Injectable()
 export class HttpRequestHooks implements OnModuleInit {
@@ -33,7 +34,7 @@ export class HttpRequestHooks implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(METRICS_REGISTRY) registry: Registry,
-    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(RequestLog) private readonly requestLog: RequestLog,
   ) {
     this.duration = new Histogram({
       name: 'http_request_duration_seconds',
@@ -83,14 +84,16 @@ export class HttpRequestHooks implements OnModuleInit {
     const statusCode = reply.statusCode;
     const durationMs = reply.elapsedTime;
     this.duration.observe({ method: request.method, route, status_code: statusCode }, durationMs / 1000);
-    const line = {
+    const requestId = reply.getHeader(REQUEST_ID_HEADER);
+    this.requestLog.write({
+      requestId: typeof requestId === 'string' ? requestId : '',
       method: request.method,
       route,
       statusCode,
-      durationMs: Math.round(durationMs * 100) / 100,
-    };
-    if (statusCode >= 500) this.logger.error(line, 'request failed');
-    else this.logger.info(line, 'request completed');
+      durationMs,
+      request,
+      reply,
+    });
     const span = this.spans.get(request);
     if (span === undefined) return;
     span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, statusCode);

@@ -7,6 +7,12 @@ export interface LoggerSettings {
   serviceName: string;
   level?: Level;
   destination?: DestinationStream;
+  /** The fields every line carries; default: the current correlation IDs and, with tracing on, the trace IDs. */
+  contextFields?: () => Record<string, unknown>;
+}
+
+function correlationFields(): Record<string, unknown> {
+  return { ...currentCorrelation(), ...activeTraceIds() };
 }
 
 /**
@@ -21,7 +27,7 @@ export function createLogger(settings: LoggerSettings): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       // pino merges log arguments into the mixin's object, so it must be a fresh object every time.
-      mixin: () => ({ ...currentCorrelation(), ...activeTraceIds() }),
+      mixin: settings.contextFields ?? correlationFields,
     },
     // Asynchronous writes keep a slow stdout pipe from stalling request handling; flushed on shutdown.
     settings.destination ?? pino.destination({ dest: 1, sync: false }),

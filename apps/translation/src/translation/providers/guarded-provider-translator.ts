@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import CircuitBreaker from 'opossum';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { FAILURE_POLICY, ProviderCallError, type FailurePolicy } from './provider-call-error.js';
@@ -42,6 +43,9 @@ export class GuardedProviderTranslator extends ProviderTranslator {
   private readonly batches: Counter;
   private readonly calls: Counter<'engine' | 'outcome'>;
   private readonly fallbacks: Counter<'reason'>;
+  // Lines go through Nest's logger, the app's JSON logger: they carry the correlation IDs of the request, or of
+  // every request a batched call serves (polyglot-b:I-3). They name counts, never the texts (polyglot-a:MI-2).
+  private readonly logger = new Logger('ProviderTranslator');
 
   constructor(
     engines: [primary: GuardedEngine, fallback: GuardedEngine],
@@ -109,6 +113,13 @@ export class GuardedProviderTranslator extends ProviderTranslator {
     } catch (error) {
       if (!this.policy.shouldFallBack(error)) throw error;
       this.fallbacks.inc({ reason: reasonOf(error) });
+      this.logger.warn({
+        msg: 'falling back to the second engine',
+        from: primary.guarded.engine.name,
+        to: fallback.guarded.engine.name,
+        reason: reasonOf(error),
+        segments: request.texts.length,
+      });
       return { texts: await this.attempt(fallback, request), engine: fallback.guarded.engine.name };
     }
   }
@@ -134,7 +145,15 @@ export class GuardedProviderTranslator extends ProviderTranslator {
       } catch (error) {
         const failure = asProviderError(engine, error);
         this.calls.inc({ engine, outcome: isOpossumRejection(error) ? 'breaker-open' : failure.failure });
-        if (attempt >= 2 || !this.policy.isRetryable(failure) || !breaker.closed) throw failure;
+        const retry = attempt < 2 && this.policy.isRetryable(failure) && breaker.closed;
+        this.logger.warn({
+          msg: retry ? 'engine call failed; retrying' : 'engine call failed',
+          engine,
+          failure: failure.failure,
+          attempt,
+          segments: request.texts.length,
+        });
+        if (!retry) throw failure;
       }
     }
   }
