@@ -33,7 +33,9 @@ describe('CollaborationRoom (y-protocols sync over a Y.Doc)', () => {
     const outcome = room.receive(editor.sent[0]!, true);
 
     expect(outcome.broadcast!.byteLength).toBeLessThanOrEqual(64);
-    expect(Y.encodeStateAsUpdate(room.doc).byteLength / outcome.broadcast!.byteLength).toBeGreaterThan(10_000);
+    expect(Y.encodeStateAsUpdate(room.doc).byteLength / outcome.broadcast!.byteLength).toBeGreaterThan(
+      10_000,
+    );
     expect(room.doc.getText('content').length).toBe(1_048_577);
   });
 
@@ -47,8 +49,18 @@ describe('CollaborationRoom (y-protocols sync over a Y.Doc)', () => {
     bob.text.insert(5, ',');
     const fromAlice = room.receive(alice.sent[0]!, true).broadcast!;
     const fromBob = room.receive(bob.sent[0]!, true).broadcast!;
-    syncProtocol.readSyncMessage(decoding.createDecoder(fromBob), encoding.createEncoder(), alice.doc, 'room');
-    syncProtocol.readSyncMessage(decoding.createDecoder(fromAlice), encoding.createEncoder(), bob.doc, 'room');
+    syncProtocol.readSyncMessage(
+      decoding.createDecoder(fromBob),
+      encoding.createEncoder(),
+      alice.doc,
+      'room',
+    );
+    syncProtocol.readSyncMessage(
+      decoding.createDecoder(fromAlice),
+      encoding.createEncoder(),
+      bob.doc,
+      'room',
+    );
 
     const merged = room.doc.getText('content').toJSON();
     expect(alice.text.toJSON()).toBe(merged);

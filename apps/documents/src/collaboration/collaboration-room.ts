@@ -28,7 +28,9 @@ export class CollaborationRoom {
   /** Applies one sync message; `canWrite` false (a viewer) refuses any update before it touches the document. */
   receive(message: Uint8Array, canWrite: boolean): SyncOutcome {
     if (message.byteLength > this.maxUpdateBytes) {
-      throw new RefusedSyncMessage(`sync message of ${message.byteLength} bytes exceeds ${this.maxUpdateBytes}`);
+      throw new RefusedSyncMessage(
+        `sync message of ${message.byteLength} bytes exceeds ${this.maxUpdateBytes}`,
+      );
     }
     const decoder = decoding.createDecoder(message);
     const kind = this.readKind(decoder);

@@ -1,10 +1,12 @@
 import { CreateRefreshTokenTables1767312000000 } from '@remedy/auth';
 import { CreateOutboxTables1767225600000 } from '@remedy/outbox';
 import { CreateDocumentsSchema1792000000000 } from '../migrations/1792000000000-create-documents-schema.js';
+import { CreateDocumentSearch1792000002000 } from '../migrations/1792000002000-create-document-search.js';
 
 /** The schema history in order; later migrations append here (timestamps after the last entry). */
 export const APP_MIGRATIONS = [
   CreateOutboxTables1767225600000,
   CreateRefreshTokenTables1767312000000,
   CreateDocumentsSchema1792000000000,
+  CreateDocumentSearch1792000002000,
 ];
