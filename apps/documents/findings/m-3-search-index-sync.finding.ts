@@ -11,8 +11,9 @@ import { AfterCommitChannelFeed } from '../katas/m-3-search-index-sync.flawed.js
 import { DOCUMENT_SEARCH_QUEUE, DOCUMENT_CHANGED_TOPIC } from '../src/search/document-change.js';
 import { DOCUMENT_CHANGE_FEED } from '../src/search/document-change-feed.js';
 import { ApiClient } from './support/api-client.js';
-import type { SearchWorkerIndexer } from './support/search-worker-child.js';
-import { spawnSearchWorker, type SearchWorkerProcess } from './support/spawn-search-worker.js';
+import { SEARCH_WORKER_PLUGS, type SearchWorkerIndexer } from './support/search-worker-plugs.js';
+import { spawnSearchWorker } from './support/spawn-search-worker.js';
+import { startTestWorker, type TestWorker } from './support/start-test-worker.js';
 import { startTestApp, type TestApp } from './support/start-test-app.js';
 
 type Flaw = 'unguarded upsert' | 'ack before indexing';
@@ -84,23 +85,35 @@ export default defineFinding<Flaw>({
     const indexer: SearchWorkerIndexer = run === 'flawed' ? 'channel' : run === 'remediated' ? 'real' : run;
     const plugs =
       run === 'flawed' ? [{ provide: DOCUMENT_CHANGE_FEED, useClass: AfterCommitChannelFeed }] : [];
-    const app = await startTestApp(ctx, {}, { plugs });
-    const queue = new Queue(DOCUMENT_SEARCH_QUEUE, { connection: { url: ctx.redisUrl }, prefix: ctx.prefix });
-    const workers: SearchWorkerProcess[] = [];
-    const startWorker = async () => {
-      const worker = await spawnSearchWorker({
+    // The indexer that will be killed runs in a process of its own, loaded while the app boots; the one that
+    // takes over after the kill runs in this process.
+    const appStarting = startTestApp(ctx, {}, { plugs }).then(
+      (app) => ({ app }),
+      (error: unknown) => ({ error }),
+    );
+    const loaded = await Promise.allSettled([
+      spawnSearchWorker({
         databaseUrl: ctx.databaseUrl,
         redisUrl: ctx.redisUrl,
         prefix: ctx.prefix,
         overrides: WORKER_SETTINGS,
         indexer,
-      });
-      workers.push(worker);
-      return worker;
-    };
+      }),
+    ]);
+    const started = await appStarting;
+    const [spawned] = loaded;
+    if (!('app' in started) || spawned?.status !== 'fulfilled') {
+      if (spawned?.status === 'fulfilled') await spawned.value.stop();
+      if ('app' in started) await started.app.close();
+      throw 'error' in started ? started.error : spawned?.reason;
+    }
+    const { app } = started;
+    const first = spawned.value;
+    let successor: TestWorker | undefined;
+    const queue = new Queue(DOCUMENT_SEARCH_QUEUE, { connection: { url: ctx.redisUrl }, prefix: ctx.prefix });
     try {
       const writer = await documentWriter(app);
-      const first = await startWorker();
+      await first.start();
 
       // 1. Steady state: creates reach the index; their lag is the number the catalogue asks for.
       const ids = await writer.createMany(STEADY_CREATES, 'steady');
@@ -140,7 +153,7 @@ export default defineFinding<Flaw>({
       }
 
       // 4. A new indexer settles: every outbox row published and every job done (its stalled ones included).
-      await startWorker();
+      successor = await startTestWorker(ctx, WORKER_SETTINGS, SEARCH_WORKER_PLUGS[indexer]);
       await settle(ctx, queue);
 
       // 5. At-least-once delivery repeats messages, and a retried one can arrive after a newer change: the
@@ -163,7 +176,8 @@ export default defineFinding<Flaw>({
         },
       };
     } finally {
-      for (const worker of workers) await worker.stop();
+      await first.stop();
+      await successor?.close();
       await queue.close();
       await app.close();
     }

@@ -27,16 +27,16 @@ ON CONFLICT (document_id) DO UPDATE
 /**
  * One page of an organisation's matches, best first: $1 organisation, $2 query text, then the keyset page's
  * parameters. A full-text match (document_search_vector_idx) or a fuzzy title match
- * (document_search_title_trgm_idx) qualifies; the rank adds the weighted text rank and the title's trigram
- * similarity, rounded to a numeric so the cursor carries it exactly.
+ * (document_search_title_trgm_idx: the query is close to some words of the title, so a typo still finds it)
+ * qualifies; the rank adds the weighted text rank and that word similarity, rounded to a numeric so the cursor carries it exactly.
  */
 export function searchDocumentsPageSql(page: KeysetSqlFragment): string {
   return `
 WITH query AS (SELECT websearch_to_tsquery('simple', $2) AS q),
 m AS (
-  SELECT s.document_id, s.title, round((ts_rank(s.search, query.q) + similarity(s.title, $2))::numeric, 6) AS rank
+  SELECT s.document_id, s.title, round((ts_rank(s.search, query.q) + word_similarity($2, s.title))::numeric, 6) AS rank
     FROM document_search s, query
-   WHERE s.organisation_id = $1 AND NOT s.deleted AND (s.search @@ query.q OR s.title % $2)
+   WHERE s.organisation_id = $1 AND NOT s.deleted AND (s.search @@ query.q OR $2 <% s.title)
 )
 SELECT m.document_id AS "documentId", m.title, m.rank::float8 AS rank, ${page.select}
   FROM m WHERE ${page.where}
