@@ -61,8 +61,9 @@ export class ChannelSearchIndexer implements SearchIndexer {
     await this.subscriber.subscribe(changesChannel(this.config));
   }
 
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
     this.subscriber?.disconnect();
+    return Promise.resolve();
   }
 }
 
@@ -107,8 +108,9 @@ export class AckBeforeIndexSearchIndexer implements SearchIndexer {
     const { search, redis } = this.config;
     this.worker = new Worker<OutboxEnvelope<DocumentChange>>(
       DOCUMENT_SEARCH_QUEUE,
-      async (job) => {
+      (job) => {
         void this.writer.apply(this.dataSource, job.data.payload).catch(() => undefined);
+        return Promise.resolve();
       },
       {
         connection: this.connection,
