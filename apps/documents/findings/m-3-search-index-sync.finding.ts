@@ -91,7 +91,7 @@ export default defineFinding<Flaw>({
       (app) => ({ app }),
       (error: unknown) => ({ error }),
     );
-    const loaded = await Promise.allSettled([
+    const [spawned] = await Promise.allSettled([
       spawnSearchWorker({
         databaseUrl: ctx.databaseUrl,
         redisUrl: ctx.redisUrl,
@@ -101,11 +101,13 @@ export default defineFinding<Flaw>({
       }),
     ]);
     const started = await appStarting;
-    const [spawned] = loaded;
-    if (!('app' in started) || spawned?.status !== 'fulfilled') {
-      if (spawned?.status === 'fulfilled') await spawned.value.stop();
+    if (spawned?.status !== 'fulfilled') {
       if ('app' in started) await started.app.close();
-      throw 'error' in started ? started.error : spawned?.reason;
+      throw spawned?.reason;
+    }
+    if (!('app' in started)) {
+      await spawned.value.stop();
+      throw started.error;
     }
     const { app } = started;
     const first = spawned.value;
