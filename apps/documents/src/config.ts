@@ -24,6 +24,16 @@ export interface AppConfig {
     audience: string;
   };
   observability: { logLevel: LogLevel; slowQueryMs: number };
+  /** The search indexer worker (polyglot-b:M-3). */
+  search: {
+    /** Changes one worker process applies at once. */
+    indexerConcurrency: number;
+    /**
+     * How long a job stays claimed without a heartbeat: after a worker dies (kill -9, OOM) its jobs in flight
+     * go back to the queue this long after its last heartbeat, and another worker applies them.
+     */
+    jobLockMs: number;
+  };
   collaboration: CollaborationConfig;
 }
 
@@ -97,6 +107,10 @@ export function parseConfig(values: ConfigValues): AppConfig {
     observability: {
       logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
       slowQueryMs: read.integer('SLOW_QUERY_MS', 200, 1, 60_000),
+    },
+    search: {
+      indexerConcurrency: read.integer('SEARCH_INDEXER_CONCURRENCY', 4, 1, 64),
+      jobLockMs: read.integer('SEARCH_JOB_LOCK_MS', 30_000, 500, 600_000),
     },
     collaboration: {
       maxConnections: read.integer('COLLAB_MAX_CONNECTIONS', 5_000, 1, 100_000),

@@ -1,6 +1,7 @@
 import { CreateRefreshTokenTables1767312000000 } from '@remedy/auth';
 import { CreateOutboxTables1767225600000 } from '@remedy/outbox';
 import { CreateDocumentsSchema1792000000000 } from '../migrations/1792000000000-create-documents-schema.js';
+import { CreateDocumentSearch1792000002000 } from '../migrations/1792000002000-create-document-search.js';
 import { CreateDocumentUpdates1792000003000 } from '../migrations/1792000003000-create-document-updates.js';
 
 /** The schema history in order; later migrations append here (timestamps after the last entry). */
@@ -8,5 +9,6 @@ export const APP_MIGRATIONS = [
   CreateOutboxTables1767225600000,
   CreateRefreshTokenTables1767312000000,
   CreateDocumentsSchema1792000000000,
+  CreateDocumentSearch1792000002000,
   CreateDocumentUpdates1792000003000,
 ];

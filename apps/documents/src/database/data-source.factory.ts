@@ -5,7 +5,7 @@ import { APP_MIGRATIONS } from './app-migrations.js';
 
 export interface DataSourceRole {
   /** Pool name in metrics, errors and pg_stat_activity (`<applicationName>-<role>`). */
-  role: 'api' | 'maintenance';
+  role: 'api' | 'worker' | 'maintenance';
   /** Overrides the configured pool size, e.g. one connection for migrations. */
   poolMax?: number;
   statementTimeoutMs?: number;

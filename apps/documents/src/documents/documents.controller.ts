@@ -15,7 +15,7 @@ import { CurrentMember } from '../auth/current-member.decorator.js';
 import type { Member } from '../auth/member.js';
 import { USER_ROLES } from '../users/user-role.js';
 import { DocumentPageQueryDto } from './document-page-query.dto.js';
-import { DocumentTitleDto } from './document-title.dto.js';
+import { DocumentWriteDto } from './document-write.dto.js';
 import { DocumentDto, DocumentPageDto } from './document.dto.js';
 import { DocumentsService } from './documents.service.js';
 
@@ -29,8 +29,8 @@ export class DocumentsController {
   @Roles('admin', 'editor')
   @ApiOperation({ summary: "Create a document in the caller's organisation, owned by the caller" })
   @ApiCreatedResponse({ type: DocumentDto })
-  create(@CurrentMember() member: Member, @Body() dto: DocumentTitleDto): Promise<DocumentDto> {
-    return this.documents.create(member, dto.title);
+  create(@CurrentMember() member: Member, @Body() dto: DocumentWriteDto): Promise<DocumentDto> {
+    return this.documents.create(member, dto.title, dto.body ?? '');
   }
 
   @Get()
@@ -52,15 +52,15 @@ export class DocumentsController {
 
   @Patch(':id')
   @Roles('admin', 'editor')
-  @ApiOperation({ summary: 'Rename a document' })
+  @ApiOperation({ summary: 'Rename a document and optionally replace its body' })
   @ApiOkResponse({ type: DocumentDto })
   @ApiNotFoundResponse({ description: 'no such document in your organisation' })
-  rename(
+  update(
     @CurrentMember() member: Member,
     @Param('id', uuidParam('id')) id: string,
-    @Body() dto: DocumentTitleDto,
+    @Body() dto: DocumentWriteDto,
   ): Promise<DocumentDto> {
-    return this.documents.rename(member, id, dto.title);
+    return this.documents.update(member, id, dto.title, dto.body);
   }
 
   @Delete(':id')

@@ -10,31 +10,37 @@ const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-
 export const DOCUMENT_COLUMNS = `id, organisation_id AS "organisationId", owner_id AS "ownerId", title,
   ${iso('created_at')} AS "createdAt", ${iso('updated_at')} AS "updatedAt"`;
 
+/** What the search index needs of a changed document besides its metadata (polyglot-b:M-3). */
+const CHANGE_COLUMNS = `version, body, ${iso('updated_at')} AS "changedAt"`;
+
+/** $1 organisation, $2 owner, $3 title, $4 body. */
 export const INSERT_DOCUMENT_SQL = `
-INSERT INTO documents (organisation_id, owner_id, title) VALUES ($1, $2, $3)
-RETURNING ${DOCUMENT_COLUMNS}`;
+INSERT INTO documents (organisation_id, owner_id, title, body) VALUES ($1, $2, $3, $4)
+RETURNING ${DOCUMENT_COLUMNS}, ${CHANGE_COLUMNS}`;
 
 /** $1 document, $2 organisation (documents_pkey). */
 export const DOCUMENT_BY_ID_SQL = `SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE id = $1 AND organisation_id = $2`;
 
-/** $1 document, $2 organisation, $3 title. */
-export const RENAME_DOCUMENT_SQL = `
-WITH renamed AS (
-  UPDATE documents SET title = $3, updated_at = now() WHERE id = $1 AND organisation_id = $2
+/** $1 document, $2 organisation, $3 title, $4 body (NULL keeps it). Every change bumps the version. */
+export const UPDATE_DOCUMENT_SQL = `
+WITH updated AS (
+  UPDATE documents SET title = $3, body = COALESCE($4, body), version = version + 1, updated_at = now()
+   WHERE id = $1 AND organisation_id = $2
   RETURNING *
 )
-SELECT ${DOCUMENT_COLUMNS} FROM renamed`;
+SELECT ${DOCUMENT_COLUMNS}, ${CHANGE_COLUMNS} FROM updated`;
 
 /**
  * $1 document, $2 organisation, $3 the caller, $4 whether the caller may delete any document (an admin). The
  * ownership check is in the statement, so the permission holds for the row that is deleted, not one read before.
+ * The delete's version (one past the last) is the search tombstone's.
  */
 export const DELETE_DOCUMENT_SQL = `
 WITH deleted AS (
   DELETE FROM documents WHERE id = $1 AND organisation_id = $2 AND ($4 OR owner_id = $3)
-  RETURNING id
+  RETURNING id, version
 )
-SELECT id FROM deleted`;
+SELECT id, version + 1 AS version, ${iso('now()')} AS "changedAt" FROM deleted`;
 
 /** An organisation's documents, newest first, one keyset page (documents_organisation_created_idx). */
 export function organisationDocumentsPageSql(page: KeysetSqlFragment): string {

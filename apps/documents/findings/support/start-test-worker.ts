@@ -1,0 +1,26 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { compileWithPlugs, type ProviderPlug } from '@remedy/testing';
+import type { AppConfig, ConfigValues } from '../../src/config.js';
+import { WorkerModule } from '../../src/worker.module.js';
+import { testConfig, type TestServices } from './test-config.js';
+
+export interface TestWorker {
+  app: INestApplicationContext;
+  config: AppConfig;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real WorkerModule (search relay and indexer) on the test context, with `plugs` in place of the
+ * providers they name (a proof's seam); resolves once the relay and the indexer have started.
+ */
+export async function startTestWorker(
+  ctx: TestServices,
+  overrides: ConfigValues = {},
+  plugs: readonly ProviderPlug[] = [],
+): Promise<TestWorker> {
+  const config = testConfig(ctx, overrides);
+  const app = await compileWithPlugs(WorkerModule.forRoot(config), plugs);
+  await app.init();
+  return { app, config, close: () => app.close() };
+}

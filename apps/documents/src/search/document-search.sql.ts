@@ -1,0 +1,44 @@
+import type { KeysetSqlFragment } from '@remedy/pagination';
+
+/*
+ * The search index's statements. Text search uses the 'simple' configuration (no stemming, no stop words):
+ * documents are written in many languages, and one language's stemmer would mangle the others.
+ */
+
+/** The weighted vector of a title ($1) and body ($2): a title match ranks above a body match. */
+const VECTOR = `setweight(to_tsvector('simple', $1), 'A') || setweight(to_tsvector('simple', $2), 'B')`;
+
+/**
+ * Applies one change: $1 title, $2 body, $3 document, $4 organisation, $5 version, $6 deleted, $7 changed at.
+ * The WHERE of the DO UPDATE is the version guard: an older or repeated change updates nothing, so delivery
+ * may be at-least-once and out of order.
+ */
+export const UPSERT_DOCUMENT_SEARCH_SQL = `
+INSERT INTO document_search AS s
+  (document_id, organisation_id, title, search, deleted, source_version, source_changed_at, indexed_at)
+VALUES ($3, $4, CASE WHEN $6 THEN '' ELSE $1 END, CASE WHEN $6 THEN ''::tsvector ELSE ${VECTOR} END, $6, $5, $7,
+        clock_timestamp())
+ON CONFLICT (document_id) DO UPDATE
+   SET title = EXCLUDED.title, search = EXCLUDED.search, deleted = EXCLUDED.deleted,
+       source_version = EXCLUDED.source_version, source_changed_at = EXCLUDED.source_changed_at,
+       indexed_at = EXCLUDED.indexed_at
+ WHERE s.source_version < EXCLUDED.source_version`;
+
+/**
+ * One page of an organisation's matches, best first: $1 organisation, $2 query text, then the keyset page's
+ * parameters. A full-text match (document_search_vector_idx) or a fuzzy title match
+ * (document_search_title_trgm_idx: the query is close to some words of the title, so a typo still finds it)
+ * qualifies; the rank adds the weighted text rank and that word similarity, rounded to a numeric so the cursor carries it exactly.
+ */
+export function searchDocumentsPageSql(page: KeysetSqlFragment): string {
+  return `
+WITH query AS (SELECT websearch_to_tsquery('simple', $2) AS q),
+m AS (
+  SELECT s.document_id, s.title, round((ts_rank(s.search, query.q) + word_similarity($2, s.title))::numeric, 6) AS rank
+    FROM document_search s, query
+   WHERE s.organisation_id = $1 AND NOT s.deleted AND (s.search @@ query.q OR $2 <% s.title)
+)
+SELECT m.document_id AS "documentId", m.title, m.rank::float8 AS rank, ${page.select}
+  FROM m WHERE ${page.where}
+ ORDER BY ${page.orderBy} LIMIT ${page.limit}`;
+}

@@ -1,0 +1,12 @@
+import type { KeysetSort } from '@remedy/pagination';
+
+/** Search results, best first, document id as tie-breaker. */
+export const SEARCH_SORT: KeysetSort = [
+  { column: 'm.rank', type: 'numeric', direction: 'DESC' },
+  { column: 'm.document_id', type: 'uuid', direction: 'DESC' },
+];
+
+/** A page is capped: search is for finding, not for exporting the index. */
+export const SEARCH_PAGES = { defaultLimit: 20, maxLimit: 50 } as const;
+
+export const MAX_QUERY_LENGTH = 200;

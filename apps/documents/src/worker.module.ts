@@ -1,0 +1,34 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ObservabilityModule } from '@remedy/observability';
+import { dataSourcePools } from '@remedy/pooling';
+import { DataSource } from 'typeorm';
+import { AppConfigModule } from './app-config.module.js';
+import type { AppConfig } from './config.js';
+import { DatabaseModule } from './database/database.module.js';
+import { RedisModule } from './redis/redis.module.js';
+import { SearchIndexerModule } from './search/search-indexer.module.js';
+
+/** The queue worker: no HTTP server; the search relay and indexer (features append theirs). */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        DatabaseModule.forRoot(config, 'worker'),
+        RedisModule.forRoot(config),
+        ObservabilityModule.forRootAsync({
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => ({
+            serviceName: `${config.serviceName}-worker`,
+            pools: dataSourcePools(dataSource),
+            slowQueryMs: config.observability.slowQueryMs,
+            logLevel: config.observability.logLevel,
+          }),
+        }),
+        SearchIndexerModule,
+      ],
+    };
+  }
+}
