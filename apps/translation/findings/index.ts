@@ -10,6 +10,7 @@ import m3ProviderConnectionPool from './m-3-provider-connection-pool.finding.js'
 import i1TokenInUrl from './i-1-token-in-url.finding.js';
 import s5BatchedProviderCalls from './s-5-batched-provider-calls.finding.js';
 import c5ConnectionLimit from './c-5-connection-limit.finding.js';
+import s2ConnectionRegistry from './s-2-connection-registry.finding.js';
 import { translationHarness } from './support/translation-harness.js';
 
 export default defineFindingSuite({
@@ -26,5 +27,6 @@ export default defineFindingSuite({
     i1TokenInUrl,
     s5BatchedProviderCalls,
     c5ConnectionLimit,
+    s2ConnectionRegistry,
   ],
 });

@@ -48,6 +48,11 @@ export interface ChatConfig {
   /** Bytes a socket may leave unsent before messages queue; past `maxPendingMessages` queued, it is closed. */
   sendHighWaterBytes: number;
   maxPendingMessages: number;
+  /**
+   * polyglot-a:S-2: how long a user's entry in the connection registry, and an instance's liveness, outlive the
+   * instance's last heartbeat (every third of it): a crashed instance's users stop being routed to it after this.
+   */
+  registryTtlSeconds: number;
 }
 
 /** One engine's endpoint, key and the quotas its account has (0: none known). */
@@ -137,6 +142,7 @@ export function parseConfig(values: ConfigValues): AppConfig {
       authTimeoutMs: read.integer('CHAT_AUTH_TIMEOUT_MS', 5_000, 100, 60_000),
       sendHighWaterBytes: read.integer('CHAT_SEND_HIGH_WATER_BYTES', 64 * 1024, 1_024, 16 * 1024 * 1024),
       maxPendingMessages: read.integer('CHAT_MAX_PENDING_MESSAGES', 256, 1, 100_000),
+      registryTtlSeconds: read.integer('CHAT_REGISTRY_TTL_SECONDS', 30, 3, 3_600),
     },
     auth: {
       accessTokenSecret: read.secret('JWT_ACCESS_SECRET'),

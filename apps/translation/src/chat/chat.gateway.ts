@@ -17,6 +17,7 @@ import {
   type ChatHubFactory,
 } from './chat-hub.js';
 import { ChatParticipants } from './chat-participants.js';
+import { ChatPresence } from './chat-presence.js';
 
 type ChatClient = RealtimeClient<AuthenticatedUser>;
 
@@ -41,6 +42,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     @Inject(CHAT_HUB_FACTORY) createHub: ChatHubFactory,
     @Inject(TokenService) private readonly tokens: TokenService,
     @Inject(ChatParticipants) private readonly participants: ChatParticipants,
+    @Inject(ChatPresence) private readonly presence: ChatPresence,
   ) {
     this.hub = createHub({
       name: 'chat',
@@ -58,7 +60,11 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
       drainTimeoutMs: Math.min(config.http.shutdownGraceMs, 5_000),
       authenticate: (message) => this.authenticate(message),
       onMessage: (client, message) => this.onMessage(client, message),
-      onDisconnected: (client) => this.sessions.delete(client),
+      onAuthenticated: (client) => this.presence.connected(client),
+      onDisconnected: (client) => {
+        this.sessions.delete(client);
+        this.presence.disconnected(client);
+      },
       onError: (error) => this.logger.error(error instanceof Error ? error : String(error)),
     });
   }
@@ -66,6 +72,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
   /** Connects the subscriber before the first socket is admitted (see live-streaming's chat gateway). */
   async onModuleInit(): Promise<void> {
     if (this.redis.subscriber.status === 'wait') await this.redis.subscriber.connect();
+    await this.presence.start();
   }
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
@@ -76,9 +83,13 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     return this.hub.stats();
   }
 
-  /** Before the adapter terminates sockets: close each with 1012 so clients reconnect to another instance. */
+  /**
+   * Before the adapter terminates sockets: close each with 1012 so clients reconnect to another instance, then
+   * take this instance out of the connection registry so nobody routes to it any more.
+   */
   async onModuleDestroy(): Promise<void> {
     await this.hub.close();
+    await this.presence.close();
   }
 
   private async authenticate(message: unknown): Promise<AuthenticatedUser | null> {
