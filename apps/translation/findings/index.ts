@@ -13,6 +13,8 @@ import s5TranslationOffTheSocketHandler from './s-5-translation-off-the-socket-h
 import m2SpeechPipeline from './m-2-speech-pipeline.finding.js';
 import mi2SampledRequestLogs from './mi-2-sampled-request-logs.finding.js';
 import i3CorrelationIds from './i-3-correlation-ids.finding.js';
+import c5ConnectionLimit from './c-5-connection-limit.finding.js';
+import s2ConnectionRegistry from './s-2-connection-registry.finding.js';
 import { translationHarness } from './support/translation-harness.js';
 
 export default defineFindingSuite({
@@ -32,5 +34,7 @@ export default defineFindingSuite({
     m2SpeechPipeline,
     mi2SampledRequestLogs,
     i3CorrelationIds,
+    c5ConnectionLimit,
+    s2ConnectionRegistry,
   ],
 });

@@ -85,6 +85,11 @@ export interface ChatConfig {
   redeliverAfterMs: number;
   /** How often the worker sweeps for such messages. */
   redeliverySweepMs: number;
+  /**
+   * polyglot-a:S-2: how long a user's entry in the connection registry, and an instance's liveness, outlive the
+   * instance's last heartbeat (every third of it): a crashed instance's users stop being routed to it after this.
+   */
+  registryTtlSeconds: number;
 }
 
 /** One engine's endpoint, key and the quotas its account has (0: none known). */
@@ -179,6 +184,7 @@ export function parseConfig(values: ConfigValues): AppConfig {
       workerConcurrency: read.integer('CHAT_WORKER_CONCURRENCY', 32, 1, 1_000),
       redeliverAfterMs: read.integer('CHAT_REDELIVER_AFTER_MS', 60_000, 0, 86_400_000),
       redeliverySweepMs: read.integer('CHAT_REDELIVERY_SWEEP_MS', 15_000, 100, 3_600_000),
+      registryTtlSeconds: read.integer('CHAT_REGISTRY_TTL_SECONDS', 30, 3, 3_600),
     },
     speech: {
       sttUrl: read.url('STT_URL', 'https://speech.googleapis.com', ['https:', 'http:']),

@@ -22,6 +22,7 @@ import {
 } from './chat-hub.js';
 import { ChatParticipants } from './chat-participants.js';
 import { ChatMessageDispatcher } from './messages/chat-message-dispatcher.js';
+import { ChatPresence } from './chat-presence.js';
 
 type ChatClient = RealtimeClient<AuthenticatedUser>;
 
@@ -47,6 +48,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     @Inject(TokenService) private readonly tokens: TokenService,
     @Inject(ChatParticipants) private readonly participants: ChatParticipants,
     @Inject(ChatMessageDispatcher) private readonly messages: ChatMessageDispatcher,
+    @Inject(ChatPresence) private readonly presence: ChatPresence,
   ) {
     this.hub = createHub({
       name: 'chat',
@@ -66,11 +68,19 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
       // polyglot-b:I-3: each message is a unit of work of its own, its lines named by a fresh ID, the user and
       // the session the socket is in (no HTTP hook runs for a socket message).
       onMessage: (client, message) => {
-        const sessionId = this.sessions.get(client);
-        const ids = { requestId: randomUUID(), userId: client.principal.id, ...(sessionId && { sessionId }) };
+        const joined = this.sessions.get(client);
+        const ids = {
+          requestId: randomUUID(),
+          userId: client.principal.id,
+          ...(joined && { sessionId: joined.sessionId }),
+        };
         return runWithCorrelation(ids, () => this.onMessage(client, message));
       },
-      onDisconnected: (client) => this.sessions.delete(client),
+      onAuthenticated: (client) => this.presence.connected(client),
+      onDisconnected: (client) => {
+        this.sessions.delete(client);
+        this.presence.disconnected(client);
+      },
       onError: (error) => this.logger.error(error instanceof Error ? error : String(error)),
     });
   }
@@ -78,6 +88,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
   /** Connects the subscriber before the first socket is admitted (see live-streaming's chat gateway). */
   async onModuleInit(): Promise<void> {
     if (this.redis.subscriber.status === 'wait') await this.redis.subscriber.connect();
+    await this.presence.start();
   }
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
@@ -93,9 +104,13 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     return this.hub.stats();
   }
 
-  /** Before the adapter terminates sockets: close each with 1012 so clients reconnect to another instance. */
+  /**
+   * Before the adapter terminates sockets: close each with 1012 so clients reconnect to another instance, then
+   * take this instance out of the connection registry so nobody routes to it any more.
+   */
   async onModuleDestroy(): Promise<void> {
     await this.hub.close();
+    await this.presence.close();
   }
 
   private async authenticate(message: unknown): Promise<AuthenticatedUser | null> {

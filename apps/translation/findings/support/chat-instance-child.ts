@@ -1,0 +1,47 @@
+import { createInterface } from 'node:readline';
+import type { ProviderPlug } from '@remedy/testing';
+import { entriesKeptOnDrainPlug, inProcessRegistryPlug } from '../../katas/s-2-in-process-registry.flawed.js';
+import { startTestApp } from './start-test-app.js';
+
+/** Input of the child, as JSON in argv[2]. */
+export interface ChatInstanceJob {
+  databaseUrl: string;
+  redisUrl: string;
+  prefix: string;
+  overrides: Record<string, string>;
+  /** Which connection registry the instance runs: the real one, or a kata plugged in at its token. */
+  registry: 'redis' | 'in-process' | 'entries kept on drain';
+}
+
+/** What the child prints as one stdout line once it listens. */
+export interface ChatInstanceAddress {
+  url: string;
+}
+
+const REGISTRIES: Record<ChatInstanceJob['registry'], ProviderPlug[]> = {
+  redis: [],
+  'in-process': [inProcessRegistryPlug],
+  'entries kept on drain': [entriesKeptOnDrainPlug],
+};
+
+/**
+ * One API instance in its own Node process, sharing only PostgreSQL and Redis with its siblings. It prints its
+ * address, then runs until SIGTERM (a deploy's stop: the graceful drain) or its stdin closes.
+ */
+async function main(): Promise<void> {
+  const job = JSON.parse(process.argv[2] ?? '{}') as ChatInstanceJob;
+  const app = await startTestApp(job, job.overrides, { plugs: REGISTRIES[job.registry] });
+  process.stdout.write(`${JSON.stringify({ url: app.url } satisfies ChatInstanceAddress)}\n`);
+  const stdin = createInterface({ input: process.stdin });
+  await new Promise<void>((resolve) => {
+    stdin.once('close', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await app.close();
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String(error instanceof Error ? error.stack : error)}\n`);
+  process.exit(1);
+});
