@@ -59,7 +59,7 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
       organisers.push((await api.signup(`m3_organiser_${lane}@example.com`)).accessToken);
     }
     const answers = await runConcurrently(CALLS, CONCURRENCY, (i, lane) =>
-      translateCall(api, organisers[lane], [`Message number ${i} of the pool measurement`]),
+      translateCall(api, organisers[lane]!, [`Message number ${i} of the pool measurement`]),
     );
     const google = providers.google;
     const googleCalls = google.calls.filter((call) => call.status === 200).length;
