@@ -60,6 +60,16 @@ export function histogramQuantile(exposition: string, histogram: string, q: numb
   return finite.at(-1)![0];
 }
 
+/** The finite `le` bounds of a histogram's buckets, ascending (empty when the histogram is missing). */
+export function bucketBounds(exposition: string, histogram: string): number[] {
+  const bounds = new Set(
+    samples(exposition, `${histogram}_bucket`)
+      .map((sample) => Number(sample.labels['le']))
+      .filter((bound) => Number.isFinite(bound)),
+  );
+  return [...bounds].sort((a, b) => a - b);
+}
+
 /** Every metric name the exposition declares (`# TYPE`), with a histogram's _bucket, _sum and _count series. */
 export function declaredSeries(exposition: string): Set<string> {
   const names = new Set<string>();
