@@ -1,6 +1,4 @@
-import { METRICS_REGISTRY } from '@remedy/observability';
 import { defineFinding, type FindingContext, type Measurement, type ProviderPlug } from '@remedy/testing';
-import type { Registry } from 'prom-client';
 import {
   guardedWithBudgetPerInstance,
   guardedWithoutBudget,
@@ -8,6 +6,7 @@ import {
 } from '../katas/c-2-unbounded-retries.flawed.js';
 import { APP_CONFIG } from '../src/app-config.module.js';
 import type { AppConfig } from '../src/config.js';
+import { TranslationMetrics } from '../src/translation/metrics/translation-metrics.js';
 import { ProviderConnections } from '../src/translation/providers/provider-connections.js';
 import { ProviderTranslator } from '../src/translation/providers/provider-translator.js';
 import { ApiClient } from './support/api-client.js';
@@ -31,11 +30,15 @@ const FLAWS = {
 type Run = 'flawed' | 'remediated' | keyof typeof FLAWS;
 
 function plug(
-  make: (config: AppConfig, connections: ProviderConnections, registry: Registry) => ProviderTranslator,
+  make: (
+    config: AppConfig,
+    connections: ProviderConnections,
+    metrics: TranslationMetrics,
+  ) => ProviderTranslator,
 ): ProviderPlug {
   return {
     provide: ProviderTranslator,
-    inject: [APP_CONFIG, ProviderConnections, METRICS_REGISTRY],
+    inject: [APP_CONFIG, ProviderConnections, TranslationMetrics],
     useFactory: make,
   };
 }
@@ -44,11 +47,11 @@ const PLUGS: Record<Run, ProviderPlug[]> = {
   flawed: [plug((config, connections) => new RetryingProviderTranslator(config.providers, connections))],
   remediated: [],
   'breaker without a quota budget': [
-    plug((config, connections, registry) => guardedWithoutBudget(config.providers, connections, registry)),
+    plug((config, connections, metrics) => guardedWithoutBudget(config.providers, connections, metrics)),
   ],
   'a budget per instance': [
-    plug((config, connections, registry) =>
-      guardedWithBudgetPerInstance(config.providers, connections, registry),
+    plug((config, connections, metrics) =>
+      guardedWithBudgetPerInstance(config.providers, connections, metrics),
     ),
   ],
 };
@@ -69,9 +72,14 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
     instances.push(await startTestApp(ctx, env, { plugs: PLUGS[run] }));
     instances.push(await startTestApp(ctx, env, { plugs: PLUGS[run] }));
     const apis = instances.map((instance) => new ApiClient(instance.url));
-    const organiser = (await apis[0]!.signup('c2_organiser@example.com')).accessToken;
-    const answers = await runConcurrently(REQUESTS, CONCURRENCY, (i) =>
-      translateCall(apis[i % 2]!, organiser, [`Quota message ${i}`]),
+    // One organisation per lane: S-5's micro-batching groups texts by organisation, so each translation stays
+    // one Google call (with one organisation it folds the 120 translations into a few dozen calls under the quota).
+    const organisers: string[] = [];
+    for (let lane = 0; lane < CONCURRENCY; lane += 1) {
+      organisers.push((await apis[0]!.signup(`c2_organiser_${lane}@example.com`)).accessToken);
+    }
+    const answers = await runConcurrently(REQUESTS, CONCURRENCY, (i, lane) =>
+      translateCall(apis[i % 2]!, organisers[lane]!, [`Quota message ${i}`]),
     );
     const { google, deepl } = providers;
     const tooMany = google.tooManyRequestsSent;

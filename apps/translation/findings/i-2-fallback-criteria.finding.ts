@@ -1,7 +1,5 @@
-import { METRICS_REGISTRY } from '@remedy/observability';
 import { defineFinding, type FindingContext, type Measurement, type ProviderPlug } from '@remedy/testing';
 import type { Redis } from 'ioredis';
-import type { Registry } from 'prom-client';
 import {
   FallBackOnAnyFailureTranslator,
   NEVER_RETRY,
@@ -12,6 +10,7 @@ import type { AppConfig } from '../src/config.js';
 import { QUEUE_REDIS } from '../src/redis/queue-redis.js';
 import { buildProviderTranslator } from '../src/translation/providers/build-provider-translator.js';
 import type { FailurePolicy } from '../src/translation/providers/provider-call-error.js';
+import { TranslationMetrics } from '../src/translation/metrics/translation-metrics.js';
 import { ProviderConnections } from '../src/translation/providers/provider-connections.js';
 import { ProviderTranslator } from '../src/translation/providers/provider-translator.js';
 import { ApiClient } from './support/api-client.js';
@@ -32,9 +31,13 @@ type Run = 'flawed' | 'remediated' | keyof typeof FLAWS;
 function policyPlug(policy: FailurePolicy): ProviderPlug {
   return {
     provide: ProviderTranslator,
-    inject: [APP_CONFIG, ProviderConnections, QUEUE_REDIS, METRICS_REGISTRY],
-    useFactory: (config: AppConfig, connections: ProviderConnections, redis: Redis, registry: Registry) =>
-      buildProviderTranslator(config.providers, connections, redis, registry, policy),
+    inject: [APP_CONFIG, ProviderConnections, QUEUE_REDIS, TranslationMetrics],
+    useFactory: (
+      config: AppConfig,
+      connections: ProviderConnections,
+      redis: Redis,
+      metrics: TranslationMetrics,
+    ) => buildProviderTranslator(config.providers, connections, redis, metrics, policy),
   };
 }
 

@@ -15,6 +15,7 @@ import mi2SampledRequestLogs from './mi-2-sampled-request-logs.finding.js';
 import i3CorrelationIds from './i-3-correlation-ids.finding.js';
 import c5ConnectionLimit from './c-5-connection-limit.finding.js';
 import s2ConnectionRegistry from './s-2-connection-registry.finding.js';
+import m4LatencyMetrics from './m-4-latency-metrics.finding.js';
 import { translationHarness } from './support/translation-harness.js';
 
 export default defineFindingSuite({
@@ -36,5 +37,6 @@ export default defineFindingSuite({
     i3CorrelationIds,
     c5ConnectionLimit,
     s2ConnectionRegistry,
+    m4LatencyMetrics,
   ],
 });

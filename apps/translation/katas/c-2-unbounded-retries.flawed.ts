@@ -1,8 +1,8 @@
-import type { Registry } from 'prom-client';
 import type { ProvidersConfig } from '../src/config.js';
 import { buildEngines } from '../src/translation/providers/build-engines.js';
 import { GuardedProviderTranslator } from '../src/translation/providers/guarded-provider-translator.js';
 import { ProviderCallError } from '../src/translation/providers/provider-call-error.js';
+import type { TranslationMetrics } from '../src/translation/metrics/translation-metrics.js';
 import type { ProviderConnections } from '../src/translation/providers/provider-connections.js';
 import {
   ProviderTranslator,
@@ -45,7 +45,7 @@ export class RetryingProviderTranslator extends ProviderTranslator {
 export function guardedWithoutBudget(
   config: ProvidersConfig,
   connections: ProviderConnections,
-  registry: Registry,
+  metrics: TranslationMetrics,
 ): ProviderTranslator {
   const { primary, fallback } = buildEngines(config, connections);
   return new GuardedProviderTranslator(
@@ -54,7 +54,7 @@ export function guardedWithoutBudget(
       { engine: fallback, budget: UNLIMITED_BUDGET },
     ],
     { volumeThreshold: config.breakerVolume, resetTimeoutMs: config.breakerResetMs },
-    registry,
+    metrics,
   );
 }
 
@@ -65,7 +65,7 @@ export function guardedWithoutBudget(
 export function guardedWithBudgetPerInstance(
   config: ProvidersConfig,
   connections: ProviderConnections,
-  registry: Registry,
+  metrics: TranslationMetrics,
 ): ProviderTranslator {
   const { primary, fallback } = buildEngines(config, connections);
   return new GuardedProviderTranslator(
@@ -81,7 +81,7 @@ export function guardedWithBudgetPerInstance(
       { engine: fallback, budget: UNLIMITED_BUDGET },
     ],
     { volumeThreshold: config.breakerVolume, resetTimeoutMs: config.breakerResetMs },
-    registry,
+    metrics,
   );
 }
 

@@ -8,6 +8,7 @@ import { QUEUE_CONNECTION, REDIS_CLIENTS } from '../redis/redis.module.js';
 import { TranslationModule } from '../translation/translation.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { CHAT_HUB_FACTORY, createChatHub } from './chat-hub.js';
+import { ChatMetrics } from './chat-metrics.js';
 import { ChatParticipants } from './chat-participants.js';
 import { ChatPresence } from './chat-presence.js';
 import { ChatGateway } from './chat.gateway.js';
@@ -57,6 +58,7 @@ class ChatQueueShutdown implements OnApplicationShutdown {
     ChatPresence,
     ChatGateway,
     ChatParticipants,
+    ChatMetrics,
   ],
   exports: [ChatGateway],
 })

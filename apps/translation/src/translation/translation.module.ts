@@ -13,6 +13,8 @@ import { MicroBatchingProviderBatcher } from './batching/micro-batching-provider
 import { ProviderBatcher } from './batching/provider-batcher.js';
 import { RedisTranslationCache } from './cache/redis-translation-cache.js';
 import { TranslationCache } from './cache/translation-cache.js';
+import { PrometheusTranslationMetrics } from './metrics/prometheus-translation-metrics.js';
+import { TranslationMetrics } from './metrics/translation-metrics.js';
 import { buildProviderTranslator } from './providers/build-provider-translator.js';
 import { GuardedProviderTranslator } from './providers/guarded-provider-translator.js';
 import { KeepAliveProviderConnections, ProviderConnections } from './providers/provider-connections.js';
@@ -38,7 +40,8 @@ class ProvidersShutdown implements OnApplicationShutdown {
 /**
  * Machine translation: Google v3 primary and DeepL v2 fallback over keep-alive pools, each engine behind a
  * quota budget shared across instances (on the queue Redis, which never evicts it) and a circuit breaker, and
- * the translation cache on the evicting cache Redis.
+ * the translation cache on the evicting cache Redis. TranslationMetrics (latency histograms, hit rate, error rate,
+ * fallbacks, breaker states) is the seam polyglot-b:M-4's proof plugs the review's design into.
  */
 @Module({
   imports: [HistoryModule, SessionsModule],
@@ -46,15 +49,24 @@ class ProvidersShutdown implements OnApplicationShutdown {
   providers: [
     Translator,
     {
+      provide: TranslationMetrics,
+      inject: [METRICS_REGISTRY],
+      useFactory: (registry: Registry) => new PrometheusTranslationMetrics(registry),
+    },
+    {
       provide: ProviderConnections,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => new KeepAliveProviderConnections(config.providers.poolSize),
     },
     {
       provide: ProviderTranslator,
-      inject: [APP_CONFIG, ProviderConnections, QUEUE_REDIS, METRICS_REGISTRY],
-      useFactory: (config: AppConfig, connections: ProviderConnections, redis: Redis, registry: Registry) =>
-        buildProviderTranslator(config.providers, connections, redis, registry),
+      inject: [APP_CONFIG, ProviderConnections, QUEUE_REDIS, TranslationMetrics],
+      useFactory: (
+        config: AppConfig,
+        connections: ProviderConnections,
+        redis: Redis,
+        metrics: TranslationMetrics,
+      ) => buildProviderTranslator(config.providers, connections, redis, metrics),
     },
     {
       provide: ProviderBatcher,
@@ -64,13 +76,13 @@ class ProvidersShutdown implements OnApplicationShutdown {
     },
     {
       provide: TranslationCache,
-      inject: [APP_CONFIG, REDIS_CLIENTS, METRICS_REGISTRY],
-      useFactory: (config: AppConfig, redis: RedisClients, registry: Registry) => {
+      inject: [APP_CONFIG, REDIS_CLIENTS, TranslationMetrics],
+      useFactory: (config: AppConfig, redis: RedisClients, metrics: TranslationMetrics) => {
         const ttl = config.translationCache;
         return new RedisTranslationCache(
           redis.cache,
           { chat: ttl.chatTtlSeconds, caption: ttl.captionTtlSeconds, document: ttl.documentTtlSeconds },
-          registry,
+          metrics,
         );
       },
     },

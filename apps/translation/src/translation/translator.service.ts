@@ -4,6 +4,7 @@ import { TranslationHistory } from '../history/translation-history.js';
 import { TranslationCache, type CacheScope, type ContentKind } from './cache/translation-cache.js';
 import { glossaryOfPair, providerGlossaryName } from './glossary-of-pair.js';
 import { ProviderBatcher } from './batching/provider-batcher.js';
+import { TranslationMetrics } from './metrics/translation-metrics.js';
 
 export interface TranslateRequest {
   organisationId: string;
@@ -25,7 +26,8 @@ export interface TranslatedText {
  * Translates a batch for one organisation and language pair: cached translations first (keyed by the pair,
  * organisation and glossary version), the rest (each distinct text once) through the batcher, which sends them
  * with concurrent requests' texts for the same pair in one engine call; the answers are cached. Every answer
- * joins the translation history.
+ * joins the translation history. Each request's duration goes to TranslationMetrics, answered or failed
+ * (polyglot-b:M-4).
  */
 @Injectable()
 export class Translator {
@@ -34,9 +36,22 @@ export class Translator {
     @Inject(TranslationCache) private readonly cache: TranslationCache,
     @Inject(ProviderBatcher) private readonly providers: ProviderBatcher,
     @Inject(TranslationHistory) private readonly history: TranslationHistory,
+    @Inject(TranslationMetrics) private readonly metrics: TranslationMetrics,
   ) {}
 
   async translate(request: TranslateRequest): Promise<TranslatedText[]> {
+    const started = performance.now();
+    try {
+      const results = await this.translateTimed(request);
+      this.metrics.requestCompleted(request.kind, 'ok', (performance.now() - started) / 1_000);
+      return results;
+    } catch (error) {
+      this.metrics.requestCompleted(request.kind, 'failed', (performance.now() - started) / 1_000);
+      throw error;
+    }
+  }
+
+  private async translateTimed(request: TranslateRequest): Promise<TranslatedText[]> {
     const glossary = await glossaryOfPair(
       this.dataSource,
       request.organisationId,

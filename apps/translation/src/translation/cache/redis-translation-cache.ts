@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { Counter, type Registry } from 'prom-client';
+import type { TranslationMetrics } from '../metrics/translation-metrics.js';
 import { TranslationCache, type CacheScope, type ContentKind } from './translation-cache.js';
 
 export type CacheTtls = Readonly<Record<ContentKind, number>>;
@@ -14,24 +14,16 @@ export type CacheTtls = Readonly<Record<ContentKind, number>>;
  *
  * The organisation keeps one tenant's glossary wording from another; the glossary version makes the next
  * translation after a glossary update a miss (the old entries age out by TTL). TTL by content kind: speech
- * captions and chat rarely repeat (minutes), documents are re-read (a day). Metric:
- * translation_cache_lookups_total{kind,result} (hit rate = hit / (hit + miss)).
+ * captions and chat rarely repeat (minutes), documents are re-read (a day). Each lookup's hits and misses go
+ * to TranslationMetrics (the hit rate, polyglot-b:M-4).
  */
 export class RedisTranslationCache extends TranslationCache {
-  private readonly lookups: Counter<'kind' | 'result'>;
-
   constructor(
     private readonly redis: Redis,
     private readonly ttlSeconds: CacheTtls,
-    registry: Registry,
+    private readonly metrics: TranslationMetrics,
   ) {
     super();
-    this.lookups = new Counter({
-      name: 'translation_cache_lookups_total',
-      help: 'Translation cache lookups per text, by content kind and result (hit, miss)',
-      labelNames: ['kind', 'result'],
-      registers: [registry],
-    });
   }
 
   async lookup(scope: CacheScope, texts: readonly string[]): Promise<Array<string | undefined>> {
@@ -39,8 +31,7 @@ export class RedisTranslationCache extends TranslationCache {
     const cached = await this.redis.mget(...texts.map((text) => cacheKey(scope, text)));
     const answers = cached.map((value) => value ?? undefined);
     const hits = answers.filter((answer) => answer !== undefined).length;
-    if (hits > 0) this.lookups.inc({ kind: scope.kind, result: 'hit' }, hits);
-    if (hits < texts.length) this.lookups.inc({ kind: scope.kind, result: 'miss' }, texts.length - hits);
+    this.metrics.cacheLookedUp(scope.kind, hits, texts.length - hits);
     return answers;
   }
 

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { Registry } from 'prom-client';
 import type { ProvidersConfig } from '../../config.js';
+import type { TranslationMetrics } from '../metrics/translation-metrics.js';
 import { buildEngines } from './build-engines.js';
 import { GuardedProviderTranslator } from './guarded-provider-translator.js';
 import { FAILURE_POLICY, type FailurePolicy } from './provider-call-error.js';
@@ -15,7 +15,7 @@ export function buildProviderTranslator(
   config: ProvidersConfig,
   connections: ProviderConnections,
   redis: Redis,
-  registry: Registry,
+  metrics: TranslationMetrics,
   policy: FailurePolicy = FAILURE_POLICY,
 ): GuardedProviderTranslator {
   const { primary, fallback } = buildEngines(config, connections);
@@ -32,7 +32,7 @@ export function buildProviderTranslator(
       { engine: fallback, budget: budget(fallback.name, config.deepl) },
     ],
     { volumeThreshold: config.breakerVolume, resetTimeoutMs: config.breakerResetMs },
-    registry,
+    metrics,
     policy,
   );
 }

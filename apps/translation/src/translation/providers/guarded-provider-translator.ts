@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import CircuitBreaker from 'opossum';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { BREAKER_STATE, type TranslationMetrics } from '../metrics/translation-metrics.js';
 import { FAILURE_POLICY, ProviderCallError, type FailurePolicy } from './provider-call-error.js';
 import { ProviderTranslator, type ProviderTranslation } from './provider-translator.js';
 import type { CallBudget } from './quota-token-bucket.js';
@@ -22,8 +22,6 @@ export interface GuardedEngine {
   budget: CallBudget;
 }
 
-const BREAKER_STATE = { closed: 0, halfOpen: 1, open: 2 } as const;
-
 /**
  * The primary engine first, the fallback when the primary cannot (polyglot-a:C-2, polyglot-b:I-2). Each engine
  * call waits for the engine's quota budget (a token bucket shared by all instances), runs through the engine's
@@ -31,18 +29,14 @@ const BREAKER_STATE = { closed: 0, halfOpen: 1, open: 2 } as const;
  * `resetTimeoutMs`), and a transient failure is retried once while the breaker stays closed. Which failures
  * retry, fall back or count against the breaker is the table in provider-call-error.ts.
  *
- * Metrics: translation_provider_batches_total (batches asked for), translation_provider_calls_total{engine,
- * outcome}, translation_fallbacks_total{reason} (fallback rate = fallbacks / batches) and
- * translation_breaker_state{engine} (0 closed, 1 half-open, 2 open).
+ * It reports each batch, each engine call with its outcome and duration, each fallback and the breakers' states
+ * to TranslationMetrics (polyglot-b:M-4).
  */
 export class GuardedProviderTranslator extends ProviderTranslator {
   private readonly breakers: Array<{
     guarded: GuardedEngine;
     breaker: CircuitBreaker<[EngineRequest], string[]>;
   }>;
-  private readonly batches: Counter;
-  private readonly calls: Counter<'engine' | 'outcome'>;
-  private readonly fallbacks: Counter<'reason'>;
   // Lines go through Nest's logger, the app's JSON logger: they carry the correlation IDs of the request, or of
   // every request a batched call serves (polyglot-b:I-3). They name counts, never the texts (polyglot-a:MI-2).
   private readonly logger = new Logger('ProviderTranslator');
@@ -50,7 +44,7 @@ export class GuardedProviderTranslator extends ProviderTranslator {
   constructor(
     engines: [primary: GuardedEngine, fallback: GuardedEngine],
     settings: BreakerSettings,
-    registry: Registry,
+    private readonly metrics: TranslationMetrics,
     private readonly policy: FailurePolicy = FAILURE_POLICY,
   ) {
     super();
@@ -67,52 +61,27 @@ export class GuardedProviderTranslator extends ProviderTranslator {
         name: guarded.engine.name,
       }),
     }));
-    this.batches = new Counter({
-      name: 'translation_provider_batches_total',
-      help: 'Batches sent to the translation engines',
-      registers: [registry],
-    });
-    this.calls = new Counter({
-      name: 'translation_provider_calls_total',
-      help: 'Engine calls by engine and outcome (ok, a ProviderFailure, or breaker-open)',
-      labelNames: ['engine', 'outcome'],
-      registers: [registry],
-    });
-    this.fallbacks = new Counter({
-      name: 'translation_fallbacks_total',
-      help: 'Batches handed to the fallback engine, by the primary failure that sent them there',
-      labelNames: ['reason'],
-      registers: [registry],
-    });
     const breakers = this.breakers;
-    new Gauge({
-      name: 'translation_breaker_state',
-      help: 'Circuit breaker per translation engine: 0 closed, 1 half-open, 2 open',
-      labelNames: ['engine'],
-      registers: [registry],
-      // A state, not an amount: across the workers of a cluster the most open one.
-      aggregator: 'max',
-      collect() {
-        for (const { guarded, breaker } of breakers) {
-          const state = breaker.opened
-            ? BREAKER_STATE.open
-            : breaker.halfOpen
-              ? BREAKER_STATE.halfOpen
-              : BREAKER_STATE.closed;
-          this.set({ engine: guarded.engine.name }, state);
-        }
-      },
-    });
+    metrics.watchBreakers(() =>
+      breakers.map(({ guarded, breaker }) => ({
+        engine: guarded.engine.name,
+        state: breaker.opened
+          ? BREAKER_STATE.open
+          : breaker.halfOpen
+            ? BREAKER_STATE.halfOpen
+            : BREAKER_STATE.closed,
+      })),
+    );
   }
 
   async translate(request: EngineRequest): Promise<ProviderTranslation> {
-    this.batches.inc();
+    this.metrics.batchSent(request.texts.length);
     const [primary, fallback] = this.breakers as [Guarded, Guarded];
     try {
       return { texts: await this.attempt(primary, request), engine: primary.guarded.engine.name };
     } catch (error) {
       if (!this.policy.shouldFallBack(error)) throw error;
-      this.fallbacks.inc({ reason: reasonOf(error) });
+      this.metrics.fellBack(reasonOf(error));
       this.logger.warn({
         msg: 'falling back to the second engine',
         from: primary.guarded.engine.name,
@@ -134,17 +103,26 @@ export class GuardedProviderTranslator extends ProviderTranslator {
     for (let attempt = 1; ; attempt += 1) {
       // Open: fail fast, before the call spends any of the quota.
       if (breaker.opened) {
-        this.calls.inc({ engine, outcome: 'breaker-open' });
+        this.metrics.providerCalled(engine, 'breaker-open', undefined);
         throw new ProviderCallError(engine, 'unavailable', 'breaker open: failing fast');
       }
+      // The call's own time, not the quota wait before it: engine latency is what the histogram is for.
+      let started: number | undefined;
       try {
         await guarded.budget.acquire(characters(request.texts));
+        started = performance.now();
         const texts = await breaker.fire(request);
-        this.calls.inc({ engine, outcome: 'ok' });
+        this.metrics.providerCalled(engine, 'ok', secondsSince(started));
         return texts;
       } catch (error) {
         const failure = asProviderError(engine, error);
-        this.calls.inc({ engine, outcome: isOpossumRejection(error) ? 'breaker-open' : failure.failure });
+        if (isOpossumRejection(error)) this.metrics.providerCalled(engine, 'breaker-open', undefined);
+        else
+          this.metrics.providerCalled(
+            engine,
+            failure.failure,
+            started === undefined ? undefined : secondsSince(started),
+          );
         const retry = attempt < 2 && this.policy.isRetryable(failure) && breaker.closed;
         this.logger.warn({
           msg: retry ? 'engine call failed; retrying' : 'engine call failed',
@@ -160,6 +138,10 @@ export class GuardedProviderTranslator extends ProviderTranslator {
 }
 
 type Guarded = GuardedProviderTranslator['breakers'][number];
+
+function secondsSince(start: number): number {
+  return (performance.now() - start) / 1_000;
+}
 
 function characters(texts: readonly string[]): number {
   let count = 0;
