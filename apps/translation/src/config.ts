@@ -37,6 +37,19 @@ export interface AppConfig {
   /** polyglot-a:M-1, polyglot-b:S-3: how long a translation stays cached, by content kind. */
   translationCache: { chatTtlSeconds: number; captionTtlSeconds: number; documentTtlSeconds: number };
   chat: ChatConfig;
+  history: HistoryConfig;
+}
+
+/**
+ * polyglot-a:C-1: the history's retention job. Days past the 30-day hot window are written as gzip NDJSON under
+ * `archiveDirectory` (a mounted volume), read back and verified, and only then dropped.
+ */
+export interface HistoryConfig {
+  /** Run the job in this process ('off': another deployment of the app runs it). */
+  maintenance: boolean;
+  /** When the job runs (UTC cron); it also runs once at start-up. */
+  maintenanceCron: string;
+  archiveDirectory: string;
 }
 
 /** WebSocket /chat (polyglot-b:I-1, C-5): admission and the send path of one instance. */
@@ -137,6 +150,11 @@ export function parseConfig(values: ConfigValues): AppConfig {
       authTimeoutMs: read.integer('CHAT_AUTH_TIMEOUT_MS', 5_000, 100, 60_000),
       sendHighWaterBytes: read.integer('CHAT_SEND_HIGH_WATER_BYTES', 64 * 1024, 1_024, 16 * 1024 * 1024),
       maxPendingMessages: read.integer('CHAT_MAX_PENDING_MESSAGES', 256, 1, 100_000),
+    },
+    history: {
+      maintenance: read.oneOf('HISTORY_MAINTENANCE', ['on', 'off'] as const, 'on') === 'on',
+      maintenanceCron: read.text('HISTORY_MAINTENANCE_CRON', '20 * * * *'),
+      archiveDirectory: read.text('HISTORY_ARCHIVE_DIR', '/var/lib/translation/history-archive'),
     },
     auth: {
       accessTokenSecret: read.secret('JWT_ACCESS_SECRET'),
