@@ -9,6 +9,7 @@ import m1TranslationCacheKeys from './m-1-translation-cache-keys.finding.js';
 import m3ProviderConnectionPool from './m-3-provider-connection-pool.finding.js';
 import i1TokenInUrl from './i-1-token-in-url.finding.js';
 import s5BatchedProviderCalls from './s-5-batched-provider-calls.finding.js';
+import c1HistoryPartitions from './c-1-history-partitions.finding.js';
 import { translationHarness } from './support/translation-harness.js';
 
 export default defineFindingSuite({
@@ -24,5 +25,6 @@ export default defineFindingSuite({
     m3ProviderConnectionPool,
     i1TokenInUrl,
     s5BatchedProviderCalls,
+    c1HistoryPartitions,
   ],
 });

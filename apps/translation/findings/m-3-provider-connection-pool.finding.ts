@@ -58,9 +58,11 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
     for (let lane = 0; lane < CONCURRENCY; lane += 1) {
       organisers.push((await api.signup(`m3_organiser_${lane}@example.com`)).accessToken);
     }
-    const answers = await runConcurrently(CALLS, CONCURRENCY, (i, lane) =>
-      translateCall(api, organisers[lane], [`Message number ${i} of the pool measurement`]),
-    );
+    const answers = await runConcurrently(CALLS, CONCURRENCY, (i, lane) => {
+      const token = organisers[lane];
+      if (token === undefined) throw new Error(`no organiser signed up for lane ${lane}`);
+      return translateCall(api, token, [`Message number ${i} of the pool measurement`]);
+    });
     const google = providers.google;
     const googleCalls = google.calls.filter((call) => call.status === 200).length;
     ctx.log(`${run}: ${google.connectionsOpened} connections opened for ${googleCalls} Google calls`);

@@ -20,8 +20,9 @@ export async function makeHistoryPartitions(pool: pg.Pool, days: number, now = n
 export interface HistorySeed {
   organisationId: string;
   sessionId: string;
-  /** Days back from now that get rows: day 0 is the last 24 hours. */
+  /** Days back from now that get rows, from `fromDay` (default 0: the last 24 hours) on. */
   days: number;
+  fromDay?: number;
   perDay: number;
 }
 
@@ -37,8 +38,8 @@ export async function seedHistory(pool: pg.Pool, seed: HistorySeed): Promise<num
      SELECT $1, $2, 'ja', 'en', 'line ' || d || '-' || i || ' of the keynote, as spoken by the presenter',
             'line ' || d || '-' || i || ' of the keynote, as translated for the audience', 'google-v3',
             now() - make_interval(days => d) - make_interval(secs => i)
-       FROM generate_series(0, $3::int - 1) AS d, generate_series(1, $4::int) AS i`,
-    [seed.organisationId, seed.sessionId, seed.days, seed.perDay],
+       FROM generate_series($5::int, $5::int + $3::int - 1) AS d, generate_series(1, $4::int) AS i`,
+    [seed.organisationId, seed.sessionId, seed.days, seed.perDay, seed.fromDay ?? 0],
   );
   await pool.query('ANALYZE translation_history');
   return rowCount ?? 0;
