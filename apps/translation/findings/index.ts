@@ -16,6 +16,7 @@ import i3CorrelationIds from './i-3-correlation-ids.finding.js';
 import c5ConnectionLimit from './c-5-connection-limit.finding.js';
 import s2ConnectionRegistry from './s-2-connection-registry.finding.js';
 import m4LatencyMetrics from './m-4-latency-metrics.finding.js';
+import c1HistoryPartitions from './c-1-history-partitions.finding.js';
 import { translationHarness } from './support/translation-harness.js';
 
 export default defineFindingSuite({
@@ -38,5 +39,6 @@ export default defineFindingSuite({
     c5ConnectionLimit,
     s2ConnectionRegistry,
     m4LatencyMetrics,
+    c1HistoryPartitions,
   ],
 });

@@ -47,6 +47,7 @@ export interface AppConfig {
   translationCache: { chatTtlSeconds: number; captionTtlSeconds: number; documentTtlSeconds: number };
   chat: ChatConfig;
   speech: SpeechConfig;
+  history: HistoryConfig;
 }
 
 /** WebSocket /speech and its pipeline (polyglot-b:M-2): chunking, the speech-to-text service, frame limits. */
@@ -61,6 +62,18 @@ export interface SpeechConfig {
   overlapMs: number;
   /** Largest binary frame (one Ogg page: 20–120 ms of 32 kbit/s Opus is well under 1 KB). */
   maxFrameBytes: number;
+}
+
+/**
+ * polyglot-a:C-1: the history's retention job. Days past the 30-day hot window are written as gzip NDJSON under
+ * `archiveDirectory` (a mounted volume), read back and verified, and only then dropped.
+ */
+export interface HistoryConfig {
+  /** Run the job in this process ('off': another deployment of the app runs it). */
+  maintenance: boolean;
+  /** When the job runs (UTC cron); it also runs once at start-up. */
+  maintenanceCron: string;
+  archiveDirectory: string;
 }
 
 /** WebSocket /chat (polyglot-b:I-1, C-5): admission and the send path of one instance. */
@@ -194,6 +207,11 @@ export function parseConfig(values: ConfigValues): AppConfig {
       chunkMs: read.integer('SPEECH_CHUNK_MS', 1_000, 100, 10_000),
       overlapMs: read.integer('SPEECH_OVERLAP_MS', 200, 0, 5_000),
       maxFrameBytes: read.integer('SPEECH_MAX_FRAME_BYTES', 16 * 1024, 1_024, 1024 * 1024),
+    },
+    history: {
+      maintenance: read.oneOf('HISTORY_MAINTENANCE', ['on', 'off'] as const, 'on') === 'on',
+      maintenanceCron: read.text('HISTORY_MAINTENANCE_CRON', '20 * * * *'),
+      archiveDirectory: read.text('HISTORY_ARCHIVE_DIR', '/var/lib/translation/history-archive'),
     },
     auth: {
       accessTokenSecret: read.secret('JWT_ACCESS_SECRET'),

@@ -26,6 +26,8 @@ export function testEnvironment(ctx: TestServices, overrides: ConfigValues = {})
     QUEUE_PREFIX: ctx.prefix,
     HOST: '127.0.0.1',
     LOG_LEVEL: 'error',
+    // The history retention job runs only where a test asks for it (test/history-retention.int-spec.ts).
+    HISTORY_MAINTENANCE: 'off',
     ...overrides,
   };
 }
