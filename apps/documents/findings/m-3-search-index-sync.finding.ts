@@ -173,8 +173,8 @@ export default defineFinding<Flaw>({
           changes: writer.changes,
           'missing or stale': missingOrStale,
           ghosts,
-          'steady lag p95 (ms)': Math.round(percentile(steadyLags, 95)),
-          'lag p95 incl. crash recovery (ms)': Math.round(percentile(await lags(ctx.pool), 95)),
+          'steady lag p95 (ms)': lagP95(steadyLags),
+          'lag p95 incl. crash recovery (ms)': lagP95(await lags(ctx.pool)),
         },
       };
     } finally {
@@ -284,4 +284,9 @@ async function replayOldestChanges(pool: pg.Pool, queue: Queue): Promise<void> {
       opts: { jobId: `replay-${row.id}` },
     })),
   );
+}
+
+/** A lag percentile, or why there is none: a run that indexed nothing has no lag (not a NaN in the report). */
+function lagP95(lagsMs: number[]): number | string {
+  return lagsMs.length === 0 ? 'nothing indexed' : Math.round(percentile(lagsMs, 95));
 }

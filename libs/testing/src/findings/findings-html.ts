@@ -48,7 +48,7 @@ function card(result: FindingResult): string {
         `<p class="details"><b>${variant.variant}</b>: ${Object.entries(variant.details ?? {})
           .map(
             ([key, value]) =>
-              `${escapeHtml(key)} ${escapeHtml(typeof value === 'number' ? formatNumber(value) : value)}`,
+              `${escapeHtml(key)} ${escapeHtml(typeof value === 'number' ? formatNumber(value) : String(value))}`,
           )
           .join(' · ')}</p>`,
     )
