@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { progressFile } from './kata-home.js';
 
 export interface CheckRecord {
@@ -22,6 +22,11 @@ export type Progress = Record<string, ExerciseProgress>;
 
 export type ExerciseStatus = 'not started' | 'failing' | 'passing';
 
+/** The lock is held only for a read and a write; one older than this was left by a killed command. */
+const STALE_LOCK_MS = 10_000;
+const LOCK_RETRY_MS = 20;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
 export function readProgress(): Progress {
   const file = progressFile();
   if (!existsSync(file)) return {};
@@ -32,11 +37,57 @@ export function readProgress(): Progress {
   }
 }
 
-/** Writes the progress; an empty one removes the file, so a finished session leaves nothing behind. */
-export function writeProgress(progress: Progress): void {
+/**
+ * Changes one exercise's record: `change` gets the record as it is now and returns the new one (undefined
+ * removes it). A learner may run two kata commands at once (a check in one terminal, another kata's start in a
+ * second), so the read and the write happen under a lock file and the write replaces the file by rename: a
+ * read-modify-write around a proof run lost the other command's record, and a reader could see half a file.
+ * An empty progress removes the file, so a finished session leaves nothing behind.
+ */
+export function updateProgress(
+  id: string,
+  change: (record: ExerciseProgress | undefined) => ExerciseProgress | undefined,
+): void {
   const file = progressFile();
-  if (Object.keys(progress).length === 0) rmSync(file, { force: true });
-  else writeFileSync(file, `${JSON.stringify(progress, null, 2)}\n`);
+  withLock(`${file}.lock`, () => {
+    const progress = readProgress();
+    const record = change(progress[id]);
+    if (record) progress[id] = record;
+    else delete progress[id];
+    if (Object.keys(progress).length === 0) {
+      rmSync(file, { force: true });
+      return;
+    }
+    const next = `${file}.${process.pid}.tmp`;
+    writeFileSync(next, `${JSON.stringify(progress, null, 2)}\n`);
+    renameSync(next, file);
+  });
+}
+
+function withLock(lock: string, critical: () => void): void {
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (lockAgeMs(lock) > STALE_LOCK_MS) rmSync(lock, { force: true });
+      else Atomics.wait(sleeper, 0, 0, LOCK_RETRY_MS);
+    }
+  }
+  try {
+    critical();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+function lockAgeMs(lock: string): number {
+  try {
+    return Date.now() - statSync(lock).mtimeMs;
+  } catch {
+    return 0; // released between our attempt and the stat: the next attempt takes it
+  }
 }
 
 export function statusOf(progress: ExerciseProgress | undefined): ExerciseStatus {

@@ -1,7 +1,7 @@
 import { details, measured, targetOf } from '../describe-exercise.js';
 import type { Exercise } from '../exercise-catalog.js';
 import { KataUsageError } from '../find-exercise.js';
-import { readProgress, writeProgress } from '../kata-progress.js';
+import { type ExerciseProgress, readProgress, updateProgress } from '../kata-progress.js';
 import { missingCopies } from '../learner-copies.js';
 import type { ProofResult, ProofRun } from '../proof-messages.js';
 import { runProof } from '../run-proof.js';
@@ -38,14 +38,15 @@ export async function checkExercise(exercise: Exercise, { asStart = false } = {}
   const learner = results.find((result) => result.run === 'learner')!;
   const reference = results.find((result) => result.run === 'reference');
 
-  const progress = readProgress();
-  const record = progress[exercise.id] ?? before;
-  if (asStart) record.flawed = learner.value;
-  record.reference = reference?.value ?? record.reference ?? ledger.remediated;
-  record.flawed ??= ledger.flawed;
-  record.last = { value: learner.value, passed: learner.passed, at: new Date().toISOString(), seconds };
-  progress[exercise.id] = record;
-  writeProgress(progress);
+  let record: ExerciseProgress = before;
+  updateProgress(exercise.id, (current) => {
+    record = current ?? before;
+    if (asStart) record.flawed = learner.value;
+    record.reference = reference?.value ?? record.reference ?? ledger.remediated;
+    record.flawed ??= ledger.flawed;
+    record.last = { value: learner.value, passed: learner.passed, at: new Date().toISOString(), seconds };
+    return record;
+  });
 
   report(exercise, learner, record.flawed, record.reference, seconds);
   return learner.passed;

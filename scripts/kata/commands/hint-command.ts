@@ -1,6 +1,6 @@
 import type { Exercise } from '../exercise-catalog.js';
 import { KataUsageError } from '../find-exercise.js';
-import { readProgress, writeProgress } from '../kata-progress.js';
+import { readProgress, updateProgress } from '../kata-progress.js';
 
 /** `npm run kata -- hint <ID>`: the next hint, from a nudge to the technique's name; all shown so far stay listed. */
 export function hintCommand(exercise: Exercise): number {
@@ -9,8 +9,7 @@ export function hintCommand(exercise: Exercise): number {
     throw new KataUsageError(
       `${exercise.id} is a reading exercise: it has no hints (read ${exercise.systemDoc})`,
     );
-  const progress = readProgress();
-  const record = progress[exercise.id];
+  const record = readProgress()[exercise.id];
   const shownBefore = record?.hintsShown ?? 0;
   const shownNow = Math.min(shownBefore + 1, hints.length);
   hints
@@ -18,9 +17,6 @@ export function hintCommand(exercise: Exercise): number {
     .forEach((hint, index) => console.log(`hint ${index + 1}/${hints.length}: ${hint}`));
   if (shownBefore >= hints.length)
     console.log(`\nThat was the last hint. The reference fix: npm run kata -- solution ${exercise.id}`);
-  if (record) {
-    record.hintsShown = shownNow;
-    writeProgress(progress);
-  }
+  if (record) updateProgress(exercise.id, (current) => current && { ...current, hintsShown: shownNow });
   return 0;
 }

@@ -1,7 +1,7 @@
 import type { Exercise } from '../exercise-catalog.js';
 import { KataUsageError } from '../find-exercise.js';
 import { shown } from '../kata-home.js';
-import { readProgress, writeProgress } from '../kata-progress.js';
+import { updateProgress } from '../kata-progress.js';
 import { changedCopies, removeCopies } from '../learner-copies.js';
 
 /**
@@ -17,9 +17,7 @@ export function resetCommand(exercise: Exercise, force: boolean): number {
       `reset would delete your changes in ${changed.map(({ copy }) => shown(copy)).join(', ')}: add --force to delete them`,
     );
   removeCopies(exercise);
-  const progress = readProgress();
-  delete progress[exercise.id];
-  writeProgress(progress);
+  updateProgress(exercise.id, () => undefined);
   console.log(`${exercise.id} reset: your copy is gone and the service runs on its reference code.`);
   return 0;
 }

@@ -2,7 +2,7 @@ import { taskOf } from '../describe-exercise.js';
 import type { Exercise } from '../exercise-catalog.js';
 import { KataUsageError } from '../find-exercise.js';
 import { shown } from '../kata-home.js';
-import { readProgress, writeProgress } from '../kata-progress.js';
+import { readProgress, updateProgress } from '../kata-progress.js';
 import { changedCopies, missingCopies, writeCopies } from '../learner-copies.js';
 import { checkExercise } from './check-command.js';
 
@@ -36,11 +36,10 @@ export async function startCommand(
       );
   }
   writeCopies(exercise);
-  progress[exercise.id] = {
+  updateProgress(exercise.id, (record) => ({
     startedAt: new Date().toISOString(),
-    hintsShown: progress[exercise.id]?.hintsShown ?? 0,
-  };
-  writeProgress(progress);
+    hintsShown: record?.hintsShown ?? 0,
+  }));
   console.log(taskOf(exercise).join('\n'));
   if (run) await checkExercise(exercise, { asStart: true });
   console.log(
