@@ -63,7 +63,7 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
   const app = await startTestApp(ctx, settings);
   const worker = await startTestWorker(ctx, settings, PLUGS[run]);
   const sessionEvents = new Queue(SESSION_EVENTS_QUEUE_NAME, {
-    connection: { url: ctx.redisUrl },
+    connection: { url: worker.config.redis.queueUrl },
     prefix: worker.config.redis.queuePrefix,
   });
   const sockets: ChatTestClient[] = [];
@@ -143,9 +143,11 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
         warmAll += reads.all;
       }
       warmPerMessage.push(warm / WARM_MESSAGES);
-      details[`${size} participants: delivery statements reading participants, first message / each later one`] =
-        `${cold.delivery} / ${warm / WARM_MESSAGES}`;
-      details[`${size} participants: with the API's author check, each later message`] = warmAll / WARM_MESSAGES;
+      details[
+        `${size} participants: delivery statements reading participants, first message / each later one`
+      ] = `${cold.delivery} / ${warm / WARM_MESSAGES}`;
+      details[`${size} participants: with the API's author check, each later message`] =
+        warmAll / WARM_MESSAGES;
       details[`${size} participants: texts translated per message (target languages)`] =
         `${(google.segmentsTranslated - segmentsBefore) / WARM_MESSAGES} (${LANGUAGES.length - 1})`;
     }
@@ -193,16 +195,16 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
 export default defineFinding({
   id: 'polyglot-a:S-3',
   alsoCovers: ['polyglot-b:C-1'],
-  title: "Participant language resolved with one query per participant, for every message",
+  title: 'Participant language resolved with one query per participant, for every message',
   explanation:
-    "The design translates each message \"into every participant's language\" and says nothing of how those " +
+    'The design translates each message "into every participant\'s language" and says nothing of how those ' +
     'languages are found; both reviews read it as the participant list and then one query per participant, for ' +
-    'every message (21 statements in a 20-participant session). The remedy keeps the session\'s language map (each ' +
+    "every message (21 statements in a 20-participant session). The remedy keeps the session's language map (each " +
     'language and how many follow it, one grouped query served by participants_pkey) in the cache Redis, shared by ' +
     'every worker. A join or a leave writes its outbox event in its own transaction; the worker relays it and gives ' +
     'the map a fresh random version, so a map loaded before the change is never served after it, even when its ' +
     'fill lands late; a map whose event was lost is wrong for at most CACHE_SESSION_LANGUAGES_TTL_SECONDS. The ' +
-    "delivery translates once per language of the map, never per participant. Measured on the real gateway and " +
+    'delivery translates once per language of the map, never per participant. Measured on the real gateway and ' +
     `worker: sessions of ${SIZES.join(' and ')} participants in ${LANGUAGES.length} languages, one message and then ` +
     `${WARM_MESSAGES} more, one at a time, counting the statements on participants every pool of the service ` +
     `finishes per message; then a newcomer joins in ${NEWCOMER_LANGUAGE} and the only ${DEPARTED_LANGUAGE} follower ` +

@@ -43,8 +43,17 @@ describe('the cached participant-language map (polyglot-a:S-3)', () => {
   async function englishSession(): Promise<{ sessionId: string; viewerId: string }> {
     sequence += 1;
     const api = new ApiClient(app.url);
-    const { organiser, session } = await organiserWithLiveSession(api, `sl_${sequence}_organiser@example.com`);
-    await api.expect(200, 'POST', `/sessions/${session.id}/participants`, { language: 'en' }, organiser.accessToken);
+    const { organiser, session } = await organiserWithLiveSession(
+      api,
+      `sl_${sequence}_organiser@example.com`,
+    );
+    await api.expect(
+      200,
+      'POST',
+      `/sessions/${session.id}/participants`,
+      { language: 'en' },
+      organiser.accessToken,
+    );
     await seededViewer(ctx.pool, app.app.get(TokenService))(organiser, `sl_${sequence}_viewer@example.com`);
     const { rows } = await ctx.pool.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [
       `sl_${sequence}_viewer@example.com`,
@@ -104,7 +113,10 @@ describe('the cached participant-language map (polyglot-a:S-3)', () => {
   it('is invalidated by a join and a leave through their outbox events', async () => {
     sequence += 1;
     const api = new ApiClient(app.url);
-    const { organiser, session } = await organiserWithLiveSession(api, `sl_${sequence}_organiser@example.com`);
+    const { organiser, session } = await organiserWithLiveSession(
+      api,
+      `sl_${sequence}_organiser@example.com`,
+    );
     const viewer = await seededViewer(ctx.pool, app.app.get(TokenService))(
       organiser,
       `sl_${sequence}_viewer@example.com`,

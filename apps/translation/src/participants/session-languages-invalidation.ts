@@ -39,7 +39,8 @@ export class SessionLanguagesInvalidation implements OnApplicationBootstrap, OnM
     this.worker = new Worker<SessionEventJob>(
       SESSION_EVENTS_QUEUE_NAME,
       async (job) => {
-        if (CHANGES_PARTICIPANTS.has(job.data.topic)) await this.languages.invalidate(job.data.payload.sessionId);
+        if (CHANGES_PARTICIPANTS.has(job.data.topic))
+          await this.languages.invalidate(job.data.payload.sessionId);
       },
       { connection: this.connection, prefix: this.config.redis.queuePrefix, concurrency: 16 },
     );
