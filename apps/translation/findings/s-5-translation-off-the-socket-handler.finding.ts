@@ -11,6 +11,7 @@ import { APP_CONFIG } from '../src/app-config.module.js';
 import { ChatMessageDelivery } from '../src/chat/messages/chat-message-delivery.js';
 import { ChatMessageDispatcher } from '../src/chat/messages/chat-message-dispatcher.js';
 import type { AppConfig } from '../src/config.js';
+import { SessionLanguages } from '../src/participants/session-languages.js';
 import { QUEUE_CONNECTION, REDIS_CLIENTS } from '../src/redis/redis.module.js';
 import { ProviderBatcher } from '../src/translation/batching/provider-batcher.js';
 import { Translator } from '../src/translation/translator.service.js';
@@ -42,7 +43,13 @@ const PLUGS: Record<Run, ProviderPlug[]> = {
       useFactory: (config: AppConfig, dataSource: DataSource, redis: RedisClients, translator: Translator) =>
         new InlineTranslatingChatMessageDispatcher(
           dataSource,
-          new ChatMessageDelivery(config, dataSource, redis, translator),
+          new ChatMessageDelivery(
+            config,
+            dataSource,
+            redis,
+            translator,
+            new SessionLanguages(dataSource, redis, config),
+          ),
         ),
     },
   ],

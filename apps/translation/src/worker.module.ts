@@ -6,9 +6,13 @@ import { AppConfigModule } from './app-config.module.js';
 import { ChatWorkerModule } from './chat/messages/chat-worker.module.js';
 import type { AppConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
+import { SessionEventsWorkerModule } from './events/session-events-worker.module.js';
 import { RedisModule } from './redis/redis.module.js';
 
-/** The queue worker: no HTTP server, no sockets; translates chat messages and publishes them to their rooms. */
+/**
+ * The queue worker: no HTTP server, no sockets; translates chat messages and publishes them to their rooms, and
+ * relays session events from the outbox to the consumers that act on them.
+ */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -28,6 +32,7 @@ export class WorkerModule {
           }),
         }),
         ChatWorkerModule,
+        SessionEventsWorkerModule,
       ],
     };
   }

@@ -4,7 +4,8 @@ import type { EntityManager } from 'typeorm';
 /**
  * What happened to a session, written to the outbox in the transaction that made the change: an event exists if
  * and only if its change committed, and it is never lost between the commit and its delivery (at least once;
- * consumers key on the outbox id). Realtime delivery to the session's sockets will consume these.
+ * consumers key on the outbox id). The worker's SessionEventsRelay publishes them to its queue; joins and leaves
+ * invalidate the session's cached language map there.
  */
 export const SESSION_EVENT_TOPICS = {
   started: 'session.started',

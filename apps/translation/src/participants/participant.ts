@@ -11,3 +11,9 @@ export interface JoinOutcome {
   participant: Participant;
   changed: boolean;
 }
+
+/** One of the languages a session is followed in, and how many of its participants follow it in that language. */
+export interface SessionLanguage {
+  language: string;
+  participants: number;
+}

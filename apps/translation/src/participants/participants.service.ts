@@ -4,15 +4,10 @@ import { DataSource } from 'typeorm';
 import type { Member } from '../auth/member.js';
 import { recordSessionEvent, SESSION_EVENT_TOPICS } from '../events/session-events.js';
 import { SessionsService } from '../sessions/sessions.service.js';
-import type { Participant } from './participant.js';
+import type { Participant, SessionLanguage } from './participant.js';
 import { ParticipantJoins } from './participant-joins.js';
 import { PARTICIPANT_PAGES, PARTICIPANTS_SORT } from './participants.policy.js';
 import { LEAVE_SQL, participantsPageSql, SESSION_LANGUAGES_SQL } from './participants.sql.js';
-
-export interface SessionLanguage {
-  language: string;
-  participants: number;
-}
 
 /** Joining and leaving sessions of the member's organisation, and who follows a session in which language. */
 @Injectable()

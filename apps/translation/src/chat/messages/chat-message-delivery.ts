@@ -4,7 +4,7 @@ import { RedisRoomPublisher } from '@remedy/realtime';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../app-config.module.js';
 import type { AppConfig } from '../../config.js';
-import { SESSION_LANGUAGES_SQL } from '../../participants/participants.sql.js';
+import { SessionLanguages } from '../../participants/session-languages.js';
 import { REDIS_CLIENTS } from '../../redis/redis.module.js';
 import { Translator } from '../../translation/translator.service.js';
 import { chatChannelPrefix, sessionLanguageRoom } from '../chat-hub.js';
@@ -46,8 +46,9 @@ export interface DeliveryOptions {
 const TIMED_OUT = Symbol('timed out');
 
 /**
- * Translates a stored message once per distinct language of the session's participants (never per participant),
- * all languages at once through the Translator (so the micro-batcher groups them with other messages'), and
+ * Translates a stored message once per distinct language of the session's participants (never per participant;
+ * polyglot-a:S-3, polyglot-b:C-1: the languages come from the cached map, so a warm session reads no participant
+ * rows however many it has), all languages at once through the Translator (so the micro-batcher groups them with other messages'), and
  * publishes one frame per language to that language's room through Redis, where every instance delivers it to
  * its sockets. A language whose translation times out or fails gets the original, marked: a message is never
  * held back by its translation. Marks the message delivered last, so a crash before that delivers it again
@@ -63,6 +64,7 @@ export class ChatMessageDelivery {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(REDIS_CLIENTS) redis: RedisClients,
     @Inject(Translator) private readonly translator: Translator,
+    @Inject(SessionLanguages) private readonly sessionLanguages: SessionLanguages,
   ) {
     this.rooms = new RedisRoomPublisher(redis.publisher, chatChannelPrefix(config));
   }
@@ -72,9 +74,7 @@ export class ChatMessageDelivery {
     const rows: MessageRow[] = await this.dataSource.query(CHAT_MESSAGE_FOR_DELIVERY_SQL, [messageId]);
     const message = rows[0];
     if (message === undefined || message.delivered_at !== null) return [];
-    const languages: Array<{ language: string }> = await this.dataSource.query(SESSION_LANGUAGES_SQL, [
-      message.session_id,
-    ]);
+    const languages = await this.sessionLanguages.of(message.session_id);
     const frames = await Promise.all(
       languages.map(({ language }) => this.frameIn(message, language, options)),
     );
