@@ -13,6 +13,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { GlossariesModule } from './glossaries/glossaries.module.js';
 import { ParticipantsModule } from './participants/participants.module.js';
 import { REDIS_CLIENTS, RedisModule } from './redis/redis.module.js';
+import { SessionPageModule } from './session-page/session-page.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { SpeechModule } from './speech/speech.module.js';
 import { TranslationModule } from './translation/translation.module.js';
@@ -54,6 +55,7 @@ export class AppModule {
         TranslationModule,
         ChatModule,
         SpeechModule,
+        SessionPageModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -8,12 +8,16 @@ const ctx = useTestContext(translationHarness);
 
 /**
  * The routes anyone may call, each public on purpose: /auth/* is how a caller gets a token (@Public()); /health
- * and /metrics are the probes' and Prometheus' (MemberGuard's library controllers).
+ * and /metrics are the probes' and Prometheus' (MemberGuard's library controllers); the session page (/room, its
+ * script) is static and signs the participant in before it loads anything.
  */
 const PUBLIC_ROUTES = [
   'GET /health',
   'GET /health/live',
   'GET /metrics',
+  'GET /room',
+  'GET /room/{sessionId}',
+  'GET /session-page.js',
   'POST /auth/login',
   'POST /auth/logout',
   'POST /auth/refresh',

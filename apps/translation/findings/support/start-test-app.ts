@@ -23,7 +23,7 @@ export interface TestAppOptions {
 
 /**
  * Boots the real AppModule on Fastify, configured like main.ts (same HTTP edge adapter, module providers, Swagger), on the
- * context's database and Redis prefix, listening on 127.0.0.1 on a free port.
+ * context's database and Redis prefix, listening on 127.0.0.1 on a free port (or the `PORT` override).
  */
 export async function startTestApp(
   ctx: TestServices,
@@ -39,7 +39,8 @@ export async function startTestApp(
     bufferLogs: true,
   });
   configureHttpApp(app);
-  await app.listen(0, '127.0.0.1');
+  // PORT 0 (the test default) takes a free port; a test restarting an instance passes the port it had.
+  await app.listen(config.http.port, '127.0.0.1');
   const address = app.getHttpServer().address();
   if (address === null || typeof address === 'string') throw new Error('test app is not listening on TCP');
   return {
