@@ -41,6 +41,15 @@ export function newSendQueueCounters(): SendQueueCounters {
 let unkeyedSequence = 0;
 
 /**
+ * A queued message: JSON text, or its UTF-8 bytes when the same frame goes to many sockets (encoded once by the
+ * caller; `ws` then neither measures nor encodes it per socket).
+ */
+export type SendPayload = string | Buffer;
+
+/** Every payload leaves as a text frame: `ws` would send a Buffer as a binary one, which a browser hands over as a Blob. */
+const TEXT_FRAME = { binary: false } as const;
+
+/**
  * The connection under a WebSocket (`request.socket` of its upgrade): corked, it holds writes until uncorked
  * and then hands them to the kernel in one writev.
  */
@@ -54,11 +63,11 @@ export type CorkableTransport = Pick<Duplex, 'cork' | 'uncork'>;
  * amount of memory and, when it catches up, receives current values rather than a stale backlog.
  */
 export class BoundedSendQueue {
-  private readonly pending = new Map<string, string>();
+  private readonly pending = new Map<string, SendPayload>();
   private pendingByteCount = 0;
   private readonly afterWrite = (): void => this.pump();
   private corked = false;
-  /** Characters written since the transport was corked (no more than their bytes: UTF-8 never has fewer). */
+  /** Characters or bytes written since the transport was corked (no more than their bytes: UTF-8 never has fewer). */
   private corkedLength = 0;
   private readonly uncork = (): void => {
     this.corked = false;
@@ -83,7 +92,7 @@ export class BoundedSendQueue {
       throw new Error('BoundedSendQueue: highWaterMarkBytes and maxPendingMessages must be positive');
   }
 
-  send(payload: string, key?: string): void {
+  send(payload: SendPayload, key?: string): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
     if (this.pending.size === 0 && this.hasRoom()) {
       this.write(payload);
@@ -127,7 +136,7 @@ export class BoundedSendQueue {
 
   private pump(): void {
     while (this.pending.size > 0 && this.socket.readyState === WebSocket.OPEN && this.hasRoom()) {
-      const [slot, payload] = this.pending.entries().next().value as [string, string];
+      const [slot, payload] = this.pending.entries().next().value as [string, SendPayload];
       this.pending.delete(slot);
       this.pendingByteCount -= Buffer.byteLength(payload);
       this.write(payload);
@@ -139,7 +148,7 @@ export class BoundedSendQueue {
     return this.socket.bufferedAmount - this.corkedLength < this.options.highWaterMarkBytes;
   }
 
-  private write(payload: string): void {
+  private write(payload: SendPayload): void {
     this.counters.sent += 1;
     if (this.transport) {
       if (!this.corked) {
@@ -155,7 +164,7 @@ export class BoundedSendQueue {
       this.corkedLength += payload.length;
     }
     // The callback runs once the frame has been handed to the kernel: the moment there may be room again.
-    this.socket.send(payload, this.afterWrite);
+    this.socket.send(payload, TEXT_FRAME, this.afterWrite);
   }
 
   private closeSlowConsumer(): void {
