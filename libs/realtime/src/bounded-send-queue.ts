@@ -69,10 +69,15 @@ export class BoundedSendQueue {
   private corked = false;
   /** Characters or bytes written since the transport was corked (no more than their bytes: UTF-8 never has fewer). */
   private corkedLength = 0;
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.corkedLength = 0;
-    this.transport?.uncork();
+
+  /**
+   * The queues whose transport was corked in this tick, all uncorked by one process.nextTick: a room frame corks
+   * every socket of the room at once, and a nextTick per socket was a measurable share of the frame's cost.
+   */
+  private static readonly corkedThisTick: BoundedSendQueue[] = [];
+  private static readonly uncorkAll = (): void => {
+    // A write callback that writes again corks into the next tick's list, not this one.
+    for (const queue of BoundedSendQueue.corkedThisTick.splice(0)) queue.uncork();
   };
 
   /**
@@ -154,7 +159,7 @@ export class BoundedSendQueue {
       if (!this.corked) {
         this.corked = true;
         this.transport.cork();
-        process.nextTick(this.uncork);
+        if (BoundedSendQueue.corkedThisTick.push(this) === 1) process.nextTick(BoundedSendQueue.uncorkAll);
       } else if (this.corkedLength >= this.options.highWaterMarkBytes) {
         // Hand what is corked to the kernel now and cork again (the scheduled uncork ends this one).
         this.transport.uncork();
@@ -165,6 +170,12 @@ export class BoundedSendQueue {
     }
     // The callback runs once the frame has been handed to the kernel: the moment there may be room again.
     this.socket.send(payload, TEXT_FRAME, this.afterWrite);
+  }
+
+  private uncork(): void {
+    this.corked = false;
+    this.corkedLength = 0;
+    this.transport?.uncork();
   }
 
   private closeSlowConsumer(): void {
