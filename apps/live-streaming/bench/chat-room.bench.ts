@@ -216,7 +216,7 @@ export default defineBench({
         'sockets closed by the server, by close code': sumRecords(
           results.map((result) => result.closedByServer),
         ),
-        'latency sample: sockets timed (uniformly random, the same share of each instance's sockets in each client process; every socket counted for lost)':
+        "latency sample: sockets timed (uniformly random, the same share of each instance's sockets in each client process; every socket counted for lost)":
           results.reduce((total, result) => total + result.timedSockets, 0),
         'latency sample: deliveries timed': histogram.count,
         'delivery p50 ms (send → each timed viewer)': p50,
