@@ -60,7 +60,7 @@ const STALL_MS = 15_000;
 /** Sockets opened at once per process: below the servers' listen backlog. */
 const OPEN_CONCURRENCY = 100;
 const MESSAGE_PREFIX = 'bench:';
-/** How a bench line starts inside a message frame's JSON (the server writes `text` right after `username`). */
+/** A bench line's text inside a message frame's JSON (a quote inside a text is escaped: no false match). */
 const LINE_MARKER = Buffer.from(`"text":"${MESSAGE_PREFIX}`);
 const COLON = 0x3a;
 const ZERO = 0x30;
