@@ -8,6 +8,7 @@ import { spawnChatInstance, type ChatInstance } from '../findings/support/spawn-
 import { testConfig } from '../findings/support/test-config.js';
 import {
   CHAT_CLIENT_PROCESSES,
+  CHAT_LATENCY_SHARE,
   CHAT_MESSAGES_PER_SECOND,
   CHAT_SECONDS,
   CHAT_SOCKETS,
@@ -107,6 +108,7 @@ export default defineBench({
           sendIntervalMs,
           roomSenders: senders,
           seconds: CHAT_SECONDS,
+          latencyShare: CHAT_LATENCY_SHARE,
         };
         openedBy.push(0);
         clients.push(new ChatClientProcess(clientJob, (opened) => onProgress(index, opened)));
@@ -214,7 +216,10 @@ export default defineBench({
         'sockets closed by the server, by close code': sumRecords(
           results.map((result) => result.closedByServer),
         ),
-        'delivery p50 ms (send → each viewer)': p50,
+        "latency sample: sockets timed (uniformly random, the same share of each instance's sockets in each client process; every socket counted for lost)":
+          results.reduce((total, result) => total + result.timedSockets, 0),
+        'latency sample: deliveries timed': histogram.count,
+        'delivery p50 ms (send → each timed viewer)': p50,
         'delivery p99 ms': p99,
         'delivery max ms': histogram.percentile(100),
         'server RSS idle after a full GC, MB (both instances)': megabytes(rssIdle),

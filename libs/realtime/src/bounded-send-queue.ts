@@ -41,6 +41,15 @@ export function newSendQueueCounters(): SendQueueCounters {
 let unkeyedSequence = 0;
 
 /**
+ * A queued message: JSON text, or its UTF-8 bytes when the same frame goes to many sockets (encoded once by the
+ * caller; `ws` then neither measures nor encodes it per socket).
+ */
+export type SendPayload = string | Buffer;
+
+/** Every payload leaves as a text frame: `ws` would send a Buffer as a binary one, which a browser hands over as a Blob. */
+const TEXT_FRAME = { binary: false } as const;
+
+/**
  * The connection under a WebSocket (`request.socket` of its upgrade): corked, it holds writes until uncorked
  * and then hands them to the kernel in one writev.
  */
@@ -54,16 +63,21 @@ export type CorkableTransport = Pick<Duplex, 'cork' | 'uncork'>;
  * amount of memory and, when it catches up, receives current values rather than a stale backlog.
  */
 export class BoundedSendQueue {
-  private readonly pending = new Map<string, string>();
+  private readonly pending = new Map<string, SendPayload>();
   private pendingByteCount = 0;
   private readonly afterWrite = (): void => this.pump();
   private corked = false;
-  /** Characters written since the transport was corked (no more than their bytes: UTF-8 never has fewer). */
+  /** Characters or bytes written since the transport was corked (no more than their bytes: UTF-8 never has fewer). */
   private corkedLength = 0;
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.corkedLength = 0;
-    this.transport?.uncork();
+
+  /**
+   * The queues whose transport was corked in this tick, all uncorked by one process.nextTick: a room frame corks
+   * every socket of the room at once, and a nextTick per socket was a measurable share of the frame's cost.
+   */
+  private static readonly corkedThisTick: BoundedSendQueue[] = [];
+  private static readonly uncorkAll = (): void => {
+    // A write callback that writes again corks into the next tick's list, not this one.
+    for (const queue of BoundedSendQueue.corkedThisTick.splice(0)) queue.uncork();
   };
 
   /**
@@ -83,7 +97,7 @@ export class BoundedSendQueue {
       throw new Error('BoundedSendQueue: highWaterMarkBytes and maxPendingMessages must be positive');
   }
 
-  send(payload: string, key?: string): void {
+  send(payload: SendPayload, key?: string): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
     if (this.pending.size === 0 && this.hasRoom()) {
       this.write(payload);
@@ -127,7 +141,7 @@ export class BoundedSendQueue {
 
   private pump(): void {
     while (this.pending.size > 0 && this.socket.readyState === WebSocket.OPEN && this.hasRoom()) {
-      const [slot, payload] = this.pending.entries().next().value as [string, string];
+      const [slot, payload] = this.pending.entries().next().value as [string, SendPayload];
       this.pending.delete(slot);
       this.pendingByteCount -= Buffer.byteLength(payload);
       this.write(payload);
@@ -139,13 +153,13 @@ export class BoundedSendQueue {
     return this.socket.bufferedAmount - this.corkedLength < this.options.highWaterMarkBytes;
   }
 
-  private write(payload: string): void {
+  private write(payload: SendPayload): void {
     this.counters.sent += 1;
     if (this.transport) {
       if (!this.corked) {
         this.corked = true;
         this.transport.cork();
-        process.nextTick(this.uncork);
+        if (BoundedSendQueue.corkedThisTick.push(this) === 1) process.nextTick(BoundedSendQueue.uncorkAll);
       } else if (this.corkedLength >= this.options.highWaterMarkBytes) {
         // Hand what is corked to the kernel now and cork again (the scheduled uncork ends this one).
         this.transport.uncork();
@@ -155,7 +169,13 @@ export class BoundedSendQueue {
       this.corkedLength += payload.length;
     }
     // The callback runs once the frame has been handed to the kernel: the moment there may be room again.
-    this.socket.send(payload, this.afterWrite);
+    this.socket.send(payload, TEXT_FRAME, this.afterWrite);
+  }
+
+  private uncork(): void {
+    this.corked = false;
+    this.corkedLength = 0;
+    this.transport?.uncork();
   }
 
   private closeSlowConsumer(): void {

@@ -8,6 +8,7 @@ export {
   BoundedSendQueue,
   newSendQueueCounters,
   type CorkableTransport,
+  type SendPayload,
   type SendQueueCounters,
   type SendQueueOptions,
 } from './bounded-send-queue.js';

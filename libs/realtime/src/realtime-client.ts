@@ -22,9 +22,16 @@ export class RealtimeClient<P> {
     private readonly queue: BoundedSendQueue,
   ) {}
 
-  /** Queues a message; with a `key`, a newer message with the same key replaces it while it waits. */
+  /**
+   * Queues a message; with a `key`, a newer message with the same key replaces it while it waits. A string or a
+   * Buffer is JSON serialized already (UTF-8 in a Buffer) and goes out as it is, as a text frame: a frame meant for
+   * many sockets is serialized once and the same Buffer handed to each.
+   */
   send(message: unknown, key?: string): void {
-    this.queue.send(typeof message === 'string' ? message : JSON.stringify(message), key);
+    this.queue.send(
+      typeof message === 'string' || Buffer.isBuffer(message) ? message : JSON.stringify(message),
+      key,
+    );
   }
 
   sendError(code: string, message: string, details?: unknown, { retryable = false } = {}): void {

@@ -39,6 +39,48 @@ describe('RealtimeHub on real sockets and a real Redis', () => {
     for (const client of [onA, onB, otherRoom]) client.socket.close();
   });
 
+  test('a room frame is serialized once per instance: its sockets are all handed the same Buffer, as text', async () => {
+    const a = await start();
+    const b = await start();
+    const clients = [
+      ...(await Promise.all([1, 2, 3].map(() => connectAndJoin(a.url, 'room:crowd')))),
+      ...(await Promise.all([1, 2, 3].map(() => connectAndJoin(b.url, 'room:crowd')))),
+    ];
+    // What the hub hands each server-side socket from here on: one payload object per serialization.
+    const handedTo = (server: HubServer): unknown[] => {
+      const payloads: unknown[] = [];
+      for (const socket of server.sockets) {
+        const send = socket.send.bind(socket);
+        socket.send = ((data: unknown, ...rest: unknown[]) => {
+          payloads.push(data);
+          (send as (...args: unknown[]) => void)(data, ...rest);
+        }) as typeof socket.send;
+      }
+      return payloads;
+    };
+    const onA = handedTo(a);
+    const onB = handedTo(b);
+    const binaryFrames: boolean[] = [];
+    for (const client of clients) client.socket.on('message', (_, isBinary) => binaryFrames.push(isBinary));
+
+    await a.hub.publish('room:crowd', { type: 'message', text: 'grüße' });
+
+    await waitUntil('every socket of the room to receive it', () =>
+      clients.every((client) => client.messages.some((m) => m.type === 'message')),
+    );
+    for (const payloads of [onA, onB]) {
+      expect(payloads).toHaveLength(3);
+      expect(payloads.every((payload) => Buffer.isBuffer(payload))).toBe(true);
+      expect(new Set(payloads).size).toBe(1);
+    }
+    // A Buffer would go out as a binary frame by default; a browser must get text it can parse.
+    expect(binaryFrames).toEqual(clients.map(() => false));
+    expect(clients.map((client) => client.messages.at(-1))).toEqual(
+      clients.map(() => ({ type: 'message', text: 'grüße' })),
+    );
+    for (const client of clients) client.socket.close();
+  });
+
   test('the frames of one room batch leave the socket in one write, not one per message', async () => {
     const a = await start();
     const client = await connectAndJoin(a.url, 'ward:busy');

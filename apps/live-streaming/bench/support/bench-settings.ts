@@ -29,6 +29,11 @@ export const CHAT_SECONDS = benchSetting('LIVE_BENCH_CHAT_SECONDS', 60);
 export const CHAT_MESSAGES_PER_SECOND = benchSetting('LIVE_BENCH_CHAT_RATE', 20);
 /** Chat room: client processes the sockets are spread over (each well below the open-files limit of 20,000). */
 export const CHAT_CLIENT_PROCESSES = benchSetting('LIVE_BENCH_CHAT_CLIENT_PROCESSES', 4);
+/**
+ * Chat room: share of the sockets whose deliveries are timed (a random sample, the same share of each instance's
+ * sockets in each client process); every socket's deliveries are counted whatever this is.
+ */
+export const CHAT_LATENCY_SHARE = Math.min(1, benchSetting('LIVE_BENCH_CHAT_LATENCY_SHARE', 0.1));
 
 /** Viewer joins: distinct viewers joining one stream, and over how many seconds they arrive. */
 export const VIEWER_JOINS = benchSetting('LIVE_BENCH_VIEWER_JOINS', 100_000);

@@ -15,6 +15,8 @@ export interface ChatClientsJob {
   /** Senders in the whole room (across processes): spreads their phases evenly. */
   roomSenders: number;
   seconds: number;
+  /** Share (0–1] of each instance's sockets in this process whose deliveries are timed (see latencySample). */
+  latencyShare: number;
 }
 
 /** What the parent says after `half` and after `ready`. */
@@ -38,14 +40,17 @@ export type ChatClientsReport =
 
 export interface ChatClientsResult {
   sockets: number;
+  /** Sockets whose deliveries were timed (the latency sample); every socket's deliveries were counted. */
+  timedSockets: number;
   /** Room messages received, summed over sockets (history sent on join not included). */
   received: number;
   /** WebSocket frames received after joining, summed over sockets (a batch frame carries several messages). */
   frames: number;
-  /** Per message id, how many of this process's sockets received it (a duplicate counts twice). */
+  /** Per message id, how many of this process's sockets received it (a duplicate counts twice): every socket's. */
   deliveries: Record<string, number>;
   /** Sockets the server closed during the run, by close code. */
   closedByServer: Record<string, number>;
+  /** The timed sockets' delivery latencies, as histogram pairs. */
   latency: Array<[number, number]>;
   cpuSeconds: number;
 }
@@ -55,6 +60,12 @@ const STALL_MS = 15_000;
 /** Sockets opened at once per process: below the servers' listen backlog. */
 const OPEN_CONCURRENCY = 100;
 const MESSAGE_PREFIX = 'bench:';
+/** A bench line's text inside a message frame's JSON (a quote inside a text is escaped: no false match). */
+const LINE_MARKER = Buffer.from(`"text":"${MESSAGE_PREFIX}`);
+const COLON = 0x3a;
+const ZERO = 0x30;
+/** A message id `<ordinal>:<seq>` as one number: ordinal × this + seq (a sender sends far fewer). */
+const SEQ_SPAN = 1_000_000;
 /** Joins tried again after a retryable error (`unavailable`), and the pause before each (× the attempt). */
 const JOIN_ATTEMPTS = 5;
 const JOIN_RETRY_MS = 500;
@@ -70,6 +81,8 @@ interface ChatFrame {
 
 interface Viewer {
   socket: WebSocket;
+  /** In the latency sample: every frame is parsed and every delivery timed. The others only count. */
+  timed: boolean;
   received: number;
   frames: number;
   closing: boolean;
@@ -82,11 +95,68 @@ interface Viewer {
 }
 
 const histogram = new LatencyHistogram();
-const deliveries = new Map<string, number>();
+/** Per message id (ordinal × SEQ_SPAN + seq): deliveries to this process's sockets. */
+const deliveries = new Map<number, number>();
 const closedByServer: Record<string, number> = {};
 const refused: Record<string, number> = {};
 let lastProgress = Date.now();
 let joinRetries = 0;
+
+function delivered(ordinal: number, seq: number): void {
+  const id = ordinal * SEQ_SPAN + seq;
+  deliveries.set(id, (deliveries.get(id) ?? 0) + 1);
+}
+
+/** The ids countLines read from the current frame, recorded once the whole frame has been read. */
+const frameIds: Array<[ordinal: number, seq: number]> = [];
+
+/**
+ * Counts the bench lines of a frame from its bytes, without parsing it: each line's id is read after its marker.
+ * Returns how many it found, or -1 (nothing recorded) when a marker is not followed by `<ordinal>:<seq>:`: then
+ * the frame is parsed.
+ */
+function countLines(data: Buffer): number {
+  frameIds.length = 0;
+  for (let at = data.indexOf(LINE_MARKER); at !== -1; at = data.indexOf(LINE_MARKER, at)) {
+    at += LINE_MARKER.length;
+    const numbers = [0, 0];
+    for (let field = 0; field < 2; field += 1) {
+      const start = at;
+      while (at < data.length && data[at]! >= ZERO && data[at]! <= ZERO + 9) {
+        numbers[field] = numbers[field]! * 10 + data[at]! - ZERO;
+        at += 1;
+      }
+      if (at === start || data[at] !== COLON) return -1;
+      at += 1;
+    }
+    frameIds.push([numbers[0]!, numbers[1]!]);
+  }
+  for (const [ordinal, seq] of frameIds) delivered(ordinal, seq);
+  return frameIds.length;
+}
+
+/**
+ * The sockets whose deliveries are timed: of each instance's sockets in this process, a uniformly random
+ * `share` (at least one). Every socket has the same chance whatever its instance, its place in the opening order
+ * or its role (a sender may be timed, as any viewer), so the sample's latencies are the room's: the frames reach
+ * all sockets in the same order, and the timed ones sit at random among the counted ones in this process's event
+ * loop. Timing all of them would make the clients' parsing, not the servers, the measurement's bottleneck.
+ */
+function latencySample(job: ChatClientsJob): Set<number> {
+  const sample = new Set<number>();
+  for (let instance = 0; instance < job.wsUrls.length; instance += 1) {
+    const sockets: number[] = [];
+    for (let index = instance; index < job.tokens.length; index += job.wsUrls.length) sockets.push(index);
+    const size = Math.min(sockets.length, Math.max(1, Math.round(job.latencyShare * sockets.length)));
+    // A partial Fisher–Yates shuffle: the first `size` are a uniform random subset.
+    for (let picked = 0; picked < size; picked += 1) {
+      const other = picked + Math.floor(Math.random() * (sockets.length - picked));
+      [sockets[picked], sockets[other]] = [sockets[other]!, sockets[picked]!];
+      sample.add(sockets[picked]!);
+    }
+  }
+  return sample;
+}
 
 function send(message: unknown): Promise<void> {
   return new Promise((resolve) => process.send!(message, undefined, {}, () => resolve()));
@@ -104,11 +174,12 @@ function nextMessage<M extends { type: string }>(type: M['type']): Promise<M> {
 }
 
 /** Opens, authenticates and joins; resolves once the server confirmed the join. */
-function openViewer(job: ChatClientsJob, index: number): Promise<Viewer> {
+function openViewer(job: ChatClientsJob, index: number, timed: boolean): Promise<Viewer> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(`${job.wsUrls[index % job.wsUrls.length]}/chat`);
     const viewer: Viewer = {
       socket,
+      timed,
       received: 0,
       frames: 0,
       closing: false,
@@ -122,11 +193,13 @@ function openViewer(job: ChatClientsJob, index: number): Promise<Viewer> {
       if (frame.type === 'message' && frame.text?.startsWith(MESSAGE_PREFIX)) {
         viewer.received += 1;
         lastProgress = Date.now();
-        const id = frame.text.slice(MESSAGE_PREFIX.length, frame.text.lastIndexOf(':'));
-        deliveries.set(id, (deliveries.get(id) ?? 0) + 1);
-        const [ordinal] = id.split(':');
-        histogram.record(Date.now() - Number(frame.text.slice(frame.text.lastIndexOf(':') + 1)));
-        if (viewer.ordinal !== undefined && Number(ordinal) === viewer.ordinal) viewer.echoed += 1;
+        const [ordinal = NaN, seq = NaN, sentAt = NaN] = frame.text
+          .slice(MESSAGE_PREFIX.length)
+          .split(':')
+          .map(Number);
+        delivered(ordinal, seq);
+        if (viewer.timed) histogram.record(lastProgress - sentAt);
+        if (viewer.ordinal !== undefined && ordinal === viewer.ordinal) viewer.echoed += 1;
       } else if (frame.type === 'authenticated') {
         socket.send(JSON.stringify({ type: 'join', streamId: job.streamId }));
       } else if (frame.type === 'joined' && !joined) {
@@ -156,8 +229,18 @@ function openViewer(job: ChatClientsJob, index: number): Promise<Viewer> {
       }
     };
     socket.on('message', (data: Buffer) => {
-      const frame = JSON.parse(data.toString('utf8')) as ChatFrame;
       if (joined) viewer.frames += 1;
+      // A joined viewer outside the sample that does not send only counts its lines; a frame without any (an
+      // error, a notice) is parsed as the sample's are.
+      if (joined && !viewer.timed && viewer.ordinal === undefined) {
+        const lines = countLines(data);
+        if (lines > 0) {
+          viewer.received += lines;
+          lastProgress = Date.now();
+          return;
+        }
+      }
+      const frame = JSON.parse(data.toString('utf8')) as ChatFrame;
       // Lines arriving within the server's frame window (CHAT_FRAME_WINDOW_MS) come as one batch frame.
       if (frame.type === 'batch') frame.messages?.forEach(onFrame);
       else onFrame(frame);
@@ -174,10 +257,16 @@ function openViewer(job: ChatClientsJob, index: number): Promise<Viewer> {
   });
 }
 
+/** The id `<ordinal>:<seq>` the parent matches against the ids its senders sent. */
+function messageId(id: number): string {
+  return `${Math.floor(id / SEQ_SPAN)}:${id % SEQ_SPAN}`;
+}
+
 async function main(): Promise<void> {
   process.once('disconnect', () => process.exit(0));
   const { job } = await nextMessage<{ type: 'job'; job: ChatClientsJob }>('job');
   const opening = performance.now();
+  const timed = latencySample(job);
   const viewers: Viewer[] = [];
   const half = Math.floor(job.tokens.length / 2);
   while (viewers.length < job.tokens.length) {
@@ -188,7 +277,9 @@ async function main(): Promise<void> {
     }
     // A batch never crosses the half-way mark.
     const end = Math.min(job.tokens.length, start + OPEN_CONCURRENCY, start < half ? half : Infinity);
-    const batch = Array.from({ length: end - start }, (_, offset) => openViewer(job, start + offset));
+    const batch = Array.from({ length: end - start }, (_, offset) =>
+      openViewer(job, start + offset, timed.has(start + offset)),
+    );
     viewers.push(...(await Promise.all(batch)));
     await send({ type: 'progress', opened: viewers.length });
   }
@@ -258,7 +349,7 @@ async function main(): Promise<void> {
     sent: sentIds,
     refused: senders.reduce((sum, viewer) => sum + viewer.refusals, 0),
     codes: refused,
-    seen: [...deliveries.keys()],
+    seen: [...deliveries.keys()].map(messageId),
   });
 
   const { published } = await nextMessage<{ type: 'expect'; published: number }>('expect');
@@ -271,9 +362,10 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpuBefore);
   const result: ChatClientsResult = {
     sockets: viewers.length,
+    timedSockets: timed.size,
     received: viewers.reduce((sum, viewer) => sum + viewer.received, 0),
     frames: viewers.reduce((sum, viewer) => sum + viewer.frames, 0),
-    deliveries: Object.fromEntries(deliveries),
+    deliveries: Object.fromEntries([...deliveries].map(([id, count]) => [messageId(id), count])),
     closedByServer,
     latency: histogram.toPairs(),
     cpuSeconds: (cpu.user + cpu.system) / 1e6,

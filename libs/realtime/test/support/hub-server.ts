@@ -14,6 +14,8 @@ export interface HubServer {
   url: string;
   /** The server side's TCP socket of each connection, in the order they came. */
   transports: Socket[];
+  /** The server side's WebSocket of each connection, in the order they came. */
+  sockets: WebSocket[];
   close(): Promise<void>;
 }
 
@@ -49,8 +51,10 @@ export async function startHubServer(
   });
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   const transports: Socket[] = [];
+  const sockets: WebSocket[] = [];
   server.on('connection', (socket, request) => {
     transports.push(request.socket);
+    sockets.push(socket);
     hub.accept(socket, request);
   });
   await once(server, 'listening');
@@ -59,6 +63,7 @@ export async function startHubServer(
     hub,
     url: `ws://127.0.0.1:${port}`,
     transports,
+    sockets,
     close: async () => {
       await hub.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
