@@ -17,6 +17,7 @@ import c5ConnectionLimit from './c-5-connection-limit.finding.js';
 import s2ConnectionRegistry from './s-2-connection-registry.finding.js';
 import m4LatencyMetrics from './m-4-latency-metrics.finding.js';
 import c1HistoryPartitions from './c-1-history-partitions.finding.js';
+import mi3TranslationFeedback from './mi-3-translation-feedback.finding.js';
 import { translationHarness } from './support/translation-harness.js';
 
 export default defineFindingSuite({
@@ -40,5 +41,6 @@ export default defineFindingSuite({
     s2ConnectionRegistry,
     m4LatencyMetrics,
     c1HistoryPartitions,
+    mi3TranslationFeedback,
   ],
 });

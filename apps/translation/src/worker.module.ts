@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ObservabilityModule } from '@remedy/observability';
+import { ObservabilityModule, type DestinationStream } from '@remedy/observability';
 import { dataSourcePools } from '@remedy/pooling';
 import { DataSource } from 'typeorm';
 import { AppConfigModule } from './app-config.module.js';
@@ -8,10 +8,15 @@ import type { AppConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { RedisModule } from './redis/redis.module.js';
 
+export interface WorkerModuleOptions {
+  /** Where JSON log lines go (stdout when unset); tests read them from a stream. */
+  logDestination?: DestinationStream;
+}
+
 /** The queue worker: no HTTP server, no sockets; translates chat messages and publishes them to their rooms. */
 @Module({})
 export class WorkerModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, options: WorkerModuleOptions = {}): DynamicModule {
     return {
       module: WorkerModule,
       imports: [
@@ -25,6 +30,7 @@ export class WorkerModule {
             pools: dataSourcePools(dataSource),
             slowQueryMs: config.observability.slowQueryMs,
             logLevel: config.observability.logLevel,
+            ...(options.logDestination ? { logDestination: options.logDestination } : {}),
           }),
         }),
         ChatWorkerModule,
