@@ -124,6 +124,7 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
       200,
       'GET',
       `/feedback/quality?from=${started.toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`,
+      undefined,
       room.organiser.accessToken,
     );
     const reported = (expected: QualityGroup) =>
