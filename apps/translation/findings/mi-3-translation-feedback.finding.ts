@@ -23,7 +23,7 @@ const FLAWS = {
   'stored beside the message':
     'TranslationFeedback ← UnlinkedTranslationFeedback: the rating is kept with its message, not linked to the translation it rates',
   'report joined to the history':
-    "TranslationFeedback ← HistoryJoinedTranslationFeedback: linked, but the report reads the pair and engine through history, whose rated day the archive job retired",
+    'TranslationFeedback ← HistoryJoinedTranslationFeedback: linked, but the report reads the pair and engine through history, whose rated day the archive job retired',
 } as const;
 type Run = 'flawed' | 'remediated' | keyof typeof FLAWS;
 

@@ -45,14 +45,16 @@ export class FeedbackController {
     const rating = { rating: dto.rating, ...(dto.comment === undefined ? {} : { comment: dto.comment }) };
     const stored = await this.feedback.rate(member, { sessionId, messageId }, rating);
     // One answer for every reason: a caller cannot probe other sessions' messages.
-    if (stored === null) throw new NotFoundException(`no translation of message ${messageId} for you to rate`);
+    if (stored === null)
+      throw new NotFoundException(`no translation of message ${messageId} for you to rate`);
     return stored;
   }
 
   @Get('feedback/quality')
   @Roles('organiser')
   @ApiOperation({
-    summary: "Your organisation's translation quality per language pair and engine, from ratings made in [from, to)",
+    summary:
+      "Your organisation's translation quality per language pair and engine, from ratings made in [from, to)",
   })
   @ApiOkResponse({ type: QualityReportDto })
   async quality(@CurrentMember() member: Member, @Query() query: QualityQueryDto): Promise<QualityReportDto> {

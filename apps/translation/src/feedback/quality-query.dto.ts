@@ -3,11 +3,19 @@ import { IsIsoInstant } from '@remedy/http';
 
 /** The ratings' time range, [from, to): at most MAX_QUALITY_RANGE_DAYS (checked with both values). */
 export class QualityQueryDto {
-  @ApiProperty({ format: 'date-time', example: '2026-11-01T00:00:00Z', description: 'first rating time included' })
+  @ApiProperty({
+    format: 'date-time',
+    example: '2026-11-01T00:00:00Z',
+    description: 'first rating time included',
+  })
   @IsIsoInstant()
   from!: string;
 
-  @ApiProperty({ format: 'date-time', example: '2026-12-01T00:00:00Z', description: 'first rating time excluded' })
+  @ApiProperty({
+    format: 'date-time',
+    example: '2026-12-01T00:00:00Z',
+    description: 'first rating time excluded',
+  })
   @IsIsoInstant()
   to!: string;
 }

@@ -6,7 +6,12 @@ export const MAX_FEEDBACK_COMMENT_LENGTH = 500;
 
 /** A participant's rating of one translated message. */
 export class RateTranslationDto {
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: 5, description: '1 unusable … 5 as good as a human’s' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    maximum: 5,
+    description: '1 unusable … 5 as good as a human’s',
+  })
   @IsInt({ message: RATING_MESSAGE })
   @Min(1, { message: RATING_MESSAGE })
   @Max(5, { message: RATING_MESSAGE })
