@@ -20,9 +20,9 @@ import {
 export class UnstoredTranslationFeedback extends TranslationFeedback {
   private readonly logger = new Logger('TranslationFeedback');
 
-  async rate(member: Member, target: RatedTranslation, rating: Rating): Promise<FeedbackRecord | null> {
+  rate(_member: Member, target: RatedTranslation, rating: Rating): Promise<FeedbackRecord | null> {
     this.logger.log({ msg: 'translation feedback', messageId: target.messageId, rating: rating.rating });
-    return {
+    return Promise.resolve({
       id: randomUUID(),
       sessionId: target.sessionId,
       messageId: target.messageId,
@@ -33,11 +33,11 @@ export class UnstoredTranslationFeedback extends TranslationFeedback {
       rating: rating.rating,
       comment: rating.comment ?? null,
       ratedAt: new Date().toISOString(),
-    };
+    });
   }
 
-  async quality(_organisationId: string, _range: QualityRange): Promise<QualityGroup[]> {
-    return [];
+  quality(_organisationId: string, _range: QualityRange): Promise<QualityGroup[]> {
+    return Promise.resolve([]);
   }
 }
 
@@ -51,10 +51,10 @@ export class UnstoredTranslationFeedback extends TranslationFeedback {
 export class UnlinkedTranslationFeedback extends TranslationFeedback {
   private readonly ratings: Array<{ organisationId: string; rating: number; ratedAt: Date }> = [];
 
-  async rate(member: Member, target: RatedTranslation, rating: Rating): Promise<FeedbackRecord | null> {
+  rate(member: Member, target: RatedTranslation, rating: Rating): Promise<FeedbackRecord | null> {
     const ratedAt = new Date();
     this.ratings.push({ organisationId: member.organisationId, rating: rating.rating, ratedAt });
-    return {
+    return Promise.resolve({
       id: randomUUID(),
       sessionId: target.sessionId,
       messageId: target.messageId,
@@ -65,17 +65,17 @@ export class UnlinkedTranslationFeedback extends TranslationFeedback {
       rating: rating.rating,
       comment: rating.comment ?? null,
       ratedAt: ratedAt.toISOString(),
-    };
+    });
   }
 
-  async quality(organisationId: string, range: QualityRange): Promise<QualityGroup[]> {
+  quality(organisationId: string, range: QualityRange): Promise<QualityGroup[]> {
     const ratings = this.ratings
       .filter((entry) => entry.organisationId === organisationId)
       .filter((entry) => entry.ratedAt >= range.from && entry.ratedAt < range.to)
       .map((entry) => entry.rating);
-    if (ratings.length === 0) return [];
+    if (ratings.length === 0) return Promise.resolve([]);
     const total = ratings.reduce((sum, rating) => sum + rating, 0);
-    return [
+    return Promise.resolve([
       {
         sourceLanguage: 'unknown',
         targetLanguage: 'unknown',
@@ -84,7 +84,7 @@ export class UnlinkedTranslationFeedback extends TranslationFeedback {
         averageRating: Math.round((total * 100) / ratings.length) / 100,
         lowRatings: ratings.filter((rating) => rating <= 2).length,
       },
-    ];
+    ]);
   }
 }
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Max, Min, ValidateBy } from 'class-validator';
 
 const RATING_MESSAGE = 'rating must be an integer from 1 to 5';
 export const MAX_FEEDBACK_COMMENT_LENGTH = 500;
@@ -22,6 +22,12 @@ export class RateTranslationDto {
   @IsString()
   @Length(1, MAX_FEEDBACK_COMMENT_LENGTH)
   // PostgreSQL text cannot hold NUL: refused here as a 400 rather than failing the INSERT.
-  @Matches(/^[^\u0000]*$/, { message: 'comment must not contain NUL characters' })
+  @ValidateBy({
+    name: 'hasNoNul',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || !value.includes('\u0000'),
+      defaultMessage: () => 'comment must not contain NUL characters',
+    },
+  })
   comment?: string;
 }
