@@ -10,6 +10,7 @@ import { AppAuthModule } from './auth/app-auth.module.js';
 import { ChatModule } from './chat/chat.module.js';
 import type { AppConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
+import { FeedbackModule } from './feedback/feedback.module.js';
 import { GlossariesModule } from './glossaries/glossaries.module.js';
 import { ParticipantsModule } from './participants/participants.module.js';
 import { REDIS_CLIENTS, RedisModule } from './redis/redis.module.js';
@@ -56,6 +57,7 @@ export class AppModule {
         ChatModule,
         SpeechModule,
         SessionPageModule,
+        FeedbackModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

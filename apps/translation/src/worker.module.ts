@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ObservabilityModule } from '@remedy/observability';
+import { ObservabilityModule, type DestinationStream } from '@remedy/observability';
 import { dataSourcePools } from '@remedy/pooling';
 import { DataSource } from 'typeorm';
 import { AppConfigModule } from './app-config.module.js';
@@ -9,13 +9,18 @@ import { DatabaseModule } from './database/database.module.js';
 import { SessionEventsWorkerModule } from './events/session-events-worker.module.js';
 import { RedisModule } from './redis/redis.module.js';
 
+export interface WorkerModuleOptions {
+  /** Where JSON log lines go (stdout when unset); tests read them from a stream. */
+  logDestination?: DestinationStream;
+}
+
 /**
  * The queue worker: no HTTP server, no sockets; translates chat messages and publishes them to their rooms, and
  * relays session events from the outbox to the consumers that act on them.
  */
 @Module({})
 export class WorkerModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, options: WorkerModuleOptions = {}): DynamicModule {
     return {
       module: WorkerModule,
       imports: [
@@ -29,6 +34,7 @@ export class WorkerModule {
             pools: dataSourcePools(dataSource),
             slowQueryMs: config.observability.slowQueryMs,
             logLevel: config.observability.logLevel,
+            ...(options.logDestination ? { logDestination: options.logDestination } : {}),
           }),
         }),
         ChatWorkerModule,

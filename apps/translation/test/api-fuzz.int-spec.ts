@@ -16,7 +16,7 @@ import {
 
 const ctx = useTestContext(translationHarness);
 
-/** Cases per operation: 17 operations × 60 ≈ 1,000 requests per run (FUZZ_RUNS_FACTOR scales it). */
+/** Cases per operation: 19 operations × 60 ≈ 1,100 requests per run (FUZZ_RUNS_FACTOR scales it). */
 const RUNS_PER_OPERATION = 60;
 
 describe('API fuzz (OpenAPI-driven)', () => {

@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { compileWithPlugs, type ProviderPlug } from '@remedy/testing';
 import type { AppConfig, ConfigValues } from '../../src/config.js';
-import { WorkerModule } from '../../src/worker.module.js';
+import { WorkerModule, type WorkerModuleOptions } from '../../src/worker.module.js';
 import { testConfig, type TestServices } from './test-config.js';
 
 export interface TestWorker {
@@ -12,16 +12,17 @@ export interface TestWorker {
 
 /**
  * Boots the real WorkerModule (what `npm run worker` runs: the chat message consumer and its sweep) on the test
- * context, with `plugs` in place of the providers they name. Resolves once the consumer is connected and the
+ * context, with `plugs` in place of the providers they name (and its log lines to `options.logDestination`). Resolves once the consumer is connected and the
  * start-up sweep has run.
  */
 export async function startTestWorker(
   ctx: TestServices,
   overrides: ConfigValues = {},
   plugs: readonly ProviderPlug[] = [],
+  options: WorkerModuleOptions = {},
 ): Promise<TestWorker> {
   const config = testConfig(ctx, overrides);
-  const app = await compileWithPlugs(WorkerModule.forRoot(config), plugs);
+  const app = await compileWithPlugs(WorkerModule.forRoot(config, options), plugs);
   await app.init();
   return { app, config, close: () => app.close() };
 }

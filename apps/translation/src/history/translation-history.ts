@@ -5,6 +5,8 @@ import { RECORD_HISTORY_SQL } from './history.sql.js';
 export interface HistoryBatch {
   organisationId: string;
   sessionId?: string;
+  /** The chat message the batch translates: the history row a participant's feedback links to. */
+  messageId?: string;
   sourceLanguage: string;
   targetLanguage: string;
   entries: readonly { sourceText: string; translatedText: string; engine: string }[];
@@ -29,6 +31,7 @@ export class TranslationHistory {
       batch.entries.map((entry) => entry.sourceText),
       batch.entries.map((entry) => entry.translatedText),
       batch.entries.map((entry) => entry.engine),
+      batch.messageId ?? null,
     ]);
   }
 }

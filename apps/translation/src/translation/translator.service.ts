@@ -14,6 +14,8 @@ export interface TranslateRequest {
   kind: ContentKind;
   /** The session the texts belong to: their translations join its history. */
   sessionId?: string;
+  /** The chat message the texts are: its history rows name it, which is what feedback on it links to. */
+  messageId?: string;
 }
 
 export interface TranslatedText {
@@ -82,6 +84,7 @@ export class Translator {
     await this.history.record({
       organisationId: request.organisationId,
       ...(request.sessionId === undefined ? {} : { sessionId: request.sessionId }),
+      ...(request.messageId === undefined ? {} : { messageId: request.messageId }),
       sourceLanguage: request.sourceLanguage,
       targetLanguage: request.targetLanguage,
       entries: results.map((result, i) => ({

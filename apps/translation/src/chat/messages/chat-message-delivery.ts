@@ -128,6 +128,7 @@ export class ChatMessageDelivery {
       texts: [message.text],
       kind: 'chat',
       sessionId: message.session_id,
+      messageId: message.id,
     });
     try {
       const result = await Promise.race([translation, timeout]);

@@ -1,3 +1,4 @@
+import { withCorrelationHeaders, type WithCorrelation } from '@remedy/observability';
 import type { JobsOptions } from 'bullmq';
 
 /** The BullMQ queue between the /chat handler and the worker that translates and delivers messages. */
@@ -6,14 +7,17 @@ export const CHAT_MESSAGES_QUEUE_NAME = 'chat-messages';
 /** The Nest token of the API's `Queue` of CHAT_MESSAGES_QUEUE_NAME. */
 export const CHAT_MESSAGE_QUEUE = Symbol('CHAT_MESSAGE_QUEUE');
 
-export interface ChatMessageJob {
-  messageId: string;
-}
+/**
+ * A message to deliver, with the correlation IDs of the socket message that stored it (polyglot-b:I-3): its
+ * request ID, user and session, so the worker's lines and its provider calls name the same request.
+ */
+export type ChatMessageJob = WithCorrelation<{ messageId: string }>;
 
 /**
  * The job id is the message id, so a resend, a second enqueue after a lost answer and the worker's sweep all
  * land on the one job while it exists. Finished jobs are removed either way: the row's delivered_at, not the
  * job, says whether a message still needs delivering, and a removed id can be enqueued again by the sweep.
+ * The data carries the current correlation IDs: call it in the context of the work that stores the message.
  */
 export function chatMessageJob(messageId: string): {
   name: string;
@@ -22,7 +26,7 @@ export function chatMessageJob(messageId: string): {
 } {
   return {
     name: 'deliver',
-    data: { messageId },
+    data: withCorrelationHeaders({ messageId }),
     opts: {
       jobId: messageId,
       attempts: 5,

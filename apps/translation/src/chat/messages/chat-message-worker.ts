@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
+import { bindCorrelation, runJobWithCorrelation } from '@remedy/observability';
 import { Worker, type ConnectionOptions } from 'bullmq';
 import { APP_CONFIG } from '../../app-config.module.js';
 import type { AppConfig } from '../../config.js';
@@ -33,9 +34,13 @@ export class ChatMessageWorker implements OnApplicationBootstrap, OnModuleDestro
     const timeoutMs = this.config.chat.translationTimeoutMs;
     this.worker = new Worker<ChatMessageJob>(
       CHAT_MESSAGES_QUEUE_NAME,
-      async (job) => {
-        await this.delivery.deliver(job.data.messageId, { timeoutMs });
-      },
+      // polyglot-b:I-3: in the context of the socket message that stored it, so every line of the delivery, the
+      // provider calls' included, names that message's request ID, user and session, and the message itself.
+      (job) =>
+        runJobWithCorrelation(job, async () => {
+          bindCorrelation({ messageId: job.data.messageId });
+          await this.delivery.deliver(job.data.messageId, { timeoutMs });
+        }),
       {
         connection: this.connection,
         prefix: this.config.redis.queuePrefix,
