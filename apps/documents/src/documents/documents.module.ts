@@ -18,5 +18,6 @@ import { DocumentsService } from './documents.service.js';
     SearchIndexLagMetric,
     { provide: DOCUMENT_CHANGE_FEED, useClass: OutboxDocumentChangeFeed },
   ],
+  exports: [DocumentsService],
 })
 export class DocumentsModule {}
