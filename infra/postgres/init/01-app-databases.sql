@@ -2,3 +2,4 @@
 CREATE DATABASE events;
 CREATE DATABASE vitals;
 CREATE DATABASE live_streaming;
+CREATE DATABASE documents;
