@@ -36,7 +36,9 @@ describe("the search index's lag on the API's /metrics", () => {
   /** The histogram's samples (each line also carries the registry's `service` label). */
   async function scrape(): Promise<LagHistogram> {
     const text = await (await fetch(`${testApp.url}/metrics`)).text();
-    const samples = [...text.matchAll(new RegExp(`^${METRIC}_(bucket|sum|count)\\{([^}]*)\\} (\\S+)$`, 'gm'))];
+    const samples = [
+      ...text.matchAll(new RegExp(`^${METRIC}_(bucket|sum|count)\\{([^}]*)\\} (\\S+)$`, 'gm')),
+    ];
     const histogram: LagHistogram = { count: NaN, sum: NaN, buckets: new Map() };
     for (const [, kind, labels, value] of samples) {
       if (kind === 'bucket') histogram.buckets.set(/le="([^"]+)"/.exec(labels!)![1]!, Number(value));

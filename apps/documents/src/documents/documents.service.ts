@@ -79,7 +79,9 @@ export class DocumentsService {
    * other, through the change feed. The collaboration gateway calls it a moment after the edits stop.
    */
   async saveCoEditedText(documentId: string, text: string): Promise<void> {
-    await this.write((manager) => manager.query<ChangedDocument[]>(SAVE_CO_EDITED_TEXT_SQL, [documentId, text]));
+    await this.write((manager) =>
+      manager.query<ChangedDocument[]>(SAVE_CO_EDITED_TEXT_SQL, [documentId, text]),
+    );
   }
 
   /** An admin deletes any document of the organisation; an editor only their own (403 for another's). */

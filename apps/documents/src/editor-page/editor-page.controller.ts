@@ -6,11 +6,12 @@ import { uuidParam } from '@remedy/http';
 import { Public } from '../auth/public.decorator.js';
 import { importMap, vendoredModule } from './page-modules.js';
 
-const IMPORT_MAP = importMap();
 const PAGE = readFileSync(new URL('./public/editor.html', import.meta.url), 'utf8').replace(
   '{{importMap}}',
-  IMPORT_MAP,
+  importMap(),
 );
+/** The import map as the page carries it (whitespace included): the policy admits exactly this inline script. */
+const INLINE_IMPORT_MAP = /<script type="importmap">([\s\S]*?)<\/script>/.exec(PAGE)?.[1] ?? '';
 const SCRIPT = readFileSync(new URL('./public/editor-page.js', import.meta.url), 'utf8');
 
 /**
@@ -19,7 +20,7 @@ const SCRIPT = readFileSync(new URL('./public/editor-page.js', import.meta.url),
  */
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  `script-src 'self' 'sha256-${createHash('sha256').update(IMPORT_MAP).digest('base64')}'`,
+  `script-src 'self' 'sha256-${createHash('sha256').update(INLINE_IMPORT_MAP).digest('base64')}'`,
   "connect-src 'self' ws: wss:",
   "style-src 'self' 'unsafe-inline'",
   "frame-ancestors 'none'",

@@ -1,12 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  chromium,
-  type Browser,
-  type BrowserContext,
-  type Page,
-  type WebSocketRoute,
-} from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type WebSocketRoute } from 'playwright-core';
 import { useTestContext, waitUntil } from '@remedy/testing';
 import { ApiClient, TEST_PASSWORD, type AuthSessionBody } from '../../findings/support/api-client.js';
 import { documentsHarness } from '../../findings/support/documents-harness.js';
@@ -95,7 +89,8 @@ describe('the editor page in headless Chromium', () => {
     await page.locator('#who', { hasText: email }).waitFor({ timeout: SHOWN_MS });
   }
 
-  const connected = (page: Page) => page.waitForSelector('body[data-connection="synced"]', { timeout: SHOWN_MS });
+  const connected = (page: Page) =>
+    page.waitForSelector('body[data-connection="synced"]', { timeout: SHOWN_MS });
   const content = (page: Page) => page.locator('#content').inputValue();
 
   /** Waits until every page's textarea holds the same text, containing each of `parts`; returns it. */
@@ -185,7 +180,11 @@ describe('the editor page in headless Chromium', () => {
     await connected(second.page);
     const text = await converged(
       [first.page, second.page],
-      ['Alice notes the budget. — minutes — Bob adds the venue. ', 'Offline thought: catering. ', 'Alice adds the agenda. '],
+      [
+        'Alice notes the budget. — minutes — Bob adds the venue. ',
+        'Offline thought: catering. ',
+        'Alice adds the agenda. ',
+      ],
     );
     await second.page.waitForSelector('body[data-saved="saved"]', { timeout: SHOWN_MS });
     await first.page.locator('#presence li', { hasText: bob.user.email }).waitFor({ timeout: SHOWN_MS });
@@ -204,12 +203,16 @@ describe('the editor page in headless Chromium', () => {
         await second.page.fill('#search-text', 'catering');
         await second.page.click('#search-form button[type="submit"]');
         await second.page.waitForSelector('#search-results[data-query="catering"] li', { timeout: SHOWN_MS });
-        return (await second.page.locator(`#search-results li[data-document-id="${created.id}"]`).count()) === 1;
+        return (
+          (await second.page.locator(`#search-results li[data-document-id="${created.id}"]`).count()) === 1
+        );
       },
       SHOWN_MS,
     );
     expect(
-      await second.page.locator(`#search-results li[data-document-id="${created.id}"] a`).getAttribute('href'),
+      await second.page
+        .locator(`#search-results li[data-document-id="${created.id}"] a`)
+        .getAttribute('href'),
     ).toBe(`/edit/${created.id}`);
 
     // No page put a token in a URL: not in the address, a fetch, a module or the WebSocket's.

@@ -358,7 +358,8 @@ class CollaborativeEditor {
     if (this.closed) return;
     if (code === POLICY_VIOLATION && !(await refreshSession()))
       return signOut('Your session has ended: sign in again.');
-    const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** this.attempt) * (0.5 + Math.random() / 2);
+    const delay =
+      Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** this.attempt) * (0.5 + Math.random() / 2);
     this.attempt += 1;
     this.setConnection('offline', `Offline: reconnecting in ${Math.ceil(delay / 1000)} s`);
     this.showSaved();
@@ -466,7 +467,10 @@ class CollaborativeEditor {
       item.dataset.clientId = String(client);
       item.append(state.user.name);
       const cursor = state.cursor
-        ? Y.createAbsolutePositionFromRelativePosition(Y.createRelativePositionFromJSON(state.cursor), this.doc)
+        ? Y.createAbsolutePositionFromRelativePosition(
+            Y.createRelativePositionFromJSON(state.cursor),
+            this.doc,
+          )
         : null;
       if (cursor) {
         const where = document.createElement('span');
