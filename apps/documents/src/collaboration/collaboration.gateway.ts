@@ -227,7 +227,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     client.send({ type: 'saved', documentId });
     // Search reads the text, not the CRDT: it is saved as the body once the edits pause (even if the copy is
     // dropped meanwhile: the closure keeps it).
-    this.textSaver.edited(documentId, () => document.room.doc.getText('content').toString());
+    this.textSaver.edited(documentId, () => document.room.doc.getText('content').toJSON());
     document.unfolded += 1;
     if (document.unfolded >= this.settings.snapshotEvery) {
       document.unfolded = 0;

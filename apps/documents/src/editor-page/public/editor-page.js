@@ -1,3 +1,4 @@
+/* global document, location, window, fetch, WebSocket, sessionStorage, setTimeout, clearTimeout, btoa, atob */
 // The editor page (served at /edit and /edit/<documentId>). Plain ES module run by the browser: no build step.
 // Yjs, y-protocols and lib0 come from the app at pinned paths through the page's import map.
 //
