@@ -177,7 +177,8 @@ describe('the editor page in headless Chromium', () => {
 
     // The network is back: the page reconnects by itself, resyncs both ways, and both converge.
     second.offline = false;
-    await connected(second.page);
+    // Its next retry comes at most RECONNECT_MAX_MS (15 s) after the last refused one.
+    await second.page.waitForSelector('body[data-connection="synced"]', { timeout: 15_000 + SHOWN_MS });
     const text = await converged(
       [first.page, second.page],
       [
