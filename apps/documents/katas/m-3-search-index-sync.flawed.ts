@@ -75,7 +75,7 @@ export class UnguardedSearchIndexWriter extends SearchIndexWriter {
   override async apply(
     executor: { query(text: string, params?: unknown[]): Promise<unknown> },
     change: DocumentChange,
-  ): Promise<void> {
+  ): Promise<undefined> {
     await executor.query(
       `INSERT INTO document_search AS s
          (document_id, organisation_id, title, search, deleted, source_version, source_changed_at, indexed_at)
@@ -89,6 +89,7 @@ export class UnguardedSearchIndexWriter extends SearchIndexWriter {
               indexed_at = EXCLUDED.indexed_at`,
       upsertParameters(change),
     );
+    return undefined;
   }
 }
 

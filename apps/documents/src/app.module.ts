@@ -10,6 +10,7 @@ import { CollaborationModule } from './collaboration/collaboration.module.js';
 import type { AppConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DocumentsModule } from './documents/documents.module.js';
+import { EditorPageModule } from './editor-page/editor-page.module.js';
 import { REDIS_CLIENTS, RedisModule } from './redis/redis.module.js';
 
 /** The HTTP application. Its config is passed in, so tests boot it on an isolated database and Redis prefix. */
@@ -35,6 +36,7 @@ export class AppModule {
         AppAuthModule.forRoot(config),
         DocumentsModule,
         CollaborationModule,
+        EditorPageModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -47,6 +47,8 @@ export interface CollaborationConfig {
   maxUpdateBytes: number;
   /** Appended updates folded into the document's snapshot once this many have accumulated. */
   snapshotEvery: number;
+  /** When co-edited text is saved as the document's search body: after a pause in the edits, at most this late. */
+  textSave: { debounceMs: number; maxWaitMs: number };
 }
 
 export interface DatabaseConfig {
@@ -119,6 +121,10 @@ export function parseConfig(values: ConfigValues): AppConfig {
       maxPendingMessages: read.integer('COLLAB_MAX_PENDING_MESSAGES', 1_024, 1, 100_000),
       maxUpdateBytes: read.integer('COLLAB_MAX_UPDATE_BYTES', 256 * 1024, 1_024, 8 * 1024 * 1024),
       snapshotEvery: read.integer('COLLAB_SNAPSHOT_EVERY', 500, 1, 1_000_000),
+      textSave: {
+        debounceMs: read.integer('COLLAB_TEXT_SAVE_DEBOUNCE_MS', 2_000, 10, 60_000),
+        maxWaitMs: read.integer('COLLAB_TEXT_SAVE_MAX_WAIT_MS', 10_000, 10, 600_000),
+      },
     },
   };
   read.assertValid();

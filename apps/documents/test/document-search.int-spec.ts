@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { useTestContext, waitUntil } from '@remedy/testing';
 import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.js';
+import { CollabTestClient } from '../findings/support/collab-test-client.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 import { startTestWorker, type TestWorker } from '../findings/support/start-test-worker.js';
@@ -20,7 +21,8 @@ describe('document search', () => {
   let other: AuthSessionBody;
 
   beforeAll(async () => {
-    testApp = await startTestApp(ctx);
+    // Co-edited text is saved for search 50 ms after the edits pause (2 s in production).
+    testApp = await startTestApp(ctx, { COLLAB_TEXT_SAVE_DEBOUNCE_MS: '50' });
     worker = await startTestWorker(ctx);
     api = new ApiClient(testApp.url);
     admin = await api.signup('search_admin@example.com');
@@ -64,6 +66,20 @@ describe('document search', () => {
     expect((await search(admin.accessToken, 'q=quarterly')).data).toEqual([]);
     await api.expect(204, 'DELETE', `/documents/${mine.id}`, undefined, admin.accessToken);
     await searchUntil(admin.accessToken, 'q=annual', (p) => p.data.length === 0);
+  });
+
+  it('finds text co-edited over /collab once its edits pause', async () => {
+    const { id } = await create(admin.accessToken, 'Shared agenda');
+    const editor = await CollabTestClient.signedIn(testApp.url.replace('http', 'ws'), admin.accessToken);
+    try {
+      const text = await editor.openDocument(id);
+      text.insert(0, 'interpreters for the plenary');
+      await editor.until('saved', () => editor.has('saved'));
+      const page = await searchUntil(admin.accessToken, 'q=plenary', (p) => p.data.length > 0);
+      expect(page.data.map((hit) => hit.documentId)).toEqual([id]);
+    } finally {
+      await editor.close();
+    }
   });
 
   it('pages with a cursor bound to its query', async () => {

@@ -3,3 +3,4 @@ CREATE DATABASE events;
 CREATE DATABASE vitals;
 CREATE DATABASE live_streaming;
 CREATE DATABASE translation;
+CREATE DATABASE documents;

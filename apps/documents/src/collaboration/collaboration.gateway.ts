@@ -17,7 +17,9 @@ import * as Y from 'yjs';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig, CollaborationConfig } from '../config.js';
 import { DOCUMENT_WRITER_ROLES } from '../documents/documents.policy.js';
+import { DocumentsService } from '../documents/documents.service.js';
 import { REDIS_CLIENTS } from '../redis/redis.module.js';
+import { CoEditedTextSaver } from './co-edited-text-saver.js';
 import { isCollaborationCommandError, parseCollaborationCommand } from './collaboration-command.js';
 import { RefusedSyncMessage } from './collaboration-room.js';
 import {
@@ -71,6 +73,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
   private readonly opened = new Map<CollabClient, Set<string>>();
   /** Compactions running, awaited on shutdown (a document's copy may be dropped while its compaction runs). */
   private readonly compactions = new Set<Promise<void>>();
+  private readonly textSaver: CoEditedTextSaver;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -78,8 +81,14 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     @Inject(COLLABORATION_ROOM_FACTORY) private readonly createRoom: CollaborationRoomFactory,
     @Inject(TokenService) private readonly tokens: TokenService,
     @Inject(DocumentContent) private readonly content: DocumentContent,
+    @Inject(DocumentsService) documents: DocumentsService,
   ) {
     this.settings = config.collaboration;
+    this.textSaver = new CoEditedTextSaver(
+      (documentId, text) => documents.saveCoEditedText(documentId, text),
+      this.settings.textSave,
+      (error) => this.logger.error(error instanceof Error ? error : String(error)),
+    );
     this.hub = new RealtimeHub({
       name: 'collab',
       redis: { publisher: redis.publisher, subscriber: redis.subscriber },
@@ -121,10 +130,14 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     return this.hub.stats();
   }
 
-  /** Closes every socket with 1012 (clients reconnect elsewhere), then waits for running compactions. */
+  /**
+   * Closes every socket with 1012 (clients reconnect elsewhere), saves the texts due for the search index, then
+   * waits for running compactions.
+   */
   async onModuleDestroy(): Promise<void> {
     await this.hub.close();
     await this.bus.close();
+    await this.textSaver.close();
     await Promise.allSettled([...this.compactions]);
   }
 
@@ -212,6 +225,9 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     const frame = JSON.stringify({ type: 'sync', documentId, data: base64(outcome.broadcast) });
     await this.relay(documentId, document, client, frame, true);
     client.send({ type: 'saved', documentId });
+    // Search reads the text, not the CRDT: it is saved as the body once the edits pause (even if the copy is
+    // dropped meanwhile: the closure keeps it).
+    this.textSaver.edited(documentId, () => document.room.doc.getText('content').toJSON());
     document.unfolded += 1;
     if (document.unfolded >= this.settings.snapshotEvery) {
       document.unfolded = 0;

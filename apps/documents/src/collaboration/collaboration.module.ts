@@ -1,10 +1,15 @@
 import { Module } from '@nestjs/common';
+import { DocumentsModule } from '../documents/documents.module.js';
 import { COLLABORATION_ROOM_FACTORY, createCollaborationRoom } from './collaboration-room-factory.js';
 import { CollaborationGateway } from './collaboration.gateway.js';
 import { DocumentContent } from './document-content.js';
 
-/** WebSocket /collab: co-editing a document's content with Yjs, persisted in document_updates. */
+/**
+ * WebSocket /collab: co-editing a document's content with Yjs, persisted in document_updates; the text reaches
+ * search through DocumentsService (its change feed).
+ */
 @Module({
+  imports: [DocumentsModule],
   providers: [
     { provide: COLLABORATION_ROOM_FACTORY, useValue: createCollaborationRoom },
     CollaborationGateway,

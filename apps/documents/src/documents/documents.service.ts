@@ -9,6 +9,7 @@ import {
   DELETE_DOCUMENT_SQL,
   DOCUMENT_BY_ID_SQL,
   INSERT_DOCUMENT_SQL,
+  SAVE_CO_EDITED_TEXT_SQL,
   UPDATE_DOCUMENT_SQL,
 } from './documents.sql.js';
 import { organisationDocumentsPage } from './organisation-documents-page.js';
@@ -71,6 +72,16 @@ export class DocumentsService {
     );
     if (!updated) throw documentNotFound(documentId);
     return updated;
+  }
+
+  /**
+   * Stores the text co-editors wrote (/collab) as the document's body, so search finds it: a change like any
+   * other, through the change feed. The collaboration gateway calls it a moment after the edits stop.
+   */
+  async saveCoEditedText(documentId: string, text: string): Promise<void> {
+    await this.write((manager) =>
+      manager.query<ChangedDocument[]>(SAVE_CO_EDITED_TEXT_SQL, [documentId, text]),
+    );
   }
 
   /** An admin deletes any document of the organisation; an editor only their own (403 for another's). */

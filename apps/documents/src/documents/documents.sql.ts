@@ -31,6 +31,19 @@ WITH updated AS (
 SELECT ${DOCUMENT_COLUMNS}, ${CHANGE_COLUMNS} FROM updated`;
 
 /**
+ * $1 document, $2 the co-edited text: the body the search index reads, kept in step with the document's content
+ * (its first 100,000 characters, the body's limit: a longer document is found by its beginning). A text equal
+ * to the body is no change (no row, no version).
+ */
+export const SAVE_CO_EDITED_TEXT_SQL = `
+WITH updated AS (
+  UPDATE documents SET body = left($2, 100000), version = version + 1, updated_at = now()
+   WHERE id = $1 AND body IS DISTINCT FROM left($2, 100000)
+  RETURNING *
+)
+SELECT ${DOCUMENT_COLUMNS}, ${CHANGE_COLUMNS} FROM updated`;
+
+/**
  * $1 document, $2 organisation, $3 the caller, $4 whether the caller may delete any document (an admin). The
  * ownership check is in the statement, so the permission holds for the row that is deleted, not one read before.
  * The delete's version (one past the last) is the search tombstone's.

@@ -11,7 +11,8 @@ const VECTOR = `setweight(to_tsvector('simple', $1), 'A') || setweight(to_tsvect
 /**
  * Applies one change: $1 title, $2 body, $3 document, $4 organisation, $5 version, $6 deleted, $7 changed at.
  * The WHERE of the DO UPDATE is the version guard: an older or repeated change updates nothing, so delivery
- * may be at-least-once and out of order.
+ * may be at-least-once and out of order. Returns the change's index lag in seconds (by the database's clock), or
+ * no row when the guard kept a newer one.
  */
 export const UPSERT_DOCUMENT_SEARCH_SQL = `
 INSERT INTO document_search AS s
@@ -22,7 +23,8 @@ ON CONFLICT (document_id) DO UPDATE
    SET title = EXCLUDED.title, search = EXCLUDED.search, deleted = EXCLUDED.deleted,
        source_version = EXCLUDED.source_version, source_changed_at = EXCLUDED.source_changed_at,
        indexed_at = EXCLUDED.indexed_at
- WHERE s.source_version < EXCLUDED.source_version`;
+ WHERE s.source_version < EXCLUDED.source_version
+RETURNING extract(epoch FROM s.indexed_at - s.source_changed_at)::float8 AS "lagSeconds"`;
 
 /**
  * One page of an organisation's matches, best first: $1 organisation, $2 query text, then the keyset page's

@@ -1,13 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import type { SqlExecutor } from '@remedy/outbox';
+import { queryRows, type SqlExecutor } from '@remedy/outbox';
 import type { DocumentChange } from './document-change.js';
 import { UPSERT_DOCUMENT_SEARCH_SQL } from './document-search.sql.js';
 
-/** Applies a document change to `document_search`; an older or repeated change is a no-op (the version guard). */
+/**
+ * Applies a document change to `document_search`; an older or repeated change is a no-op (the version guard).
+ * Resolves to the change's index lag in seconds, or undefined when it changed nothing.
+ */
 @Injectable()
 export class SearchIndexWriter {
-  async apply(executor: SqlExecutor, change: DocumentChange): Promise<void> {
-    await executor.query(UPSERT_DOCUMENT_SEARCH_SQL, upsertParameters(change));
+  async apply(executor: SqlExecutor, change: DocumentChange): Promise<number | undefined> {
+    // An INSERT … RETURNING resolves to its rows through TypeORM as through pg.
+    const [applied] = await queryRows<{ lagSeconds: number }>(
+      executor,
+      UPSERT_DOCUMENT_SEARCH_SQL,
+      upsertParameters(change),
+    );
+    return applied?.lagSeconds;
   }
 }
 

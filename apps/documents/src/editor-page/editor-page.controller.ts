@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Controller, Get, Header, NotFoundException, Param } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { uuidParam } from '@remedy/http';
+import { Public } from '../auth/public.decorator.js';
+import { importMap, vendoredModule } from './page-modules.js';
+
+const PAGE = readFileSync(new URL('./public/editor.html', import.meta.url), 'utf8').replace(
+  '{{importMap}}',
+  importMap(),
+);
+/** The import map as the page carries it (whitespace included): the policy admits exactly this inline script. */
+const INLINE_IMPORT_MAP = /<script type="importmap">([\s\S]*?)<\/script>/.exec(PAGE)?.[1] ?? '';
+const SCRIPT = readFileSync(new URL('./public/editor-page.js', import.meta.url), 'utf8');
+
+/**
+ * Scripts: this origin's files and the one inline script, the import map (by its hash). The page talks only to
+ * this origin (REST and /collab) and is never framed; inline styles are the page's own stylesheet.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  `script-src 'self' 'sha256-${createHash('sha256').update(INLINE_IMPORT_MAP).digest('base64')}'`,
+  "connect-src 'self' ws: wss:",
+  "style-src 'self' 'unsafe-inline'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * The editor page: HTML, its script and the npm modules it runs (Yjs, y-protocols, lib0) at pinned paths.
+ * `/edit` lists the organisation's documents and searches them; `/edit/:documentId` co-edits one over /collab.
+ * Public on purpose: the files are code, the same for everyone, holding no data. The script signs in through
+ * /auth, keeps the tokens in the tab's sessionStorage, reads data only through the authenticated API and sends
+ * the token to /collab in its first message, never in a URL.
+ */
+@Public()
+@ApiExcludeController()
+@Controller('edit')
+export class EditorPageController {
+  @Get()
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('content-security-policy', CONTENT_SECURITY_POLICY)
+  documents(): string {
+    return PAGE;
+  }
+
+  @Get('editor-page.js')
+  @Header('content-type', 'text/javascript; charset=utf-8')
+  @Header('cache-control', 'no-cache')
+  script(): string {
+    return SCRIPT;
+  }
+
+  @Get(':documentId')
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('content-security-policy', CONTENT_SECURITY_POLICY)
+  document(@Param('documentId', uuidParam('documentId')) _documentId: string): string {
+    return PAGE;
+  }
+
+  /** A vendored module; its path names the package's version, so it may be cached for good. */
+  @Get('assets/:package/:file')
+  @Header('content-type', 'text/javascript; charset=utf-8')
+  @Header('cache-control', 'public, max-age=31536000, immutable')
+  module(@Param('package') pinned: string, @Param('file') file: string): string {
+    return moduleText(pinned, file);
+  }
+
+  /** A module one folder down in its package (lib0's modules import `./trait/equality.js`). */
+  @Get('assets/:package/:folder/:file')
+  @Header('content-type', 'text/javascript; charset=utf-8')
+  @Header('cache-control', 'public, max-age=31536000, immutable')
+  nestedModule(
+    @Param('package') pinned: string,
+    @Param('folder') folder: string,
+    @Param('file') file: string,
+  ): string {
+    return moduleText(pinned, `${folder}/${file}`);
+  }
+}
+
+function moduleText(pinned: string, file: string): string {
+  const text = vendoredModule(pinned, file);
+  if (text === undefined) throw new NotFoundException(`no module ${pinned}/${file} on this page`);
+  return text;
+}

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { EditorPageController } from './editor-page.controller.js';
+
+/** The browser page co-editors use: sign in, find a document (list, search), edit it together. */
+@Module({ controllers: [EditorPageController] })
+export class EditorPageModule {}

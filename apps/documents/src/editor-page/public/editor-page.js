@@ -1,0 +1,548 @@
+/* global document, location, window, fetch, WebSocket, sessionStorage, setTimeout, clearTimeout, btoa, atob */
+// The editor page (served at /edit and /edit/<documentId>). Plain ES module run by the browser: no build step.
+// Yjs, y-protocols and lib0 come from the app at pinned paths through the page's import map.
+//
+// Data comes only from the authenticated API (REST with a Bearer token) and the /collab socket, which gets the
+// token in its first message. Tokens live in this tab's sessionStorage and never go into a URL.
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as decoding from 'lib0/decoding';
+import { simpleDiffString } from 'lib0/diff';
+import * as encoding from 'lib0/encoding';
+
+const SESSION_KEY = 'documents:session';
+/** Reconnect delays double from the first to the cap, each with jitter, so a restarted server is not stampeded. */
+const RECONNECT_FIRST_MS = 500;
+const RECONNECT_MAX_MS = 15_000;
+/** Close codes of /collab: the token was refused (or none came in time). */
+const POLICY_VIOLATION = 1008;
+/**
+ * Edits sent and not yet acknowledged (`saved`) before further edits wait, merged into one message: the server
+ * handles a socket's messages one at a time and refuses a long backlog, so fast typing must not pile them up.
+ */
+const MAX_UNSAVED_SENDS = 2;
+/** The caret is shared with the others at most this often (each share is a message). */
+const CURSOR_SHARE_MS = 200;
+/** Errors after which the server may lack an edit this page sent: the page syncs the document again. */
+const RESYNC_ERRORS = new Set(['not-saved', 'too-many-messages', 'unavailable', 'internal']);
+
+const byId = (id) => document.getElementById(id);
+const UUID = /^\/edit\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+const documentId = UUID.exec(location.pathname)?.[1]?.toLowerCase() ?? null;
+
+// ---- session: sign in, refresh, sign out ----
+
+let session = readSession();
+let refreshing = null;
+
+function readSession() {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null');
+    return stored && typeof stored.accessToken === 'string' ? stored : null;
+  } catch {
+    return null;
+  }
+}
+
+function keepSession(next) {
+  session = next;
+  if (next === null) sessionStorage.removeItem(SESSION_KEY);
+  else sessionStorage.setItem(SESSION_KEY, JSON.stringify(next));
+}
+
+/** One refresh at a time: the refresh token is single-use, so two concurrent refreshes would spend it twice. */
+function refreshSession() {
+  if (session === null) return Promise.resolve(false);
+  refreshing ??= (async () => {
+    try {
+      const response = await fetch('/auth/refresh', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refreshToken: session.refreshToken }),
+      });
+      if (!response.ok) return false;
+      const { accessToken, refreshToken } = await response.json();
+      keepSession({ ...session, accessToken, refreshToken });
+      return true;
+    } catch {
+      return false;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.message ? String(body.message) : `the server answered ${status}`);
+    this.status = status;
+  }
+}
+
+/** A call of the API with the session's token; an expired token is refreshed once, a refused one signs out. */
+async function api(method, path, body) {
+  const send = () =>
+    fetch(path, {
+      method,
+      headers: {
+        authorization: `Bearer ${session?.accessToken ?? ''}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  let response = await send();
+  if (response.status === 401 && (await refreshSession())) response = await send();
+  if (response.status === 401) {
+    signOut('Your session has ended: sign in again.');
+    throw new ApiError(401, null);
+  }
+  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
+  return response.status === 204 ? null : response.json();
+}
+
+function showStatus(text, problem = false) {
+  byId('status').textContent = text;
+  if (problem) document.body.dataset.problem = 'true';
+  else delete document.body.dataset.problem;
+}
+
+function signOut(reason) {
+  const refreshToken = session?.refreshToken;
+  keepSession(null);
+  if (refreshToken)
+    void fetch('/auth/logout', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken }),
+    }).catch(() => undefined);
+  editor?.close();
+  for (const id of ['finder', 'library', 'editor', 'sign-out']) byId(id).hidden = true;
+  byId('who').textContent = '';
+  byId('sign-in').hidden = false;
+  showStatus(reason);
+}
+
+byId('sign-in').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const email = byId('email').value.trim();
+  try {
+    const response = await fetch('/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: byId('password').value }),
+    });
+    const body = await response.json().catch(() => null);
+    if (!response.ok) return showStatus(body?.message ?? 'Signing in failed.', true);
+    keepSession({ accessToken: body.accessToken, refreshToken: body.refreshToken, email: body.user.email });
+    byId('password').value = '';
+    void start();
+  } catch {
+    showStatus('The server cannot be reached.', true);
+  }
+});
+
+byId('sign-out').addEventListener('click', () => signOut('Signed out.'));
+
+// ---- finding documents: the list, creating one, search ----
+
+function documentLink(id, title) {
+  const link = document.createElement('a');
+  link.href = `/edit/${id}`;
+  link.textContent = title;
+  return link;
+}
+
+async function showLibrary() {
+  byId('library').hidden = false;
+  const page = await api('GET', '/documents?limit=50');
+  const list = byId('documents');
+  list.replaceChildren(
+    ...page.data.map((found) => {
+      const item = document.createElement('li');
+      item.dataset.documentId = found.id;
+      item.append(documentLink(found.id, found.title));
+      return item;
+    }),
+  );
+  showStatus(page.data.length === 0 ? 'No documents yet: create one.' : 'Open a document to edit it.');
+}
+
+byId('create-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  try {
+    const created = await api('POST', '/documents', { title: byId('new-title').value.trim() });
+    location.assign(`/edit/${created.id}`);
+  } catch (error) {
+    showStatus(error.message, true);
+  }
+});
+
+byId('search-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const results = byId('search-results');
+  const query = byId('search-text').value.trim();
+  try {
+    const page = await api('GET', `/documents/search?q=${encodeURIComponent(query)}&limit=20`);
+    results.replaceChildren(
+      ...page.data.map((hit) => {
+        const item = document.createElement('li');
+        item.dataset.documentId = hit.documentId;
+        item.append(documentLink(hit.documentId, hit.title));
+        return item;
+      }),
+    );
+    if (page.data.length === 0) {
+      const none = document.createElement('li');
+      none.className = 'none';
+      none.textContent = `Nothing found for “${query}” (new text is searchable a few seconds after it is typed).`;
+      results.append(none);
+    }
+    results.dataset.query = query;
+  } catch (error) {
+    results.replaceChildren();
+    showStatus(error.message, true);
+  }
+});
+
+// ---- co-editing one document over /collab ----
+
+/**
+ * One document edited in the textarea: a Y.Doc synced with the server through y-protocols messages (base64 in
+ * JSON frames), presence through awareness. Edits made while offline stay in the Y.Doc and reach the server in
+ * the answer to its sync step 1 when the socket is back.
+ */
+class CollaborativeEditor {
+  constructor(id) {
+    this.documentId = id;
+    this.doc = new Y.Doc();
+    this.text = this.doc.getText('content');
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    this.awareness.setLocalStateField('user', { name: session.email });
+    this.textarea = byId('content');
+    this.socket = null;
+    /** The server has opened the document for this socket: edits may be sent as they are made. */
+    this.opened = false;
+    this.canWrite = false;
+    /** Update messages sent and not yet acknowledged with `saved`. */
+    this.unsaved = 0;
+    /** Local updates waiting for an acknowledgement before they are sent (merged). */
+    this.queued = [];
+    this.cursorTimer = null;
+    /** Edits made while no socket had the document open: they go with the next sync. */
+    this.editedOffline = false;
+    this.attempt = 0;
+    this.retryTimer = null;
+    this.closed = false;
+
+    this.doc.on('update', (update, origin) => this.onDocumentUpdate(update, origin));
+    this.text.observe((event, transaction) => {
+      if (transaction.origin !== this) this.showRemoteChange(event.delta);
+    });
+    this.awareness.on('update', (changes, origin) => this.onAwarenessUpdate(changes, origin));
+    this.awareness.on('change', () => this.showPresence());
+    this.textarea.addEventListener('input', () => this.onInput());
+    for (const type of ['select', 'keyup', 'click', 'focus']) {
+      this.textarea.addEventListener(type, () => this.shareCursor());
+    }
+    window.addEventListener('online', () => this.reconnectNow());
+    // Others see this editor leave at once instead of 30 s later, when its presence would time out.
+    window.addEventListener('pagehide', () =>
+      awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], 'local'),
+    );
+  }
+
+  connect() {
+    if (this.closed) return;
+    this.setConnection('connecting', 'Connecting…');
+    const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const socket = new WebSocket(`${protocol}//${location.host}/collab`);
+    this.socket = socket;
+    socket.addEventListener('open', () => this.send({ type: 'auth', token: session.accessToken }));
+    socket.addEventListener('message', (event) => {
+      if (this.socket === socket) this.receive(JSON.parse(event.data));
+    });
+    socket.addEventListener('close', (event) => {
+      if (this.socket === socket) void this.onClose(event.code);
+    });
+  }
+
+  close() {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    this.socket?.close();
+    this.socket = null;
+  }
+
+  send(message) {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  sendSync(message) {
+    this.send({ type: 'sync', documentId: this.documentId, data: toBase64(message) });
+  }
+
+  receive(frame) {
+    switch (frame.type) {
+      case 'authenticated':
+        return this.send({ type: 'open', documentId: this.documentId });
+      case 'opened':
+        return this.onOpened(frame.canWrite === true);
+      case 'sync':
+        return this.onSync(fromBase64(frame.data));
+      case 'saved':
+        this.unsaved = Math.max(0, this.unsaved - 1);
+        this.sendQueued();
+        return this.showSaved();
+      case 'awareness':
+        return awarenessProtocol.applyAwarenessUpdate(this.awareness, fromBase64(frame.data), 'server');
+      case 'error':
+        return this.onError(frame);
+      default:
+        return undefined;
+    }
+  }
+
+  onOpened(canWrite) {
+    this.opened = true;
+    // Whatever was sent and not acknowledged, or queued, goes in the answer to the server's step 1.
+    this.unsaved = 0;
+    this.queued = [];
+    this.canWrite = canWrite;
+    this.textarea.readOnly = !canWrite;
+    // Our step 1: the server answers with what this copy lacks (its step 2).
+    const encoder = encoding.createEncoder();
+    syncProtocol.writeSyncStep1(encoder, this.doc);
+    this.sendSync(encoding.toUint8Array(encoder));
+    this.announce();
+  }
+
+  onSync(message) {
+    const reply = encoding.createEncoder();
+    const kind = syncProtocol.readSyncMessage(decoding.createDecoder(message), reply, this.doc, 'server');
+    if (encoding.length(reply) > 0 && this.canWrite) {
+      // The answer to the server's step 1: the edits it lacks, those made offline among them.
+      this.sendSync(encoding.toUint8Array(reply));
+      this.editedOffline = false;
+    }
+    if (kind === syncProtocol.messageYjsSyncStep2) {
+      this.attempt = 0;
+      this.setConnection('synced', this.canWrite ? 'Connected' : 'Connected (read only)');
+      showStatus(this.canWrite ? 'Editing with the others here now.' : 'You may read this document.');
+    }
+    this.showSaved();
+  }
+
+  onError(frame) {
+    if (frame.code === 'not-found') {
+      this.close();
+      this.setConnection('offline', 'Not connected');
+      return showStatus('No such document in your organisation.', true);
+    }
+    if (RESYNC_ERRORS.has(frame.code)) {
+      // An edit may not have reached the server: opening the document again makes the server send its step 1,
+      // and the answer carries whatever it lacks.
+      return this.send({ type: 'open', documentId: this.documentId });
+    }
+    showStatus(frame.message ?? 'The editor refused a message.', true);
+  }
+
+  async onClose(code) {
+    this.socket = null;
+    this.opened = false;
+    this.unsaved = 0;
+    this.queued = [];
+    // Others' presence cannot be followed while offline; they announce themselves again after the resync.
+    const others = [...this.awareness.getStates().keys()].filter((client) => client !== this.doc.clientID);
+    awarenessProtocol.removeAwarenessStates(this.awareness, others, 'offline');
+    if (this.closed) return;
+    if (code === POLICY_VIOLATION && !(await refreshSession()))
+      return signOut('Your session has ended: sign in again.');
+    const delay =
+      Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** this.attempt) * (0.5 + Math.random() / 2);
+    this.attempt += 1;
+    this.setConnection('offline', `Offline: reconnecting in ${Math.ceil(delay / 1000)} s`);
+    this.showSaved();
+    this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  reconnectNow() {
+    if (this.socket !== null || this.closed) return;
+    clearTimeout(this.retryTimer);
+    this.connect();
+  }
+
+  onDocumentUpdate(update, origin) {
+    if (origin === 'server') return;
+    if (!this.opened || !this.canWrite) {
+      this.editedOffline = true;
+      return this.showSaved();
+    }
+    this.queued.push(update);
+    this.sendQueued();
+    this.showSaved();
+  }
+
+  /** Sends the queued local updates as one, unless too many sends already wait for their acknowledgement. */
+  sendQueued() {
+    if (this.queued.length === 0 || this.unsaved >= MAX_UNSAVED_SENDS) return;
+    const encoder = encoding.createEncoder();
+    syncProtocol.writeUpdate(encoder, Y.mergeUpdates(this.queued));
+    this.queued = [];
+    this.sendSync(encoding.toUint8Array(encoder));
+    this.unsaved += 1;
+  }
+
+  /** The textarea changed: the difference from the shared text becomes one Yjs transaction. */
+  onInput() {
+    const { index, remove, insert } = simpleDiffString(this.text.toString(), this.textarea.value);
+    this.doc.transact(() => {
+      if (remove > 0) this.text.delete(index, remove);
+      if (insert.length > 0) this.text.insert(index, insert);
+    }, this);
+    this.shareCursor();
+  }
+
+  /** Another editor's change: the textarea shows the new text, and the caret moves with the text around it. */
+  showRemoteChange(delta) {
+    const { selectionStart, selectionEnd } = this.textarea;
+    const focused = document.activeElement === this.textarea;
+    const shift = (caret) => {
+      let index = 0;
+      let moved = caret;
+      for (const op of delta) {
+        if (op.retain !== undefined) index += op.retain;
+        else if (op.insert !== undefined) {
+          if (index <= caret) moved += op.insert.length;
+          index += op.insert.length;
+        } else if (op.delete !== undefined && index < caret) moved -= Math.min(op.delete, caret - index);
+      }
+      return moved;
+    };
+    this.textarea.value = this.text.toString();
+    if (focused) this.textarea.setSelectionRange(shift(selectionStart), shift(selectionEnd));
+    this.shareCursor();
+  }
+
+  /** Shares the caret (as a Yjs relative position, so it stays put as the text around it changes), throttled. */
+  shareCursor() {
+    if (this.cursorTimer !== null) return;
+    this.cursorTimer = setTimeout(() => {
+      this.cursorTimer = null;
+      if (document.activeElement !== this.textarea) return;
+      const anchor = Y.createRelativePositionFromTypeIndex(this.text, this.textarea.selectionStart);
+      this.awareness.setLocalStateField('cursor', Y.relativePositionToJSON(anchor));
+    }, CURSOR_SHARE_MS);
+  }
+
+  /**
+   * Sends this editor's presence, first withdrawn then set again: every other editor sees it as new and
+   * answers with its own, so a page that reconnects learns who is here without waiting for their renewal.
+   */
+  announce() {
+    const state = this.awareness.getLocalState();
+    awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], 'local');
+    this.awareness.setLocalState(state);
+  }
+
+  onAwarenessUpdate({ added, updated, removed }, origin) {
+    if (origin === 'local') {
+      const changed = [...added, ...updated, ...removed].filter((client) => client === this.doc.clientID);
+      if (changed.length > 0 && this.opened) {
+        const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+        this.send({ type: 'awareness', documentId: this.documentId, data: toBase64(update) });
+      }
+    } else if (origin === 'server' && added.length > 0 && this.opened) {
+      // Someone new: tell them who is here.
+      const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.doc.clientID]);
+      this.send({ type: 'awareness', documentId: this.documentId, data: toBase64(update) });
+    }
+  }
+
+  showPresence() {
+    const items = [];
+    for (const [client, state] of this.awareness.getStates()) {
+      if (client === this.doc.clientID || typeof state?.user?.name !== 'string') continue;
+      const item = document.createElement('li');
+      item.dataset.clientId = String(client);
+      item.append(state.user.name);
+      const cursor = state.cursor
+        ? Y.createAbsolutePositionFromRelativePosition(
+            Y.createRelativePositionFromJSON(state.cursor),
+            this.doc,
+          )
+        : null;
+      if (cursor) {
+        const where = document.createElement('span');
+        where.className = 'where';
+        where.dataset.cursor = String(cursor.index);
+        where.textContent = ` — at character ${cursor.index}`;
+        item.append(where);
+      }
+      items.push(item);
+    }
+    byId('presence').replaceChildren(...items);
+    document.body.dataset.others = String(items.length);
+  }
+
+  setConnection(state, text) {
+    document.body.dataset.connection = state;
+    byId('connection').textContent = text;
+  }
+
+  showSaved() {
+    const [state, text] =
+      this.unsaved > 0 || this.queued.length > 0
+        ? ['saving', 'Saving…']
+        : this.editedOffline
+          ? ['pending', 'Edits kept here until the connection is back']
+          : ['saved', 'All changes saved'];
+    document.body.dataset.saved = state;
+    byId('saved').textContent = text;
+  }
+}
+
+function toBase64(bytes) {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+function fromBase64(text) {
+  return Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
+}
+
+let editor = null;
+
+async function openEditor(id) {
+  byId('editor').hidden = false;
+  try {
+    const found = await api('GET', `/documents/${id}`);
+    byId('document-title').textContent = found.title;
+    document.title = `${found.title} · Documents`;
+  } catch (error) {
+    return showStatus(error.status === 404 ? 'No such document in your organisation.' : error.message, true);
+  }
+  editor = new CollaborativeEditor(id);
+  editor.connect();
+}
+
+async function start() {
+  if (session === null) {
+    byId('sign-in').hidden = false;
+    return showStatus(documentId ? 'Sign in to edit this document.' : 'Sign in to see your documents.');
+  }
+  byId('sign-in').hidden = true;
+  byId('who').textContent = session.email;
+  byId('sign-out').hidden = false;
+  byId('finder').hidden = false;
+  try {
+    if (documentId) await openEditor(documentId);
+    else await showLibrary();
+  } catch (error) {
+    if (error.status !== 401) showStatus(error.message, true);
+  }
+}
+
+void start();
