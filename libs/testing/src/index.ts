@@ -200,3 +200,8 @@ export {
   synthesiseSpeech,
   type SynthesisedSpeech,
 } from './servers/speech-to-text/synthesise-speech.js';
+export {
+  WebSocketTestClient,
+  type Frame,
+  type WebSocketTestClientOptions,
+} from './websocket/websocket-test-client.js';
