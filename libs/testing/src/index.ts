@@ -79,6 +79,7 @@ export {
 export { renderFindingsLedger } from './findings/findings-ledger.js';
 export { waitUntil } from './queues/wait-until.js';
 export { compileWithPlugs, type ProviderPlug } from './nest/compile-with-plugs.js';
+export { startWorkerContext, type TestWorker } from './nest/start-worker-context.js';
 export { API_ERROR_BODY_SCHEMA } from './fuzz/api-error-body.schema.js';
 export {
   fuzzHttpApi,
