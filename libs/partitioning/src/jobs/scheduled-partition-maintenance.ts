@@ -11,7 +11,8 @@ import {
 } from './partition-maintenance.scheduler.js';
 
 export interface ScheduledPartitionMaintenanceOptions
-  extends PartitionMaintenanceWorkerOptions,
+  extends
+    PartitionMaintenanceWorkerOptions,
     Omit<PartitionMaintenanceScheduleOptions, keyof PartitionMaintenanceWorkerOptions> {
   /** Names the job in what `onError` is told, e.g. `history retention`. */
   name: string;
