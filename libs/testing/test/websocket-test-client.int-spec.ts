@@ -45,45 +45,40 @@ async function startEchoServer(): Promise<{ port: number; close(): Promise<void>
   };
 }
 
+/** Runs `test` with a client of a fresh echo server, and closes both whatever the test did. */
+async function withEchoClient(test: (client: EchoTestClient) => Promise<void>): Promise<void> {
+  const server = await startEchoServer();
+  const client = await EchoTestClient.open(server.port);
+  try {
+    await test(client);
+  } finally {
+    await client.close();
+    await server.close();
+  }
+}
+
 describe('WebSocketTestClient', () => {
-  it('keeps the frame sent with the upgrade, authenticates with the first message and unpacks through record', async () => {
-    const server = await startEchoServer();
-    const client = await EchoTestClient.open(server.port);
-    try {
+  it('keeps the frame sent with the upgrade, authenticates with the first message and unpacks through record', () =>
+    withEchoClient(async (client) => {
       await client.authenticate('good');
       expect(client.frames.map((frame) => frame['type'])).toEqual(['hello', 'authenticated', 'ready']);
       client.send({ type: 'echo' });
       await client.until('the echo', () => client.has('(not JSON)'));
       expect(client.ofType('(not JSON)')[0]).toEqual({ type: '(not JSON)', text: 'not json' });
-    } finally {
-      await client.close();
-      await server.close();
-    }
-  });
+    }));
 
-  it('fails a wait the server never answers with the socket, what it waited for and the frames seen', async () => {
-    const server = await startEchoServer();
-    const client = await EchoTestClient.open(server.port);
-    try {
+  it('fails a wait the server never answers with the socket, what it waited for and the frames seen', () =>
+    withEchoClient(async (client) => {
       client.send({ type: 'auth', token: 'bad' });
       await expect(client.until('authenticated', () => client.has('authenticated'), 200)).rejects.toThrow(
         'echo socket: no authenticated within 200 ms; frames [{"type":"hello"}], close undefined',
       );
-    } finally {
-      await client.close();
-      await server.close();
-    }
-  });
+    }));
 
-  it('resolves closed() with the code the server closed with', async () => {
-    const server = await startEchoServer();
-    const client = await EchoTestClient.open(server.port);
-    try {
+  it('resolves closed() with the code the server closed with', () =>
+    withEchoClient(async (client) => {
       client.send({ type: 'bye' });
       expect(await client.closed()).toBe(4000);
       expect(client.isOpen).toBe(false);
-    } finally {
-      await server.close();
-    }
-  });
+    }));
 });
