@@ -1,7 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ObservabilityModule } from '@remedy/observability';
-import { dataSourcePools } from '@remedy/pooling';
-import { DataSource } from 'typeorm';
 import { AppConfigModule } from './app-config.module.js';
 import type { AppConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -18,14 +16,10 @@ export class WorkerModule {
         AppConfigModule.forRoot(config),
         DatabaseModule.forRoot(config, 'worker'),
         RedisModule.forRoot(config),
-        ObservabilityModule.forRootAsync({
-          inject: [DataSource],
-          useFactory: (dataSource: DataSource) => ({
-            serviceName: `${config.serviceName}-worker`,
-            pools: dataSourcePools(dataSource),
-            slowQueryMs: config.observability.slowQueryMs,
-            logLevel: config.observability.logLevel,
-          }),
+        ObservabilityModule.forDataSource({
+          serviceName: `${config.serviceName}-worker`,
+          slowQueryMs: config.observability.slowQueryMs,
+          logLevel: config.observability.logLevel,
         }),
         SearchIndexerModule,
       ],

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { closeOnSignals } from '@remedy/http';
+import { runWorkerEntry } from '@remedy/http';
 import { loadConfig } from './config.js';
 import { WorkerModule } from './worker.module.js';
 
@@ -9,14 +8,7 @@ import { WorkerModule } from './worker.module.js';
  * SIGTERM/SIGINT after running jobs finish within SHUTDOWN_GRACE_MS. The API applies migrations; the worker
  * expects them applied (start the API first, or run `npm run migrate`).
  */
-async function bootstrap(): Promise<void> {
+runWorkerEntry(() => {
   const config = loadConfig();
-  const app = NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
-  closeOnSignals(app, config.http.shutdownGraceMs);
-  await app;
-}
-
-bootstrap().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
+  return { module: WorkerModule.forRoot(config), shutdownGraceMs: config.http.shutdownGraceMs };
 });

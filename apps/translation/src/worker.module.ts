@@ -1,7 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ObservabilityModule, type DestinationStream } from '@remedy/observability';
-import { dataSourcePools } from '@remedy/pooling';
-import { DataSource } from 'typeorm';
 import { AppConfigModule } from './app-config.module.js';
 import { ChatWorkerModule } from './chat/messages/chat-worker.module.js';
 import type { AppConfig } from './config.js';
@@ -27,15 +25,11 @@ export class WorkerModule {
         AppConfigModule.forRoot(config),
         DatabaseModule.forRoot(config, 'worker'),
         RedisModule.forRoot(config),
-        ObservabilityModule.forRootAsync({
-          inject: [DataSource],
-          useFactory: (dataSource: DataSource) => ({
-            serviceName: `${config.serviceName}-worker`,
-            pools: dataSourcePools(dataSource),
-            slowQueryMs: config.observability.slowQueryMs,
-            logLevel: config.observability.logLevel,
-            ...(options.logDestination ? { logDestination: options.logDestination } : {}),
-          }),
+        ObservabilityModule.forDataSource({
+          serviceName: `${config.serviceName}-worker`,
+          slowQueryMs: config.observability.slowQueryMs,
+          logLevel: config.observability.logLevel,
+          ...(options.logDestination ? { logDestination: options.logDestination } : {}),
         }),
         ChatWorkerModule,
         SessionEventsWorkerModule,

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { closeOnSignals } from '@remedy/http';
+import { runWorkerEntry } from '@remedy/http';
 import { loadConfig } from './config.js';
 import { WorkerModule } from './worker.module.js';
 
@@ -10,14 +9,7 @@ import { WorkerModule } from './worker.module.js';
  * no migrations (the API does, one process at a time) and closes cleanly (exit 0) on SIGTERM/SIGINT, letting
  * the messages in hand finish.
  */
-async function bootstrap(): Promise<void> {
+runWorkerEntry(() => {
   const config = loadConfig();
-  const app = NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
-  closeOnSignals(app, config.http.shutdownGraceMs);
-  await app;
-}
-
-bootstrap().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
+  return { module: WorkerModule.forRoot(config), shutdownGraceMs: config.http.shutdownGraceMs };
 });

@@ -9,6 +9,7 @@ export { IsOmittable } from './omittable.decorator.js';
 export { IsIsoInstant, type IsoInstantBounds } from './iso-instant.decorator.js';
 export { invalidField, type FieldDetailStyle } from './field-error.js';
 export { closeOnSignals } from './close-on-signals.js';
+export { runWorkerEntry, type WorkerEntry } from './worker-entry.js';
 export {
   RedisRateLimiter,
   RateLimitExceededError,

@@ -2,7 +2,8 @@ import { Module, type DynamicModule, type ModuleMetadata, type Provider } from '
 import { TerminusModule } from '@nestjs/terminus';
 import cluster from 'node:cluster';
 import type { Registry } from 'prom-client';
-import { registerPoolMetrics } from '@remedy/pooling';
+import { dataSourcePools, registerPoolMetrics } from '@remedy/pooling';
+import { DataSource } from 'typeorm';
 import { HealthController } from './health/health.controller.js';
 import { PostgresHealthIndicator } from './health/postgres.health.js';
 import { RedisHealthIndicator } from './health/redis.health.js';
@@ -42,6 +43,17 @@ export class ObservabilityModule {
       { provide: OBSERVABILITY_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
       options.imports ?? [],
     );
+  }
+
+  /**
+   * With the gauges of the pools of the importing app's TypeORM DataSource: what a worker process (no HTTP
+   * server, so no health check) needs from its options beyond its name and log settings.
+   */
+  static forDataSource(options: Omit<ObservabilityOptions, 'pools'>): DynamicModule {
+    return ObservabilityModule.forRootAsync({
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource) => ({ ...options, pools: dataSourcePools(dataSource) }),
+    });
   }
 
   private static build(

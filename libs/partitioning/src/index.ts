@@ -46,3 +46,7 @@ export {
   PARTITION_MAINTENANCE_SCHEDULER_ID,
   type PartitionMaintenanceScheduleOptions,
 } from './jobs/partition-maintenance.scheduler.js';
+export {
+  startScheduledPartitionMaintenance,
+  type ScheduledPartitionMaintenanceOptions,
+} from './jobs/scheduled-partition-maintenance.js';

@@ -9,6 +9,7 @@ import {
   partitionName,
   schedulePartitionMaintenance,
   startPartitionMaintenanceWorker,
+  startScheduledPartitionMaintenance,
   type MaintenanceReport,
   type PartitionMaintenanceJobData,
 } from '../src/index.js';
@@ -80,6 +81,29 @@ describe('scheduled partition maintenance', () => {
     } finally {
       await worker.close();
       await queue.close();
+    }
+  });
+
+  test("a worker process's scheduled maintenance reports a failed pass under the job's name", async () => {
+    const policy = await newReadingsTable(ctx.pool);
+    let reportError: (message: string) => void = () => undefined;
+    const reported = new Promise<string>((resolve) => (reportError = resolve));
+    const worker = await startScheduledPartitionMaintenance({
+      name: 'readings retention',
+      connection: redisConnection(),
+      prefix: ctx.prefix,
+      maintainer: new PartitionMaintainer(ctx.pool),
+      policies: [policy],
+      runImmediately: true,
+      data: { tables: ['public.no_such_table'] },
+      onError: (message) => reportError(message),
+    });
+    try {
+      expect(await reported).toMatch(
+        /^readings retention job .+ failed: No partition policy for public\.no_such_table$/,
+      );
+    } finally {
+      await worker.close();
     }
   });
 

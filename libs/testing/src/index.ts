@@ -79,6 +79,7 @@ export {
 export { renderFindingsLedger } from './findings/findings-ledger.js';
 export { waitUntil } from './queues/wait-until.js';
 export { compileWithPlugs, type ProviderPlug } from './nest/compile-with-plugs.js';
+export { startWorkerContext, type TestWorker } from './nest/start-worker-context.js';
 export { API_ERROR_BODY_SCHEMA } from './fuzz/api-error-body.schema.js';
 export {
   fuzzHttpApi,
@@ -200,3 +201,8 @@ export {
   synthesiseSpeech,
   type SynthesisedSpeech,
 } from './servers/speech-to-text/synthesise-speech.js';
+export {
+  WebSocketTestClient,
+  type Frame,
+  type WebSocketTestClientOptions,
+} from './websocket/websocket-test-client.js';

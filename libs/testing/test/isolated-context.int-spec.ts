@@ -1,6 +1,10 @@
+import { spawn } from 'node:child_process';
 import pg from 'pg';
-import { createIsolatedContext, useTestContext } from '@remedy/testing';
-import { backgroundDropsSettled } from '../src/database/database-admin.js';
+import { createIsolatedContext, useTestContext, waitUntil } from '@remedy/testing';
+import { backgroundDropsSettled, DatabaseAdmin } from '../src/database/database-admin.js';
+
+const REGISTER = new URL('../../../scripts/register.js', import.meta.url).pathname;
+const BACKGROUND_DROP_CHILD = new URL('./support/background-drop.child.ts', import.meta.url).pathname;
 
 const migrate = async (databaseUrl: string): Promise<void> => {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -52,6 +56,38 @@ describe('useTestContext', () => {
       expect(rows[0]?.n).toBe(0);
     } finally {
       await other.dispose();
+    }
+  });
+
+  it('lets a process exit while its background drop still waits on the server, and the drop still happens', async () => {
+    const database = `remedy_test_background_drop_${process.pid}`;
+    const admin = new DatabaseAdmin(ctx.databaseUrl);
+    await admin.create(database);
+    // Holds the database's catalogue row, so the DROP waits on the lock (as it waits on a slow checkpoint).
+    const holder = new pg.Client({ connectionString: ctx.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM pg_database WHERE datname = $1 FOR UPDATE', [database]);
+      const child = spawn(
+        process.execPath,
+        ['--import', REGISTER, BACKGROUND_DROP_CHILD, ctx.databaseUrl, database],
+        {
+          stdio: 'inherit',
+        },
+      );
+      await waitUntil('the process to exit with its drop pending', () => child.exitCode !== null, 20_000);
+      expect(child.exitCode).toBe(0);
+      const waiting = await holder.query(
+        "SELECT 1 FROM pg_stat_activity WHERE query LIKE 'DROP DATABASE%' AND query LIKE $1 AND wait_event_type = 'Lock'",
+        [`%${database}%`],
+      );
+      expect(waiting.rowCount).toBe(1);
+      await holder.query('COMMIT');
+      await waitUntil('the database dropped without its client', async () => !(await admin.exists(database)));
+    } finally {
+      await holder.end();
+      await admin.drop(database);
     }
   });
 });

@@ -1,14 +1,9 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { compileWithPlugs, type ProviderPlug } from '@remedy/testing';
+import { startWorkerContext, type ProviderPlug, type TestWorker as WorkerContext } from '@remedy/testing';
 import type { AppConfig, ConfigValues } from '../../src/config.js';
 import { WorkerModule } from '../../src/worker.module.js';
 import { testConfig, type TestServices } from './test-config.js';
 
-export interface TestWorker {
-  app: INestApplicationContext;
-  config: AppConfig;
-  close(): Promise<void>;
-}
+export type TestWorker = WorkerContext<AppConfig>;
 
 /**
  * Boots the real WorkerModule (search relay and indexer) on the test context, with `plugs` in place of the
@@ -20,7 +15,5 @@ export async function startTestWorker(
   plugs: readonly ProviderPlug[] = [],
 ): Promise<TestWorker> {
   const config = testConfig(ctx, overrides);
-  const app = await compileWithPlugs(WorkerModule.forRoot(config), plugs);
-  await app.init();
-  return { app, config, close: () => app.close() };
+  return startWorkerContext(WorkerModule.forRoot(config), config, plugs);
 }

@@ -1,16 +1,16 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import { PARTITION_MAINTENANCE_QUEUE } from '@remedy/partitioning';
-import { compileWithPlugs, waitUntil, type ProviderPlug } from '@remedy/testing';
+import {
+  startWorkerContext,
+  waitUntil,
+  type ProviderPlug,
+  type TestWorker as WorkerContext,
+} from '@remedy/testing';
 import { Queue } from 'bullmq';
 import type { AppConfig, ConfigValues } from '../../src/config.js';
 import { WorkerModule } from '../../src/worker.module.js';
 import { testConfig, type TestServices } from './test-config.js';
 
-export interface TestWorker {
-  app: INestApplicationContext;
-  config: AppConfig;
-  close(): Promise<void>;
-}
+export type TestWorker = WorkerContext<AppConfig>;
 
 /**
  * Boots the real WorkerModule (relay, mail and reminder consumers, schedulers) on the test context, with
@@ -24,8 +24,7 @@ export async function startTestWorker(
   plugs: readonly ProviderPlug[] = [],
 ): Promise<TestWorker> {
   const config = testConfig(ctx, overrides);
-  const app = await compileWithPlugs(WorkerModule.forRoot(config), plugs);
-  await app.init();
+  const worker = await startWorkerContext(WorkerModule.forRoot(config), config, plugs);
   const maintenance = new Queue(PARTITION_MAINTENANCE_QUEUE, {
     connection: { url: config.redis.queueUrl },
     prefix: config.redis.queuePrefix,
@@ -42,5 +41,5 @@ export async function startTestWorker(
   } finally {
     await maintenance.close();
   }
-  return { app, config, close: () => app.close() };
+  return worker;
 }

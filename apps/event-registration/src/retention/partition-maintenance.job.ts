@@ -6,8 +6,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import {
-  schedulePartitionMaintenance,
-  startPartitionMaintenanceWorker,
+  startScheduledPartitionMaintenance,
   type MaintenanceReport,
   type PartitionMaintenanceJobData,
 } from '@remedy/partitioning';
@@ -53,23 +52,16 @@ export class PartitionMaintenanceJob implements OnApplicationBootstrap, OnModule
         log: (line) => this.logger.log(line),
       },
     );
-    this.worker = startPartitionMaintenanceWorker({
+    this.worker = await startScheduledPartitionMaintenance({
+      name: 'maintenance',
       connection: this.connection,
       prefix: redis.queuePrefix,
       maintainer: service.maintainer,
       policies: service.policies,
-    });
-    this.worker.on('failed', (job, error) =>
-      this.logger.error(`maintenance job ${job?.id ?? '?'} failed: ${error.message}`),
-    );
-    // Without a listener an 'error' event (e.g. Redis dropping) would be thrown as unhandled.
-    this.worker.on('error', (error) => this.logger.error(`maintenance worker: ${error.message}`));
-    await schedulePartitionMaintenance({
-      connection: this.connection,
-      prefix: redis.queuePrefix,
       pattern: retention.cron,
       tz: 'UTC',
       runImmediately: true,
+      onError: (message) => this.logger.error(message),
     });
   }
 

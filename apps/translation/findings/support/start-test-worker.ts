@@ -1,19 +1,14 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { compileWithPlugs, type ProviderPlug } from '@remedy/testing';
+import { startWorkerContext, type ProviderPlug, type TestWorker as WorkerContext } from '@remedy/testing';
 import type { AppConfig, ConfigValues } from '../../src/config.js';
 import { WorkerModule, type WorkerModuleOptions } from '../../src/worker.module.js';
 import { testConfig, type TestServices } from './test-config.js';
 
-export interface TestWorker {
-  app: INestApplicationContext;
-  config: AppConfig;
-  close(): Promise<void>;
-}
+export type TestWorker = WorkerContext<AppConfig>;
 
 /**
  * Boots the real WorkerModule (what `npm run worker` runs: the chat message consumer and its sweep) on the test
- * context, with `plugs` in place of the providers they name (and its log lines to `options.logDestination`). Resolves once the consumer is connected and the
- * start-up sweep has run.
+ * context, with `plugs` in place of the providers they name and its log lines to `options.logDestination`.
+ * Resolves once the consumer is connected and the start-up sweep has run.
  */
 export async function startTestWorker(
   ctx: TestServices,
@@ -22,7 +17,5 @@ export async function startTestWorker(
   options: WorkerModuleOptions = {},
 ): Promise<TestWorker> {
   const config = testConfig(ctx, overrides);
-  const app = await compileWithPlugs(WorkerModule.forRoot(config, options), plugs);
-  await app.init();
-  return { app, config, close: () => app.close() };
+  return startWorkerContext(WorkerModule.forRoot(config, options), config, plugs);
 }

@@ -6,8 +6,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import {
-  schedulePartitionMaintenance,
-  startPartitionMaintenanceWorker,
+  startScheduledPartitionMaintenance,
   type MaintenanceReport,
   type PartitionMaintenanceJobData,
 } from '@remedy/partitioning';
@@ -49,23 +48,16 @@ export class HistoryRetentionJob implements OnApplicationBootstrap, OnModuleDest
     const retention = HistoryRetention.inDirectory(this.pool, history.archiveDirectory, {
       log: (line) => this.logger.log(line),
     });
-    this.worker = startPartitionMaintenanceWorker({
+    this.worker = await startScheduledPartitionMaintenance({
+      name: 'history retention',
       connection: this.connection,
       prefix: redis.queuePrefix,
       maintainer: retention.maintainer,
       policies: [retention.policy],
-    });
-    this.worker.on('failed', (job, error) =>
-      this.logger.error(`history retention job ${job?.id ?? '?'} failed: ${error.message}`),
-    );
-    // Without a listener an 'error' event (e.g. Redis dropping) would be thrown as unhandled.
-    this.worker.on('error', (error) => this.logger.error(`history retention worker: ${error.message}`));
-    await schedulePartitionMaintenance({
-      connection: this.connection,
-      prefix: redis.queuePrefix,
       pattern: history.maintenanceCron,
       tz: 'UTC',
       runImmediately: true,
+      onError: (message) => this.logger.error(message),
     });
   }
 

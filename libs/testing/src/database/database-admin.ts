@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import pg from 'pg';
 import {
   assertTestDatabaseName,
@@ -20,12 +21,22 @@ export class DatabaseAdmin {
     assertTestDatabaseName(databaseOf(serverUrl));
   }
 
-  private async withClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  /**
+   * `holdsProcess: false` lets the process exit while `fn`'s statement is still running on the server (see
+   * dropInBackground): the connection holds the process only until it is established, so the statement is sent.
+   */
+  private async withClient<T>(
+    fn: (client: pg.Client) => Promise<T>,
+    { holdsProcess = true }: { holdsProcess?: boolean } = {},
+  ): Promise<T> {
+    const socket = new Socket();
     const client = new pg.Client({
       connectionString: withDatabase(this.serverUrl, 'postgres'),
       application_name: 'remedy-test-harness',
+      stream: () => socket,
     });
     await client.connect();
+    if (!holdsProcess) socket.unref();
     try {
       return await fn(client);
     } finally {
@@ -58,10 +69,11 @@ export class DatabaseAdmin {
     }
   }
 
-  async drop(name: string): Promise<void> {
+  async drop(name: string, { holdsProcess = true }: { holdsProcess?: boolean } = {}): Promise<void> {
     assertTestDatabaseName(name);
-    await this.withClient((client) =>
-      client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`),
+    await this.withClient(
+      (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`),
+      { holdsProcess },
     );
   }
 
@@ -90,10 +102,16 @@ export class DatabaseAdmin {
    * for a checkpoint, which flushes every dirty buffer of the server (other tests' writes too): 0.1-6 s on
    * this machine, paid once per measurement when awaited, a minute when another test bulk-loads. A drop that fails or never runs (the process
    * exits first) is left to the run owner's `dropMatching`, as the name carries the run id.
+   *
+   * Its connection does not hold the process: a jest worker whose last file's drop is still waiting on the
+   * checkpoint would otherwise outlive jest's exit grace and be force-killed ("A worker process has failed to
+   * exit gracefully"). A DROP already sent completes on the server without its client.
    */
   dropInBackground(name: string): void {
     assertTestDatabaseName(name);
-    backgroundDrops = backgroundDrops.then(() => this.drop(name)).catch(() => undefined);
+    backgroundDrops = backgroundDrops
+      .then(() => this.drop(name, { holdsProcess: false }))
+      .catch(() => undefined);
   }
 
   async dropStale(): Promise<string[]> {
