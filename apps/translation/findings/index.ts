@@ -18,6 +18,7 @@ import s2ConnectionRegistry from './s-2-connection-registry.finding.js';
 import m4LatencyMetrics from './m-4-latency-metrics.finding.js';
 import c1HistoryPartitions from './c-1-history-partitions.finding.js';
 import s3ParticipantLanguageMap from './s-3-participant-language-map.finding.js';
+import s1SessionFanOut from './s-1-session-fan-out.finding.js';
 import { translationHarness } from './support/translation-harness.js';
 
 export default defineFindingSuite({
@@ -42,5 +43,6 @@ export default defineFindingSuite({
     m4LatencyMetrics,
     c1HistoryPartitions,
     s3ParticipantLanguageMap,
+    s1SessionFanOut,
   ],
 });

@@ -6,19 +6,32 @@ export type Frame = Record<string, unknown>;
 const ANSWER_TIMEOUT_MS = 10_000;
 
 /**
- * A raw /chat socket for tests: records every frame and how the socket closed, sends JSON, and waits for a
+ * A raw /chat socket for tests: records every frame (and which WebSocket frame carried it) and how the socket closed, sends JSON, and waits for a
  * condition with a hard timeout (never races a timer against the server: a timeout is a failure).
  */
 export class ChatTestClient {
+  /** Every frame, a batch recorded as the frames it carries (in order). */
   readonly frames: Frame[] = [];
+  /** For each entry of `frames`, the index of the WebSocket frame that carried it (a batch carries several). */
+  readonly wireFrameOf: number[] = [];
+  /** WebSocket frames received: fewer than `frames` when the server's frame window batched them. */
+  wireFrames = 0;
   closeCode: number | undefined;
   private waiters = new Set<() => void>();
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data: Buffer) => {
+      const wireFrame = this.wireFrames;
+      this.wireFrames += 1;
       try {
-        this.frames.push(JSON.parse(data.toString('utf8')) as Frame);
+        const frame = JSON.parse(data.toString('utf8')) as Frame;
+        // A batch frame (CHAT_FRAME_WINDOW_MS) is recorded as the frames it carries, in order.
+        const carried =
+          frame['type'] === 'batch' && Array.isArray(frame['messages']) ? (frame['messages'] as Frame[]) : [frame];
+        this.frames.push(...carried);
+        this.wireFrameOf.push(...carried.map(() => wireFrame));
       } catch {
+        this.wireFrameOf.push(wireFrame);
         this.frames.push({ type: '(not JSON)', text: data.toString('utf8').slice(0, 80) });
       }
       this.wake();
