@@ -64,7 +64,7 @@ export class ChatClientProcess {
   }
 }
 
-/** Sums the processes' results: deliveries per message, frames, duplicates, the latency histogram, closes. */
+/** Sums the processes' results: deliveries per message, frames, duplicates, the latency histograms, closes. */
 export function mergeResults(results: readonly ChatClientsResult[]): ChatClientsResult {
   const merged: ChatClientsResult = {
     deliveries: {},
@@ -72,6 +72,7 @@ export function mergeResults(results: readonly ChatClientsResult[]): ChatClients
     messageFrames: 0,
     received: 0,
     latency: {},
+    latencyUntranslated: {},
     closedByServer: {},
   };
   for (const result of results) {
@@ -82,6 +83,8 @@ export function mergeResults(results: readonly ChatClientsResult[]): ChatClients
       merged.deliveries[id] = (merged.deliveries[id] ?? 0) + count;
     for (const [ms, count] of Object.entries(result.latency))
       merged.latency[Number(ms)] = (merged.latency[Number(ms)] ?? 0) + count;
+    for (const [ms, count] of Object.entries(result.latencyUntranslated))
+      merged.latencyUntranslated[Number(ms)] = (merged.latencyUntranslated[Number(ms)] ?? 0) + count;
     for (const [code, count] of Object.entries(result.closedByServer))
       merged.closedByServer[Number(code)] = (merged.closedByServer[Number(code)] ?? 0) + count;
   }

@@ -32,6 +32,8 @@ export interface ChatClientsResult {
   received: number;
   /** Delivery latency (the message's store time → received), ms → count. */
   latency: Record<number, number>;
+  /** The same for frames in the speaker's own language (no translation waited for): the fan-out alone. */
+  latencyUntranslated: Record<number, number>;
   /** Sockets the server closed during the run, by close code. */
   closedByServer: Record<number, number>;
 }
@@ -54,6 +56,7 @@ const result: ChatClientsResult = {
   messageFrames: 0,
   received: 0,
   latency: {},
+  latencyUntranslated: {},
   closedByServer: {},
 };
 let refused = 0;
@@ -91,6 +94,8 @@ function receive(open: OpenSocket, data: Buffer, at: number): void {
     result.deliveries[id] = (result.deliveries[id] ?? 0) + 1;
     const ms = Math.max(0, Math.round(at - Date.parse(String(message['sentAt']))));
     result.latency[ms] = (result.latency[ms] ?? 0) + 1;
+    if (message['language'] === message['sourceLanguage'])
+      result.latencyUntranslated[ms] = (result.latencyUntranslated[ms] ?? 0) + 1;
   }
   if (messages > 0) result.messageFrames += 1;
 }

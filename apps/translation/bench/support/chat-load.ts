@@ -47,6 +47,9 @@ export interface ChatLoadOutcome {
   p95: number;
   p99: number;
   max: number;
+  /** p50/p99 of the frames in the speaker's own language: store → socket with no translation, the fan-out alone. */
+  fanOutP50: number;
+  fanOutP99: number;
   providerCallsPerMessage: number;
   translationsPerMessage: number;
   rssPerSocketKb: number;
@@ -177,6 +180,8 @@ export async function runChatLoad(
       p95: histogramPercentile(result.latency, 95),
       p99: histogramPercentile(result.latency, 99),
       max: histogramPercentile(result.latency, 100),
+      fanOutP50: histogramPercentile(result.latencyUntranslated, 50),
+      fanOutP99: histogramPercentile(result.latencyUntranslated, 99),
       providerCallsPerMessage:
         Math.round(((providers.google.calls.length - callsBefore) / Math.max(1, messages.length)) * 100) / 100,
       translationsPerMessage:
