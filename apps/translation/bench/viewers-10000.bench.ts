@@ -30,11 +30,12 @@ export default defineBench({
       ctx.log,
     );
     ctx.log(
-      `${outcome.messagesSent} messages to ${outcome.sockets} viewers: fan-out p99 ${outcome.fanOutP99} ms, with translation p99 ${outcome.p99} ms, ${outcome.deliveriesLost} lost`,
+      `${outcome.messagesSent} messages to ${outcome.sockets} viewers: fan-out p99 ${outcome.fanOutP99} ms, store → viewer p99 ${outcome.p99} ms, ${outcome.deliveriesLost} lost`,
     );
     const goals: Record<string, BenchResult> = {
-      // The fan-out is what S-1 is about: viewers in the speaker's language wait for no translation.
-      [`delivery p99 ≤ ${P99_GOAL_MS} ms (store → viewer in the speaker's language)`]: {
+      // The fan-out is what S-1 is about: a message goes out in all its languages at once, after its translations,
+      // so each copy's lag behind the message's first copy is the fan-out's own time.
+      [`fan-out p99 ≤ ${P99_GOAL_MS} ms (a message's first viewer → each other viewer)`]: {
         value: outcome.fanOutP99,
         met: outcome.fanOutP99 <= P99_GOAL_MS,
       },
@@ -57,8 +58,8 @@ export default defineBench({
       'deliveries expected (messages × viewers)': outcome.deliveriesExpected,
       'deliveries lost': outcome.deliveriesLost,
       'deliveries duplicated': outcome.deliveriesDuplicated,
-      'delivery p50 ms, speaker’s language (fan-out only)': outcome.fanOutP50,
-      'delivery p99 ms, speaker’s language (fan-out only)': outcome.fanOutP99,
+      'fan-out p50 ms (a message’s first viewer → each viewer)': outcome.fanOutP50,
+      'fan-out p99 ms': outcome.fanOutP99,
       'delivery p50 ms, all viewers (translation included)': outcome.p50,
       'delivery p95 ms, all viewers': outcome.p95,
       'delivery p99 ms, all viewers': outcome.p99,

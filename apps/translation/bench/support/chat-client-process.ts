@@ -72,7 +72,7 @@ export function mergeResults(results: readonly ChatClientsResult[]): ChatClients
     messageFrames: 0,
     received: 0,
     latency: {},
-    latencyUntranslated: {},
+    latencyById: {},
     closedByServer: {},
   };
   for (const result of results) {
@@ -83,12 +83,27 @@ export function mergeResults(results: readonly ChatClientsResult[]): ChatClients
       merged.deliveries[id] = (merged.deliveries[id] ?? 0) + count;
     for (const [ms, count] of Object.entries(result.latency))
       merged.latency[Number(ms)] = (merged.latency[Number(ms)] ?? 0) + count;
-    for (const [ms, count] of Object.entries(result.latencyUntranslated))
-      merged.latencyUntranslated[Number(ms)] = (merged.latencyUntranslated[Number(ms)] ?? 0) + count;
+    for (const [id, histogram] of Object.entries(result.latencyById)) {
+      const byId = (merged.latencyById[id] ??= {});
+      for (const [ms, count] of Object.entries(histogram)) byId[Number(ms)] = (byId[Number(ms)] ?? 0) + count;
+    }
     for (const [code, count] of Object.entries(result.closedByServer))
       merged.closedByServer[Number(code)] = (merged.closedByServer[Number(code)] ?? 0) + count;
   }
   return merged;
+}
+
+/**
+ * How far each copy of a message lagged behind the message's first copy, over all messages (ms → count): the
+ * fan-out alone, without the translation every copy of a message waited for alike.
+ */
+export function fanOutLag(latencyById: Record<string, Record<number, number>>): Record<number, number> {
+  const lag: Record<number, number> = {};
+  for (const histogram of Object.values(latencyById)) {
+    const first = Math.min(...Object.keys(histogram).map(Number));
+    for (const [ms, count] of Object.entries(histogram)) lag[Number(ms) - first] = (lag[Number(ms) - first] ?? 0) + count;
+  }
+  return lag;
 }
 
 /** The nearest-rank percentile of a latency histogram (ms → count). */

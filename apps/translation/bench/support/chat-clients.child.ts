@@ -32,8 +32,8 @@ export interface ChatClientsResult {
   received: number;
   /** Delivery latency (the message's store time → received), ms → count. */
   latency: Record<number, number>;
-  /** The same for frames in the speaker's own language (no translation waited for): the fan-out alone. */
-  latencyUntranslated: Record<number, number>;
+  /** The same per message (clientMessageId → ms → count): the fan-out is each copy's lag behind the message's first. */
+  latencyById: Record<string, Record<number, number>>;
   /** Sockets the server closed during the run, by close code. */
   closedByServer: Record<number, number>;
 }
@@ -56,7 +56,7 @@ const result: ChatClientsResult = {
   messageFrames: 0,
   received: 0,
   latency: {},
-  latencyUntranslated: {},
+  latencyById: {},
   closedByServer: {},
 };
 let refused = 0;
@@ -94,8 +94,8 @@ function receive(open: OpenSocket, data: Buffer, at: number): void {
     result.deliveries[id] = (result.deliveries[id] ?? 0) + 1;
     const ms = Math.max(0, Math.round(at - Date.parse(String(message['sentAt']))));
     result.latency[ms] = (result.latency[ms] ?? 0) + 1;
-    if (message['language'] === message['sourceLanguage'])
-      result.latencyUntranslated[ms] = (result.latencyUntranslated[ms] ?? 0) + 1;
+    const byId = (result.latencyById[id] ??= {});
+    byId[ms] = (byId[ms] ?? 0) + 1;
   }
   if (messages > 0) result.messageFrames += 1;
 }
