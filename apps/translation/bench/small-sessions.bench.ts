@@ -42,10 +42,11 @@ export default defineBench({
         value: outcome.p99,
         met: outcome.p99 <= P99_GOAL_MS,
       },
-      [`translations per message ≤ ${targets} (one per language besides the speaker’s, never per participant)`]: {
-        value: outcome.translationsPerMessage,
-        met: outcome.translationsPerMessage <= targets,
-      },
+      [`translations per message ≤ ${targets} (one per language besides the speaker’s, never per participant)`]:
+        {
+          value: outcome.translationsPerMessage,
+          met: outcome.translationsPerMessage <= targets,
+        },
       'every participant gets every message of its session exactly once (lost + duplicated = 0)': {
         value: outcome.deliveriesLost + outcome.deliveriesDuplicated,
         met: outcome.deliveriesLost + outcome.deliveriesDuplicated === 0 && outcome.failedToJoin === 0,

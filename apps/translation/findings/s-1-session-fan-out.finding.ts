@@ -77,9 +77,21 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
     const [a, b] = instances as [ChatInstance, ChatInstance];
     const api = new ApiClient(a.url);
     const { organiser, session } = await organiserWithLiveSession(api, 's1_organiser@example.com');
-    await api.expect(200, 'POST', `/sessions/${session.id}/participants`, { language: 'en' }, organiser.accessToken);
+    await api.expect(
+      200,
+      'POST',
+      `/sessions/${session.id}/participants`,
+      { language: 'en' },
+      organiser.accessToken,
+    );
     const config = testConfig(ctx);
-    const seeded = await seedSessionViewers(ctx.pool, session, 2 * VIEWERS_PER_INSTANCE, LANGUAGES, 's1_viewer');
+    const seeded = await seedSessionViewers(
+      ctx.pool,
+      session,
+      2 * VIEWERS_PER_INSTANCE,
+      LANGUAGES,
+      's1_viewer',
+    );
 
     // The speaker (the organiser) has a socket on each instance; the viewers alternate between the two.
     const speakerOn = {
@@ -105,7 +117,10 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
     //    started next finds all of it waiting (the review's design delivers each in the handler, before `pending`).
     for (let i = 0; i < MESSAGES; i += 1)
       speakerOn.a.send({ type: 'message', text: `Burst message ${i}`, clientMessageId: `burst-${i}` });
-    await speakerOn.a.until('the burst acknowledged', () => speakerOn.a.ofType('pending').length === MESSAGES);
+    await speakerOn.a.until(
+      'the burst acknowledged',
+      () => speakerOn.a.ofType('pending').length === MESSAGES,
+    );
     worker = await startTestWorker(ctx, providers.env);
     await until(async () => {
       const { rows } = await ctx.pool.query<{ delivered: number }>(
@@ -121,7 +136,11 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
     speakerOn.b.send({ type: 'message', text: 'Marker B', clientMessageId: 'marker-b' });
     await Promise.all(
       viewers.map(({ socket, instance }) =>
-        socket.until(`marker ${instance}`, () => copiesOf(socket, `marker-${instance}`) > 0, DELIVERED_TIMEOUT_MS),
+        socket.until(
+          `marker ${instance}`,
+          () => copiesOf(socket, `marker-${instance}`) > 0,
+          DELIVERED_TIMEOUT_MS,
+        ),
       ),
     );
 

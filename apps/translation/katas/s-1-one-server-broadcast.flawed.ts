@@ -6,7 +6,12 @@ import type { ProviderPlug } from '@remedy/testing';
 import { DataSource } from 'typeorm';
 import type WebSocket from 'ws';
 import { APP_CONFIG } from '../src/app-config.module.js';
-import { CHAT_HUB_FACTORY, sessionLanguageRoom, type ChatHub, type ChatHubFactory } from '../src/chat/chat-hub.js';
+import {
+  CHAT_HUB_FACTORY,
+  sessionLanguageRoom,
+  type ChatHub,
+  type ChatHubFactory,
+} from '../src/chat/chat-hub.js';
 import { ChatMessageDelivery, type ChatMessageFrame } from '../src/chat/messages/chat-message-delivery.js';
 import { ChatMessageDispatcher } from '../src/chat/messages/chat-message-dispatcher.js';
 import type { AppConfig } from '../src/config.js';

@@ -25,8 +25,14 @@ export class ChatClientProcess {
   readonly ready: Promise<Report<'ready'>>;
 
   constructor(job: ChatClientsJob) {
-    this.child = fork(ENTRY, [], { execArgv: ['--import', REGISTER], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-    this.child.stderr?.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-4_000)));
+    this.child = fork(ENTRY, [], {
+      execArgv: ['--import', REGISTER],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    this.child.stderr?.on(
+      'data',
+      (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-4_000)),
+    );
     this.child.on('message', (report: ChatClientsReport) => this.waiting.get(report.type)?.(report));
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
     this.ready = this.next('ready');
@@ -101,7 +107,8 @@ export function fanOutLag(latencyById: Record<string, Record<number, number>>): 
   const lag: Record<number, number> = {};
   for (const histogram of Object.values(latencyById)) {
     const first = Math.min(...Object.keys(histogram).map(Number));
-    for (const [ms, count] of Object.entries(histogram)) lag[Number(ms) - first] = (lag[Number(ms) - first] ?? 0) + count;
+    for (const [ms, count] of Object.entries(histogram))
+      lag[Number(ms) - first] = (lag[Number(ms) - first] ?? 0) + count;
   }
   return lag;
 }

@@ -146,7 +146,11 @@ async function go(startAt: number, intervalMs: number, seconds: number): Promise
     for (const speaker of speakers) {
       const id = `${speaker.job.senderId}-${round}`;
       speaker.socket.send(
-        JSON.stringify({ type: 'message', text: `Message ${round} from ${speaker.job.senderId}`, clientMessageId: id }),
+        JSON.stringify({
+          type: 'message',
+          text: `Message ${round} from ${speaker.job.senderId}`,
+          clientMessageId: id,
+        }),
       );
       sent.push({ id, sessionId: speaker.job.sessionId });
     }

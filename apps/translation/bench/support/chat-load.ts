@@ -7,7 +7,10 @@ import type { ChatInstanceJob } from '../../findings/support/chat-instance-child
 import { spawnChatInstance, type ChatInstance } from '../../findings/support/spawn-chat-instance.js';
 import { startTestWorker, type TestWorker } from '../../findings/support/start-test-worker.js';
 import { testConfig } from '../../findings/support/test-config.js';
-import { startTranslationProviders, type TranslationProviders } from '../../findings/support/translation-providers.js';
+import {
+  startTranslationProviders,
+  type TranslationProviders,
+} from '../../findings/support/translation-providers.js';
 import { seedSessionViewers } from '../../findings/support/viewer-seed.js';
 import { ChatClientProcess, fanOutLag, histogramPercentile, mergeResults } from './chat-client-process.js';
 import type { ClientSocketJob } from './chat-clients.child.js';
@@ -144,14 +147,20 @@ export async function runChatLoad(
     const failedToJoin = ready.reduce((total, report) => total + report.failed, 0);
     const openSeconds = (performance.now() - opening) / 1000;
     const rssJoined = instances.reduce((total, instance) => total + instance.residentSetBytes(), 0);
-    log(`${opened} sockets joined in ${openSeconds.toFixed(1)} s (${failedToJoin} failed); sending for ${scenario.seconds} s`);
+    log(
+      `${opened} sockets joined in ${openSeconds.toFixed(1)} s (${failedToJoin} failed); sending for ${scenario.seconds} s`,
+    );
 
     const callsBefore = providers.google.calls.length;
     const segmentsBefore = providers.google.segmentsTranslated;
     const startAt = Date.now() + 500;
-    const sent = await Promise.all(clients.map((client) => client.go(startAt, scenario.intervalMs, scenario.seconds)));
+    const sent = await Promise.all(
+      clients.map((client) => client.go(startAt, scenario.intervalMs, scenario.seconds)),
+    );
     const messages = sent.flatMap((report) => report.messages);
-    const result = mergeResults(await Promise.all(clients.map((client) => client.expect(messages, SETTLE_MS))));
+    const result = mergeResults(
+      await Promise.all(clients.map((client) => client.expect(messages, SETTLE_MS))),
+    );
     const sendingSeconds = (Date.now() - startAt) / 1000;
 
     const perSession = new Map<string, number>();
@@ -183,10 +192,12 @@ export async function runChatLoad(
       fanOutP50: histogramPercentile(fanOutLag(result.latencyById), 50),
       fanOutP99: histogramPercentile(fanOutLag(result.latencyById), 99),
       providerCallsPerMessage:
-        Math.round(((providers.google.calls.length - callsBefore) / Math.max(1, messages.length)) * 100) / 100,
-      translationsPerMessage:
-        Math.round(((providers.google.segmentsTranslated - segmentsBefore) / Math.max(1, messages.length)) * 100) /
+        Math.round(((providers.google.calls.length - callsBefore) / Math.max(1, messages.length)) * 100) /
         100,
+      translationsPerMessage:
+        Math.round(
+          ((providers.google.segmentsTranslated - segmentsBefore) / Math.max(1, messages.length)) * 100,
+        ) / 100,
       rssPerSocketKb: Math.round(((rssJoined - rssIdle) / Math.max(1, opened) / 1024) * 10) / 10,
       rssJoinedMb: Math.round((rssJoined / 2 ** 20) * 10) / 10,
       closedByServer: result.closedByServer,

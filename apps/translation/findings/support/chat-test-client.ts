@@ -27,7 +27,9 @@ export class ChatTestClient {
         const frame = JSON.parse(data.toString('utf8')) as Frame;
         // A batch frame (CHAT_FRAME_WINDOW_MS) is recorded as the frames it carries, in order.
         const carried =
-          frame['type'] === 'batch' && Array.isArray(frame['messages']) ? (frame['messages'] as Frame[]) : [frame];
+          frame['type'] === 'batch' && Array.isArray(frame['messages'])
+            ? (frame['messages'] as Frame[])
+            : [frame];
         this.frames.push(...carried);
         this.wireFrameOf.push(...carried.map(() => wireFrame));
       } catch {

@@ -43,7 +43,8 @@ export function spawnChatInstance(job: ChatInstanceJob): Promise<ChatInstance> {
         ...address,
         wsUrl: address.url.replace(/^http/, 'ws'),
         residentSetBytes: () =>
-          Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024,
+          Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN) *
+          1024,
         terminate: async () => {
           if (!exitedAlready) child.kill('SIGTERM');
           await exited;

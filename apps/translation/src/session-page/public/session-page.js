@@ -527,7 +527,8 @@
     function handleFrame(frame) {
       // Room frames arriving within the server's frame window (CHAT_FRAME_WINDOW_MS) come as one batch, in order.
       if (frame.type === 'batch') frame.messages.forEach(handleFrame);
-      else if (frame.type === 'authenticated') socket.send(JSON.stringify({ type: 'join', sessionId: sessionId }));
+      else if (frame.type === 'authenticated')
+        socket.send(JSON.stringify({ type: 'join', sessionId: sessionId }));
       else if (frame.type === 'joined') joined(frame);
       else if (frame.type === 'pending') pending(frame);
       else if (frame.type === 'message') showMessage(frame);
