@@ -19,6 +19,7 @@ import m4LatencyMetrics from './m-4-latency-metrics.finding.js';
 import c1HistoryPartitions from './c-1-history-partitions.finding.js';
 import s3ParticipantLanguageMap from './s-3-participant-language-map.finding.js';
 import mi3TranslationFeedback from './mi-3-translation-feedback.finding.js';
+import s1SessionFanOut from './s-1-session-fan-out.finding.js';
 import { translationHarness } from './support/translation-harness.js';
 
 export default defineFindingSuite({
@@ -44,5 +45,6 @@ export default defineFindingSuite({
     c1HistoryPartitions,
     s3ParticipantLanguageMap,
     mi3TranslationFeedback,
+    s1SessionFanOut,
   ],
 });

@@ -105,6 +105,11 @@ export interface ChatConfig {
    * instance's last heartbeat (every third of it): a crashed instance's users stop being routed to it after this.
    */
   registryTtlSeconds: number;
+  /**
+   * polyglot-a:S-1: room frames (messages, captions) reaching an instance within this window of a room's first one
+   * go to each socket as one `batch` frame; 0 sends a frame per message.
+   */
+  frameWindowMs: number;
 }
 
 /** One engine's endpoint, key and the quotas its account has (0: none known). */
@@ -201,6 +206,8 @@ export function parseConfig(values: ConfigValues): AppConfig {
       redeliverAfterMs: read.integer('CHAT_REDELIVER_AFTER_MS', 60_000, 0, 86_400_000),
       redeliverySweepMs: read.integer('CHAT_REDELIVERY_SWEEP_MS', 15_000, 100, 3_600_000),
       registryTtlSeconds: read.integer('CHAT_REGISTRY_TTL_SECONDS', 30, 3, 3_600),
+      // Review a: "collect messages over 100ms window and send as batch".
+      frameWindowMs: read.integer('CHAT_FRAME_WINDOW_MS', 100, 0, 1_000),
     },
     speech: {
       sttUrl: read.url('STT_URL', 'https://speech.googleapis.com', ['https:', 'http:']),

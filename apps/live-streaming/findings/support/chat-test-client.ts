@@ -1,10 +1,8 @@
-import { WebSocketTestClient, type Frame } from '@remedy/testing';
+import { WebSocketTestClient } from '@remedy/testing';
 
 export type { Frame } from '@remedy/testing';
 
-/**
- * A raw /chat socket for tests: the shared test client, recording a batch frame as the frames it carries.
- */
+/** A raw /chat socket for tests: the shared test client with the stream's join step. */
 export class ChatTestClient extends WebSocketTestClient {
   private constructor(url: string) {
     super(url, { name: 'chat socket', answerTimeoutMs: 10_000 });
@@ -23,12 +21,5 @@ export class ChatTestClient extends WebSocketTestClient {
       await client.until('joined', () => client.has('joined'));
     }
     return client;
-  }
-
-  protected override record(frame: Frame): void {
-    // A batch frame (CHAT_FRAME_WINDOW_MS) is recorded as the frames it carries, in order.
-    if (frame['type'] === 'batch' && Array.isArray(frame['messages']))
-      this.frames.push(...(frame['messages'] as Frame[]));
-    else this.frames.push(frame);
   }
 }

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { ProviderPlug } from '@remedy/testing';
+import { oneServerBroadcastPlugs } from '../../katas/s-1-one-server-broadcast.flawed.js';
 import { entriesKeptOnDrainPlug, inProcessRegistryPlug } from '../../katas/s-2-in-process-registry.flawed.js';
 import { startTestApp } from './start-test-app.js';
 
@@ -11,6 +12,8 @@ export interface ChatInstanceJob {
   overrides: Record<string, string>;
   /** Which connection registry the instance runs: the real one, or a kata plugged in at its token. */
   registry: 'redis' | 'in-process' | 'entries kept on drain';
+  /** How room messages reach sockets: Redis pub/sub (the default), or polyglot-a:S-1's kata, each process its own loop. */
+  broadcast?: 'pub/sub' | 'one-server loop';
 }
 
 /** What the child prints as one stdout line once it listens. */
@@ -30,7 +33,11 @@ const REGISTRIES: Record<ChatInstanceJob['registry'], ProviderPlug[]> = {
  */
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '{}') as ChatInstanceJob;
-  const app = await startTestApp(job, job.overrides, { plugs: REGISTRIES[job.registry] });
+  const plugs = [
+    ...REGISTRIES[job.registry],
+    ...(job.broadcast === 'one-server loop' ? oneServerBroadcastPlugs() : []),
+  ];
+  const app = await startTestApp(job, job.overrides, { plugs });
   process.stdout.write(`${JSON.stringify({ url: app.url } satisfies ChatInstanceAddress)}\n`);
   const stdin = createInterface({ input: process.stdin });
   await new Promise<void>((resolve) => {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { ChatInstanceAddress, ChatInstanceJob } from './chat-instance-child.js';
 
 const REGISTER = new URL('../../../../scripts/register.js', import.meta.url).pathname;
@@ -7,6 +8,8 @@ const ENTRY = new URL('./chat-instance-child.ts', import.meta.url).pathname;
 export interface ChatInstance extends ChatInstanceAddress {
   /** `ws://…` of the same instance. */
   wsUrl: string;
+  /** The process's resident set size now (from /proc): a bench divides its growth by the sockets it holds. */
+  residentSetBytes(): number;
   /** Sends SIGTERM (the instance drains: its sockets get 1012) and waits for the process to exit. */
   terminate(): Promise<void>;
   /** Closes the instance's stdin (it shuts down gracefully) and waits for the process to exit. */
@@ -39,6 +42,9 @@ export function spawnChatInstance(job: ChatInstanceJob): Promise<ChatInstance> {
       resolve({
         ...address,
         wsUrl: address.url.replace(/^http/, 'ws'),
+        residentSetBytes: () =>
+          Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN) *
+          1024,
         terminate: async () => {
           if (!exitedAlready) child.kill('SIGTERM');
           await exited;

@@ -20,11 +20,16 @@ const FRAMES_SHOWN_CHARS = 400;
  * JSON, authenticates with the first message, and waits for a condition on the frames with a hard timeout that
  * fails the test with what it saw (it never races a timer against the server). An app's client extends it with
  * its socket's path (a static `open` returning `new …(url).opened()`) and protocol steps, and overrides `record`
- * where a frame carries more than one message or needs an answer.
+ * where a frame needs an answer.
  */
 export class WebSocketTestClient {
   readonly socket: WebSocket;
+  /** Every message received; a batch frame (libs/realtime's frame window) is recorded as the messages it carries. */
   readonly frames: Frame[] = [];
+  /** For each entry of `frames`, the index of the WebSocket frame that carried it (a batch carries several). */
+  readonly wireFrameOf: number[] = [];
+  /** WebSocket frames received: fewer than `frames` when the server's frame window batched them. */
+  wireFrames = 0;
   closeCode: number | undefined;
   private readonly waiters = new Set<() => void>();
   private readonly opening: Promise<void>;
@@ -41,7 +46,11 @@ export class WebSocketTestClient {
       socket.once('error', reject);
     });
     socket.on('message', (data: Buffer) => {
+      const recordedBefore = this.frames.length;
       this.record(parseFrame(data), data);
+      for (let index = recordedBefore; index < this.frames.length; index += 1)
+        this.wireFrameOf.push(this.wireFrames);
+      this.wireFrames += 1;
       this.wake();
     });
     socket.on('close', (code) => {
@@ -126,9 +135,11 @@ export class WebSocketTestClient {
     return this;
   }
 
-  /** Keeps one received frame; `data` is the frame as it came over the wire. */
+  /** Keeps one received frame (a batch as the frames it carries, in order); `data` is the frame as it came over the wire. */
   protected record(frame: Frame, _data: Buffer): void {
-    this.frames.push(frame);
+    if (frame['type'] === 'batch' && Array.isArray(frame['messages']))
+      this.frames.push(...(frame['messages'] as Frame[]));
+    else this.frames.push(frame);
   }
 
   private framesSeen(): string {

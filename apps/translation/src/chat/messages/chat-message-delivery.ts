@@ -78,14 +78,22 @@ export class ChatMessageDelivery {
     const frames = await Promise.all(
       languages.map(({ language }) => this.frameIn(message, language, options)),
     );
+    await this.publish(message.session_id, frames);
+    await this.dataSource.query(MARK_CHAT_MESSAGE_DELIVERED_SQL, [message.id]);
+    return frames.map((frame) => frame.language);
+  }
+
+  /**
+   * polyglot-a:S-1: one publish per language room through Redis, in one round trip; every instance subscribed to a
+   * room hands the frame to its own sockets, so no process loops over a whole session's sockets.
+   */
+  protected async publish(sessionId: string, frames: readonly ChatMessageFrame[]): Promise<void> {
     await this.rooms.publishMany(
       frames.map((frame) => ({
-        room: sessionLanguageRoom(message.session_id, frame.language),
+        room: sessionLanguageRoom(sessionId, frame.language),
         payload: JSON.stringify(frame),
       })),
     );
-    await this.dataSource.query(MARK_CHAT_MESSAGE_DELIVERED_SQL, [message.id]);
-    return frames.map((frame) => frame.language);
   }
 
   private async frameIn(

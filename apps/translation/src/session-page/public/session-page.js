@@ -522,8 +522,13 @@
     };
     socket.onmessage = function (event) {
       if (generation !== chat.generation) return;
-      var frame = JSON.parse(event.data);
-      if (frame.type === 'authenticated') socket.send(JSON.stringify({ type: 'join', sessionId: sessionId }));
+      handleFrame(JSON.parse(event.data));
+    };
+    function handleFrame(frame) {
+      // Room frames arriving within the server's frame window (CHAT_FRAME_WINDOW_MS) come as one batch, in order.
+      if (frame.type === 'batch') frame.messages.forEach(handleFrame);
+      else if (frame.type === 'authenticated')
+        socket.send(JSON.stringify({ type: 'join', sessionId: sessionId }));
       else if (frame.type === 'joined') joined(frame);
       else if (frame.type === 'pending') pending(frame);
       else if (frame.type === 'message') showMessage(frame);
@@ -533,7 +538,7 @@
         if (frame.code === 'auth-failed' || frame.code === 'auth-timeout') authFailed = true;
         else chatError(frame);
       }
-    };
+    }
     socket.onclose = function (event) {
       if (generation !== chat.generation) return;
       chat.joined = false;

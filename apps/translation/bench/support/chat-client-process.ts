@@ -1,0 +1,130 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import type {
+  ChatClientsCommand,
+  ChatClientsJob,
+  ChatClientsReport,
+  ChatClientsResult,
+} from './chat-clients.child.js';
+
+const REGISTER = new URL('../../../../scripts/register.js', import.meta.url).pathname;
+const ENTRY = new URL('./chat-clients.child.ts', import.meta.url).pathname;
+
+type Report<T extends ChatClientsReport['type']> = Extract<ChatClientsReport, { type: T }>;
+
+/**
+ * One chat client process (chat-clients.child.ts) holding its share of the sockets, spoken to over IPC:
+ * job → ready, go → sent, expect → result. A process of its own, because the open-files limit (20,000) is per
+ * process and the clients' CPU must show apart from the servers'.
+ */
+export class ChatClientProcess {
+  private readonly child: ChildProcess;
+  private readonly waiting = new Map<string, (report: ChatClientsReport) => void>();
+  private stderr = '';
+  private readonly exited: Promise<number | null>;
+  /** Resolves once every socket of the job has joined (or failed to). */
+  readonly ready: Promise<Report<'ready'>>;
+
+  constructor(job: ChatClientsJob) {
+    this.child = fork(ENTRY, [], {
+      execArgv: ['--import', REGISTER],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    this.child.stderr?.on(
+      'data',
+      (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-4_000)),
+    );
+    this.child.on('message', (report: ChatClientsReport) => this.waiting.get(report.type)?.(report));
+    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+    this.ready = this.next('ready');
+    this.command({ type: 'job', job });
+  }
+
+  go(startAt: number, intervalMs: number, seconds: number): Promise<Report<'sent'>> {
+    const sent = this.next('sent');
+    this.command({ type: 'go', startAt, intervalMs, seconds });
+    return sent;
+  }
+
+  async expect(messages: Report<'sent'>['messages'], settleMs: number): Promise<ChatClientsResult> {
+    const result = this.next('result');
+    this.command({ type: 'expect', messages, settleMs });
+    return (await result).result;
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+  }
+
+  private command(command: ChatClientsCommand): void {
+    this.child.send(command);
+  }
+
+  /** The child's next report of `type` (asked for before the command that makes it), or its stderr if it exits. */
+  private next<T extends ChatClientsReport['type']>(type: T): Promise<Report<T>> {
+    return new Promise((resolve, reject) => {
+      this.waiting.set(type, (report) => resolve(report as Report<T>));
+      void this.exited.then((code) =>
+        reject(new Error(`chat client process exited (${code}) before "${type}": ${this.stderr}`)),
+      );
+    });
+  }
+}
+
+/** Sums the processes' results: deliveries per message, frames, duplicates, the latency histograms, closes. */
+export function mergeResults(results: readonly ChatClientsResult[]): ChatClientsResult {
+  const merged: ChatClientsResult = {
+    deliveries: {},
+    duplicates: 0,
+    messageFrames: 0,
+    received: 0,
+    latency: {},
+    latencyById: {},
+    closedByServer: {},
+  };
+  for (const result of results) {
+    merged.duplicates += result.duplicates;
+    merged.messageFrames += result.messageFrames;
+    merged.received += result.received;
+    for (const [id, count] of Object.entries(result.deliveries))
+      merged.deliveries[id] = (merged.deliveries[id] ?? 0) + count;
+    for (const [ms, count] of Object.entries(result.latency))
+      merged.latency[Number(ms)] = (merged.latency[Number(ms)] ?? 0) + count;
+    for (const [id, histogram] of Object.entries(result.latencyById)) {
+      const byId = (merged.latencyById[id] ??= {});
+      for (const [ms, count] of Object.entries(histogram)) byId[Number(ms)] = (byId[Number(ms)] ?? 0) + count;
+    }
+    for (const [code, count] of Object.entries(result.closedByServer))
+      merged.closedByServer[Number(code)] = (merged.closedByServer[Number(code)] ?? 0) + count;
+  }
+  return merged;
+}
+
+/**
+ * How far each copy of a message lagged behind the message's first copy, over all messages (ms → count): the
+ * fan-out alone, without the translation every copy of a message waited for alike.
+ */
+export function fanOutLag(latencyById: Record<string, Record<number, number>>): Record<number, number> {
+  const lag: Record<number, number> = {};
+  for (const histogram of Object.values(latencyById)) {
+    const first = Math.min(...Object.keys(histogram).map(Number));
+    for (const [ms, count] of Object.entries(histogram))
+      lag[Number(ms) - first] = (lag[Number(ms) - first] ?? 0) + count;
+  }
+  return lag;
+}
+
+/** The nearest-rank percentile of a latency histogram (ms → count). */
+export function histogramPercentile(histogram: Record<number, number>, p: number): number {
+  const entries = Object.entries(histogram)
+    .map(([ms, count]) => [Number(ms), count] as const)
+    .sort((a, b) => a[0] - b[0]);
+  const total = entries.reduce((sum, [, count]) => sum + count, 0);
+  if (total === 0) return NaN;
+  const rank = Math.max(1, Math.ceil((p / 100) * total));
+  let seen = 0;
+  for (const [ms, count] of entries) {
+    seen += count;
+    if (seen >= rank) return ms;
+  }
+  return entries[entries.length - 1]?.[0] ?? NaN;
+}
