@@ -242,7 +242,7 @@ test('refuses a device id that is not a uuid with a clear auth error and closes,
   expect(client.closeCode).toBe(4401);
 });
 
-test('a committed batch settles its writes (the devices\' acks) a slice per event-loop turn, not all in one', async () => {
+test("a committed batch settles its writes (the devices' acks) a slice per event-loop turn, not all in one", async () => {
   const writer = app.app.get(VitalsWriter);
   const [device] = (await seedRegistry(ctx.pool, { patients: 1 })).devices;
   // A full batch of single-reading messages, as 1,000 devices at 1 Hz send them: it leaves the buffer at once.
