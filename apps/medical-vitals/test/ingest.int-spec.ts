@@ -241,3 +241,43 @@ test('refuses a device id that is not a uuid with a clear auth error and closes,
   expect(client.replies).toEqual([expect.objectContaining({ type: 'error', code: 'unauthorized' })]);
   expect(client.closeCode).toBe(4401);
 });
+
+test("a committed batch settles its writes (the devices' acks) a slice per event-loop turn, not all in one", async () => {
+  const writer = app.app.get(VitalsWriter);
+  const [device] = (await seedRegistry(ctx.pool, { patients: 1 })).devices;
+  // A full batch of single-reading messages, as 1,000 devices at 1 Hz send them: it leaves the buffer at once.
+  const messages = app.config.writer.batchRows;
+  const hourAgo = Date.now() - 3_600_000;
+  let settled = 0;
+  const writes = Array.from({ length: messages }, (_, seq) =>
+    writer
+      .write([
+        {
+          patientId: device!.patientId,
+          wardId: device!.wardId,
+          deviceId: device!.id,
+          seq,
+          recordedAt: new Date(hourAgo + seq).toISOString(),
+          heartRate: 70,
+          spo2: 98,
+          systolic: 120,
+          diastolic: 80,
+          temperature: 36.8,
+        },
+      ])
+      .then(() => {
+        settled += 1;
+      }),
+  );
+  // How many writes had settled at each turn of the event loop, until all of them had.
+  const seenAtTurn: number[] = [];
+  while (settled < messages) {
+    seenAtTurn.push(settled);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await Promise.all(writes);
+  const settledInOneTurn = seenAtTurn.map((seen, turn) => (seenAtTurn[turn + 1] ?? messages) - seen);
+  expect(await storedRows(device!.id)).toBe(messages);
+  // All 1,000 in the turn the batch committed, before the slicing; a few dozen a turn with it.
+  expect(Math.max(...settledInOneTurn)).toBeLessThanOrEqual(messages / 10);
+});
