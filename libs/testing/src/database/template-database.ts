@@ -14,7 +14,9 @@ export async function ensureTemplateDatabase(
   runId: string,
 ): Promise<string> {
   const name = templateDatabaseName(harness.name, runId);
-  await buildOnce(admin, name, undefined, (building) => harness.migrate?.(withDatabase(serverUrl, building)));
+  await buildOnce(admin, name, undefined, async (building) => {
+    await harness.migrate?.(withDatabase(serverUrl, building));
+  });
   return name;
 }
 
@@ -56,7 +58,7 @@ async function buildOnce(
   admin: DatabaseAdmin,
   name: string,
   from: string | undefined,
-  fill: (building: string) => Promise<unknown>,
+  fill: (building: string) => Promise<void>,
 ): Promise<void> {
   await admin.exclusively(name, async () => {
     if (await admin.exists(name)) return;
