@@ -24,6 +24,11 @@ import { CORRUPT_RECORDING, testRecording } from './support/test-recording.js';
 const STREAMS = 4;
 const CAP = 2;
 const ATTEMPTS = 3;
+/**
+ * Every ffmpeg run is held at the probe's gate and counted, so a transcode's length decides nothing here: a
+ * one-second recording (one HLS segment per rendition) keeps each run's real transcodes cheap.
+ */
+const RECORDING_SECONDS = 1;
 
 type Run = 'flawed' | 'remediated' | 'no concurrency cap' | 'no retries' | 'ffmpeg at normal priority';
 
@@ -59,7 +64,7 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
   let worker: TestWorker | undefined;
   try {
     const api = new ApiClient(app.url);
-    const recording = await testRecording();
+    const recording = await testRecording(RECORDING_SECONDS);
     // One streamer per stream (one live stream each); the last stream's recording is broken.
     const streams: Array<{ id: string; streamer: SessionBody }> = [];
     for (let index = 0; index <= STREAMS; index += 1) {
@@ -189,7 +194,7 @@ export default defineFinding({
     'ffmpeg processes under `nice`, retries a failed run with exponential backoff and then marks the archive ' +
     'failed (GET /streams/:id/archive shows status and attempts; the job stays in the failed set). Measured ' +
     'through the real app with real ffmpeg (behind a probe that logs and can hold each run) on generated ' +
-    `recordings: ${STREAMS} streams end at once, then one with a broken recording. The value adds the end ` +
+    `one-second recordings: ${STREAMS} streams end at once, then one with a broken recording. The value adds the end ` +
     `responses that came after their own transcode, the ffmpeg processes alive beyond ${CAP} at once, 1 if the ` +
     `broken recording was not run ${ATTEMPTS} times before failing, and 1 if ffmpeg ran at the service's priority.`,
   fix: [

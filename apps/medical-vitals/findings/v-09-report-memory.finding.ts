@@ -1,4 +1,5 @@
 import { defineFinding, type FindingContext, type Measurement } from '@remedy/testing';
+import type pg from 'pg';
 import type { ReportRun } from './live-support/report-memory-child.js';
 import { runReportInChild } from './live-support/run-report-child.js';
 import { seedReadingSeries } from './live-support/seed-vitals.js';
@@ -15,24 +16,26 @@ const FLAWS = {
     "ReportService's cursor and transform, but the CSV collected whole before the first byte is sent",
 } as const satisfies Partial<Record<ReportRun, string>>;
 
-async function measure(variant: ReportRun, ctx: FindingContext): Promise<Measurement> {
-  const registry = await seedRegistry(ctx.pool, { patients: 1 });
+/** One patient's readings, one a second up to a minute ago: the rows every run's report reads, seeded once. */
+async function seed(pool: pg.Pool): Promise<void> {
+  const registry = await seedRegistry(pool, { patients: 1 });
   const device = registry.devices[0]!;
-  const to = new Date();
-  const from = new Date(to.getTime() - FINDING_ROWS * 1000 - 60_000);
-  await seedReadingSeries(
-    ctx.pool,
-    device.patientId,
-    device.id,
-    FINDING_ROWS,
-    new Date(from.getTime() + 1_000),
+  const first = new Date(Date.now() - FINDING_ROWS * 1000 - 59_000);
+  await seedReadingSeries(pool, device.patientId, device.id, FINDING_ROWS, first);
+  await pool.query('ANALYZE vital_data');
+}
+
+async function measure(variant: ReportRun, ctx: FindingContext): Promise<Measurement> {
+  const { rows } = await ctx.pool.query<{ patient_id: string; first: Date }>(
+    'SELECT patient_id, min(recorded_at) AS first FROM vital_data GROUP BY patient_id',
   );
-  await ctx.pool.query('ANALYZE vital_data');
-  ctx.log(`${variant}: ${FINDING_ROWS} readings seeded`);
+  const seeded = rows[0]!;
+  const to = new Date();
+  const from = new Date(seeded.first.getTime() - 1_000);
   const result = await runReportInChild({
     variant,
     databaseUrl: ctx.databaseUrl,
-    patientId: device.patientId,
+    patientId: seeded.patient_id,
     from: from.toISOString(),
     to: to.toISOString(),
     slowClient: true,
@@ -71,6 +74,7 @@ export default defineFinding({
   ],
   seam: "ReportService.stream (the Nest provider GET /patients/:id/report streams from) ← katas/v-09-report-in-memory.flawed.ts InMemoryReportService, on the same reports pool, in a child process so its peak RSS is the report's alone, read by a slow client",
   flawsPutBack: FLAWS,
+  seed,
   measure,
   // The 1M-row CSV is ≈ 83 MB. A streamed report's growth is V8's and pg's working set, measured at 25–75 MB
   // across runs; holding the report (rows or CSV) costs several times its size: ≥ 270 MB measured.

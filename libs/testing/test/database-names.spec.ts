@@ -3,6 +3,7 @@ import {
   isStaleHarnessDatabase,
   isolatedDatabaseName,
   newRunId,
+  seededTemplateDatabaseName,
   templateDatabaseName,
 } from '../src/database/database-names.js';
 
@@ -23,5 +24,16 @@ describe('database names', () => {
     expect(templateDatabaseName('outbox', 'abc')).toBe('remedy_test_tpl_outbox_abc');
     // The run's owner drops what a run left behind by this suffix.
     expect(isolatedDatabaseName('outbox', 'abc')).toMatch(/_abc$/);
+    const seeded = seededTemplateDatabaseName(
+      'event-registration',
+      'events:S-4 a long seed name',
+      newRunId(),
+    );
+    expect(seeded).toMatch(/^remedy_test_tpl_event_registration_[0-9a-f]{8}_/);
+    expect(seeded.length).toBeLessThanOrEqual(63);
+    expect(isStaleHarnessDatabase(seeded, now + 3 * 60 * 60 * 1000)).toBe(true);
+    expect(seededTemplateDatabaseName('outbox', 'a', 'abc')).not.toBe(
+      seededTemplateDatabaseName('outbox', 'b', 'abc'),
+    );
   });
 });

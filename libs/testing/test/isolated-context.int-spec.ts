@@ -49,6 +49,31 @@ describe('useTestContext', () => {
     expect(rowCount).toBe(0);
   });
 
+  it('clones a seeded template: the seed runs once per run, each clone starts with its rows', async () => {
+    let seeds = 0;
+    const seed = {
+      name: 'one widget',
+      seed: async (pool: pg.Pool) => {
+        seeds += 1;
+        await pool.query("INSERT INTO widget VALUES (1, 'seeded')");
+      },
+    };
+    const first = await createIsolatedContext({ name: 'harness-self', migrate }, { seed });
+    const second = await createIsolatedContext({ name: 'harness-self', migrate }, { seed });
+    const widgets = async (context: { pool: pg.Pool }): Promise<number> =>
+      (await context.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM widget')).rows[0]!.n;
+    try {
+      await first.pool.query("INSERT INTO widget VALUES (2, 'first only')");
+      expect(await widgets(first)).toBe(2);
+      expect(await widgets(second)).toBe(1);
+      expect(await widgets(ctx)).toBe(1); // the file's own context: the package template, unseeded
+      expect(seeds).toBe(1);
+    } finally {
+      await first.dispose();
+      await second.dispose();
+    }
+  });
+
   it('clones see the template, not each other', async () => {
     const other = await createIsolatedContext({ name: 'harness-self', migrate });
     try {

@@ -2,7 +2,11 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { DatabaseAdmin } from '../database/database-admin.js';
 import { isolatedDatabaseName, newRunId, withDatabase } from '../database/database-names.js';
-import { ensureTemplateDatabase } from '../database/template-database.js';
+import {
+  ensureSeededTemplateDatabase,
+  ensureTemplateDatabase,
+  type DatabaseSeed,
+} from '../database/template-database.js';
 import type { PackageHarness } from '../package-harness.js';
 import { startTestServers } from '../servers/test-servers.js';
 import { deleteKeysWithPrefix } from './redis-cleanup.js';
@@ -23,6 +27,8 @@ export interface IsolatedContext {
 
 export interface IsolatedContextOptions {
   log?: (line: string) => void;
+  /** Rows the context's database starts with, from a template seeded once per run (see DatabaseSeed). */
+  seed?: DatabaseSeed;
 }
 
 export async function createIsolatedContext(
@@ -31,7 +37,17 @@ export async function createIsolatedContext(
 ): Promise<IsolatedContext> {
   const servers = await startTestServers();
   const admin = new DatabaseAdmin(servers.databaseUrl);
-  const template = await ensureTemplateDatabase(admin, servers.databaseUrl, harness, servers.runId);
+  const packageTemplate = await ensureTemplateDatabase(admin, servers.databaseUrl, harness, servers.runId);
+  const template = options.seed
+    ? await ensureSeededTemplateDatabase(
+        admin,
+        servers.databaseUrl,
+        harness,
+        packageTemplate,
+        options.seed,
+        servers.runId,
+      )
+    : packageTemplate;
   const database = isolatedDatabaseName(harness.name, servers.runId);
   await admin.create(database, template);
 

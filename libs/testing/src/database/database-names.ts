@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 // Every database the harness creates or touches carries this marker, so it can never drop a real one.
 const MARKER = 'test';
@@ -27,6 +27,12 @@ function slug(packageName: string): string {
 
 export function templateDatabaseName(packageName: string, runId: string): string {
   return `${PREFIX}tpl_${slug(packageName)}_${runId}`;
+}
+
+/** The template of one seed on top of a package's template; a hash of the seed's name keeps it within 63 characters. */
+export function seededTemplateDatabaseName(packageName: string, seedName: string, runId: string): string {
+  const seed = createHash('sha256').update(seedName).digest('hex').slice(0, 8);
+  return `${PREFIX}tpl_${slug(packageName)}_${seed}_${runId}`;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { IsolatedContext } from '../context/isolated-context.js';
 
 export type Variant = 'flawed' | 'remediated';
@@ -49,6 +50,12 @@ export interface FindingDefinition<Flaw extends string = string> {
    * artefact the check reads (a wrong pool size, a missing gauge). At least one is required.
    */
   flawsPutBack: Record<Flaw, string>;
+  /**
+   * Rows every run reads and none changes (a million readings for a report): written once per test run into a
+   * template of the finding's own, which each run's database is cloned from, so the runs share the cost of the
+   * inserts. `measure` finds what it needs (ids, time ranges) by querying them.
+   */
+  seed?: (pool: pg.Pool) => Promise<void>;
   /** Measures one run: a variant, or the remediated measurement with the named flaw put back. */
   measure(run: Variant | NoInfer<Flaw>, ctx: FindingContext): Promise<number | Measurement>;
   /** Holds when the flaw shows. Required for before-after. */

@@ -51,7 +51,10 @@ async function measureOnce(
   run: string,
   log?: (line: string) => void,
 ): Promise<Measured> {
-  const context = await createIsolatedContext(suite, log ? { log } : {});
+  const context = await createIsolatedContext(suite, {
+    ...(log ? { log } : {}),
+    ...(finding.seed ? { seed: { name: finding.id, seed: finding.seed } } : {}),
+  });
   const started = performance.now();
   try {
     const raw = await finding.measure(run, context);

@@ -74,7 +74,8 @@ export interface EmbeddedPostgresOptions {
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningServer> {
   ensureServerUser();
-  const binaries = reachableBinaries(options.initdb ?? (await npmInitdb()));
+  const initdb = options.initdb ?? (await npmInitdb());
+  const binaries = reachableBinaries(initdb);
   // As root, initdb runs as another user, so the data directory must be writable by everyone (DESIGN §8).
   const dir = serverDir('remedy-pg-');
   const removeAll = (): void => {
@@ -85,16 +86,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   let postmaster: Postmaster | undefined;
   try {
     const dataDir = join(dir, 'data');
-    await run(join(binaries.binDir, 'initdb'), [
-      '-D',
-      dataDir,
-      '-U',
-      'postgres',
-      '--auth=trust',
-      '--encoding=UTF8',
-      '--locale=C',
-      '--no-sync',
-    ]);
+    // As the server user, so the copy is its own (PostgreSQL refuses a data directory it does not own).
+    await run('cp', ['-a', await freshCluster(initdb, binaries.binDir), dataDir]);
     postmaster = await startPostmaster(
       join(binaries.binDir, 'postgres'),
       dataDir,
@@ -123,6 +116,33 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     removeAll();
     throw error;
   }
+}
+
+/** initdb's output per installation, made once per process: copying it takes a fraction of running initdb. */
+const freshClusters = new Map<string, Promise<string>>();
+
+function freshCluster(initdb: string, binDir: string): Promise<string> {
+  let cluster = freshClusters.get(initdb);
+  if (cluster === undefined) {
+    cluster = (async () => {
+      const dir = serverDir('remedy-pg-initdb-');
+      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      const dataDir = join(dir, 'data');
+      await run(join(binDir, 'initdb'), [
+        '-D',
+        dataDir,
+        '-U',
+        'postgres',
+        '--auth=trust',
+        '--encoding=UTF8',
+        '--locale=C',
+        '--no-sync',
+      ]);
+      return dataDir;
+    })();
+    freshClusters.set(initdb, cluster);
+  }
+  return cluster;
 }
 
 interface EmbeddedBinaries {
