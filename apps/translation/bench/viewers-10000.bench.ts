@@ -64,6 +64,10 @@ export default defineBench({
       'delivery p95 ms, all viewers': outcome.p95,
       'delivery p99 ms, all viewers': outcome.p99,
       'delivery max ms, all viewers': outcome.max,
+      'provider latency p50 ms (emulated; a message’s slowest engine call)': outcome.providerP50,
+      'provider latency p99 ms (emulated)': outcome.providerP99,
+      'service’s own time p50 ms (delivery − provider latency)': outcome.ownP50,
+      'service’s own time p99 ms': outcome.ownP99,
       // At one message a second nothing shares a window: a frame per message is the floor here (the proof's burst shows the window).
       'frames per viewer carrying messages': outcome.framesPerSocket,
       'messages per frame': outcome.messagesPerFrame,

@@ -113,6 +113,27 @@ export function fanOutLag(latencyById: Record<string, Record<number, number>>): 
   return lag;
 }
 
+/**
+ * Each copy's store → socket time less the provider's own latency for its message (the emulated delay of the
+ * slowest engine call that carried the message's text, in any language), over all messages (ms → count): the
+ * service's time alone: the queue, the batch window, the wait behind a call already out, the history and cache
+ * writes, the publish and the frame window. `providerMs` holds that delay by message id (0: no call carried it).
+ */
+export function ownTime(
+  latencyById: Record<string, Record<number, number>>,
+  providerMs: ReadonlyMap<string, number>,
+): Record<number, number> {
+  const own: Record<number, number> = {};
+  for (const [id, histogram] of Object.entries(latencyById)) {
+    const provider = providerMs.get(id) ?? 0;
+    for (const [ms, count] of Object.entries(histogram)) {
+      const rest = Math.max(0, Number(ms) - provider);
+      own[rest] = (own[rest] ?? 0) + count;
+    }
+  }
+  return own;
+}
+
 /** The nearest-rank percentile of a latency histogram (ms → count). */
 export function histogramPercentile(histogram: Record<number, number>, p: number): number {
   const entries = Object.entries(histogram)

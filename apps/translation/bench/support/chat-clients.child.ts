@@ -40,7 +40,7 @@ export interface ChatClientsResult {
 
 export type ChatClientsReport =
   | { type: 'ready'; opened: number; failed: number }
-  | { type: 'sent'; messages: Array<{ id: string; sessionId: string }>; refused: number }
+  | { type: 'sent'; messages: Array<{ id: string; sessionId: string; text: string }>; refused: number }
   | { type: 'result'; result: ChatClientsResult };
 
 interface OpenSocket {
@@ -137,7 +137,7 @@ async function openAll(job: ChatClientsJob): Promise<void> {
 /** Each speaking socket sends a message every `intervalMs` for `seconds`, all starting at `startAt`. */
 async function go(startAt: number, intervalMs: number, seconds: number): Promise<void> {
   const speakers = sockets.filter((open) => open.job.senderId !== undefined);
-  const sent: Array<{ id: string; sessionId: string }> = [];
+  const sent: Array<{ id: string; sessionId: string; text: string }> = [];
   const rounds = Math.max(1, Math.floor((seconds * 1000) / intervalMs));
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())));
   for (let round = 0; round < rounds; round += 1) {
@@ -145,14 +145,9 @@ async function go(startAt: number, intervalMs: number, seconds: number): Promise
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
     for (const speaker of speakers) {
       const id = `${speaker.job.senderId}-${round}`;
-      speaker.socket.send(
-        JSON.stringify({
-          type: 'message',
-          text: `Message ${round} from ${speaker.job.senderId}`,
-          clientMessageId: id,
-        }),
-      );
-      sent.push({ id, sessionId: speaker.job.sessionId });
+      const text = `Message ${round} from ${speaker.job.senderId}`;
+      speaker.socket.send(JSON.stringify({ type: 'message', text, clientMessageId: id }));
+      sent.push({ id, sessionId: speaker.job.sessionId, text });
     }
   }
   report({ type: 'sent', messages: sent, refused });

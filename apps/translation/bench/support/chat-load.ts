@@ -1,4 +1,4 @@
-import type { IsolatedContext, LatencyDistribution } from '@remedy/testing';
+import type { IsolatedContext, LatencyDistribution, TranslationCallRecord } from '@remedy/testing';
 
 type BenchContext = Omit<IsolatedContext, 'dispose'>;
 import { signAccessToken } from '../../findings/support/access-tokens.js';
@@ -12,7 +12,13 @@ import {
   type TranslationProviders,
 } from '../../findings/support/translation-providers.js';
 import { seedSessionViewers } from '../../findings/support/viewer-seed.js';
-import { ChatClientProcess, fanOutLag, histogramPercentile, mergeResults } from './chat-client-process.js';
+import {
+  ChatClientProcess,
+  fanOutLag,
+  histogramPercentile,
+  mergeResults,
+  ownTime,
+} from './chat-client-process.js';
 import type { ClientSocketJob } from './chat-clients.child.js';
 
 const INSTANCES = 2;
@@ -53,6 +59,13 @@ export interface ChatLoadOutcome {
   /** p50/p99 of each copy's lag behind its message's first copy: the fan-out, without the translation wait. */
   fanOutP50: number;
   fanOutP99: number;
+  /** p50/p99 over messages of the emulated provider latency a message waited for: its slowest engine call's. */
+  providerP50: number;
+  providerP99: number;
+  /** Store → socket less that provider latency: the service's own time (see ownTime). */
+  ownP50: number;
+  ownP95: number;
+  ownP99: number;
   providerCallsPerMessage: number;
   translationsPerMessage: number;
   rssPerSocketKb: number;
@@ -73,6 +86,20 @@ async function seedLiveSessions(
     [organiser.organisationId, organiser.id, count],
   );
   return rows.map((row) => row.id);
+}
+
+/**
+ * By message id, the emulated latency of the slowest engine call that carried the message's text: the time its
+ * delivery waited on the provider itself, which a real provider spends too and the service cannot shorten.
+ */
+function providerLatencyByMessage(
+  messages: ReadonlyArray<{ id: string; text: string }>,
+  calls: ReadonlyArray<TranslationCallRecord>,
+): Map<string, number> {
+  const byText = new Map<string, number>();
+  for (const call of calls)
+    for (const text of call.texts) byText.set(text, Math.max(byText.get(text) ?? 0, call.latencyMs));
+  return new Map(messages.map((message) => [message.id, Math.round(byText.get(message.text) ?? 0)]));
 }
 
 /**
@@ -152,6 +179,7 @@ export async function runChatLoad(
     );
 
     const callsBefore = providers.google.calls.length;
+    const fallbackCallsBefore = providers.deepl.calls.length;
     const segmentsBefore = providers.google.segmentsTranslated;
     const startAt = Date.now() + 500;
     const sent = await Promise.all(
@@ -172,6 +200,13 @@ export async function runChatLoad(
       expected += audience;
       lost += Math.max(0, audience - (result.deliveries[message.id] ?? 0));
     }
+    const providerMs = providerLatencyByMessage(messages, [
+      ...providers.google.calls.slice(callsBefore),
+      ...providers.deepl.calls.slice(fallbackCallsBefore),
+    ]);
+    const providerHistogram: Record<number, number> = {};
+    for (const ms of providerMs.values()) providerHistogram[ms] = (providerHistogram[ms] ?? 0) + 1;
+    const own = ownTime(result.latencyById, providerMs);
     const delivered = messages.filter((message) => (result.deliveries[message.id] ?? 0) > 0).length;
     return {
       sockets: opened,
@@ -191,6 +226,11 @@ export async function runChatLoad(
       max: histogramPercentile(result.latency, 100),
       fanOutP50: histogramPercentile(fanOutLag(result.latencyById), 50),
       fanOutP99: histogramPercentile(fanOutLag(result.latencyById), 99),
+      providerP50: histogramPercentile(providerHistogram, 50),
+      providerP99: histogramPercentile(providerHistogram, 99),
+      ownP50: histogramPercentile(own, 50),
+      ownP95: histogramPercentile(own, 95),
+      ownP99: histogramPercentile(own, 99),
       providerCallsPerMessage:
         Math.round(((providers.google.calls.length - callsBefore) / Math.max(1, messages.length)) * 100) /
         100,

@@ -43,6 +43,10 @@ export interface TranslationCallRecord {
   /** Code points in the call's texts, as the provider bills them. */
   characters: number;
   targetLanguage: string;
+  /** The call's texts, so a bench can tell which calls carried a given text. */
+  texts: string[];
+  /** How long the latency distribution made the call wait (0 without one): the provider's time, not the caller's. */
+  latencyMs: number;
   /** The answer's HTTP status; 0 while unanswered or when the caller went away first. */
   status: number;
   /** Which TCP connection carried the call: 1 for the first the server accepted, 2 for the next… */
@@ -237,6 +241,8 @@ export class TranslationProviderEmulator {
       segments: 0,
       characters: 0,
       targetLanguage: '',
+      texts: [],
+      latencyMs: 0,
       status: 0,
       connection: this.connectionIds.get(incoming.socket) ?? 0,
     };
@@ -249,7 +255,7 @@ export class TranslationProviderEmulator {
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
-      const answer = await this.admitted(request, response);
+      const answer = await this.admitted(request, response, record);
       if (response.destroyed) {
         this.abandoned += 1;
         return;
@@ -271,6 +277,7 @@ export class TranslationProviderEmulator {
     record.segments = call.texts.length;
     record.characters = call.texts.reduce((sum, text) => sum + codePoints(text), 0);
     record.targetLanguage = call.targetLanguage;
+    record.texts = call.texts;
     const glossaryProblem = this.dialect.glossaryProblem(request, call) ?? this.unknownGlossary(call);
     if (glossaryProblem !== undefined) return { error: glossaryProblem };
 
@@ -322,8 +329,13 @@ export class TranslationProviderEmulator {
     return { kind: 'not-found', message: `Glossary not found: ${call.glossary}` };
   }
 
-  private async admitted(request: ReceivedRequest, response: ServerResponse): Promise<ProviderAnswer> {
+  private async admitted(
+    request: ReceivedRequest,
+    response: ServerResponse,
+    record: TranslationCallRecord,
+  ): Promise<ProviderAnswer> {
     const latencyMs = this.sampleLatency?.() ?? 0;
+    record.latencyMs = latencyMs;
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     if (this.holding) await this.heldUntilReleased(response);
     const fault = this.faults.shift() ?? this.down;
