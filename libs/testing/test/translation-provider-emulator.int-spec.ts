@@ -96,13 +96,33 @@ describe('TranslationProviderEmulator', () => {
         ],
       });
       expect(emulator.calls.map(({ connection: _, ...call }) => call)).toEqual([
-        { segments: 2, characters: 10, targetLanguage: 'de', status: 200 },
-        { segments: 1, characters: 12, targetLanguage: 'de', status: 200 },
+        {
+          segments: 2,
+          characters: 10,
+          targetLanguage: 'de',
+          texts: ['Hello', 'Grüße'],
+          latencyMs: 0,
+          status: 200,
+        },
+        {
+          segments: 1,
+          characters: 12,
+          targetLanguage: 'de',
+          texts: ['Remedy works'],
+          latencyMs: 0,
+          status: 200,
+        },
       ]);
       expect({ segments: emulator.segmentsTranslated, characters: emulator.charactersTranslated }).toEqual({
         segments: 3,
         characters: 22,
       });
+    });
+
+    it('records the delay its latency distribution gave each call (the provider’s time, for a bench to set apart)', async () => {
+      const emulator = await start({ api: 'google-v3', latency: { kind: 'fixed', ms: 5 } });
+      await google(emulator, { contents: ['Hello'], targetLanguageCode: 'de' });
+      expect(emulator.calls.map((call) => call.latencyMs)).toEqual([5]);
     });
 
     it("refuses what the real API refuses, in Google's error shape", async () => {
