@@ -7,6 +7,11 @@ export interface ClientSocketJob {
   sessionId: string;
   /** Sends a message every `intervalMs` once told to go (clientMessageId `<socket's sender id>-<n>`). */
   senderId?: string;
+  /**
+   * How far into each interval this sender speaks (default 0): speakers spread over the interval, as people
+   * are, rather than all in the same millisecond.
+   */
+  phaseMs?: number;
 }
 
 export interface ChatClientsJob {
@@ -134,21 +139,27 @@ async function openAll(job: ChatClientsJob): Promise<void> {
   report({ type: 'ready', opened: sockets.length, failed });
 }
 
-/** Each speaking socket sends a message every `intervalMs` for `seconds`, all starting at `startAt`. */
+/** Each speaking socket sends a message every `intervalMs` for `seconds`, from `startAt` plus its phase. */
 async function go(startAt: number, intervalMs: number, seconds: number): Promise<void> {
   const speakers = sockets.filter((open) => open.job.senderId !== undefined);
   const sent: Array<{ id: string; sessionId: string; text: string }> = [];
   const rounds = Math.max(1, Math.floor((seconds * 1000) / intervalMs));
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())));
-  for (let round = 0; round < rounds; round += 1) {
-    const due = startAt + round * intervalMs;
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
-    for (const speaker of speakers) {
-      const id = `${speaker.job.senderId}-${round}`;
-      const text = `Message ${round} from ${speaker.job.senderId}`;
-      speaker.socket.send(JSON.stringify({ type: 'message', text, clientMessageId: id }));
-      sent.push({ id, sessionId: speaker.job.sessionId, text });
-    }
+  const sends = speakers
+    .flatMap((speaker) =>
+      Array.from({ length: rounds }, (_, round) => ({
+        speaker,
+        round,
+        due: startAt + round * intervalMs + (speaker.job.phaseMs ?? 0),
+      })),
+    )
+    .sort((a, b) => a.due - b.due);
+  for (const { speaker, round, due } of sends) {
+    if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+    const id = `${speaker.job.senderId}-${round}`;
+    const text = `Message ${round} from ${speaker.job.senderId}`;
+    speaker.socket.send(JSON.stringify({ type: 'message', text, clientMessageId: id }));
+    sent.push({ id, sessionId: speaker.job.sessionId, text });
   }
   report({ type: 'sent', messages: sent, refused });
 }

@@ -154,7 +154,11 @@ export async function runChatLoad(
           wsUrl: instances[socketJobs.length % INSTANCES]!.wsUrl,
           token: await signAccessToken(config, participant.userId),
           sessionId,
-          ...(ordinal === 0 && { senderId: `s${index}` }),
+          // Session i's speaker speaks i/sessions of the way into each interval: a steady stream, not a burst.
+          ...(ordinal === 0 && {
+            senderId: `s${index}`,
+            phaseMs: Math.floor((index * scenario.intervalMs) / sessionIds.length),
+          }),
         });
     }
     log(`${INSTANCES} API instances, ${sessionIds.length} sessions seeded; opening ${sockets} sockets`);
