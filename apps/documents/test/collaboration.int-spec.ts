@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { useTestContext } from '@remedy/testing';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
 import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.js';
 import { CollabTestClient } from '../findings/support/collab-test-client.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';
@@ -128,6 +130,46 @@ describe('WebSocket /collab: co-editing a document with Yjs', () => {
     await writer.until('the viewer’s presence', () => writer.has('awareness'));
     expect(writer.ofType('awareness')[0]).toEqual({ type: 'awareness', documentId, data: presence });
     expect(reader.has('awareness')).toBe(false);
+  });
+
+  it("withdraws a closed socket's presence from the other members on every instance at once", async () => {
+    const documentId = await newDocument('presence withdrawn');
+    const leaving = await signedIn(first, editor);
+    const sameInstance = await signedIn(first, viewer);
+    const otherInstance = await signedIn(second, viewer);
+    for (const client of [leaving, sameInstance, otherInstance]) await client.openDocument(documentId);
+    const doc = new Y.Doc();
+    const awareness = new awarenessProtocol.Awareness(doc);
+    try {
+      awareness.setLocalState({ user: { name: 'leaving editor' } });
+      const announced = awarenessProtocol.encodeAwarenessUpdate(awareness, [doc.clientID]);
+      leaving.send({ type: 'awareness', documentId, data: Buffer.from(announced).toString('base64') });
+    } finally {
+      awareness.destroy();
+    }
+    // What a member's own Yjs awareness holds after applying every awareness frame it heard, in order.
+    const present = (member: CollabTestClient): boolean => {
+      const seen = new awarenessProtocol.Awareness(new Y.Doc());
+      try {
+        for (const frame of member.ofType('awareness'))
+          awarenessProtocol.applyAwarenessUpdate(
+            seen,
+            Buffer.from(String(frame['data']), 'base64'),
+            'server',
+          );
+        return seen.getStates().has(doc.clientID);
+      } finally {
+        seen.destroy();
+      }
+    };
+    for (const member of [sameInstance, otherInstance])
+      await member.until('the editor’s presence', () => present(member));
+
+    await leaving.close();
+    // Each member hears the removal as the socket closes: well inside the answer timeout, far below the 30 s
+    // after which Yjs awareness would drop an unrefreshed state by itself.
+    for (const member of [sameInstance, otherInstance])
+      await member.until('the editor’s presence withdrawn', () => !present(member));
   });
 
   it('answers bad frames with error frames and keeps the socket', async () => {

@@ -19,6 +19,7 @@ import type { AppConfig, CollaborationConfig } from '../config.js';
 import { DOCUMENT_WRITER_ROLES } from '../documents/documents.policy.js';
 import { DocumentsService } from '../documents/documents.service.js';
 import { REDIS_CLIENTS } from '../redis/redis.module.js';
+import { AnnouncedPresence } from './announced-presence.js';
 import { CoEditedTextSaver } from './co-edited-text-saver.js';
 import { isCollaborationCommandError, parseCollaborationCommand } from './collaboration-command.js';
 import { RefusedSyncMessage } from './collaboration-room.js';
@@ -38,6 +39,8 @@ const MAX_OPEN_DOCUMENTS = 16;
 interface OpenDocument {
   room: SyncRoom;
   members: Map<CollabClient, boolean>;
+  /** The awareness clients each local socket announced, withdrawn for the others when it leaves or closes. */
+  presence: Map<CollabClient, AnnouncedPresence>;
   /** Updates appended since the last compaction this instance knows of. */
   unfolded: number;
   compaction: Promise<void>;
@@ -165,12 +168,15 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
       return client.send({ type: 'left', documentId: command.documentId });
     }
     if (command.type === 'awareness') {
-      const frame = JSON.stringify({
-        type: 'awareness',
-        documentId: command.documentId,
-        data: base64(command.data),
-      });
-      return this.relay(command.documentId, document, client, frame);
+      const presence = document.presence.get(client) ?? new AnnouncedPresence();
+      presence.note(command.data);
+      document.presence.set(client, presence);
+      return this.relay(
+        command.documentId,
+        document,
+        client,
+        awarenessFrame(command.documentId, command.data),
+      );
     }
     return this.sync(client, command.documentId, document, command.data);
   }
@@ -248,7 +254,9 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     frame: string,
     sync = false,
   ): Promise<void> {
-    for (const member of document.members.keys()) if (member !== sender) member.send(frame);
+    // Encoded once for every member: each socket is handed the same bytes (ADR 0060).
+    const bytes = Buffer.from(frame);
+    for (const member of document.members.keys()) if (member !== sender) member.send(bytes);
     const relayed: RelayedFrame = { origin: this.instance, sync, frame };
     await this.bus.publish(documentId, { payload: JSON.stringify(relayed) });
   }
@@ -264,7 +272,8 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
       const { data } = JSON.parse(relayed.frame) as { data: string };
       Y.applyUpdate(document.room.doc, updateOf(new Uint8Array(Buffer.from(data, 'base64'))), 'relay');
     }
-    for (const member of document.members.keys()) member.send(relayed.frame);
+    const bytes = Buffer.from(relayed.frame);
+    for (const member of document.members.keys()) member.send(bytes);
   }
 
   /**
@@ -279,7 +288,13 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
       const stored = await this.content.load(documentId);
       const room = this.createRoom(this.settings.maxUpdateBytes);
       for (const update of stored.updates) Y.applyUpdate(room.doc, update, 'storage');
-      return { room, members: new Map(), unfolded: stored.unfolded, compaction: Promise.resolve() };
+      return {
+        room,
+        members: new Map(),
+        presence: new Map(),
+        unfolded: stored.unfolded,
+        compaction: Promise.resolve(),
+      };
     })();
     this.documents.set(documentId, loading);
     loading.catch(() => this.documents.delete(documentId));
@@ -292,6 +307,11 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     if (pending === undefined) return;
     const document = await pending;
     document.members.delete(client);
+    const withdrawal = document.presence.get(client)?.withdrawal() ?? null;
+    document.presence.delete(client);
+    // Its presence goes with it, on every instance, now rather than after the others' awareness timeout.
+    if (withdrawal !== null)
+      await this.relay(documentId, document, client, awarenessFrame(documentId, withdrawal));
     if (document.members.size > 0 || this.documents.get(documentId) !== pending) return;
     // The last local socket left: drop the copy (the database has every saved edit) and the channel.
     this.documents.delete(documentId);
@@ -310,6 +330,10 @@ function updateOf(message: Uint8Array): Uint8Array {
   const decoder = decoding.createDecoder(message);
   decoding.readVarUint(decoder);
   return decoding.readVarUint8Array(decoder);
+}
+
+function awarenessFrame(documentId: string, update: Uint8Array): string {
+  return JSON.stringify({ type: 'awareness', documentId, data: base64(update) });
 }
 
 function base64(bytes: Uint8Array): string {

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import {
   PartitionMaintainer,
-  schedulePartitionMaintenance,
-  startPartitionMaintenanceWorker,
+  startScheduledPartitionMaintenance,
   type PartitionPolicy,
 } from '@remedy/partitioning';
 import type { PgPool, RedisClients } from '@remedy/pooling';
@@ -43,20 +42,15 @@ export class PartitionMaintenanceService implements OnModuleInit, OnModuleDestro
     // pooling's queue options are BullMQ-safe (no keyPrefix, unlimited retries); the cast bridges two ioredis typings.
     const connection = this.redis.queueConnection as ConnectionOptions;
     const maintainer = new PartitionMaintainer(this.pool, { log: (line) => this.logger.log(line) });
-    this.worker = startPartitionMaintenanceWorker({
+    this.worker = await startScheduledPartitionMaintenance({
+      name: 'partition maintenance',
       connection,
       prefix,
       maintainer,
       policies: [this.policy],
-    });
-    this.worker.on('failed', (job, error) =>
-      this.logger.error(`partition maintenance failed: ${error.message}`),
-    );
-    await schedulePartitionMaintenance({
-      connection,
-      prefix,
       pattern: this.config.lifecycle.maintenanceCron,
       runImmediately: true,
+      onError: (message) => this.logger.error(message),
     });
   }
 
