@@ -115,4 +115,37 @@ describe('useTestContext', () => {
       await admin.drop(database);
     }
   });
+
+  it('holds a process that waits for its background drops until they settled', async () => {
+    const database = `remedy_test_awaited_drop_${process.pid}`;
+    const admin = new DatabaseAdmin(ctx.databaseUrl);
+    await admin.create(database);
+    const holder = new pg.Client({ connectionString: ctx.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM pg_database WHERE datname = $1 FOR UPDATE', [database]);
+      const child = spawn(
+        process.execPath,
+        ['--import', REGISTER, BACKGROUND_DROP_CHILD, ctx.databaseUrl, database, 'await'],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      // Polled outside the holder's transaction, which would see one snapshot of pg_stat_activity throughout.
+      await waitUntil('the DROP waiting on the lock', async () => {
+        const waiting = await ctx.pool.query(
+          "SELECT 1 FROM pg_stat_activity WHERE query LIKE 'DROP DATABASE%' AND query LIKE $1 AND wait_event_type = 'Lock'",
+          [`%${database}%`],
+        );
+        return waiting.rowCount === 1;
+      });
+      await holder.query('COMMIT');
+      await waitUntil('the process to exit', () => child.exitCode !== null, 20_000);
+      expect({ exitCode: child.exitCode, output }).toEqual({ exitCode: 0, output: 'drops settled\n' });
+    } finally {
+      await holder.end();
+      await admin.drop(database);
+    }
+  });
 });
