@@ -16,7 +16,11 @@ import type { StreamDto } from '../src/streams/stream.dto.js';
 import { signAccessToken } from './support/access-tokens.js';
 import { ApiClient } from './support/api-client.js';
 import { ChatTestClient } from './support/chat-test-client.js';
-import { awaitGoLiveDelivery, awaitUserRoomsSubscribed } from './support/go-live-delivery.js';
+import {
+  awaitGoLiveDelivery,
+  awaitRoomMarkers,
+  awaitUserRoomsSubscribed,
+} from './support/go-live-delivery.js';
 import { seedFollowers, seedMembers } from './support/seed-followers.js';
 import { startTestApp } from './support/start-test-app.js';
 import { startTestWorker, type TestWorker } from './support/start-test-worker.js';
@@ -88,6 +92,10 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
     worker = await startTestWorker(ctx, overrides);
 
     const delivery = await awaitGoLiveDelivery(ctx.pool, testApp.config, stream.id, followers, 240_000);
+    // A frame published before the queues went idle may still be on its way (Redis, the frame window): a marker
+    // published now to each online follower's room arrives after it, so a socket holding its marker holds every
+    // notification frame it will get.
+    await awaitRoomMarkers(ctx.redis, testApp.config, online, sockets);
     const phonesNotOnce = followers.filter((id) => push.deliveriesTo(id) !== 1).length;
     const socketsNotOnce = sockets.filter(
       (socket) =>

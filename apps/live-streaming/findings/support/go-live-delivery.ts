@@ -1,9 +1,11 @@
+import { RedisRoomPublisher } from '@remedy/realtime';
 import { waitForQueuesIdle, waitUntil } from '@remedy/testing';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { chatChannelPrefix, userRoom } from '../../src/chat/chat-hub.js';
 import type { AppConfig } from '../../src/config.js';
+import type { ChatTestClient } from './chat-test-client.js';
 import { GO_LIVE_FANOUT_QUEUE, NOTIFY_FOLLOWERS_QUEUE } from '../../src/notifications/notification-queues.js';
 
 /** What the notices of one go-live came to once delivery finished. */
@@ -98,4 +100,21 @@ export async function awaitUserRoomsSubscribed(
   } catch (error) {
     throw new Error(`${(error as Error).message}: ${subscribed} of ${channels.length} had a subscriber`);
   }
+}
+
+/**
+ * Publishes a marker to each user's room and resolves once each of their sockets (`sockets[i]` is `userIds[i]`'s)
+ * received it. A room's messages reach a socket in the order Redis ran their publishes, so once a socket has its
+ * marker, every frame published to its room before has arrived.
+ */
+export async function awaitRoomMarkers(
+  redis: Redis,
+  config: AppConfig,
+  userIds: readonly string[],
+  sockets: readonly ChatTestClient[],
+): Promise<void> {
+  const publisher = new RedisRoomPublisher(redis, chatChannelPrefix(config));
+  const marker = { type: 'test-marker' };
+  for (const id of userIds) await publisher.publish(userRoom(id), { payload: JSON.stringify(marker) });
+  await Promise.all(sockets.map((socket) => socket.until('its marker', () => socket.has(marker.type))));
 }
