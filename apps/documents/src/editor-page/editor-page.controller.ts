@@ -27,7 +27,8 @@ const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /**
- * The editor page: HTML, its script and the npm modules it runs (Yjs, y-protocols, lib0) at pinned paths.
+ * The editor page: HTML, its script and the npm modules it runs (CodeMirror, Yjs and their imports) at pinned
+ * paths.
  * `/edit` lists the organisation's documents and searches them; `/edit/:documentId` co-edits one over /collab.
  * Public on purpose: the files are code, the same for everyone, holding no data. The script signs in through
  * /auth, keeps the tokens in the tab's sessionStorage, reads data only through the authenticated API and sends
@@ -58,29 +59,13 @@ export class EditorPageController {
     return PAGE;
   }
 
-  /** A vendored module; its path names the package's version, so it may be cached for good. */
-  @Get('assets/:package/:file')
+  /** A vendored module (`<name>@<version>/<file>`); its path names the package's version, so it may be cached for good. */
+  @Get('assets/*')
   @Header('content-type', 'text/javascript; charset=utf-8')
   @Header('cache-control', 'public, max-age=31536000, immutable')
-  module(@Param('package') pinned: string, @Param('file') file: string): string {
-    return moduleText(pinned, file);
+  module(@Param('*') path: string): string {
+    const text = vendoredModule(path);
+    if (text === undefined) throw new NotFoundException(`no module ${path} on this page`);
+    return text;
   }
-
-  /** A module one folder down in its package (lib0's modules import `./trait/equality.js`). */
-  @Get('assets/:package/:folder/:file')
-  @Header('content-type', 'text/javascript; charset=utf-8')
-  @Header('cache-control', 'public, max-age=31536000, immutable')
-  nestedModule(
-    @Param('package') pinned: string,
-    @Param('folder') folder: string,
-    @Param('file') file: string,
-  ): string {
-    return moduleText(pinned, `${folder}/${file}`);
-  }
-}
-
-function moduleText(pinned: string, file: string): string {
-  const text = vendoredModule(pinned, file);
-  if (text === undefined) throw new NotFoundException(`no module ${pinned}/${file} on this page`);
-  return text;
 }

@@ -12,11 +12,17 @@ const ctx = useTestContext(documentsHarness);
 
 /** How long the page may take to show what the test waits for (a loaded machine runs many browsers). */
 const SHOWN_MS = 20_000;
+/**
+ * The text in a page's editor as CodeMirror holds it (its DOM also shows the others' name tags), read through
+ * the page's own CodeMirror module: the import map resolves the same URL, so it is the same module instance.
+ */
+const EDITOR_TEXT = `import('@codemirror/view').then(({ EditorView }) =>
+  EditorView.findFromDOM(document.querySelector('#content .cm-editor')).state.doc.toString())`;
 
 interface Editor {
   context: BrowserContext;
   page: Page;
-  /** Every URL the page requested or opened a WebSocket to: none may carry a token. */
+  /** Every URL the page requested or opened a WebSocket to (none may carry a token), and its errors. */
   urls: string[];
   /** The page's /collab sockets, routed through the test so it can cut them (the page "goes offline"). */
   sockets: WebSocketRoute[];
@@ -72,6 +78,10 @@ describe('the editor page in headless Chromium', () => {
     const editor: Editor = { context, page, urls: [], sockets: [], offline: false };
     page.on('request', (request) => editor.urls.push(request.url()));
     page.on('pageerror', (error) => editor.urls.push(`pageerror: ${error.message}`));
+    // A script, style or connection the content security policy blocks is reported on the console.
+    page.on('console', (message) => {
+      if (/content security policy/i.test(message.text())) editor.urls.push(`pageerror: ${message.text()}`);
+    });
     await page.routeWebSocket(/\/collab/, (socket) => {
       editor.urls.push(socket.url());
       if (editor.offline) return socket.close({ code: 4000, reason: 'offline' });
@@ -91,9 +101,12 @@ describe('the editor page in headless Chromium', () => {
 
   const connected = (page: Page) =>
     page.waitForSelector('body[data-connection="synced"]', { timeout: SHOWN_MS });
-  const content = (page: Page) => page.locator('#content').inputValue();
+  const content = (page: Page) => page.evaluate<string>(EDITOR_TEXT);
+  /** The other person's caret as CodeMirror draws it in this page (y-codemirror.next), tagged with their name. */
+  const remoteCaret = (page: Page, name: string) =>
+    page.locator('#content .cm-ySelectionCaret .cm-ySelectionInfo', { hasText: name });
 
-  /** Waits until every page's textarea holds the same text, containing each of `parts`; returns it. */
+  /** Waits until every page's editor holds the same text, containing each of `parts`; returns it. */
   async function converged(pages: Page[], parts: string[]): Promise<string> {
     let texts: string[] = [];
     await waitUntil(
@@ -111,7 +124,7 @@ describe('the editor page in headless Chromium', () => {
 
   /** Types at the start or the end of the page's text (the caret goes there first). */
   async function typeAt(where: 'Home' | 'End', page: Page, text: string): Promise<void> {
-    await page.focus('#content');
+    await page.focus('#content .cm-content');
     await page.keyboard.press(`Control+${where}`);
     await page.keyboard.type(text);
   }
@@ -158,7 +171,11 @@ describe('the editor page in headless Chromium', () => {
       typeAtEnd(second.page, ' Bob adds the venue. '),
     ]);
     await converged([first.page, second.page], ['Alice notes the budget. — minutes — Bob adds the venue. ']);
-    // Bob's caret is at the end of his text: Alice sees where he is.
+    // Each sees the other's caret in the text, tagged with their name (drawn from the other's presence), and
+    // Alice's list says where Bob is.
+    await remoteCaret(first.page, bob.user.email).waitFor({ state: 'attached', timeout: SHOWN_MS });
+    await remoteCaret(second.page, alice.user.email).waitFor({ state: 'attached', timeout: SHOWN_MS });
+    expect(await remoteCaret(first.page, alice.user.email).count()).toBe(0);
     await first.page
       .locator('#presence li', { hasText: bob.user.email })
       .locator('.where')

@@ -1,14 +1,18 @@
 /* global document, location, window, fetch, WebSocket, sessionStorage, setTimeout, clearTimeout, btoa, atob */
 // The editor page (served at /edit and /edit/<documentId>). Plain ES module run by the browser: no build step.
-// Yjs, y-protocols and lib0 come from the app at pinned paths through the page's import map.
+// CodeMirror 6, y-codemirror.next (its binding to a Yjs text), Yjs, y-protocols and lib0 come from the app at
+// pinned paths through the page's import map.
 //
 // Data comes only from the authenticated API (REST with a Bearer token) and the /collab socket, which gets the
 // token in its first message. Tokens live in this tab's sessionStorage and never go into a URL.
+import { defaultKeymap } from '@codemirror/commands';
+import { Compartment, EditorState } from '@codemirror/state';
+import { EditorView, keymap } from '@codemirror/view';
 import * as Y from 'yjs';
+import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
-import { simpleDiffString } from 'lib0/diff';
 import * as encoding from 'lib0/encoding';
 
 const SESSION_KEY = 'documents:session';
@@ -22,12 +26,29 @@ const POLICY_VIOLATION = 1008;
  * handles a socket's messages one at a time and refuses a long backlog, so fast typing must not pile them up.
  */
 const MAX_UNSAVED_SENDS = 2;
-/** The caret is shared with the others at most this often (each share is a message). */
-const CURSOR_SHARE_MS = 200;
+/**
+ * This editor's presence is sent at most this often, the latest state at the end of each pause: the caret moves
+ * with every keystroke, and each send is a message the server handles in the socket's queue.
+ */
+const PRESENCE_SHARE_MS = 200;
+/**
+ * Colours of the others' carets, selections and name tags (white text on each reads at WCAG AA). A person's
+ * colour follows from their email, so it is the same in every page and every session.
+ */
+const CARET_COLOURS = ['#1f5fbf', '#b3261e', '#2e7d32', '#7b1fa2', '#a14a00', '#00695c', '#ad1457', '#4e5b6e'];
 /** Errors after which the server may lack an edit this page sent: the page syncs the document again. */
 const RESYNC_ERRORS = new Set(['not-saved', 'too-many-messages', 'unavailable', 'internal']);
 
 const byId = (id) => document.getElementById(id);
+
+function caretColour(email) {
+  let hash = 0;
+  for (const char of email) hash = (hash * 31 + char.codePointAt(0)) >>> 0;
+  return CARET_COLOURS[hash % CARET_COLOURS.length];
+}
+
+/** Read only until the server says this person may write (a viewer's page stays so). */
+const readOnly = (yes) => [EditorState.readOnly.of(yes), EditorView.editable.of(!yes)];
 const UUID = /^\/edit\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 const documentId = UUID.exec(location.pathname)?.[1]?.toLowerCase() ?? null;
 
@@ -209,9 +230,10 @@ byId('search-form').addEventListener('submit', async (event) => {
 // ---- co-editing one document over /collab ----
 
 /**
- * One document edited in the textarea: a Y.Doc synced with the server through y-protocols messages (base64 in
- * JSON frames), presence through awareness. Edits made while offline stay in the Y.Doc and reach the server in
- * the answer to its sync step 1 when the socket is back.
+ * One document edited in CodeMirror bound to a Y.Text (y-codemirror.next: local edits become Yjs transactions,
+ * remote ones editor changes, the others' carets and selections are drawn from awareness): the Y.Doc syncs with
+ * the server through y-protocols messages (base64 in JSON frames), presence through awareness. Edits made while
+ * offline stay in the Y.Doc and reach the server in the answer to its sync step 1 when the socket is back.
  */
 class CollaborativeEditor {
   constructor(id) {
@@ -219,8 +241,23 @@ class CollaborativeEditor {
     this.doc = new Y.Doc();
     this.text = this.doc.getText('content');
     this.awareness = new awarenessProtocol.Awareness(this.doc);
-    this.awareness.setLocalStateField('user', { name: session.email });
-    this.textarea = byId('content');
+    const colour = caretColour(session.email);
+    // y-codemirror.next draws the others' carets with `name` and `color`, and their selections in `colorLight`.
+    this.awareness.setLocalStateField('user', { name: session.email, color: colour, colorLight: `${colour}33` });
+    this.writable = new Compartment();
+    this.view = new EditorView({
+      parent: byId('content'),
+      state: EditorState.create({
+        doc: this.text.toString(),
+        extensions: [
+          keymap.of([...yUndoManagerKeymap, ...defaultKeymap]),
+          EditorView.lineWrapping,
+          EditorView.contentAttributes.of({ 'aria-labelledby': 'content-label', spellcheck: 'false' }),
+          this.writable.of(readOnly(true)),
+          yCollab(this.text, this.awareness),
+        ],
+      }),
+    });
     this.socket = null;
     /** The server has opened the document for this socket: edits may be sent as they are made. */
     this.opened = false;
@@ -229,7 +266,9 @@ class CollaborativeEditor {
     this.unsaved = 0;
     /** Local updates waiting for an acknowledgement before they are sent (merged). */
     this.queued = [];
-    this.cursorTimer = null;
+    /** The pause after a presence send, and whether the state changed during it (sent when it ends). */
+    this.presenceTimer = null;
+    this.presencePending = false;
     /** Edits made while no socket had the document open: they go with the next sync. */
     this.editedOffline = false;
     this.attempt = 0;
@@ -237,20 +276,14 @@ class CollaborativeEditor {
     this.closed = false;
 
     this.doc.on('update', (update, origin) => this.onDocumentUpdate(update, origin));
-    this.text.observe((event, transaction) => {
-      if (transaction.origin !== this) this.showRemoteChange(event.delta);
-    });
     this.awareness.on('update', (changes, origin) => this.onAwarenessUpdate(changes, origin));
     this.awareness.on('change', () => this.showPresence());
-    this.textarea.addEventListener('input', () => this.onInput());
-    for (const type of ['select', 'keyup', 'click', 'focus']) {
-      this.textarea.addEventListener(type, () => this.shareCursor());
-    }
     window.addEventListener('online', () => this.reconnectNow());
     // Others see this editor leave at once instead of 30 s later, when its presence would time out.
-    window.addEventListener('pagehide', () =>
-      awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], 'local'),
-    );
+    window.addEventListener('pagehide', () => {
+      this.cancelPresencePause();
+      awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], 'local');
+    });
   }
 
   connect() {
@@ -270,9 +303,14 @@ class CollaborativeEditor {
 
   close() {
     this.closed = true;
+    this.opened = false;
     clearTimeout(this.retryTimer);
+    this.cancelPresencePause();
     this.socket?.close();
     this.socket = null;
+    // The next document (or sign-in) gets an editor of its own.
+    this.view.destroy();
+    this.awareness.destroy();
   }
 
   send(message) {
@@ -310,7 +348,7 @@ class CollaborativeEditor {
     this.unsaved = 0;
     this.queued = [];
     this.canWrite = canWrite;
-    this.textarea.readOnly = !canWrite;
+    this.view.dispatch({ effects: this.writable.reconfigure(readOnly(!canWrite)) });
     // Our step 1: the server answers with what this copy lacks (its step 2).
     const encoder = encoding.createEncoder();
     syncProtocol.writeSyncStep1(encoder, this.doc);
@@ -394,53 +432,13 @@ class CollaborativeEditor {
     this.unsaved += 1;
   }
 
-  /** The textarea changed: the difference from the shared text becomes one Yjs transaction. */
-  onInput() {
-    const { index, remove, insert } = simpleDiffString(this.text.toString(), this.textarea.value);
-    this.doc.transact(() => {
-      if (remove > 0) this.text.delete(index, remove);
-      if (insert.length > 0) this.text.insert(index, insert);
-    }, this);
-    this.shareCursor();
-  }
-
-  /** Another editor's change: the textarea shows the new text, and the caret moves with the text around it. */
-  showRemoteChange(delta) {
-    const { selectionStart, selectionEnd } = this.textarea;
-    const focused = document.activeElement === this.textarea;
-    const shift = (caret) => {
-      let index = 0;
-      let moved = caret;
-      for (const op of delta) {
-        if (op.retain !== undefined) index += op.retain;
-        else if (op.insert !== undefined) {
-          if (index <= caret) moved += op.insert.length;
-          index += op.insert.length;
-        } else if (op.delete !== undefined && index < caret) moved -= Math.min(op.delete, caret - index);
-      }
-      return moved;
-    };
-    this.textarea.value = this.text.toString();
-    if (focused) this.textarea.setSelectionRange(shift(selectionStart), shift(selectionEnd));
-    this.shareCursor();
-  }
-
-  /** Shares the caret (as a Yjs relative position, so it stays put as the text around it changes), throttled. */
-  shareCursor() {
-    if (this.cursorTimer !== null) return;
-    this.cursorTimer = setTimeout(() => {
-      this.cursorTimer = null;
-      if (document.activeElement !== this.textarea) return;
-      const anchor = Y.createRelativePositionFromTypeIndex(this.text, this.textarea.selectionStart);
-      this.awareness.setLocalStateField('cursor', Y.relativePositionToJSON(anchor));
-    }, CURSOR_SHARE_MS);
-  }
-
   /**
    * Sends this editor's presence, first withdrawn then set again: every other editor sees it as new and
    * answers with its own, so a page that reconnects learns who is here without waiting for their renewal.
    */
   announce() {
+    // The withdrawal goes at once, not folded into a pending send (which would carry only the new state).
+    this.cancelPresencePause();
     const state = this.awareness.getLocalState();
     awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], 'local');
     this.awareness.setLocalState(state);
@@ -448,16 +446,39 @@ class CollaborativeEditor {
 
   onAwarenessUpdate({ added, updated, removed }, origin) {
     if (origin === 'local') {
-      const changed = [...added, ...updated, ...removed].filter((client) => client === this.doc.clientID);
-      if (changed.length > 0 && this.opened) {
-        const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
-        this.send({ type: 'awareness', documentId: this.documentId, data: toBase64(update) });
-      }
-    } else if (origin === 'server' && added.length > 0 && this.opened) {
+      if ([...added, ...updated, ...removed].includes(this.doc.clientID)) this.sharePresence();
+    } else if (origin === 'server' && added.length > 0) {
       // Someone new: tell them who is here.
-      const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.doc.clientID]);
-      this.send({ type: 'awareness', documentId: this.documentId, data: toBase64(update) });
+      this.sendPresence();
     }
+  }
+
+  /** Sends this editor's presence now, or at the end of the pause after the last send (then the latest state). */
+  sharePresence() {
+    if (this.presenceTimer !== null) {
+      this.presencePending = true;
+      return;
+    }
+    this.sendPresence();
+    this.presenceTimer = setTimeout(() => {
+      this.presenceTimer = null;
+      if (!this.presencePending) return;
+      this.presencePending = false;
+      this.sharePresence();
+    }, PRESENCE_SHARE_MS);
+  }
+
+  /** The next change of this editor's presence is sent at once (a pending one is in it: it is the latest state). */
+  cancelPresencePause() {
+    clearTimeout(this.presenceTimer);
+    this.presenceTimer = null;
+    this.presencePending = false;
+  }
+
+  sendPresence() {
+    if (!this.opened) return;
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.doc.clientID]);
+    this.send({ type: 'awareness', documentId: this.documentId, data: toBase64(update) });
   }
 
   showPresence() {
@@ -467,9 +488,10 @@ class CollaborativeEditor {
       const item = document.createElement('li');
       item.dataset.clientId = String(client);
       item.append(state.user.name);
-      const cursor = state.cursor
+      // The caret is the selection's head (y-codemirror.next shares `{ anchor, head }` as relative positions).
+      const cursor = state.cursor?.head
         ? Y.createAbsolutePositionFromRelativePosition(
-            Y.createRelativePositionFromJSON(state.cursor),
+            Y.createRelativePositionFromJSON(state.cursor.head),
             this.doc,
           )
         : null;
