@@ -255,15 +255,34 @@ describe('the editor page in headless Chromium', () => {
       imports: Record<string, string>;
     };
     expect(imports['yjs']).toMatch(/^\/edit\/assets\/yjs@\d+\.\d+\.\d+\/yjs\.mjs$/);
-    const yjs = await fetch(`${app.url}${imports['yjs']}`);
-    expect(yjs.status).toBe(200);
-    expect(yjs.headers.get('cache-control')).toContain('immutable');
+    expect(imports['@codemirror/view']).toMatch(/^\/edit\/assets\/@codemirror\/view@\d+\.\d+\.\d+\/index\.js$/);
+    expect(imports['y-codemirror.next']).toMatch(/^\/edit\/assets\/y-codemirror\.next@\d+\.\d+\.\d+\/index\.js$/);
+    // Every module the map names is served, and so is a file a module imports beside itself.
+    const bindingFolder = imports['y-codemirror.next']!.replace('index.js', '');
+    for (const path of new Set([...Object.values(imports), `${bindingFolder}y-sync.js`])) {
+      const served = await fetch(`${app.url}${path}`);
+      expect([path, served.status]).toEqual([path, 200]);
+      expect(served.headers.get('cache-control')).toContain('immutable');
+    }
+    const view = imports['@codemirror/view']!;
     for (const path of [
       '/edit/assets/yjs@0.0.1/yjs.mjs',
       '/edit/assets/lib0@0.0.1/encoding.js',
       `${imports['lib0/encoding']!.replace('encoding.js', 'package.json')}`,
       `${imports['lib0/encoding']!.replace('encoding.js', '..%2F..%2Fpackage.json')}`,
       '/edit/assets/pg@8.0.0/index.js',
+      // Beside the listed modules: their CommonJS builds, type declarations and manifests, a traversal, and an
+      // installed package the page does not run.
+      view.replace('index.js', 'index.cjs'),
+      view.replace('index.js', 'index.d.ts'),
+      view.replace('index.js', 'package.json'),
+      view.replace('index.js', '../package.json'),
+      view.replace('index.js', '..%2Fpackage.json'),
+      view.replace(/@\d+\.\d+\.\d+/, '@6.0.0'),
+      `${bindingFolder}../dist/y-codemirror.cjs`,
+      `${bindingFolder}..%2Fdist%2Fy-codemirror.cjs`,
+      '/edit/assets/@lezer/lr@1.4.13/index.js',
+      '/edit/assets/@codemirror/view/index.js',
     ])
       expect([path, (await fetch(`${app.url}${path}`)).status]).toEqual([path, 404]);
     const malformed = await fetch(`${app.url}/edit/not-a-document`);
