@@ -98,7 +98,12 @@ const PACKAGES: readonly VendoredPackage[] = [
   esModulePackage('crelt'),
   esModulePackage('style-mod'),
   esModulePackage('w3c-keyname'),
-  esModulePackage('y-codemirror.next', ['y-sync.js', 'y-remote-selections.js', 'y-undomanager.js', 'y-range.js']),
+  esModulePackage('y-codemirror.next', [
+    'y-sync.js',
+    'y-remote-selections.js',
+    'y-undomanager.js',
+    'y-range.js',
+  ]),
 ];
 
 /** The page's import map: every bare specifier the vendored modules (and the page script) import. */

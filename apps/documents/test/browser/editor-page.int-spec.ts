@@ -255,8 +255,12 @@ describe('the editor page in headless Chromium', () => {
       imports: Record<string, string>;
     };
     expect(imports['yjs']).toMatch(/^\/edit\/assets\/yjs@\d+\.\d+\.\d+\/yjs\.mjs$/);
-    expect(imports['@codemirror/view']).toMatch(/^\/edit\/assets\/@codemirror\/view@\d+\.\d+\.\d+\/index\.js$/);
-    expect(imports['y-codemirror.next']).toMatch(/^\/edit\/assets\/y-codemirror\.next@\d+\.\d+\.\d+\/index\.js$/);
+    expect(imports['@codemirror/view']).toMatch(
+      /^\/edit\/assets\/@codemirror\/view@\d+\.\d+\.\d+\/index\.js$/,
+    );
+    expect(imports['y-codemirror.next']).toMatch(
+      /^\/edit\/assets\/y-codemirror\.next@\d+\.\d+\.\d+\/index\.js$/,
+    );
     // Every module the map names is served, and so is a file a module imports beside itself.
     const bindingFolder = imports['y-codemirror.next']!.replace('index.js', '');
     for (const path of new Set([...Object.values(imports), `${bindingFolder}y-sync.js`])) {

@@ -35,7 +35,16 @@ const PRESENCE_SHARE_MS = 200;
  * Colours of the others' carets, selections and name tags (white text on each reads at WCAG AA). A person's
  * colour follows from their email, so it is the same in every page and every session.
  */
-const CARET_COLOURS = ['#1f5fbf', '#b3261e', '#2e7d32', '#7b1fa2', '#a14a00', '#00695c', '#ad1457', '#4e5b6e'];
+const CARET_COLOURS = [
+  '#1f5fbf',
+  '#b3261e',
+  '#2e7d32',
+  '#7b1fa2',
+  '#a14a00',
+  '#00695c',
+  '#ad1457',
+  '#4e5b6e',
+];
 /** Errors after which the server may lack an edit this page sent: the page syncs the document again. */
 const RESYNC_ERRORS = new Set(['not-saved', 'too-many-messages', 'unavailable', 'internal']);
 
@@ -243,7 +252,11 @@ class CollaborativeEditor {
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     const colour = caretColour(session.email);
     // y-codemirror.next draws the others' carets with `name` and `color`, and their selections in `colorLight`.
-    this.awareness.setLocalStateField('user', { name: session.email, color: colour, colorLight: `${colour}33` });
+    this.awareness.setLocalStateField('user', {
+      name: session.email,
+      color: colour,
+      colorLight: `${colour}33`,
+    });
     this.writable = new Compartment();
     this.view = new EditorView({
       parent: byId('content'),
