@@ -49,15 +49,6 @@ const CARET_COLOURS = [
 const RESYNC_ERRORS = new Set(['not-saved', 'too-many-messages', 'unavailable', 'internal']);
 
 const byId = (id) => document.getElementById(id);
-
-function caretColour(email) {
-  let hash = 0;
-  for (const char of email) hash = (hash * 31 + char.codePointAt(0)) >>> 0;
-  return CARET_COLOURS[hash % CARET_COLOURS.length];
-}
-
-/** Read only until the server says this person may write (a viewer's page stays so). */
-const readOnly = (yes) => [EditorState.readOnly.of(yes), EditorView.editable.of(!yes)];
 const UUID = /^\/edit\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 const documentId = UUID.exec(location.pathname)?.[1]?.toLowerCase() ?? null;
 
@@ -238,6 +229,15 @@ byId('search-form').addEventListener('submit', async (event) => {
 
 // ---- co-editing one document over /collab ----
 
+function caretColour(email) {
+  let hash = 0;
+  for (const char of email) hash = (hash * 31 + char.codePointAt(0)) >>> 0;
+  return CARET_COLOURS[hash % CARET_COLOURS.length];
+}
+
+/** Read only until the server says this person may write (a viewer's page stays so). */
+const readOnly = (yes) => [EditorState.readOnly.of(yes), EditorView.editable.of(!yes)];
+
 /**
  * One document edited in CodeMirror bound to a Y.Text (y-codemirror.next: local edits become Yjs transactions,
  * remote ones editor changes, the others' carets and selections are drawn from awareness): the Y.Doc syncs with
@@ -318,12 +318,13 @@ class CollaborativeEditor {
     this.closed = true;
     this.opened = false;
     clearTimeout(this.retryTimer);
-    this.cancelPresencePause();
     this.socket?.close();
     this.socket = null;
     // The next document (or sign-in) gets an editor of its own.
     this.view.destroy();
     this.awareness.destroy();
+    // Last: destroying the awareness withdraws this editor's state, which starts a presence pause.
+    this.cancelPresencePause();
   }
 
   send(message) {
