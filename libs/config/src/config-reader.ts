@@ -90,6 +90,11 @@ export class ConfigReader {
     return this.optionalUrl(name, protocols) ?? fallback;
   }
 
+  requiredUrl(name: string, protocols: readonly string[]): string {
+    if (!this.has(name)) return this.required(name);
+    return this.optionalUrl(name, protocols) ?? '';
+  }
+
   optionalUrl(name: string, protocols: readonly string[]): string | undefined {
     const raw = this.raw(name);
     if (raw === undefined) return undefined;

@@ -112,6 +112,18 @@ describe('ConfigReader', () => {
     ).toEqual(['DB must be a postgres: or postgresql:// URL', 'HOOK must be a http: or https:// URL']);
   });
 
+  it('requires a URL of the expected scheme', () => {
+    expect(new ConfigReader({ DB: 'postgres://db/app' }).requiredUrl('DB', ['postgres:'])).toBe(
+      'postgres://db/app',
+    );
+    expect(
+      problemsOf({ BAD: 'mysql://db/app' }, (reader) => {
+        reader.requiredUrl('MISSING', ['postgres:']);
+        reader.requiredUrl('BAD', ['postgres:']);
+      }),
+    ).toEqual(['MISSING is required', 'BAD must be a postgres:// URL']);
+  });
+
   it('reports a derived computation that throws, and rules across variables, among the rest', () => {
     expect(
       problemsOf({ PORT: 'x' }, (reader) => {
