@@ -1,38 +1,19 @@
 import {
   ConfigReader,
-  readAccessTokenSettings,
-  readDatabaseSettings,
-  readHttpSettings,
-  readLogSettings,
-  readRedisSettings,
-  type AccessTokenSettings,
+  readServiceSettings,
   type ConfigValues,
   type DatabaseSettings,
-  type HttpSettings,
-  type LogSettings,
-  type RedisSettings,
+  type ServiceSettings,
 } from '@remedy/config';
 
-export { ConfigError } from '@remedy/config';
+export { ConfigError, type ConfigValues } from '@remedy/config';
 
 /**
  * The one place that reads the environment. `loadConfig()` validates `process.env` once at start-up and
  * fails with every problem listed; `parseConfig(values)` does the same for a plain object, which is how
  * tests and findings build a config for an isolated database and Redis prefix.
  */
-export interface AppConfig {
-  serviceName: string;
-  http: HttpSettings;
-  database: DatabaseConfig;
-  /**
-   * Redis split by use: `url` serves caches and may evict (allkeys-lru in production); `queueUrl` serves BullMQ
-   * and login lockouts, which must not vanish under memory pressure (`noeviction`).
-   * `queueUrl` defaults to `url` for a single local Redis.
-   */
-  redis: RedisSettings;
-  /** Short access tokens and one-time refresh tokens (@remedy/auth). */
-  auth: AccessTokenSettings;
-  observability: LogSettings;
+export interface AppConfig extends ServiceSettings {
   /** The search indexer worker (polyglot-b:M-3). */
   search: {
     /** Changes one worker process applies at once. */
@@ -70,19 +51,14 @@ export function loadConfig(): AppConfig {
 export function parseConfig(values: ConfigValues): AppConfig {
   const read = new ConfigReader(values);
   const config: AppConfig = {
-    serviceName: read.text('SERVICE_NAME', 'documents'),
-    http: readHttpSettings(read, { port: 3004 }),
-    database: readDatabaseSettings(read, {
-      url: 'postgres://postgres@127.0.0.1:5432/documents',
-      applicationName: 'documents',
+    // The queue Redis (noeviction) holds BullMQ's jobs and the login lockouts.
+    ...readServiceSettings(read, {
+      serviceName: 'documents',
+      port: 3004,
+      database: { url: 'postgres://postgres@127.0.0.1:5432/documents', applicationName: 'documents' },
+      redis: { keyPrefix: 'documents:', queuePrefix: 'documents-bull' },
+      auth: { accessTokenTtlSeconds: 3_600, issuer: 'remedy-documents', audience: 'documents' },
     }),
-    redis: readRedisSettings(read, { keyPrefix: 'documents:', queuePrefix: 'documents-bull' }),
-    auth: readAccessTokenSettings(read, {
-      accessTokenTtlSeconds: 3_600,
-      issuer: 'remedy-documents',
-      audience: 'documents',
-    }),
-    observability: readLogSettings(read),
     search: {
       indexerConcurrency: read.integer('SEARCH_INDEXER_CONCURRENCY', 4, 1, 64),
       jobLockMs: read.integer('SEARCH_JOB_LOCK_MS', 30_000, 500, 600_000),

@@ -2,35 +2,22 @@ import {
   ConfigReader,
   HTTP_PROTOCOLS,
   POSTGRES_PROTOCOLS,
-  readAccessTokenSettings,
-  readDatabaseSettings,
-  readHttpSettings,
-  readLogSettings,
-  readRedisSettings,
+  readServiceSettings,
   type AccessTokenSettings,
   type ConfigValues,
   type DatabaseSettings,
-  type HttpSettings,
-  type LogSettings,
-  type RedisSettings,
+  type ServiceSettings,
 } from '@remedy/config';
 
-export { ConfigError } from '@remedy/config';
+export { ConfigError, type ConfigValues } from '@remedy/config';
 
 /**
  * The one place that reads the environment. `loadConfig()` validates `process.env` once at start-up and
  * fails with every problem listed; `parseConfig(values)` does the same for a plain object, which is how
  * tests and findings build a config for an isolated database and Redis prefix.
  */
-export interface AppConfig {
-  serviceName: string;
-  http: HttpSettings;
+export interface AppConfig extends ServiceSettings {
   database: DatabaseConfig;
-  /**
-   * `url` serves the cache (may evict); `queueUrl` serves BullMQ and must not evict (`noeviction`), so in
-   * production they are separate instances. `queueUrl` defaults to `url` for a single local Redis.
-   */
-  redis: RedisSettings;
   /** `enabled: false` reads straight from Postgres (benchmarks compare both; an operator's escape hatch). */
   cache: { enabled: boolean; eventListTtlSeconds: number; statsTtlSeconds: number };
   /** Access tokens, and the key of the purpose tokens in check-in QR codes. */
@@ -43,7 +30,6 @@ export interface AppConfig {
    */
   outbox: { redeliveryAfterMs: number };
   retention: RetentionConfig;
-  observability: LogSettings;
 }
 
 export interface DatabaseConfig extends DatabaseSettings {
@@ -77,35 +63,33 @@ export function loadConfig(): AppConfig {
 
 export function parseConfig(values: ConfigValues): AppConfig {
   const read = new ConfigReader(values);
-  const config: AppConfig = {
-    serviceName: read.text('SERVICE_NAME', 'event-registration'),
-    http: readHttpSettings(read, { port: 3000 }),
+  const service = readServiceSettings(read, {
+    serviceName: 'event-registration',
+    port: 3000,
     database: {
-      ...readDatabaseSettings(read, {
-        url: 'postgres://postgres@127.0.0.1:5432/events',
-        applicationName: 'event-registration',
-        // Callers queue for a connection in FIFO order (pg-pool's queue) up to this long, then get a 503 with
-        // Retry-After. 15 s lets a registration rush (2,000 callers on one event) drain through the pool
-        // instead of failing while the database is merely busy (docs/capacity-event-registration.md).
-        connectionTimeoutMs: 15_000,
-        statementTimeoutMs: 5_000,
-      }),
+      url: 'postgres://postgres@127.0.0.1:5432/events',
+      applicationName: 'event-registration',
+      // Callers queue for a connection in FIFO order (pg-pool's queue) up to this long, then get a 503 with
+      // Retry-After. 15 s lets a registration rush (2,000 callers on one event) drain through the pool
+      // instead of failing while the database is merely busy (docs/capacity-event-registration.md).
+      connectionTimeoutMs: 15_000,
+      statementTimeoutMs: 5_000,
+    },
+    redis: { keyPrefix: 'events:', queuePrefix: 'events-bull' },
+    auth: { accessTokenTtlSeconds: 900, issuer: 'remedy-event-registration', audience: 'event-registration' },
+  });
+  const config: AppConfig = {
+    ...service,
+    database: {
+      ...service.database,
       replicaUrl: read.optionalUrl('DATABASE_REPLICA_URL', POSTGRES_PROTOCOLS),
     },
-    redis: readRedisSettings(read, { keyPrefix: 'events:', queuePrefix: 'events-bull' }),
     cache: {
       enabled: read.boolean('CACHE_ENABLED', true),
       eventListTtlSeconds: read.integer('CACHE_EVENT_LIST_TTL_SECONDS', 60, 1, 86_400),
       statsTtlSeconds: read.integer('CACHE_STATS_TTL_SECONDS', 3_600, 1, 86_400),
     },
-    auth: {
-      ...readAccessTokenSettings(read, {
-        accessTokenTtlSeconds: 900,
-        issuer: 'remedy-event-registration',
-        audience: 'event-registration',
-      }),
-      purposeTokenSecret: read.secret('QR_TOKEN_SECRET'),
-    },
+    auth: { ...service.auth, purposeTokenSecret: read.secret('QR_TOKEN_SECRET') },
     mail: {
       sesEndpoint: read.optionalUrl('SES_ENDPOINT', HTTP_PROTOCOLS),
       sesRegion: read.text('SES_REGION', 'ap-northeast-1'),
@@ -116,7 +100,6 @@ export function parseConfig(values: ConfigValues): AppConfig {
       redeliveryAfterMs: read.integer('OUTBOX_REDELIVERY_AFTER_MS', 300_000, 1_000, 86_400_000),
     },
     retention: readRetention(read),
-    observability: readLogSettings(read),
   };
   read.assertValid();
   return config;

@@ -3,17 +3,10 @@ import {
   ConfigReader,
   HTTP_PROTOCOLS,
   POSTGRES_PROTOCOLS,
-  readAccessTokenSettings,
-  readDatabaseSettings,
-  readHttpSettings,
-  readLogSettings,
-  readRedisSettings,
-  type AccessTokenSettings,
+  readServiceSettings,
   type ConfigValues,
   type DatabaseSettings,
-  type HttpSettings,
-  type LogSettings,
-  type RedisSettings,
+  type ServiceSettings,
 } from '@remedy/config';
 
 export { ConfigError, type ConfigValues } from '@remedy/config';
@@ -23,23 +16,12 @@ export { ConfigError, type ConfigValues } from '@remedy/config';
  * fails with every problem listed; `parseConfig(values)` does the same for a plain object, which is how
  * tests and findings build a config for an isolated database and Redis prefix.
  */
-export interface AppConfig {
-  serviceName: string;
-  http: HttpSettings;
+export interface AppConfig extends ServiceSettings {
   database: DatabaseConfig;
-  /**
-   * Redis split by use (livestream:S2): `url` serves the cache and may evict (allkeys-lru in production);
-   * `queueUrl` serves BullMQ and login lockouts and must not evict (`noeviction`). `queueUrl` defaults to
-   * `url` for a single local Redis.
-   */
-  redis: RedisSettings;
   /** How long a cached profile may live without an update (livestream:M4); an update deletes it at once. */
   cache: { profileTtlSeconds: number; liveListTtlSeconds: number };
   /** livestream:M1: requests per member per window, counted in the queue Redis across every instance. */
   rateLimit: { requests: number; windowSeconds: number };
-  /** livestream:M2: 1 h access tokens, 7 day one-time refresh tokens. */
-  auth: AccessTokenSettings;
-  observability: LogSettings;
   payments: PaymentsConfig;
   chat: ChatConfig;
   viewers: ViewersConfig;
@@ -173,17 +155,21 @@ export function loadConfig(): AppConfig {
 
 export function parseConfig(values: ConfigValues): AppConfig {
   const read = new ConfigReader(values);
+  const service = readServiceSettings(read, {
+    serviceName: 'live-streaming',
+    port: 3002,
+    database: { url: 'postgres://postgres@127.0.0.1:5432/live_streaming', applicationName: 'live-streaming' },
+    // livestream:S2: the queue Redis (noeviction) holds BullMQ's jobs and the login lockouts.
+    redis: { keyPrefix: 'live:', queuePrefix: 'live-bull' },
+    // livestream:M2: 1 h access tokens, 7 day one-time refresh tokens.
+    auth: { accessTokenTtlSeconds: 3_600, issuer: 'remedy-live-streaming', audience: 'live-streaming' },
+  });
   const config: AppConfig = {
-    serviceName: read.text('SERVICE_NAME', 'live-streaming'),
-    http: readHttpSettings(read, { port: 3002 }),
+    ...service,
     database: {
-      ...readDatabaseSettings(read, {
-        url: 'postgres://postgres@127.0.0.1:5432/live_streaming',
-        applicationName: 'live-streaming',
-      }),
+      ...service.database,
       replicaUrl: read.optionalUrl('DATABASE_REPLICA_URL', POSTGRES_PROTOCOLS),
     },
-    redis: readRedisSettings(read, { keyPrefix: 'live:', queuePrefix: 'live-bull' }),
     cache: {
       profileTtlSeconds: read.integer('CACHE_PROFILE_TTL_SECONDS', 3_600, 1, 86_400),
       // livestream:M5: also the CDN's s-maxage; a start or end of a stream replaces the cached pages at once.
@@ -193,12 +179,6 @@ export function parseConfig(values: ConfigValues): AppConfig {
       requests: read.integer('RATE_LIMIT_REQUESTS', 100, 1, 1_000_000),
       windowSeconds: read.integer('RATE_LIMIT_WINDOW_SECONDS', 60, 1, 3_600),
     },
-    auth: readAccessTokenSettings(read, {
-      accessTokenTtlSeconds: 3_600,
-      issuer: 'remedy-live-streaming',
-      audience: 'live-streaming',
-    }),
-    observability: readLogSettings(read),
     payments: {
       apiUrl: read.optionalUrl('PAYMENT_API_URL', HTTP_PROTOCOLS),
       secretKey: read.text('PAYMENT_SECRET_KEY', 'sk_test_emulator'),

@@ -1,17 +1,11 @@
 import {
   ConfigReader,
   HTTP_PROTOCOLS,
-  readAccessTokenSettings,
-  readDatabaseSettings,
-  readHttpSettings,
-  readLogSettings,
-  readRedisSettings,
-  type AccessTokenSettings,
+  readServiceSettings,
   type ConfigValues,
   type DatabaseSettings,
-  type HttpSettings,
   type LogSettings,
-  type RedisSettings,
+  type ServiceSettings,
 } from '@remedy/config';
 import { providerPoolSize } from './translation/providers/provider-connection-pool.js';
 
@@ -22,16 +16,7 @@ export { ConfigError, type ConfigValues } from '@remedy/config';
  * fails with every problem listed; `parseConfig(values)` does the same for a plain object, which is how
  * tests and findings build a config for an isolated database and Redis prefix.
  */
-export interface AppConfig {
-  serviceName: string;
-  http: HttpSettings;
-  database: DatabaseConfig;
-  /**
-   * Redis split by use: `url` serves caches and may evict (allkeys-lru in production); `queueUrl` serves BullMQ,
-   * login lockouts and join idempotency keys, which must not vanish under memory pressure (`noeviction`).
-   * `queueUrl` defaults to `url` for a single local Redis.
-   */
-  redis: RedisSettings;
+export interface AppConfig extends ServiceSettings {
   /**
    * polyglot-b:M-1: how long cached session metadata may live. Starting or ending a session replaces the entry
    * at once, so the TTL only bounds memory for sessions nobody reads any more.
@@ -41,8 +26,6 @@ export interface AppConfig {
   cache: { sessionTtlSeconds: number; sessionLanguagesTtlSeconds: number };
   /** polyglot-a:M-2: how long a client's join idempotency key is remembered (a reconnect storm is shorter). */
   joins: { idempotencyKeyTtlSeconds: number };
-  /** Short access tokens and one-time refresh tokens (@remedy/auth). */
-  auth: AccessTokenSettings;
   /**
    * polyglot-a:MI-2: one request line for every 5xx and every request slower than `slowRequestMs`, and for
    * `requestSampleRatio` of the rest (by request-ID hash); never a body.
@@ -154,14 +137,16 @@ export function loadConfig(): AppConfig {
 
 export function parseConfig(values: ConfigValues): AppConfig {
   const read = new ConfigReader(values);
+  // The queue Redis (noeviction) holds BullMQ's jobs, the login lockouts and the join idempotency keys.
+  const service = readServiceSettings(read, {
+    serviceName: 'translation',
+    port: 3003,
+    database: { url: 'postgres://postgres@127.0.0.1:5432/translation', applicationName: 'translation' },
+    redis: { keyPrefix: 'translation:', queuePrefix: 'translation-bull' },
+    auth: { accessTokenTtlSeconds: 3_600, issuer: 'remedy-translation', audience: 'translation' },
+  });
   const config: AppConfig = {
-    serviceName: read.text('SERVICE_NAME', 'translation'),
-    http: readHttpSettings(read, { port: 3003 }),
-    database: readDatabaseSettings(read, {
-      url: 'postgres://postgres@127.0.0.1:5432/translation',
-      applicationName: 'translation',
-    }),
-    redis: readRedisSettings(read, { keyPrefix: 'translation:', queuePrefix: 'translation-bull' }),
+    ...service,
     cache: {
       sessionTtlSeconds: read.integer('CACHE_SESSION_TTL_SECONDS', 3_600, 1, 86_400),
       sessionLanguagesTtlSeconds: read.integer('CACHE_SESSION_LANGUAGES_TTL_SECONDS', 300, 1, 86_400),
@@ -197,13 +182,8 @@ export function parseConfig(values: ConfigValues): AppConfig {
       maintenanceCron: read.text('HISTORY_MAINTENANCE_CRON', '20 * * * *'),
       archiveDirectory: read.text('HISTORY_ARCHIVE_DIR', '/var/lib/translation/history-archive'),
     },
-    auth: readAccessTokenSettings(read, {
-      accessTokenTtlSeconds: 3_600,
-      issuer: 'remedy-translation',
-      audience: 'translation',
-    }),
     observability: {
-      ...readLogSettings(read),
+      ...service.observability,
       // Review a: 1 % of requests, and every error and every request over 1 s.
       requestSampleRatio: read.ratio('LOG_REQUEST_SAMPLE_RATIO', 0.01),
       slowRequestMs: read.integer('LOG_SLOW_REQUEST_MS', 1_000, 1, 600_000),
