@@ -1,34 +1,27 @@
 import { tmpdir } from 'node:os';
-import { recommendedPoolSize } from '@remedy/pooling';
+import {
+  ConfigReader,
+  HTTP_PROTOCOLS,
+  POSTGRES_PROTOCOLS,
+  readServiceSettings,
+  type ConfigValues,
+  type DatabaseSettings,
+  type ServiceSettings,
+} from '@remedy/config';
+
+export { ConfigError, type ConfigValues } from '@remedy/config';
 
 /**
  * The one place that reads the environment. `loadConfig()` validates `process.env` once at start-up and
  * fails with every problem listed; `parseConfig(values)` does the same for a plain object, which is how
  * tests and findings build a config for an isolated database and Redis prefix.
  */
-export interface AppConfig {
-  serviceName: string;
-  http: { host: string; port: number; shutdownGraceMs: number };
+export interface AppConfig extends ServiceSettings {
   database: DatabaseConfig;
-  /**
-   * Redis split by use (livestream:S2): `url` serves the cache and may evict (allkeys-lru in production);
-   * `queueUrl` serves BullMQ and login lockouts and must not evict (`noeviction`). `queueUrl` defaults to
-   * `url` for a single local Redis.
-   */
-  redis: { url: string; queueUrl: string; keyPrefix: string; queuePrefix: string };
   /** How long a cached profile may live without an update (livestream:M4); an update deletes it at once. */
   cache: { profileTtlSeconds: number; liveListTtlSeconds: number };
   /** livestream:M1: requests per member per window, counted in the queue Redis across every instance. */
   rateLimit: { requests: number; windowSeconds: number };
-  /** livestream:M2: 1 h access tokens, 7 day one-time refresh tokens. */
-  auth: {
-    accessTokenSecret: string;
-    accessTokenTtlSeconds: number;
-    refreshTokenTtlSeconds: number;
-    issuer: string;
-    audience: string;
-  };
-  observability: { logLevel: LogLevel; slowQueryMs: number };
   payments: PaymentsConfig;
   chat: ChatConfig;
   viewers: ViewersConfig;
@@ -146,36 +139,13 @@ export interface PaymentsConfig {
   breakerResetMs: number;
 }
 
-export interface DatabaseConfig {
-  url: string;
+export interface DatabaseConfig extends DatabaseSettings {
   /**
    * A streaming replica (livestream:S6), or undefined to read everything from the primary. Only reads that may
    * lag behind by the replication delay opt in: other members' follow lists. Everything else, and a member's
    * own lists, reads the primary (read-your-writes).
    */
   replicaUrl: string | undefined;
-  applicationName: string;
-  /** Per-instance pool size: DB_POOL_MAX when set, else the capacity formula of @remedy/pooling. */
-  poolMax: number;
-  /** How long a request waits for a pooled connection before a 503 with Retry-After. */
-  connectionTimeoutMs: number;
-  statementTimeoutMs: number;
-  idleInTransactionTimeoutMs: number;
-  idleTimeoutMs: number;
-  /** Migrations run DDL over whole tables: a longer timeout of their own. */
-  maintenanceStatementTimeoutMs: number;
-}
-
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-export type ConfigValues = Readonly<Record<string, string | undefined>>;
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ConfigError';
-  }
 }
 
 /** Reads the environment once; throws ConfigError listing every bad or missing variable. */
@@ -185,20 +155,20 @@ export function loadConfig(): AppConfig {
 
 export function parseConfig(values: ConfigValues): AppConfig {
   const read = new ConfigReader(values);
-  const redisUrl = read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']);
+  const service = readServiceSettings(read, {
+    serviceName: 'live-streaming',
+    port: 3002,
+    database: { url: 'postgres://postgres@127.0.0.1:5432/live_streaming', applicationName: 'live-streaming' },
+    // livestream:S2: the queue Redis (noeviction) holds BullMQ's jobs and the login lockouts.
+    redis: { keyPrefix: 'live:', queuePrefix: 'live-bull' },
+    // livestream:M2: 1 h access tokens, 7 day one-time refresh tokens.
+    auth: { accessTokenTtlSeconds: 3_600, issuer: 'remedy-live-streaming', audience: 'live-streaming' },
+  });
   const config: AppConfig = {
-    serviceName: read.text('SERVICE_NAME', 'live-streaming'),
-    http: {
-      host: read.text('HOST', '0.0.0.0'),
-      port: read.integer('PORT', 3002, 0, 65_535),
-      shutdownGraceMs: read.integer('SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
-    },
-    database: readDatabase(read),
-    redis: {
-      url: redisUrl,
-      queueUrl: read.url('QUEUE_REDIS_URL', redisUrl, ['redis:', 'rediss:']),
-      keyPrefix: read.text('REDIS_KEY_PREFIX', 'live:'),
-      queuePrefix: read.text('QUEUE_PREFIX', 'live-bull'),
+    ...service,
+    database: {
+      ...service.database,
+      replicaUrl: read.optionalUrl('DATABASE_REPLICA_URL', POSTGRES_PROTOCOLS),
     },
     cache: {
       profileTtlSeconds: read.integer('CACHE_PROFILE_TTL_SECONDS', 3_600, 1, 86_400),
@@ -209,19 +179,8 @@ export function parseConfig(values: ConfigValues): AppConfig {
       requests: read.integer('RATE_LIMIT_REQUESTS', 100, 1, 1_000_000),
       windowSeconds: read.integer('RATE_LIMIT_WINDOW_SECONDS', 60, 1, 3_600),
     },
-    auth: {
-      accessTokenSecret: read.secret('JWT_ACCESS_SECRET'),
-      accessTokenTtlSeconds: read.integer('JWT_ACCESS_TTL_SECONDS', 3_600, 60, 86_400),
-      refreshTokenTtlSeconds: read.integer('JWT_REFRESH_TTL_SECONDS', 7 * 86_400, 3_600, 90 * 86_400),
-      issuer: read.text('JWT_ISSUER', 'remedy-live-streaming'),
-      audience: read.text('JWT_AUDIENCE', 'live-streaming'),
-    },
-    observability: {
-      logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
-      slowQueryMs: read.integer('SLOW_QUERY_MS', 200, 1, 60_000),
-    },
     payments: {
-      apiUrl: read.optionalUrl('PAYMENT_API_URL', ['http:', 'https:']),
+      apiUrl: read.optionalUrl('PAYMENT_API_URL', HTTP_PROTOCOLS),
       secretKey: read.text('PAYMENT_SECRET_KEY', 'sk_test_emulator'),
       currency: read.oneOf('PAYMENT_CURRENCY', ['usd', 'eur', 'gbp'], 'usd'),
       timeoutMs: read.integer('PAYMENT_TIMEOUT_MS', 3_000, 50, 60_000),
@@ -258,7 +217,7 @@ export function parseConfig(values: ConfigValues): AppConfig {
       redeliveryAfterMs: read.integer('NOTIFY_REDELIVERY_AFTER_MS', 600_000, 1_000, 86_400_000),
     },
     push: {
-      apiUrl: read.optionalUrl('PUSH_API_URL', ['http:', 'https:']),
+      apiUrl: read.optionalUrl('PUSH_API_URL', HTTP_PROTOCOLS),
       apiKey: read.text('PUSH_API_KEY', 'pk_test_emulator'),
       timeoutMs: read.integer('PUSH_TIMEOUT_MS', 5_000, 50, 60_000),
       attempts: read.integer('PUSH_ATTEMPTS', 5, 1, 20),
@@ -279,7 +238,7 @@ function readArchives(read: ConfigReader): ArchivesConfig {
   return {
     bucket: read.text('ARCHIVE_S3_BUCKET', 'live-streaming-media'),
     region: read.text('ARCHIVE_S3_REGION', 'us-east-1'),
-    endpoint: read.optionalUrl('ARCHIVE_S3_ENDPOINT', ['http:', 'https:']),
+    endpoint: read.optionalUrl('ARCHIVE_S3_ENDPOINT', HTTP_PROTOCOLS),
     credentials: accessKeyId === '' || secretAccessKey === '' ? undefined : { accessKeyId, secretAccessKey },
     transcodeConcurrency: read.integer('TRANSCODE_CONCURRENCY', 2, 1, 64),
     transcodeAttempts: read.integer('TRANSCODE_ATTEMPTS', 4, 1, 20),
@@ -289,123 +248,4 @@ function readArchives(read: ConfigReader): ArchivesConfig {
     ffmpegThreads: read.integer('FFMPEG_THREADS', 2, 1, 64),
     workDir: read.text('TRANSCODE_WORK_DIR', tmpdir()),
   };
-}
-
-function readDatabase(read: ConfigReader): DatabaseConfig {
-  const formula = () =>
-    recommendedPoolSize(
-      {
-        serverMaxConnections: read.integer('DB_SERVER_MAX_CONNECTIONS', 100, 2, 100_000),
-        reservedConnections: read.integer('DB_RESERVED_CONNECTIONS', 10, 0, 10_000),
-        instances: read.integer('DB_POOL_INSTANCES', 2, 1, 10_000),
-      },
-      {
-        cores: read.integer('DB_SERVER_CORES', 4, 1, 1_024),
-        effectiveSpindles: read.integer('DB_EFFECTIVE_SPINDLES', 1, 0, 64),
-      },
-    );
-  return {
-    url: read.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/live_streaming', [
-      'postgres:',
-      'postgresql:',
-    ]),
-    replicaUrl: read.optionalUrl('DATABASE_REPLICA_URL', ['postgres:', 'postgresql:']),
-    applicationName: read.text('DB_APPLICATION_NAME', 'live-streaming'),
-    poolMax: read.has('DB_POOL_MAX') ? read.integer('DB_POOL_MAX', 1, 1, 1_000) : read.guard(formula, 1),
-    connectionTimeoutMs: read.integer('DB_CONNECTION_TIMEOUT_MS', 5_000, 50, 60_000),
-    statementTimeoutMs: read.integer('DB_STATEMENT_TIMEOUT_MS', 3_000, 100, 600_000),
-    idleInTransactionTimeoutMs: read.integer('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 10_000, 100, 600_000),
-    idleTimeoutMs: read.integer('DB_IDLE_TIMEOUT_MS', 10_000, 100, 600_000),
-    maintenanceStatementTimeoutMs: read.integer(
-      'DB_MAINTENANCE_STATEMENT_TIMEOUT_MS',
-      600_000,
-      1_000,
-      86_400_000,
-    ),
-  };
-}
-
-class ConfigReader {
-  private readonly problems: string[] = [];
-
-  constructor(private readonly values: ConfigValues) {}
-
-  has(name: string): boolean {
-    return this.raw(name) !== undefined;
-  }
-
-  text(name: string, fallback: string): string {
-    return this.raw(name) ?? fallback;
-  }
-
-  required(name: string): string {
-    const value = this.raw(name);
-    if (value === undefined) this.problems.push(`${name} is required`);
-    return value ?? '';
-  }
-
-  /** Signing keys: required, and long enough that HMAC-SHA256 is not brute-forceable. */
-  secret(name: string): string {
-    const value = this.required(name);
-    if (value !== '' && value.length < 32) this.problems.push(`${name} must be at least 32 characters`);
-    return value;
-  }
-
-  integer(name: string, fallback: number, min: number, max: number): number {
-    const raw = this.raw(name);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!/^-?\d+$/.test(raw) || value < min || value > max) {
-      this.problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
-      return fallback;
-    }
-    return value;
-  }
-
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-    const raw = this.raw(name);
-    if (raw === undefined) return fallback;
-    if ((allowed as readonly string[]).includes(raw)) return raw as T;
-    this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
-    return fallback;
-  }
-
-  url(name: string, fallback: string, protocols: string[]): string {
-    return this.optionalUrl(name, protocols) ?? fallback;
-  }
-
-  optionalUrl(name: string, protocols: string[]): string | undefined {
-    const raw = this.raw(name);
-    if (raw === undefined) return undefined;
-    try {
-      if (protocols.includes(new URL(raw).protocol)) return raw;
-    } catch {
-      // reported below, with the expected form
-    }
-    this.problems.push(`${name} must be a ${protocols.join(' or ')}// URL`);
-    return undefined;
-  }
-
-  problem(message: string): void {
-    this.problems.push(message);
-  }
-
-  /** Runs a derived computation (e.g. the pool formula) and reports its error as a config problem. */
-  guard<T>(compute: () => T, fallback: T): T {
-    try {
-      return compute();
-    } catch (error) {
-      this.problems.push(error instanceof Error ? error.message : String(error));
-      return fallback;
-    }
-  }
-
-  assertValid(): void {
-    if (this.problems.length > 0) throw new ConfigError(this.problems);
-  }
-
-  private raw(name: string): string | undefined {
-    const value = this.values[name]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  }
 }

@@ -7,7 +7,7 @@ import {
   type ProviderPlug,
 } from '@remedy/testing';
 import { InsertPerReadingWriter } from '../katas/v-04-insert-per-reading.flawed.js';
-import type { ConfigSource } from '../src/config.js';
+import type { ConfigValues } from '../src/config.js';
 import { VitalsWriter } from '../src/storage/vitals-writer.service.js';
 import { IngestMetrics } from '../src/telemetry/ingest-metrics.service.js';
 import { DeviceClient, readings } from './support/device-client.js';
@@ -48,7 +48,7 @@ const PLUGS: Record<Run, ProviderPlug[]> = {
   remediated: [],
   'flush per message': [],
 };
-const OVERRIDES: Record<Run, ConfigSource> = {
+const OVERRIDES: Record<Run, ConfigValues> = {
   flawed: {},
   remediated: {},
   'flush per message': { WRITE_BATCH_ROWS: '1' },

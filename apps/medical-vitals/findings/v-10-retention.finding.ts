@@ -19,7 +19,7 @@ import {
 } from '@remedy/testing';
 import { startFauxqs } from 'fauxqs';
 import { NoRetention, RetentionWithoutArchive } from '../katas/v-10-no-retention.flawed.js';
-import type { AppConfig, ConfigSource } from '../src/config.js';
+import type { AppConfig, ConfigValues } from '../src/config.js';
 import { PartitionMaintenanceService } from '../src/lifecycle/partition-maintenance.service.js';
 import { vitalDataPolicy } from '../src/lifecycle/vital-data.policy.js';
 import { WorkerModule } from '../src/worker.module.js';
@@ -68,7 +68,7 @@ const PLUGS: Record<Run, ProviderPlug[]> = {
   'retention that never drops': [],
   'drops without archiving': [{ provide: PartitionMaintenanceService, useClass: RetentionWithoutArchive }],
 };
-const OVERRIDES: Record<Run, ConfigSource> = {
+const OVERRIDES: Record<Run, ConfigValues> = {
   flawed: {},
   remediated: {},
   'retention that never drops': { HOT_RETENTION_DAYS: '36500', ARCHIVE_PURGE_YEARS: '101' },

@@ -1,115 +1,19 @@
-import 'reflect-metadata';
-import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  validateSync,
-  type ValidationError,
-} from 'class-validator';
-import { recommendedPoolSize } from '@remedy/pooling';
+  ConfigError,
+  ConfigReader,
+  HTTP_PROTOCOLS,
+  LOG_LEVELS,
+  POSTGRES_PROTOCOLS,
+  readHttpSettings,
+  readPoolSize,
+  REDIS_PROTOCOLS,
+  type ConfigValues,
+  type LogLevel,
+} from '@remedy/config';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 
-export type ConfigSource = Record<string, string | undefined>;
-
-const toBoolean = ({ value }: { value: unknown }): unknown =>
-  value === 'true' ? true : value === 'false' ? false : value;
-
-/** The environment as strings; every variable the service reads is declared here and nowhere else. */
-class EnvironmentVariables {
-  @IsOptional() @IsString() HOST = '0.0.0.0';
-  @Type(() => Number) @IsInt() @Min(0) @Max(65_535) PORT = 3001;
-  /** API processes on the port (node:cluster): a number, or `auto` for one per available core. */
-  @Matches(/^(auto|[1-9][0-9]?)$/, { message: 'INGEST_WORKERS must be "auto" or 1–99' }) INGEST_WORKERS = '1';
-  // A worker that dies is replaced, but one that cannot start (a port taken, a bad secret) dies again at once:
-  // past this many deaths within the window the primary stops and exits 1, for the supervisor to see.
-  @Type(() => Number) @IsInt() @Min(0) INGEST_WORKER_RESTART_LIMIT = 5;
-  @Type(() => Number) @IsInt() @Min(1) INGEST_WORKER_RESTART_WINDOW_SECONDS = 60;
-  @IsString() DATABASE_URL!: string;
-  @IsOptional() @IsString() DATABASE_REPLICA_URL?: string;
-  @IsOptional() @IsString() REDIS_URL = 'redis://127.0.0.1:6379';
-  @IsOptional() @IsString() REDIS_KEY_PREFIX = '';
-
-  // Pool sizing inputs (docs/capacity-medical-vitals.md): the per-instance max comes from the formula.
-  @Type(() => Number) @IsInt() @Min(1) DB_SERVER_MAX_CONNECTIONS = 100;
-  @Type(() => Number) @IsInt() @Min(0) DB_RESERVED_CONNECTIONS = 10;
-  @Type(() => Number) @IsInt() @Min(1) DB_INSTANCES = 1;
-  @Type(() => Number) @IsInt() @Min(1) DB_SERVER_CORES = 2;
-  @Type(() => Number) @IsInt() @Min(0) DB_EFFECTIVE_SPINDLES = 1;
-  @Type(() => Number) @IsInt() @Min(100) DB_CONNECTION_TIMEOUT_MS = 2_000;
-  @Type(() => Number) @IsInt() @Min(100) DB_STATEMENT_TIMEOUT_MS = 5_000;
-  @Type(() => Number) @IsInt() @Min(100) DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
-
-  @Type(() => Number) @IsInt() @Min(1) @Max(50_000) WRITE_BATCH_ROWS = 1_000;
-  @Type(() => Number) @IsInt() @Min(1) @Max(100) WRITE_FLUSH_INTERVAL_MS = 50;
-  @Type(() => Number) @IsInt() @Min(1) WRITE_BUFFER_MAX_ROWS = 20_000;
-  @Type(() => Number) @IsInt() @Min(1) @Max(16) WRITE_MAX_CONCURRENT_FLUSHES = 2;
-  @Type(() => Number) @IsInt() @Min(1_000) STREAM_MAX_LEN = 100_000;
-  @Type(() => Number) @IsInt() @Min(1) LATEST_VITALS_TTL_SECONDS = 3_600;
-
-  @Type(() => Number) @IsNumber() @Min(0.1) DEVICE_RATE_PER_SECOND = 10;
-  @Type(() => Number) @IsInt() @Min(1) DEVICE_RATE_BURST = 30;
-  // Tokens a device socket takes from its bucket per Redis round trip (at most the burst), spent locally.
-  @Type(() => Number) @IsInt() @Min(1) DEVICE_RATE_LEASE = 10;
-  @Type(() => Number) @IsInt() @Min(0) MAX_FUTURE_SKEW_MS = 60_000;
-  @Type(() => Number) @IsInt() @Min(1) MAX_READINGS_PER_MESSAGE = 500;
-  @Type(() => Number) @IsInt() @Min(100) AUTH_TIMEOUT_MS = 5_000;
-  @Type(() => Number) @IsInt() @Min(0) DEVICE_CACHE_TTL_MS = 60_000;
-  // How often a bedside device sends a reading (the bench and test devices: 1 Hz). The ward page calls a
-  // patient stale after STALE_AFTER_MISSED_REPORTS of these in a row (see staleAfterSeconds below).
-  @Type(() => Number) @IsInt() @Min(1) @Max(3_600) DEVICE_REPORT_INTERVAL_SECONDS = 1;
-
-  @Transform(toBoolean) @IsBoolean() ALERT_EVALUATOR_ENABLED = true;
-  @Type(() => Number) @IsInt() @Min(10) ALERT_BLOCK_MS = 1_000;
-  @Type(() => Number) @IsInt() @Min(1_000) ALERT_RECLAIM_IDLE_MS = 30_000;
-  @IsOptional() @IsUrl({ require_tld: false }) NOTIFY_URL?: string;
-  @Type(() => Number) @IsInt() @Min(10) NOTIFY_TIMEOUT_MS = 1_000;
-  @Type(() => Number) @IsInt() @Min(1) @Max(100) NOTIFY_BREAKER_ERROR_PERCENT = 50;
-  @Type(() => Number) @IsInt() @Min(1) NOTIFY_BREAKER_VOLUME = 5;
-  @Type(() => Number) @IsInt() @Min(100) NOTIFY_BREAKER_RESET_MS = 10_000;
-
-  @Type(() => Number) @IsInt() @Min(1) HOT_RETENTION_DAYS = 90;
-  @Type(() => Number) @IsInt() @Min(1) @Max(366) PARTITION_PREMAKE_DAYS = 7;
-  @Type(() => Number) @IsInt() @Min(1) ARCHIVE_PURGE_YEARS = 7;
-  @IsOptional() @IsString() ARCHIVE_S3_BUCKET?: string;
-  @IsOptional() @IsString() ARCHIVE_S3_ENDPOINT?: string;
-  @IsOptional() @IsString() ARCHIVE_S3_REGION = 'eu-west-1';
-  // Unset in production (the SDK's default chain: IAM role); set for an emulator.
-  @IsOptional() @IsString() ARCHIVE_S3_ACCESS_KEY_ID?: string;
-  @IsOptional() @IsString() ARCHIVE_S3_SECRET_ACCESS_KEY?: string;
-  @IsOptional() @IsString() PARTITION_MAINTENANCE_CRON = '0 * * * *';
-
-  @Transform(toBoolean) @IsBoolean() TRACING_ENABLED = false;
-  @IsIn(['otlp', 'console', 'memory']) TRACING_EXPORTER: 'otlp' | 'console' | 'memory' = 'otlp';
-  @IsOptional() @IsString() OTLP_URL?: string;
-  @Type(() => Number) @IsNumber() @Min(0) @Max(1) TRACE_SAMPLE_RATIO = 0.01;
-  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace']) LOG_LEVEL:
-    'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' = 'info';
-  @Type(() => Number) @IsInt() @Min(0) SHUTDOWN_GRACE_MS = 10_000;
-
-  // Staff sessions (README "Staff access"); unset draws a random secret per process (single instance only).
-  @IsOptional() @IsString() @MinLength(32) STAFF_TOKEN_SECRET?: string;
-  @Type(() => Number) @IsInt() @Min(60) @Max(3_600) STAFF_ACCESS_TOKEN_TTL_SECONDS = 900;
-
-  // Read path (dashboards, /live, reports): see the app README.
-  @IsOptional() @IsString() @MinLength(16) DASHBOARD_TOKEN_SECRET?: string;
-  @Type(() => Number) @IsInt() @Min(60) DASHBOARD_TOKEN_TTL_SECONDS = 43_200;
-  @Type(() => Number) @IsInt() @Min(1) LIVE_MAX_CONNECTIONS = 5_000;
-  @Type(() => Number) @IsInt() @Min(1_024) LIVE_SEND_HIGH_WATER_BYTES = 262_144;
-  @Type(() => Number) @IsInt() @Min(1) LIVE_MAX_PENDING_MESSAGES = 1_000;
-  @Type(() => Number) @IsInt() @Min(1) @Max(200) LIVE_MAX_ROOMS_PER_SOCKET = 50;
-  @Type(() => Number) @IsInt() @Min(1) @Max(16) REPORT_POOL_MAX = 2;
-  @Type(() => Number) @IsInt() @Min(1_000) REPORT_STATEMENT_TIMEOUT_MS = 300_000;
-}
+export { ConfigError, type ConfigValues } from '@remedy/config';
 
 /**
  * Missed reports before the ward page calls a patient stale. Ten, not one or two: a device that is throttled
@@ -191,7 +95,7 @@ export interface AppConfig {
     otlpUrl: string | undefined;
     sampleRatio: number;
   };
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  logLevel: LogLevel;
   shutdownGraceMs: number;
   staffAuth: {
     /** Signs staff access tokens; when unset each process draws a random one (single-instance demo only). */
@@ -213,117 +117,133 @@ export interface AppConfig {
   };
 }
 
-export class ConfigError extends Error {}
-
-function describe(errors: ValidationError[]): string {
-  return errors
-    .map((error) => `  ${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`)
-    .join('\n');
-}
-
-/** Validates a plain object of environment strings (process.env, or a test's own) into the typed config. */
-export function buildConfig(source: ConfigSource): AppConfig {
-  const defined = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined));
-  const env = plainToInstance(EnvironmentVariables, defined, { exposeDefaultValues: true });
-  const errors = validateSync(env, { skipMissingProperties: false });
-  if (errors.length > 0) throw new ConfigError(`invalid configuration:\n${describe(errors)}`);
-  const prefix = env.REDIS_KEY_PREFIX;
-  const workers = env.INGEST_WORKERS === 'auto' ? availableParallelism() : Number(env.INGEST_WORKERS);
-  const poolMax = recommendedPoolSize(
-    {
-      serverMaxConnections: env.DB_SERVER_MAX_CONNECTIONS,
-      reservedConnections: env.DB_RESERVED_CONNECTIONS,
-      // Each worker process has its own pool: the budget is shared by every process of every instance.
-      instances: env.DB_INSTANCES * workers,
-    },
-    { cores: env.DB_SERVER_CORES, effectiveSpindles: env.DB_EFFECTIVE_SPINDLES },
-  );
-  return {
-    host: env.HOST,
-    port: env.PORT,
+/**
+ * Reads a plain object of environment strings (process.env, or a test's own) into the typed config; throws one
+ * ConfigError listing every bad or missing variable.
+ */
+export function buildConfig(values: ConfigValues): AppConfig {
+  const read = new ConfigReader(values);
+  const http = readHttpSettings(read, { port: 3001 });
+  const workers = readIngestWorkers(read);
+  const databaseUrl = read.requiredUrl('DATABASE_URL', POSTGRES_PROTOCOLS);
+  // Pool sizing (docs/capacity-medical-vitals.md): each worker process has its own pool, so the budget is
+  // shared by every process of every instance.
+  const poolMax = readPoolSize(read, {
+    instancesVariable: 'DB_INSTANCES',
+    defaults: { instances: 1, serverCores: 2 },
+    poolsPerInstance: workers,
+  });
+  const prefix = read.text('REDIS_KEY_PREFIX', '');
+  const rateBurst = read.integer('DEVICE_RATE_BURST', 30, 1, 100_000);
+  const reportIntervalSeconds = read.integer('DEVICE_REPORT_INTERVAL_SECONDS', 1, 1, 3_600);
+  const accessKeyId = read.optionalText('ARCHIVE_S3_ACCESS_KEY_ID');
+  const secretAccessKey = read.optionalText('ARCHIVE_S3_SECRET_ACCESS_KEY');
+  const config: AppConfig = {
+    host: http.host,
+    port: http.port,
     workers,
+    // A worker that dies is replaced, but one that cannot start (a port taken, a bad secret) dies again at once:
+    // past this many deaths within the window the primary stops and exits 1, for the supervisor to see.
     workerRestarts: {
-      limit: env.INGEST_WORKER_RESTART_LIMIT,
-      windowSeconds: env.INGEST_WORKER_RESTART_WINDOW_SECONDS,
+      limit: read.integer('INGEST_WORKER_RESTART_LIMIT', 5, 0, 1_000),
+      windowSeconds: read.integer('INGEST_WORKER_RESTART_WINDOW_SECONDS', 60, 1, 86_400),
     },
-    databaseUrl: env.DATABASE_URL,
-    replicaUrl: env.DATABASE_REPLICA_URL,
-    redisUrl: env.REDIS_URL,
+    databaseUrl,
+    replicaUrl: read.optionalUrl('DATABASE_REPLICA_URL', POSTGRES_PROTOCOLS),
+    redisUrl: read.url('REDIS_URL', 'redis://127.0.0.1:6379', REDIS_PROTOCOLS),
     redisKeyPrefix: prefix === '' || prefix.endsWith(':') ? prefix : `${prefix}:`,
     database: {
       poolMax,
       poolMin: poolMax,
-      connectionTimeoutMillis: env.DB_CONNECTION_TIMEOUT_MS,
-      statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
-      idleInTransactionSessionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      connectionTimeoutMillis: read.integer('DB_CONNECTION_TIMEOUT_MS', 2_000, 100, 60_000),
+      statementTimeoutMs: read.integer('DB_STATEMENT_TIMEOUT_MS', 5_000, 100, 600_000),
+      idleInTransactionSessionTimeoutMs: read.integer(
+        'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+        10_000,
+        100,
+        600_000,
+      ),
     },
     writer: {
-      batchRows: env.WRITE_BATCH_ROWS,
-      flushIntervalMs: env.WRITE_FLUSH_INTERVAL_MS,
-      bufferMaxRows: env.WRITE_BUFFER_MAX_ROWS,
-      maxConcurrentFlushes: env.WRITE_MAX_CONCURRENT_FLUSHES,
-      streamMaxLen: env.STREAM_MAX_LEN,
-      latestTtlSeconds: env.LATEST_VITALS_TTL_SECONDS,
+      batchRows: read.integer('WRITE_BATCH_ROWS', 1_000, 1, 50_000),
+      flushIntervalMs: read.integer('WRITE_FLUSH_INTERVAL_MS', 50, 1, 100),
+      bufferMaxRows: read.integer('WRITE_BUFFER_MAX_ROWS', 20_000, 1, 10_000_000),
+      maxConcurrentFlushes: read.integer('WRITE_MAX_CONCURRENT_FLUSHES', 2, 1, 16),
+      streamMaxLen: read.integer('STREAM_MAX_LEN', 100_000, 1_000, 100_000_000),
+      latestTtlSeconds: read.integer('LATEST_VITALS_TTL_SECONDS', 3_600, 1, 30 * 86_400),
     },
     ingest: {
-      ratePerSecond: env.DEVICE_RATE_PER_SECOND,
-      rateBurst: env.DEVICE_RATE_BURST,
-      rateLease: Math.min(env.DEVICE_RATE_LEASE, env.DEVICE_RATE_BURST),
-      maxFutureSkewMs: env.MAX_FUTURE_SKEW_MS,
-      maxReadingsPerMessage: env.MAX_READINGS_PER_MESSAGE,
-      authTimeoutMs: env.AUTH_TIMEOUT_MS,
-      deviceCacheTtlMs: env.DEVICE_CACHE_TTL_MS,
-      reportIntervalSeconds: env.DEVICE_REPORT_INTERVAL_SECONDS,
+      ratePerSecond: read.decimal('DEVICE_RATE_PER_SECOND', 10, 0.1, 100_000),
+      rateBurst,
+      // Tokens a device socket takes from its bucket per Redis round trip (at most the burst), spent locally.
+      rateLease: Math.min(read.integer('DEVICE_RATE_LEASE', 10, 1, 100_000), rateBurst),
+      maxFutureSkewMs: read.integer('MAX_FUTURE_SKEW_MS', 60_000, 0, 86_400_000),
+      maxReadingsPerMessage: read.integer('MAX_READINGS_PER_MESSAGE', 500, 1, 100_000),
+      authTimeoutMs: read.integer('AUTH_TIMEOUT_MS', 5_000, 100, 600_000),
+      deviceCacheTtlMs: read.integer('DEVICE_CACHE_TTL_MS', 60_000, 0, 86_400_000),
+      // How often a bedside device sends a reading (the bench and test devices: 1 Hz).
+      reportIntervalSeconds,
     },
     alerts: {
-      evaluatorEnabled: env.ALERT_EVALUATOR_ENABLED,
-      blockMs: env.ALERT_BLOCK_MS,
-      reclaimIdleMs: env.ALERT_RECLAIM_IDLE_MS,
+      evaluatorEnabled: read.boolean('ALERT_EVALUATOR_ENABLED', true),
+      blockMs: read.integer('ALERT_BLOCK_MS', 1_000, 10, 600_000),
+      reclaimIdleMs: read.integer('ALERT_RECLAIM_IDLE_MS', 30_000, 1_000, 86_400_000),
     },
     notifications: {
-      url: env.NOTIFY_URL,
-      timeoutMs: env.NOTIFY_TIMEOUT_MS,
-      breakerErrorPercent: env.NOTIFY_BREAKER_ERROR_PERCENT,
-      breakerVolume: env.NOTIFY_BREAKER_VOLUME,
-      breakerResetMs: env.NOTIFY_BREAKER_RESET_MS,
+      url: read.optionalUrl('NOTIFY_URL', HTTP_PROTOCOLS),
+      timeoutMs: read.integer('NOTIFY_TIMEOUT_MS', 1_000, 10, 600_000),
+      breakerErrorPercent: read.integer('NOTIFY_BREAKER_ERROR_PERCENT', 50, 1, 100),
+      breakerVolume: read.integer('NOTIFY_BREAKER_VOLUME', 5, 1, 100_000),
+      breakerResetMs: read.integer('NOTIFY_BREAKER_RESET_MS', 10_000, 100, 86_400_000),
     },
     lifecycle: {
-      hotRetentionDays: env.HOT_RETENTION_DAYS,
-      premakeDays: env.PARTITION_PREMAKE_DAYS,
-      purgeAfterYears: env.ARCHIVE_PURGE_YEARS,
-      archiveBucket: env.ARCHIVE_S3_BUCKET,
-      archiveEndpoint: env.ARCHIVE_S3_ENDPOINT,
-      archiveRegion: env.ARCHIVE_S3_REGION,
+      hotRetentionDays: read.integer('HOT_RETENTION_DAYS', 90, 1, 36_500),
+      premakeDays: read.integer('PARTITION_PREMAKE_DAYS', 7, 1, 366),
+      purgeAfterYears: read.integer('ARCHIVE_PURGE_YEARS', 7, 1, 100),
+      archiveBucket: read.optionalText('ARCHIVE_S3_BUCKET'),
+      archiveEndpoint: read.optionalUrl('ARCHIVE_S3_ENDPOINT', HTTP_PROTOCOLS),
+      archiveRegion: read.text('ARCHIVE_S3_REGION', 'eu-west-1'),
+      // Unset in production (the SDK's default chain: IAM role); set for an emulator.
       archiveCredentials:
-        env.ARCHIVE_S3_ACCESS_KEY_ID === undefined || env.ARCHIVE_S3_SECRET_ACCESS_KEY === undefined
+        accessKeyId === undefined || secretAccessKey === undefined
           ? undefined
-          : { accessKeyId: env.ARCHIVE_S3_ACCESS_KEY_ID, secretAccessKey: env.ARCHIVE_S3_SECRET_ACCESS_KEY },
-      maintenanceCron: env.PARTITION_MAINTENANCE_CRON,
+          : { accessKeyId, secretAccessKey },
+      maintenanceCron: read.text('PARTITION_MAINTENANCE_CRON', '0 * * * *'),
     },
     tracing: {
-      enabled: env.TRACING_ENABLED,
-      exporter: env.TRACING_EXPORTER,
-      otlpUrl: env.OTLP_URL,
-      sampleRatio: env.TRACE_SAMPLE_RATIO,
+      enabled: read.boolean('TRACING_ENABLED', false),
+      exporter: read.oneOf('TRACING_EXPORTER', ['otlp', 'console', 'memory'] as const, 'otlp'),
+      otlpUrl: read.optionalUrl('OTLP_URL', HTTP_PROTOCOLS),
+      sampleRatio: read.ratio('TRACE_SAMPLE_RATIO', 0.01),
     },
-    logLevel: env.LOG_LEVEL,
-    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    shutdownGraceMs: http.shutdownGraceMs,
+    // Staff sessions (README "Staff access"); unset draws a random secret per process (single instance only).
     staffAuth: {
-      tokenSecret: env.STAFF_TOKEN_SECRET,
-      accessTokenTtlSeconds: env.STAFF_ACCESS_TOKEN_TTL_SECONDS,
+      tokenSecret: read.optionalSecret('STAFF_TOKEN_SECRET'),
+      accessTokenTtlSeconds: read.integer('STAFF_ACCESS_TOKEN_TTL_SECONDS', 900, 60, 3_600),
     },
+    // Read path (dashboards, /live, reports): see the app README.
     dashboards: {
-      tokenSecret: env.DASHBOARD_TOKEN_SECRET,
-      tokenTtlSeconds: env.DASHBOARD_TOKEN_TTL_SECONDS,
-      liveMaxConnections: env.LIVE_MAX_CONNECTIONS,
-      liveSendHighWaterBytes: env.LIVE_SEND_HIGH_WATER_BYTES,
-      liveMaxPendingMessages: env.LIVE_MAX_PENDING_MESSAGES,
-      liveMaxRoomsPerSocket: env.LIVE_MAX_ROOMS_PER_SOCKET,
-      reportPoolMax: env.REPORT_POOL_MAX,
-      reportStatementTimeoutMs: env.REPORT_STATEMENT_TIMEOUT_MS,
-      staleAfterSeconds: env.DEVICE_REPORT_INTERVAL_SECONDS * STALE_AFTER_MISSED_REPORTS,
+      tokenSecret: read.optionalSecret('DASHBOARD_TOKEN_SECRET', 16),
+      tokenTtlSeconds: read.integer('DASHBOARD_TOKEN_TTL_SECONDS', 43_200, 60, 7 * 86_400),
+      liveMaxConnections: read.integer('LIVE_MAX_CONNECTIONS', 5_000, 1, 1_000_000),
+      liveSendHighWaterBytes: read.integer('LIVE_SEND_HIGH_WATER_BYTES', 262_144, 1_024, 64 * 1024 * 1024),
+      liveMaxPendingMessages: read.integer('LIVE_MAX_PENDING_MESSAGES', 1_000, 1, 1_000_000),
+      liveMaxRoomsPerSocket: read.integer('LIVE_MAX_ROOMS_PER_SOCKET', 50, 1, 200),
+      reportPoolMax: read.integer('REPORT_POOL_MAX', 2, 1, 16),
+      reportStatementTimeoutMs: read.integer('REPORT_STATEMENT_TIMEOUT_MS', 300_000, 1_000, 86_400_000),
+      staleAfterSeconds: reportIntervalSeconds * STALE_AFTER_MISSED_REPORTS,
     },
   };
+  read.assertValid();
+  return config;
+}
+
+/** API processes on the port (node:cluster): a number, or `auto` for one per available core. */
+function readIngestWorkers(read: ConfigReader): number {
+  if (read.text('INGEST_WORKERS', '1') === 'auto') return availableParallelism();
+  return read.integer('INGEST_WORKERS', 1, 1, 99);
 }
 
 /**
@@ -331,7 +251,7 @@ export function buildConfig(source: ConfigSource): AppConfig {
  * worker is checked by whichever worker the next connection lands on. Unset secrets get one random value
  * for the whole cluster.
  */
-export function sharedClusterEnvironment(config: AppConfig): ConfigSource {
+export function sharedClusterEnvironment(config: AppConfig): ConfigValues {
   const drawn = (): string => randomBytes(32).toString('hex');
   return {
     ...(config.staffAuth.tokenSecret === undefined ? { STAFF_TOKEN_SECRET: drawn() } : {}),

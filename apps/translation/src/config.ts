@@ -1,21 +1,22 @@
-import { recommendedPoolSize } from '@remedy/pooling';
+import {
+  ConfigReader,
+  HTTP_PROTOCOLS,
+  readServiceSettings,
+  type ConfigValues,
+  type DatabaseSettings,
+  type LogSettings,
+  type ServiceSettings,
+} from '@remedy/config';
 import { providerPoolSize } from './translation/providers/provider-connection-pool.js';
+
+export { ConfigError, type ConfigValues } from '@remedy/config';
 
 /**
  * The one place that reads the environment. `loadConfig()` validates `process.env` once at start-up and
  * fails with every problem listed; `parseConfig(values)` does the same for a plain object, which is how
  * tests and findings build a config for an isolated database and Redis prefix.
  */
-export interface AppConfig {
-  serviceName: string;
-  http: { host: string; port: number; shutdownGraceMs: number };
-  database: DatabaseConfig;
-  /**
-   * Redis split by use: `url` serves caches and may evict (allkeys-lru in production); `queueUrl` serves BullMQ,
-   * login lockouts and join idempotency keys, which must not vanish under memory pressure (`noeviction`).
-   * `queueUrl` defaults to `url` for a single local Redis.
-   */
-  redis: { url: string; queueUrl: string; keyPrefix: string; queuePrefix: string };
+export interface AppConfig extends ServiceSettings {
   /**
    * polyglot-b:M-1: how long cached session metadata may live. Starting or ending a session replaces the entry
    * at once, so the TTL only bounds memory for sessions nobody reads any more.
@@ -25,24 +26,11 @@ export interface AppConfig {
   cache: { sessionTtlSeconds: number; sessionLanguagesTtlSeconds: number };
   /** polyglot-a:M-2: how long a client's join idempotency key is remembered (a reconnect storm is shorter). */
   joins: { idempotencyKeyTtlSeconds: number };
-  /** Short access tokens and one-time refresh tokens (@remedy/auth). */
-  auth: {
-    accessTokenSecret: string;
-    accessTokenTtlSeconds: number;
-    refreshTokenTtlSeconds: number;
-    issuer: string;
-    audience: string;
-  };
   /**
    * polyglot-a:MI-2: one request line for every 5xx and every request slower than `slowRequestMs`, and for
    * `requestSampleRatio` of the rest (by request-ID hash); never a body.
    */
-  observability: {
-    logLevel: LogLevel;
-    slowQueryMs: number;
-    requestSampleRatio: number;
-    slowRequestMs: number;
-  };
+  observability: LogSettings & { requestSampleRatio: number; slowRequestMs: number };
   /** The machine-translation engines and what guards them (polyglot-a:C-2, M-3, polyglot-b:S-1, I-2). */
   providers: ProvidersConfig;
   /** polyglot-a:M-1, polyglot-b:S-3: how long a translation stays cached, by content kind. */
@@ -140,31 +128,7 @@ export interface ProvidersConfig {
   batchWindowMs: number;
 }
 
-export interface DatabaseConfig {
-  url: string;
-  applicationName: string;
-  /** Per-instance pool size: DB_POOL_MAX when set, else the capacity formula of @remedy/pooling. */
-  poolMax: number;
-  /** How long a request waits for a pooled connection before a 503 with Retry-After. */
-  connectionTimeoutMs: number;
-  statementTimeoutMs: number;
-  idleInTransactionTimeoutMs: number;
-  idleTimeoutMs: number;
-  /** Migrations run DDL over whole tables: a longer timeout of their own. */
-  maintenanceStatementTimeoutMs: number;
-}
-
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-export type ConfigValues = Readonly<Record<string, string | undefined>>;
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ConfigError';
-  }
-}
+export type DatabaseConfig = DatabaseSettings;
 
 /** Reads the environment once; throws ConfigError listing every bad or missing variable. */
 export function loadConfig(): AppConfig {
@@ -173,21 +137,16 @@ export function loadConfig(): AppConfig {
 
 export function parseConfig(values: ConfigValues): AppConfig {
   const read = new ConfigReader(values);
-  const redisUrl = read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']);
+  // The queue Redis (noeviction) holds BullMQ's jobs, the login lockouts and the join idempotency keys.
+  const service = readServiceSettings(read, {
+    serviceName: 'translation',
+    port: 3003,
+    database: { url: 'postgres://postgres@127.0.0.1:5432/translation', applicationName: 'translation' },
+    redis: { keyPrefix: 'translation:', queuePrefix: 'translation-bull' },
+    auth: { accessTokenTtlSeconds: 3_600, issuer: 'remedy-translation', audience: 'translation' },
+  });
   const config: AppConfig = {
-    serviceName: read.text('SERVICE_NAME', 'translation'),
-    http: {
-      host: read.text('HOST', '0.0.0.0'),
-      port: read.integer('PORT', 3003, 0, 65_535),
-      shutdownGraceMs: read.integer('SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
-    },
-    database: readDatabase(read),
-    redis: {
-      url: redisUrl,
-      queueUrl: read.url('QUEUE_REDIS_URL', redisUrl, ['redis:', 'rediss:']),
-      keyPrefix: read.text('REDIS_KEY_PREFIX', 'translation:'),
-      queuePrefix: read.text('QUEUE_PREFIX', 'translation-bull'),
-    },
+    ...service,
     cache: {
       sessionTtlSeconds: read.integer('CACHE_SESSION_TTL_SECONDS', 3_600, 1, 86_400),
       sessionLanguagesTtlSeconds: read.integer('CACHE_SESSION_LANGUAGES_TTL_SECONDS', 300, 1, 86_400),
@@ -210,8 +169,8 @@ export function parseConfig(values: ConfigValues): AppConfig {
       frameWindowMs: read.integer('CHAT_FRAME_WINDOW_MS', 100, 0, 1_000),
     },
     speech: {
-      sttUrl: read.url('STT_URL', 'https://speech.googleapis.com', ['https:', 'http:']),
-      sttKey: read.has('STT_KEY') ? read.text('STT_KEY', '') : undefined,
+      sttUrl: read.url('STT_URL', 'https://speech.googleapis.com', HTTP_PROTOCOLS),
+      sttKey: read.optionalText('STT_KEY'),
       sttTimeoutMs: read.integer('STT_TIMEOUT_MS', 2_000, 50, 60_000),
       // Review b: 1-second chunks with 200 ms overlap for continuous recognition.
       chunkMs: read.integer('SPEECH_CHUNK_MS', 1_000, 100, 10_000),
@@ -223,16 +182,8 @@ export function parseConfig(values: ConfigValues): AppConfig {
       maintenanceCron: read.text('HISTORY_MAINTENANCE_CRON', '20 * * * *'),
       archiveDirectory: read.text('HISTORY_ARCHIVE_DIR', '/var/lib/translation/history-archive'),
     },
-    auth: {
-      accessTokenSecret: read.secret('JWT_ACCESS_SECRET'),
-      accessTokenTtlSeconds: read.integer('JWT_ACCESS_TTL_SECONDS', 3_600, 60, 86_400),
-      refreshTokenTtlSeconds: read.integer('JWT_REFRESH_TTL_SECONDS', 7 * 86_400, 3_600, 90 * 86_400),
-      issuer: read.text('JWT_ISSUER', 'remedy-translation'),
-      audience: read.text('JWT_AUDIENCE', 'translation'),
-    },
     observability: {
-      logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
-      slowQueryMs: read.integer('SLOW_QUERY_MS', 200, 1, 60_000),
+      ...service.observability,
       // Review a: 1 % of requests, and every error and every request over 1 s.
       requestSampleRatio: read.ratio('LOG_REQUEST_SAMPLE_RATIO', 0.01),
       slowRequestMs: read.integer('LOG_SLOW_REQUEST_MS', 1_000, 1, 600_000),
@@ -253,43 +204,10 @@ export function parseConfig(values: ConfigValues): AppConfig {
   return config;
 }
 
-function readDatabase(read: ConfigReader): DatabaseConfig {
-  const formula = () =>
-    recommendedPoolSize(
-      {
-        serverMaxConnections: read.integer('DB_SERVER_MAX_CONNECTIONS', 100, 2, 100_000),
-        reservedConnections: read.integer('DB_RESERVED_CONNECTIONS', 10, 0, 10_000),
-        instances: read.integer('DB_POOL_INSTANCES', 2, 1, 10_000),
-      },
-      {
-        cores: read.integer('DB_SERVER_CORES', 4, 1, 1_024),
-        effectiveSpindles: read.integer('DB_EFFECTIVE_SPINDLES', 1, 0, 64),
-      },
-    );
-  return {
-    url: read.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/translation', [
-      'postgres:',
-      'postgresql:',
-    ]),
-    applicationName: read.text('DB_APPLICATION_NAME', 'translation'),
-    poolMax: read.has('DB_POOL_MAX') ? read.integer('DB_POOL_MAX', 1, 1, 1_000) : read.guard(formula, 1),
-    connectionTimeoutMs: read.integer('DB_CONNECTION_TIMEOUT_MS', 5_000, 50, 60_000),
-    statementTimeoutMs: read.integer('DB_STATEMENT_TIMEOUT_MS', 3_000, 100, 600_000),
-    idleInTransactionTimeoutMs: read.integer('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 10_000, 100, 600_000),
-    idleTimeoutMs: read.integer('DB_IDLE_TIMEOUT_MS', 10_000, 100, 600_000),
-    maintenanceStatementTimeoutMs: read.integer(
-      'DB_MAINTENANCE_STATEMENT_TIMEOUT_MS',
-      600_000,
-      1_000,
-      86_400_000,
-    ),
-  };
-}
-
 function readProviders(read: ConfigReader): ProvidersConfig {
   const engine = (name: 'GOOGLE' | 'DEEPL', url: string, charactersPerMinute: number): EngineConfig => ({
-    url: read.url(`${name}_TRANSLATE_URL`, url, ['https:', 'http:']),
-    key: read.has(`${name}_TRANSLATE_KEY`) ? read.text(`${name}_TRANSLATE_KEY`, '') : undefined,
+    url: read.url(`${name}_TRANSLATE_URL`, url, HTTP_PROTOCOLS),
+    key: read.optionalText(`${name}_TRANSLATE_KEY`),
     charactersPerMinute: read.integer(`${name}_CHARACTERS_PER_MINUTE`, charactersPerMinute, 0, 1_000_000_000),
     requestsPerSecond: read.integer(`${name}_REQUESTS_PER_SECOND`, 0, 0, 1_000_000),
   });
@@ -317,97 +235,4 @@ function readProviders(read: ConfigReader): ProvidersConfig {
     // Short against a chat message's budget, long enough for a burst's requests to meet (review b: 10–25 ms).
     batchWindowMs: read.integer('TRANSLATION_BATCH_WINDOW_MS', 15, 0, 1_000),
   };
-}
-
-class ConfigReader {
-  private readonly problems: string[] = [];
-
-  constructor(private readonly values: ConfigValues) {}
-
-  has(name: string): boolean {
-    return this.raw(name) !== undefined;
-  }
-
-  text(name: string, fallback: string): string {
-    return this.raw(name) ?? fallback;
-  }
-
-  required(name: string): string {
-    const value = this.raw(name);
-    if (value === undefined) this.problems.push(`${name} is required`);
-    return value ?? '';
-  }
-
-  /** Signing keys: required, and long enough that HMAC-SHA256 is not brute-forceable. */
-  secret(name: string): string {
-    const value = this.required(name);
-    if (value !== '' && value.length < 32) this.problems.push(`${name} must be at least 32 characters`);
-    return value;
-  }
-
-  integer(name: string, fallback: number, min: number, max: number): number {
-    const raw = this.raw(name);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!/^-?\d+$/.test(raw) || value < min || value > max) {
-      this.problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
-      return fallback;
-    }
-    return value;
-  }
-
-  /** A share from 0 to 1, written as a decimal (0.01 for 1 %). */
-  ratio(name: string, fallback: number): number {
-    const raw = this.raw(name);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!/^\d+(\.\d+)?$/.test(raw) || value > 1) {
-      this.problems.push(`${name} must be a number from 0 to 1 (got "${raw}")`);
-      return fallback;
-    }
-    return value;
-  }
-
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-    const raw = this.raw(name);
-    if (raw === undefined) return fallback;
-    if ((allowed as readonly string[]).includes(raw)) return raw as T;
-    this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
-    return fallback;
-  }
-
-  url(name: string, fallback: string, protocols: string[]): string {
-    return this.optionalUrl(name, protocols) ?? fallback;
-  }
-
-  optionalUrl(name: string, protocols: string[]): string | undefined {
-    const raw = this.raw(name);
-    if (raw === undefined) return undefined;
-    try {
-      if (protocols.includes(new URL(raw).protocol)) return raw;
-    } catch {
-      // reported below, with the expected form
-    }
-    this.problems.push(`${name} must be a ${protocols.join(' or ')}// URL`);
-    return undefined;
-  }
-
-  /** Runs a derived computation (e.g. the pool formula) and reports its error as a config problem. */
-  guard<T>(compute: () => T, fallback: T): T {
-    try {
-      return compute();
-    } catch (error) {
-      this.problems.push(error instanceof Error ? error.message : String(error));
-      return fallback;
-    }
-  }
-
-  assertValid(): void {
-    if (this.problems.length > 0) throw new ConfigError(this.problems);
-  }
-
-  private raw(name: string): string | undefined {
-    const value = this.values[name]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  }
 }

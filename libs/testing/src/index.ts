@@ -206,3 +206,4 @@ export {
   type Frame,
   type WebSocketTestClientOptions,
 } from './websocket/websocket-test-client.js';
+export { launchChromium } from './browser/launch-chromium.js';

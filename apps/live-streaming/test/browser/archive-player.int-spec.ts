@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { useTestContext, waitUntil } from '@remedy/testing';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { launchChromium, useTestContext, waitUntil } from '@remedy/testing';
+import type { Browser } from 'playwright-core';
 import { ApiClient, TEST_PASSWORD, type SessionBody } from '../../findings/support/api-client.js';
 import { liveStreamingHarness } from '../../findings/support/live-streaming-harness.js';
 import {
@@ -14,7 +13,6 @@ import { testRecording } from '../../findings/support/test-recording.js';
 import type { ArchiveDto } from '../../src/archives/archive.dto.js';
 import type { StreamDto } from '../../src/streams/stream.dto.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ctx = useTestContext(liveStreamingHarness);
 
 describe('the archive player page (headless Chromium)', () => {
@@ -27,10 +25,8 @@ describe('the archive player page (headless Chromium)', () => {
   let streamId: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(
-        `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the browser tests`,
-      );
+    // First: without Chromium this fails at once, not after the recording is transcoded.
+    browser = await launchChromium({ args: ['--autoplay-policy=no-user-gesture-required'] });
     bucket = await startMediaBucketEmulator();
     testApp = await startTestApp(ctx, bucket.env);
     worker = await startTestWorker(ctx, bucket.env);
@@ -61,18 +57,6 @@ describe('the archive player page (headless Chromium)', () => {
         ).status === 'ready',
       180_000,
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--autoplay-policy=no-user-gesture-required',
-      ],
-    });
   }, 240_000);
 
   afterAll(async () => {

@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { useTestContext, waitUntil } from '@remedy/testing';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, useTestContext, waitUntil } from '@remedy/testing';
 import { ApiClient, TEST_PASSWORD, type SessionBody } from '../../findings/support/api-client.js';
 import { liveStreamingHarness } from '../../findings/support/live-streaming-harness.js';
 import { startTestApp, type TestApp } from '../../findings/support/start-test-app.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ctx = useTestContext(liveStreamingHarness);
 
 /**
@@ -40,27 +38,13 @@ describe('the viewer page in headless Chromium', () => {
   const viewers: Viewer[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(
-        `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the browser tests`,
-      );
+    browser = await launchChromium();
     app = await startTestApp(ctx, {
       VIEWER_BUCKET_SECONDS: String(VIEWER_BUCKET_SECONDS),
       VIEWER_FLUSH_INTERVAL_MS: '50',
     });
     api = new ApiClient(app.url);
     streamer = await api.signup('page_streamer@example.com');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
   }, 60_000);
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { compileWithPlugs, type IsolatedContext, type ProviderPlug } from '@remedy/testing';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp, createHttpAdapter } from '../../src/app.setup.js';
-import { buildConfig, type AppConfig, type ConfigSource } from '../../src/config.js';
+import { buildConfig, type AppConfig, type ConfigValues } from '../../src/config.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -17,7 +17,7 @@ export interface TestApp {
 type ContextLike = Pick<IsolatedContext, 'databaseUrl' | 'redisUrl' | 'prefix'>;
 
 /** The config a test instance runs with: the context's database, Redis and key prefix, quiet logs, then `overrides`. */
-export function testConfig(ctx: ContextLike, overrides: ConfigSource = {}): AppConfig {
+export function testConfig(ctx: ContextLike, overrides: ConfigValues = {}): AppConfig {
   return buildConfig({
     DATABASE_URL: ctx.databaseUrl,
     REDIS_URL: ctx.redisUrl,
@@ -36,7 +36,7 @@ export function testConfig(ctx: ContextLike, overrides: ConfigSource = {}): AppC
  */
 export async function startTestApp(
   ctx: ContextLike,
-  overrides: ConfigSource = {},
+  overrides: ConfigValues = {},
   plugs: readonly ProviderPlug[] = [],
 ): Promise<TestApp> {
   const config = testConfig(ctx, overrides);

@@ -1,35 +1,19 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { useTestContext, waitUntil } from '@remedy/testing';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, useTestContext, waitUntil } from '@remedy/testing';
 import { DeviceClient, readings } from '../../findings/support/device-client.js';
 import { medicalVitalsHarness } from '../../findings/support/medical-vitals-harness.js';
 import { seedRegistry, type SeededRegistry } from '../../findings/support/seed-registry.js';
 import { startTestApp, type TestApp } from '../../findings/support/start-test-app.js';
 import { createStaff, signInStaff } from '../../findings/support/staff-session.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const MINUTE_MS = 60_000;
 const ctx = useTestContext(medicalVitalsHarness);
 let app: TestApp;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the browser tests`,
-    );
+  browser = await launchChromium();
   app = await startTestApp(ctx);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
 }, 60_000);
 
 afterAll(async () => {

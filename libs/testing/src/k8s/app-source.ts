@@ -4,7 +4,10 @@ import { join, resolve } from 'node:path';
 /** What the manifest checks read from an app's code: its config, its source, its entry files. */
 export interface AppSource {
   name: string;
-  /** src/config.ts: the one file that reads the environment (DESIGN: no process.env elsewhere). */
+  /**
+   * src/config.ts, the one file that reads the environment (DESIGN: no process.env elsewhere), and the sources
+   * of @remedy/config, whose shared sections (HOST, DATABASE_URL, JWT_ACCESS_SECRET, …) it reads through.
+   */
   config: string;
   /** Every .ts file under src/, concatenated: where metric names, gateway names and queue names are. */
   source: string;
@@ -20,7 +23,7 @@ export function readAppSource(name: string): AppSource | undefined {
   if (!existsSync(join(root, 'src'))) return undefined;
   return {
     name,
-    config: readFileSync(join(root, 'src/config.ts'), 'utf8'),
+    config: [readFileSync(join(root, 'src/config.ts'), 'utf8'), configLibrarySource()].join('\n'),
     source: typeScriptUnder(join(root, 'src')),
     entry: (path) => (existsSync(join(root, path)) ? readFileSync(join(root, path), 'utf8') : undefined),
   };
@@ -39,6 +42,11 @@ export function librarySource(): string {
     .filter((entry) => entry.isDirectory() && existsSync(join(REPO_ROOT, 'libs', entry.name, 'src')))
     .map((entry) => typeScriptUnder(join(REPO_ROOT, 'libs', entry.name, 'src')))
     .join('\n');
+}
+
+/** @remedy/config's reader and sections: the variable names every app's config reads through it. */
+function configLibrarySource(): string {
+  return typeScriptUnder(join(REPO_ROOT, 'libs/config/src'));
 }
 
 function typeScriptUnder(directory: string): string {

@@ -1,0 +1,11 @@
+export { readAccessTokenSettings, type AccessTokenSettings } from './access-token-settings.js';
+export { ConfigError } from './config-error.js';
+export { ConfigReader } from './config-reader.js';
+export type { ConfigValues } from './config-values.js';
+export { readDatabaseSettings, type DatabaseDefaults, type DatabaseSettings } from './database-settings.js';
+export { readHttpSettings, type HttpSettings } from './http-settings.js';
+export { LOG_LEVELS, readLogSettings, type LogLevel, type LogSettings } from './log-settings.js';
+export { readPoolSize, type PoolSizeOptions } from './pool-size.js';
+export { readRedisSettings, type RedisSettings } from './redis-settings.js';
+export { readServiceSettings, type ServiceDefaults, type ServiceSettings } from './service-settings.js';
+export { HTTP_PROTOCOLS, POSTGRES_PROTOCOLS, REDIS_PROTOCOLS } from './url-protocols.js';
