@@ -11,7 +11,8 @@ import { tableWrites, writesBetween } from './support/table-writes.js';
 const P95_GOAL_MS = 100;
 /** Edits sent before waiting for their `saved`: half the 32 messages the hub lets a socket keep waiting. */
 const HISTORY_BATCH = 16;
-const WORDS = 'the of minutes meeting agenda action owner decision budget review draft notes follow team'.split(' ');
+const WORDS =
+  'the of minutes meeting agenda action owner decision budget review draft notes follow team'.split(' ');
 
 const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
@@ -31,7 +32,12 @@ export default defineBench({
     const config = testConfig(ctx);
     const organisation = await seedOrganisation(ctx.pool, config, 1);
     const token = organisation.editorTokens[0]!;
-    const documentId = await seedDocument(ctx.pool, organisation.organisationId, organisation.editorIds[0]!, 'cold');
+    const documentId = await seedDocument(
+      ctx.pool,
+      organisation.organisationId,
+      organisation.editorIds[0]!,
+      'cold',
+    );
     const instance = await startApiInstance(ctx);
     try {
       // The history, through the service: each edit appended, every COLLAB_SNAPSHOT_EVERY folded into the snapshot.
@@ -39,7 +45,7 @@ export default defineBench({
       const writer = await CollabTestClient.signedIn(instance.wsUrl, token);
       const text = await writer.openDocument(documentId);
       const perUpdate = Math.ceil(COLD_DOCUMENT_CHARACTERS / history);
-      for (let sent = 0; sent < history; ) {
+      for (let sent = 0; sent < history;) {
         const batch = Math.min(HISTORY_BATCH, history - sent);
         for (let index = 0; index < batch; index += 1)
           text.insert(Math.floor(Math.random() * (text.length + 1)), prose(perUpdate));
@@ -99,14 +105,16 @@ export default defineBench({
         loads,
         'goals met': `${met}/${Object.keys(goals).length}`,
         goals,
-        'cold load p50 ms (socket opened → sync step 2 received: sign-in, open, snapshot + tail read, sync)': p50,
+        'cold load p50 ms (socket opened → sync step 2 received: sign-in, open, snapshot + tail read, sync)':
+          p50,
         'cold load p95 ms': p95,
         'cold load max ms': round(percentile(cold, 100)),
         'warm load p50 ms (the instance holds a copy)': round(percentile(warm, 50)),
         'warm load p95 ms': round(percentile(warm, 95)),
         'snapshot bytes (documents.state)': rows[0]!.snapshot,
         'updates left unfolded (document_updates rows read after the snapshot)': rows[0]!.tail,
-        'rows the history wrote, by table (appends, snapshot saves, folded rows deleted, the text saved for search)': written,
+        'rows the history wrote, by table (appends, snapshot saves, folded rows deleted, the text saved for search)':
+          written,
       };
     } finally {
       await instance.stop();

@@ -3,7 +3,12 @@ import { BenchChild, defineBench, percentile, type BenchResult } from '@remedy/t
 import { documentsHarness } from '../findings/support/documents-harness.js';
 import { testConfig } from '../findings/support/test-config.js';
 import { startApiInstance, type ApiInstanceProcess } from './support/api-instance-process.js';
-import { EDITOR_PROCESSES, EDITOR_UPDATES_PER_SECOND, EDITORS, EDITORS_SECONDS } from './support/bench-settings.js';
+import {
+  EDITOR_PROCESSES,
+  EDITOR_UPDATES_PER_SECOND,
+  EDITORS,
+  EDITORS_SECONDS,
+} from './support/bench-settings.js';
 import type { EditorsJob, EditorsReport, EditorsResult } from './support/editors.child.js';
 import { seedDocument, seedOrganisation } from './support/seed-organisation.js';
 import { storedText } from './support/stored-text.js';
@@ -29,7 +34,12 @@ export default defineBench({
     const processes = Math.max(1, Math.min(Math.round(EDITOR_PROCESSES), editors));
     const config = testConfig(ctx);
     const organisation = await seedOrganisation(ctx.pool, config, editors);
-    const documentId = await seedDocument(ctx.pool, organisation.organisationId, organisation.editorIds[0]!, 'bench');
+    const documentId = await seedDocument(
+      ctx.pool,
+      organisation.organisationId,
+      organisation.editorIds[0]!,
+      'bench',
+    );
 
     const instances: ApiInstanceProcess[] = [];
     const children: BenchChild[] = [];
@@ -63,10 +73,10 @@ export default defineBench({
       const startAt = Date.now() + 500;
       const sentReports = children.map((child) => child.next<Reported<'sent'>>('sent'));
       for (const child of children) child.send({ type: 'go', startAt });
-      const sent = Object.assign({}, ...(await Promise.all(sentReports)).map((report) => report.sent)) as Record<
-        string,
-        number
-      >;
+      const sent = Object.assign(
+        {},
+        ...(await Promise.all(sentReports)).map((report) => report.sent),
+      ) as Record<string, number>;
       const resultReports = children.map((child) => child.next<Reported<'result'>>('result'));
       for (const child of children) child.send({ type: 'expect', sent, settleMs: SETTLE_MS });
       const results: EditorsResult[] = (await Promise.all(resultReports)).map((report) => report.result);
@@ -93,10 +103,14 @@ export default defineBench({
       const errorCodes: Record<string, number> = {};
       const closed: Record<string, number> = {};
       for (const result of results) {
-        for (const [code, count] of Object.entries(result.errorCodes)) errorCodes[code] = (errorCodes[code] ?? 0) + count;
-        for (const [code, count] of Object.entries(result.closedByServer)) closed[code] = (closed[code] ?? 0) + count;
+        for (const [code, count] of Object.entries(result.errorCodes))
+          errorCodes[code] = (errorCodes[code] ?? 0) + count;
+        for (const [code, count] of Object.entries(result.closedByServer))
+          closed[code] = (closed[code] ?? 0) + count;
       }
-      ctx.log(`${edits} edits; p50 ${p50} ms, p99 ${p99} ms; ${lost} lost; ${round(writesPerSecond)} rows written/s`);
+      ctx.log(
+        `${edits} edits; p50 ${p50} ms, p99 ${p99} ms; ${lost} lost; ${round(writesPerSecond)} rows written/s`,
+      );
 
       const goals: Record<string, BenchResult> = {
         [`fan-out p99 ≤ ${P99_GOAL_MS} ms`]: { value: p99, met: p99 <= P99_GOAL_MS },
@@ -132,13 +146,19 @@ export default defineBench({
         'fan-out p50 ms (edit sent → each other editor)': p50,
         'fan-out p99 ms': p99,
         'fan-out max ms': round(percentile(latencies, 100)),
-        'bytes per update on the wire, sent (JSON sync frame)': round(sum((result) => result.sentFrameBytes) / Math.max(1, sentFrames)),
-        'bytes per update on the wire, received': round(sum((result) => result.updateFrameBytes) / Math.max(1, updateFrames)),
+        'bytes per update on the wire, sent (JSON sync frame)': round(
+          sum((result) => result.sentFrameBytes) / Math.max(1, sentFrames),
+        ),
+        'bytes per update on the wire, received': round(
+          sum((result) => result.updateFrameBytes) / Math.max(1, updateFrames),
+        ),
         'rows written by the service during the edits, by table (pg_stat_user_tables)': written,
         'rows written per second (one document)': round(writesPerSecond, 2),
         'rows written per update': round(totalWrites / Math.max(1, edits), 2),
         'document characters at the end': serverText.length,
-        'client processes CPU (% of one core)': Math.round((sum((result) => result.cpuSeconds) / editingSeconds) * 100),
+        'client processes CPU (% of one core)': Math.round(
+          (sum((result) => result.cpuSeconds) / editingSeconds) * 100,
+        ),
       };
     } finally {
       for (const child of children) child.kill();

@@ -62,7 +62,9 @@ export default defineBench({
          FROM documents`,
     );
     await ctx.pool.query('ANALYZE documents, document_search');
-    ctx.log(`${documents} documents and their index rows seeded in ${round((performance.now() - seeding) / 1000)} s`);
+    ctx.log(
+      `${documents} documents and their index rows seeded in ${round((performance.now() - seeding) / 1000)} s`,
+    );
 
     let api: ApiInstanceProcess | undefined;
     let worker: SearchWorkerProcess | undefined;
@@ -91,7 +93,8 @@ export default defineBench({
       const inFlight: Array<Promise<void>> = [];
       for (const [index, { id }] of targets.entries()) {
         const due = startAt + index * intervalMs;
-        if (due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
+        if (due > performance.now())
+          await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
         inFlight.push(
           fetch(`${baseUrl}/documents/${id}`, {
             method: 'PATCH',

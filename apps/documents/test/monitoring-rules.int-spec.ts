@@ -48,7 +48,11 @@ describe('alert rules and the dashboard read series the app exports', () => {
       if (route === null) continue;
       const [method, template] = route.split(' ') as [string, string];
       const path = template.replace(':id', '00000000-0000-4000-8000-000000000000');
-      await fetch(`${testApp.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+      await fetch(`${testApp.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: method === 'GET' ? undefined : '{}',
+      });
     }
     exposition = await (await fetch(`${testApp.url}/metrics`)).text();
   });

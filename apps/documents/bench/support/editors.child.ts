@@ -18,8 +18,7 @@ export interface EditorsJob {
 
 /** Parent → child, after `ready`: start editing at `startAt` (epoch ms); then `expect` every edit sent. */
 export type EditorsCommand =
-  | { type: 'go'; startAt: number }
-  | { type: 'expect'; sent: Record<string, number>; settleMs: number };
+  { type: 'go'; startAt: number } | { type: 'expect'; sent: Record<string, number>; settleMs: number };
 
 /** What one process measured once every editor heard every other editor's edits (or the settle time ran out). */
 export interface EditorsResult {
@@ -146,7 +145,8 @@ class BenchEditor {
     const at = now();
     const frame = JSON.parse(data.toString()) as { type: string; data?: string; code?: string };
     if (frame.type === 'saved') this.saved += 1;
-    else if (frame.type === 'error') this.errorCodes[frame.code ?? '?'] = (this.errorCodes[frame.code ?? '?'] ?? 0) + 1;
+    else if (frame.type === 'error')
+      this.errorCodes[frame.code ?? '?'] = (this.errorCodes[frame.code ?? '?'] ?? 0) + 1;
     if (frame.type !== 'sync' || frame.data === undefined) return;
     const message = new Uint8Array(Buffer.from(frame.data, 'base64'));
     const decoder = decoding.createDecoder(message);
@@ -170,7 +170,9 @@ class BenchEditor {
   }
 }
 
-function nextCommand<T extends EditorsCommand['type']>(type: T): Promise<Extract<EditorsCommand, { type: T }>> {
+function nextCommand<T extends EditorsCommand['type']>(
+  type: T,
+): Promise<Extract<EditorsCommand, { type: T }>> {
   return new Promise((resolve) => {
     const listener = (message: EditorsCommand): void => {
       if (message.type !== type) return;
