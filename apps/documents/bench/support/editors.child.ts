@@ -68,26 +68,28 @@ class BenchEditor {
   closeCode: number | null = null;
   private synced = false;
   private onSynced: (() => void) | undefined;
-  private readonly socket: WebSocket;
+  private socket!: WebSocket;
 
   constructor(
-    wsUrl: string,
+    private readonly wsUrl: string,
     private readonly token: string,
     private readonly documentId: string,
   ) {
-    this.socket = new WebSocket(`${wsUrl}/collab`);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === 'server') return;
       const encoder = encoding.createEncoder();
       syncProtocol.writeUpdate(encoder, update);
       this.sendSync(encoding.toUint8Array(encoder), true);
     });
-    this.socket.on('message', (data: Buffer) => this.receive(data));
-    this.socket.on('close', (code) => (this.closeCode = code));
   }
 
   /** Opens the socket, signs in, opens the document and resolves once it holds the server's copy. */
   async join(): Promise<void> {
+    // Opened here, not at construction: a socket opened long before its sign-in is closed by the server's
+    // sign-in timeout (COLLAB_AUTH_TIMEOUT_MS) while the editors before it join.
+    this.socket = new WebSocket(`${this.wsUrl}/collab`);
+    this.socket.on('message', (data: Buffer) => this.receive(data));
+    this.socket.on('close', (code) => (this.closeCode = code));
     await new Promise<void>((resolve, reject) => {
       this.socket.once('open', () => resolve());
       this.socket.once('error', reject);
