@@ -47,6 +47,9 @@ export type EditorsReport =
   | { type: 'sent'; sent: Record<string, number> }
   | { type: 'result'; result: EditorsResult };
 
+/** Error codes after which an edit may not have been stored (the page reopens the document after these). */
+const RESYNC_AFTER = new Set(['unavailable', 'internal', 'too-many-messages', 'not-saved']);
+
 /** Milliseconds on a clock every process on the machine shares (epoch based, sub-millisecond). */
 const now = (): number => performance.timeOrigin + performance.now();
 
@@ -96,7 +99,10 @@ class BenchEditor {
     });
     await this.answer('authenticated', { type: 'auth', token: this.token });
     await this.answer('opened', { type: 'open', documentId: this.documentId });
-    const synced = new Promise<void>((resolve) => (this.onSynced = resolve));
+    const synced = new Promise<void>((resolve, reject) => {
+      this.onSynced = resolve;
+      this.socket.once('close', (code) => reject(new Error(`socket closed (${code}) before the first sync`)));
+    });
     const step1 = encoding.createEncoder();
     syncProtocol.writeSyncStep1(step1, this.doc);
     this.sendSync(encoding.toUint8Array(step1), false);
@@ -126,6 +132,7 @@ class BenchEditor {
         resolve();
       };
       this.socket.on('message', listener);
+      this.socket.once('close', (code) => reject(new Error(`socket closed (${code}) waiting for ${type}`)));
       this.socket.send(JSON.stringify(command));
     });
   }
@@ -147,19 +154,32 @@ class BenchEditor {
     const at = now();
     const frame = JSON.parse(data.toString()) as { type: string; data?: string; code?: string };
     if (frame.type === 'saved') this.saved += 1;
-    else if (frame.type === 'error')
-      this.errorCodes[frame.code ?? '?'] = (this.errorCodes[frame.code ?? '?'] ?? 0) + 1;
+    else if (frame.type === 'error') {
+      const code = frame.code ?? '?';
+      this.errorCodes[code] = (this.errorCodes[code] ?? 0) + 1;
+      // As the page does: open the document again, and the answer to the server's sync step 1 carries the
+      // edits the server did not store. They reach the others late, and are timed so.
+      if (this.synced && RESYNC_AFTER.has(code))
+        this.socket.send(JSON.stringify({ type: 'open', documentId: this.documentId }));
+    }
     if (frame.type !== 'sync' || frame.data === undefined) return;
     const message = new Uint8Array(Buffer.from(frame.data, 'base64'));
     const decoder = decoding.createDecoder(message);
     const kind = decoding.readVarUint(decoder);
-    if (this.synced && kind === syncProtocol.messageYjsUpdate) {
-      this.updateFrames += 1;
-      this.updateFrameBytes += data.byteLength;
+    if (this.synced && kind !== syncProtocol.messageYjsSyncStep1) {
+      if (kind === syncProtocol.messageYjsUpdate) {
+        this.updateFrames += 1;
+        this.updateFrameBytes += data.byteLength;
+      }
+      // A resync's step 2 holds the whole document: only the characters not seen before are deliveries.
+      const relayed = kind === syncProtocol.messageYjsUpdate;
       for (const struct of Y.decodeUpdate(decoding.readVarUint8Array(decoder)).structs) {
-        const name = `${struct.id.client}:${struct.id.clock}`;
-        if (this.received.has(name)) this.duplicates += 1;
-        else this.received.set(name, at);
+        // One struct may hold a run of characters typed one after another (Yjs merges them): each is an edit.
+        for (let offset = 0; offset < struct.length; offset += 1) {
+          const name = `${struct.id.client}:${struct.id.clock + offset}`;
+          if (!this.received.has(name)) this.received.set(name, at);
+          else if (relayed) this.duplicates += 1;
+        }
       }
     }
     const reply = encoding.createEncoder();
