@@ -119,6 +119,32 @@ describe('WebSocket /collab: co-editing a document with Yjs', () => {
     expect(alice.text(documentId).length).toBe('hello world'.length + ' there'.length + 1);
   });
 
+  it("counts its stored updates, their bytes, its editors' sockets and the snapshot lag on /metrics", async () => {
+    const metric = async (name: string): Promise<number> => {
+      const exposition = await (await fetch(`${first.url}/metrics`)).text();
+      return Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(exposition)?.[1] ?? NaN);
+    };
+    const storedBefore = await metric('documents_collab_updates_stored_total');
+    const bytesBefore = await metric('documents_collab_update_bytes_total');
+    const documentId = await newDocument('counted');
+    const typist = await signedIn(first, editor);
+    const text = await typist.openDocument(documentId);
+    text.insert(0, 'a');
+    await typist.until('saved', () => typist.ofType('saved').length === 1);
+    text.insert(1, 'b');
+    await typist.until('saved twice', () => typist.ofType('saved').length === 2);
+
+    expect((await metric('documents_collab_updates_stored_total')) - storedBefore).toBe(2);
+    // A keystroke's delta: a few dozen bytes each, never the document.
+    const bytes = (await metric('documents_collab_update_bytes_total')) - bytesBefore;
+    expect(bytes).toBeGreaterThan(0);
+    expect(bytes).toBeLessThan(2 * 100);
+    expect(await metric('documents_collab_sockets_authenticated')).toBeGreaterThanOrEqual(1);
+    expect(await metric('documents_collab_open_documents')).toBeGreaterThanOrEqual(1);
+    // Two updates stored, none folded yet (every 3): this copy's snapshot lag is 2.
+    expect(await metric('documents_collab_unfolded_updates_max')).toBeGreaterThanOrEqual(2);
+  });
+
   it('relays presence (awareness) to the other editors on every instance, viewers included', async () => {
     const documentId = await newDocument('presence');
     const writer = await signedIn(first, editor);

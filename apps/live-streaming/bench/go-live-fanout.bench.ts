@@ -1,4 +1,5 @@
 import {
+  BenchChild,
   defineBench,
   percentile,
   PushProviderEmulator,
@@ -18,7 +19,6 @@ import { startTestWorker } from '../findings/support/start-test-worker.js';
 import { testConfig } from '../findings/support/test-config.js';
 import { GoLiveAnnouncer } from '../src/notifications/go-live-announcer.js';
 import type { StreamDto } from '../src/streams/stream.dto.js';
-import { BenchChild } from './support/bench-child.js';
 import {
   BENCH_FLAWED_FOLLOWERS,
   BENCH_FOLLOWERS,

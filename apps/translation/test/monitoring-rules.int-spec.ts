@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { useTestContext } from '@remedy/testing';
+import { declaredSeries, seriesNamedBy, useTestContext } from '@remedy/testing';
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
-import { declaredSeries } from '../findings/support/metrics-text.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 import { translationHarness } from '../findings/support/translation-harness.js';
 
@@ -26,11 +25,6 @@ function dashboardQueries(): string[] {
     panels: { targets: { expr: string }[] }[];
   };
   return dashboard.panels.flatMap((panel) => panel.targets.map((target) => target.expr));
-}
-
-/** The series a PromQL expression selects: every name followed by a label matcher `{…}`. */
-function seriesNamedBy(expr: string): string[] {
-  return [...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\{/g)].map((match) => match[1]!);
 }
 
 describe('alert rules and the dashboard read series the app exports (polyglot-b:M-4)', () => {

@@ -64,6 +64,8 @@ export { renderFindingsHtml } from './findings/findings-html.js';
 export { defineBench, type Bench, type BenchResult, type BenchValue } from './bench/bench.js';
 export { discoverBenchFiles, runBench, type BenchOutcome } from './bench/run-benches.js';
 export { benchSetting, percentile } from './bench/bench-settings.js';
+export { BenchChild, childJob, tellParent } from './bench/bench-child.js';
+export { declaredSeries, seriesNamedBy } from './metrics/declared-series.js';
 export { httpLoad, type HttpLoadOptions, type HttpLoadResult } from './load/http-load.js';
 export {
   poolSaturationDetails,

@@ -21,6 +21,7 @@ import { DocumentsService } from '../documents/documents.service.js';
 import { REDIS_CLIENTS } from '../redis/redis.module.js';
 import { AnnouncedPresence } from './announced-presence.js';
 import { CoEditedTextSaver } from './co-edited-text-saver.js';
+import { CollaborationMetrics } from './collaboration-metrics.js';
 import { isCollaborationCommandError, parseCollaborationCommand } from './collaboration-command.js';
 import { RefusedSyncMessage } from './collaboration-room.js';
 import {
@@ -73,6 +74,8 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
   private readonly hub: RealtimeHub<AuthenticatedUser>;
   private readonly bus: RedisRoomBus;
   private readonly documents = new Map<string, Promise<OpenDocument>>();
+  /** The copies loaded (the promises above, resolved): what the metrics read at a scrape. */
+  private readonly held = new Map<string, OpenDocument>();
   private readonly opened = new Map<CollabClient, Set<string>>();
   /** Compactions running, awaited on shutdown (a document's copy may be dropped while its compaction runs). */
   private readonly compactions = new Set<Promise<void>>();
@@ -85,6 +88,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     @Inject(TokenService) private readonly tokens: TokenService,
     @Inject(DocumentContent) private readonly content: DocumentContent,
     @Inject(DocumentsService) documents: DocumentsService,
+    @Inject(CollaborationMetrics) private readonly metrics: CollaborationMetrics,
   ) {
     this.settings = config.collaboration;
     this.textSaver = new CoEditedTextSaver(
@@ -122,6 +126,11 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
   }
 
   async onModuleInit(): Promise<void> {
+    this.metrics.watch(() => ({
+      hub: this.hub.stats(),
+      openDocuments: this.held.size,
+      maxUnfoldedUpdates: Math.max(0, ...[...this.held.values()].map((document) => document.unfolded)),
+    }));
     if (this.redis.subscriber.status === 'wait') await this.redis.subscriber.connect();
   }
 
@@ -228,6 +237,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
       this.logger.error(error instanceof Error ? error : String(error));
       return client.sendError('not-saved', 'the edit was not saved; sync again');
     }
+    this.metrics.stored(update.byteLength);
     const frame = JSON.stringify({ type: 'sync', documentId, data: base64(outcome.broadcast) });
     await this.relay(documentId, document, client, frame, true);
     client.send({ type: 'saved', documentId });
@@ -239,7 +249,10 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
       document.unfolded = 0;
       const compaction = document.compaction
         .then(() => this.content.compact(documentId))
-        .catch((error: unknown) => this.logger.error(error instanceof Error ? error : String(error)));
+        .catch((error: unknown) => {
+          this.metrics.compactionFailed();
+          this.logger.error(error instanceof Error ? error : String(error));
+        });
       document.compaction = compaction;
       this.compactions.add(compaction);
       void compaction.finally(() => this.compactions.delete(compaction));
@@ -297,7 +310,12 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
       };
     })();
     this.documents.set(documentId, loading);
-    loading.catch(() => this.documents.delete(documentId));
+    void loading.then(
+      (document) => {
+        if (this.documents.get(documentId) === loading) this.held.set(documentId, document);
+      },
+      () => this.documents.delete(documentId),
+    );
     return loading;
   }
 
@@ -315,6 +333,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     if (document.members.size > 0 || this.documents.get(documentId) !== pending) return;
     // The last local socket left: drop the copy (the database has every saved edit) and the channel.
     this.documents.delete(documentId);
+    this.held.delete(documentId);
     await this.bus.unsubscribe(documentId);
   }
 

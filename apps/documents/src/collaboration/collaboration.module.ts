@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DocumentsModule } from '../documents/documents.module.js';
+import { CollaborationMetrics } from './collaboration-metrics.js';
 import { COLLABORATION_ROOM_FACTORY, createCollaborationRoom } from './collaboration-room-factory.js';
 import { CollaborationGateway } from './collaboration.gateway.js';
 import { DocumentContent } from './document-content.js';
@@ -13,6 +14,7 @@ import { DocumentContent } from './document-content.js';
   providers: [
     { provide: COLLABORATION_ROOM_FACTORY, useValue: createCollaborationRoom },
     CollaborationGateway,
+    CollaborationMetrics,
     DocumentContent,
   ],
   exports: [CollaborationGateway],

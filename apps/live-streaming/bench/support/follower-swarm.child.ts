@@ -1,7 +1,6 @@
-import { openWebSocketSwarm } from '@remedy/testing';
+import { childJob, openWebSocketSwarm, tellParent } from '@remedy/testing';
 import { signAccessToken } from '../../findings/support/access-tokens.js';
 import type { AppConfig } from '../../src/config.js';
-import { childJob, tellParent } from './bench-child.js';
 
 /** A slice of the online followers: who they are and which API instance their sockets go to. */
 export interface FollowerSwarmJob {

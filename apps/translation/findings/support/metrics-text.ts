@@ -69,16 +69,3 @@ export function bucketBounds(exposition: string, histogram: string): number[] {
   );
   return [...bounds].sort((a, b) => a - b);
 }
-
-/** Every metric name the exposition declares (`# TYPE`), with a histogram's _bucket, _sum and _count series. */
-export function declaredSeries(exposition: string): Set<string> {
-  const names = new Set<string>();
-  for (const match of exposition.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
-    const [, name, type] = match as unknown as [string, string, string];
-    names.add(name);
-    if (type === 'histogram' || type === 'summary') {
-      for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${name}${suffix}`);
-    }
-  }
-  return names;
-}

@@ -1,0 +1,123 @@
+import { defineBench, percentile, type BenchResult } from '@remedy/testing';
+import { CollabTestClient } from '../findings/support/collab-test-client.js';
+import { documentsHarness } from '../findings/support/documents-harness.js';
+import { testConfig } from '../findings/support/test-config.js';
+import { startApiInstance } from './support/api-instance-process.js';
+import { COLD_DOCUMENT_CHARACTERS, COLD_HISTORY_UPDATES, COLD_LOADS } from './support/bench-settings.js';
+import { copyDropped } from './support/copy-dropped.js';
+import { seedDocument, seedOrganisation } from './support/seed-organisation.js';
+import { tableWrites, writesBetween } from './support/table-writes.js';
+
+const P95_GOAL_MS = 100;
+/** Edits sent before waiting for their `saved`: half the 32 messages the hub lets a socket keep waiting. */
+const HISTORY_BATCH = 16;
+const WORDS =
+  'the of minutes meeting agenda action owner decision budget review draft notes follow team'.split(' ');
+
+const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** About `characters` of prose, to insert at one place. */
+function prose(characters: number): string {
+  let text = '';
+  while (text.length < characters) text += `${WORDS[Math.floor(Math.random() * WORDS.length)]} `;
+  return text.slice(0, characters);
+}
+
+export default defineBench({
+  name: 'documents: cold load of a 160 KB document with thousands of updates in its history (socket open → first sync complete, p50/p95)',
+  harness: documentsHarness,
+  async run(ctx) {
+    const history = Math.round(COLD_HISTORY_UPDATES);
+    const loads = Math.round(COLD_LOADS);
+    const config = testConfig(ctx);
+    const organisation = await seedOrganisation(ctx.pool, config, 1);
+    const token = organisation.editorTokens[0]!;
+    const documentId = await seedDocument(
+      ctx.pool,
+      organisation.organisationId,
+      organisation.editorIds[0]!,
+      'cold',
+    );
+    const instance = await startApiInstance(ctx);
+    try {
+      // The history, through the service: each edit appended, every COLLAB_SNAPSHOT_EVERY folded into the snapshot.
+      const writesBefore = await tableWrites(ctx.pool);
+      const writer = await CollabTestClient.signedIn(instance.wsUrl, token);
+      const text = await writer.openDocument(documentId);
+      const perUpdate = Math.ceil(COLD_DOCUMENT_CHARACTERS / history);
+      for (let sent = 0; sent < history;) {
+        const batch = Math.min(HISTORY_BATCH, history - sent);
+        for (let index = 0; index < batch; index += 1)
+          text.insert(Math.floor(Math.random() * (text.length + 1)), prose(perUpdate));
+        sent += batch;
+        await writer.until(`saved ${sent}`, () => writer.ofType('saved').length >= sent);
+        if (sent % 1_008 === 0) ctx.log(`  … ${sent} updates saved`);
+      }
+      const expectedText = writer.text(documentId);
+      await writer.close();
+      await copyDropped(ctx.redisUrl, config.redis.keyPrefix, documentId);
+      const { rows } = await ctx.pool.query<{ snapshot: number; tail: number }>(
+        `SELECT coalesce(octet_length(state), 0)::int AS snapshot,
+                (SELECT count(*)::int FROM document_updates WHERE document_id = $1) AS tail
+           FROM documents WHERE id = $1`,
+        [documentId],
+      );
+      ctx.log(`${history} updates written (${expectedText.length} characters); timing ${loads} cold loads`);
+
+      // Each load on an instance holding no copy: it reads the snapshot and the tail, as after a restart.
+      const timeToSync = async (): Promise<{ ms: number; client: CollabTestClient }> => {
+        const start = performance.now();
+        const client = await CollabTestClient.signedIn(instance.wsUrl, token);
+        await client.openDocument(documentId);
+        const ms = performance.now() - start;
+        if (client.text(documentId) !== expectedText) throw new Error('a load read a different text');
+        return { ms, client };
+      };
+      const cold: number[] = [];
+      for (let load = 0; load < loads; load += 1) {
+        const { ms, client } = await timeToSync();
+        cold.push(ms);
+        await client.close();
+        await copyDropped(ctx.redisUrl, config.redis.keyPrefix, documentId);
+      }
+      // For contrast, the same loads while another socket keeps the instance's copy.
+      const holder = await timeToSync();
+      const warm: number[] = [];
+      for (let load = 0; load < loads; load += 1) {
+        const { ms, client } = await timeToSync();
+        warm.push(ms);
+        await client.close();
+      }
+      await holder.client.close();
+      // Read once the instance has exited: its backends report their counts then (loads only read).
+      await instance.stop();
+      const written = writesBetween(writesBefore, await tableWrites(ctx.pool));
+
+      const p50 = round(percentile(cold, 50));
+      const p95 = round(percentile(cold, 95));
+      const goals: Record<string, BenchResult> = {
+        [`cold load p95 ≤ ${P95_GOAL_MS} ms`]: { value: p95, met: p95 <= P95_GOAL_MS },
+      };
+      const met = Object.values(goals).filter((verdict) => verdict['met'] === true).length;
+      return {
+        'document characters': expectedText.length,
+        'updates in its history': history,
+        loads,
+        'goals met': `${met}/${Object.keys(goals).length}`,
+        goals,
+        'cold load p50 ms (socket opened → sync step 2 received: sign-in, open, snapshot + tail read, sync)':
+          p50,
+        'cold load p95 ms': p95,
+        'cold load max ms': round(percentile(cold, 100)),
+        'warm load p50 ms (the instance holds a copy)': round(percentile(warm, 50)),
+        'warm load p95 ms': round(percentile(warm, 95)),
+        'snapshot bytes (documents.state)': rows[0]!.snapshot,
+        'updates left unfolded (document_updates rows read after the snapshot)': rows[0]!.tail,
+        'rows the history wrote, by table (appends, snapshot saves, folded rows deleted, the text saved for search)':
+          written,
+      };
+    } finally {
+      await instance.stop();
+    }
+  },
+});

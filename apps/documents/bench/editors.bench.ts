@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import { BenchChild, defineBench, percentile, type BenchResult } from '@remedy/testing';
+import { documentsHarness } from '../findings/support/documents-harness.js';
+import { testConfig } from '../findings/support/test-config.js';
+import { startApiInstance, type ApiInstanceProcess } from './support/api-instance-process.js';
+import {
+  EDITOR_PROCESSES,
+  EDITOR_UPDATES_PER_SECOND,
+  EDITORS,
+  EDITORS_SECONDS,
+} from './support/bench-settings.js';
+import type { EditorsJob, EditorsReport, EditorsResult } from './support/editors.child.js';
+import { seedDocument, seedOrganisation } from './support/seed-organisation.js';
+import { storedText } from './support/stored-text.js';
+import { tableWrites, writesBetween } from './support/table-writes.js';
+
+const INSTANCES = 2;
+const ENTRY = new URL('./support/editors.child.ts', import.meta.url);
+const P99_GOAL_MS = 50;
+/** The review's bound on the database: at most one write per document every 2 s. */
+const WRITES_PER_SECOND_GOAL = 0.5;
+/** How long the clients wait, after the last edit, for every edit to reach every editor before counting it lost. */
+const SETTLE_MS = 15_000;
+
+type Reported<T extends EditorsReport['type']> = Extract<EditorsReport, { type: T }>;
+
+const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export default defineBench({
+  name: 'documents: 200 editors on one document over two API instances, 100 updates/s (fan-out p50/p99, database writes per document, bytes per update, lost, converged)',
+  harness: documentsHarness,
+  async run(ctx) {
+    const editors = Math.round(EDITORS);
+    const processes = Math.max(1, Math.min(Math.round(EDITOR_PROCESSES), editors));
+    const config = testConfig(ctx);
+    const organisation = await seedOrganisation(ctx.pool, config, editors);
+    const documentId = await seedDocument(
+      ctx.pool,
+      organisation.organisationId,
+      organisation.editorIds[0]!,
+      'bench',
+    );
+
+    const instances: ApiInstanceProcess[] = [];
+    const children: BenchChild[] = [];
+    try {
+      // Each instance in its own Node process, sharing only PostgreSQL and Redis, as two pods would.
+      for (let index = 0; index < INSTANCES; index += 1) instances.push(await startApiInstance(ctx));
+      ctx.log(`${INSTANCES} API instances listening; ${editors} editors joining from ${processes} processes`);
+      const ready: Array<Promise<Reported<'ready'>>> = [];
+      for (let index = 0; index < processes; index += 1) {
+        // Editor e (global) goes to instance e % INSTANCES: both instances hold half the editors.
+        const mine = organisation.editorTokens
+          .map((token, editor) => ({ token, editor }))
+          .filter(({ editor }) => editor % processes === index)
+          .map(({ token, editor }) => ({ token, wsUrl: instances[editor % INSTANCES]!.wsUrl }));
+        const job: EditorsJob = {
+          documentId,
+          editors: mine,
+          editIntervalMs: (editors / EDITOR_UPDATES_PER_SECOND) * 1000,
+          seconds: EDITORS_SECONDS,
+        };
+        const child = new BenchChild(ENTRY, job);
+        children.push(child);
+        ready.push(child.next('ready'));
+      }
+      await Promise.all(ready);
+      // The writes of start-up (migrations, sessions) reported before the baseline: a backend reports when idle.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const writesBefore = await tableWrites(ctx.pool);
+      ctx.log(`every editor holds the document; editing for ${EDITORS_SECONDS} s`);
+
+      const startAt = Date.now() + 500;
+      const sentReports = children.map((child) => child.next<Reported<'sent'>>('sent'));
+      for (const child of children) child.send({ type: 'go', startAt });
+      const sent = Object.assign(
+        {},
+        ...(await Promise.all(sentReports)).map((report) => report.sent),
+      ) as Record<string, number>;
+      const resultReports = children.map((child) => child.next<Reported<'result'>>('result'));
+      for (const child of children) child.send({ type: 'expect', sent, settleMs: SETTLE_MS });
+      const results: EditorsResult[] = (await Promise.all(resultReports)).map((report) => report.result);
+      const editingSeconds = (Date.now() - startAt) / 1000;
+
+      // Stopped before the writes are read: each instance saves the texts due and its backends report on exit.
+      await Promise.all(instances.map((instance) => instance.stop()));
+      const written = writesBetween(writesBefore, await tableWrites(ctx.pool));
+      const totalWrites = Object.values(written).reduce((total, count) => total + count, 0);
+      const writesPerSecond = totalWrites / editingSeconds;
+
+      const latencies = results.flatMap((result) => result.latenciesMs);
+      const sum = (pick: (result: EditorsResult) => number): number =>
+        results.reduce((total, result) => total + pick(result), 0);
+      const lost = sum((result) => result.lost);
+      const serverText = await storedText(ctx.pool, documentId);
+      const hashes = new Set([
+        ...results.flatMap((result) => result.textHashes),
+        createHash('sha256').update(serverText).digest('hex'),
+      ]);
+      const p50 = round(percentile(latencies, 50));
+      const p99 = round(percentile(latencies, 99));
+      const edits = Object.keys(sent).length;
+      const errorCodes: Record<string, number> = {};
+      const closed: Record<string, number> = {};
+      for (const result of results) {
+        for (const [code, count] of Object.entries(result.errorCodes))
+          errorCodes[code] = (errorCodes[code] ?? 0) + count;
+        for (const [code, count] of Object.entries(result.closedByServer))
+          closed[code] = (closed[code] ?? 0) + count;
+      }
+      ctx.log(
+        `${edits} edits; p50 ${p50} ms, p99 ${p99} ms; ${lost} lost; ${round(writesPerSecond)} rows written/s`,
+      );
+
+      const goals: Record<string, BenchResult> = {
+        [`fan-out p99 ≤ ${P99_GOAL_MS} ms`]: { value: p99, met: p99 <= P99_GOAL_MS },
+        [`database writes per document ≤ 1 per 2 s (rows written/s ≤ ${WRITES_PER_SECOND_GOAL})`]: {
+          value: round(writesPerSecond, 2),
+          met: writesPerSecond <= WRITES_PER_SECOND_GOAL,
+        },
+        '0 updates lost': { value: lost, met: lost === 0 },
+        'every copy converged (editors and the stored document: distinct texts)': {
+          value: hashes.size,
+          met: hashes.size === 1,
+        },
+      };
+      const met = Object.values(goals).filter((verdict) => verdict['met'] === true).length;
+      const updateFrames = sum((result) => result.updateFrames);
+      const sentFrames = sum((result) => result.sentFrames);
+      return {
+        editors,
+        'API instances (processes)': INSTANCES,
+        'client processes': processes,
+        'updates per second (all editors)': EDITOR_UPDATES_PER_SECOND,
+        seconds: EDITORS_SECONDS,
+        'goals met': `${met}/${Object.keys(goals).length}`,
+        goals,
+        'edits sent': edits,
+        'edits saved (acknowledged to their sender)': sum((result) => result.saved),
+        'deliveries expected (edits × other editors)': edits * (editors - 1),
+        'deliveries timed': latencies.length,
+        'deliveries lost': lost,
+        'deliveries duplicated': sum((result) => result.duplicates),
+        'error frames by code': errorCodes,
+        'sockets closed by the server, by close code': closed,
+        'fan-out p50 ms (edit sent → each other editor)': p50,
+        'fan-out p99 ms': p99,
+        'fan-out max ms': round(percentile(latencies, 100)),
+        'bytes per update on the wire, sent (JSON sync frame)': round(
+          sum((result) => result.sentFrameBytes) / Math.max(1, sentFrames),
+        ),
+        'bytes per update on the wire, received': round(
+          sum((result) => result.updateFrameBytes) / Math.max(1, updateFrames),
+        ),
+        'rows written by the service during the edits, by table (pg_stat_user_tables)': written,
+        'rows written per second (one document)': round(writesPerSecond, 2),
+        'rows written per update': round(totalWrites / Math.max(1, edits), 2),
+        'document characters at the end': serverText.length,
+        'client processes CPU (% of one core)': Math.round(
+          (sum((result) => result.cpuSeconds) / editingSeconds) * 100,
+        ),
+      };
+    } finally {
+      for (const child of children) child.kill();
+      await Promise.all(instances.map((instance) => instance.stop()));
+    }
+  },
+});

@@ -1,0 +1,286 @@
+import { createHash } from 'node:crypto';
+import { childJob, tellParent } from '@remedy/testing';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+
+/** A slice of the editors: where each one's socket goes, its token, and the pace of its edits. */
+export interface EditorsJob {
+  documentId: string;
+  /** One entry per editor of this process. */
+  editors: Array<{ wsUrl: string; token: string }>;
+  /** Each editor edits once every this many milliseconds. */
+  editIntervalMs: number;
+  seconds: number;
+}
+
+/** Parent → child, after `ready`: start editing at `startAt` (epoch ms); then `expect` every edit sent. */
+export type EditorsCommand =
+  { type: 'go'; startAt: number } | { type: 'expect'; sent: Record<string, number>; settleMs: number };
+
+/** What one process measured once every editor heard every other editor's edits (or the settle time ran out). */
+export interface EditorsResult {
+  /** Milliseconds from each edit's send to its arrival at each other editor of this process. */
+  latenciesMs: number[];
+  /** Edits of others an editor never received (sum over this process's editors). */
+  lost: number;
+  duplicates: number;
+  /** Sync frames received after the first sync: count and bytes on the wire (the JSON frame as sent). */
+  updateFrames: number;
+  updateFrameBytes: number;
+  /** Sync frames this process's editors sent for their edits, and their bytes. */
+  sentFrames: number;
+  sentFrameBytes: number;
+  saved: number;
+  errorCodes: Record<string, number>;
+  closedByServer: Record<string, number>;
+  /** sha256 of each editor's text at the end: one distinct value when the copies converged. */
+  textHashes: string[];
+  textCharacters: number;
+  cpuSeconds: number;
+}
+
+export type EditorsReport =
+  | { type: 'ready' }
+  | { type: 'sent'; sent: Record<string, number> }
+  | { type: 'result'; result: EditorsResult };
+
+/** Error codes after which an edit may not have been stored (the page reopens the document after these). */
+const RESYNC_AFTER = new Set(['unavailable', 'internal', 'too-many-messages', 'not-saved']);
+
+/** Milliseconds on a clock every process on the machine shares (epoch based, sub-millisecond). */
+const now = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * One editor as the page is one: a Y.Doc synced over /collab with y-protocols, each local edit sent as a sync
+ * update message. An edit is named by the Yjs ID of the character it inserts (client:clock), which every copy
+ * reads out of the update it receives: no marker travels in the text, so the bytes on the wire are a keystroke's.
+ */
+class BenchEditor {
+  readonly doc = new Y.Doc();
+  readonly received = new Map<string, number>();
+  duplicates = 0;
+  updateFrames = 0;
+  updateFrameBytes = 0;
+  sentFrames = 0;
+  sentFrameBytes = 0;
+  saved = 0;
+  readonly errorCodes: Record<string, number> = {};
+  closeCode: number | null = null;
+  private synced = false;
+  private onSynced: (() => void) | undefined;
+  private socket!: WebSocket;
+
+  constructor(
+    private readonly wsUrl: string,
+    private readonly token: string,
+    private readonly documentId: string,
+  ) {
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === 'server') return;
+      const encoder = encoding.createEncoder();
+      syncProtocol.writeUpdate(encoder, update);
+      this.sendSync(encoding.toUint8Array(encoder), true);
+    });
+  }
+
+  /** Opens the socket, signs in, opens the document and resolves once it holds the server's copy. */
+  async join(): Promise<void> {
+    // Opened here, not at construction: a socket opened long before its sign-in is closed by the server's
+    // sign-in timeout (COLLAB_AUTH_TIMEOUT_MS) while the editors before it join.
+    this.socket = new WebSocket(`${this.wsUrl}/collab`);
+    this.socket.on('message', (data: Buffer) => this.receive(data));
+    this.socket.on('close', (code) => (this.closeCode = code));
+    await new Promise<void>((resolve, reject) => {
+      this.socket.once('open', () => resolve());
+      this.socket.once('error', reject);
+    });
+    await this.answer('authenticated', { type: 'auth', token: this.token });
+    await this.answer('opened', { type: 'open', documentId: this.documentId });
+    const synced = new Promise<void>((resolve, reject) => {
+      this.onSynced = resolve;
+      this.socket.once('close', (code) => reject(new Error(`socket closed (${code}) before the first sync`)));
+    });
+    const step1 = encoding.createEncoder();
+    syncProtocol.writeSyncStep1(step1, this.doc);
+    this.sendSync(encoding.toUint8Array(step1), false);
+    await synced;
+  }
+
+  /** Types one character at a random place; returns the edit's name (the inserted character's Yjs ID). */
+  edit(): string {
+    const text = this.doc.getText('content');
+    const name = `${this.doc.clientID}:${Y.getState(this.doc.store, this.doc.clientID)}`;
+    text.insert(Math.floor(Math.random() * (text.length + 1)), 'abcdefghij'[Math.floor(Math.random() * 10)]!);
+    return name;
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  /** Sends a command and resolves on the first frame of type `type` (a protocol step of join). */
+  private answer(type: string, command: object): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const listener = (data: Buffer): void => {
+        const frame = JSON.parse(data.toString()) as { type: string };
+        if (frame.type === 'error') reject(new Error(`join refused: ${data.toString()}`));
+        if (frame.type !== type) return;
+        this.socket.off('message', listener);
+        resolve();
+      };
+      this.socket.on('message', listener);
+      this.socket.once('close', (code) => reject(new Error(`socket closed (${code}) waiting for ${type}`)));
+      this.socket.send(JSON.stringify(command));
+    });
+  }
+
+  private sendSync(message: Uint8Array, edit: boolean): void {
+    const frame = JSON.stringify({
+      type: 'sync',
+      documentId: this.documentId,
+      data: Buffer.from(message).toString('base64'),
+    });
+    if (edit) {
+      this.sentFrames += 1;
+      this.sentFrameBytes += Buffer.byteLength(frame);
+    }
+    this.socket.send(frame);
+  }
+
+  private receive(data: Buffer): void {
+    const at = now();
+    const frame = JSON.parse(data.toString()) as { type: string; data?: string; code?: string };
+    if (frame.type === 'saved') this.saved += 1;
+    else if (frame.type === 'error') {
+      const code = frame.code ?? '?';
+      this.errorCodes[code] = (this.errorCodes[code] ?? 0) + 1;
+      // As the page does: open the document again, and the answer to the server's sync step 1 carries the
+      // edits the server did not store. They reach the others late, and are timed so.
+      if (this.synced && RESYNC_AFTER.has(code))
+        this.socket.send(JSON.stringify({ type: 'open', documentId: this.documentId }));
+    }
+    if (frame.type !== 'sync' || frame.data === undefined) return;
+    const message = new Uint8Array(Buffer.from(frame.data, 'base64'));
+    const decoder = decoding.createDecoder(message);
+    const kind = decoding.readVarUint(decoder);
+    if (this.synced && kind !== syncProtocol.messageYjsSyncStep1) {
+      if (kind === syncProtocol.messageYjsUpdate) {
+        this.updateFrames += 1;
+        this.updateFrameBytes += data.byteLength;
+      }
+      // A resync's step 2 holds the whole document: only the characters not seen before are deliveries.
+      const relayed = kind === syncProtocol.messageYjsUpdate;
+      for (const struct of Y.decodeUpdate(decoding.readVarUint8Array(decoder)).structs) {
+        // One struct may hold a run of characters typed one after another (Yjs merges them): each is an edit.
+        for (let offset = 0; offset < struct.length; offset += 1) {
+          const name = `${struct.id.client}:${struct.id.clock + offset}`;
+          if (!this.received.has(name)) this.received.set(name, at);
+          else if (relayed) this.duplicates += 1;
+        }
+      }
+    }
+    const reply = encoding.createEncoder();
+    const read = syncProtocol.readSyncMessage(decoding.createDecoder(message), reply, this.doc, 'server');
+    if (encoding.length(reply) > 0) this.sendSync(encoding.toUint8Array(reply), false);
+    if (read === syncProtocol.messageYjsSyncStep2 && !this.synced) {
+      this.synced = true;
+      this.onSynced?.();
+    }
+  }
+}
+
+function nextCommand<T extends EditorsCommand['type']>(
+  type: T,
+): Promise<Extract<EditorsCommand, { type: T }>> {
+  return new Promise((resolve) => {
+    const listener = (message: EditorsCommand): void => {
+      if (message.type !== type) return;
+      process.off('message', listener);
+      resolve(message as Extract<EditorsCommand, { type: T }>);
+    };
+    process.on('message', listener);
+  });
+}
+
+async function main(): Promise<void> {
+  const job = await childJob<EditorsJob>();
+  const editors = job.editors.map(({ wsUrl, token }) => new BenchEditor(wsUrl, token, job.documentId));
+  // A few at a time: 200 sign-ins at once would time the servers' start-up burst, not the edits.
+  for (let first = 0; first < editors.length; first += 20)
+    await Promise.all(editors.slice(first, first + 20).map((editor) => editor.join()));
+  await tellParent({ type: 'ready' } satisfies EditorsReport);
+
+  const { startAt } = await nextCommand('go');
+  const cpuBefore = process.cpuUsage();
+  const sent: Record<string, number> = {};
+  const endAt = startAt + job.seconds * 1000;
+  await Promise.all(
+    editors.map(async (editor) => {
+      // Each editor's first edit at a random point of its interval: the document's rate is even over time.
+      let next = startAt + Math.random() * job.editIntervalMs;
+      while (next < endAt) {
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - Date.now())));
+        const at = now();
+        sent[editor.edit()] = at;
+        next += job.editIntervalMs;
+      }
+    }),
+  );
+  await tellParent({ type: 'sent', sent } satisfies EditorsReport);
+
+  const expected = await nextCommand('expect');
+  const names = Object.keys(expected.sent);
+  const own = (editor: BenchEditor, name: string): boolean => name.startsWith(`${editor.doc.clientID}:`);
+  const heardAll = (): boolean =>
+    editors.every((editor) => names.every((name) => own(editor, name) || editor.received.has(name)));
+  const settleBy = Date.now() + expected.settleMs;
+  while (!heardAll() && Date.now() < settleBy) await new Promise((resolve) => setTimeout(resolve, 100));
+  const cpu = process.cpuUsage(cpuBefore);
+
+  const result: EditorsResult = {
+    latenciesMs: [],
+    lost: 0,
+    duplicates: 0,
+    updateFrames: 0,
+    updateFrameBytes: 0,
+    sentFrames: 0,
+    sentFrameBytes: 0,
+    saved: 0,
+    errorCodes: {},
+    closedByServer: {},
+    textHashes: [],
+    textCharacters: 0,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  };
+  for (const editor of editors) {
+    for (const name of names) {
+      if (own(editor, name)) continue;
+      const at = editor.received.get(name);
+      if (at === undefined) result.lost += 1;
+      else result.latenciesMs.push(at - expected.sent[name]!);
+    }
+    result.duplicates += editor.duplicates;
+    result.updateFrames += editor.updateFrames;
+    result.updateFrameBytes += editor.updateFrameBytes;
+    result.sentFrames += editor.sentFrames;
+    result.sentFrameBytes += editor.sentFrameBytes;
+    result.saved += editor.saved;
+    for (const [code, count] of Object.entries(editor.errorCodes))
+      result.errorCodes[code] = (result.errorCodes[code] ?? 0) + count;
+    if (editor.closeCode !== null)
+      result.closedByServer[editor.closeCode] = (result.closedByServer[editor.closeCode] ?? 0) + 1;
+    const text = editor.doc.getText('content').toJSON();
+    result.textCharacters = text.length;
+    result.textHashes.push(createHash('sha256').update(text).digest('hex'));
+  }
+  for (const editor of editors) editor.close();
+  await tellParent({ type: 'result', result } satisfies EditorsReport);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String(error instanceof Error ? error.stack : error)}\n`);
+  process.exit(1);
+});
