@@ -6,6 +6,7 @@ import type { Member } from '../auth/member.js';
 import { CollaborationGateway } from '../collaboration/collaboration.gateway.js';
 import { DocumentContent, type QueryExecutor } from '../collaboration/document-content.js';
 import { documentNotFound, DocumentsService } from '../documents/documents.service.js';
+import { storableText } from '../documents/storable-text.js';
 import type { DocumentRestore, DocumentVersion, DocumentVersionSummary } from './document-version.js';
 import { MAX_VERSION_NAME_LENGTH } from './document-versions.policy.js';
 import {
@@ -18,7 +19,6 @@ import {
 } from './document-versions.sql.js';
 import { documentVersionsPage } from './document-versions-page.js';
 import { restoreUpdate } from './restore-update.js';
-import { storableText } from './storable-text.js';
 
 /** What a restore's transaction stored, handed to the editors and search once it committed. */
 interface StoredRestore {
@@ -134,9 +134,7 @@ export class DocumentVersionsService {
     await this.collaboration
       .relayStoredUpdate(documentId, update)
       .catch((error: unknown) => this.failed(error));
-    await this.documents
-      .saveCoEditedText(documentId, storableText(text))
-      .catch((error: unknown) => this.failed(error));
+    await this.documents.saveCoEditedText(documentId, text).catch((error: unknown) => this.failed(error));
   }
 
   private failed(error: unknown): void {

@@ -3,8 +3,8 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
 
 /**
  * A co-edited text as a PostgreSQL text value can hold it: a Yjs text may carry NUL (PostgreSQL refuses it: the
- * INSERT would fail) or a lone surrogate (not UTF-8), both typed by no keyboard; each becomes U+FFFD. The
- * version's Yjs state keeps the exact text, and a restore brings that back, not this.
+ * statement fails) or a lone surrogate (not UTF-8), both typed by no keyboard; each becomes U+FFFD. Used for the
+ * search body and a version's text; the Yjs state keeps the exact text, and a restore brings that back.
  */
 export function storableText(text: string): string {
   return text.replace(UNSTORABLE, '\uFFFD');
