@@ -35,6 +35,16 @@ interface ErrorBody {
 
 const SOME_ID = '00000000-0000-4000-8000-000000000000';
 
+/**
+ * No compaction during these tests (the update log shows each restore as one more row), and no text saved for
+ * search on a timer: only when a copy is dropped, by a restore, or at shutdown.
+ */
+const SETTINGS = {
+  COLLAB_SNAPSHOT_EVERY: '1000',
+  COLLAB_TEXT_SAVE_DEBOUNCE_MS: '60000',
+  COLLAB_TEXT_SAVE_MAX_WAIT_MS: '60000',
+};
+
 describe('version history: named snapshots of a document and their restore', () => {
   let first: TestApp;
   let second: TestApp;
@@ -76,6 +86,17 @@ describe('version history: named snapshots of a document and their restore', () 
       member.accessToken,
     );
 
+  const searchBody = async (documentId: string): Promise<string> =>
+    (await ctx.pool.query<{ body: string }>('SELECT body FROM documents WHERE id = $1', [documentId]))
+      .rows[0]!.body;
+
+  /** Polls the stored search body until it is `expected` (a save runs after the request that caused it). */
+  async function bodyBecomes(documentId: string, expected: string): Promise<void> {
+    for (let attempt = 0; attempt < 100 && (await searchBody(documentId)) !== expected; attempt += 1)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await searchBody(documentId)).toBe(expected);
+  }
+
   const storedUpdates = async (documentId: string): Promise<number> =>
     (
       await ctx.pool.query<{ count: number }>(
@@ -85,9 +106,8 @@ describe('version history: named snapshots of a document and their restore', () 
     ).rows[0]!.count;
 
   beforeAll(async () => {
-    // No compaction during these tests: the update log shows each restore as one more row.
-    first = await startTestApp(ctx, { COLLAB_SNAPSHOT_EVERY: '1000' });
-    second = await startTestApp(ctx, { COLLAB_SNAPSHOT_EVERY: '1000' });
+    first = await startTestApp(ctx, SETTINGS);
+    second = await startTestApp(ctx, SETTINGS);
     api = new ApiClient(first.url);
     admin = await api.signup('versions_admin@example.com');
     editor = await api.addMember(admin.accessToken, 'versions_editor@example.com', 'editor');
@@ -144,10 +164,7 @@ describe('version history: named snapshots of a document and their restore', () 
     const latecomer = await signedIn(second, viewer);
     await latecomer.openDocument(documentId);
     expect(latecomer.text(documentId)).toBe('first draft');
-    const { rows } = await ctx.pool.query<{ body: string }>('SELECT body FROM documents WHERE id = $1', [
-      documentId,
-    ]);
-    expect(rows[0]!.body).toBe('first draft');
+    expect(await searchBody(documentId)).toBe('first draft');
 
     // The restore is an ordinary edit: editing on top of it converges everywhere.
     const text = writer.documentOf(documentId).doc.getText('content');
@@ -177,6 +194,9 @@ describe('version history: named snapshots of a document and their restore', () 
     const kept = await saveVersion(first, documentId, 'kept');
     await typeOver(writer, documentId, 'replaced');
     await writer.close();
+    // The last editor left: its copy's text is saved for search then, not on a timer that would later write
+    // that copy's text over the restore below.
+    await bodyBecomes(documentId, 'replaced');
 
     const unchanged = await saveVersion(first, documentId, 'replaced');
     const same = await api.expect<Restore>(
@@ -197,6 +217,7 @@ describe('version history: named snapshots of a document and their restore', () 
       editor.accessToken,
     );
     expect(await storedUpdates(documentId)).toBe(updates + 1);
+    expect(await searchBody(documentId)).toBe('kept');
     const reader = await signedIn(second, viewer);
     await reader.openDocument(documentId);
     expect(reader.text(documentId)).toBe('kept');

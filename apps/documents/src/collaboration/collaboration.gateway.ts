@@ -334,8 +334,10 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     if (withdrawal !== null)
       await this.relay(documentId, document, client, awarenessFrame(documentId, withdrawal));
     if (document.members.size > 0 || this.documents.get(documentId) !== pending) return;
-    // The last local socket left: drop the copy (the database has every saved edit) and the channel.
+    // The last local socket left: drop the copy (the database has every saved edit) and the channel, and save
+    // its text for search now, while the copy is still current.
     this.documents.delete(documentId);
+    void this.textSaver.saveNow(documentId);
     await this.bus.unsubscribe(documentId);
   }
 

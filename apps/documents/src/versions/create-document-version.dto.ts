@@ -13,9 +13,10 @@ export class CreateDocumentVersionDto {
   @ValidateBy({
     name: 'isVersionName',
     validator: {
-      // A name is listed on one line: line breaks and other control characters have no place in it.
+      // A name is listed on one line: line breaks and other control characters have no place in it. An
+      // empty name is Length's to refuse, with one message.
       validate: (value: unknown) =>
-        typeof value !== 'string' || (/\S/u.test(value) && !/\p{Cc}/u.test(value)),
+        typeof value !== 'string' || value === '' || (/\S/u.test(value) && !/\p{Cc}/u.test(value)),
       defaultMessage: () => 'name must be one line of text, not only white space',
     },
   })
