@@ -105,7 +105,7 @@ export class DocumentVersionsService {
       // Read after the lock is held, in a statement of its own: it sees every restore committed before.
       const doc = await this.content.current(documentId, manager);
       if (doc === null) throw documentNotFound(documentId);
-      if (doc.getText('content').toString() === target)
+      if (doc.getText('content').toJSON() === target)
         return {
           update: null,
           text: target,
@@ -152,7 +152,7 @@ export class DocumentVersionsService {
       documentId,
       name,
       Buffer.from(Y.encodeStateAsUpdate(doc)),
-      storableText(doc.getText('content').toString()),
+      storableText(doc.getText('content').toJSON()),
       createdBy,
     ]);
     return created!;
@@ -175,7 +175,7 @@ export function versionNotFound(versionId: string): NotFoundException {
 function textOf(state: Uint8Array): string {
   const doc = new Y.Doc();
   Y.applyUpdate(doc, state);
-  return doc.getText('content').toString();
+  return doc.getText('content').toJSON();
 }
 
 /** The name of the version saved just before a restore, within the name's length (whole characters). */

@@ -10,7 +10,7 @@ import * as Y from 'yjs';
  */
 export function restoreUpdate(doc: Y.Doc, target: string): Uint8Array | null {
   const text = doc.getText('content');
-  const { index, remove, insert } = simpleDiffString(text.toString(), target);
+  const { index, remove, insert } = simpleDiffString(text.toJSON(), target);
   if (remove === 0 && insert === '') return null;
   let update: Uint8Array | null = null;
   // Only this transaction's update (its own deletions), not encodeStateAsUpdate's whole delete set.
