@@ -29,6 +29,12 @@ interface StoredRestore {
 
 type VersionWithState = DocumentVersionSummary & { state: Buffer };
 
+/** What a version stores of the document: its merged Yjs state and that state's text. */
+interface VersionContent {
+  state: Uint8Array;
+  text: string;
+}
+
 /**
  * Version history of a document's co-edited content. A version is the content every acknowledged edit made:
  * the snapshot and the update log, read in one statement (an edit is appended before anyone hears of it, so an
@@ -56,7 +62,7 @@ export class DocumentVersionsService {
       if (document === undefined) throw documentNotFound(documentId);
       const doc = await this.content.current(documentId, manager);
       if (doc === null) throw documentNotFound(documentId);
-      return this.insert(manager, documentId, name, doc, member.id);
+      return this.insert(manager, documentId, name, versionContent(doc), member.id);
     });
   }
 
@@ -105,21 +111,17 @@ export class DocumentVersionsService {
       // Read after the lock is held, in a statement of its own: it sees every restore committed before.
       const doc = await this.content.current(documentId, manager);
       if (doc === null) throw documentNotFound(documentId);
-      if (doc.getText('content').toJSON() === target)
+      const replaced = versionContent(doc);
+      const update = restoreUpdate(doc, target);
+      if (update === null)
         return {
-          update: null,
+          update,
           text: target,
           result: { documentId, changed: false, restored, beforeRestore: null },
         };
-      const beforeRestore = await this.insert(
-        manager,
-        documentId,
-        beforeRestoreName(version.name),
-        doc,
-        member.id,
-      );
-      const update = restoreUpdate(doc, target);
-      if (update !== null) await this.content.append(documentId, update, manager);
+      const name = beforeRestoreName(version.name);
+      const beforeRestore = await this.insert(manager, documentId, name, replaced, member.id);
+      await this.content.append(documentId, update, manager);
       return { update, text: target, result: { documentId, changed: true, restored, beforeRestore } };
     });
     if (stored.update !== null) await this.deliver(documentId, stored.update, stored.text);
@@ -145,14 +147,14 @@ export class DocumentVersionsService {
     executor: QueryExecutor,
     documentId: string,
     name: string,
-    doc: Y.Doc,
+    content: VersionContent,
     createdBy: string,
   ): Promise<DocumentVersionSummary> {
     const [created] = await executor.query<DocumentVersionSummary[]>(INSERT_VERSION_SQL, [
       documentId,
       name,
-      Buffer.from(Y.encodeStateAsUpdate(doc)),
-      storableText(doc.getText('content').toJSON()),
+      Buffer.from(content.state),
+      storableText(content.text),
       createdBy,
     ]);
     return created!;
@@ -170,6 +172,10 @@ export class DocumentVersionsService {
 
 export function versionNotFound(versionId: string): NotFoundException {
   return new NotFoundException(`version ${versionId} not found`);
+}
+
+function versionContent(doc: Y.Doc): VersionContent {
+  return { state: Y.encodeStateAsUpdate(doc), text: doc.getText('content').toJSON() };
 }
 
 function textOf(state: Uint8Array): string {
