@@ -3,7 +3,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /*
  * Version history: named snapshots of a document's co-edited content, each the merged Yjs state at the moment
  * it was taken (the snapshot plus every update appended since) and its plain text, so that reading or restoring
- * a version never replays the document's history. A restore reads `text`; `state` keeps the CRDT itself.
+ * a version never replays the document's history. `text` is for reading (NUL and lone surrogates, which a text
+ * column cannot hold, shown as U+FFFD); a restore reads the exact text from `state`.
  *   document_versions_document_created_idx  a document's versions, newest first (keyset on created_at, id); its
  *                                           leading document_id also serves the cascade from a deleted document
  *   document_versions_created_by_idx        the creator foreign key's: a deleted user's versions are found
