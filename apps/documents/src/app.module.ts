@@ -12,6 +12,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { DocumentsModule } from './documents/documents.module.js';
 import { EditorPageModule } from './editor-page/editor-page.module.js';
 import { REDIS_CLIENTS, RedisModule } from './redis/redis.module.js';
+import { DocumentVersionsModule } from './versions/document-versions.module.js';
 
 /** The HTTP application. Its config is passed in, so tests boot it on an isolated database and Redis prefix. */
 @Module({})
@@ -36,6 +37,7 @@ export class AppModule {
         AppAuthModule.forRoot(config),
         DocumentsModule,
         CollaborationModule,
+        DocumentVersionsModule,
         EditorPageModule,
       ],
       providers: [

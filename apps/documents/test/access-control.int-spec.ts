@@ -47,7 +47,7 @@ describe('every route needs a token, a role it names and the caller’s organisa
     const withBody = ['post', 'put', 'patch'].includes(operation.method);
     const headers: Record<string, string> = withBody ? { 'content-type': 'application/json' } : {};
     if (token) headers['authorization'] = `Bearer ${token}`;
-    return fetch(`${testApp.url}${operation.path.replace('{id}', SOME_ID)}`, {
+    return fetch(`${testApp.url}${operation.path.replace(/\{[^}]+\}/g, SOME_ID)}`, {
       method: operation.method.toUpperCase(),
       headers,
       ...(withBody ? { body: '{}' } : {}),

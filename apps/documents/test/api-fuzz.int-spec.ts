@@ -12,13 +12,14 @@ import { documentsHarness } from '../findings/support/documents-harness.js';
 
 const ctx = useTestContext(documentsHarness);
 
-/** Cases per operation: 13 operations × 60 ≈ 800 requests per run (FUZZ_RUNS_FACTOR scales it). */
+/** Cases per operation: 17 operations × 60 ≈ 1,000 requests per run (FUZZ_RUNS_FACTOR scales it). */
 const RUNS_PER_OPERATION = 60;
 
 describe('API fuzz (OpenAPI-driven)', () => {
   let testApp: TestApp;
   let admin: AuthSessionBody;
   let documentId: string;
+  let versionId: string;
 
   beforeAll(async () => {
     testApp = await startTestApp(ctx);
@@ -29,6 +30,13 @@ describe('API fuzz (OpenAPI-driven)', () => {
       'POST',
       '/documents',
       { title: 'Fuzzed' },
+      admin.accessToken,
+    ));
+    ({ id: versionId } = await api.expect<{ id: string }>(
+      201,
+      'POST',
+      `/documents/${documentId}/versions`,
+      { name: 'Fuzzed version' },
       admin.accessToken,
     ));
   });
@@ -44,12 +52,12 @@ describe('API fuzz (OpenAPI-driven)', () => {
       baseUrl: testApp.url,
       document,
       bearerToken: admin.accessToken,
-      knownPathValues: { id: [documentId, admin.user.id] },
+      knownPathValues: { id: [documentId, admin.user.id], versionId: [versionId] },
     });
 
     const failures = summarizeFailures(report.failures);
     expect({ seed: report.seed, failures }).toEqual({ seed: report.seed, failures: [] });
-    expect(report.cases).toBeGreaterThanOrEqual(600);
+    expect(report.cases).toBeGreaterThanOrEqual(1_000);
     expect((await fetch(`${testApp.url}/health/live`)).status).toBe(200);
   }, 600_000);
 });

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { executedScans, useTestContext } from '@remedy/testing';
 import { DOCUMENT_BY_ID_SQL } from '../src/documents/documents.sql.js';
 import { organisationDocumentsPage } from '../src/documents/organisation-documents-page.js';
+import { documentVersionsPage } from '../src/versions/document-versions-page.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';
 
 const ctx = useTestContext(documentsHarness);
@@ -57,6 +58,35 @@ describe('document reads use their indexes', () => {
     );
     expect(await documentScans(DOCUMENT_BY_ID_SQL, [rows[0]!.id, organisationId])).toEqual([
       expect.objectContaining({ index: 'documents_pkey' }),
+    ]);
+  });
+
+  it("reads a document's first and next page of versions through document_versions_document_created_idx", async () => {
+    // 10,000 versions: 100 for each of 100 documents.
+    await ctx.pool.query(`
+      INSERT INTO document_versions (document_id, name, state, text, preview, characters, created_at)
+      SELECT d.id, 'v' || n, '\\x0000'::bytea, '', '', 0, now() - n * interval '1 minute'
+        FROM (SELECT id FROM documents LIMIT 100) d, generate_series(1, 100) n`);
+    await ctx.pool.query('ANALYZE document_versions');
+    const { rows: documents } = await ctx.pool.query<{ document_id: string }>(
+      'SELECT document_id FROM document_versions LIMIT 1',
+    );
+    const documentId = documents[0]!.document_id;
+    const versionScans = async (sql: string, parameters: unknown[]) =>
+      (await executedScans(ctx.pool, sql, parameters)).filter(
+        (scan) => scan.relation === 'document_versions',
+      );
+
+    const first = documentVersionsPage(documentId, undefined, 20);
+    expect(await versionScans(first.sql, first.parameters)).toEqual([
+      expect.objectContaining({ index: 'document_versions_document_created_idx' }),
+    ]);
+    const { rows } = await ctx.pool.query<Record<string, unknown>>(first.sql, first.parameters);
+    const cursor = first.page.toPage(rows).pagination.nextCursor;
+    expect(cursor).toEqual(expect.any(String));
+    const next = documentVersionsPage(documentId, cursor ?? undefined, 20);
+    expect(await versionScans(next.sql, next.parameters)).toEqual([
+      expect.objectContaining({ index: 'document_versions_document_created_idx' }),
     ]);
   });
 });

@@ -36,6 +36,14 @@ export class CoEditedTextSaver {
     this.pending.set(documentId, { timer, firstEditAt, read });
   }
 
+  /**
+   * Saves the document's pending text now: its copy is being dropped, and a save left waiting would later read
+   * a copy that no longer hears of edits (a restore made meanwhile would be overwritten by the older text).
+   */
+  saveNow(documentId: string): Promise<void> {
+    return this.flush(documentId);
+  }
+
   /** Saves every pending text now and waits for every save (shutdown). */
   async close(): Promise<void> {
     await Promise.all([...this.pending.keys()].map((documentId) => this.flush(documentId)));

@@ -12,7 +12,9 @@ import {
   type RoomMessage,
 } from '@remedy/realtime';
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import type WebSocket from 'ws';
+import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig, CollaborationConfig } from '../config.js';
@@ -153,6 +155,22 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     await Promise.allSettled([...this.compactions]);
   }
 
+  /**
+   * An update the server itself stored in document_updates (a version restored): it reaches the editors exactly
+   * as a stored edit does, applied to this instance's copy and sent to its sockets, and published on the
+   * document's channel so every other instance applies it to its copy and sends it to its sockets.
+   */
+  async relayStoredUpdate(documentId: string, update: Uint8Array): Promise<void> {
+    const encoder = encoding.createEncoder();
+    syncProtocol.writeUpdate(encoder, update);
+    const frame = JSON.stringify({ type: 'sync', documentId, data: base64(encoding.toUint8Array(encoder)) });
+    const pending = this.documents.get(documentId);
+    // A copy still loading may or may not have read the update: Yjs applies it once either way.
+    const document = pending === undefined ? undefined : await pending.catch(() => undefined);
+    if (document !== undefined) Y.applyUpdate(document.room.doc, update, 'storage');
+    await this.relay(documentId, document, null, frame, true);
+  }
+
   private async authenticate(message: unknown): Promise<AuthenticatedUser | null> {
     if (typeof message !== 'object' || message === null) return null;
     const { type, token } = message as { type?: unknown; token?: unknown };
@@ -259,17 +277,20 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     }
   }
 
-  /** To this instance's other sockets on the document now, and to every other instance through Redis. */
+  /**
+   * To this instance's other sockets on the document now (none when it is not open here), and to every other
+   * instance through Redis.
+   */
   private async relay(
     documentId: string,
-    document: OpenDocument,
-    sender: CollabClient,
+    document: OpenDocument | undefined,
+    sender: CollabClient | null,
     frame: string,
     sync = false,
   ): Promise<void> {
     // Encoded once for every member: each socket is handed the same bytes (ADR 0060).
     const bytes = Buffer.from(frame);
-    for (const member of document.members.keys()) if (member !== sender) member.send(bytes);
+    for (const member of document?.members.keys() ?? []) if (member !== sender) member.send(bytes);
     const relayed: RelayedFrame = { origin: this.instance, sync, frame };
     await this.bus.publish(documentId, { payload: JSON.stringify(relayed) });
   }
@@ -331,9 +352,11 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     if (withdrawal !== null)
       await this.relay(documentId, document, client, awarenessFrame(documentId, withdrawal));
     if (document.members.size > 0 || this.documents.get(documentId) !== pending) return;
-    // The last local socket left: drop the copy (the database has every saved edit) and the channel.
+    // The last local socket left: drop the copy (the database has every saved edit) and the channel, and save
+    // its text for search now, while the copy is still current.
     this.documents.delete(documentId);
     this.held.delete(documentId);
+    void this.textSaver.saveNow(documentId);
     await this.bus.unsubscribe(documentId);
   }
 

@@ -7,7 +7,8 @@ import { DocumentContent } from './document-content.js';
 
 /**
  * WebSocket /collab: co-editing a document's content with Yjs, persisted in document_updates; the text reaches
- * search through DocumentsService (its change feed).
+ * search through DocumentsService (its change feed). Version history reads and appends the content through
+ * DocumentContent and sends a restore to the editors through the gateway.
  */
 @Module({
   imports: [DocumentsModule],
@@ -17,6 +18,6 @@ import { DocumentContent } from './document-content.js';
     CollaborationMetrics,
     DocumentContent,
   ],
-  exports: [CollaborationGateway],
+  exports: [CollaborationGateway, DocumentContent],
 })
 export class CollaborationModule {}

@@ -11,8 +11,17 @@ export const MEMBER_ROLE_FOR_DOCUMENT_SQL = `
 SELECT u.role FROM documents d JOIN users u ON u.organisation_id = d.organisation_id
 WHERE d.id = $1 AND u.id = $2`;
 
-/** $1 document: the snapshot, then every update not yet folded into it, oldest first (document_updates_pkey). */
-export const DOCUMENT_SNAPSHOT_SQL = 'SELECT state FROM documents WHERE id = $1';
+/**
+ * $1 document: the snapshot and every update not yet folded into it, oldest first (documents_pkey,
+ * document_updates_pkey), in one statement: one snapshot of the database, so a compaction committing between
+ * two reads can neither hide the rows it folded (an old snapshot read before, the rows deleted after) nor
+ * matter otherwise. No row when there is no such document.
+ */
+export const DOCUMENT_CONTENT_SQL = `
+SELECT d.state, ARRAY(SELECT u.update FROM document_updates u WHERE u.document_id = d.id ORDER BY u.seq) AS updates
+  FROM documents d WHERE d.id = $1`;
+
+/** $1 document: the updates not yet folded into the snapshot, oldest first (document_updates_pkey). */
 export const DOCUMENT_UPDATES_SQL =
   'SELECT seq, update FROM document_updates WHERE document_id = $1 ORDER BY seq';
 

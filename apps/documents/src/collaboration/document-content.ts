@@ -1,15 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import * as Y from 'yjs';
 import {
   APPEND_UPDATE_SQL,
   DELETE_FOLDED_SQL,
-  DOCUMENT_SNAPSHOT_SQL,
+  DOCUMENT_CONTENT_SQL,
   DOCUMENT_UPDATES_SQL,
   LOCK_DOCUMENT_SQL,
   MEMBER_ROLE_FOR_DOCUMENT_SQL,
   SAVE_SNAPSHOT_SQL,
 } from './document-content.sql.js';
+
+/** Where a statement runs: the pool, or a transaction's manager. */
+export type QueryExecutor = Pick<EntityManager, 'query'>;
 
 /** A document's content as stored: the updates to apply, snapshot first, and how many are not folded yet. */
 export interface StoredContent {
@@ -36,19 +39,29 @@ export class DocumentContent {
   }
 
   async load(documentId: string): Promise<StoredContent> {
-    const [snapshot] = await this.dataSource.query<Array<{ state: Buffer | null }>>(DOCUMENT_SNAPSHOT_SQL, [
-      documentId,
-    ]);
-    const rows = await this.dataSource.query<Array<{ update: Buffer }>>(DOCUMENT_UPDATES_SQL, [documentId]);
-    const updates = rows.map((row) => new Uint8Array(row.update));
-    return {
-      updates: snapshot?.state ? [new Uint8Array(snapshot.state), ...updates] : updates,
-      unfolded: updates.length,
-    };
+    return (await this.read(documentId, this.dataSource)) ?? { updates: [], unfolded: 0 };
   }
 
-  async append(documentId: string, update: Uint8Array): Promise<void> {
-    await this.dataSource.query(APPEND_UPDATE_SQL, [documentId, Buffer.from(update)]);
+  /**
+   * The document as every instance will hold it once the updates acknowledged so far reach it: the snapshot and
+   * the appended log, the authoritative record (an edit is appended before anyone hears of it). Null when there
+   * is no such document.
+   */
+  async current(documentId: string, executor: QueryExecutor = this.dataSource): Promise<Y.Doc | null> {
+    const stored = await this.read(documentId, executor);
+    if (stored === null) return null;
+    const doc = new Y.Doc();
+    for (const update of stored.updates) Y.applyUpdate(doc, update, 'storage');
+    return doc;
+  }
+
+  /** Appends an update, in `executor`'s transaction when it is one (a restore stores its update with the rest). */
+  async append(
+    documentId: string,
+    update: Uint8Array,
+    executor: QueryExecutor = this.dataSource,
+  ): Promise<void> {
+    await executor.query(APPEND_UPDATE_SQL, [documentId, Buffer.from(update)]);
   }
 
   /** Folds every appended update into the snapshot and deletes exactly the rows folded. */
@@ -65,5 +78,18 @@ export class DocumentContent {
       await manager.query(SAVE_SNAPSHOT_SQL, [documentId, Buffer.from(Y.mergeUpdates(parts))]);
       await manager.query(DELETE_FOLDED_SQL, [documentId, rows.map((row) => row.seq)]);
     });
+  }
+
+  private async read(documentId: string, executor: QueryExecutor): Promise<StoredContent | null> {
+    const [stored] = await executor.query<Array<{ state: Buffer | null; updates: Buffer[] }>>(
+      DOCUMENT_CONTENT_SQL,
+      [documentId],
+    );
+    if (stored === undefined) return null;
+    const updates = stored.updates.map((update) => new Uint8Array(update));
+    return {
+      updates: stored.state ? [new Uint8Array(stored.state), ...updates] : updates,
+      unfolded: updates.length,
+    };
   }
 }

@@ -3,6 +3,7 @@ import { CreateOutboxTables1767225600000 } from '@remedy/outbox';
 import { CreateDocumentsSchema1792000000000 } from '../migrations/1792000000000-create-documents-schema.js';
 import { CreateDocumentSearch1792000002000 } from '../migrations/1792000002000-create-document-search.js';
 import { CreateDocumentUpdates1792000003000 } from '../migrations/1792000003000-create-document-updates.js';
+import { CreateDocumentVersions1792000004000 } from '../migrations/1792000004000-create-document-versions.js';
 
 /** The schema history in order; later migrations append here (timestamps after the last entry). */
 export const APP_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const APP_MIGRATIONS = [
   CreateDocumentsSchema1792000000000,
   CreateDocumentSearch1792000002000,
   CreateDocumentUpdates1792000003000,
+  CreateDocumentVersions1792000004000,
 ];

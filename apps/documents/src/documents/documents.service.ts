@@ -13,6 +13,7 @@ import {
   UPDATE_DOCUMENT_SQL,
 } from './documents.sql.js';
 import { organisationDocumentsPage } from './organisation-documents-page.js';
+import { storableText } from './storable-text.js';
 
 /** A written row: the document's metadata plus what its search change carries. */
 type ChangedDocument = Document & { version: number; body: string; changedAt: string };
@@ -80,7 +81,7 @@ export class DocumentsService {
    */
   async saveCoEditedText(documentId: string, text: string): Promise<void> {
     await this.write((manager) =>
-      manager.query<ChangedDocument[]>(SAVE_CO_EDITED_TEXT_SQL, [documentId, text]),
+      manager.query<ChangedDocument[]>(SAVE_CO_EDITED_TEXT_SQL, [documentId, storableText(text)]),
     );
   }
 

@@ -5,7 +5,8 @@ import type { KeysetSqlFragment } from '@remedy/pagination';
  * of another organisation is never read, renamed or deleted (the caller sees a 404). Times leave Postgres as
  * ISO 8601 text in UTC. UPDATE and DELETE are wrapped in a CTE so they return rows like a SELECT does.
  */
-const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+export const iso = (column: string) =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 export const DOCUMENT_COLUMNS = `id, organisation_id AS "organisationId", owner_id AS "ownerId", title,
   ${iso('created_at')} AS "createdAt", ${iso('updated_at')} AS "updatedAt"`;
