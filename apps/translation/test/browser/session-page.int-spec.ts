@@ -211,11 +211,7 @@ describe('the session page in headless Chromium', () => {
       [german, 'de'],
     ] as const) {
       const lines = page.locator('#captions li');
-      await waitUntil(
-        `${language} captions`,
-        async () => (await lines.count()) === SPEECH.length,
-        15_000,
-      );
+      await waitUntil(`${language} captions`, async () => (await lines.count()) === SPEECH.length, 15_000);
       expect(await lines.allTextContents()).toEqual(SPEECH.map((sentence) => `[${language}] ${sentence}`));
     }
 
