@@ -196,7 +196,7 @@ describe('the session page in headless Chromium', () => {
 
     // The organiser speaks (synthesised speech on /speech, the session spoken in ja): each page shows every
     // final segment as a caption line in its own language, and nothing of the partial results the speaker got.
-    const speaker = await ChatTestClient.open(app!.url.replace(/^http/, 'ws'), '', '/speech');
+    const speaker = await ChatTestClient.open(app.url.replace(/^http/, 'ws'), '', '/speech');
     try {
       speaker.send({ type: 'auth', token: organiser.accessToken });
       await speaker.until('authenticated', () => speaker.has('authenticated'));
