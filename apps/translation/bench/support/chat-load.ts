@@ -1,6 +1,6 @@
 import { METRICS_REGISTRY } from '@remedy/observability';
 import type { IsolatedContext, LatencyDistribution, TranslationCallRecord } from '@remedy/testing';
-import type { Registry } from 'prom-client';
+import type { Histogram, Registry } from 'prom-client';
 
 type BenchContext = Omit<IsolatedContext, 'dispose'>;
 import { signAccessToken } from '../../findings/support/access-tokens.js';
@@ -100,7 +100,7 @@ async function seedLiveSessions(
 
 /** The p-th percentile (0–100) of a prom-client histogram, in ms: the upper bound of the bucket it falls in. */
 async function bucketPercentileMs(registry: Registry, name: string, p: number): Promise<number> {
-  const metric = await registry.getSingleMetric(name)?.get();
+  const metric = await (registry.getSingleMetric(name) as Histogram | undefined)?.get();
   const buckets = (metric?.values ?? [])
     .filter((value) => value.metricName === `${name}_bucket`)
     .map((value) => ({ le: Number(value.labels['le']), count: value.value }))
