@@ -10,7 +10,8 @@ const LANGUAGES = ['en', 'de', 'fr', 'es', 'ja'];
  * two API instances, each session's speaker sending a message every 10 s for 30 s, the provider answering in about
  * 150 ms. Knobs: TRANSLATION_BENCH_SESSIONS (1,000), TRANSLATION_BENCH_SESSION_SIZE (5),
  * TRANSLATION_BENCH_SESSIONS_SECONDS (30), TRANSLATION_BENCH_SESSIONS_INTERVAL_MS (10,000),
- * TRANSLATION_BENCH_CLIENT_PROCESSES (2).
+ * TRANSLATION_BENCH_CLIENT_PROCESSES (2), TRANSLATION_BENCH_CALLS_IN_FLIGHT_PER_PAIR (the service's default: set it
+ * to compare bounds, ADR 0076).
  */
 export default defineBench({
   name: 'translation: 1,000 small sessions × 5 participants in 5 languages over two API instances (messages/s, delivery p99, translations per message)',
@@ -20,6 +21,7 @@ export default defineBench({
     const participants = Math.round(benchSetting('TRANSLATION_BENCH_SESSION_SIZE', 5));
     const seconds = benchSetting('TRANSLATION_BENCH_SESSIONS_SECONDS', 30);
     const intervalMs = benchSetting('TRANSLATION_BENCH_SESSIONS_INTERVAL_MS', 10_000);
+    const callsInFlight = process.env['TRANSLATION_BENCH_CALLS_IN_FLIGHT_PER_PAIR'];
     const outcome = await runChatLoad(
       ctx,
       {
@@ -30,12 +32,15 @@ export default defineBench({
         seconds,
         clientProcesses: Math.round(benchSetting('TRANSLATION_BENCH_CLIENT_PROCESSES', 2)),
         providerLatency: { kind: 'log-normal', medianMs: 150, p99Ms: 400 },
+        ...(callsInFlight !== undefined && {
+          maxCallsInFlightPerPair: Math.round(benchSetting('TRANSLATION_BENCH_CALLS_IN_FLIGHT_PER_PAIR', 1)),
+        }),
       },
       ctx.log,
     );
     const targets = Math.min(participants, LANGUAGES.length) - 1;
     ctx.log(
-      `${outcome.messagesSent} messages in ${sessions} sessions: ${outcome.messagesPerSecondDelivered}/s, p99 ${outcome.p99} ms (provider ${outcome.providerP99} ms, own ${outcome.ownP99} ms), ${outcome.translationsPerMessage} translations per message`,
+      `${outcome.messagesSent} messages in ${sessions} sessions: ${outcome.messagesPerSecondDelivered}/s, p99 ${outcome.p99} ms (provider ${outcome.providerP99} ms, own ${outcome.ownP99} ms, batcher wait ${outcome.batchWaitP99} ms), ${outcome.translationsPerMessage} translations per message`,
     );
     const goals: Record<string, BenchResult> = {
       // The emulated provider latency is time a real provider spends too and the service cannot shorten: the
@@ -79,6 +84,8 @@ export default defineBench({
       'service’s own time p50 ms (delivery − provider latency)': outcome.ownP50,
       'service’s own time p95 ms': outcome.ownP95,
       'service’s own time p99 ms': outcome.ownP99,
+      'batcher wait p50 ms (window + behind the pair’s calls out; bucket bound)': outcome.batchWaitP50,
+      'batcher wait p99 ms': outcome.batchWaitP99,
       'provider calls per message (micro-batched across sessions)': outcome.providerCallsPerMessage,
       'translations per message': outcome.translationsPerMessage,
       'server RSS per socket, KB (joined − idle, ÷ sockets; no forced GC)': outcome.rssPerSocketKb,

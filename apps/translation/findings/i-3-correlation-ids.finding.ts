@@ -8,6 +8,7 @@ import {
 import { APP_CONFIG } from '../src/app-config.module.js';
 import type { AppConfig } from '../src/config.js';
 import { ProviderBatcher } from '../src/translation/batching/provider-batcher.js';
+import { TranslationMetrics } from '../src/translation/metrics/translation-metrics.js';
 import { ProviderTranslator } from '../src/translation/providers/provider-translator.js';
 import { ApiClient } from './support/api-client.js';
 import { LogCapture, type LogLine } from './support/log-capture.js';
@@ -37,9 +38,16 @@ const PLUGS: Record<Run, (destination: DestinationStream) => ProviderPlug[]> = {
   "batched call in the first request's context": () => [
     {
       provide: ProviderBatcher,
-      inject: [APP_CONFIG, ProviderTranslator],
-      useFactory: (config: AppConfig, translator: ProviderTranslator) =>
-        new FirstRequestContextBatcher(translator, config.providers.batchWindowMs),
+      inject: [APP_CONFIG, ProviderTranslator, TranslationMetrics],
+      useFactory: (config: AppConfig, translator: ProviderTranslator, metrics: TranslationMetrics) =>
+        new FirstRequestContextBatcher(
+          translator,
+          {
+            windowMs: config.providers.batchWindowMs,
+            maxCallsInFlight: config.providers.maxCallsInFlightPerPair,
+          },
+          metrics,
+        ),
     },
   ],
 };
@@ -73,6 +81,9 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
       // The failures are the proof's own: the breaker stays closed and a held call outlives the measurement.
       TRANSLATION_BREAKER_VOLUME: '1000',
       TRANSLATION_TIMEOUT_MS: '60000',
+      // One call out per pair: the held first call keeps the other two texts in the batcher, so they ride
+      // together in a call made from its callback, the path whose context this proof checks.
+      TRANSLATION_MAX_CALLS_IN_FLIGHT_PER_PAIR: '1',
     },
     { plugs: PLUGS[run](log), logDestination: log },
   );

@@ -45,6 +45,8 @@ export class AverageLatencyOnlyMetrics extends TranslationMetrics {
 
   batchSent(): void {}
 
+  batchWaited(): void {}
+
   providerCalled(): void {}
 
   fellBack(): void {}

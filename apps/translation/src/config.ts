@@ -126,6 +126,13 @@ export interface ProvidersConfig {
   quotaMaxWaitMs: number;
   /** How long the first text of a batch waits for others of its organisation, pair and glossary (polyglot-b:S-5). */
   batchWindowMs: number;
+  /**
+   * Provider calls one batch group (organisation, pair, glossary version) may have out at once (ADR 0076): a text
+   * arriving while a call is out goes in the next window's call instead of waiting for it, up to this bound;
+   * past it texts wait and ride together in one call. At most `poolSize`, so one busy pair cannot hold every
+   * connection of the pool; the quota budget still paces every call.
+   */
+  maxCallsInFlightPerPair: number;
 }
 
 export type DatabaseConfig = DatabaseSettings;
@@ -204,6 +211,9 @@ export function parseConfig(values: ConfigValues): AppConfig {
   return config;
 }
 
+/** The default bound on provider calls out at once per batch group; see maxCallsInFlightPerPair. */
+const MAX_CALLS_IN_FLIGHT_PER_PAIR = 4;
+
 function readProviders(read: ConfigReader): ProvidersConfig {
   const engine = (name: 'GOOGLE' | 'DEEPL', url: string, charactersPerMinute: number): EngineConfig => ({
     url: read.url(`${name}_TRANSLATE_URL`, url, HTTP_PROTOCOLS),
@@ -216,6 +226,9 @@ function readProviders(read: ConfigReader): ProvidersConfig {
       peakCallsPerSecond: read.integer('TRANSLATION_PEAK_CALLS_PER_SECOND', 200, 1, 1_000_000),
       p99LatencyMs: read.integer('TRANSLATION_P99_LATENCY_MS', 300, 1, 60_000),
     });
+  const poolSize = read.has('TRANSLATION_POOL_SIZE')
+    ? read.integer('TRANSLATION_POOL_SIZE', 1, 1, 10_000)
+    : formula();
   return {
     // Google's default v3 quota: 6,000,000 characters per minute per project.
     google: {
@@ -225,14 +238,17 @@ function readProviders(read: ConfigReader): ProvidersConfig {
     },
     deepl: engine('DEEPL', 'https://api.deepl.com', 0),
     timeoutMs: read.integer('TRANSLATION_TIMEOUT_MS', 2_000, 50, 60_000),
-    poolSize: read.has('TRANSLATION_POOL_SIZE')
-      ? read.integer('TRANSLATION_POOL_SIZE', 1, 1, 10_000)
-      : formula(),
+    poolSize,
     // Review a: fail fast after 5 consecutive errors, half-open retry after 30 s.
     breakerVolume: read.integer('TRANSLATION_BREAKER_VOLUME', 5, 1, 1_000),
     breakerResetMs: read.integer('TRANSLATION_BREAKER_RESET_MS', 30_000, 100, 600_000),
     quotaMaxWaitMs: read.integer('TRANSLATION_QUOTA_MAX_WAIT_MS', 1_000, 0, 60_000),
     // Short against a chat message's budget, long enough for a burst's requests to meet (review b: 10–25 ms).
     batchWindowMs: read.integer('TRANSLATION_BATCH_WINDOW_MS', 15, 0, 1_000),
+    // Measured with the small-sessions bench (ADR 0076): 4 takes the wait behind a pair's call out of nearly
+    // every message at 20 texts/s per pair, where ~3 calls of 150 ms are out at once.
+    maxCallsInFlightPerPair: read.has('TRANSLATION_MAX_CALLS_IN_FLIGHT_PER_PAIR')
+      ? read.integer('TRANSLATION_MAX_CALLS_IN_FLIGHT_PER_PAIR', 1, 1, poolSize)
+      : Math.min(MAX_CALLS_IN_FLIGHT_PER_PAIR, poolSize),
   };
 }

@@ -26,4 +26,15 @@ describe('config', () => {
       expect.stringContaining('JWT_ACCESS_SECRET') as unknown as string,
     ]);
   });
+
+  it('lets a pair have up to 4 provider calls in flight, never more than the provider pool', () => {
+    const providers = (values: Record<string, string>) =>
+      parseConfig({ JWT_ACCESS_SECRET: SECRET, ...values }).providers;
+    expect(providers({}).maxCallsInFlightPerPair).toBe(4);
+    expect(providers({ TRANSLATION_POOL_SIZE: '2' }).maxCallsInFlightPerPair).toBe(2);
+    expect(providers({ TRANSLATION_MAX_CALLS_IN_FLIGHT_PER_PAIR: '1' }).maxCallsInFlightPerPair).toBe(1);
+    expect(() =>
+      providers({ TRANSLATION_POOL_SIZE: '8', TRANSLATION_MAX_CALLS_IN_FLIGHT_PER_PAIR: '9' }),
+    ).toThrow(/TRANSLATION_MAX_CALLS_IN_FLIGHT_PER_PAIR must be an integer from 1 to 8/);
+  });
 });

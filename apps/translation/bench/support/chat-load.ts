@@ -1,4 +1,6 @@
+import { METRICS_REGISTRY } from '@remedy/observability';
 import type { IsolatedContext, LatencyDistribution, TranslationCallRecord } from '@remedy/testing';
+import type { Histogram, Registry } from 'prom-client';
 
 type BenchContext = Omit<IsolatedContext, 'dispose'>;
 import { signAccessToken } from '../../findings/support/access-tokens.js';
@@ -38,6 +40,8 @@ export interface ChatLoadScenario {
   seconds: number;
   clientProcesses: number;
   providerLatency: LatencyDistribution;
+  /** TRANSLATION_MAX_CALLS_IN_FLIGHT_PER_PAIR for the run; unset: the service's default. */
+  maxCallsInFlightPerPair?: number;
 }
 
 export interface ChatLoadOutcome {
@@ -66,6 +70,12 @@ export interface ChatLoadOutcome {
   ownP50: number;
   ownP95: number;
   ownP99: number;
+  /**
+   * p50/p99 of the time texts waited in the worker's batcher for their provider call (the batch window plus any
+   * wait behind the pair's calls already out), as the upper bound of the translation_batch_wait_seconds bucket.
+   */
+  batchWaitP50: number;
+  batchWaitP99: number;
   providerCallsPerMessage: number;
   translationsPerMessage: number;
   rssPerSocketKb: number;
@@ -86,6 +96,19 @@ async function seedLiveSessions(
     [organiser.organisationId, organiser.id, count],
   );
   return rows.map((row) => row.id);
+}
+
+/** The p-th percentile (0–100) of a prom-client histogram, in ms: the upper bound of the bucket it falls in. */
+async function bucketPercentileMs(registry: Registry, name: string, p: number): Promise<number> {
+  const metric = await (registry.getSingleMetric(name) as Histogram | undefined)?.get();
+  const buckets = (metric?.values ?? [])
+    .filter((value) => value.metricName === `${name}_bucket`)
+    .map((value) => ({ le: Number(value.labels['le']), count: value.value }))
+    .sort((a, b) => a.le - b.le);
+  const total = buckets.at(-1)?.count ?? 0;
+  if (total === 0) return NaN;
+  const bucket = buckets.find((candidate) => candidate.count >= Math.ceil((p / 100) * total));
+  return Math.round((bucket?.le ?? Infinity) * 1_000);
 }
 
 /**
@@ -125,6 +148,9 @@ export async function runChatLoad(
     const overrides: Record<string, string> = {
       ...providers.env,
       ...(perInstance > DEFAULT_MAX_CONNECTIONS && { CHAT_MAX_CONNECTIONS: String(perInstance + 10) }),
+      ...(scenario.maxCallsInFlightPerPair !== undefined && {
+        TRANSLATION_MAX_CALLS_IN_FLIGHT_PER_PAIR: String(scenario.maxCallsInFlightPerPair),
+      }),
     };
     const job: ChatInstanceJob = {
       databaseUrl: ctx.databaseUrl,
@@ -211,6 +237,7 @@ export async function runChatLoad(
     const providerHistogram: Record<number, number> = {};
     for (const ms of providerMs.values()) providerHistogram[ms] = (providerHistogram[ms] ?? 0) + 1;
     const own = ownTime(result.latencyById, providerMs);
+    const registry = worker.app.get<Registry>(METRICS_REGISTRY);
     const delivered = messages.filter((message) => (result.deliveries[message.id] ?? 0) > 0).length;
     return {
       sockets: opened,
@@ -235,6 +262,8 @@ export async function runChatLoad(
       ownP50: histogramPercentile(own, 50),
       ownP95: histogramPercentile(own, 95),
       ownP99: histogramPercentile(own, 99),
+      batchWaitP50: await bucketPercentileMs(registry, 'translation_batch_wait_seconds', 50),
+      batchWaitP99: await bucketPercentileMs(registry, 'translation_batch_wait_seconds', 99),
       providerCallsPerMessage:
         Math.round(((providers.google.calls.length - callsBefore) / Math.max(1, messages.length)) * 100) /
         100,

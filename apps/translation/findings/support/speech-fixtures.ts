@@ -77,8 +77,11 @@ export async function startSpeechStage(
   };
 }
 
+/** What streaming needs of a stage: the speaker's authenticated /speech socket and the session it speaks in. */
+export type SpeakerOf = Pick<SpeechStage, 'speaker' | 'session'>;
+
 /** Starts a stream into the session; resolves once the server said `started`. */
-export async function startStream(stage: SpeechStage): Promise<void> {
+export async function startStream(stage: SpeakerOf): Promise<void> {
   const before = stage.speaker.ofType('started').length;
   stage.speaker.send({ type: 'start', sessionId: stage.session.id });
   await stage.speaker.until('started', () => stage.speaker.ofType('started').length > before);
@@ -90,7 +93,7 @@ export async function startStream(stage: SpeechStage): Promise<void> {
  * audio time each page ends at, as it leaves.
  */
 export async function speak(
-  stage: SpeechStage,
+  stage: Pick<SpeechStage, 'speaker'>,
   speech: SynthesisedSpeech,
   { speed = 1, onPage }: { speed?: number; onPage?: (endMs: number) => void } = {},
 ): Promise<void> {

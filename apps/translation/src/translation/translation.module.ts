@@ -70,9 +70,16 @@ class ProvidersShutdown implements OnApplicationShutdown {
     },
     {
       provide: ProviderBatcher,
-      inject: [APP_CONFIG, ProviderTranslator],
-      useFactory: (config: AppConfig, translator: ProviderTranslator) =>
-        new MicroBatchingProviderBatcher(translator, config.providers.batchWindowMs),
+      inject: [APP_CONFIG, ProviderTranslator, TranslationMetrics],
+      useFactory: (config: AppConfig, translator: ProviderTranslator, metrics: TranslationMetrics) =>
+        new MicroBatchingProviderBatcher(
+          translator,
+          {
+            windowMs: config.providers.batchWindowMs,
+            maxCallsInFlight: config.providers.maxCallsInFlightPerPair,
+          },
+          metrics,
+        ),
     },
     {
       provide: TranslationCache,

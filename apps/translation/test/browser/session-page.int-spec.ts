@@ -1,9 +1,17 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { useTestContext, waitUntil } from '@remedy/testing';
+import {
+  SpeechToTextEmulator,
+  synthesiseSpeech,
+  useTestContext,
+  waitUntil,
+  type SynthesisedSpeech,
+} from '@remedy/testing';
 import { ApiClient, TEST_PASSWORD, type AuthSessionBody } from '../../findings/support/api-client.js';
+import { ChatTestClient } from '../../findings/support/chat-test-client.js';
 import { organiserWithLiveSession, type SessionBody } from '../../findings/support/session-fixtures.js';
+import { speak, startStream } from '../../findings/support/speech-fixtures.js';
 import { startTestApp, type TestApp } from '../../findings/support/start-test-app.js';
 import { startTestWorker, type TestWorker } from '../../findings/support/start-test-worker.js';
 import { translationHarness } from '../../findings/support/translation-harness.js';
@@ -20,6 +28,8 @@ const ctx = useTestContext(translationHarness);
  * releases it (the pending state is what the test looks at while it is held).
  */
 const SETTINGS = { TRANSLATION_TIMEOUT_MS: '60000', CHAT_TRANSLATION_TIMEOUT_MS: '120000' };
+/** What the speaker says (espeak-ng, in English), one caption line each. */
+const SPEECH = ['Welcome to the keynote.', 'Questions come at the end.'];
 
 interface Participant {
   context: BrowserContext;
@@ -32,6 +42,8 @@ interface Participant {
 
 describe('the session page in headless Chromium', () => {
   let providers: TranslationProviders;
+  let speechToText: SpeechToTextEmulator;
+  let speech: SynthesisedSpeech;
   let app: TestApp | undefined;
   let worker: TestWorker;
   let api: ApiClient;
@@ -46,7 +58,10 @@ describe('the session page in headless Chromium', () => {
         `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the browser tests`,
       );
     providers = await startTranslationProviders();
-    app = await startTestApp(ctx, { ...providers.env, ...SETTINGS });
+    speechToText = await SpeechToTextEmulator.start();
+    speech = await synthesiseSpeech(SPEECH);
+    speechToText.speak(speech.sentences);
+    app = await startTestApp(ctx, appSettings());
     worker = await startTestWorker(ctx, { ...providers.env, ...SETTINGS });
     api = new ApiClient(app.url);
     ({ organiser, session } = await organiserWithLiveSession(api, 'page_organiser@example.com'));
@@ -70,7 +85,13 @@ describe('the session page in headless Chromium', () => {
     await worker?.close();
     await app?.close();
     await providers?.stop();
+    await speechToText?.stop();
   });
+
+  /** The API's settings: the engines, the speech-to-text service and the held-call timeouts. */
+  function appSettings(): Record<string, string> {
+    return { ...providers.env, ...SETTINGS, STT_URL: speechToText.url, STT_KEY: speechToText.key };
+  }
 
   /** A browser of its own (cookies, sessionStorage) for one participant, recording every URL it reaches for. */
   async function openBrowser(): Promise<Participant> {
@@ -115,7 +136,7 @@ describe('the session page in headless Chromium', () => {
 
   const message = (page: Page, text: string) => page.locator('#messages li', { hasText: text });
 
-  it('two participants in two languages each see the other’s message translated, the sender sees it pending until it is delivered, and the page recovers after its socket drops', async () => {
+  it('two participants in two languages each see the other’s message translated, the sender sees it pending until it is delivered, the page recovers after its socket drops, and both see the speaker’s captions in their language', async () => {
     const viewer = await api.addMember(organiser.accessToken, 'page_viewer@example.com', 'viewer');
     const english = await join(app!.url, organiser.user.email, 'en');
     const german = await join(app!.url, viewer.user.email, 'de');
@@ -159,7 +180,7 @@ describe('the session page in headless Chromium', () => {
       );
       expect(await page.locator('#chat-text').isDisabled()).toBe(true);
     }
-    app = await startTestApp(ctx, { ...providers.env, ...SETTINGS, PORT: port });
+    app = await startTestApp(ctx, { ...appSettings(), PORT: port });
     for (const { page } of [english, german])
       await page.waitForSelector('body[data-connection="connected"]', { timeout: 60_000 });
     expect(await german.page.locator('#connection').textContent()).toContain('appear in de');
@@ -172,6 +193,27 @@ describe('the session page in headless Chromium', () => {
       expect(
         await page.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument),
       ).toBe(true);
+
+    // The organiser speaks (synthesised speech on /speech, the session spoken in ja): each page shows every
+    // final segment as a caption line in its own language, and nothing of the partial results the speaker got.
+    const speaker = await ChatTestClient.open(app.url.replace(/^http/, 'ws'), '', '/speech');
+    try {
+      speaker.send({ type: 'auth', token: organiser.accessToken });
+      await speaker.until('authenticated', () => speaker.has('authenticated'));
+      await startStream({ speaker, session });
+      await speak({ speaker }, speech, { speed: 4 });
+      expect(speaker.ofType('transcript').some((frame) => frame['final'] === false)).toBe(true);
+    } finally {
+      await speaker.close();
+    }
+    for (const [{ page }, language] of [
+      [english, 'en'],
+      [german, 'de'],
+    ] as const) {
+      const lines = page.locator('#captions li');
+      await waitUntil(`${language} captions`, async () => (await lines.count()) === SPEECH.length, 15_000);
+      expect(await lines.allTextContents()).toEqual(SPEECH.map((sentence) => `[${language}] ${sentence}`));
+    }
 
     // Neither page put a token in a URL: not in the page's address, a fetch, or the WebSocket's.
     const tokens = [...english.tokens, ...german.tokens];

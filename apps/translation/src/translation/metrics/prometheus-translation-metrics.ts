@@ -22,11 +22,18 @@ export const TRANSLATION_LATENCY_BUCKETS: readonly number[] = [
 const BATCH_SIZE_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1_024];
 
 /**
+ * Time in the batcher: the window (15 ms by default) alone, or the window plus a wait for a call of the same pair
+ * to return (up to a provider latency), so the buckets are fine below 50 ms and follow the latency ones above.
+ */
+const BATCH_WAIT_BUCKETS = [0.005, 0.01, 0.015, 0.02, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 1, 2];
+
+/**
  * The service's TranslationMetrics, on the registry /metrics serves:
  *
  * - translation_request_duration_seconds{kind,outcome}: p50/95/99 per content kind (histogram)
  * - translation_cache_lookups_total{kind,result}: hit rate = hit / (hit + miss)
  * - translation_provider_batches_total and translation_provider_batch_size_texts: batches and their sizes
+ * - translation_batch_wait_seconds: how long a request's texts waited in the batcher for their call
  * - translation_provider_calls_total{engine,outcome}: error rate = outcome != "ok" over all, by class
  *   (rate-limited = 429, unavailable = 5xx or connection failure, timeout, …, breaker-open)
  * - translation_provider_call_duration_seconds{engine,outcome}: engine latency of calls that went out
@@ -38,6 +45,7 @@ export class PrometheusTranslationMetrics extends TranslationMetrics {
   private readonly lookups: Counter<'kind' | 'result'>;
   private readonly batches: Counter;
   private readonly batchSizes: Histogram;
+  private readonly batchWaits: Histogram;
   private readonly calls: Counter<'engine' | 'outcome'>;
   private readonly callDurations: Histogram<'engine' | 'outcome'>;
   private readonly fallbacks: Counter<'reason'>;
@@ -67,6 +75,12 @@ export class PrometheusTranslationMetrics extends TranslationMetrics {
       name: 'translation_provider_batch_size_texts',
       help: 'Texts per batch sent to the translation engines',
       buckets: BATCH_SIZE_BUCKETS,
+      registers: [registry],
+    });
+    this.batchWaits = new Histogram({
+      name: 'translation_batch_wait_seconds',
+      help: "Time a request's texts waited in the micro-batcher before a provider call carried them",
+      buckets: [...BATCH_WAIT_BUCKETS],
       registers: [registry],
     });
     this.calls = new Counter({
@@ -114,6 +128,10 @@ export class PrometheusTranslationMetrics extends TranslationMetrics {
   batchSent(texts: number): void {
     this.batches.inc();
     this.batchSizes.observe(texts);
+  }
+
+  batchWaited(seconds: number): void {
+    this.batchWaits.observe(seconds);
   }
 
   providerCalled(engine: string, outcome: CallOutcome, seconds: number | undefined): void {

@@ -26,6 +26,12 @@ export abstract class TranslationMetrics {
   /** A batch of `texts` went to the engines (before the primary was tried). */
   abstract batchSent(texts: number): void;
 
+  /**
+   * One request's texts waited `seconds` in the batcher before a call carried them: the batch window plus any
+   * wait for a call of their pair to return (polyglot-b:S-5, ADR 0076).
+   */
+  abstract batchWaited(seconds: number): void;
+
   /** One engine call (one attempt); `seconds` is undefined when the breaker refused it without calling out. */
   abstract providerCalled(engine: string, outcome: CallOutcome, seconds: number | undefined): void;
 
