@@ -176,7 +176,8 @@ export class BoundedSendQueue {
     }
     // The callback runs once the frame has been handed to the kernel: the moment there may be room again.
     if (!(payload instanceof PreparedTextFrame)) this.socket.send(payload, TEXT_FRAME, this.afterWrite);
-    else if (this.transport !== undefined && this.isUncompressed()) this.transport.write(payload.wire, this.afterWrite);
+    else if (this.transport !== undefined && this.isUncompressed())
+      this.transport.write(payload.wire, this.afterWrite);
     else this.socket.send(payload.payload, TEXT_FRAME, this.afterWrite);
   }
 

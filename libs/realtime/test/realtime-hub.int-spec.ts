@@ -54,7 +54,7 @@ describe('RealtimeHub on real sockets and a real Redis', () => {
         transport.write = ((chunk: unknown, ...rest: unknown[]) => {
           chunks.push(chunk);
           return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-        }) as typeof transport.write;
+        });
       }
       return chunks;
     };
@@ -87,7 +87,10 @@ describe('RealtimeHub on real sockets and a real Redis', () => {
     // 7-bit, 16-bit and 64-bit payload lengths (RFC 6455 §5.2), with multi-byte characters in each.
     const texts = [10, 200, 70_000].map((length) => 'é'.repeat(length / 2));
     for (const text of texts) await a.hub.publish('room:sizes', { type: 'message', text });
-    await waitUntil('the three messages', () => client.messages.filter((m) => m.type === 'message').length === 3);
+    await waitUntil(
+      'the three messages',
+      () => client.messages.filter((m) => m.type === 'message').length === 3,
+    );
     expect(client.messages.filter((m) => m.type === 'message').map((m) => m.text)).toEqual(texts);
     client.socket.close();
   });
@@ -102,13 +105,16 @@ describe('RealtimeHub on real sockets and a real Redis', () => {
     transport.write = ((chunk: Buffer, ...rest: unknown[]) => {
       written.push(chunk);
       return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-    }) as typeof transport.write;
+    });
 
     const text = 'compress me '.repeat(100);
     await a.hub.publishMany(
       Array.from({ length: 5 }, (_, n) => ({ room: 'room:deflate', message: { type: 'message', n, text } })),
     );
-    await waitUntil('the five messages', () => client.messages.filter((m) => m.type === 'message').length === 5);
+    await waitUntil(
+      'the five messages',
+      () => client.messages.filter((m) => m.type === 'message').length === 5,
+    );
     expect(client.messages.filter((m) => m.type === 'message').map((m) => m.n)).toEqual([0, 1, 2, 3, 4]);
     // Nothing went out uncompressed: no written chunk holds the message text as it is.
     expect(written.some((chunk) => Buffer.from(chunk).includes('compress me compress me'))).toBe(false);
@@ -171,10 +177,10 @@ describe('RealtimeHub on real sockets and a real Redis', () => {
       Array.from({ length: 4 }, (_, n) => ({ room, message: { type: 'message', n } }));
     await a.hub.publishMany([...messages('room:small'), ...messages('room:large')]);
     // The large room's batch is held for the 1 s window; the small room's four frames arrive before it.
-    await waitUntil('the small room\'s four frames', () =>
+    await waitUntil("the small room's four frames", () =>
       small.every((client) => client.messages.filter((m) => m.type === 'message').length === 4),
     );
-    await waitUntil('the large room\'s one batch', () =>
+    await waitUntil("the large room's one batch", () =>
       large.every((client) => client.messages.some((m) => m.type === 'batch')),
     );
     for (const client of large)
