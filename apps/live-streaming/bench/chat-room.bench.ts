@@ -8,6 +8,7 @@ import { spawnChatInstance, type ChatInstance } from '../findings/support/spawn-
 import { testConfig } from '../findings/support/test-config.js';
 import {
   CHAT_CLIENT_PROCESSES,
+  CHAT_FRAME_WINDOW_MS,
   CHAT_LATENCY_SHARE,
   CHAT_MESSAGES_PER_SECOND,
   CHAT_SECONDS,
@@ -47,8 +48,10 @@ export default defineBench({
     const perInstance = Math.ceil(sockets / INSTANCES);
     // The service's own limit per instance (CHAT_MAX_CONNECTIONS, 5,000) holds 8,000 over two; raised only for
     // a larger room than that.
-    const overrides: Record<string, string> =
-      perInstance > 5_000 ? { CHAT_MAX_CONNECTIONS: String(perInstance) } : {};
+    const overrides: Record<string, string> = {
+      CHAT_FRAME_WINDOW_MS: String(Math.round(CHAT_FRAME_WINDOW_MS)),
+      ...(perInstance > 5_000 && { CHAT_MAX_CONNECTIONS: String(perInstance) }),
+    };
     const config = testConfig(ctx, overrides);
     const { streamId } = await seedLiveStreamer(ctx.pool, 'bench_chat_streamer');
 
@@ -195,6 +198,7 @@ export default defineBench({
         'client processes': processes,
         'messages per second': CHAT_MESSAGES_PER_SECOND,
         seconds: CHAT_SECONDS,
+        'frame window ms (CHAT_FRAME_WINDOW_MS)': Math.round(CHAT_FRAME_WINDOW_MS),
         senders,
         'goals met': `${met}/${Object.keys(goals).length}`,
         goals,

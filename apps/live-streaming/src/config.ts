@@ -107,6 +107,8 @@ export interface ChatConfig {
    * of thousands the cost is per frame and socket, and at 20 messages/s 100 ms sends about a third of the frames.
    */
   frameWindowMs: number;
+  /** Rooms with fewer sockets than this on an instance skip the window: their frames are cheap, the wait is not. */
+  frameWindowMinSockets: number;
 }
 
 /**
@@ -201,6 +203,7 @@ export function parseConfig(values: ConfigValues): AppConfig {
       historyTtlSeconds: read.integer('CHAT_HISTORY_TTL_SECONDS', 300, 10, 86_400),
       maxMessageLength: read.integer('CHAT_MAX_MESSAGE_LENGTH', 500, 1, 4_000),
       frameWindowMs: read.integer('CHAT_FRAME_WINDOW_MS', 100, 0, 1_000),
+      frameWindowMinSockets: read.integer('CHAT_FRAME_WINDOW_MIN_SOCKETS', 50, 1, 1_000_000),
     },
     viewers: {
       bucketSeconds: read.integer('VIEWER_BUCKET_SECONDS', 30, 1, 3_600),

@@ -98,6 +98,8 @@ export interface ChatConfig {
    * go to each socket as one `batch` frame; 0 sends a frame per message.
    */
   frameWindowMs: number;
+  /** Rooms with fewer sockets than this on an instance skip the window: their frames are cheap, the wait is not. */
+  frameWindowMinSockets: number;
 }
 
 /** One engine's endpoint, key and the quotas its account has (0: none known). */
@@ -174,6 +176,7 @@ export function parseConfig(values: ConfigValues): AppConfig {
       registryTtlSeconds: read.integer('CHAT_REGISTRY_TTL_SECONDS', 30, 3, 3_600),
       // Review a: "collect messages over 100ms window and send as batch".
       frameWindowMs: read.integer('CHAT_FRAME_WINDOW_MS', 100, 0, 1_000),
+      frameWindowMinSockets: read.integer('CHAT_FRAME_WINDOW_MIN_SOCKETS', 50, 1, 1_000_000),
     },
     speech: {
       sttUrl: read.url('STT_URL', 'https://speech.googleapis.com', HTTP_PROTOCOLS),

@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
 import { CLOSE_CODES, CLOSE_REASONS } from './close-codes.js';
+import { PreparedTextFrame } from './prepared-text-frame.js';
 
 export interface SendQueueOptions {
   /**
@@ -41,19 +42,23 @@ export function newSendQueueCounters(): SendQueueCounters {
 let unkeyedSequence = 0;
 
 /**
- * A queued message: JSON text, or its UTF-8 bytes when the same frame goes to many sockets (encoded once by the
- * caller; `ws` then neither measures nor encodes it per socket).
+ * A queued message: JSON text, its UTF-8 bytes, or, when the same message goes to many sockets, its WebSocket frame
+ * built once by the caller (written as it is to the socket's connection: see `write`).
  */
-export type SendPayload = string | Buffer;
+export type SendPayload = string | Buffer | PreparedTextFrame;
 
 /** Every payload leaves as a text frame: `ws` would send a Buffer as a binary one, which a browser hands over as a Blob. */
 const TEXT_FRAME = { binary: false } as const;
 
 /**
  * The connection under a WebSocket (`request.socket` of its upgrade): corked, it holds writes until uncorked
- * and then hands them to the kernel in one writev.
+ * and then hands them to the kernel in one writev; a prepared frame is written to it directly.
  */
-export type CorkableTransport = Pick<Duplex, 'cork' | 'uncork'>;
+export type CorkableTransport = Pick<Duplex, 'cork' | 'uncork' | 'write'>;
+
+function byteLength(payload: SendPayload): number {
+  return payload instanceof PreparedTextFrame ? payload.wire.length : Buffer.byteLength(payload);
+}
 
 /**
  * The per-socket send path. `ws.send()` on its own never refuses: for a client that stops reading,
@@ -67,6 +72,7 @@ export class BoundedSendQueue {
   private pendingByteCount = 0;
   private readonly afterWrite = (): void => this.pump();
   private corked = false;
+  private uncompressed: boolean | undefined;
   /** Characters or bytes written since the transport was corked (no more than their bytes: UTF-8 never has fewer). */
   private corkedLength = 0;
 
@@ -107,11 +113,11 @@ export class BoundedSendQueue {
     const replaced = this.pending.get(slot);
     if (replaced !== undefined) {
       this.pending.delete(slot);
-      this.pendingByteCount -= Buffer.byteLength(replaced);
+      this.pendingByteCount -= byteLength(replaced);
       this.counters.coalesced += 1;
     }
     this.pending.set(slot, payload);
-    this.pendingByteCount += Buffer.byteLength(payload);
+    this.pendingByteCount += byteLength(payload);
     if (this.pending.size > this.options.maxPendingMessages && this.options.overflow === 'close') {
       this.closeSlowConsumer();
       return;
@@ -143,7 +149,7 @@ export class BoundedSendQueue {
     while (this.pending.size > 0 && this.socket.readyState === WebSocket.OPEN && this.hasRoom()) {
       const [slot, payload] = this.pending.entries().next().value as [string, SendPayload];
       this.pending.delete(slot);
-      this.pendingByteCount -= Buffer.byteLength(payload);
+      this.pendingByteCount -= byteLength(payload);
       this.write(payload);
     }
   }
@@ -166,10 +172,23 @@ export class BoundedSendQueue {
         this.transport.cork();
         this.corkedLength = 0;
       }
-      this.corkedLength += payload.length;
+      this.corkedLength += payload instanceof PreparedTextFrame ? payload.wire.length : payload.length;
     }
     // The callback runs once the frame has been handed to the kernel: the moment there may be room again.
-    this.socket.send(payload, TEXT_FRAME, this.afterWrite);
+    if (!(payload instanceof PreparedTextFrame)) this.socket.send(payload, TEXT_FRAME, this.afterWrite);
+    else if (this.transport !== undefined && this.isUncompressed())
+      this.transport.write(payload.wire, this.afterWrite);
+    else this.socket.send(payload.payload, TEXT_FRAME, this.afterWrite);
+  }
+
+  /**
+   * Whether a prepared frame may go straight to the connection: `ws` writes each of its own frames to it whole and
+   * at once unless it compresses (permessage-deflate queues frames while deflating), so a frame written beside them
+   * can neither split one nor overtake one. With compression negotiated the frame goes through `ws`.
+   */
+  private isUncompressed(): boolean {
+    this.uncompressed ??= this.socket.extensions === '';
+    return this.uncompressed;
   }
 
   private uncork(): void {
@@ -189,7 +208,7 @@ export class BoundedSendQueue {
     const oldest = this.pending.entries().next().value;
     if (!oldest) return;
     this.pending.delete(oldest[0]);
-    this.pendingByteCount -= Buffer.byteLength(oldest[1]);
+    this.pendingByteCount -= byteLength(oldest[1]);
     this.counters.dropped += 1;
   }
 }

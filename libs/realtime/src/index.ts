@@ -13,6 +13,7 @@ export {
   type SendQueueOptions,
 } from './bounded-send-queue.js';
 export { drainSockets } from './graceful-drain.js';
+export { PreparedTextFrame } from './prepared-text-frame.js';
 export { isTransientFailure } from './transient-failure.js';
 export { RealtimeClient, type SocketError } from './realtime-client.js';
 export { RealtimeHub, type RealtimeHubOptions, type RealtimeHubStats } from './realtime-hub.js';

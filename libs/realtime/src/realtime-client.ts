@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type WebSocket from 'ws';
 import type { BoundedSendQueue } from './bounded-send-queue.js';
+import { PreparedTextFrame } from './prepared-text-frame.js';
 
 /** An error as the client sees it on the socket. */
 export interface SocketError {
@@ -23,13 +24,15 @@ export class RealtimeClient<P> {
   ) {}
 
   /**
-   * Queues a message; with a `key`, a newer message with the same key replaces it while it waits. A string or a
-   * Buffer is JSON serialized already (UTF-8 in a Buffer) and goes out as it is, as a text frame: a frame meant for
-   * many sockets is serialized once and the same Buffer handed to each.
+   * Queues a message; with a `key`, a newer message with the same key replaces it while it waits. A string, a Buffer
+   * or a PreparedTextFrame is JSON serialized already (UTF-8 in a Buffer) and goes out as it is, as a text frame: a
+   * frame meant for many sockets is serialized and framed once and the same bytes handed to each.
    */
   send(message: unknown, key?: string): void {
     this.queue.send(
-      typeof message === 'string' || Buffer.isBuffer(message) ? message : JSON.stringify(message),
+      typeof message === 'string' || Buffer.isBuffer(message) || message instanceof PreparedTextFrame
+        ? message
+        : JSON.stringify(message),
       key,
     );
   }

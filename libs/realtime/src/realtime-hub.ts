@@ -10,6 +10,7 @@ import {
 import { CLOSE_CODES, CLOSE_REASONS } from './close-codes.js';
 import { ConnectionLimiter } from './connection-limiter.js';
 import { drainSockets } from './graceful-drain.js';
+import { PreparedTextFrame } from './prepared-text-frame.js';
 import { RealtimeClient } from './realtime-client.js';
 import { RedisRoomBus, type RoomMessage } from './redis-room-bus.js';
 import { RoomFrameBatcher } from './room-frame-batcher.js';
@@ -51,6 +52,12 @@ export interface RealtimeHubOptions<P> {
    * `{ type: 'batch', messages: […] }` frame per socket (see RoomFrameBatcher). Default 0: a frame per message.
    */
   frameWindowMs?: number;
+  /**
+   * Rooms with fewer local sockets than this send each message at once, window or not: a frame to a handful of
+   * sockets costs next to nothing, and waiting for the window would only add its length to every message of a
+   * small session. Default 50.
+   */
+  frameWindowMinSockets?: number;
 }
 
 export interface RealtimeHubStats {
@@ -70,6 +77,7 @@ export interface RealtimeHubStats {
 }
 
 const MAX_MESSAGES_IN_FLIGHT = 32;
+const DEFAULT_FRAME_WINDOW_MIN_SOCKETS = 50;
 
 type Connection<P> =
   | { state: 'authenticating'; early: string[] }
@@ -96,7 +104,11 @@ export class RealtimeHub<P> {
     this.limiter = new ConnectionLimiter(options.maxConnections);
     const deliver = (room: string, message: RoomMessage) => this.deliverLocally(room, message);
     const windowMs = options.frameWindowMs ?? 0;
-    const batcher = windowMs > 0 ? new RoomFrameBatcher(windowMs, deliver) : undefined;
+    const minSockets = options.frameWindowMinSockets ?? DEFAULT_FRAME_WINDOW_MIN_SOCKETS;
+    const batcher =
+      windowMs > 0
+        ? new RoomFrameBatcher(windowMs, deliver, (room) => this.rooms.members(room).size >= minSockets)
+        : undefined;
     this.batcher = batcher;
     this.bus = new RedisRoomBus({
       publisher: options.redis.publisher,
@@ -306,11 +318,12 @@ export class RealtimeHub<P> {
   }
 
   /**
-   * A room frame is encoded once per instance and every socket is handed the same Buffer: given a string, `ws`
-   * measures and encodes it again for each socket, and in a room of thousands that was most of a frame's cost.
+   * A room frame is encoded and framed once per instance and every socket is handed the same bytes: given a string,
+   * `ws` measures, encodes and frames it again for each socket, and in a room of thousands that was most of a
+   * frame's cost in JavaScript (ADR 0060, ADR 0066).
    */
   private deliverLocally(room: string, message: RoomMessage): void {
-    const frame = Buffer.from(message.payload);
+    const frame = PreparedTextFrame.of(message.payload);
     for (const client of this.rooms.members(room)) client.send(frame, message.key);
   }
 }

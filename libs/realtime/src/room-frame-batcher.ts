@@ -9,6 +9,8 @@ const MAX_MESSAGES_PER_FRAME = 100;
  * socket (a send, a write system call, a parse on the client), not per byte, so at 20 messages/s a 100 ms window
  * sends about a third of the frames, each message waiting at most the window. Keyed messages (latest-value
  * updates a slow socket may coalesce) are not batched: they flush the room's pending batch first, so order holds.
+ * Neither are the messages of a room `batches(room)` calls small: there the window would cost every message its
+ * length and save nothing worth having.
  */
 export class RoomFrameBatcher {
   private readonly pending = new Map<string, { payloads: string[]; timer: NodeJS.Timeout }>();
@@ -16,10 +18,11 @@ export class RoomFrameBatcher {
   constructor(
     private readonly windowMs: number,
     private readonly deliver: (room: string, message: RoomMessage) => void,
+    private readonly batches: (room: string) => boolean = () => true,
   ) {}
 
   add(room: string, message: RoomMessage): void {
-    if (message.key !== undefined) {
+    if (message.key !== undefined || !this.batches(room)) {
       this.flush(room);
       this.deliver(room, message);
       return;

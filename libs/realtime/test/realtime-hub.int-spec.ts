@@ -39,27 +39,27 @@ describe('RealtimeHub on real sockets and a real Redis', () => {
     for (const client of [onA, onB, otherRoom]) client.socket.close();
   });
 
-  test('a room frame is serialized once per instance: its sockets are all handed the same Buffer, as text', async () => {
+  test('a room frame is serialized and framed once per instance: every connection is written the same bytes, as text', async () => {
     const a = await start();
     const b = await start();
     const clients = [
       ...(await Promise.all([1, 2, 3].map(() => connectAndJoin(a.url, 'room:crowd')))),
       ...(await Promise.all([1, 2, 3].map(() => connectAndJoin(b.url, 'room:crowd')))),
     ];
-    // What the hub hands each server-side socket from here on: one payload object per serialization.
-    const handedTo = (server: HubServer): unknown[] => {
-      const payloads: unknown[] = [];
-      for (const socket of server.sockets) {
-        const send = socket.send.bind(socket);
-        socket.send = ((data: unknown, ...rest: unknown[]) => {
-          payloads.push(data);
-          (send as (...args: unknown[]) => void)(data, ...rest);
-        }) as typeof socket.send;
+    // What each server-side connection is written from here on: one frame object per serialization.
+    const writtenTo = (server: HubServer): unknown[] => {
+      const chunks: unknown[] = [];
+      for (const transport of server.transports) {
+        const write = transport.write.bind(transport);
+        transport.write = ((chunk: unknown, ...rest: unknown[]) => {
+          chunks.push(chunk);
+          return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
+        });
       }
-      return payloads;
+      return chunks;
     };
-    const onA = handedTo(a);
-    const onB = handedTo(b);
+    const onA = writtenTo(a);
+    const onB = writtenTo(b);
     const binaryFrames: boolean[] = [];
     for (const client of clients) client.socket.on('message', (_, isBinary) => binaryFrames.push(isBinary));
 
@@ -68,17 +68,57 @@ describe('RealtimeHub on real sockets and a real Redis', () => {
     await waitUntil('every socket of the room to receive it', () =>
       clients.every((client) => client.messages.some((m) => m.type === 'message')),
     );
-    for (const payloads of [onA, onB]) {
-      expect(payloads).toHaveLength(3);
-      expect(payloads.every((payload) => Buffer.isBuffer(payload))).toBe(true);
-      expect(new Set(payloads).size).toBe(1);
+    for (const chunks of [onA, onB]) {
+      expect(chunks).toHaveLength(3);
+      expect(chunks.every((chunk) => Buffer.isBuffer(chunk))).toBe(true);
+      expect(new Set(chunks).size).toBe(1);
     }
-    // A Buffer would go out as a binary frame by default; a browser must get text it can parse.
+    // A browser must get text it can parse, not a binary frame (a Blob).
     expect(binaryFrames).toEqual(clients.map(() => false));
     expect(clients.map((client) => client.messages.at(-1))).toEqual(
       clients.map(() => ({ type: 'message', text: 'grüße' })),
     );
     for (const client of clients) client.socket.close();
+  });
+
+  test('prepared frames of every length encoding arrive whole, in order with the frames ws writes itself', async () => {
+    const a = await start({ frameWindowMs: 0 });
+    const client = await connectAndJoin(a.url, 'room:sizes');
+    // 7-bit, 16-bit and 64-bit payload lengths (RFC 6455 §5.2), with multi-byte characters in each.
+    const texts = [10, 200, 70_000].map((length) => 'é'.repeat(length / 2));
+    for (const text of texts) await a.hub.publish('room:sizes', { type: 'message', text });
+    await waitUntil(
+      'the three messages',
+      () => client.messages.filter((m) => m.type === 'message').length === 3,
+    );
+    expect(client.messages.filter((m) => m.type === 'message').map((m) => m.text)).toEqual(texts);
+    client.socket.close();
+  });
+
+  test('with permessage-deflate negotiated, room frames go through ws (compressed) and still arrive in order', async () => {
+    const a = await start({}, { perMessageDeflate: { threshold: 0 } });
+    const client = await connectAndJoin(a.url, 'room:deflate', { perMessageDeflate: true });
+    expect(a.sockets.at(-1)!.extensions).toContain('permessage-deflate');
+    const written: Buffer[] = [];
+    const transport = a.transports.at(-1)!;
+    const write = transport.write.bind(transport);
+    transport.write = ((chunk: Buffer, ...rest: unknown[]) => {
+      written.push(chunk);
+      return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
+    });
+
+    const text = 'compress me '.repeat(100);
+    await a.hub.publishMany(
+      Array.from({ length: 5 }, (_, n) => ({ room: 'room:deflate', message: { type: 'message', n, text } })),
+    );
+    await waitUntil(
+      'the five messages',
+      () => client.messages.filter((m) => m.type === 'message').length === 5,
+    );
+    expect(client.messages.filter((m) => m.type === 'message').map((m) => m.n)).toEqual([0, 1, 2, 3, 4]);
+    // Nothing went out uncompressed: no written chunk holds the message text as it is.
+    expect(written.some((chunk) => Buffer.from(chunk).includes('compress me compress me'))).toBe(false);
+    client.socket.close();
   });
 
   test('the frames of one room batch leave the socket in one write, not one per message', async () => {
@@ -111,7 +151,7 @@ describe('RealtimeHub on real sockets and a real Redis', () => {
   });
 
   test('with a frame window, the messages of one window leave as one batch frame; a keyed one flushes it first', async () => {
-    const a = await start({ frameWindowMs: 50 });
+    const a = await start({ frameWindowMs: 50, frameWindowMinSockets: 1 });
     const client = await connectAndJoin(a.url, 'room:chat');
     const framesBefore = client.messages.length;
     // One Redis message for the room: all ten reach the instance at once, inside one window.
@@ -127,6 +167,27 @@ describe('RealtimeHub on real sockets and a real Redis', () => {
       { type: 'message', n: 10 },
     ]);
     client.socket.close();
+  });
+
+  test('a room with fewer local sockets than frameWindowMinSockets gets each message at once, unbatched', async () => {
+    const a = await start({ frameWindowMs: 1_000, frameWindowMinSockets: 3 });
+    const small = await Promise.all([1, 2].map(() => connectAndJoin(a.url, 'room:small')));
+    const large = await Promise.all([1, 2, 3].map(() => connectAndJoin(a.url, 'room:large')));
+    const messages = (room: string) =>
+      Array.from({ length: 4 }, (_, n) => ({ room, message: { type: 'message', n } }));
+    await a.hub.publishMany([...messages('room:small'), ...messages('room:large')]);
+    // The large room's batch is held for the 1 s window; the small room's four frames arrive before it.
+    await waitUntil("the small room's four frames", () =>
+      small.every((client) => client.messages.filter((m) => m.type === 'message').length === 4),
+    );
+    await waitUntil("the large room's one batch", () =>
+      large.every((client) => client.messages.some((m) => m.type === 'batch')),
+    );
+    for (const client of large)
+      expect(client.messages.filter((m) => m.type === 'batch' || m.type === 'message')).toEqual([
+        { type: 'batch', messages: Array.from({ length: 4 }, (_, n) => ({ type: 'message', n })) },
+      ]);
+    for (const client of [...small, ...large]) client.socket.close();
   });
 
   test('an instance unsubscribes from a room when its last socket leaves', async () => {

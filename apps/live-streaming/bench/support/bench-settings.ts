@@ -35,6 +35,12 @@ export const CHAT_CLIENT_PROCESSES = benchSetting('LIVE_BENCH_CHAT_CLIENT_PROCES
  */
 export const CHAT_LATENCY_SHARE = Math.min(1, benchSetting('LIVE_BENCH_CHAT_LATENCY_SHARE', 0.1));
 
+/**
+ * Chat room: the instances' frame window (CHAT_FRAME_WINDOW_MS), the service's default unless set: the window trades
+ * each message's wait against the frames every socket costs, and this knob measures that trade.
+ */
+export const CHAT_FRAME_WINDOW_MS = benchSetting('LIVE_BENCH_CHAT_FRAME_WINDOW_MS', 100);
+
 /** Viewer joins: distinct viewers joining one stream, and over how many seconds they arrive. */
 export const VIEWER_JOINS = benchSetting('LIVE_BENCH_VIEWER_JOINS', 100_000);
 export const VIEWER_JOIN_SECONDS = benchSetting('LIVE_BENCH_VIEWER_JOIN_SECONDS', 10);

@@ -78,6 +78,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
       },
       drainTimeoutMs: Math.min(config.http.shutdownGraceMs, 5_000),
       frameWindowMs: config.chat.frameWindowMs,
+      frameWindowMinSockets: config.chat.frameWindowMinSockets,
       authenticate: (message) => this.authenticate(message),
       onMessage: (client, message) => this.onMessage(client, message),
       onAuthenticated: (client) => this.onAuthenticated(client),

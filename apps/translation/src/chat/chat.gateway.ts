@@ -66,6 +66,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
       drainTimeoutMs: Math.min(config.http.shutdownGraceMs, 5_000),
       // polyglot-a:S-1: in a room of thousands the cost is per frame and socket, so a burst leaves as one frame.
       frameWindowMs: config.chat.frameWindowMs,
+      frameWindowMinSockets: config.chat.frameWindowMinSockets,
       authenticate: (message) => this.authenticate(message),
       // polyglot-b:I-3: each message is a unit of work of its own, its lines named by a fresh ID, the user and
       // the session the socket is in (no HTTP hook runs for a socket message).

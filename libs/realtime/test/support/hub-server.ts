@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { waitUntil } from '@remedy/testing';
-import WebSocket, { WebSocketServer } from 'ws';
+import WebSocket, { WebSocketServer, type ServerOptions } from 'ws';
 import { RealtimeHub, type RealtimeHubOptions } from '../../src/index.js';
 
 export interface Principal {
@@ -19,11 +19,15 @@ export interface HubServer {
   close(): Promise<void>;
 }
 
-/** A bare `ws` server on loopback whose sockets go to a hub: `{token:'good'}` authenticates, `{join}` joins a room. */
+/**
+ * A bare `ws` server on loopback whose sockets go to a hub: `{token:'good'}` authenticates, `{join}` joins a room.
+ * `serverOptions` reach the `ws` server (e.g. permessage-deflate).
+ */
 export async function startHubServer(
   redisUrl: string,
   channelPrefix: string,
   overrides: Partial<RealtimeHubOptions<Principal>> = {},
+  serverOptions: Pick<ServerOptions, 'perMessageDeflate'> = {},
 ): Promise<HubServer> {
   const publisher = new Redis(redisUrl, { lazyConnect: true });
   const subscriber = new Redis(redisUrl, { lazyConnect: true });
@@ -49,7 +53,7 @@ export async function startHubServer(
     drainTimeoutMs: 1_000,
     ...overrides,
   });
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, ...serverOptions });
   const transports: Socket[] = [];
   const sockets: WebSocket[] = [];
   server.on('connection', (socket, request) => {
@@ -79,8 +83,8 @@ export interface TestClient {
   closed: Promise<{ code: number; reason: string }>;
 }
 
-export async function connect(url: string): Promise<TestClient> {
-  const socket = new WebSocket(url);
+export async function connect(url: string, options: WebSocket.ClientOptions = {}): Promise<TestClient> {
+  const socket = new WebSocket(url, options);
   const messages: Array<Record<string, unknown>> = [];
   socket.on('message', (data: Buffer) =>
     messages.push(JSON.parse(data.toString('utf8')) as Record<string, unknown>),
@@ -93,8 +97,12 @@ export async function connect(url: string): Promise<TestClient> {
   return { socket, messages, closed };
 }
 
-export async function connectAndJoin(url: string, room: string): Promise<TestClient> {
-  const client = await connect(url);
+export async function connectAndJoin(
+  url: string,
+  room: string,
+  options: WebSocket.ClientOptions = {},
+): Promise<TestClient> {
+  const client = await connect(url, options);
   client.socket.send(JSON.stringify({ token: 'good' }));
   client.socket.send(JSON.stringify({ join: room }));
   await waitUntil(`joined ${room}`, () => client.messages.some((m) => m.type === 'joined'), 5_000);
