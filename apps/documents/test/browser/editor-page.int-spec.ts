@@ -1,13 +1,11 @@
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chromium, type Browser, type BrowserContext, type Page, type WebSocketRoute } from 'playwright-core';
-import { useTestContext, waitUntil } from '@remedy/testing';
+import { type Browser, type BrowserContext, type Page, type WebSocketRoute } from 'playwright-core';
+import { useTestContext, waitUntil, launchChromium } from '@remedy/testing';
 import { ApiClient, TEST_PASSWORD, type AuthSessionBody } from '../../findings/support/api-client.js';
 import { documentsHarness } from '../../findings/support/documents-harness.js';
 import { startTestApp, type TestApp } from '../../findings/support/start-test-app.js';
 import { startTestWorker, type TestWorker } from '../../findings/support/start-test-worker.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ctx = useTestContext(documentsHarness);
 
 /** How long the page may take to show what the test waits for (a loaded machine runs many browsers). */
@@ -40,10 +38,7 @@ describe('the editor page in headless Chromium', () => {
   const editors: Editor[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(
-        `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the browser tests`,
-      );
+    browser = await launchChromium();
     // Co-edited text is saved for search 100 ms after the typing pauses (2 s in production), so the search
     // step waits on the indexer, not on the debounce.
     app = await startTestApp(ctx, { COLLAB_TEXT_SAVE_DEBOUNCE_MS: '100' });
@@ -51,17 +46,6 @@ describe('the editor page in headless Chromium', () => {
     api = new ApiClient(app.url);
     alice = await api.signup('alice_editor@example.com');
     bob = await api.addMember(alice.accessToken, 'bob_editor@example.com', 'editor');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
   }, 60_000);
 
   afterAll(async () => {

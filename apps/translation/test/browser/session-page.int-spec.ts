@@ -1,12 +1,12 @@
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import {
   SpeechToTextEmulator,
   synthesiseSpeech,
   useTestContext,
   waitUntil,
   type SynthesisedSpeech,
+  launchChromium,
 } from '@remedy/testing';
 import { ApiClient, TEST_PASSWORD, type AuthSessionBody } from '../../findings/support/api-client.js';
 import { ChatTestClient } from '../../findings/support/chat-test-client.js';
@@ -20,7 +20,6 @@ import {
   type TranslationProviders,
 } from '../../findings/support/translation-providers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ctx = useTestContext(translationHarness);
 
 /**
@@ -53,10 +52,7 @@ describe('the session page in headless Chromium', () => {
   const participants: Participant[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(
-        `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the browser tests`,
-      );
+    browser = await launchChromium();
     providers = await startTranslationProviders();
     speechToText = await SpeechToTextEmulator.start();
     speech = await synthesiseSpeech(SPEECH);
@@ -65,17 +61,6 @@ describe('the session page in headless Chromium', () => {
     worker = await startTestWorker(ctx, { ...providers.env, ...SETTINGS });
     api = new ApiClient(app.url);
     ({ organiser, session } = await organiserWithLiveSession(api, 'page_organiser@example.com'));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
   }, 60_000);
 
   afterAll(async () => {
