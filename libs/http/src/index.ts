@@ -19,3 +19,4 @@ export {
   type RateLimitRedis,
 } from './redis-rate-limiter.js';
 export { ifNoneMatchHits } from './conditional-get.js';
+export { PAGE_KIT_FILES, sendPageKitAsset, withPageKit, type PageKitReply } from './page-kit/page-kit-assets.js';
