@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Controller, Get, Header, Headers, NotFoundException, Param, Res } from '@nestjs/common';
+import { Controller, Get, Header, NotFoundException, Param } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { sendPageKitAsset, uuidParam, withPageKit, type PageKitReply } from '@remedy/http';
+import { uuidParam, withPageKit } from '@remedy/http';
 import { Public } from '../auth/public.decorator.js';
 import { importMap, vendoredModule } from './page-modules.js';
 
-const PAGE = withPageKit(
-  readFileSync(new URL('./public/editor.html', import.meta.url), 'utf8'),
-  '/edit/page-kit',
-).replace('{{importMap}}', importMap());
+const PAGE = withPageKit(readFileSync(new URL('./public/editor.html', import.meta.url), 'utf8')).replace(
+  '{{importMap}}',
+  importMap(),
+);
 /** The import map as the page carries it (whitespace included): the policy admits exactly this inline script. */
 const INLINE_IMPORT_MAP = /<script type="importmap">([\s\S]*?)<\/script>/.exec(PAGE)?.[1] ?? '';
 const SCRIPT = readFileSync(new URL('./public/editor-page.js', import.meta.url), 'utf8');
@@ -58,16 +58,6 @@ export class EditorPageController {
   @Header('content-security-policy', CONTENT_SECURITY_POLICY)
   document(@Param('documentId', uuidParam('documentId')) _documentId: string): string {
     return PAGE;
-  }
-
-  /** The page kit's script and stylesheet (the script imports the kit relatively: /edit/page-kit/page-kit.js). */
-  @Get('page-kit/:file')
-  pageKit(
-    @Param('file') file: string,
-    @Headers('if-none-match') ifNoneMatch: string | undefined,
-    @Res() reply: PageKitReply,
-  ): void {
-    sendPageKitAsset(file, ifNoneMatch, reply);
   }
 
   /** A vendored module (`<name>@<version>/<file>`); its path names the package's version, so it may be cached for good. */

@@ -1,15 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { Controller, Get, Header, Headers, Param, Res } from '@nestjs/common';
-import {
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiProduces,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
-import { PAGE_KIT_FILES, sendPageKitAsset, uuidParam, withPageKit, type PageKitReply } from '@remedy/http';
+import { Controller, Get, Header, Param } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { uuidParam, withPageKit } from '@remedy/http';
 import { Public } from '../auth/public.decorator.js';
 
 const PAGE = withPageKit(
@@ -68,21 +60,5 @@ export class SessionPageController {
   @ApiOkResponse({ description: 'The script', content: { 'text/javascript': {} } })
   script(): string {
     return SCRIPT;
-  }
-
-  @Get('page-kit/:file')
-  @ApiOperation({
-    summary: "The page kit's script and stylesheet the page loads (public, revalidated by ETag)",
-  })
-  @ApiParam({ name: 'file', enum: PAGE_KIT_FILES })
-  @ApiOkResponse({ description: 'The file', content: { 'text/javascript': {}, 'text/css': {} } })
-  @ApiResponse({ status: 304, description: 'The copy named by If-None-Match is current' })
-  @ApiNotFoundResponse({ description: 'A file the kit does not list' })
-  pageKit(
-    @Param('file') file: string,
-    @Headers('if-none-match') ifNoneMatch: string | undefined,
-    @Res() reply: PageKitReply,
-  ): void {
-    sendPageKitAsset(file, ifNoneMatch, reply);
   }
 }

@@ -12,7 +12,7 @@ interface PageKitAsset {
 
 /**
  * The kit's files a page may load, by the name in their URL (`<kit path>/<name>`): nothing else is served. The
- * script is an ES module the page scripts import relatively (`./page-kit/page-kit.js`), so the policy's
+ * script is an ES module the page scripts import (`/page-kit/page-kit.js`), so the policy's
  * `script-src 'self'` covers it; the stylesheet is linked from the page's head.
  */
 const ASSETS: ReadonlyMap<string, PageKitAsset> = new Map(
@@ -26,10 +26,7 @@ const ASSETS: ReadonlyMap<string, PageKitAsset> = new Map(
   }),
 );
 
-/** The names `pageKitAsset` serves, for a route's documentation. */
-export const PAGE_KIT_FILES: readonly string[] = [...ASSETS.keys()];
-
-/** What serving an asset does with Fastify's reply (the apps do not depend on fastify's types). */
+/** What serving an asset does with Fastify's reply (the library does not depend on fastify's types). */
 export interface PageKitReply {
   header(name: string, value: string): PageKitReply;
   status(code: number): PageKitReply;
@@ -54,15 +51,14 @@ export function sendPageKitAsset(file: string, ifNoneMatch: string | undefined, 
 /**
  * A page's HTML with the kit's shell in place of its markers: `<!-- page-kit:head -->` (charset, viewport and
  * the kit's stylesheet, before the page's title and own styles) and `<!-- page-kit:account -->` (the header's
- * sign-in form and the signed-in line with the sign-out button, which the kit's script drives). `kitPath` is
- * where the app serves the kit (`/page-kit`).
+ * sign-in form and the signed-in line with the sign-out button, which the kit's script drives).
  */
-export function withPageKit(html: string, kitPath: string): string {
+export function withPageKit(html: string): string {
   const pieces: Record<string, string> = {
     head: [
       '<meta charset="utf-8" />',
       '<meta name="viewport" content="width=device-width, initial-scale=1" />',
-      `<link rel="stylesheet" href="${kitPath}/page-kit.css" />`,
+      '<link rel="stylesheet" href="/page-kit/page-kit.css" />',
     ].join('\n    '),
     account: [
       '<form id="sign-in" aria-label="Sign in">',

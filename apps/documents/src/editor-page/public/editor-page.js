@@ -6,7 +6,7 @@
 // Data comes only from the authenticated API (REST with a Bearer token) and the /collab socket, which gets the
 // token in its first message. Tokens live in this tab's sessionStorage and never go into a URL. The sign-in, the
 // status line, the API calls and the socket's first message and backoff are the page kit's
-// (./page-kit/page-kit.js, shared with the other apps' pages).
+// (/page-kit/page-kit.js, shared with the other apps' pages).
 import { defaultKeymap } from '@codemirror/commands';
 import { Compartment, EditorState } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
@@ -23,7 +23,7 @@ import {
   reconnectDelay,
   say,
   wireAccountHeader,
-} from './page-kit/page-kit.js';
+} from '/page-kit/page-kit.js';
 
 /** Reconnect delays double from the first to the cap, each with jitter, so a restarted server is not stampeded. */
 const RECONNECT_FIRST_MS = 500;

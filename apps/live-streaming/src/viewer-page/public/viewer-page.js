@@ -6,7 +6,7 @@
 // the same tick. An ended stream links to its recording at /watch/archive/<streamId>, also when it ends while
 // the page is open (the room is told).
 // An ES module with no build step; the sign-in, the status line and the reconnecting socket are the page kit's
-// (./page-kit/page-kit.js, shared with the other apps' pages). Every value goes into the page through
+// (/page-kit/page-kit.js, shared with the other apps' pages). Every value goes into the page through
 // textContent.
 import {
   Account,
@@ -16,7 +16,7 @@ import {
   element,
   say,
   wireAccountHeader,
-} from './page-kit/page-kit.js';
+} from '/page-kit/page-kit.js';
 
 const LIVE_PAGE_SIZE = 20;
 const MESSAGES_KEPT = 200;

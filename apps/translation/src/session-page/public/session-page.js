@@ -8,9 +8,9 @@
 // translated. A dropped socket is reconnected with exponential backoff and jitter, and the connection's state is
 // always in sight.
 // An ES module with no build step; the sign-in, the status line and the reconnecting socket are the page kit's
-// (./page-kit/page-kit.js, shared with the other apps' pages). Every value goes into the page through
+// (/page-kit/page-kit.js, shared with the other apps' pages). Every value goes into the page through
 // textContent.
-import { Account, ReconnectingSocket, byId, element, say, wireAccountHeader } from './page-kit/page-kit.js';
+import { Account, ReconnectingSocket, byId, element, say, wireAccountHeader } from '/page-kit/page-kit.js';
 
 const LANGUAGE_KEY_PREFIX = 'translation:language:';
 const LANGUAGE_PATTERN = /^[a-z]{2,3}(-[A-Z][a-z]{3})?(-(?:[A-Z]{2}|\d{3}))?$/;
