@@ -4,10 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@ne
 import { uuidParam, withPageKit } from '@remedy/http';
 import { Public } from '../auth/public.decorator.js';
 
-const PAGE = withPageKit(
-  readFileSync(new URL('./public/session.html', import.meta.url), 'utf8'),
-  '/page-kit',
-);
+const PAGE = withPageKit(readFileSync(new URL('./public/session.html', import.meta.url), 'utf8'));
 const SCRIPT = readFileSync(new URL('./public/session-page.js', import.meta.url), 'utf8');
 
 /**

@@ -11,15 +11,17 @@ interface PageKitAsset {
 }
 
 /**
- * The kit's files a page may load, by the name in their URL (`<kit path>/<name>`): nothing else is served. The
- * script is an ES module the page scripts import (`/page-kit/page-kit.js`), so the policy's
- * `script-src 'self'` covers it; the stylesheet is linked from the page's head.
+ * The kit's files a page may load, by the name in their URL (`/page-kit/<name>`): nothing else is served. The
+ * script is an ES module the page scripts import (`/page-kit/page-kit.js`), so the policy's `script-src 'self'`
+ * covers it; the stylesheet is linked from the page's head.
  */
+const SERVED: ReadonlyArray<readonly [file: string, contentType: string]> = [
+  ['page-kit.js', 'text/javascript; charset=utf-8'],
+  ['page-kit.css', 'text/css; charset=utf-8'],
+];
+
 const ASSETS: ReadonlyMap<string, PageKitAsset> = new Map(
-  [
-    ['page-kit.js', 'text/javascript; charset=utf-8'],
-    ['page-kit.css', 'text/css; charset=utf-8'],
-  ].map(([file, contentType]) => {
+  SERVED.map(([file, contentType]): [string, PageKitAsset] => {
     const body = readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
     return [file, { body, contentType, etag }];
