@@ -8,12 +8,14 @@ const ctx = useTestContext(documentsHarness);
 
 /**
  * The routes anyone may call, each public on purpose: /auth/* is how a caller gets a token (@Public()); /health
- * and /metrics are the probes' and Prometheus' (MemberGuard's library controllers).
+ * and /metrics are the probes' and Prometheus', /page-kit the code the browser pages share (MemberGuard's library
+ * controllers).
  */
 const PUBLIC_ROUTES = [
   'GET /health',
   'GET /health/live',
   'GET /metrics',
+  'GET /page-kit/{file}',
   'POST /auth/login',
   'POST /auth/logout',
   'POST /auth/refresh',

@@ -8,7 +8,7 @@ const ctx = useTestContext(liveStreamingHarness);
 /**
  * The routes anyone may call, each public on purpose: /auth/* is how a caller gets a token (@Public()); /health
  * and /metrics are the probes' and Prometheus' (MemberGuard's library controllers); GET /streams/live is the same for
- * every viewer and CDN-cacheable (livestream:M5); the viewer page (/watch, its script) is static and signs the
+ * every viewer and CDN-cacheable (livestream:M5); the viewer page (/watch, its script, the page kit's files) is static and signs the
  * viewer in before it loads anything; the archive player page and its hls.js hold no data either (the page signs
  * in for the archive).
  */
@@ -16,6 +16,7 @@ const PUBLIC_ROUTES = [
   'GET /health',
   'GET /health/live',
   'GET /metrics',
+  'GET /page-kit/{file}',
   'GET /streams/live',
   'GET /viewer-page.js',
   'GET /watch',

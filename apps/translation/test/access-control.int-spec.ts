@@ -9,12 +9,13 @@ const ctx = useTestContext(translationHarness);
 /**
  * The routes anyone may call, each public on purpose: /auth/* is how a caller gets a token (@Public()); /health
  * and /metrics are the probes' and Prometheus' (MemberGuard's library controllers); the session page (/room, its
- * script) is static and signs the participant in before it loads anything.
+ * script, the page kit's files) is static and signs the participant in before it loads anything.
  */
 const PUBLIC_ROUTES = [
   'GET /health',
   'GET /health/live',
   'GET /metrics',
+  'GET /page-kit/{file}',
   'GET /room',
   'GET /room/{sessionId}',
   'GET /session-page.js',

@@ -19,3 +19,5 @@ export {
   type RateLimitRedis,
 } from './redis-rate-limiter.js';
 export { ifNoneMatchHits } from './conditional-get.js';
+export { withPageKit } from './page-kit/page-kit-assets.js';
+export { PageKitController } from './page-kit/page-kit.controller.js';

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AccessTokenGuard, ROLES_KEY, type AuthenticatedRequest } from '@remedy/auth';
+import { PageKitController } from '@remedy/http';
 import { HealthController, MetricsController } from '@remedy/observability';
 import { USER_ROLES, type UserRole } from '../users/user-role.js';
 import type { MemberRequest } from './current-member.decorator.js';
@@ -16,9 +17,13 @@ import { PUBLIC_ROUTE_KEY } from './public.decorator.js';
 /**
  * Routes of shared libraries that are public on purpose: /health is probed by the orchestrator and the load
  * balancer, which hold no token; /metrics is scraped by Prometheus and carries counters only (expose it on
- * the internal network only).
+ * the internal network only); /page-kit serves the code the browser pages share, the same for everyone.
  */
-const PUBLIC_LIBRARY_CONTROLLERS: ReadonlySet<unknown> = new Set([HealthController, MetricsController]);
+const PUBLIC_LIBRARY_CONTROLLERS: ReadonlySet<unknown> = new Set([
+  HealthController,
+  MetricsController,
+  PageKitController,
+]);
 
 /**
  * The app's global guard (APP_GUARD), secure by default in three steps: an access token (signature and expiry),

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Controller, Get, Header, NotFoundException, Param } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { uuidParam } from '@remedy/http';
+import { uuidParam, withPageKit } from '@remedy/http';
 import { Public } from '../auth/public.decorator.js';
 import { importMap, vendoredModule } from './page-modules.js';
 
-const PAGE = readFileSync(new URL('./public/editor.html', import.meta.url), 'utf8').replace(
+const PAGE = withPageKit(readFileSync(new URL('./public/editor.html', import.meta.url), 'utf8')).replace(
   '{{importMap}}',
   importMap(),
 );
@@ -27,8 +27,9 @@ const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /**
- * The editor page: HTML, its script and the npm modules it runs (CodeMirror, Yjs and their imports) at pinned
- * paths.
+ * The editor page: HTML, its script, the page kit's (the sign-in, the status line, the socket's first message and
+ * backoff every app's page shares, from @remedy/http) and the npm modules it runs (CodeMirror, Yjs and their
+ * imports) at pinned paths.
  * `/edit` lists the organisation's documents and searches them; `/edit/:documentId` co-edits one over /collab.
  * Public on purpose: the files are code, the same for everyone, holding no data. The script signs in through
  * /auth, keeps the tokens in the tab's sessionStorage, reads data only through the authenticated API and sends

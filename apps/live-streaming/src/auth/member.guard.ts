@@ -1,15 +1,20 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AccessTokenGuard } from '@remedy/auth';
+import { PageKitController } from '@remedy/http';
 import { HealthController, MetricsController } from '@remedy/observability';
 import { PUBLIC_ROUTE_KEY } from './public.decorator.js';
 
 /**
  * Routes of shared libraries that are public on purpose: /health is probed by the orchestrator and the load
  * balancer, which hold no token; /metrics is scraped by Prometheus and carries counters only (expose it on
- * the internal network only).
+ * the internal network only); /page-kit serves the code the browser pages share, the same for everyone.
  */
-const PUBLIC_LIBRARY_CONTROLLERS: ReadonlySet<unknown> = new Set([HealthController, MetricsController]);
+const PUBLIC_LIBRARY_CONTROLLERS: ReadonlySet<unknown> = new Set([
+  HealthController,
+  MetricsController,
+  PageKitController,
+]);
 
 /**
  * The app's global guard (APP_GUARD): every HTTP route needs an access token unless marked `@Public()`, so a

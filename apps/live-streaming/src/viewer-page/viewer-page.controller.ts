@@ -1,21 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { Controller, Get, Header, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { uuidParam } from '@remedy/http';
+import { uuidParam, withPageKit } from '@remedy/http';
 import { Public } from '../auth/public.decorator.js';
 
-const PAGE = readFileSync(new URL('./public/viewer.html', import.meta.url), 'utf8');
+const PAGE = withPageKit(readFileSync(new URL('./public/viewer.html', import.meta.url), 'utf8'));
 const SCRIPT = readFileSync(new URL('./public/viewer-page.js', import.meta.url), 'utf8');
 
 /**
- * The page and its script may load nothing but themselves, talk only to this origin (REST and /chat), and
- * never be framed; inline styles are the page's own stylesheet.
+ * The page, its script and the page kit may load nothing but this origin's files, talk only to this origin (REST
+ * and /chat), and never be framed; inline styles are the page's own stylesheet.
  */
 const CONTENT_SECURITY_POLICY =
   "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
 
 /**
- * The viewer page: static HTML and one script. `/watch` lists the live streams (the public, CDN-cached
+ * The viewer page: static HTML, its script and the page kit's (the sign-in, the status line and the reconnecting
+ * socket every app's page shares, from @remedy/http). `/watch` lists the live streams (the public, CDN-cached
  * GET /streams/live); `/watch/:streamId` is one stream with its chat (WebSocket /chat) and viewer count.
  * Public on purpose: the HTML and script are the same for everyone and hold no data; the script signs the
  * viewer in through /auth before it loads a stream, and keeps the tokens in the tab's sessionStorage, never

@@ -1,21 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { Controller, Get, Header, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { uuidParam } from '@remedy/http';
+import { uuidParam, withPageKit } from '@remedy/http';
 import { Public } from '../auth/public.decorator.js';
 
-const PAGE = readFileSync(new URL('./public/session.html', import.meta.url), 'utf8');
+const PAGE = withPageKit(readFileSync(new URL('./public/session.html', import.meta.url), 'utf8'));
 const SCRIPT = readFileSync(new URL('./public/session-page.js', import.meta.url), 'utf8');
 
 /**
- * The page and its script may load nothing but themselves, talk only to this origin (REST and /chat), and
- * never be framed; inline styles are the page's own stylesheet.
+ * The page, its script and the page kit may load nothing but this origin's files, talk only to this origin (REST
+ * and /chat), and never be framed; inline styles are the page's own stylesheet.
  */
 const CONTENT_SECURITY_POLICY =
   "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
 
 /**
- * The session page: static HTML and one script. `/room` lists the caller's sessions; `/room/:sessionId` is one
+ * The session page: static HTML, its script and the page kit's (the sign-in, the status line and the
+ * reconnecting socket every app's page shares, from @remedy/http). `/room` lists the caller's sessions; `/room/:sessionId` is one
  * session: join it in a language, chat (WebSocket /chat) with everyone's messages in that language, captions.
  * Public on purpose: the HTML and script are the same for everyone and hold no data; the script signs the
  * participant in through /auth before it loads anything, keeps the tokens in the tab's sessionStorage and sends

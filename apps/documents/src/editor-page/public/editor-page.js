@@ -1,10 +1,12 @@
-/* global document, location, window, fetch, WebSocket, sessionStorage, setTimeout, clearTimeout, btoa, atob */
+/* global document, location, window, WebSocket, setTimeout, clearTimeout, btoa, atob */
 // The editor page (served at /edit and /edit/<documentId>). Plain ES module run by the browser: no build step.
 // CodeMirror 6, y-codemirror.next (its binding to a Yjs text), Yjs, y-protocols and lib0 come from the app at
 // pinned paths through the page's import map.
 //
 // Data comes only from the authenticated API (REST with a Bearer token) and the /collab socket, which gets the
-// token in its first message. Tokens live in this tab's sessionStorage and never go into a URL.
+// token in its first message. Tokens live in this tab's sessionStorage and never go into a URL. The sign-in, the
+// status line, the API calls and the socket's first message and backoff are the page kit's
+// (/page-kit/page-kit.js, shared with the other apps' pages).
 import { defaultKeymap } from '@codemirror/commands';
 import { Compartment, EditorState } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
@@ -14,8 +16,15 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import {
+  Account,
+  byId,
+  openAuthenticatedSocket,
+  reconnectDelay,
+  say,
+  wireAccountHeader,
+} from '/page-kit/page-kit.js';
 
-const SESSION_KEY = 'documents:session';
 /** Reconnect delays double from the first to the cap, each with jitter, so a restarted server is not stampeded. */
 const RECONNECT_FIRST_MS = 500;
 const RECONNECT_MAX_MS = 15_000;
@@ -48,123 +57,40 @@ const CARET_COLOURS = [
 /** Errors after which the server may lack an edit this page sent: the page syncs the document again. */
 const RESYNC_ERRORS = new Set(['not-saved', 'too-many-messages', 'unavailable', 'internal']);
 
-const byId = (id) => document.getElementById(id);
 const UUID = /^\/edit\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 const documentId = UUID.exec(location.pathname)?.[1]?.toLowerCase() ?? null;
 
-// ---- session: sign in, refresh, sign out ----
+// ---- session: sign in, sign out ----
 
-let session = readSession();
-let refreshing = null;
+const account = new Account('documents:session');
+const SESSION_ENDED = 'Your session has ended: sign in again.';
 
-function readSession() {
+/** An API call; a session that has ended (its token refused and not refreshable) signs out. */
+async function api(what, path, options) {
   try {
-    const stored = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null');
-    return stored && typeof stored.accessToken === 'string' ? stored : null;
-  } catch {
-    return null;
+    return await account.api(what, path, options);
+  } catch (error) {
+    if (error.status === 401) signOut(SESSION_ENDED);
+    throw error;
   }
 }
 
-function keepSession(next) {
-  session = next;
-  if (next === null) sessionStorage.removeItem(SESSION_KEY);
-  else sessionStorage.setItem(SESSION_KEY, JSON.stringify(next));
-}
-
-/** One refresh at a time: the refresh token is single-use, so two concurrent refreshes would spend it twice. */
-function refreshSession() {
-  if (session === null) return Promise.resolve(false);
-  refreshing ??= (async () => {
-    try {
-      const response = await fetch('/auth/refresh', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ refreshToken: session.refreshToken }),
-      });
-      if (!response.ok) return false;
-      const { accessToken, refreshToken } = await response.json();
-      keepSession({ ...session, accessToken, refreshToken });
-      return true;
-    } catch {
-      return false;
-    } finally {
-      refreshing = null;
-    }
-  })();
-  return refreshing;
-}
-
-class ApiError extends Error {
-  constructor(status, body) {
-    super(body?.message ? String(body.message) : `the server answered ${status}`);
-    this.status = status;
-  }
-}
-
-/** A call of the API with the session's token; an expired token is refreshed once, a refused one signs out. */
-async function api(method, path, body) {
-  const send = () =>
-    fetch(path, {
-      method,
-      headers: {
-        authorization: `Bearer ${session?.accessToken ?? ''}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  let response = await send();
-  if (response.status === 401 && (await refreshSession())) response = await send();
-  if (response.status === 401) {
-    signOut('Your session has ended: sign in again.');
-    throw new ApiError(401, null);
-  }
-  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
-  return response.status === 204 ? null : response.json();
-}
-
-function showStatus(text, problem = false) {
-  byId('status').textContent = text;
-  if (problem) document.body.dataset.problem = 'true';
-  else delete document.body.dataset.problem;
-}
-
+/** Forgets the session (revoking its refresh token) and leaves only the sign-in on the page. */
 function signOut(reason) {
-  const refreshToken = session?.refreshToken;
-  keepSession(null);
-  if (refreshToken)
-    void fetch('/auth/logout', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ refreshToken }),
-    }).catch(() => undefined);
-  editor?.close();
-  for (const id of ['finder', 'library', 'editor', 'sign-out']) byId(id).hidden = true;
-  byId('who').textContent = '';
-  byId('sign-in').hidden = false;
-  showStatus(reason);
+  account.signOut();
+  signedOut(reason);
 }
 
-byId('sign-in').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const email = byId('email').value.trim();
-  try {
-    const response = await fetch('/auth/login', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password: byId('password').value }),
-    });
-    const body = await response.json().catch(() => null);
-    if (!response.ok) return showStatus(body?.message ?? 'Signing in failed.', true);
-    keepSession({ accessToken: body.accessToken, refreshToken: body.refreshToken, email: body.user.email });
-    byId('password').value = '';
-    void start();
-  } catch {
-    showStatus('The server cannot be reached.', true);
-  }
-});
+function signedOut(reason) {
+  editor?.close();
+  for (const id of ['finder', 'library', 'editor']) byId(id).hidden = true;
+  say(reason);
+}
 
-byId('sign-out').addEventListener('click', () => signOut('Signed out.'));
+wireAccountHeader(account, {
+  signedIn: () => void start(),
+  signedOut: () => signedOut('Signed out.'),
+});
 
 // ---- finding documents: the list, creating one, search ----
 
@@ -177,7 +103,7 @@ function documentLink(id, title) {
 
 async function showLibrary() {
   byId('library').hidden = false;
-  const page = await api('GET', '/documents?limit=50');
+  const page = await api('documents', '/documents?limit=50');
   const list = byId('documents');
   list.replaceChildren(
     ...page.data.map((found) => {
@@ -187,16 +113,19 @@ async function showLibrary() {
       return item;
     }),
   );
-  showStatus(page.data.length === 0 ? 'No documents yet: create one.' : 'Open a document to edit it.');
+  say(page.data.length === 0 ? 'No documents yet: create one.' : 'Open a document to edit it.');
 }
 
 byId('create-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   try {
-    const created = await api('POST', '/documents', { title: byId('new-title').value.trim() });
+    const created = await api('new document', '/documents', {
+      method: 'POST',
+      body: { title: byId('new-title').value.trim() },
+    });
     location.assign(`/edit/${created.id}`);
   } catch (error) {
-    showStatus(error.message, true);
+    say(error.message, true);
   }
 });
 
@@ -205,7 +134,7 @@ byId('search-form').addEventListener('submit', async (event) => {
   const results = byId('search-results');
   const query = byId('search-text').value.trim();
   try {
-    const page = await api('GET', `/documents/search?q=${encodeURIComponent(query)}&limit=20`);
+    const page = await api('search', `/documents/search?q=${encodeURIComponent(query)}&limit=20`);
     results.replaceChildren(
       ...page.data.map((hit) => {
         const item = document.createElement('li');
@@ -223,7 +152,7 @@ byId('search-form').addEventListener('submit', async (event) => {
     results.dataset.query = query;
   } catch (error) {
     results.replaceChildren();
-    showStatus(error.message, true);
+    say(error.message, true);
   }
 });
 
@@ -250,10 +179,10 @@ class CollaborativeEditor {
     this.doc = new Y.Doc();
     this.text = this.doc.getText('content');
     this.awareness = new awarenessProtocol.Awareness(this.doc);
-    const colour = caretColour(session.email);
+    const colour = caretColour(account.session.email);
     // y-codemirror.next draws the others' carets with `name` and `color`, and their selections in `colorLight`.
     this.awareness.setLocalStateField('user', {
-      name: session.email,
+      name: account.session.email,
       color: colour,
       colorLight: `${colour}33`,
     });
@@ -302,10 +231,8 @@ class CollaborativeEditor {
   connect() {
     if (this.closed) return;
     this.setConnection('connecting', 'Connecting…');
-    const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const socket = new WebSocket(`${protocol}//${location.host}/collab`);
+    const socket = openAuthenticatedSocket('/collab', account);
     this.socket = socket;
-    socket.addEventListener('open', () => this.send({ type: 'auth', token: session.accessToken }));
     socket.addEventListener('message', (event) => {
       if (this.socket === socket) this.receive(JSON.parse(event.data));
     });
@@ -381,7 +308,7 @@ class CollaborativeEditor {
     if (kind === syncProtocol.messageYjsSyncStep2) {
       this.attempt = 0;
       this.setConnection('synced', this.canWrite ? 'Connected' : 'Connected (read only)');
-      showStatus(this.canWrite ? 'Editing with the others here now.' : 'You may read this document.');
+      say(this.canWrite ? 'Editing with the others here now.' : 'You may read this document.');
     }
     this.showSaved();
   }
@@ -390,14 +317,14 @@ class CollaborativeEditor {
     if (frame.code === 'not-found') {
       this.close();
       this.setConnection('offline', 'Not connected');
-      return showStatus('No such document in your organisation.', true);
+      return say('No such document in your organisation.', true);
     }
     if (RESYNC_ERRORS.has(frame.code)) {
       // An edit may not have reached the server: opening the document again makes the server send its step 1,
       // and the answer carries whatever it lacks.
       return this.send({ type: 'open', documentId: this.documentId });
     }
-    showStatus(frame.message ?? 'The editor refused a message.', true);
+    say(frame.message ?? 'The editor refused a message.', true);
   }
 
   async onClose(code) {
@@ -409,11 +336,16 @@ class CollaborativeEditor {
     const others = [...this.awareness.getStates().keys()].filter((client) => client !== this.doc.clientID);
     awarenessProtocol.removeAwarenessStates(this.awareness, others, 'offline');
     if (this.closed) return;
-    if (code === POLICY_VIOLATION && !(await refreshSession()))
-      return signOut('Your session has ended: sign in again.');
-    const delay =
-      Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** this.attempt) * (0.5 + Math.random() / 2);
+    if (
+      code === POLICY_VIOLATION &&
+      !(await account.refresh().then(
+        () => true,
+        () => false,
+      ))
+    )
+      return signOut(SESSION_ENDED);
     this.attempt += 1;
+    const delay = reconnectDelay(this.attempt, RECONNECT_FIRST_MS, RECONNECT_MAX_MS);
     this.setConnection('offline', `Offline: reconnecting in ${Math.ceil(delay / 1000)} s`);
     this.showSaved();
     this.retryTimer = setTimeout(() => this.connect(), delay);
@@ -554,30 +486,25 @@ let editor = null;
 async function openEditor(id) {
   byId('editor').hidden = false;
   try {
-    const found = await api('GET', `/documents/${id}`);
+    const found = await api('document', `/documents/${id}`);
     byId('document-title').textContent = found.title;
     document.title = `${found.title} · Documents`;
   } catch (error) {
-    return showStatus(error.status === 404 ? 'No such document in your organisation.' : error.message, true);
+    return say(error.status === 404 ? 'No such document in your organisation.' : error.message, true);
   }
   editor = new CollaborativeEditor(id);
   editor.connect();
 }
 
 async function start() {
-  if (session === null) {
-    byId('sign-in').hidden = false;
-    return showStatus(documentId ? 'Sign in to edit this document.' : 'Sign in to see your documents.');
-  }
-  byId('sign-in').hidden = true;
-  byId('who').textContent = session.email;
-  byId('sign-out').hidden = false;
+  if (account.session === null)
+    return say(documentId ? 'Sign in to edit this document.' : 'Sign in to see your documents.');
   byId('finder').hidden = false;
   try {
     if (documentId) await openEditor(documentId);
     else await showLibrary();
   } catch (error) {
-    if (error.status !== 401) showStatus(error.message, true);
+    if (error.status !== 401) say(error.message, true);
   }
 }
 
