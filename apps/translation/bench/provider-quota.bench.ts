@@ -335,7 +335,7 @@ async function breakerRun(service: Service, settings: Settings): Promise<BenchRe
  *    `TRANSLATION_BENCH_QUOTA_SECONDS` (20), through the service and, in the same run, through the review's
  *    translator (three retries with backoff, no budget, no breaker) at the same seam as C-2's proof.
  * 2. The service alone at `TRANSLATION_BENCH_BREAKER_RPS` (20) requests/s while Google answers 503 for
- *    `TRANSLATION_BENCH_BREAKER_BURST_SECONDS` (5), `TRANSLATION_BENCH_BREAKER_BURSTS` (3) times, each after
+ *    `TRANSLATION_BENCH_BREAKER_BURST_SECONDS` (8), `TRANSLATION_BENCH_BREAKER_BURSTS` (3) times, each after
  *    `TRANSLATION_BENCH_BREAKER_STEADY_SECONDS` (10) of steady traffic, with the breaker's reset at
  *    `TRANSLATION_BENCH_BREAKER_RESET_MS` (2,000; the service's default is 30 s).
  */
@@ -348,7 +348,7 @@ export default defineBench({
       quotaPerSecond: Math.round(benchSetting('TRANSLATION_BENCH_QUOTA_RPS', 50)),
       offeredPerSecond: benchSetting('TRANSLATION_BENCH_QUOTA_OFFERED_RPS', 100),
       bursts: Math.round(benchSetting('TRANSLATION_BENCH_BREAKER_BURSTS', 3)),
-      burstSeconds: benchSetting('TRANSLATION_BENCH_BREAKER_BURST_SECONDS', 5),
+      burstSeconds: benchSetting('TRANSLATION_BENCH_BREAKER_BURST_SECONDS', 8),
       steadySeconds: benchSetting('TRANSLATION_BENCH_BREAKER_STEADY_SECONDS', 10),
       breakerResetMs: Math.round(benchSetting('TRANSLATION_BENCH_BREAKER_RESET_MS', 2_000)),
       breakerOfferedPerSecond: benchSetting('TRANSLATION_BENCH_BREAKER_RPS', 20),
