@@ -243,10 +243,10 @@ async function breakerRun(service: Service, settings: Settings): Promise<BenchRe
       google.down = undefined;
       const end = performance.now();
       const googleCallsAtEnd = google.calls.length;
-      const opened = Array.from({ length: INSTANCES }, (_, i) => i).filter(
+      const openedOn = Array.from({ length: INSTANCES }, (_, i) => i).filter(
         (instance) => watch.firstAfter(instance, 'open', start) !== undefined,
       );
-      await closedOn(watch, opened, end, settings.breakerResetMs + 10_000);
+      await closedOn(watch, openedOn, end, settings.breakerResetMs + 10_000);
       bursts.push({ start, end, googleCallsUntilClosed: google.calls.length - googleCallsAtEnd });
     }
   } finally {
