@@ -1,7 +1,12 @@
 import { createInterface } from 'node:readline';
 import type { ProviderPlug } from '@remedy/testing';
+import { RetryingProviderTranslator } from '../../katas/c-2-unbounded-retries.flawed.js';
 import { oneServerBroadcastPlugs } from '../../katas/s-1-one-server-broadcast.flawed.js';
 import { entriesKeptOnDrainPlug, inProcessRegistryPlug } from '../../katas/s-2-in-process-registry.flawed.js';
+import { APP_CONFIG } from '../../src/app-config.module.js';
+import type { AppConfig } from '../../src/config.js';
+import { ProviderConnections } from '../../src/translation/providers/provider-connections.js';
+import { ProviderTranslator } from '../../src/translation/providers/provider-translator.js';
 import { startTestApp } from './start-test-app.js';
 
 /** Input of the child, as JSON in argv[2]. */
@@ -14,6 +19,11 @@ export interface ChatInstanceJob {
   registry: 'redis' | 'in-process' | 'entries kept on drain';
   /** How room messages reach sockets: Redis pub/sub (the default), or polyglot-a:S-1's kata, each process its own loop. */
   broadcast?: 'pub/sub' | 'one-server loop';
+  /**
+   * What calls the translation engines: the service's guarded translator (the default: shared quota budget,
+   * breaker, fallback), or polyglot-a:C-2's kata at the same seam, retrying each failure three times.
+   */
+  translator?: 'guarded' | 'unbounded retries';
 }
 
 /** What the child prints as one stdout line once it listens. */
@@ -27,6 +37,18 @@ const REGISTRIES: Record<ChatInstanceJob['registry'], ProviderPlug[]> = {
   'entries kept on drain': [entriesKeptOnDrainPlug],
 };
 
+const TRANSLATORS: Record<NonNullable<ChatInstanceJob['translator']>, ProviderPlug[]> = {
+  guarded: [],
+  'unbounded retries': [
+    {
+      provide: ProviderTranslator,
+      inject: [APP_CONFIG, ProviderConnections],
+      useFactory: (config: AppConfig, connections: ProviderConnections) =>
+        new RetryingProviderTranslator(config.providers, connections),
+    },
+  ],
+};
+
 /**
  * One API instance in its own Node process, sharing only PostgreSQL and Redis with its siblings. It prints its
  * address, then runs until SIGTERM (a deploy's stop: the graceful drain) or its stdin closes.
@@ -36,6 +58,7 @@ async function main(): Promise<void> {
   const plugs = [
     ...REGISTRIES[job.registry],
     ...(job.broadcast === 'one-server loop' ? oneServerBroadcastPlugs() : []),
+    ...TRANSLATORS[job.translator ?? 'guarded'],
   ];
   const app = await startTestApp(job, job.overrides, { plugs });
   process.stdout.write(`${JSON.stringify({ url: app.url } satisfies ChatInstanceAddress)}\n`);
