@@ -35,8 +35,10 @@ export interface CollaborationConfig {
   maxPendingMessages: number;
   /** The largest sync message a client may send (bytes, decoded): a paste, not a whole-document upload. */
   maxUpdateBytes: number;
-  /** Appended updates folded into the document's snapshot once this many have accumulated. */
+  /** Appended rows (each one window of updates) folded into the document's snapshot once this many have accumulated. */
   snapshotEvery: number;
+  /** Group commit (ADR 0084): a document's updates gathered this long, or up to this many bytes, per write. */
+  appendWindow: { windowMs: number; maxBytes: number };
   /** When co-edited text is saved as the document's search body: after a pause in the edits, at most this late. */
   textSave: { debounceMs: number; maxWaitMs: number };
 }
@@ -70,6 +72,12 @@ export function parseConfig(values: ConfigValues): AppConfig {
       maxPendingMessages: read.integer('COLLAB_MAX_PENDING_MESSAGES', 1_024, 1, 100_000),
       maxUpdateBytes: read.integer('COLLAB_MAX_UPDATE_BYTES', 256 * 1024, 1_024, 8 * 1024 * 1024),
       snapshotEvery: read.integer('COLLAB_SNAPSHOT_EVERY', 500, 1, 1_000_000),
+      // 2 s: 100 updates/s on a document cost one write per 2 s per instance holding it, and an editor waits at
+      // most about that long for `saved` (Hocuspocus's debounce); the relay to the others does not wait.
+      appendWindow: {
+        windowMs: read.integer('COLLAB_APPEND_WINDOW_MS', 2_000, 1, 10_000),
+        maxBytes: read.integer('COLLAB_APPEND_WINDOW_MAX_BYTES', 1024 * 1024, 1_024, 64 * 1024 * 1024),
+      },
       textSave: {
         debounceMs: read.integer('COLLAB_TEXT_SAVE_DEBOUNCE_MS', 2_000, 10, 60_000),
         maxWaitMs: read.integer('COLLAB_TEXT_SAVE_MAX_WAIT_MS', 10_000, 10, 600_000),

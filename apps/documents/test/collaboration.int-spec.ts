@@ -117,6 +117,9 @@ describe('WebSocket /collab: co-editing a document with Yjs', () => {
     await bob.until('both edits', settled(bob));
     expect(alice.text(documentId)).toBe(bob.text(documentId));
     expect(alice.text(documentId).length).toBe('hello world'.length + ' there'.length + 1);
+    // Both stored before the next test reads the instance's counters: they are acknowledged per window.
+    await alice.until('both saved', () => alice.ofType('saved').length === 2);
+    await bob.until('saved', () => bob.has('saved'));
   });
 
   it("counts its stored updates, their bytes, its editors' sockets and the snapshot lag on /metrics", async () => {

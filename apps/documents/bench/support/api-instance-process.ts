@@ -13,6 +13,8 @@ export interface ApiInstanceProcess {
   output(): string;
   /** SIGTERM (sockets closed with 1012, texts due saved, pools closed); resolves once it has exited. */
   stop(): Promise<void>;
+  /** SIGKILL, as an OOM kill or a lost machine would: no shutdown hook runs. Resolves once it has exited. */
+  kill9(): Promise<void>;
 }
 
 function freePort(): Promise<number> {
@@ -63,6 +65,10 @@ export async function startApiInstance(
     output: () => output,
     stop: async () => {
       if (!gone) child.kill('SIGTERM');
+      await exited;
+    },
+    kill9: async () => {
+      if (!gone) child.kill('SIGKILL');
       await exited;
     },
   };

@@ -36,25 +36,38 @@ export class CollabTestClient extends WebSocketTestClient {
     return (await CollabTestClient.open(wsUrl)).authenticate(token);
   }
 
-  /** Opens the document and resolves once the client holds the server's copy of it. */
-  async openDocument(documentId: string): Promise<Y.Text> {
-    const document: ClientDocument = { doc: new Y.Doc(), synced: false, syncFrameBytes: [] };
+  /**
+   * Opens the document and resolves once the client holds the server's copy of it. `doc` is a copy the client
+   * already holds (a page reconnecting): what the server lacks of it goes in the answer to the server's step 1.
+   */
+  async openDocument(documentId: string, doc = new Y.Doc()): Promise<Y.Text> {
+    const document: ClientDocument = { doc, synced: false, syncFrameBytes: [] };
     this.documents.set(documentId, document);
-    document.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin === 'server') return;
+    doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === 'server' || this.documents.get(documentId) !== document) return;
       const encoder = encoding.createEncoder();
       syncProtocol.writeUpdate(encoder, update);
       this.sendSync(documentId, encoding.toUint8Array(encoder));
     });
+    await this.syncAgain(documentId);
+    return doc.getText('content');
+  }
+
+  /**
+   * Opens the document again on this socket, as the page does after `not-saved`, and resolves once synced: the
+   * server's step 1 is answered with whatever its copy lacks.
+   */
+  async syncAgain(documentId: string): Promise<void> {
+    const document = this.documentOf(documentId);
+    const opened = () => this.ofType('opened').filter((frame) => frame['documentId'] === documentId).length;
+    const before = opened();
+    document.synced = false;
     this.send({ type: 'open', documentId });
-    await this.until('opened', () =>
-      this.ofType('opened').some((frame) => frame['documentId'] === documentId),
-    );
+    await this.until('opened', () => opened() > before);
     const encoder = encoding.createEncoder();
     syncProtocol.writeSyncStep1(encoder, document.doc);
     this.sendSync(documentId, encoding.toUint8Array(encoder));
     await this.until('synced', () => document.synced);
-    return document.doc.getText('content');
   }
 
   text(documentId: string): string {

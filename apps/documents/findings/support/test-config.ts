@@ -10,10 +10,13 @@ export const TEST_SECRETS = {
 
 /**
  * The app config for one isolated test context, built through the same parser as production: its own
- * database, Redis key prefix and BullMQ prefix, a quiet logger; `overrides` are env-style strings.
+ * database, Redis key prefix and BullMQ prefix, a quiet logger, a short append window; `overrides` are
+ * env-style strings.
  */
 export function testConfig(ctx: TestServices, overrides: ConfigValues = {}): AppConfig {
-  return parseConfig(testEnvironment(ctx, { PORT: '0', DB_POOL_MAX: '10', ...overrides }));
+  // A 20 ms group commit: tests wait for `saved` after each edit, 2 s each at the production window.
+  const defaults = { PORT: '0', DB_POOL_MAX: '10', COLLAB_APPEND_WINDOW_MS: '20' };
+  return parseConfig(testEnvironment(ctx, { ...defaults, ...overrides }));
 }
 
 /** The environment of an app process (`npm run serve`) for one isolated test context. */

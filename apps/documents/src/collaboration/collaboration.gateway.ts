@@ -22,6 +22,7 @@ import { DOCUMENT_WRITER_ROLES } from '../documents/documents.policy.js';
 import { DocumentsService } from '../documents/documents.service.js';
 import { REDIS_CLIENTS } from '../redis/redis.module.js';
 import { AnnouncedPresence } from './announced-presence.js';
+import { AppendWindow } from './append-window.js';
 import { CoEditedTextSaver } from './co-edited-text-saver.js';
 import { CollaborationMetrics } from './collaboration-metrics.js';
 import { isCollaborationCommandError, parseCollaborationCommand } from './collaboration-command.js';
@@ -44,7 +45,9 @@ interface OpenDocument {
   members: Map<CollabClient, boolean>;
   /** The awareness clients each local socket announced, withdrawn for the others when it leaves or closes. */
   presence: Map<CollabClient, AnnouncedPresence>;
-  /** Updates appended since the last compaction this instance knows of. */
+  /** This instance's updates of the document waiting for their write (group commit, ADR 0084). */
+  appends: AppendWindow;
+  /** Rows appended since the last compaction this instance knows of. */
   unfolded: number;
   compaction: Promise<void>;
 }
@@ -62,9 +65,10 @@ interface RelayedFrame {
  * token in the first message (no query string: 1008), opens documents of its organisation (editors and admins
  * write, viewers read and are seen in presence), and exchanges y-protocols sync and awareness messages. An
  * edit reaches the other editors as the Yjs update of that edit — a few bytes, not the document — on this
- * instance and, through Redis, on every instance with the document open. An update is appended to
- * document_updates before its sender hears `saved`, and the appended updates are folded into the document's
- * snapshot every COLLAB_SNAPSHOT_EVERY updates.
+ * instance and, through Redis, on every instance with the document open, at once. The updates a document gets
+ * on an instance within COLLAB_APPEND_WINDOW_MS are appended to document_updates as one row, and each sender
+ * hears `saved` only once that row committed (ADR 0084); the rows are folded into the document's snapshot every
+ * COLLAB_SNAPSHOT_EVERY rows.
  */
 // maxPayload: ws accepts 100 MiB frames by default; the largest sync message is COLLAB_MAX_UPDATE_BYTES
 // (at most 8 MiB) in base64, checked exactly when the frame is parsed.
@@ -145,11 +149,14 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
   }
 
   /**
-   * Closes every socket with 1012 (clients reconnect elsewhere), saves the texts due for the search index, then
-   * waits for running compactions.
+   * Stores the updates held for their window (acknowledged while the sockets are open), closes every socket with
+   * 1012 (clients reconnect elsewhere), stores what arrived meanwhile, saves the texts due for the search index,
+   * then waits for running compactions.
    */
   async onModuleDestroy(): Promise<void> {
+    await this.flushAppends();
     await this.hub.close();
+    await this.flushAppends();
     await this.bus.close();
     await this.textSaver.close();
     await Promise.allSettled([...this.compactions]);
@@ -248,17 +255,18 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     if (outcome.reply) client.send({ type: 'sync', documentId, data: base64(outcome.reply) });
     if (!outcome.broadcast) return;
     const update = updateOf(outcome.broadcast);
-    try {
-      await this.content.append(documentId, update);
-    } catch (error) {
-      // The room has the edit in memory but the database does not: the client keeps it and sends it again.
-      this.logger.error(error instanceof Error ? error : String(error));
-      return client.sendError('not-saved', 'the edit was not saved; sync again');
-    }
-    this.metrics.stored(update.byteLength);
+    // The others get the edit now; its sender hears `saved` once the window's write holding it committed. The
+    // sender keeps the edit until then: if this instance dies first, its resync elsewhere carries it again.
     const frame = JSON.stringify({ type: 'sync', documentId, data: base64(outcome.broadcast) });
     await this.relay(documentId, document, client, frame, true);
-    client.send({ type: 'saved', documentId });
+    document.appends.add(update, () => {
+      this.metrics.stored(update.byteLength);
+      client.send({ type: 'saved', documentId });
+    });
+  }
+
+  /** A window of the document's updates committed as one row: search's text and the snapshot are due. */
+  private appended(documentId: string, document: OpenDocument): void {
     // Search reads the text, not the CRDT: it is saved as the body once the edits pause (even if the copy is
     // dropped meanwhile: the closure keeps it).
     this.textSaver.edited(documentId, () => document.room.doc.getText('content').toJSON());
@@ -275,6 +283,31 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
       this.compactions.add(compaction);
       void compaction.finally(() => this.compactions.delete(compaction));
     }
+  }
+
+  /**
+   * A window's write failed: its updates are in this copy but not stored, and a resync against this copy would
+   * not bring them back (its state vector has them). So the copy goes (with the updates held for the next
+   * window), and every local member is told `not-saved` and opens the document again: the copy then loaded
+   * from the database answers their sync step 1 with what it lacks, their unsaved edits among it (ADR 0084).
+   */
+  private async dropFailedCopy(documentId: string, document: OpenDocument, error: unknown): Promise<void> {
+    this.logger.error(error instanceof Error ? error : String(error));
+    document.appends.discard();
+    if (this.held.get(documentId) !== document) return;
+    this.documents.delete(documentId);
+    this.held.delete(documentId);
+    for (const member of document.members.keys()) {
+      this.opened.get(member)?.delete(documentId);
+      member.sendError('not-saved', 'edits were not saved; open the document again');
+    }
+    document.members.clear();
+    document.presence.clear();
+    await this.bus.unsubscribe(documentId);
+  }
+
+  private async flushAppends(): Promise<void> {
+    await Promise.all([...this.held.values()].map((document) => document.appends.flush()));
   }
 
   /**
@@ -322,13 +355,22 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
       const stored = await this.content.load(documentId);
       const room = this.createRoom(this.settings.maxUpdateBytes);
       for (const update of stored.updates) Y.applyUpdate(room.doc, update, 'storage');
-      return {
+      const document: OpenDocument = {
         room,
         members: new Map(),
         presence: new Map(),
+        appends: new AppendWindow(
+          async (update) => {
+            await this.content.append(documentId, update);
+            this.appended(documentId, document);
+          },
+          this.settings.appendWindow,
+          (error) => void this.dropFailedCopy(documentId, document, error),
+        ),
         unfolded: stored.unfolded,
         compaction: Promise.resolve(),
       };
+      return document;
     })();
     this.documents.set(documentId, loading);
     void loading.then(
@@ -352,10 +394,12 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     if (withdrawal !== null)
       await this.relay(documentId, document, client, awarenessFrame(documentId, withdrawal));
     if (document.members.size > 0 || this.documents.get(documentId) !== pending) return;
-    // The last local socket left: drop the copy (the database has every saved edit) and the channel, and save
-    // its text for search now, while the copy is still current.
+    // The last local socket left: drop the copy (the database has every saved edit, and the held ones are
+    // stored before the channel goes) and the channel.
     this.documents.delete(documentId);
     this.held.delete(documentId);
+    await document.appends.flush();
+    // Its text is saved for search now, while the copy is still current.
     void this.textSaver.saveNow(documentId);
     await this.bus.unsubscribe(documentId);
   }

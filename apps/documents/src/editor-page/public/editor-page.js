@@ -32,9 +32,11 @@ const RECONNECT_MAX_MS = 15_000;
 const POLICY_VIOLATION = 1008;
 /**
  * Edits sent and not yet acknowledged (`saved`) before further edits wait, merged into one message: the server
- * handles a socket's messages one at a time and refuses a long backlog, so fast typing must not pile them up.
+ * handles a socket's messages one at a time and refuses more than 32 waiting, so fast typing must not pile them
+ * up. The server relays an edit at once but acknowledges it only once its append window is written (up to
+ * about 2 s: ADR 0084), so the bound is what a fast typist sends in a window, not one or two keystrokes.
  */
-const MAX_UNSAVED_SENDS = 2;
+const MAX_UNSAVED_SENDS = 24;
 /**
  * This editor's presence is sent at most this often, the latest state at the end of each pause: the caret moves
  * with every keystroke, and each send is a message the server handles in the socket's queue.

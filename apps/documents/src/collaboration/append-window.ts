@@ -1,0 +1,79 @@
+import * as Y from 'yjs';
+
+/** How long a document's updates are gathered before they are stored in one write, and how many bytes at most. */
+export interface AppendWindowSettings {
+  windowMs: number;
+  maxBytes: number;
+}
+
+interface HeldUpdates {
+  updates: Uint8Array[];
+  bytes: number;
+  /** Called once the write holding the updates committed: each sender hears `saved` only then. */
+  stored: Array<() => void>;
+}
+
+/**
+ * Group commit of one document's updates on this instance (ADR 0084): the updates that arrive within a window
+ * are merged (Y.mergeUpdates) and stored in one write, then each is acknowledged. A window opens with its first
+ * update and is written `windowMs` later, or as soon as it holds `maxBytes`; one write of the document is in
+ * flight at a time, and what arrives meanwhile waits for the next window. A failed write acknowledges nothing:
+ * `onFailed` decides what becomes of the updates (they are in the instance's copy and with their senders).
+ */
+export class AppendWindow {
+  private held: HeldUpdates = { updates: [], bytes: 0, stored: [] };
+  private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> | null = null;
+  private discarded = false;
+
+  constructor(
+    private readonly store: (update: Uint8Array) => Promise<void>,
+    private readonly settings: AppendWindowSettings,
+    private readonly onFailed: (error: unknown) => void,
+  ) {}
+
+  /** Holds `update` for the window's write; `stored` runs once that write committed (never, if it fails). */
+  add(update: Uint8Array, stored: () => void): void {
+    if (this.discarded) return;
+    this.held.updates.push(update);
+    this.held.bytes += update.byteLength;
+    this.held.stored.push(stored);
+    if (this.held.bytes >= this.settings.maxBytes) void this.flush();
+    else this.schedule();
+  }
+
+  /** Writes what is held now (shutdown, a full window) and resolves once every write started so far settled. */
+  async flush(): Promise<void> {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    while (this.writing !== null) await this.writing;
+    if (this.held.updates.length === 0 || this.discarded) return;
+    const window = this.held;
+    this.held = { updates: [], bytes: 0, stored: [] };
+    const merged = window.updates.length === 1 ? window.updates[0]! : Y.mergeUpdates(window.updates);
+    const writing = this.store(merged).then(
+      () => {
+        for (const stored of window.stored) stored();
+      },
+      (error: unknown) => this.onFailed(error),
+    );
+    this.writing = writing;
+    await writing;
+    this.writing = null;
+    if (this.held.updates.length > 0) this.schedule();
+  }
+
+  /** Forgets what is held, unacknowledged, and takes no more (the copy these updates went into is dropped). */
+  discard(): void {
+    this.discarded = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.held = { updates: [], bytes: 0, stored: [] };
+  }
+
+  private schedule(): void {
+    // A write in flight schedules the next window when it ends: one write of a document at a time.
+    if (this.timer !== null || this.writing !== null) return;
+    this.timer = setTimeout(() => void this.flush(), this.settings.windowMs);
+  }
+}

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { useTestContext } from '@remedy/testing';
+import type pg from 'pg';
+import { startApiInstance } from '../bench/support/api-instance-process.js';
+import { storedText } from '../bench/support/stored-text.js';
+import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.js';
+import { CollabTestClient } from '../findings/support/collab-test-client.js';
+import { documentsHarness } from '../findings/support/documents-harness.js';
+import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
+
+const ctx = useTestContext(documentsHarness);
+
+/**
+ * Group commit (ADR 0084): an instance relays an edit at once and acknowledges it (`saved`) only once the write
+ * holding it committed. What it acknowledged survives its kill -9; what it had not is still with the editors
+ * and comes back through their resync; a failed write drops the copy so that the resync does bring it back.
+ */
+describe('WebSocket /collab: acknowledged edits are stored, unacknowledged ones come back by resync', () => {
+  let app: TestApp;
+  let admin: AuthSessionBody;
+  let editor: AuthSessionBody;
+  const clients: CollabTestClient[] = [];
+  const ws = (url: string) => url.replace(/^http/, 'ws');
+
+  async function signedIn(url: string, member: AuthSessionBody): Promise<CollabTestClient> {
+    const client = await CollabTestClient.signedIn(ws(url), member.accessToken);
+    clients.push(client);
+    return client;
+  }
+
+  async function newDocument(title: string): Promise<string> {
+    const api = new ApiClient(app.url);
+    return (await api.expect<{ id: string }>(201, 'POST', '/documents', { title }, admin.accessToken)).id;
+  }
+
+  /** Holds document_updates against every append (reads go on) until `release`: the write waits on the lock. */
+  async function holdAppends(): Promise<{ release: () => Promise<void> }> {
+    const holder = await ctx.pool.connect();
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE document_updates IN EXCLUSIVE MODE');
+    return {
+      release: async () => {
+        await holder.query('ROLLBACK');
+        holder.release();
+      },
+    };
+  }
+
+  /** The backend of an append waiting on the held lock, once there is one. */
+  async function appendWaitingOnLock(pool: pg.Pool): Promise<number> {
+    for (;;) {
+      const { rows } = await pool.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity
+         WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO document_updates%'`,
+      );
+      if (rows[0] !== undefined) return rows[0].pid;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  beforeAll(async () => {
+    // Appends fail after 500 ms on a lock (the failure below), and the window is short: each edit is saved soon.
+    app = await startTestApp(ctx, { DB_STATEMENT_TIMEOUT_MS: '500' });
+    const api = new ApiClient(app.url);
+    admin = await api.signup('durable_admin@example.com');
+    editor = await api.addMember(admin.accessToken, 'durable_editor@example.com', 'editor');
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.close()));
+    await app.close();
+  });
+
+  it('stores one row for many updates of a window, relays each at once and acknowledges each after the write', async () => {
+    const documentId = await newDocument('grouped');
+    const windowed = await startTestApp(ctx, { COLLAB_APPEND_WINDOW_MS: '10000' });
+    const alice = await signedIn(windowed.url, admin);
+    const bob = await signedIn(windowed.url, editor);
+    const text = await alice.openDocument(documentId);
+    await bob.openDocument(documentId);
+    // Held, so no write of the window could commit while the edits are checked, whenever its timer fires.
+    const appends = await holdAppends();
+    try {
+      for (const letter of 'abcde') text.insert(text.length, letter);
+      await bob.until('five relayed edits', () => bob.text(documentId) === 'abcde');
+      expect(alice.ofType('saved')).toHaveLength(0);
+    } finally {
+      await appends.release();
+    }
+    // Shutdown stores the window held: one row, then five acknowledgements while the sockets are still open.
+    const closing = windowed.close();
+    await alice.until('five saved', () => alice.ofType('saved').length === 5);
+    await closing;
+    const { rows } = await ctx.pool.query<{ rows: number }>(
+      'SELECT count(*)::int AS rows FROM document_updates WHERE document_id = $1',
+      [documentId],
+    );
+    expect(rows[0]!.rows).toBe(1);
+    expect(await storedText(ctx.pool, documentId)).toBe('abcde');
+  });
+
+  it('after a failed write drops the copy, so the editors’ resync stores what was not saved and every copy converges', async () => {
+    const documentId = await newDocument('not saved');
+    const alice = await signedIn(app.url, admin);
+    const bob = await signedIn(app.url, editor);
+    const aliceText = await alice.openDocument(documentId);
+    await bob.openDocument(documentId);
+    aliceText.insert(0, 'stored ');
+    await alice.until('saved', () => alice.ofType('saved').length === 1);
+
+    const appends = await holdAppends();
+    try {
+      aliceText.insert(aliceText.length, 'unsaved');
+      await bob.until('the relayed edit', () => bob.text(documentId) === 'stored unsaved');
+      // The append times out on the lock: both editors are told, and neither edit counts as saved.
+      await alice.until('not-saved', () => alice.errorCodes().includes('not-saved'));
+      await bob.until('not-saved', () => bob.errorCodes().includes('not-saved'));
+    } finally {
+      await appends.release();
+    }
+    expect(alice.ofType('saved')).toHaveLength(1);
+
+    await alice.syncAgain(documentId);
+    await bob.syncAgain(documentId);
+    await alice.until('the resent edit saved', () => alice.ofType('saved').length === 2);
+    expect(await storedText(ctx.pool, documentId)).toBe('stored unsaved');
+    expect(alice.text(documentId)).toBe('stored unsaved');
+    expect(bob.text(documentId)).toBe('stored unsaved');
+  });
+
+  it('keeps every acknowledged edit through a kill -9 mid-window; the editors resync the rest on another instance', async () => {
+    const documentId = await newDocument('killed');
+    const doomed = await startApiInstance(ctx, { COLLAB_APPEND_WINDOW_MS: '20' });
+    const alice = await signedIn(doomed.url, admin);
+    const bob = await signedIn(doomed.url, editor);
+    try {
+      const aliceText = await alice.openDocument(documentId);
+      const bobText = await bob.openDocument(documentId);
+      aliceText.insert(0, 'acked ');
+      await alice.until('saved', () => alice.ofType('saved').length === 1);
+      bobText.insert(bobText.length, 'also ');
+      await bob.until('saved', () => bob.ofType('saved').length === 1);
+
+      const appends = await holdAppends();
+      try {
+        aliceText.insert(aliceText.length, 'held');
+        await bob.until('the relayed edit', () => bob.text(documentId).endsWith('held'));
+        const append = await appendWaitingOnLock(ctx.pool);
+        await doomed.kill9();
+        // The dead instance's write must not commit once the lock goes: PostgreSQL notices a vanished client
+        // only when it answers it, so its backend goes the way the machine would have taken it.
+        await ctx.pool.query('SELECT pg_terminate_backend($1)', [append]);
+      } finally {
+        await appends.release();
+      }
+    } finally {
+      await doomed.kill9();
+    }
+    expect(await storedText(ctx.pool, documentId)).toBe('acked also ');
+
+    // Both editors reconnect to another instance with the copies they hold.
+    const aliceAgain = await signedIn(app.url, admin);
+    const bobAgain = await signedIn(app.url, editor);
+    await aliceAgain.openDocument(documentId, alice.documentOf(documentId).doc);
+    await bobAgain.openDocument(documentId, bob.documentOf(documentId).doc);
+    const expected = alice.text(documentId);
+    expect(expected).toBe('acked also held');
+    // Alice's answer to the new copy's step 1 carried her unacknowledged edit (handled before her own step 1).
+    await aliceAgain.until('the resent edit saved', () => aliceAgain.has('saved'));
+    expect(await storedText(ctx.pool, documentId)).toBe(expected);
+    expect(bob.text(documentId)).toBe(expected);
+  });
+});
