@@ -168,7 +168,11 @@ describe('version history: named snapshots of a document and their restore', () 
 
     // The restore is an ordinary edit: editing on top of it converges everywhere.
     const text = writer.documentOf(documentId).doc.getText('content');
+    const savedBefore = writer.ofType('saved').length;
     text.insert(text.length, ', again');
+    // A restore starts from what is stored: wait for the edit's acknowledgement (its window written), or the undo
+    // below would treat ', again' as an edit made meanwhile and keep it, as it keeps any unsaved edit.
+    await writer.until('the edit saved', () => writer.ofType('saved').length > savedBefore);
     for (const client of [writer, follower, latecomer])
       await client.until(
         'the edit after the restore',

@@ -37,8 +37,8 @@ interface VersionContent {
 
 /**
  * Version history of a document's co-edited content. A version is the content every acknowledged edit made:
- * the snapshot and the update log, read in one statement (an edit is appended before anyone hears of it, so an
- * editor connected to another instance has nothing acknowledged that the log lacks). A restore never replaces
+ * the snapshot and the update log, read in one statement (an edit is acknowledged only once appended, ADR 0084,
+ * so an editor connected to another instance has nothing acknowledged that the log lacks). A restore never replaces
  * the document's state: it stores one new Yjs update that turns the current text into the version's, appended
  * to the log and sent to the editors like any edit (ADR 0072), after saving the text it replaces as a version.
  */
