@@ -15,7 +15,8 @@ describe('createRedisClients', () => {
       url: ctx.redisUrl,
       name,
       keyPrefix: `${ctx.prefix}:`,
-      commandTimeoutMs: 150,
+      // Generous: these clients' commands must not fail on a loaded machine; the timeout has its own test.
+      commandTimeoutMs: 5_000,
     });
   });
   afterAll(() => clients.close());
@@ -26,8 +27,13 @@ describe('createRedisClients', () => {
   });
 
   test('the cache client gives up on a command after commandTimeoutMs', async () => {
-    // BLPOP blocks for 1 s server-side; the client must not wait for it.
-    await expect(clients.cache.blpop('never-filled', 1)).rejects.toThrow(/timed out/i);
+    const short = createRedisClients({ url: ctx.redisUrl, name: `${name}-short`, commandTimeoutMs: 150 });
+    try {
+      // BLPOP with no timeout blocks server-side until the connection closes: only the client's timer can end it.
+      await expect(short.cache.blpop(ctx.key('never-filled'), 0)).rejects.toThrow(/timed out/i);
+    } finally {
+      await short.close();
+    }
   });
 
   test('while Redis is unreachable, cache commands fail instead of queueing without bound', async () => {
