@@ -39,15 +39,20 @@ export class ChatClientProcess {
     this.command({ type: 'job', job });
   }
 
-  go(startAt: number, intervalMs: number, seconds: number): Promise<Report<'sent'>> {
+  go(startAt: number, intervalMs: number, seconds: number, firstRound = 0): Promise<Report<'sent'>> {
     const sent = this.next('sent');
-    this.command({ type: 'go', startAt, intervalMs, seconds });
+    this.command({ type: 'go', startAt, intervalMs, seconds, firstRound });
     return sent;
   }
 
-  async expect(messages: Report<'sent'>['messages'], settleMs: number): Promise<ChatClientsResult> {
+  /** `final` false: a warm-up's deliveries, after which the process counts afresh and keeps its sockets open. */
+  async expect(
+    messages: Report<'sent'>['messages'],
+    settleMs: number,
+    final = true,
+  ): Promise<ChatClientsResult> {
     const result = this.next('result');
-    this.command({ type: 'expect', messages, settleMs });
+    this.command({ type: 'expect', messages, settleMs, final });
     return (await result).result;
   }
 

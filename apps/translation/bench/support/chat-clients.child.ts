@@ -22,9 +22,13 @@ export interface ChatClientsJob {
 
 export type ChatClientsCommand =
   | { type: 'job'; job: ChatClientsJob }
-  | { type: 'go'; startAt: number; intervalMs: number; seconds: number }
-  /** Every message sent in the run with its session: wait until each socket of that session has it, or `settleMs`. */
-  | { type: 'expect'; messages: Array<{ id: string; sessionId: string }>; settleMs: number };
+  /** Rounds are numbered from `firstRound`, so a measured run after a warm-up sends new messages, not resends. */
+  | { type: 'go'; startAt: number; intervalMs: number; seconds: number; firstRound: number }
+  /**
+   * Every message sent in the run with its session: wait until each socket of that session has it, or `settleMs`.
+   * After a warm-up (`final` false) the counts start afresh and the sockets stay open for the measured run.
+   */
+  | { type: 'expect'; messages: Array<{ id: string; sessionId: string }>; settleMs: number; final: boolean };
 
 export interface ChatClientsResult {
   /** Per clientMessageId: copies received over all of this process's sockets. */
@@ -55,7 +59,7 @@ interface OpenSocket {
 }
 
 const sockets: OpenSocket[] = [];
-const result: ChatClientsResult = {
+const emptyResult = (): ChatClientsResult => ({
   deliveries: {},
   duplicates: 0,
   messageFrames: 0,
@@ -63,7 +67,8 @@ const result: ChatClientsResult = {
   latency: {},
   latencyById: {},
   closedByServer: {},
-};
+});
+let result = emptyResult();
 let refused = 0;
 let closing = false;
 /** While waiting for the run's messages: the ids each session's sockets must get, and how many copies are missing. */
@@ -140,7 +145,7 @@ async function openAll(job: ChatClientsJob): Promise<void> {
 }
 
 /** Each speaking socket sends a message every `intervalMs` for `seconds`, from `startAt` plus its phase. */
-async function go(startAt: number, intervalMs: number, seconds: number): Promise<void> {
+async function go(startAt: number, intervalMs: number, seconds: number, firstRound: number): Promise<void> {
   const speakers = sockets.filter((open) => open.job.senderId !== undefined);
   const sent: Array<{ id: string; sessionId: string; text: string }> = [];
   const rounds = Math.max(1, Math.floor((seconds * 1000) / intervalMs));
@@ -149,7 +154,7 @@ async function go(startAt: number, intervalMs: number, seconds: number): Promise
     .flatMap((speaker) =>
       Array.from({ length: rounds }, (_, round) => ({
         speaker,
-        round,
+        round: firstRound + round,
         due: startAt + round * intervalMs + (speaker.job.phaseMs ?? 0),
       })),
     )
@@ -165,7 +170,11 @@ async function go(startAt: number, intervalMs: number, seconds: number): Promise
 }
 
 /** Waits until every socket has every message of its session, or `settleMs` passes without that. */
-async function expect(messages: Array<{ id: string; sessionId: string }>, settleMs: number): Promise<void> {
+async function expect(
+  messages: Array<{ id: string; sessionId: string }>,
+  settleMs: number,
+  final: boolean,
+): Promise<void> {
   const ids = new Map<string, Set<string>>();
   for (const message of messages) {
     const session = ids.get(message.sessionId) ?? new Set<string>();
@@ -188,12 +197,14 @@ async function expect(messages: Array<{ id: string; sessionId: string }>, settle
       };
     });
   awaited = undefined;
-  closing = true;
+  closing = final;
   report({ type: 'result', result });
+  if (!final) result = emptyResult();
 }
 
 process.on('message', (command: ChatClientsCommand) => {
   if (command.type === 'job') void openAll(command.job);
-  else if (command.type === 'go') void go(command.startAt, command.intervalMs, command.seconds);
-  else void expect(command.messages, command.settleMs);
+  else if (command.type === 'go')
+    void go(command.startAt, command.intervalMs, command.seconds, command.firstRound);
+  else void expect(command.messages, command.settleMs, command.final);
 });
