@@ -40,12 +40,12 @@ function metricsOf(outcome: ChatLoadOutcome): BenchResult {
     'deliveries expected': outcome.deliveriesExpected,
     'deliveries lost': outcome.deliveriesLost,
     'deliveries duplicated': outcome.deliveriesDuplicated,
-    'send → participant p50 ms (translation included)': outcome.p50,
-    'send → participant p95 ms': outcome.p95,
-    'send → participant p99 ms': outcome.p99,
-    'send → participant max ms': outcome.max,
+    'send → participant p50 ms (translation included)': outcome.sendP50,
+    'send → participant p95 ms': outcome.sendP95,
+    'send → participant p99 ms': outcome.sendP99,
+    'store → participant p50 / p95 / p99 / max ms': `${outcome.p50} / ${outcome.p95} / ${outcome.p99} / ${outcome.max}`,
     'provider latency p50 / p99 ms (emulated; a message’s slowest engine call)': `${outcome.providerP50} / ${outcome.providerP99}`,
-    'service’s own time p50 / p95 / p99 ms (send → participant − provider latency)': `${outcome.ownP50} / ${outcome.ownP95} / ${outcome.ownP99}`,
+    'service’s own time p50 / p95 / p99 ms (store → participant − provider latency)': `${outcome.ownP50} / ${outcome.ownP95} / ${outcome.ownP99}`,
     'batcher wait p50 / p99 ms (bucket bound)': `${outcome.batchWaitP50} / ${outcome.batchWaitP99}`,
     'provider calls per message (counted at the emulator)': outcome.providerCallsPerMessage,
     'texts translated per message (segments at the emulator)': outcome.translationsPerMessage,
@@ -109,7 +109,7 @@ export default defineBench({
 
     const remediated = await runChatLoad(ctx, scenarioOf('remediated', sessions), ctx.log);
     ctx.log(
-      `remediated, ${sessions} sessions: p95 ${remediated.p95} ms, ${remediated.providerCallsPerMessage} calls and ${participantReads(remediated)} participant reads per message`,
+      `remediated, ${sessions} sessions: p95 ${remediated.sendP95} ms, ${remediated.providerCallsPerMessage} calls and ${participantReads(remediated)} participant reads per message`,
     );
     const flawed = await runChatLoad(
       ctx,
@@ -117,7 +117,7 @@ export default defineBench({
       ctx.log,
     );
     ctx.log(
-      `per-participant design, ${flawedSessions} sessions: p95 ${flawed.p95} ms, ${flawed.providerCallsPerMessage} calls and ${participantReads(flawed)} participant reads per message`,
+      `per-participant design, ${flawedSessions} sessions: p95 ${flawed.sendP95} ms, ${flawed.providerCallsPerMessage} calls and ${participantReads(flawed)} participant reads per message`,
     );
 
     const targets = Math.min(participants, LANGUAGES.length) - 1;
@@ -132,8 +132,8 @@ export default defineBench({
         met: participantReads(remediated) === 0,
       },
       [`send → participant p95 ≤ ${P95_GOAL_MS} ms (translation included)`]: {
-        value: remediated.p95,
-        met: remediated.p95 <= P95_GOAL_MS,
+        value: remediated.sendP95,
+        met: remediated.sendP95 <= P95_GOAL_MS,
       },
       'every participant gets every message of its session exactly once (lost + duplicated = 0)': {
         value: lostOrDuplicated,
@@ -163,7 +163,7 @@ export default defineBench({
           statementsOf(flawed).reads + statementsOf(flawed).writes,
           statementsOf(remediated).reads + statementsOf(remediated).writes,
         ),
-        'send → participant p95': ratio(flawed.p95, remediated.p95),
+        'send → participant p95': ratio(flawed.sendP95, remediated.sendP95),
       },
     };
   },

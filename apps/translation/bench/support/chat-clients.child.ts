@@ -43,13 +43,23 @@ export interface ChatClientsResult {
   latency: Record<number, number>;
   /** The same per message (clientMessageId → ms → count): the fan-out is each copy's lag behind the message's first. */
   latencyById: Record<string, Record<number, number>>;
+  /** Per clientMessageId: its store time (the frames' `sentAt`), to add the send → store leg (see sendLatency). */
+  storedAt: Record<string, number>;
   /** Sockets the server closed during the run, by close code. */
   closedByServer: Record<number, number>;
 }
 
+/** A message a speaker of this process sent, and when (Date.now() as it went onto the socket). */
+export interface SentMessage {
+  id: string;
+  sessionId: string;
+  text: string;
+  sentAt: number;
+}
+
 export type ChatClientsReport =
   | { type: 'ready'; opened: number; failed: number }
-  | { type: 'sent'; messages: Array<{ id: string; sessionId: string; text: string }>; refused: number }
+  | { type: 'sent'; messages: SentMessage[]; refused: number }
   | { type: 'result'; result: ChatClientsResult };
 
 interface OpenSocket {
@@ -66,6 +76,7 @@ const emptyResult = (): ChatClientsResult => ({
   received: 0,
   latency: {},
   latencyById: {},
+  storedAt: {},
   closedByServer: {},
 });
 let result = emptyResult();
@@ -102,7 +113,9 @@ function receive(open: OpenSocket, data: Buffer, at: number): void {
       if (awaited.missing === 0) awaited.done();
     }
     result.deliveries[id] = (result.deliveries[id] ?? 0) + 1;
-    const ms = Math.max(0, Math.round(at - Date.parse(String(message['sentAt']))));
+    const storedAt = Date.parse(String(message['sentAt']));
+    result.storedAt[id] ??= storedAt;
+    const ms = Math.max(0, Math.round(at - storedAt));
     result.latency[ms] = (result.latency[ms] ?? 0) + 1;
     const byId = (result.latencyById[id] ??= {});
     byId[ms] = (byId[ms] ?? 0) + 1;
@@ -147,7 +160,7 @@ async function openAll(job: ChatClientsJob): Promise<void> {
 /** Each speaking socket sends a message every `intervalMs` for `seconds`, from `startAt` plus its phase. */
 async function go(startAt: number, intervalMs: number, seconds: number, firstRound: number): Promise<void> {
   const speakers = sockets.filter((open) => open.job.senderId !== undefined);
-  const sent: Array<{ id: string; sessionId: string; text: string }> = [];
+  const sent: SentMessage[] = [];
   const rounds = Math.max(1, Math.floor((seconds * 1000) / intervalMs));
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())));
   const sends = speakers
@@ -164,7 +177,7 @@ async function go(startAt: number, intervalMs: number, seconds: number, firstRou
     const id = `${speaker.job.senderId}-${round}`;
     const text = `Message ${round} from ${speaker.job.senderId}`;
     speaker.socket.send(JSON.stringify({ type: 'message', text, clientMessageId: id }));
-    sent.push({ id, sessionId: speaker.job.sessionId, text });
+    sent.push({ id, sessionId: speaker.job.sessionId, text, sentAt: Date.now() });
   }
   report({ type: 'sent', messages: sent, refused });
 }
