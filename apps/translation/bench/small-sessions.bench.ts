@@ -156,8 +156,14 @@ export default defineBench({
       [`per-participant design (${flawedSessions} sessions, katas/mi-1-per-participant-delivery.flawed.ts)`]:
         metricsOf(flawed),
       'per-participant ÷ remediated': {
-        'provider calls per message': ratio(flawed.providerCallsPerMessage, remediated.providerCallsPerMessage),
-        'participant/language reads per message': ratio(participantReads(flawed), participantReads(remediated)),
+        'provider calls per message': ratio(
+          flawed.providerCallsPerMessage,
+          remediated.providerCallsPerMessage,
+        ),
+        'participant/language reads per message': ratio(
+          participantReads(flawed),
+          participantReads(remediated),
+        ),
         'reads per message': ratio(statementsOf(flawed).reads, statementsOf(remediated).reads),
         'statements per message (reads + writes)': ratio(
           statementsOf(flawed).reads + statementsOf(flawed).writes,

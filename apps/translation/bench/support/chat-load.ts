@@ -252,7 +252,9 @@ export async function runChatLoad(
     }
 
     const workerStatements = tallyStatementsOf(config.database.applicationName);
-    const apiStatementsBefore = await Promise.all(instances.map((instance) => scrapeStatementsOf(instance.url)));
+    const apiStatementsBefore = await Promise.all(
+      instances.map((instance) => scrapeStatementsOf(instance.url)),
+    );
     const callsBefore = providers.google.calls.length;
     const fallbackCallsBefore = providers.deepl.calls.length;
     const segmentsBefore = providers.google.segmentsTranslated;
