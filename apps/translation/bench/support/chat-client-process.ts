@@ -39,15 +39,20 @@ export class ChatClientProcess {
     this.command({ type: 'job', job });
   }
 
-  go(startAt: number, intervalMs: number, seconds: number): Promise<Report<'sent'>> {
+  go(startAt: number, intervalMs: number, seconds: number, firstRound = 0): Promise<Report<'sent'>> {
     const sent = this.next('sent');
-    this.command({ type: 'go', startAt, intervalMs, seconds });
+    this.command({ type: 'go', startAt, intervalMs, seconds, firstRound });
     return sent;
   }
 
-  async expect(messages: Report<'sent'>['messages'], settleMs: number): Promise<ChatClientsResult> {
+  /** `final` false: a warm-up's deliveries, after which the process counts afresh and keeps its sockets open. */
+  async expect(
+    messages: Report<'sent'>['messages'],
+    settleMs: number,
+    final = true,
+  ): Promise<ChatClientsResult> {
     const result = this.next('result');
-    this.command({ type: 'expect', messages, settleMs });
+    this.command({ type: 'expect', messages, settleMs, final });
     return (await result).result;
   }
 
@@ -79,6 +84,7 @@ export function mergeResults(results: readonly ChatClientsResult[]): ChatClients
     received: 0,
     latency: {},
     latencyById: {},
+    storedAt: {},
     closedByServer: {},
   };
   for (const result of results) {
@@ -93,6 +99,7 @@ export function mergeResults(results: readonly ChatClientsResult[]): ChatClients
       const byId = (merged.latencyById[id] ??= {});
       for (const [ms, count] of Object.entries(histogram)) byId[Number(ms)] = (byId[Number(ms)] ?? 0) + count;
     }
+    Object.assign(merged.storedAt, result.storedAt);
     for (const [code, count] of Object.entries(result.closedByServer))
       merged.closedByServer[Number(code)] = (merged.closedByServer[Number(code)] ?? 0) + count;
   }
@@ -132,6 +139,26 @@ export function ownTime(
     }
   }
   return own;
+}
+
+/**
+ * Each copy's send → socket time (ms → count): its store → socket time plus its message's send → store leg (the
+ * client's send time, from the sending process, to the store time the frames carry; one clock, one machine).
+ */
+export function sendLatency(
+  latencyById: Record<string, Record<number, number>>,
+  storedAt: Record<string, number>,
+  sentAt: ReadonlyMap<string, number>,
+): Record<number, number> {
+  const latency: Record<number, number> = {};
+  for (const [id, histogram] of Object.entries(latencyById)) {
+    const sent = sentAt.get(id);
+    const stored = storedAt[id];
+    const leg = sent === undefined || stored === undefined ? 0 : Math.max(0, stored - sent);
+    for (const [ms, count] of Object.entries(histogram))
+      latency[Number(ms) + leg] = (latency[Number(ms) + leg] ?? 0) + count;
+  }
+  return latency;
 }
 
 /** The nearest-rank percentile of a latency histogram (ms → count). */

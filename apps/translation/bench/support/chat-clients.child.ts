@@ -22,9 +22,13 @@ export interface ChatClientsJob {
 
 export type ChatClientsCommand =
   | { type: 'job'; job: ChatClientsJob }
-  | { type: 'go'; startAt: number; intervalMs: number; seconds: number }
-  /** Every message sent in the run with its session: wait until each socket of that session has it, or `settleMs`. */
-  | { type: 'expect'; messages: Array<{ id: string; sessionId: string }>; settleMs: number };
+  /** Rounds are numbered from `firstRound`, so a measured run after a warm-up sends new messages, not resends. */
+  | { type: 'go'; startAt: number; intervalMs: number; seconds: number; firstRound: number }
+  /**
+   * Every message sent in the run with its session: wait until each socket of that session has it, or `settleMs`.
+   * After a warm-up (`final` false) the counts start afresh and the sockets stay open for the measured run.
+   */
+  | { type: 'expect'; messages: Array<{ id: string; sessionId: string }>; settleMs: number; final: boolean };
 
 export interface ChatClientsResult {
   /** Per clientMessageId: copies received over all of this process's sockets. */
@@ -39,13 +43,23 @@ export interface ChatClientsResult {
   latency: Record<number, number>;
   /** The same per message (clientMessageId → ms → count): the fan-out is each copy's lag behind the message's first. */
   latencyById: Record<string, Record<number, number>>;
+  /** Per clientMessageId: its store time (the frames' `sentAt`), to add the send → store leg (see sendLatency). */
+  storedAt: Record<string, number>;
   /** Sockets the server closed during the run, by close code. */
   closedByServer: Record<number, number>;
 }
 
+/** A message a speaker of this process sent, and when (Date.now() as it went onto the socket). */
+export interface SentMessage {
+  id: string;
+  sessionId: string;
+  text: string;
+  sentAt: number;
+}
+
 export type ChatClientsReport =
   | { type: 'ready'; opened: number; failed: number }
-  | { type: 'sent'; messages: Array<{ id: string; sessionId: string; text: string }>; refused: number }
+  | { type: 'sent'; messages: SentMessage[]; refused: number }
   | { type: 'result'; result: ChatClientsResult };
 
 interface OpenSocket {
@@ -55,15 +69,17 @@ interface OpenSocket {
 }
 
 const sockets: OpenSocket[] = [];
-const result: ChatClientsResult = {
+const emptyResult = (): ChatClientsResult => ({
   deliveries: {},
   duplicates: 0,
   messageFrames: 0,
   received: 0,
   latency: {},
   latencyById: {},
+  storedAt: {},
   closedByServer: {},
-};
+});
+let result = emptyResult();
 let refused = 0;
 let closing = false;
 /** While waiting for the run's messages: the ids each session's sockets must get, and how many copies are missing. */
@@ -97,7 +113,9 @@ function receive(open: OpenSocket, data: Buffer, at: number): void {
       if (awaited.missing === 0) awaited.done();
     }
     result.deliveries[id] = (result.deliveries[id] ?? 0) + 1;
-    const ms = Math.max(0, Math.round(at - Date.parse(String(message['sentAt']))));
+    const storedAt = Date.parse(String(message['sentAt']));
+    result.storedAt[id] ??= storedAt;
+    const ms = Math.max(0, Math.round(at - storedAt));
     result.latency[ms] = (result.latency[ms] ?? 0) + 1;
     const byId = (result.latencyById[id] ??= {});
     byId[ms] = (byId[ms] ?? 0) + 1;
@@ -140,16 +158,16 @@ async function openAll(job: ChatClientsJob): Promise<void> {
 }
 
 /** Each speaking socket sends a message every `intervalMs` for `seconds`, from `startAt` plus its phase. */
-async function go(startAt: number, intervalMs: number, seconds: number): Promise<void> {
+async function go(startAt: number, intervalMs: number, seconds: number, firstRound: number): Promise<void> {
   const speakers = sockets.filter((open) => open.job.senderId !== undefined);
-  const sent: Array<{ id: string; sessionId: string; text: string }> = [];
+  const sent: SentMessage[] = [];
   const rounds = Math.max(1, Math.floor((seconds * 1000) / intervalMs));
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())));
   const sends = speakers
     .flatMap((speaker) =>
       Array.from({ length: rounds }, (_, round) => ({
         speaker,
-        round,
+        round: firstRound + round,
         due: startAt + round * intervalMs + (speaker.job.phaseMs ?? 0),
       })),
     )
@@ -159,13 +177,17 @@ async function go(startAt: number, intervalMs: number, seconds: number): Promise
     const id = `${speaker.job.senderId}-${round}`;
     const text = `Message ${round} from ${speaker.job.senderId}`;
     speaker.socket.send(JSON.stringify({ type: 'message', text, clientMessageId: id }));
-    sent.push({ id, sessionId: speaker.job.sessionId, text });
+    sent.push({ id, sessionId: speaker.job.sessionId, text, sentAt: Date.now() });
   }
   report({ type: 'sent', messages: sent, refused });
 }
 
 /** Waits until every socket has every message of its session, or `settleMs` passes without that. */
-async function expect(messages: Array<{ id: string; sessionId: string }>, settleMs: number): Promise<void> {
+async function expect(
+  messages: Array<{ id: string; sessionId: string }>,
+  settleMs: number,
+  final: boolean,
+): Promise<void> {
   const ids = new Map<string, Set<string>>();
   for (const message of messages) {
     const session = ids.get(message.sessionId) ?? new Set<string>();
@@ -188,12 +210,14 @@ async function expect(messages: Array<{ id: string; sessionId: string }>, settle
       };
     });
   awaited = undefined;
-  closing = true;
+  closing = final;
   report({ type: 'result', result });
+  if (!final) result = emptyResult();
 }
 
 process.on('message', (command: ChatClientsCommand) => {
   if (command.type === 'job') void openAll(command.job);
-  else if (command.type === 'go') void go(command.startAt, command.intervalMs, command.seconds);
-  else void expect(command.messages, command.settleMs);
+  else if (command.type === 'go')
+    void go(command.startAt, command.intervalMs, command.seconds, command.firstRound);
+  else void expect(command.messages, command.settleMs, command.final);
 });

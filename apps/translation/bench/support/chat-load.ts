@@ -1,5 +1,10 @@
 import { METRICS_REGISTRY } from '@remedy/observability';
-import type { IsolatedContext, LatencyDistribution, TranslationCallRecord } from '@remedy/testing';
+import type {
+  IsolatedContext,
+  LatencyDistribution,
+  ProviderPlug,
+  TranslationCallRecord,
+} from '@remedy/testing';
 import type { Histogram, Registry } from 'prom-client';
 
 type BenchContext = Omit<IsolatedContext, 'dispose'>;
@@ -20,8 +25,16 @@ import {
   histogramPercentile,
   mergeResults,
   ownTime,
+  sendLatency,
 } from './chat-client-process.js';
 import type { ClientSocketJob } from './chat-clients.child.js';
+import {
+  scrapeStatementsOf,
+  statementsBetween,
+  sumStatements,
+  tallyStatementsOf,
+  type StatementCounts,
+} from './statement-tally.js';
 
 const INSTANCES = 2;
 /** The service's own per-instance limit (CHAT_MAX_CONNECTIONS); a scenario past it raises it for the run. */
@@ -42,6 +55,15 @@ export interface ChatLoadScenario {
   providerLatency: LatencyDistribution;
   /** TRANSLATION_MAX_CALLS_IN_FLIGHT_PER_PAIR for the run; unset: the service's default. */
   maxCallsInFlightPerPair?: number;
+  /** Names the run's seeded users, so two runs can share a database (default 'bench'). */
+  label?: string;
+  /** Providers of the worker replaced for the run (a kata's design at the worker's seam); none: the service's. */
+  workerPlugs?: readonly ProviderPlug[];
+  /**
+   * Rounds each speaker sends before the measured window (default 0), all delivered before it starts: the
+   * caches are warm, and the statements, calls and latencies counted are a warm service's.
+   */
+  warmUpRounds?: number;
 }
 
 export interface ChatLoadOutcome {
@@ -56,6 +78,11 @@ export interface ChatLoadOutcome {
   messagesPerSecondDelivered: number;
   framesPerSocket: number;
   messagesPerFrame: number;
+  /** p50/p95/p99 of each copy's send (the speaker's socket) → participant time, translation included. */
+  sendP50: number;
+  sendP95: number;
+  sendP99: number;
+  /** The same from the message's store time (its `sentAt`), the rest of the figures' starting point. */
   p50: number;
   p95: number;
   p99: number;
@@ -78,6 +105,9 @@ export interface ChatLoadOutcome {
   batchWaitP99: number;
   providerCallsPerMessage: number;
   translationsPerMessage: number;
+  /** The measured window's statements per message sent: the worker's (with their SQL) and both API instances'. */
+  workerStatementsPerMessage: StatementCounts;
+  apiStatementsPerMessage: StatementCounts;
   rssPerSocketKb: number;
   rssJoinedMb: number;
   closedByServer: Record<number, number>;
@@ -160,10 +190,11 @@ export async function runChatLoad(
       registry: 'redis',
     };
     for (let index = 0; index < INSTANCES; index += 1) instances.push(await spawnChatInstance(job));
-    worker = await startTestWorker(ctx, overrides);
+    worker = await startTestWorker(ctx, overrides, scenario.workerPlugs);
     const config = testConfig(ctx, overrides);
+    const label = scenario.label ?? 'bench';
 
-    const organiser = (await new ApiClient(instances[0]!.url).signup('bench_organiser@example.com')).user;
+    const organiser = (await new ApiClient(instances[0]!.url).signup(`${label}_organiser@example.com`)).user;
     const sessionIds = await seedLiveSessions(ctx, organiser, scenario.sessions);
     const socketJobs: ClientSocketJob[] = [];
     for (const [index, sessionId] of sessionIds.entries()) {
@@ -172,7 +203,7 @@ export async function runChatLoad(
         { id: sessionId, organisationId: organiser.organisationId },
         scenario.participants,
         scenario.languages,
-        `bench_s${index}_p`,
+        `${label}_s${index}_p`,
       );
       for (const [ordinal, participant] of participants.entries())
         socketJobs.push({
@@ -208,18 +239,51 @@ export async function runChatLoad(
       `${opened} sockets joined in ${openSeconds.toFixed(1)} s (${failedToJoin} failed); sending for ${scenario.seconds} s`,
     );
 
+    const warmUpRounds = scenario.warmUpRounds ?? 0;
+    if (warmUpRounds > 0) {
+      const warmUpAt = Date.now() + 500;
+      const warmUpSeconds = (warmUpRounds * scenario.intervalMs) / 1000;
+      const warmUp = await Promise.all(
+        clients.map((client) => client.go(warmUpAt, scenario.intervalMs, warmUpSeconds)),
+      );
+      const warmUpMessages = warmUp.flatMap((report) => report.messages);
+      await Promise.all(clients.map((client) => client.expect(warmUpMessages, SETTLE_MS, false)));
+      log(`warm-up: ${warmUpMessages.length} messages delivered; measuring`);
+    }
+
+    const workerStatements = tallyStatementsOf(config.database.applicationName);
+    const apiStatementsBefore = await Promise.all(
+      instances.map((instance) => scrapeStatementsOf(instance.url)),
+    );
     const callsBefore = providers.google.calls.length;
     const fallbackCallsBefore = providers.deepl.calls.length;
     const segmentsBefore = providers.google.segmentsTranslated;
     const startAt = Date.now() + 500;
     const sent = await Promise.all(
-      clients.map((client) => client.go(startAt, scenario.intervalMs, scenario.seconds)),
+      clients.map((client) => client.go(startAt, scenario.intervalMs, scenario.seconds, warmUpRounds)),
     );
     const messages = sent.flatMap((report) => report.messages);
     const result = mergeResults(
       await Promise.all(clients.map((client) => client.expect(messages, SETTLE_MS))),
     );
     const sendingSeconds = (Date.now() - startAt) / 1000;
+    const workerCounts = workerStatements.stop();
+    const apiCounts = sumStatements(
+      await Promise.all(
+        instances.map(async (instance, index) =>
+          statementsBetween(apiStatementsBefore[index]!, await scrapeStatementsOf(instance.url)),
+        ),
+      ),
+    );
+    const perMessage = (counts: StatementCounts): StatementCounts => {
+      const of = (count: number) => Math.round((count / Math.max(1, messages.length)) * 100) / 100;
+      return {
+        reads: of(counts.reads),
+        participantReads: of(counts.participantReads),
+        writes: of(counts.writes),
+        other: of(counts.other),
+      };
+    };
 
     const perSession = new Map<string, number>();
     for (const job of socketJobs) perSession.set(job.sessionId, (perSession.get(job.sessionId) ?? 0) + 1);
@@ -237,6 +301,11 @@ export async function runChatLoad(
     const providerHistogram: Record<number, number> = {};
     for (const ms of providerMs.values()) providerHistogram[ms] = (providerHistogram[ms] ?? 0) + 1;
     const own = ownTime(result.latencyById, providerMs);
+    const fromSend = sendLatency(
+      result.latencyById,
+      result.storedAt,
+      new Map(messages.map((message) => [message.id, message.sentAt])),
+    );
     const registry = worker.app.get<Registry>(METRICS_REGISTRY);
     const delivered = messages.filter((message) => (result.deliveries[message.id] ?? 0) > 0).length;
     return {
@@ -251,6 +320,9 @@ export async function runChatLoad(
       messagesPerSecondDelivered: Math.round((delivered / sendingSeconds) * 10) / 10,
       framesPerSocket: Math.round((result.messageFrames / Math.max(1, opened)) * 10) / 10,
       messagesPerFrame: Math.round((result.received / Math.max(1, result.messageFrames)) * 100) / 100,
+      sendP50: histogramPercentile(fromSend, 50),
+      sendP95: histogramPercentile(fromSend, 95),
+      sendP99: histogramPercentile(fromSend, 99),
       p50: histogramPercentile(result.latency, 50),
       p95: histogramPercentile(result.latency, 95),
       p99: histogramPercentile(result.latency, 99),
@@ -271,6 +343,8 @@ export async function runChatLoad(
         Math.round(
           ((providers.google.segmentsTranslated - segmentsBefore) / Math.max(1, messages.length)) * 100,
         ) / 100,
+      workerStatementsPerMessage: perMessage(workerCounts),
+      apiStatementsPerMessage: perMessage(apiCounts),
       rssPerSocketKb: Math.round(((rssJoined - rssIdle) / Math.max(1, opened) / 1024) * 10) / 10,
       rssJoinedMb: Math.round((rssJoined / 2 ** 20) * 10) / 10,
       closedByServer: result.closedByServer,
