@@ -199,7 +199,7 @@ export function buildConfig(values: ConfigValues): AppConfig {
     lifecycle: {
       hotRetentionDays: read.integer('HOT_RETENTION_DAYS', 90, 1, 36_500),
       premakeDays: read.integer('PARTITION_PREMAKE_DAYS', 7, 1, 366),
-      purgeAfterYears: read.integer('ARCHIVE_PURGE_YEARS', 7, 1, 100),
+      purgeAfterYears: read.integer('ARCHIVE_PURGE_YEARS', 7, 1, 1_000),
       archiveBucket: read.optionalText('ARCHIVE_S3_BUCKET'),
       archiveEndpoint: read.optionalUrl('ARCHIVE_S3_ENDPOINT', HTTP_PROTOCOLS),
       archiveRegion: read.text('ARCHIVE_S3_REGION', 'eu-west-1'),
