@@ -2,6 +2,8 @@ import type { RoomMessage } from './redis-room-bus.js';
 
 /** A batch's bound: a room busier than this per window sends a frame at the bound instead of one huge frame. */
 const MAX_MESSAGES_PER_FRAME = 100;
+/** Rooms with a last frame time kept, past which stale ones are swept (a room quiet for a window needs none). */
+const SWEEP_LAST_SENT_ABOVE = 1_024;
 
 /**
  * Holds a room's unkeyed messages for `windowMs` from the first one and hands them on as one frame:
@@ -10,10 +12,15 @@ const MAX_MESSAGES_PER_FRAME = 100;
  * sends about a third of the frames, each message waiting at most the window. Keyed messages (latest-value
  * updates a slow socket may coalesce) are not batched: they flush the room's pending batch first, so order holds.
  * Neither are the messages of a room `batches(room)` calls small: there the window would cost every message its
- * length and save nothing worth having.
+ * length and save nothing worth having. And a message reaching a room that has sent no frame for a whole window
+ * goes at once: a window only pays where frames come close together, and a room speaking once a second (a talk's
+ * 10,000 viewers) would otherwise wait the window on every message for nothing. Frames stay at most two a window.
  */
 export class RoomFrameBatcher {
   private readonly pending = new Map<string, { payloads: string[]; timer: NodeJS.Timeout }>();
+  /** When each recently active room last sent a frame (performance.now()). */
+  private readonly lastSentAt = new Map<string, number>();
+  private sweepAbove = SWEEP_LAST_SENT_ABOVE;
 
   constructor(
     private readonly windowMs: number,
@@ -22,12 +29,21 @@ export class RoomFrameBatcher {
   ) {}
 
   add(room: string, message: RoomMessage): void {
-    if (message.key !== undefined || !this.batches(room)) {
+    if (!this.batches(room)) {
       this.flush(room);
       this.deliver(room, message);
       return;
     }
+    if (message.key !== undefined) {
+      this.flush(room);
+      this.send(room, message);
+      return;
+    }
     let batch = this.pending.get(room);
+    if (batch === undefined && this.quietForAWindow(room)) {
+      this.send(room, message);
+      return;
+    }
     if (batch === undefined) {
       batch = { payloads: [], timer: setTimeout(() => this.flush(room), this.windowMs) };
       this.pending.set(room, batch);
@@ -50,6 +66,22 @@ export class RoomFrameBatcher {
     if (first === undefined) return;
     // Payloads are JSON texts already: the frame is built by joining them, never parsed and serialized again.
     const payload = rest.length === 0 ? first : `{"type":"batch","messages":[${batch.payloads.join(',')}]}`;
-    this.deliver(room, { payload });
+    this.send(room, { payload });
+  }
+
+  private send(room: string, message: RoomMessage): void {
+    this.lastSentAt.set(room, performance.now());
+    this.deliver(room, message);
+  }
+
+  private quietForAWindow(room: string): boolean {
+    const now = performance.now();
+    if (this.lastSentAt.size > this.sweepAbove) {
+      for (const [known, at] of this.lastSentAt) if (now - at >= this.windowMs) this.lastSentAt.delete(known);
+      // Many rooms active at once: sweep again only once they have doubled, so a sweep costs O(1) a message.
+      this.sweepAbove = Math.max(SWEEP_LAST_SENT_ABOVE, 2 * this.lastSentAt.size);
+    }
+    const last = this.lastSentAt.get(room);
+    return last === undefined || now - last >= this.windowMs;
   }
 }
