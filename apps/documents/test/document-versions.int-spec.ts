@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { useTestContext } from '@remedy/testing';
+import { useTestContext, waitUntil } from '@remedy/testing';
 import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.js';
 import { CollabTestClient } from '../findings/support/collab-test-client.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';
@@ -92,8 +92,7 @@ describe('version history: named snapshots of a document and their restore', () 
 
   /** Polls the stored search body until it is `expected` (a save runs after the request that caused it). */
   async function bodyBecomes(documentId: string, expected: string): Promise<void> {
-    for (let attempt = 0; attempt < 100 && (await searchBody(documentId)) !== expected; attempt += 1)
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitUntil(`the search body "${expected}"`, async () => (await searchBody(documentId)) === expected);
     expect(await searchBody(documentId)).toBe(expected);
   }
 
