@@ -134,6 +134,7 @@ describe('useTestContext', () => {
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
       // Polled outside the holder's transaction, which would see one snapshot of pg_stat_activity throughout.
       await waitUntil('the DROP waiting on the lock', async () => {
+        if (child.exitCode !== null) throw new Error(`the child exited early (${child.exitCode}): ${output}`);
         const waiting = await ctx.pool.query(
           "SELECT 1 FROM pg_stat_activity WHERE query LIKE 'DROP DATABASE%' AND query LIKE $1 AND wait_event_type = 'Lock'",
           [`%${database}%`],
