@@ -23,6 +23,8 @@ export default {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   globalSetup: new URL('./libs/testing/jest/global-setup.js', import.meta.url).pathname,
   globalTeardown: new URL('./libs/testing/jest/global-teardown.js', import.meta.url).pathname,
+  testSequencer: new URL('./libs/testing/jest/test-sequencer.js', import.meta.url).pathname,
+  reporters: ['default', new URL('./libs/testing/jest/durations-reporter.js', import.meta.url).pathname],
   testTimeout: 60_000,
   maxWorkers: 2,
   forceExit: false,
