@@ -25,11 +25,11 @@ export interface TranslatedText {
 }
 
 /**
- * Translates a batch for one organisation and language pair: the pair's glossary from its cache (ADR 0088), cached
- * translations first (keyed by the pair, organisation and glossary version), the rest (each distinct text once) through the batcher, which sends them
- * with concurrent requests' texts for the same pair in one engine call; the answers are cached. Every answer
- * joins the translation history. Each request's duration goes to TranslationMetrics, answered or failed
- * (polyglot-b:M-4).
+ * Translates a batch for one organisation and language pair: the pair's glossary from its cache (PairGlossaries,
+ * ADR 0088), cached translations first (keyed by the pair, organisation and glossary version), the rest (each
+ * distinct text once) through the batcher, which sends them with concurrent requests' texts for the same pair in
+ * one engine call; the answers are cached. Every answer joins the translation history. Each request's duration
+ * goes to TranslationMetrics, answered or failed (polyglot-b:M-4).
  */
 @Injectable()
 export class Translator {
