@@ -2,7 +2,8 @@ import type { KeysetSqlFragment } from '@remedy/pagination';
 
 /*
  * The glossaries' statements. glossaries_pair_key (organisation_id, source_language, target_language) serves the
- * look-up of an organisation's glossary for a pair, which every translation with a glossary makes, and the list
+ * look-up of an organisation's glossary for a pair, which a translation makes when the pair's cached answer is
+ * missing or outdated (PairGlossaries), and the list
  * in pair order; glossary_terms_pkey (glossary_id, source_term) serves reading a glossary's terms
  * (polyglot-a:S-4, polyglot-b:C-3). Writes are wrapped in CTEs so they return rows like a SELECT does.
  */
