@@ -15,7 +15,15 @@ import {
   type TranslationProviders,
 } from '../findings/support/translation-providers.js';
 import { CHAT_MESSAGES_QUEUE_NAME } from '../src/chat/messages/chat-message-queue.js';
+import { PairGlossaries } from '../src/glossaries/pair-glossaries.js';
 import { providerGlossaryName } from '../src/translation/glossary-of-pair.js';
+
+/** The cache Redis refusing every renewal: what a glossary write meets when it is unreachable. */
+class UnreachablePairGlossaries extends PairGlossaries {
+  override invalidate(): Promise<void> {
+    return Promise.reject(new Error('connect ECONNREFUSED (cache Redis)'));
+  }
+}
 
 const ctx = useTestContext(translationHarness);
 
@@ -172,5 +180,26 @@ describe('chat messages once warm', () => {
     await viaOther.expect(204, 'DELETE', `/glossaries/${glossary.id}`, undefined, organiser);
     const deleted = await sendAndDeliver('Remedy opens the panel');
     expect(deleted.get('de')).toBe('[de] Remedy opens the panel');
+  });
+
+  it('answers 503, not an acknowledgement, when the cache cannot be told of a change', async () => {
+    const refusing = await startTestApp(
+      ctx,
+      { ...providers.env, ...SETTINGS },
+      {
+        plugs: [{ provide: PairGlossaries, useClass: UnreachablePairGlossaries }],
+      },
+    );
+    try {
+      const failed = await new ApiClient(refusing.url).call(
+        'POST',
+        '/glossaries',
+        { sourceLanguage: 'de', targetLanguage: 'en', terms: [{ source: 'Heilmittel', target: 'Remedy' }] },
+        room.organiser.accessToken,
+      );
+      expect(failed.status).toBe(503);
+    } finally {
+      await refusing.close();
+    }
   });
 });
