@@ -15,7 +15,14 @@ import {
   type TranslationProviders,
 } from '../findings/support/translation-providers.js';
 import { CHAT_MESSAGES_QUEUE_NAME } from '../src/chat/messages/chat-message-queue.js';
-import { PairGlossaries } from '../src/glossaries/pair-glossaries.js';
+import type { RedisClients } from '@remedy/pooling';
+import {
+  PairGlossaries,
+  pairGlossaryKey,
+  pairVersionKey,
+  type GlossaryPair,
+} from '../src/glossaries/pair-glossaries.js';
+import { REDIS_CLIENTS } from '../src/redis/redis.module.js';
 import { providerGlossaryName } from '../src/translation/glossary-of-pair.js';
 
 /** The cache Redis refusing every renewal: what a glossary write meets when it is unreachable. */
@@ -32,6 +39,7 @@ const SETTINGS = {
   CHAT_TRANSLATION_TIMEOUT_MS: '60000',
   // The sweep runs by the clock, not per message: keep it out of the counted windows.
   CHAT_REDELIVERY_SWEEP_MS: '3600000',
+  CACHE_GLOSSARY_TTL_SECONDS: '120',
 };
 /** The outbox relay polls by the clock, not per message: its statements are not a message's. */
 const OUTBOX_POLL = /\boutbox\b/;
@@ -201,5 +209,54 @@ describe('chat messages once warm', () => {
     } finally {
       await refusing.close();
     }
+  });
+
+  describe("the pair's cached glossary (ADR 0088)", () => {
+    let glossaries: PairGlossaries;
+    let redis: RedisClients;
+    const pairTo = (targetLanguage: string): GlossaryPair => ({
+      organisationId: room.organiser.user.organisationId,
+      sourceLanguage: 'ja',
+      targetLanguage,
+    });
+    /** A glossary written behind the service's back: only an invalidation can reveal it. */
+    const insertSilently = async (pair: GlossaryPair): Promise<string> => {
+      const { rows } = await ctx.pool.query<{ id: string }>(
+        'INSERT INTO glossaries (organisation_id, source_language, target_language) VALUES ($1, $2, $3) RETURNING id',
+        [pair.organisationId, pair.sourceLanguage, pair.targetLanguage],
+      );
+      return rows[0]?.id ?? '';
+    };
+
+    beforeAll(() => {
+      glossaries = worker.app.get(PairGlossaries);
+      redis = worker.app.get<RedisClients>(REDIS_CLIENTS);
+    });
+
+    it('never serves an answer stored after an invalidation under the version it was loaded with', async () => {
+      const pair = pairTo('ko');
+      expect(await glossaries.of(pair)).toBeUndefined();
+      // A translation loaded "no glossary", then a create committed and renewed the version, then the
+      // translation's fill landed: the store of the old answer is played back after the invalidation.
+      const loadedBeforeTheCreate = await redis.cache.get(pairGlossaryKey(pair));
+      const id = await insertSilently(pair);
+      await glossaries.invalidate(pair);
+      await redis.cache.set(pairGlossaryKey(pair), loadedBeforeTheCreate ?? '', 'EX', 120);
+      expect(await glossaries.of(pair)).toEqual({ id, version: 1 });
+      for (const key of [pairGlossaryKey(pair), pairVersionKey(pair)]) {
+        const ttl = await redis.cache.ttl(key);
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual(120);
+      }
+    });
+
+    it('replaces a lost version key with a new version, so an older answer never matches again', async () => {
+      const pair = pairTo('zh');
+      expect(await glossaries.of(pair)).toBeUndefined();
+      const id = await insertSilently(pair);
+      // Evicted by the cache Redis (allkeys-lru) or expired, with the answer still there.
+      await redis.cache.del(pairVersionKey(pair));
+      expect(await glossaries.of(pair)).toEqual({ id, version: 1 });
+    });
   });
 });
