@@ -50,7 +50,7 @@ function metricsOf(outcome: ChatLoadOutcome): BenchResult {
     'provider calls per message (counted at the emulator)': outcome.providerCallsPerMessage,
     'texts translated per message (segments at the emulator)': outcome.translationsPerMessage,
     'participant/language reads per message': participantReads(outcome),
-    'other reads per message (the message row, glossary per language; the outbox poll and the sweep, by the clock)':
+    'other reads per message (the service once warm: only the outbox poll and the sweep, by the clock)':
       Math.round((statements.reads - statements.participantReads) * 100) / 100,
     'writes per message (message, history, delivered mark)': statements.writes,
     'worker statements per message (reads / participant reads / writes / other)': `${outcome.workerStatementsPerMessage.reads} / ${outcome.workerStatementsPerMessage.participantReads} / ${outcome.workerStatementsPerMessage.writes} / ${outcome.workerStatementsPerMessage.other}`,

@@ -79,22 +79,30 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
   try {
     const api = new ApiClient(testApp.url);
     const organiser = await api.signup('m1_organiser@example.com');
-    // The organisation's en→de glossary, version 1 (glossary editing is its own feature: seeded here).
-    const { rows } = await ctx.pool.query<{ id: string }>(
-      `INSERT INTO glossaries (organisation_id, source_language, target_language) VALUES ($1, 'en', 'de') RETURNING id`,
-      [organiser.user.organisationId],
+    // The organisation's en→de glossary, version 1, made and changed through the glossary API, as an organiser does.
+    const glossary = await api.expect<{ id: string }>(
+      201,
+      'POST',
+      '/glossaries',
+      { sourceLanguage: 'en', targetLanguage: 'de', terms: [{ source: 'Remedy', target: 'Remedium' }] },
+      organiser.accessToken,
     );
-    const glossaryId = rows[0]!.id;
-    registerGlossary(providers, providerGlossaryName({ id: glossaryId, version: 1 }), { Remedy: 'Remedium' });
+    registerGlossary(providers, providerGlossaryName({ id: glossary.id, version: 1 }), {
+      Remedy: 'Remedium',
+    });
     const before = await translateCall(api, organiser.accessToken, TEXTS);
 
     // The organiser changes the term: the glossary's version goes up and the new version is registered.
-    await ctx.pool.query('UPDATE glossaries SET version = version + 1, updated_at = now() WHERE id = $1', [
-      glossaryId,
-    ]);
-    registerGlossary(providers, providerGlossaryName({ id: glossaryId, version: 2 }), {
+    registerGlossary(providers, providerGlossaryName({ id: glossary.id, version: 2 }), {
       Remedy: 'Heilmittel',
     });
+    await api.expect(
+      200,
+      'PUT',
+      `/glossaries/${glossary.id}`,
+      { terms: [{ source: 'Remedy', target: 'Heilmittel' }] },
+      organiser.accessToken,
+    );
     const after = await translateCall(api, organiser.accessToken, TEXTS);
 
     const stale = after.translations.filter((translation) => !translation.text.includes('Heilmittel')).length;
@@ -127,12 +135,17 @@ export default defineFinding({
     'The design caches translations in Redis without saying what the key holds, how long entries live or what ' +
     'invalidates them. Keyed by text and language pair, a glossary update keeps serving the old wording; without a ' +
     'TTL every translation stays until Redis is full. The remedy keys by organisation, pair, glossary id and version ' +
-    'and a SHA-256 of the text, so a glossary update makes the next translation a miss with no invalidation pass, ' +
+    'and a SHA-256 of the text, so a glossary update makes the next translation a miss with no invalidation pass ' +
+    "(the pair's glossary version comes from a cache the update invalidates before it answers, ADR 0088), " +
     'sets a TTL by content kind (chat and captions 5 min, documents 24 h), lives on the evicting cache Redis and ' +
     `counts hits and misses. Measured through HTTP on the real app: ${TEXTS.length} texts translated with glossary ` +
-    'v1, the glossary updated to v2, the same texts translated again; the value adds the translations still in v1 ' +
+    'v1, the glossary updated to v2 through PUT /glossaries/:id, the same texts translated again; the value adds the translations still in v1 ' +
     'wording and the cached translations without an expiry.',
-  fix: ['src/translation/cache/redis-translation-cache.ts', 'src/translation/translator.service.ts'],
+  fix: [
+    'src/translation/cache/redis-translation-cache.ts',
+    'src/translation/translator.service.ts',
+    'src/glossaries/pair-glossaries.ts',
+  ],
   difficulty: 2,
   hints: [
     'Update a glossary and translate the same sentence again.',

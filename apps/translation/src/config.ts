@@ -22,8 +22,11 @@ export interface AppConfig extends ServiceSettings {
    * at once, so the TTL only bounds memory for sessions nobody reads any more.
    * polyglot-a:S-3, polyglot-b:C-1: how long a session's cached language map may live. A join or a leave
    * invalidates it through its outbox event; the TTL bounds how long a map stays wrong if that event is lost.
+   * Issue 13: how long a language pair's cached glossary answer may live. A glossary change invalidates it before
+   * it is acknowledged; the TTL bounds how long a change that was never acknowledged (its instance died after the
+   * commit, or the cache Redis refused the invalidation: a 503) may go unapplied, and memory for idle pairs.
    */
-  cache: { sessionTtlSeconds: number; sessionLanguagesTtlSeconds: number };
+  cache: { sessionTtlSeconds: number; sessionLanguagesTtlSeconds: number; glossaryTtlSeconds: number };
   /** polyglot-a:M-2: how long a client's join idempotency key is remembered (a reconnect storm is shorter). */
   joins: { idempotencyKeyTtlSeconds: number };
   /**
@@ -159,6 +162,7 @@ export function parseConfig(values: ConfigValues): AppConfig {
     cache: {
       sessionTtlSeconds: read.integer('CACHE_SESSION_TTL_SECONDS', 3_600, 1, 86_400),
       sessionLanguagesTtlSeconds: read.integer('CACHE_SESSION_LANGUAGES_TTL_SECONDS', 300, 1, 86_400),
+      glossaryTtlSeconds: read.integer('CACHE_GLOSSARY_TTL_SECONDS', 600, 1, 86_400),
     },
     joins: {
       idempotencyKeyTtlSeconds: read.integer('JOIN_IDEMPOTENCY_TTL_SECONDS', 300, 10, 86_400),

@@ -7,6 +7,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { Roles } from '@remedy/auth';
@@ -20,6 +21,9 @@ import { GlossaryPageQueryDto } from './glossary-page-query.dto.js';
 import { GlossaryPairQueryDto } from './glossary-pair-query.dto.js';
 import { GlossaryTermsDto } from './glossary-terms.dto.js';
 
+const SAVED_NOT_YET_APPLIED =
+  'the change is saved, but translations may still apply the previous glossary for a while: repeat it';
+
 /** Organisers keep the glossaries; speakers may read them (to know how their terms will come out). */
 @ApiTags('glossaries')
 @ApiBearerAuth()
@@ -32,6 +36,7 @@ export class GlossariesController {
   @ApiOperation({ summary: 'Create the organisation’s glossary for a language pair (version 1)' })
   @ApiCreatedResponse({ type: GlossaryDto })
   @ApiConflictResponse({ description: 'the organisation already has a glossary for this pair' })
+  @ApiServiceUnavailableResponse({ description: SAVED_NOT_YET_APPLIED })
   create(@CurrentMember() member: Member, @Body() dto: CreateGlossaryDto): Promise<GlossaryDto> {
     return this.glossaries.create(member, dto);
   }
@@ -67,6 +72,7 @@ export class GlossariesController {
   @ApiOperation({ summary: 'Replace the terms; the version goes up by one' })
   @ApiOkResponse({ type: GlossaryDto })
   @ApiNotFoundResponse({ description: 'no such glossary in your organisation' })
+  @ApiServiceUnavailableResponse({ description: SAVED_NOT_YET_APPLIED })
   replace(
     @CurrentMember() member: Member,
     @Param('id', uuidParam('id')) id: string,
@@ -81,6 +87,7 @@ export class GlossariesController {
   @ApiOperation({ summary: 'Delete a glossary and its terms' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'no such glossary in your organisation' })
+  @ApiServiceUnavailableResponse({ description: SAVED_NOT_YET_APPLIED })
   async delete(@CurrentMember() member: Member, @Param('id', uuidParam('id')) id: string): Promise<void> {
     await this.glossaries.delete(member, id);
   }

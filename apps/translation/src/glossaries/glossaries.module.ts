@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
 import { GlossariesController } from './glossaries.controller.js';
 import { GlossariesService } from './glossaries.service.js';
+import { PairGlossariesModule } from './pair-glossaries.module.js';
 
-@Module({ controllers: [GlossariesController], providers: [GlossariesService], exports: [GlossariesService] })
+@Module({
+  imports: [PairGlossariesModule],
+  controllers: [GlossariesController],
+  providers: [GlossariesService],
+  exports: [GlossariesService],
+})
 export class GlossariesModule {}

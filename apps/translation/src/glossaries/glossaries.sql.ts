@@ -2,7 +2,8 @@ import type { KeysetSqlFragment } from '@remedy/pagination';
 
 /*
  * The glossaries' statements. glossaries_pair_key (organisation_id, source_language, target_language) serves the
- * look-up of an organisation's glossary for a pair, which every translation with a glossary makes, and the list
+ * look-up of an organisation's glossary for a pair, which a translation makes when the pair's cached answer is
+ * missing or outdated (PairGlossaries), and the list
  * in pair order; glossary_terms_pkey (glossary_id, source_term) serves reading a glossary's terms
  * (polyglot-a:S-4, polyglot-b:C-3). Writes are wrapped in CTEs so they return rows like a SELECT does.
  */
@@ -34,14 +35,14 @@ export const GLOSSARY_FOR_PAIR_SQL = `
 SELECT ${GLOSSARY_COLUMNS}, ${TERMS} FROM glossaries g
  WHERE g.organisation_id = $1 AND g.source_language = $2 AND g.target_language = $3`;
 
-/** $1 glossary, $2 organisation: the new version, or no row when the organisation has no such glossary. */
+/** $1 glossary, $2 organisation: the glossary's pair, or no row when the organisation has no such glossary. */
 export const BUMP_GLOSSARY_VERSION_SQL = `
 WITH g AS (
   UPDATE glossaries SET version = version + 1, updated_at = now()
    WHERE id = $1 AND organisation_id = $2
   RETURNING *
 )
-SELECT g.id FROM g`;
+SELECT g.id, g.source_language AS "sourceLanguage", g.target_language AS "targetLanguage" FROM g`;
 
 export const DELETE_TERMS_SQL = `DELETE FROM glossary_terms WHERE glossary_id = $1`;
 
@@ -49,8 +50,10 @@ export const INSERT_TERMS_SQL = `
 INSERT INTO glossary_terms (glossary_id, source_term, target_term)
 SELECT $1, s, t FROM unnest($2::text[], $3::text[]) AS term(s, t)`;
 
+/** $1 glossary, $2 organisation: the deleted glossary's pair, or no row. */
 export const DELETE_GLOSSARY_SQL = `
-WITH g AS (DELETE FROM glossaries WHERE id = $1 AND organisation_id = $2 RETURNING id) SELECT id FROM g`;
+WITH g AS (DELETE FROM glossaries WHERE id = $1 AND organisation_id = $2 RETURNING *)
+SELECT g.id, g.source_language AS "sourceLanguage", g.target_language AS "targetLanguage" FROM g`;
 
 /** An organisation's glossaries in pair order, one keyset page, without their terms. */
 export function glossariesPageSql(page: KeysetSqlFragment): string {

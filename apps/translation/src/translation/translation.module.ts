@@ -4,6 +4,7 @@ import type { RedisClients } from '@remedy/pooling';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { APP_CONFIG } from '../app-config.module.js';
+import { PairGlossariesModule } from '../glossaries/pair-glossaries.module.js';
 import { HistoryModule } from '../history/history.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import type { AppConfig } from '../config.js';
@@ -44,7 +45,7 @@ class ProvidersShutdown implements OnApplicationShutdown {
  * fallbacks, breaker states) is the seam polyglot-b:M-4's proof plugs the review's design into.
  */
 @Module({
-  imports: [HistoryModule, SessionsModule],
+  imports: [HistoryModule, SessionsModule, PairGlossariesModule],
   controllers: [TranslationsController],
   providers: [
     Translator,

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { TranslationHistory } from '../history/translation-history.js';
 import { TranslationCache, type CacheScope, type ContentKind } from './cache/translation-cache.js';
-import { glossaryOfPair, providerGlossaryName } from './glossary-of-pair.js';
+import { PairGlossaries } from '../glossaries/pair-glossaries.js';
+import { providerGlossaryName } from './glossary-of-pair.js';
 import { ProviderBatcher } from './batching/provider-batcher.js';
 import { TranslationMetrics } from './metrics/translation-metrics.js';
 
@@ -25,16 +25,16 @@ export interface TranslatedText {
 }
 
 /**
- * Translates a batch for one organisation and language pair: cached translations first (keyed by the pair,
- * organisation and glossary version), the rest (each distinct text once) through the batcher, which sends them
- * with concurrent requests' texts for the same pair in one engine call; the answers are cached. Every answer
- * joins the translation history. Each request's duration goes to TranslationMetrics, answered or failed
- * (polyglot-b:M-4).
+ * Translates a batch for one organisation and language pair: the pair's glossary from its cache (PairGlossaries,
+ * ADR 0088), cached translations first (keyed by the pair, organisation and glossary version), the rest (each
+ * distinct text once) through the batcher, which sends them with concurrent requests' texts for the same pair in
+ * one engine call; the answers are cached. Every answer joins the translation history. Each request's duration
+ * goes to TranslationMetrics, answered or failed (polyglot-b:M-4).
  */
 @Injectable()
 export class Translator {
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(PairGlossaries) private readonly glossaries: PairGlossaries,
     @Inject(TranslationCache) private readonly cache: TranslationCache,
     @Inject(ProviderBatcher) private readonly providers: ProviderBatcher,
     @Inject(TranslationHistory) private readonly history: TranslationHistory,
@@ -54,12 +54,7 @@ export class Translator {
   }
 
   private async translateTimed(request: TranslateRequest): Promise<TranslatedText[]> {
-    const glossary = await glossaryOfPair(
-      this.dataSource,
-      request.organisationId,
-      request.sourceLanguage,
-      request.targetLanguage,
-    );
+    const glossary = await this.glossaries.of(request);
     const scope: CacheScope = { ...request, glossary };
     const cached = await this.cache.lookup(scope, request.texts);
     const missing = [...new Set(request.texts.filter((_, i) => cached[i] === undefined))];

@@ -8,6 +8,7 @@ import { SessionLanguages } from '../../participants/session-languages.js';
 import { REDIS_CLIENTS } from '../../redis/redis.module.js';
 import { Translator } from '../../translation/translator.service.js';
 import { chatChannelPrefix, sessionLanguageRoom } from '../chat-hub.js';
+import type { QueuedChatMessage } from './chat-message-queue.js';
 import { CHAT_MESSAGE_FOR_DELIVERY_SQL, MARK_CHAT_MESSAGE_DELIVERED_SQL } from './chat-messages.sql.js';
 
 interface MessageRow {
@@ -17,7 +18,7 @@ interface MessageRow {
   client_message_id: string;
   source_language: string;
   text: string;
-  created_at: Date;
+  created_at: Date | string;
   delivered_at: Date | null;
   organisation_id: string;
 }
@@ -69,11 +70,16 @@ export class ChatMessageDelivery {
     this.rooms = new RedisRoomPublisher(redis.publisher, chatChannelPrefix(config));
   }
 
-  /** Delivers the message unless it is gone or already delivered; returns the languages it went out in. */
-  async deliver(messageId: string, options: DeliveryOptions): Promise<string[]> {
-    const rows: MessageRow[] = await this.dataSource.query(CHAT_MESSAGE_FOR_DELIVERY_SQL, [messageId]);
-    const message = rows[0];
-    if (message === undefined || message.delivered_at !== null) return [];
+  /**
+   * Delivers the message unless it is gone or already delivered; returns the languages it went out in. `carried`
+   * is the message as the store that inserted it enqueued it, for a first attempt only: then the row is not read
+   * (ADR 0089). Without it (a resend's or the sweep's job, a job of an earlier release, a retry or a job taken over
+   * from a stalled worker, which may have delivered and marked it already) the row is read, and its delivered
+   * mark keeps a delivered message from going out again.
+   */
+  async deliver(messageId: string, options: DeliveryOptions, carried?: QueuedChatMessage): Promise<string[]> {
+    const message = carried === undefined ? await this.undelivered(messageId) : rowOf(messageId, carried);
+    if (message === undefined) return [];
     const languages = await this.sessionLanguages.of(message.session_id);
     const frames = await Promise.all(
       languages.map(({ language }) => this.frameIn(message, language, options)),
@@ -81,6 +87,11 @@ export class ChatMessageDelivery {
     await this.publish(message.session_id, frames);
     await this.dataSource.query(MARK_CHAT_MESSAGE_DELIVERED_SQL, [message.id]);
     return frames.map((frame) => frame.language);
+  }
+
+  private async undelivered(messageId: string): Promise<MessageRow | undefined> {
+    const [row]: MessageRow[] = await this.dataSource.query(CHAT_MESSAGE_FOR_DELIVERY_SQL, [messageId]);
+    return row === undefined || row.delivered_at !== null ? undefined : row;
   }
 
   /**
@@ -154,4 +165,19 @@ export class ChatMessageDelivery {
       clearTimeout(timer);
     }
   }
+}
+
+/** A carried message in the shape of its row, not yet delivered (the store has just inserted it). */
+function rowOf(messageId: string, message: QueuedChatMessage): MessageRow {
+  return {
+    id: messageId,
+    session_id: message.sessionId,
+    author_id: message.authorId,
+    client_message_id: message.clientMessageId,
+    source_language: message.sourceLanguage,
+    text: message.text,
+    created_at: message.createdAt,
+    delivered_at: null,
+    organisation_id: message.organisationId,
+  };
 }

@@ -39,7 +39,10 @@ export class ChatMessageWorker implements OnApplicationBootstrap, OnModuleDestro
       (job) =>
         runJobWithCorrelation(job, async () => {
           bindCorrelation({ messageId: job.data.messageId });
-          await this.delivery.deliver(job.data.messageId, { timeoutMs });
+          // ADR 0089: the carried message on the first start only; a later start may follow a delivery that
+          // finished (a worker lost after the delivered mark), which only the row's mark tells.
+          const carried = job.attemptsStarted <= 1 ? job.data.message : undefined;
+          await this.delivery.deliver(job.data.messageId, { timeoutMs }, carried);
         }),
       {
         connection: this.connection,

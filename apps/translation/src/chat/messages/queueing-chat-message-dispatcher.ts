@@ -7,12 +7,27 @@ import {
   type ChatMessageInput,
   type ChatMessageReceipt,
 } from './chat-message-dispatcher.js';
-import { CHAT_MESSAGE_QUEUE, chatMessageJob, type ChatMessageJob } from './chat-message-queue.js';
+import {
+  CHAT_MESSAGE_QUEUE,
+  chatMessageJob,
+  type ChatMessageJob,
+  type QueuedChatMessage,
+} from './chat-message-queue.js';
 import { EXISTING_CHAT_MESSAGE_SQL, INSERT_CHAT_MESSAGE_SQL } from './chat-messages.sql.js';
 
 interface StoredMessage {
   id: string;
   delivered_at: Date | null;
+  /** Set when this call inserted the row: the message as its delivery needs it. A resend has none. */
+  queued?: QueuedChatMessage;
+}
+
+interface InsertedMessage {
+  id: string;
+  delivered_at: Date | null;
+  source_language: string;
+  created_at: Date;
+  organisation_id: string;
 }
 
 /**
@@ -37,7 +52,7 @@ export class QueueingChatMessageDispatcher extends ChatMessageDispatcher {
     if (stored === null) return null;
     // A resend of a delivered message: its delivery is done, and a new job would deliver it twice.
     if (stored.delivered_at === null) {
-      const job = chatMessageJob(stored.id);
+      const job = chatMessageJob(stored.id, stored.queued);
       await this.queue
         .add(job.name, job.data, job.opts)
         .catch((error: unknown) =>
@@ -57,8 +72,25 @@ export async function storeChatMessage(
   message: ChatMessageInput,
 ): Promise<StoredMessage | null> {
   const key = [author.sessionId, author.userId, message.clientMessageId];
-  const inserted: StoredMessage[] = await dataSource.query(INSERT_CHAT_MESSAGE_SQL, [...key, message.text]);
-  if (inserted[0] !== undefined) return inserted[0];
+  const [inserted]: InsertedMessage[] = await dataSource.query(INSERT_CHAT_MESSAGE_SQL, [
+    ...key,
+    message.text,
+  ]);
+  if (inserted !== undefined) {
+    return {
+      id: inserted.id,
+      delivered_at: inserted.delivered_at,
+      queued: {
+        sessionId: author.sessionId,
+        organisationId: inserted.organisation_id,
+        authorId: author.userId,
+        clientMessageId: message.clientMessageId,
+        sourceLanguage: inserted.source_language,
+        text: message.text,
+        createdAt: new Date(inserted.created_at).toISOString(),
+      },
+    };
+  }
   const existing: StoredMessage[] = await dataSource.query(EXISTING_CHAT_MESSAGE_SQL, key);
   return existing[0] ?? null;
 }
