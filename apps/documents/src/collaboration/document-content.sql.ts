@@ -30,10 +30,12 @@ export const APPEND_UPDATE_SQL = 'INSERT INTO document_updates (document_id, upd
 
 /**
  * $1 document: a new writer takes the document over (ADR 0086). The bumped epoch fences every earlier writer's
- * inserts below; the row lock it takes waits for an insert of the old writer that is in flight.
+ * inserts below; the row lock it takes waits for an insert of the old writer that is in flight. A SELECT over
+ * the UPDATE: TypeORM hands back an UPDATE's rows wrapped with its count, a SELECT's as they are.
  */
-export const TAKE_WRITER_SQL =
-  'UPDATE documents SET writer_epoch = writer_epoch + 1 WHERE id = $1 RETURNING writer_epoch';
+export const TAKE_WRITER_SQL = `
+WITH taken AS (UPDATE documents SET writer_epoch = writer_epoch + 1 WHERE id = $1 RETURNING writer_epoch)
+SELECT writer_epoch FROM taken`;
 
 /**
  * $1 document, $2 the Yjs update, $3 the writer's epoch: inserts only while no later writer took over (no row
