@@ -106,7 +106,8 @@ type Relayed =
  * instance and, through Redis, on every instance with the document open, at once. The updates a document gets
  * on an instance within COLLAB_APPEND_WINDOW_MS are appended to document_updates as one row, and each sender
  * hears `saved` only once that row committed (ADR 0084); the rows are folded into the document's snapshot every
- * COLLAB_SNAPSHOT_EVERY rows.
+ * COLLAB_SNAPSHOT_EVERY rows. One instance holding a document writes it (a Redis lease, fenced by
+ * documents.writer_epoch): it stores every instance's edits and announces what is stored (ADR 0086).
  */
 // maxPayload: ws accepts 100 MiB frames by default; the largest sync message is COLLAB_MAX_UPDATE_BYTES
 // (at most 8 MiB) in base64, checked exactly when the frame is parsed.
