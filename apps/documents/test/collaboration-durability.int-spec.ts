@@ -192,7 +192,10 @@ describe('WebSocket /collab: acknowledged edits are stored, unacknowledged ones 
       const alice = await signedIn(doomed.url, admin);
       await alice.openDocument(documentId);
       // The first instance to load the document takes its lease: the doomed one writes it.
-      await waitUntil('the doomed instance writing the document', async () => (await writerEpoch(documentId)) === 1);
+      await waitUntil(
+        'the doomed instance writing the document',
+        async () => (await writerEpoch(documentId)) === 1,
+      );
       const bob = await signedIn(app.url, editor);
       const bobText = await bob.openDocument(documentId);
 
@@ -232,7 +235,10 @@ describe('WebSocket /collab: acknowledged edits are stored, unacknowledged ones 
     } finally {
       await doomed.kill9();
     }
-    await waitUntil('the writer storing the relayed edit', async () => (await storedText(ctx.pool, documentId)) === 'relayed');
+    await waitUntil(
+      'the writer storing the relayed edit',
+      async () => (await storedText(ctx.pool, documentId)) === 'relayed',
+    );
     expect(await writerEpoch(documentId)).toBe(1);
   });
 });

@@ -129,8 +129,11 @@ describe('WebSocket /collab: co-editing a document with Yjs', () => {
     const aliceText = await alice.openDocument(documentId);
     // The first instance to load the document takes its writer lease.
     const epoch = async () =>
-      (await ctx.pool.query<{ epoch: string }>('SELECT writer_epoch AS epoch FROM documents WHERE id = $1', [documentId]))
-        .rows[0]!.epoch;
+      (
+        await ctx.pool.query<{ epoch: string }>('SELECT writer_epoch AS epoch FROM documents WHERE id = $1', [
+          documentId,
+        ])
+      ).rows[0]!.epoch;
     await waitUntil('the first instance writing the document', async () => (await epoch()) === '1');
     const bobText = await bob.openDocument(documentId);
     const insertsWaiting = async () =>
@@ -149,7 +152,8 @@ describe('WebSocket /collab: co-editing a document with Yjs', () => {
       await waitUntil('the first window waiting on the lock', async () => (await insertsWaiting()) === 1);
       bobText.insert(1, 'b');
       aliceText.insert(0, 'c');
-      for (const client of [alice, bob]) await client.until('all three edits', () => client.text(documentId) === 'cab');
+      for (const client of [alice, bob])
+        await client.until('all three edits', () => client.text(documentId) === 'cab');
     } finally {
       await holder.query('ROLLBACK');
       holder.release();

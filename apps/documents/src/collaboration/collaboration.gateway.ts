@@ -321,7 +321,13 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
    * An editor's edit, this instance's or relayed from another: the writer holds it for its next window (ADR
    * 0086), whichever instance's editor made it; the others only keep it in their copies.
    */
-  private hold(documentId: string, document: OpenDocument, origin: string, seq: number, update: Uint8Array): void {
+  private hold(
+    documentId: string,
+    document: OpenDocument,
+    origin: string,
+    seq: number,
+    update: Uint8Array,
+  ): void {
     const term = document.term;
     if (term === null) return;
     term.appends.add(update, () => {
@@ -362,7 +368,11 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
    */
   private announce(documentId: string, document: OpenDocument, term: WriterTerm): void {
     this.acknowledge(documentId, document, term.stored.get(this.instance) ?? 0);
-    const announced: Relayed = { kind: 'stored', origin: this.instance, stored: Object.fromEntries(term.stored) };
+    const announced: Relayed = {
+      kind: 'stored',
+      origin: this.instance,
+      stored: Object.fromEntries(term.stored),
+    };
     this.bus
       .publish(documentId, { payload: JSON.stringify(announced) })
       .catch((error: unknown) => this.logger.error(error instanceof Error ? error : String(error)));
@@ -550,7 +560,13 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     // Encoded once for every member: each socket is handed the same bytes (ADR 0060).
     const bytes = Buffer.from(frame);
     for (const member of document?.members.keys() ?? []) if (member !== sender) member.send(bytes);
-    const relayed: Relayed = { kind: 'frame', origin: this.instance, sync, frame, ...(seq === null ? {} : { seq }) };
+    const relayed: Relayed = {
+      kind: 'frame',
+      origin: this.instance,
+      sync,
+      frame,
+      ...(seq === null ? {} : { seq }),
+    };
     await this.bus.publish(documentId, { payload: JSON.stringify(relayed) });
   }
 

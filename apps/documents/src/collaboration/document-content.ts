@@ -93,7 +93,11 @@ export class DocumentContent {
     alsoStore?: (executor: EntityManager) => Promise<void>,
   ): Promise<boolean> {
     const insert = async (executor: QueryExecutor): Promise<boolean> => {
-      const rows = await executor.query<unknown[]>(APPEND_AS_WRITER_SQL, [documentId, Buffer.from(update), epoch]);
+      const rows = await executor.query<unknown[]>(APPEND_AS_WRITER_SQL, [
+        documentId,
+        Buffer.from(update),
+        epoch,
+      ]);
       return rows.length > 0;
     };
     if (alsoStore === undefined) return insert(this.dataSource);

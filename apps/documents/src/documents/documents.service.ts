@@ -90,7 +90,10 @@ export class DocumentsService {
    * hands the change on and is called once that transaction committed.
    */
   async saveCoEditedTextIn(manager: EntityManager, documentId: string, text: string): Promise<() => void> {
-    const [row] = await manager.query<ChangedDocument[]>(SAVE_CO_EDITED_TEXT_SQL, [documentId, storableText(text)]);
+    const [row] = await manager.query<ChangedDocument[]>(SAVE_CO_EDITED_TEXT_SQL, [
+      documentId,
+      storableText(text),
+    ]);
     if (!row) return () => undefined;
     const change = changeOf(row);
     await this.changes.inTransaction(manager, change);
