@@ -542,7 +542,9 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
   }
 
   private async flushAppends(): Promise<void> {
-    await Promise.all([...this.held.values()].map((document) => document.term?.appends.flush()));
+    await Promise.all(
+      [...this.held.values()].map((document) => document.term?.appends.flush() ?? Promise.resolve()),
+    );
   }
 
   /**
