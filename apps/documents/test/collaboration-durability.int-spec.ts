@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { useTestContext, waitUntil } from '@remedy/testing';
 import type pg from 'pg';
+import * as Y from 'yjs';
 import { startApiInstance } from '../bench/support/api-instance-process.js';
 import { storedText } from '../bench/support/stored-text.js';
+import { DocumentContent } from '../src/collaboration/document-content.js';
 import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.js';
 import { CollabTestClient } from '../findings/support/collab-test-client.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';
@@ -240,5 +242,20 @@ describe('WebSocket /collab: acknowledged edits are stored, unacknowledged ones 
       async () => (await storedText(ctx.pool, documentId)) === 'relayed',
     );
     expect(await writerEpoch(documentId)).toBe(1);
+  });
+
+  it('fences a writer that lost the document: its insert under the old epoch stores nothing', async () => {
+    const documentId = await newDocument('fenced');
+    const content = app.app.get(DocumentContent);
+    const nothingToAdd = (): boolean => false;
+    const paused = await content.takeOver(documentId, nothingToAdd, () => null);
+    const current = await content.takeOver(documentId, nothingToAdd, () => null);
+    const doc = new Y.Doc();
+    doc.getText('content').insert(0, 'late');
+    const update = Y.encodeStateAsUpdate(doc);
+    expect(await content.appendAsWriter(documentId, update, paused!)).toBe(false);
+    expect(await storedText(ctx.pool, documentId)).toBe('');
+    expect(await content.appendAsWriter(documentId, update, current!)).toBe(true);
+    expect(await storedText(ctx.pool, documentId)).toBe('late');
   });
 });

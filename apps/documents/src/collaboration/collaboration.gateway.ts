@@ -401,10 +401,19 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
 
   private beginTerm(documentId: string, document: OpenDocument, token: string): void {
     let covered = new Map<string, number>();
-    const epoch = this.content.takeOver(documentId, (stored) => {
-      covered = new Map(document.seen);
-      return unstoredPart(document.room.doc, stored);
-    });
+    const epoch = this.content.takeOver(
+      documentId,
+      () => {
+        // Every edit this copy applied is numbered in `seen` (its own editors' and relayed ones); none: the copy
+        // is what it loaded. Either way what `seen` holds now is what the takeover covers.
+        covered = new Map(document.seen);
+        return covered.size > 0;
+      },
+      (stored) => {
+        covered = new Map(document.seen);
+        return unstoredPart(document.room.doc, stored);
+      },
+    );
     const term: WriterTerm = {
       token,
       epoch,

@@ -68,13 +68,20 @@ export class DocumentContent {
 
   /**
    * Takes the document over as its writer (ADR 0086): bumps its epoch, fencing every earlier writer, and stores
-   * `unstored(stored)`, what this instance's copy holds that the database lacks, in the same transaction.
-   * Resolves to the new epoch, or null when there is no such document.
+   * `unstored(stored)`, what this instance's copy holds that the database lacks, in the same transaction. The
+   * stored content is read only when `copyHasEdits()`, asked once the epoch is taken, says the copy applied
+   * edits since it was loaded: a copy holding only what it read from the database has nothing to add (a cold
+   * load then costs no second read). Resolves to the new epoch, or null when there is no such document.
    */
-  async takeOver(documentId: string, unstored: (stored: Y.Doc) => Uint8Array | null): Promise<number | null> {
+  async takeOver(
+    documentId: string,
+    copyHasEdits: () => boolean,
+    unstored: (stored: Y.Doc) => Uint8Array | null,
+  ): Promise<number | null> {
     return this.dataSource.transaction(async (manager) => {
       const [taken] = await manager.query<Array<{ writer_epoch: string }>>(TAKE_WRITER_SQL, [documentId]);
       if (taken === undefined) return null;
+      if (!copyHasEdits()) return Number(taken.writer_epoch);
       const stored = await this.current(documentId, manager);
       const update = stored === null ? null : unstored(stored);
       if (update !== null) await this.append(documentId, update, manager);
