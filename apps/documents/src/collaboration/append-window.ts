@@ -14,7 +14,7 @@ interface HeldUpdates {
 }
 
 /**
- * Group commit of one document's updates on this instance (ADR 0084): the updates that arrive within a window
+ * Group commit of one document's updates by its writer (ADR 0084, ADR 0086): the updates that arrive within a window
  * are merged (Y.mergeUpdates) and stored in one write, then each is acknowledged. A window opens with its first
  * update and is written `windowMs` later, or as soon as it holds `maxBytes`; one write of the document is in
  * flight at a time, and what arrives meanwhile waits for the next window. A failed write acknowledges nothing:
@@ -31,7 +31,7 @@ export class AppendWindow {
     private readonly settings: AppendWindowSettings,
     private readonly onFailed: (error: unknown) => void,
     /** After a window's `stored` callbacks ran: the writer announces what is stored now (ADR 0086). */
-    private readonly afterStored: () => void = () => undefined,
+    private readonly afterStored: () => void,
   ) {}
 
   /** Holds `update` for the window's write; `stored` runs once that write committed (never, if it fails). */

@@ -197,8 +197,9 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
 
   /**
    * Stores the updates held for their window (acknowledged while the sockets are open), closes every socket with
-   * 1012 (clients reconnect elsewhere), stores what arrived meanwhile, saves the texts due for the search index,
-   * then waits for running compactions.
+   * 1012 (clients reconnect elsewhere), stores what arrived meanwhile, saves the texts due for the search index
+   * (while this instance is still their documents' writer), gives its writer leases up, then waits for running
+   * compactions.
    */
   async onModuleDestroy(): Promise<void> {
     if (this.leaseTimer !== null) clearInterval(this.leaseTimer);
@@ -206,11 +207,11 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     await this.flushAppends();
     await this.hub.close();
     await this.flushAppends();
+    await this.textSaver.close();
     // The others holding a document take it over at their next try instead of after the TTL.
     for (const [documentId, document] of this.held)
       if (document.term !== null) this.endTerm(documentId, document, document.term, true);
     await this.bus.close();
-    await this.textSaver.close();
     await Promise.allSettled([...this.compactions]);
   }
 
