@@ -154,6 +154,12 @@ export default defineBench({
         ),
         'rows written by the service during the edits, by table (pg_stat_user_tables)': written,
         'rows written per second (one document)': round(writesPerSecond, 2),
+        // One row per window, written by the document's one writer (ADR 0086); the search text rides in a
+        // window's transaction, so its rows (documents, outbox_messages) add no transaction of their own.
+        'windows stored per second (document_updates rows)': round(
+          (written['document_updates'] ?? 0) / editingSeconds,
+          2,
+        ),
         'rows written per update': round(totalWrites / Math.max(1, edits), 2),
         'document characters at the end': serverText.length,
         'client processes CPU (% of one core)': Math.round(

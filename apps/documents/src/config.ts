@@ -39,6 +39,11 @@ export interface CollaborationConfig {
   snapshotEvery: number;
   /** Group commit (ADR 0084): a document's updates gathered this long, or up to this many bytes, per write. */
   appendWindow: { windowMs: number; maxBytes: number };
+  /**
+   * One writer per document (ADR 0086): the Redis lease's TTL, renewed every third of it; after a writer dies,
+   * another instance holding the document takes over once its lease expired.
+   */
+  writerLeaseMs: number;
   /** When co-edited text is saved as the document's search body: after a pause in the edits, at most this late. */
   textSave: { debounceMs: number; maxWaitMs: number };
 }
@@ -78,6 +83,8 @@ export function parseConfig(values: ConfigValues): AppConfig {
         windowMs: read.integer('COLLAB_APPEND_WINDOW_MS', 2_000, 1, 10_000),
         maxBytes: read.integer('COLLAB_APPEND_WINDOW_MAX_BYTES', 1024 * 1024, 1_024, 64 * 1024 * 1024),
       },
+      // 6 s: a dead writer's document is taken over (and its editors' pending edits stored) within 6 to 8 s.
+      writerLeaseMs: read.integer('COLLAB_WRITER_LEASE_MS', 6_000, 100, 60_000),
       textSave: {
         debounceMs: read.integer('COLLAB_TEXT_SAVE_DEBOUNCE_MS', 2_000, 10, 60_000),
         maxWaitMs: read.integer('COLLAB_TEXT_SAVE_MAX_WAIT_MS', 10_000, 10, 600_000),

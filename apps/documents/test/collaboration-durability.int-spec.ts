@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { useTestContext } from '@remedy/testing';
+import { useTestContext, waitUntil } from '@remedy/testing';
 import type pg from 'pg';
+import * as Y from 'yjs';
 import { startApiInstance } from '../bench/support/api-instance-process.js';
 import { storedText } from '../bench/support/stored-text.js';
+import { DocumentContent } from '../src/collaboration/document-content.js';
 import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.js';
 import { CollabTestClient } from '../findings/support/collab-test-client.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';
@@ -10,10 +12,15 @@ import { startTestApp, type TestApp } from '../findings/support/start-test-app.j
 
 const ctx = useTestContext(documentsHarness);
 
+/** The API processes this file kills: a writer lease short enough that a survivor takes over within a second. */
+const KILLED = { COLLAB_APPEND_WINDOW_MS: '20', COLLAB_WRITER_LEASE_MS: '600' };
+
 /**
  * Group commit (ADR 0084): an instance relays an edit at once and acknowledges it (`saved`) only once the write
  * holding it committed. What it acknowledged survives its kill -9; what it had not is still with the editors
  * and comes back through their resync; a failed write drops the copy so that the resync does bring it back.
+ * One writer per document (ADR 0086): the writer stores every instance's edits, and when it dies an instance
+ * still holding the document takes over and stores what its copy has that the database lacks.
  */
 describe('WebSocket /collab: acknowledged edits are stored, unacknowledged ones come back by resync', () => {
   let app: TestApp;
@@ -56,6 +63,15 @@ describe('WebSocket /collab: acknowledged edits are stored, unacknowledged ones 
       if (rows[0] !== undefined) return rows[0].pid;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+  }
+
+  /** How many times the document was taken over by a writer (documents.writer_epoch). */
+  async function writerEpoch(documentId: string): Promise<number> {
+    const { rows } = await ctx.pool.query<{ epoch: string }>(
+      'SELECT writer_epoch AS epoch FROM documents WHERE id = $1',
+      [documentId],
+    );
+    return Number(rows[0]!.epoch);
   }
 
   beforeAll(async () => {
@@ -130,7 +146,7 @@ describe('WebSocket /collab: acknowledged edits are stored, unacknowledged ones 
 
   it('keeps every acknowledged edit through a kill -9 mid-window; the editors resync the rest on another instance', async () => {
     const documentId = await newDocument('killed');
-    const doomed = await startApiInstance(ctx, { COLLAB_APPEND_WINDOW_MS: '20' });
+    const doomed = await startApiInstance(ctx, KILLED);
     const alice = await signedIn(doomed.url, admin);
     const bob = await signedIn(doomed.url, editor);
     try {
@@ -169,5 +185,77 @@ describe('WebSocket /collab: acknowledged edits are stored, unacknowledged ones 
     await aliceAgain.until('the resent edit saved', () => aliceAgain.has('saved'));
     expect(await storedText(ctx.pool, documentId)).toBe(expected);
     expect(bob.text(documentId)).toBe(expected);
+  });
+
+  it('takes over from a killed writer: the survivor stores the edit of its own editor that the writer held, and acknowledges it', async () => {
+    const documentId = await newDocument('writer killed');
+    const doomed = await startApiInstance(ctx, KILLED);
+    try {
+      const alice = await signedIn(doomed.url, admin);
+      await alice.openDocument(documentId);
+      // The first instance to load the document takes its lease: the doomed one writes it.
+      await waitUntil(
+        'the doomed instance writing the document',
+        async () => (await writerEpoch(documentId)) === 1,
+      );
+      const bob = await signedIn(app.url, editor);
+      const bobText = await bob.openDocument(documentId);
+
+      const appends = await holdAppends();
+      try {
+        bobText.insert(0, 'pending');
+        // The writer has it (relayed), and its window's insert waits on the lock when the writer dies.
+        await alice.until('the relayed edit', () => alice.text(documentId) === 'pending');
+        const append = await appendWaitingOnLock(ctx.pool);
+        await doomed.kill9();
+        await ctx.pool.query('SELECT pg_terminate_backend($1)', [append]);
+      } finally {
+        await appends.release();
+      }
+      // The lease expires; the surviving instance takes the document over and stores what its copy has.
+      await bob.until('saved by the new writer', () => bob.has('saved'));
+    } finally {
+      await doomed.kill9();
+    }
+    expect(await storedText(ctx.pool, documentId)).toBe('pending');
+    expect(await writerEpoch(documentId)).toBe(2);
+  });
+
+  it('stores an edit relayed by an instance killed right after: the writer holds every instance’s edits', async () => {
+    const documentId = await newDocument('relayer killed');
+    const alice = await signedIn(app.url, admin);
+    await alice.openDocument(documentId);
+    await waitUntil('this instance writing the document', async () => (await writerEpoch(documentId)) === 1);
+    // Its own window is the production one: it writes nothing of its own before it is killed.
+    const doomed = await startApiInstance(ctx, { ...KILLED, COLLAB_APPEND_WINDOW_MS: '2000' });
+    try {
+      const bob = await signedIn(doomed.url, editor);
+      const bobText = await bob.openDocument(documentId);
+      bobText.insert(0, 'relayed');
+      await alice.until('the relayed edit', () => alice.text(documentId) === 'relayed');
+      await doomed.kill9();
+    } finally {
+      await doomed.kill9();
+    }
+    await waitUntil(
+      'the writer storing the relayed edit',
+      async () => (await storedText(ctx.pool, documentId)) === 'relayed',
+    );
+    expect(await writerEpoch(documentId)).toBe(1);
+  });
+
+  it('fences a writer that lost the document: its insert under the old epoch stores nothing', async () => {
+    const documentId = await newDocument('fenced');
+    const content = app.app.get(DocumentContent);
+    const nothingToAdd = (): boolean => false;
+    const paused = await content.takeOver(documentId, nothingToAdd, () => null);
+    const current = await content.takeOver(documentId, nothingToAdd, () => null);
+    const doc = new Y.Doc();
+    doc.getText('content').insert(0, 'late');
+    const update = Y.encodeStateAsUpdate(doc);
+    expect(await content.appendAsWriter(documentId, update, paused!)).toBe(false);
+    expect(await storedText(ctx.pool, documentId)).toBe('');
+    expect(await content.appendAsWriter(documentId, update, current!)).toBe(true);
+    expect(await storedText(ctx.pool, documentId)).toBe('late');
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { useTestContext } from '@remedy/testing';
+import { useTestContext, waitUntil } from '@remedy/testing';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.js';
@@ -120,6 +120,52 @@ describe('WebSocket /collab: co-editing a document with Yjs', () => {
     // Both stored before the next test reads the instance's counters: they are acknowledged per window.
     await alice.until('both saved', () => alice.ofType('saved').length === 2);
     await bob.until('saved', () => bob.has('saved'));
+  });
+
+  it('stores the edits of editors on both instances through one writer: one row per window for the document', async () => {
+    const documentId = await newDocument('one writer');
+    const alice = await signedIn(first, admin);
+    const bob = await signedIn(second, editor);
+    const aliceText = await alice.openDocument(documentId);
+    // The first instance to load the document takes its writer lease.
+    const epoch = async () =>
+      (
+        await ctx.pool.query<{ epoch: string }>('SELECT writer_epoch AS epoch FROM documents WHERE id = $1', [
+          documentId,
+        ])
+      ).rows[0]!.epoch;
+    await waitUntil('the first instance writing the document', async () => (await epoch()) === '1');
+    const bobText = await bob.openDocument(documentId);
+    const insertsWaiting = async () =>
+      (
+        await ctx.pool.query<{ waiting: number }>(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database()
+            AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO document_updates%'`,
+        )
+      ).rows[0]!.waiting;
+    // Held: the first window's insert waits on the lock while both editors' next edits gather in the second.
+    const holder = await ctx.pool.connect();
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE document_updates IN EXCLUSIVE MODE');
+    try {
+      aliceText.insert(0, 'a');
+      await waitUntil('the first window waiting on the lock', async () => (await insertsWaiting()) === 1);
+      bobText.insert(1, 'b');
+      aliceText.insert(0, 'c');
+      for (const client of [alice, bob])
+        await client.until('all three edits', () => client.text(documentId) === 'cab');
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+    await alice.until('both saved', () => alice.ofType('saved').length === 2);
+    await bob.until('saved', () => bob.has('saved'));
+    // Two windows, two rows: each instance storing its own editors' edits would have written three.
+    const { rows } = await ctx.pool.query<{ rows: number }>(
+      'SELECT count(*)::int AS rows FROM document_updates WHERE document_id = $1',
+      [documentId],
+    );
+    expect(rows[0]!.rows).toBe(2);
   });
 
   it("counts its stored updates, their bytes, its editors' sockets and the snapshot lag on /metrics", async () => {

@@ -14,8 +14,14 @@ export const TEST_SECRETS = {
  * env-style strings.
  */
 export function testConfig(ctx: TestServices, overrides: ConfigValues = {}): AppConfig {
-  // A 20 ms group commit: tests wait for `saved` after each edit, 2 s each at the production window.
-  const defaults = { PORT: '0', DB_POOL_MAX: '10', COLLAB_APPEND_WINDOW_MS: '20' };
+  // A 20 ms group commit: tests wait for `saved` after each edit, 2 s each at the production window. A 600 ms
+  // writer lease: a document whose writer died is taken over within a second, not 6 to 8.
+  const defaults = {
+    PORT: '0',
+    DB_POOL_MAX: '10',
+    COLLAB_APPEND_WINDOW_MS: '20',
+    COLLAB_WRITER_LEASE_MS: '600',
+  };
   return parseConfig(testEnvironment(ctx, { ...defaults, ...overrides }));
 }
 

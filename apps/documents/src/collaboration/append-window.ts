@@ -14,7 +14,7 @@ interface HeldUpdates {
 }
 
 /**
- * Group commit of one document's updates on this instance (ADR 0084): the updates that arrive within a window
+ * Group commit of one document's updates by its writer (ADR 0084, ADR 0086): the updates that arrive within a window
  * are merged (Y.mergeUpdates) and stored in one write, then each is acknowledged. A window opens with its first
  * update and is written `windowMs` later, or as soon as it holds `maxBytes`; one write of the document is in
  * flight at a time, and what arrives meanwhile waits for the next window. A failed write acknowledges nothing:
@@ -30,6 +30,8 @@ export class AppendWindow {
     private readonly store: (update: Uint8Array) => Promise<void>,
     private readonly settings: AppendWindowSettings,
     private readonly onFailed: (error: unknown) => void,
+    /** After a window's `stored` callbacks ran: the writer announces what is stored now (ADR 0086). */
+    private readonly afterStored: () => void,
   ) {}
 
   /** Holds `update` for the window's write; `stored` runs once that write committed (never, if it fails). */
@@ -54,6 +56,7 @@ export class AppendWindow {
     const writing = this.store(merged).then(
       () => {
         for (const stored of window.stored) stored();
+        this.afterStored();
       },
       (error: unknown) => this.onFailed(error),
     );
@@ -61,6 +64,11 @@ export class AppendWindow {
     await writing;
     this.writing = null;
     if (this.held.updates.length > 0) this.schedule();
+  }
+
+  /** True while updates wait for a write not started yet: something due now can ride in that write. */
+  holding(): boolean {
+    return this.held.updates.length > 0;
   }
 
   /** Forgets what is held, unacknowledged, and takes no more (the copy these updates went into is dropped). */

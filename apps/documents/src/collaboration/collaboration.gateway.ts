@@ -4,6 +4,7 @@ import { Inject, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import { TokenService, type AuthenticatedUser } from '@remedy/auth';
 import type { RedisClients } from '@remedy/pooling';
+import type { Redis } from 'ioredis';
 import {
   RealtimeHub,
   RedisRoomBus,
@@ -20,6 +21,7 @@ import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig, CollaborationConfig } from '../config.js';
 import { DOCUMENT_WRITER_ROLES } from '../documents/documents.policy.js';
 import { DocumentsService } from '../documents/documents.service.js';
+import { QUEUE_REDIS } from '../redis/queue-redis.js';
 import { REDIS_CLIENTS } from '../redis/redis.module.js';
 import { AnnouncedPresence } from './announced-presence.js';
 import { AppendWindow } from './append-window.js';
@@ -33,6 +35,7 @@ import {
   type SyncRoom,
 } from './collaboration-room-factory.js';
 import { DocumentContent } from './document-content.js';
+import { DocumentWriterLease } from './document-writer-lease.js';
 
 type CollabClient = RealtimeClient<AuthenticatedUser>;
 
@@ -45,20 +48,55 @@ interface OpenDocument {
   members: Map<CollabClient, boolean>;
   /** The awareness clients each local socket announced, withdrawn for the others when it leaves or closes. */
   presence: Map<CollabClient, AnnouncedPresence>;
-  /** This instance's updates of the document waiting for their write (group commit, ADR 0084). */
-  appends: AppendWindow;
+  /** The edits this instance's editors made, numbered in the order it relayed them. */
+  sent: number;
+  /** The last edit number this copy applied from each instance, this one included: what a takeover stores. */
+  seen: Map<string, number>;
+  /** This instance's editors' edits not yet announced stored, oldest first: each hears `saved` once it is. */
+  unacknowledged: Array<{ seq: number; client: CollabClient }>;
+  /** Set while this instance is the document's writer (ADR 0086). */
+  term: WriterTerm | null;
+  claiming: boolean;
   /** Rows appended since the last compaction this instance knows of. */
   unfolded: number;
   compaction: Promise<void>;
 }
 
-/** What crosses instances on a document's channel: the frame for its sockets and the instance it came from. */
-interface RelayedFrame {
-  origin: string;
-  /** A sync frame, whose update the receiving instance applies to its own copy too (not an awareness frame). */
-  sync: boolean;
-  frame: string;
+/**
+ * This instance's term as a document's writer (ADR 0086): it holds the lease, stores every update of the
+ * document whichever instance's editor made it, one window at a time, and announces what is stored.
+ */
+interface WriterTerm {
+  token: string;
+  /** The epoch its takeover wrote (null: the document is gone); every window's insert is fenced by it. */
+  epoch: Promise<number | null>;
+  appends: AppendWindow;
+  /** Per instance, the last edit number stored: announced after each write, cumulative. */
+  stored: Map<string, number>;
+  /** The search text is due: the next window's transaction saves it too. */
+  textDue: boolean;
 }
+
+/** A window's insert found a later writer's epoch: this instance lost the document to it. */
+class FencedOut extends Error {}
+
+/** What crosses instances on a document's channel: a frame for its sockets, or what its writer stored. */
+type Relayed =
+  | {
+      kind: 'frame';
+      origin: string;
+      /** A sync frame, whose update the receiving instance applies to its own copy too (not an awareness frame). */
+      sync: boolean;
+      /** The origin's number for an editor's edit (none for a restore, stored before it is relayed). */
+      seq?: number;
+      frame: string;
+    }
+  | {
+      kind: 'stored';
+      origin: string;
+      /** Per instance, the last of its edits the writer stored: each acknowledges its editors' edits up to it. */
+      stored: Record<string, number>;
+    };
 
 /**
  * WebSocket /collab: real-time co-editing with Yjs (polyglot-b:S-2). A member authenticates with its access
@@ -68,7 +106,8 @@ interface RelayedFrame {
  * instance and, through Redis, on every instance with the document open, at once. The updates a document gets
  * on an instance within COLLAB_APPEND_WINDOW_MS are appended to document_updates as one row, and each sender
  * hears `saved` only once that row committed (ADR 0084); the rows are folded into the document's snapshot every
- * COLLAB_SNAPSHOT_EVERY rows.
+ * COLLAB_SNAPSHOT_EVERY rows. One instance holding a document writes it (a Redis lease, fenced by
+ * documents.writer_epoch): it stores every instance's edits and announces what is stored (ADR 0086).
  */
 // maxPayload: ws accepts 100 MiB frames by default; the largest sync message is COLLAB_MAX_UPDATE_BYTES
 // (at most 8 MiB) in base64, checked exactly when the frame is parsed.
@@ -86,6 +125,9 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
   /** Compactions running, awaited on shutdown (a document's copy may be dropped while its compaction runs). */
   private readonly compactions = new Set<Promise<void>>();
   private readonly textSaver: CoEditedTextSaver;
+  private readonly lease: DocumentWriterLease;
+  private leaseTimer: NodeJS.Timeout | null = null;
+  private keepingLeases = false;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -93,12 +135,14 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     @Inject(COLLABORATION_ROOM_FACTORY) private readonly createRoom: CollaborationRoomFactory,
     @Inject(TokenService) private readonly tokens: TokenService,
     @Inject(DocumentContent) private readonly content: DocumentContent,
-    @Inject(DocumentsService) documents: DocumentsService,
+    @Inject(DocumentsService) private readonly documentsService: DocumentsService,
     @Inject(CollaborationMetrics) private readonly metrics: CollaborationMetrics,
+    @Inject(QUEUE_REDIS) queueRedis: Redis,
   ) {
     this.settings = config.collaboration;
+    this.lease = new DocumentWriterLease(queueRedis, this.settings.writerLeaseMs);
     this.textSaver = new CoEditedTextSaver(
-      (documentId, text) => documents.saveCoEditedText(documentId, text),
+      (documentId, text) => this.saveText(documentId, text),
       this.settings.textSave,
       (error) => this.logger.error(error instanceof Error ? error : String(error)),
     );
@@ -138,6 +182,9 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
       maxUnfoldedUpdates: Math.max(0, ...[...this.held.values()].map((document) => document.unfolded)),
     }));
     if (this.redis.subscriber.status === 'wait') await this.redis.subscriber.connect();
+    // A third of the TTL: the writer renews twice before its lease could expire, the others retry as often.
+    this.leaseTimer = setInterval(() => void this.keepLeases(), Math.max(1, this.settings.writerLeaseMs / 3));
+    this.leaseTimer.unref();
   }
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
@@ -150,15 +197,21 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
 
   /**
    * Stores the updates held for their window (acknowledged while the sockets are open), closes every socket with
-   * 1012 (clients reconnect elsewhere), stores what arrived meanwhile, saves the texts due for the search index,
-   * then waits for running compactions.
+   * 1012 (clients reconnect elsewhere), stores what arrived meanwhile, saves the texts due for the search index
+   * (while this instance is still their documents' writer), gives its writer leases up, then waits for running
+   * compactions.
    */
   async onModuleDestroy(): Promise<void> {
+    if (this.leaseTimer !== null) clearInterval(this.leaseTimer);
+    this.leaseTimer = null;
     await this.flushAppends();
     await this.hub.close();
     await this.flushAppends();
-    await this.bus.close();
     await this.textSaver.close();
+    // The others holding a document take it over at their next try instead of after the TTL.
+    for (const [documentId, document] of this.held)
+      if (document.term !== null) this.endTerm(documentId, document, document.term, true);
+    await this.bus.close();
     await Promise.allSettled([...this.compactions]);
   }
 
@@ -175,7 +228,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     // A copy still loading may or may not have read the update: Yjs applies it once either way.
     const document = pending === undefined ? undefined : await pending.catch(() => undefined);
     if (document !== undefined) Y.applyUpdate(document.room.doc, update, 'storage');
-    await this.relay(documentId, document, null, frame, true);
+    await this.relay(documentId, document, null, frame, true, null);
   }
 
   private async authenticate(message: unknown): Promise<AuthenticatedUser | null> {
@@ -255,21 +308,213 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     if (outcome.reply) client.send({ type: 'sync', documentId, data: base64(outcome.reply) });
     if (!outcome.broadcast) return;
     const update = updateOf(outcome.broadcast);
-    // The others get the edit now; its sender hears `saved` once the window's write holding it committed. The
-    // sender keeps the edit until then: if this instance dies first, its resync elsewhere carries it again.
+    // The others get the edit now; its sender hears `saved` once the document's writer announced it stored.
+    // The sender keeps the edit until then: if it is lost with a dying instance, its resync carries it again.
+    const seq = (document.sent += 1);
+    document.seen.set(this.instance, seq);
+    document.unacknowledged.push({ seq, client });
+    this.hold(documentId, document, this.instance, seq, update);
     const frame = JSON.stringify({ type: 'sync', documentId, data: base64(outcome.broadcast) });
-    await this.relay(documentId, document, client, frame, true);
-    document.appends.add(update, () => {
-      this.metrics.stored(update.byteLength);
-      client.send({ type: 'saved', documentId });
-    });
+    await this.relay(documentId, document, client, frame, true, seq);
   }
 
-  /** A window of the document's updates committed as one row: search's text and the snapshot are due. */
-  private appended(documentId: string, document: OpenDocument): void {
+  /**
+   * An editor's edit, this instance's or relayed from another: the writer holds it for its next window (ADR
+   * 0086), whichever instance's editor made it; the others only keep it in their copies.
+   */
+  private hold(
+    documentId: string,
+    document: OpenDocument,
+    origin: string,
+    seq: number,
+    update: Uint8Array,
+  ): void {
+    const term = document.term;
+    if (term === null) return;
+    term.appends.add(update, () => {
+      this.metrics.stored(update.byteLength);
+      term.stored.set(origin, Math.max(term.stored.get(origin) ?? 0, seq));
+    });
     // Search reads the text, not the CRDT: it is saved as the body once the edits pause (even if the copy is
-    // dropped meanwhile: the closure keeps it).
+    // dropped meanwhile: the closure keeps it), in a window's transaction when one is gathering.
     this.textSaver.edited(documentId, () => document.room.doc.getText('content').toJSON());
+  }
+
+  /**
+   * The search text is due. The document's writer saves it inside the window it is gathering when there is one
+   * (no second write for the window); an instance that is not the writer leaves it to the writer.
+   */
+  private async saveText(documentId: string, text: string): Promise<void> {
+    const document = this.held.get(documentId);
+    if (document !== undefined) {
+      if (document.term === null) return;
+      if (document.term.appends.holding()) {
+        document.term.textDue = true;
+        return;
+      }
+    }
+    await this.documentsService.saveCoEditedText(documentId, text);
+  }
+
+  /** Each of this instance's editors' edits up to `upTo` is stored: its sender hears `saved`. */
+  private acknowledge(documentId: string, document: OpenDocument, upTo: number): void {
+    while (document.unacknowledged.length > 0 && document.unacknowledged[0]!.seq <= upTo) {
+      document.unacknowledged.shift()!.client.send({ type: 'saved', documentId });
+    }
+  }
+
+  /**
+   * What the writer stored so far, to this instance's editors and to every other instance's: cumulative, so a
+   * lost announcement is made good by the next.
+   */
+  private announce(documentId: string, document: OpenDocument, term: WriterTerm): void {
+    this.acknowledge(documentId, document, term.stored.get(this.instance) ?? 0);
+    const announced: Relayed = {
+      kind: 'stored',
+      origin: this.instance,
+      stored: Object.fromEntries(term.stored),
+    };
+    this.bus
+      .publish(documentId, { payload: JSON.stringify(announced) })
+      .catch((error: unknown) => this.logger.error(error instanceof Error ? error : String(error)));
+  }
+
+  /**
+   * Takes the document's writer lease when nobody holds it (this copy was just loaded, or the writer died or
+   * left): the takeover stores everything this copy has that the database lacks, then this instance stores
+   * every window. Updates arriving while the takeover runs are held for the first window as well (Yjs stores
+   * an update twice harmlessly), so none falls between the two.
+   */
+  private async claim(documentId: string, document: OpenDocument): Promise<void> {
+    if (document.term !== null || document.claiming) return;
+    document.claiming = true;
+    try {
+      const token = await this.lease.acquire(documentId);
+      if (token === null) return;
+      if (this.held.get(documentId) !== document) return void (await this.lease.release(documentId, token));
+      this.beginTerm(documentId, document, token);
+    } catch (error) {
+      this.logger.error(error instanceof Error ? error : String(error));
+    } finally {
+      document.claiming = false;
+    }
+  }
+
+  private beginTerm(documentId: string, document: OpenDocument, token: string): void {
+    let covered = new Map<string, number>();
+    const epoch = this.content.takeOver(
+      documentId,
+      () => {
+        // Every edit this copy applied is numbered in `seen` (its own editors' and relayed ones); none: the copy
+        // is what it loaded. Either way what `seen` holds now is what the takeover covers.
+        covered = new Map(document.seen);
+        return covered.size > 0;
+      },
+      (stored) => {
+        covered = new Map(document.seen);
+        return unstoredPart(document.room.doc, stored);
+      },
+    );
+    const term: WriterTerm = {
+      token,
+      epoch,
+      stored: new Map(),
+      textDue: false,
+      appends: new AppendWindow(
+        (update) => this.writeWindow(documentId, document, term, update),
+        this.settings.appendWindow,
+        (error) => void this.writeFailed(documentId, document, term, error),
+        () => this.announce(documentId, document, term),
+      ),
+    };
+    document.term = term;
+    epoch.then(
+      (taken) => {
+        if (taken === null || document.term !== term) return;
+        for (const [origin, seq] of covered)
+          term.stored.set(origin, Math.max(term.stored.get(origin) ?? 0, seq));
+        this.announce(documentId, document, term);
+        this.textSaver.edited(documentId, () => document.room.doc.getText('content').toJSON());
+      },
+      (error: unknown) => void this.writeFailed(documentId, document, term, error),
+    );
+  }
+
+  /** One window as the writer of its epoch, with the search text when it is due (one transaction). */
+  private async writeWindow(
+    documentId: string,
+    document: OpenDocument,
+    term: WriterTerm,
+    update: Uint8Array,
+  ): Promise<void> {
+    const text = term.textDue ? document.room.doc.getText('content').toJSON() : null;
+    term.textDue = false;
+    const epoch = await term.epoch;
+    if (epoch === null) throw new Error(`document ${documentId} is gone`);
+    let textSaved: () => void = () => undefined;
+    const written = await this.content.appendAsWriter(
+      documentId,
+      update,
+      epoch,
+      text === null
+        ? undefined
+        : async (manager) => {
+            textSaved = await this.documentsService.saveCoEditedTextIn(manager, documentId, text);
+          },
+    );
+    if (!written) throw new FencedOut(`document ${documentId} was taken over by a later writer`);
+    textSaved();
+    this.appended(documentId, document);
+  }
+
+  /**
+   * A window's write failed. Fenced out: another instance took the document over, and stores what this copy
+   * holds (it was relayed to it). Any other failure drops the copy (ADR 0084) and gives the lease up, so an
+   * instance still holding the document takes over and stores what its copy has.
+   */
+  private async writeFailed(
+    documentId: string,
+    document: OpenDocument,
+    term: WriterTerm,
+    error: unknown,
+  ): Promise<void> {
+    if (document.term !== term) return;
+    if (error instanceof FencedOut) return this.endTerm(documentId, document, term, false);
+    this.endTerm(documentId, document, term, true);
+    await this.dropFailedCopy(documentId, document, error);
+  }
+
+  /** The term ends (lease lost, failed write, copy dropped): what it held unwritten is another writer's now. */
+  private endTerm(documentId: string, document: OpenDocument, term: WriterTerm, release: boolean): void {
+    if (document.term !== term) return;
+    document.term = null;
+    term.appends.discard();
+    if (release)
+      this.lease
+        .release(documentId, term.token)
+        .catch((error: unknown) => this.logger.error(error instanceof Error ? error : String(error)));
+  }
+
+  /** Every third of the lease's TTL: each writer renews its leases, and each copy without a writer claims one. */
+  private async keepLeases(): Promise<void> {
+    if (this.keepingLeases) return;
+    this.keepingLeases = true;
+    try {
+      await Promise.all(
+        [...this.held].map(async ([documentId, document]) => {
+          const term = document.term;
+          if (term === null) return this.claim(documentId, document);
+          const kept = await this.lease.renew(documentId, term.token).catch(() => false);
+          if (!kept) this.endTerm(documentId, document, term, false);
+        }),
+      );
+    } finally {
+      this.keepingLeases = false;
+    }
+  }
+
+  /** A window of the document's updates committed as one row: the snapshot may be due. */
+  private appended(documentId: string, document: OpenDocument): void {
     document.unfolded += 1;
     if (document.unfolded >= this.settings.snapshotEvery) {
       document.unfolded = 0;
@@ -293,7 +538,6 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
    */
   private async dropFailedCopy(documentId: string, document: OpenDocument, error: unknown): Promise<void> {
     this.logger.error(error instanceof Error ? error : String(error));
-    document.appends.discard();
     if (this.held.get(documentId) !== document) return;
     this.documents.delete(documentId);
     this.held.delete(documentId);
@@ -303,11 +547,14 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     }
     document.members.clear();
     document.presence.clear();
+    document.unacknowledged = [];
     await this.bus.unsubscribe(documentId);
   }
 
   private async flushAppends(): Promise<void> {
-    await Promise.all([...this.held.values()].map((document) => document.appends.flush()));
+    await Promise.all(
+      [...this.held.values()].map((document) => document.term?.appends.flush() ?? Promise.resolve()),
+    );
   }
 
   /**
@@ -320,24 +567,41 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     sender: CollabClient | null,
     frame: string,
     sync = false,
+    seq: number | null = null,
   ): Promise<void> {
     // Encoded once for every member: each socket is handed the same bytes (ADR 0060).
     const bytes = Buffer.from(frame);
     for (const member of document?.members.keys() ?? []) if (member !== sender) member.send(bytes);
-    const relayed: RelayedFrame = { origin: this.instance, sync, frame };
+    const relayed: Relayed = {
+      kind: 'frame',
+      origin: this.instance,
+      sync,
+      frame,
+      ...(seq === null ? {} : { seq }),
+    };
     await this.bus.publish(documentId, { payload: JSON.stringify(relayed) });
   }
 
-  /** Another instance's edit or presence: applied to this instance's copy first, then sent to its sockets. */
+  /**
+   * Another instance's edit or presence: applied to this instance's copy first (and held for the window when
+   * this instance is the writer), then sent to its sockets. Or the writer's announcement of what it stored.
+   */
   private async onRelayed(documentId: string, message: RoomMessage): Promise<void> {
-    const relayed = JSON.parse(message.payload) as RelayedFrame;
+    const relayed = JSON.parse(message.payload) as Relayed;
     if (relayed.origin === this.instance) return;
     const pending = this.documents.get(documentId);
     if (pending === undefined) return;
     const document = await pending;
+    if (relayed.kind === 'stored')
+      return this.acknowledge(documentId, document, relayed.stored[this.instance] ?? 0);
     if (relayed.sync) {
       const { data } = JSON.parse(relayed.frame) as { data: string };
-      Y.applyUpdate(document.room.doc, updateOf(new Uint8Array(Buffer.from(data, 'base64'))), 'relay');
+      const update = updateOf(new Uint8Array(Buffer.from(data, 'base64')));
+      Y.applyUpdate(document.room.doc, update, 'relay');
+      if (relayed.seq !== undefined) {
+        document.seen.set(relayed.origin, relayed.seq);
+        this.hold(documentId, document, relayed.origin, relayed.seq, update);
+      }
     }
     const bytes = Buffer.from(relayed.frame);
     for (const member of document.members.keys()) member.send(bytes);
@@ -359,14 +623,11 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
         room,
         members: new Map(),
         presence: new Map(),
-        appends: new AppendWindow(
-          async (update) => {
-            await this.content.append(documentId, update);
-            this.appended(documentId, document);
-          },
-          this.settings.appendWindow,
-          (error) => void this.dropFailedCopy(documentId, document, error),
-        ),
+        sent: 0,
+        seen: new Map(),
+        unacknowledged: [],
+        term: null,
+        claiming: false,
         unfolded: stored.unfolded,
         compaction: Promise.resolve(),
       };
@@ -375,7 +636,9 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     this.documents.set(documentId, loading);
     void loading.then(
       (document) => {
-        if (this.documents.get(documentId) === loading) this.held.set(documentId, document);
+        if (this.documents.get(documentId) !== loading) return;
+        this.held.set(documentId, document);
+        void this.claim(documentId, document);
       },
       () => this.documents.delete(documentId),
     );
@@ -398,9 +661,14 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     // stored before the channel goes) and the channel.
     this.documents.delete(documentId);
     this.held.delete(documentId);
-    await document.appends.flush();
-    // Its text is saved for search now, while the copy is still current.
-    void this.textSaver.saveNow(documentId);
+    const term = document.term;
+    if (term !== null) {
+      await term.appends.flush();
+      // Its text is saved for search now, while the copy is still current; then the lease goes, so another
+      // instance holding the document takes it over at its next try.
+      void this.textSaver.saveNow(documentId);
+      this.endTerm(documentId, document, term, true);
+    }
     await this.bus.unsubscribe(documentId);
   }
 
@@ -416,6 +684,14 @@ function updateOf(message: Uint8Array): Uint8Array {
   const decoder = decoding.createDecoder(message);
   decoding.readVarUint(decoder);
   return decoding.readVarUint8Array(decoder);
+}
+
+/** What `copy` holds that `stored` lacks (applied to `stored` to tell), or null when the database has it all. */
+function unstoredPart(copy: Y.Doc, stored: Y.Doc): Uint8Array | null {
+  const update = Y.encodeStateAsUpdate(copy, Y.encodeStateVector(stored));
+  const before = Y.snapshot(stored);
+  Y.applyUpdate(stored, update);
+  return Y.equalSnapshots(before, Y.snapshot(stored)) ? null : update;
 }
 
 function awarenessFrame(documentId: string, update: Uint8Array): string {

@@ -28,6 +28,23 @@ export const DOCUMENT_UPDATES_SQL =
 /** $1 document, $2 the Yjs update. */
 export const APPEND_UPDATE_SQL = 'INSERT INTO document_updates (document_id, update) VALUES ($1, $2)';
 
+/**
+ * $1 document: a new writer takes the document over (ADR 0086). The bumped epoch fences every earlier writer's
+ * inserts below; the row lock it takes waits for an insert of the old writer that is in flight. A SELECT over
+ * the UPDATE: TypeORM hands back an UPDATE's rows wrapped with its count, a SELECT's as they are.
+ */
+export const TAKE_WRITER_SQL = `
+WITH taken AS (UPDATE documents SET writer_epoch = writer_epoch + 1 WHERE id = $1 RETURNING writer_epoch)
+SELECT writer_epoch FROM taken`;
+
+/**
+ * $1 document, $2 the Yjs update, $3 the writer's epoch: inserts only while no later writer took over (no row
+ * returned otherwise). FOR SHARE orders it with a takeover's UPDATE: whichever waits sees the other's outcome.
+ */
+export const APPEND_AS_WRITER_SQL = `INSERT INTO document_updates (document_id, update)
+SELECT id, $2 FROM documents WHERE id = $1 AND writer_epoch = $3 FOR SHARE
+RETURNING seq`;
+
 /** $1 document: serialises compactions of one document (the row lock, held to the transaction's end). */
 export const LOCK_DOCUMENT_SQL = 'SELECT state FROM documents WHERE id = $1 FOR UPDATE';
 export const SAVE_SNAPSHOT_SQL = 'UPDATE documents SET state = $2, updated_at = now() WHERE id = $1';

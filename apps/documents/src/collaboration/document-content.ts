@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import * as Y from 'yjs';
 import {
+  APPEND_AS_WRITER_SQL,
   APPEND_UPDATE_SQL,
   DELETE_FOLDED_SQL,
   DOCUMENT_CONTENT_SQL,
@@ -9,6 +10,7 @@ import {
   LOCK_DOCUMENT_SQL,
   MEMBER_ROLE_FOR_DOCUMENT_SQL,
   SAVE_SNAPSHOT_SQL,
+  TAKE_WRITER_SQL,
 } from './document-content.sql.js';
 
 /** Where a statement runs: the pool, or a transaction's manager. */
@@ -62,6 +64,55 @@ export class DocumentContent {
     executor: QueryExecutor = this.dataSource,
   ): Promise<void> {
     await executor.query(APPEND_UPDATE_SQL, [documentId, Buffer.from(update)]);
+  }
+
+  /**
+   * Takes the document over as its writer (ADR 0086): bumps its epoch, fencing every earlier writer, and stores
+   * `unstored(stored)`, what this instance's copy holds that the database lacks, in the same transaction. The
+   * stored content is read only when `copyHasEdits()`, asked once the epoch is taken, says the copy applied
+   * edits since it was loaded: a copy holding only what it read from the database has nothing to add (a cold
+   * load then costs no second read). Resolves to the new epoch, or null when there is no such document.
+   */
+  async takeOver(
+    documentId: string,
+    copyHasEdits: () => boolean,
+    unstored: (stored: Y.Doc) => Uint8Array | null,
+  ): Promise<number | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const [taken] = await manager.query<Array<{ writer_epoch: string }>>(TAKE_WRITER_SQL, [documentId]);
+      if (taken === undefined) return null;
+      if (!copyHasEdits()) return Number(taken.writer_epoch);
+      const stored = await this.current(documentId, manager);
+      const update = stored === null ? null : unstored(stored);
+      if (update !== null) await this.append(documentId, update, manager);
+      return Number(taken.writer_epoch);
+    });
+  }
+
+  /**
+   * Appends a window's update as the writer of `epoch`, with `alsoStore` (the search text, when due) in the same
+   * transaction. False, and nothing written, when a later writer took the document over.
+   */
+  async appendAsWriter(
+    documentId: string,
+    update: Uint8Array,
+    epoch: number,
+    alsoStore?: (executor: EntityManager) => Promise<void>,
+  ): Promise<boolean> {
+    const insert = async (executor: QueryExecutor): Promise<boolean> => {
+      const rows = await executor.query<unknown[]>(APPEND_AS_WRITER_SQL, [
+        documentId,
+        Buffer.from(update),
+        epoch,
+      ]);
+      return rows.length > 0;
+    };
+    if (alsoStore === undefined) return insert(this.dataSource);
+    return this.dataSource.transaction(async (manager) => {
+      if (!(await insert(manager))) return false;
+      await alsoStore(manager);
+      return true;
+    });
   }
 
   /** Folds every appended update into the snapshot and deletes exactly the rows folded. */

@@ -4,6 +4,7 @@ import { CreateDocumentsSchema1792000000000 } from '../migrations/1792000000000-
 import { CreateDocumentSearch1792000002000 } from '../migrations/1792000002000-create-document-search.js';
 import { CreateDocumentUpdates1792000003000 } from '../migrations/1792000003000-create-document-updates.js';
 import { CreateDocumentVersions1792000004000 } from '../migrations/1792000004000-create-document-versions.js';
+import { AddDocumentWriterEpoch1792000005000 } from '../migrations/1792000005000-add-document-writer-epoch.js';
 
 /** The schema history in order; later migrations append here (timestamps after the last entry). */
 export const APP_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const APP_MIGRATIONS = [
   CreateDocumentSearch1792000002000,
   CreateDocumentUpdates1792000003000,
   CreateDocumentVersions1792000004000,
+  AddDocumentWriterEpoch1792000005000,
 ];

@@ -85,6 +85,21 @@ export class DocumentsService {
     );
   }
 
+  /**
+   * The same save inside a caller's transaction (a co-edited window's write, ADR 0086); the returned function
+   * hands the change on and is called once that transaction committed.
+   */
+  async saveCoEditedTextIn(manager: EntityManager, documentId: string, text: string): Promise<() => void> {
+    const [row] = await manager.query<ChangedDocument[]>(SAVE_CO_EDITED_TEXT_SQL, [
+      documentId,
+      storableText(text),
+    ]);
+    if (!row) return () => undefined;
+    const change = changeOf(row);
+    await this.changes.inTransaction(manager, change);
+    return () => this.changes.afterCommit(change);
+  }
+
   /** An admin deletes any document of the organisation; an editor only their own (403 for another's). */
   async delete(member: Member, documentId: string): Promise<void> {
     const change = await this.dataSource.transaction(async (manager) => {
@@ -117,16 +132,8 @@ export class DocumentsService {
     const written = await this.dataSource.transaction(async (manager) => {
       const [row] = await statement(manager);
       if (!row) return undefined;
-      const { version, body, changedAt, ...document } = row;
-      const change: DocumentChange = {
-        documentId: document.id,
-        organisationId: document.organisationId,
-        version,
-        title: document.title,
-        body,
-        deleted: false,
-        changedAt,
-      };
+      const { version: _version, body: _body, changedAt: _changedAt, ...document } = row;
+      const change = changeOf(row);
       await this.changes.inTransaction(manager, change);
       return { document, change };
     });
@@ -134,6 +141,18 @@ export class DocumentsService {
     this.changes.afterCommit(written.change);
     return written.document;
   }
+}
+
+function changeOf(row: ChangedDocument): DocumentChange {
+  return {
+    documentId: row.id,
+    organisationId: row.organisationId,
+    version: row.version,
+    title: row.title,
+    body: row.body,
+    deleted: false,
+    changedAt: row.changedAt,
+  };
 }
 
 export function documentNotFound(documentId: string): NotFoundException {
