@@ -17,6 +17,12 @@ import {
 import { ChatClientProcess } from './support/chat-client-processes.js';
 import type { ChatClientsJob, ChatClientsResult } from './support/chat-clients.child.js';
 import { LatencyHistogram } from './support/latency-histogram.js';
+import {
+  eventLoopDelayMaxMs,
+  scrapeMetrics,
+  serverCounts,
+  serverDeliverySplit,
+} from './support/server-delivery-split.js';
 
 const INSTANCES = 2;
 /**
@@ -132,6 +138,9 @@ export default defineBench({
         `${opened} sockets joined the room in ${openSeconds.toFixed(1)} s; sending for ${CHAT_SECONDS} s`,
       );
 
+      const instanceCpuBefore = instances.map((instance) => instance.cpuSeconds());
+      // Scraped once before the sending: the event-loop delay the next scrape reads is then the sending's.
+      await Promise.all(instances.map((instance) => scrapeMetrics(instance.url)));
       const startAt = Date.now() + 500;
       const progress = setInterval(
         () => ctx.log(`  … ${Math.round((Date.now() - startAt) / 1000)} s`),
@@ -156,6 +165,9 @@ export default defineBench({
         clients.map((client) => client.expect(published)),
       );
 
+      const instanceCpu = instances.map((instance, index) => instance.cpuSeconds() - instanceCpuBefore[index]!);
+      const scrapes = await Promise.all(instances.map((instance) => scrapeMetrics(instance.url)));
+      const split = serverDeliverySplit(scrapes);
       const histogram = new LatencyHistogram();
       for (const result of results) histogram.add(result.latency);
       const received = results.reduce((total, result) => total + result.received, 0);
@@ -180,8 +192,23 @@ export default defineBench({
           ctx.log(`instance ${index + 1} printed:\n${instance.output().slice(-1_500)}`);
       const p50 = histogram.percentile(50);
       const p99 = histogram.percentile(99);
+      const clientCpuShare = Math.round(
+        (results.reduce((total, result) => total + result.cpuSeconds, 0) / CHAT_SECONDS) * 100,
+      );
       ctx.log(
         `${sentIds.length - reachedNoOne} messages published; ${received} deliveries, ${lost} lost; p50 ${p50} ms, p99 ${p99} ms`,
+      );
+      ctx.log(
+        [
+          'servers (ms, p50 / p99):',
+          `send → publish ${split.p50.sendToPublish} / ${split.p99.sendToPublish},`,
+          `publish → read ${split.p50.transit} / ${split.p99.transit},`,
+          `window wait ${split.p50.frameWait} / ${split.p99.frameWait},`,
+          `fan-out span ${split.p50.fanOut} / ${split.p99.fanOut},`,
+          `sum ${split.p50.sum} / ${split.p99.sum};`,
+          `the rest (clients, loopback) ${Math.round(p50 - split.p50.sum)} / ${Math.round(p99 - split.p99.sum)};`,
+          `CPU % of one core: instances ${instanceCpu.map((seconds) => Math.round((seconds / CHAT_SECONDS) * 100)).join(' + ')}, clients ${clientCpuShare}`,
+        ].join(' '),
       );
 
       const goals: Record<string, BenchResult> = {
@@ -232,9 +259,19 @@ export default defineBench({
         'server RSS with half the sockets joined, after a full GC, MB': megabytes(rssHalf),
         'server RSS per socket, KB (after a full GC: all joined − half joined, ÷ the sockets between)':
           Math.round(((rssJoined - rssHalf) / Math.max(1, opened - halfOpened) / 1024) * 10) / 10,
-        'client processes CPU (% of one core)': Math.round(
-          (results.reduce((total, result) => total + result.cpuSeconds, 0) / CHAT_SECONDS) * 100,
+        'client processes CPU (% of one core)': clientCpuShare,
+        'API instances CPU while sending (% of one core, each)': instanceCpu.map((seconds) =>
+          Math.round((seconds / CHAT_SECONDS) * 100),
         ),
+        "API instances' event-loop delay max while sending, ms (each)": scrapes.map(eventLoopDelayMaxMs),
+        'server split, p50 ms (instances\' /metrics: send → publish, publish → read from Redis, frame window wait, fan-out span per frame)':
+          split.p50,
+        'server split, p99 ms (quantiles do not add: the sum is a split of the p99, not a line\'s own)': split.p99,
+        'client side, p50 ms (delivery p50 − the servers\' p50 sum: client send and receive, loopback)': Math.round(
+          p50 - split.p50.sum,
+        ),
+        'client side, p99 ms (delivery p99 − the servers\' p99 sum)': Math.round(p99 - split.p99.sum),
+        'server counts (frames fanned out, messages read from Redis, both instances)': serverCounts(scrapes),
       };
     } finally {
       for (const client of clients) client.kill();
