@@ -165,7 +165,9 @@ export default defineBench({
         clients.map((client) => client.expect(published)),
       );
 
-      const instanceCpu = instances.map((instance, index) => instance.cpuSeconds() - instanceCpuBefore[index]!);
+      const instanceCpu = instances.map(
+        (instance, index) => instance.cpuSeconds() - instanceCpuBefore[index]!,
+      );
       const scrapes = await Promise.all(instances.map((instance) => scrapeMetrics(instance.url)));
       const split = serverDeliverySplit(scrapes);
       const histogram = new LatencyHistogram();
@@ -192,6 +194,7 @@ export default defineBench({
           ctx.log(`instance ${index + 1} printed:\n${instance.output().slice(-1_500)}`);
       const p50 = histogram.percentile(50);
       const p99 = histogram.percentile(99);
+      const meanMs = Math.round(histogram.mean() * 10) / 10;
       const clientCpuShare = Math.round(
         (results.reduce((total, result) => total + result.cpuSeconds, 0) / CHAT_SECONDS) * 100,
       );
@@ -200,13 +203,12 @@ export default defineBench({
       );
       ctx.log(
         [
-          'servers (ms, p50 / p99):',
-          `send → publish ${split.p50.sendToPublish} / ${split.p99.sendToPublish},`,
-          `publish → read ${split.p50.transit} / ${split.p99.transit},`,
-          `window wait ${split.p50.frameWait} / ${split.p99.frameWait},`,
-          `fan-out span ${split.p50.fanOut} / ${split.p99.fanOut},`,
-          `sum ${split.p50.sum} / ${split.p99.sum};`,
-          `the rest (clients, loopback) ${Math.round(p50 - split.p50.sum)} / ${Math.round(p99 - split.p99.sum)};`,
+          `delivery mean ${meanMs} ms = servers (mean, p50 / p99):`,
+          `send → publish ${split.mean.sendToPublish} (${split.p50.sendToPublish} / ${split.p99.sendToPublish}),`,
+          `publish → read ${split.mean.transit} (${split.p50.transit} / ${split.p99.transit}),`,
+          `window wait ${split.mean.frameWait} (${split.p50.frameWait} / ${split.p99.frameWait}),`,
+          `half the fan-out span ${split.mean.fanOut} (span ${split.p50.fanOut} / ${split.p99.fanOut}),`,
+          `+ the rest (clients, loopback) ${Math.round((meanMs - split.mean.sum) * 10) / 10};`,
           `CPU % of one core: instances ${instanceCpu.map((seconds) => Math.round((seconds / CHAT_SECONDS) * 100)).join(' + ')}, clients ${clientCpuShare}`,
         ].join(' '),
       );
@@ -264,13 +266,14 @@ export default defineBench({
           Math.round((seconds / CHAT_SECONDS) * 100),
         ),
         "API instances' event-loop delay max while sending, ms (each)": scrapes.map(eventLoopDelayMaxMs),
-        'server split, p50 ms (instances\' /metrics: send → publish, publish → read from Redis, frame window wait, fan-out span per frame)':
-          split.p50,
-        'server split, p99 ms (quantiles do not add: the sum is a split of the p99, not a line\'s own)': split.p99,
-        'client side, p50 ms (delivery p50 − the servers\' p50 sum: client send and receive, loopback)': Math.round(
-          p50 - split.p50.sum,
-        ),
-        'client side, p99 ms (delivery p99 − the servers\' p99 sum)': Math.round(p99 - split.p99.sum),
+        'delivery mean ms': meanMs,
+        "server split, mean ms (instances' /metrics: send → publish, publish → read from Redis, frame window wait, half the fan-out span; means add up)":
+          split.mean,
+        "client side, mean ms (delivery mean − the servers' mean: client send and receive, loopback)":
+          Math.round((meanMs - split.mean.sum) * 10) / 10,
+        'server parts, p50 ms (fan-out: the whole span, per frame)': split.p50,
+        "server parts, p99 ms (quantiles do not add: no part of a p99 is the client's by subtraction)":
+          split.p99,
         'server counts (frames fanned out, messages read from Redis, both instances)': serverCounts(scrapes),
       };
     } finally {

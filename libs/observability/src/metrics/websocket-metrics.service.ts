@@ -4,7 +4,8 @@ import { METRICS_REGISTRY } from '../observability.tokens.js';
 
 /** Fine below a frame window (100 ms) and up to a few seconds: a room's delivery goal is a few hundred ms. */
 const ROOM_DELIVERY_BUCKETS = [
-  0.001, 0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 2.5, 5,
+  0.001, 0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1,
+  2.5, 5,
 ];
 
 /** What a realtime hub reports of each room message (RoomDeliveryTimings of @remedy/realtime), in ms. */
@@ -34,7 +35,13 @@ export class WebSocketMetrics {
       registers: [registry],
     });
     const histogram = (name: string, help: string): Histogram<'gateway'> =>
-      new Histogram({ name, help, labelNames: ['gateway'], buckets: ROOM_DELIVERY_BUCKETS, registers: [registry] });
+      new Histogram({
+        name,
+        help,
+        labelNames: ['gateway'],
+        buckets: ROOM_DELIVERY_BUCKETS,
+        registers: [registry],
+      });
     this.transit = histogram(
       'websocket_room_message_transit_seconds',
       'Room messages: from the PUBLISH (publisher clock) to this instance reading it from Redis',
