@@ -60,6 +60,19 @@ export default defineBench({
     };
     const config = testConfig(ctx, overrides);
     const { streamId } = await seedLiveStreamer(ctx.pool, 'bench_chat_streamer');
+    // The senders are members with profiles, as a room's are: their names come from the profile cache, not from a
+    // database miss on every line (a token for a user that does not exist reads Postgres each time).
+    const { rows: senderRows } = await ctx.pool.query<{ id: string }>(
+      `WITH sender AS (
+         INSERT INTO users (email, password_hash)
+         SELECT 'bench_sender_' || n || '@example.com', 'seeded' FROM generate_series(0, $1 - 1) AS n
+         RETURNING id, email
+       )
+       INSERT INTO profiles (user_id, username, display_name)
+       SELECT id, split_part(email, '@', 1), split_part(email, '@', 1) FROM sender RETURNING user_id AS id`,
+      [senders],
+    );
+    const senderIds = senderRows.map((row) => row.id);
 
     const job: ChatInstanceJob = {
       databaseUrl: ctx.databaseUrl,
@@ -99,15 +112,18 @@ export default defineBench({
       let first = 0;
       for (let index = 0; index < processes; index += 1) {
         const count = Math.floor(sockets / processes) + (index < sockets % processes ? 1 : 0);
-        const tokens = await Promise.all(
-          Array.from({ length: count }, () => signAccessToken(config, randomUUID())),
-        );
         const mine: ChatClientsJob['senders'] = [];
         for (let socket = 0; socket < count; socket += 1) {
           const global = first + socket;
           if (global % senderEvery === 0 && global / senderEvery < senders)
             mine.push({ socket, ordinal: global / senderEvery });
         }
+        const senderOf = new Map(mine.map(({ socket, ordinal }) => [socket, senderIds[ordinal]!]));
+        const tokens = await Promise.all(
+          Array.from({ length: count }, (_, socket) =>
+            signAccessToken(config, senderOf.get(socket) ?? randomUUID()),
+          ),
+        );
         const clientJob: ChatClientsJob = {
           streamId,
           // Socket i of this process goes to instance (first + i) % INSTANCES: the room splits evenly.
