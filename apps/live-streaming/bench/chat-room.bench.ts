@@ -39,6 +39,11 @@ function sumRecords(records: Array<Record<string, number>>): Record<string, numb
   return total;
 }
 
+/** One value per API instance, by its number (1, 2, …). */
+function byInstance<T>(values: readonly T[], value: (of: T) => number): Record<string, number> {
+  return Object.fromEntries(values.map((of, index) => [`instance ${index + 1}`, value(of)]));
+}
+
 function megabytes(bytes: number): number {
   return Math.round((bytes / 2 ** 20) * 10) / 10;
 }
@@ -278,10 +283,13 @@ export default defineBench({
         'server RSS per socket, KB (after a full GC: all joined − half joined, ÷ the sockets between)':
           Math.round(((rssJoined - rssHalf) / Math.max(1, opened - halfOpened) / 1024) * 10) / 10,
         'client processes CPU (% of one core)': clientCpuShare,
-        'API instances CPU while sending (% of one core, each)': instanceCpu.map((seconds) =>
+        'API instances CPU while sending (% of one core, each)': byInstance(instanceCpu, (seconds) =>
           Math.round((seconds / CHAT_SECONDS) * 100),
         ),
-        "API instances' event-loop delay max while sending, ms (each)": scrapes.map(eventLoopDelayMaxMs),
+        "API instances' event-loop delay max while sending, ms (each)": byInstance(
+          scrapes,
+          eventLoopDelayMaxMs,
+        ),
         'delivery mean ms': meanMs,
         "server split, mean ms (instances' /metrics: send → publish, publish → read from Redis, frame window wait, half the fan-out span; means add up)":
           split.mean,

@@ -7,7 +7,7 @@ import { histogramQuantile, total } from '@remedy/testing';
  * inside buckets, so a few ms off; and quantiles do not add (see `mean`). What a timed viewer measured beyond the servers' part is its own: the client sending,
  * loopback TCP both ways and the client processes' receiving (on the same cores as the servers here).
  */
-export interface ServerDeliverySplit {
+export type ServerDeliverySplit = {
   /**
    * Means add up where quantiles do not: a line's delivery is the sum of its parts, so the mean delivery is the sum
    * of the parts' means, and what the clients measured beyond the servers' mean is theirs exactly (on average). The
@@ -16,15 +16,15 @@ export interface ServerDeliverySplit {
   mean: ServerParts;
   p50: ServerParts;
   p99: ServerParts;
-}
+};
 
-export interface ServerParts {
+export type ServerParts = {
   sendToPublish: number;
   transit: number;
   frameWait: number;
   fanOut: number;
   sum: number;
-}
+};
 
 const PARTS = {
   sendToPublish: 'chat_send_to_publish_seconds',
