@@ -17,6 +17,12 @@ import {
 import { ChatClientProcess } from './support/chat-client-processes.js';
 import type { ChatClientsJob, ChatClientsResult } from './support/chat-clients.child.js';
 import { LatencyHistogram } from './support/latency-histogram.js';
+import {
+  eventLoopDelayMaxMs,
+  scrapeMetrics,
+  serverCounts,
+  serverDeliverySplit,
+} from './support/server-delivery-split.js';
 
 const INSTANCES = 2;
 /**
@@ -31,6 +37,11 @@ function sumRecords(records: Array<Record<string, number>>): Record<string, numb
   for (const record of records)
     for (const [key, value] of Object.entries(record)) total[key] = (total[key] ?? 0) + value;
   return total;
+}
+
+/** One value per API instance, by its number (1, 2, …). */
+function byInstance<T>(values: readonly T[], value: (of: T) => number): Record<string, number> {
+  return Object.fromEntries(values.map((of, index) => [`instance ${index + 1}`, value(of)]));
 }
 
 function megabytes(bytes: number): number {
@@ -54,6 +65,19 @@ export default defineBench({
     };
     const config = testConfig(ctx, overrides);
     const { streamId } = await seedLiveStreamer(ctx.pool, 'bench_chat_streamer');
+    // The senders are members with profiles, as a room's are: their names come from the profile cache, not from a
+    // database miss on every line (a token for a user that does not exist reads Postgres each time).
+    const { rows: senderRows } = await ctx.pool.query<{ id: string }>(
+      `WITH sender AS (
+         INSERT INTO users (email, password_hash)
+         SELECT 'bench_sender_' || n || '@example.com', 'seeded' FROM generate_series(0, $1 - 1) AS n
+         RETURNING id, email
+       )
+       INSERT INTO profiles (user_id, username, display_name)
+       SELECT id, split_part(email, '@', 1), split_part(email, '@', 1) FROM sender RETURNING user_id AS id`,
+      [senders],
+    );
+    const senderIds = senderRows.map((row) => row.id);
 
     const job: ChatInstanceJob = {
       databaseUrl: ctx.databaseUrl,
@@ -93,15 +117,18 @@ export default defineBench({
       let first = 0;
       for (let index = 0; index < processes; index += 1) {
         const count = Math.floor(sockets / processes) + (index < sockets % processes ? 1 : 0);
-        const tokens = await Promise.all(
-          Array.from({ length: count }, () => signAccessToken(config, randomUUID())),
-        );
         const mine: ChatClientsJob['senders'] = [];
         for (let socket = 0; socket < count; socket += 1) {
           const global = first + socket;
           if (global % senderEvery === 0 && global / senderEvery < senders)
             mine.push({ socket, ordinal: global / senderEvery });
         }
+        const senderOf = new Map(mine.map(({ socket, ordinal }) => [socket, senderIds[ordinal]!]));
+        const tokens = await Promise.all(
+          Array.from({ length: count }, (_, socket) =>
+            signAccessToken(config, senderOf.get(socket) ?? randomUUID()),
+          ),
+        );
         const clientJob: ChatClientsJob = {
           streamId,
           // Socket i of this process goes to instance (first + i) % INSTANCES: the room splits evenly.
@@ -132,6 +159,9 @@ export default defineBench({
         `${opened} sockets joined the room in ${openSeconds.toFixed(1)} s; sending for ${CHAT_SECONDS} s`,
       );
 
+      const instanceCpuBefore = instances.map((instance) => instance.cpuSeconds());
+      // Scraped once before the sending: the event-loop delay the next scrape reads is then the sending's.
+      await Promise.all(instances.map((instance) => scrapeMetrics(instance.url)));
       const startAt = Date.now() + 500;
       const progress = setInterval(
         () => ctx.log(`  … ${Math.round((Date.now() - startAt) / 1000)} s`),
@@ -156,6 +186,11 @@ export default defineBench({
         clients.map((client) => client.expect(published)),
       );
 
+      const instanceCpu = instances.map(
+        (instance, index) => instance.cpuSeconds() - instanceCpuBefore[index]!,
+      );
+      const scrapes = await Promise.all(instances.map((instance) => scrapeMetrics(instance.url)));
+      const split = serverDeliverySplit(scrapes);
       const histogram = new LatencyHistogram();
       for (const result of results) histogram.add(result.latency);
       const received = results.reduce((total, result) => total + result.received, 0);
@@ -180,8 +215,23 @@ export default defineBench({
           ctx.log(`instance ${index + 1} printed:\n${instance.output().slice(-1_500)}`);
       const p50 = histogram.percentile(50);
       const p99 = histogram.percentile(99);
+      const meanMs = Math.round(histogram.mean() * 10) / 10;
+      const clientCpuShare = Math.round(
+        (results.reduce((total, result) => total + result.cpuSeconds, 0) / CHAT_SECONDS) * 100,
+      );
       ctx.log(
         `${sentIds.length - reachedNoOne} messages published; ${received} deliveries, ${lost} lost; p50 ${p50} ms, p99 ${p99} ms`,
+      );
+      ctx.log(
+        [
+          `delivery mean ${meanMs} ms = servers (mean, p50 / p99):`,
+          `send → publish ${split.mean.sendToPublish} (${split.p50.sendToPublish} / ${split.p99.sendToPublish}),`,
+          `publish → read ${split.mean.transit} (${split.p50.transit} / ${split.p99.transit}),`,
+          `window wait ${split.mean.frameWait} (${split.p50.frameWait} / ${split.p99.frameWait}),`,
+          `half the fan-out span ${split.mean.fanOut} (span ${split.p50.fanOut} / ${split.p99.fanOut}),`,
+          `+ the rest (clients, loopback) ${Math.round((meanMs - split.mean.sum) * 10) / 10};`,
+          `CPU % of one core: instances ${instanceCpu.map((seconds) => Math.round((seconds / CHAT_SECONDS) * 100)).join(' + ')}, clients ${clientCpuShare}`,
+        ].join(' '),
       );
 
       const goals: Record<string, BenchResult> = {
@@ -232,9 +282,23 @@ export default defineBench({
         'server RSS with half the sockets joined, after a full GC, MB': megabytes(rssHalf),
         'server RSS per socket, KB (after a full GC: all joined − half joined, ÷ the sockets between)':
           Math.round(((rssJoined - rssHalf) / Math.max(1, opened - halfOpened) / 1024) * 10) / 10,
-        'client processes CPU (% of one core)': Math.round(
-          (results.reduce((total, result) => total + result.cpuSeconds, 0) / CHAT_SECONDS) * 100,
+        'client processes CPU (% of one core)': clientCpuShare,
+        'API instances CPU while sending (% of one core, each)': byInstance(instanceCpu, (seconds) =>
+          Math.round((seconds / CHAT_SECONDS) * 100),
         ),
+        "API instances' event-loop delay max while sending, ms (each)": byInstance(
+          scrapes,
+          eventLoopDelayMaxMs,
+        ),
+        'delivery mean ms': meanMs,
+        "server split, mean ms (instances' /metrics: send → publish, publish → read from Redis, frame window wait, half the fan-out span; means add up)":
+          split.mean,
+        "client side, mean ms (delivery mean − the servers' mean: client send and receive, loopback)":
+          Math.round((meanMs - split.mean.sum) * 10) / 10,
+        'server parts, p50 ms (fan-out: the whole span, per frame)': split.p50,
+        "server parts, p99 ms (quantiles do not add: no part of a p99 is the client's by subtraction)":
+          split.p99,
+        'server counts (frames fanned out, messages read from Redis, both instances)': serverCounts(scrapes),
       };
     } finally {
       for (const client of clients) client.kill();

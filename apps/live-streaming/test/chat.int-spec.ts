@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { useTestContext, waitUntil } from '@remedy/testing';
+import { total, useTestContext, waitUntil } from '@remedy/testing';
 import { signAccessToken } from '../findings/support/access-tokens.js';
 import { ApiClient, type SessionBody } from '../findings/support/api-client.js';
 import { ChatTestClient } from '../findings/support/chat-test-client.js';
@@ -225,6 +225,34 @@ describe('WebSocket /chat', () => {
     expect(await chatGauge(app.url)).toBe(before + 1);
     await extra.close();
     await waitUntil('the gauge to drop', async () => (await chatGauge(app.url)) === before, 5_000);
+  });
+
+  it("times each line's way through the server on /metrics: send → publish, publish → read, window wait, fan-out", async () => {
+    const counts = async (): Promise<Record<string, number>> => {
+      const text = await (await fetch(`${app.url}/metrics`)).text();
+      return Object.fromEntries(
+        [
+          'chat_send_to_publish_seconds_count',
+          'websocket_room_message_transit_seconds_count',
+          'websocket_room_frame_wait_seconds_count',
+          'websocket_room_fanout_seconds_count',
+        ].map((name) => [name, total(text, name)]),
+      );
+    };
+    const before = await counts();
+    const sender = await viewer();
+    sender.send({ type: 'send', text: 'timed on the server' });
+    await sender.until('its echo', () =>
+      sender.ofType('message').some((m) => m['text'] === 'timed on the server'),
+    );
+    await waitUntil(
+      'the fan-out timed',
+      async () =>
+        (await counts())['websocket_room_fanout_seconds_count']! >
+        before['websocket_room_fanout_seconds_count']!,
+    );
+    const after = await counts();
+    for (const name of Object.keys(before)) expect(after[name]).toBe(before[name]! + 1);
   });
 });
 

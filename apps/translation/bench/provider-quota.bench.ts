@@ -2,13 +2,13 @@ import {
   benchSetting,
   defineBench,
   percentile,
+  total,
   type BenchResult,
   type IsolatedContext,
   type LatencyDistribution,
 } from '@remedy/testing';
 import { ApiClient } from '../findings/support/api-client.js';
 import type { ChatInstanceJob } from '../findings/support/chat-instance-child.js';
-import { total } from '../findings/support/metrics-text.js';
 import { runConcurrently } from '../findings/support/run-concurrently.js';
 import { spawnChatInstance, type ChatInstance } from '../findings/support/spawn-chat-instance.js';
 import { translationHarness } from '../findings/support/translation-harness.js';

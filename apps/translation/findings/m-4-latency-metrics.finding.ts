@@ -1,7 +1,10 @@
 import { METRICS_REGISTRY } from '@remedy/observability';
 import {
+  bucketBounds,
   defineFinding,
+  histogramQuantile,
   percentile,
+  total,
   type FindingContext,
   type Measurement,
   type ProviderPlug,
@@ -15,7 +18,6 @@ import {
 } from '../katas/m-4-average-latency-only.flawed.js';
 import { TranslationMetrics } from '../src/translation/metrics/translation-metrics.js';
 import { ApiClient } from './support/api-client.js';
-import { bucketBounds, histogramQuantile, total } from './support/metrics-text.js';
 import { startTestApp } from './support/start-test-app.js';
 import { translateCall, type TranslateAnswer } from './support/translate-call.js';
 import { startTranslationProviders } from './support/translation-providers.js';

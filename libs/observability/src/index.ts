@@ -37,7 +37,7 @@ export {
 } from './logging/request-log.js';
 export { registerQueueMetrics } from './metrics/queue-metrics.js';
 export { aggregateWorkerMetrics } from './metrics/aggregate-worker-metrics.js';
-export { WebSocketMetrics } from './metrics/websocket-metrics.service.js';
+export { WebSocketMetrics, type RoomDeliveryObserver } from './metrics/websocket-metrics.service.js';
 export { normaliseSql, statementKind, type StatementKind } from './metrics/sql-text.js';
 export { TracingService } from './tracing/tracing.service.js';
 export { currentTraceparent, runInLinkedSpan, type LinkedSpanOptions } from './tracing/tracing.js';

@@ -206,6 +206,25 @@ describe('/metrics', () => {
     expect(sampleValue(samples, 'websocket_connections', { gateway: 'presence' })).toBe(1);
   });
 
+  it("exports a room's delivery timings per gateway as histograms in seconds", async () => {
+    const timings = running.app.get(WebSocketMetrics).roomDeliveryTimings('chat');
+    timings.transit(4);
+    timings.frameWait(60);
+    timings.frameWait(0);
+    timings.fanOut(25);
+    const samples = await scrape();
+    const count = (name: string) => sampleValue(samples, `${name}_count`, { gateway: 'chat' });
+    const sum = (name: string) => sampleValue(samples, `${name}_sum`, { gateway: 'chat' });
+    expect(count('websocket_room_message_transit_seconds')).toBe(1);
+    expect(sum('websocket_room_message_transit_seconds')).toBeCloseTo(0.004);
+    expect(count('websocket_room_frame_wait_seconds')).toBe(2);
+    expect(sum('websocket_room_frame_wait_seconds')).toBeCloseTo(0.06);
+    expect(count('websocket_room_fanout_seconds')).toBe(1);
+    expect(
+      sampleValue(samples, 'websocket_room_fanout_seconds_bucket', { gateway: 'chat', le: '0.03' }),
+    ).toBe(1);
+  });
+
   it('carries Node default metrics with the service label', async () => {
     const samples = await scrape();
     expect(sampleValue(samples, 'process_cpu_user_seconds_total', { service: SERVICE })).toBeGreaterThan(0);

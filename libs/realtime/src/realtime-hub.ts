@@ -13,6 +13,7 @@ import { drainSockets } from './graceful-drain.js';
 import { PreparedTextFrame } from './prepared-text-frame.js';
 import { RealtimeClient } from './realtime-client.js';
 import { RedisRoomBus, type RoomMessage } from './redis-room-bus.js';
+import { wallClockMs, type RoomDeliveryTimings } from './room-delivery-timings.js';
 import { RoomFrameBatcher } from './room-frame-batcher.js';
 import { RoomRegistry } from './room-registry.js';
 import { DEFAULT_TOKEN_QUERY_PARAMETERS, hasQueryString, hasTokenInUrl } from './token-in-url.js';
@@ -58,6 +59,8 @@ export interface RealtimeHubOptions<P> {
    * small session. Default 50.
    */
   frameWindowMinSockets?: number;
+  /** Told where each room message's time went on this instance (e.g. the app's latency histograms). */
+  timings?: RoomDeliveryTimings;
 }
 
 export interface RealtimeHubStats {
@@ -102,7 +105,8 @@ export class RealtimeHub<P> {
 
   constructor(private readonly options: RealtimeHubOptions<P>) {
     this.limiter = new ConnectionLimiter(options.maxConnections);
-    const deliver = (room: string, message: RoomMessage) => this.deliverLocally(room, message);
+    const deliver = (room: string, message: RoomMessage, receivedAt: readonly number[]) =>
+      this.deliverLocally(room, message, receivedAt);
     const windowMs = options.frameWindowMs ?? 0;
     const minSockets = options.frameWindowMinSockets ?? DEFAULT_FRAME_WINDOW_MIN_SOCKETS;
     const batcher =
@@ -114,7 +118,11 @@ export class RealtimeHub<P> {
       publisher: options.redis.publisher,
       subscriber: options.redis.subscriber,
       channelPrefix: options.channelPrefix,
-      onMessage: batcher ? (room, message) => batcher.add(room, message) : deliver,
+      onMessage: (room, message, publishedAt) => {
+        if (publishedAt !== undefined) options.timings?.transit(wallClockMs() - publishedAt);
+        if (batcher) batcher.add(room, message);
+        else deliver(room, message, [performance.now()]);
+      },
     });
   }
 
@@ -322,9 +330,17 @@ export class RealtimeHub<P> {
    * `ws` measures, encodes and frames it again for each socket, and in a room of thousands that was most of a
    * frame's cost in JavaScript (ADR 0060, ADR 0066).
    */
-  private deliverLocally(room: string, message: RoomMessage): void {
+  private deliverLocally(room: string, message: RoomMessage, receivedAt: readonly number[]): void {
+    const timings = this.options.timings;
+    const startedAt = performance.now();
     const frame = PreparedTextFrame.of(message.payload);
-    for (const client of this.rooms.members(room)) client.send(frame, message.key);
+    const members = this.rooms.members(room);
+    for (const client of members) client.send(frame, message.key);
+    if (timings === undefined || members.size === 0) return;
+    for (const at of receivedAt) timings.frameWait(startedAt - at);
+    // The sends above only corked each connection: BoundedSendQueue hands them to the kernel in a process.nextTick
+    // queued by the first of them, which therefore runs before this one.
+    process.nextTick(() => timings.fanOut(performance.now() - startedAt));
   }
 }
 

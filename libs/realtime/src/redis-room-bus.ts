@@ -10,7 +10,8 @@ export interface RedisRoomBusOptions {
   subscriber: Redis;
   /** Namespaces the channels, e.g. `${prefix}rt:live:`; a room's channel is this plus the room name. */
   channelPrefix: string;
-  onMessage(room: string, message: RoomMessage): void;
+  /** `publishedAt`: the publisher's wall clock at PUBLISH (ms), when its publisher sent it (see WireBatch). */
+  onMessage(room: string, message: RoomMessage, publishedAt: number | undefined): void;
 }
 
 /**
@@ -27,8 +28,12 @@ export class RedisRoomBus {
   private readonly listener = (channel: string, raw: string): void => {
     if (!channel.startsWith(this.options.channelPrefix)) return;
     const room = channel.slice(this.options.channelPrefix.length);
-    for (const [payload, key] of JSON.parse(raw) as WireBatch)
-      this.options.onMessage(room, key === undefined || key === null ? { payload } : { payload, key });
+    for (const [payload, key, publishedAt] of JSON.parse(raw) as WireBatch)
+      this.options.onMessage(
+        room,
+        key === undefined || key === null ? { payload } : { payload, key },
+        typeof publishedAt === 'number' ? publishedAt : undefined,
+      );
   };
 
   private readonly publisher: RedisRoomPublisher;

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { wallClockMs } from './room-delivery-timings.js';
 
 /** One message for a room: the serialized payload (serialized once, by the publisher) and its coalescing key. */
 export interface RoomMessage {
@@ -6,8 +7,12 @@ export interface RoomMessage {
   key?: string;
 }
 
-/** On the wire: the messages of one room from one publish, in order, as `[payload, key?]` pairs. */
-export type WireBatch = Array<[payload: string, key?: string]>;
+/**
+ * On the wire: the messages of one room from one publish, in order, each `[payload, key or null, publishedAt]`
+ * (publishedAt: the publisher's wall clock in ms, see RoomDeliveryTimings). Older publishers sent `[payload, key?]`,
+ * which readers still take, and their readers ignore the third element.
+ */
+export type WireBatch = Array<[payload: string, key?: string | null, publishedAt?: number]>;
 
 /**
  * The sending half of RedisRoomBus, usable alone: a process with no sockets of its own (a queue worker)
@@ -22,7 +27,7 @@ export class RedisRoomPublisher {
   ) {}
 
   async publish(room: string, message: RoomMessage): Promise<void> {
-    await this.publisher.publish(this.channel(room), JSON.stringify([toWire(message)]));
+    await this.publisher.publish(this.channel(room), JSON.stringify([toWire(message, wallClockMs())]));
   }
 
   /**
@@ -32,10 +37,11 @@ export class RedisRoomPublisher {
   async publishMany(messages: ReadonlyArray<{ room: string } & RoomMessage>): Promise<string[]> {
     if (messages.length === 0) return [];
     const byRoom = new Map<string, WireBatch>();
+    const publishedAt = wallClockMs();
     for (const message of messages) {
       const batch = byRoom.get(message.room);
-      if (batch) batch.push(toWire(message));
-      else byRoom.set(message.room, [toWire(message)]);
+      if (batch) batch.push(toWire(message, publishedAt));
+      else byRoom.set(message.room, [toWire(message, publishedAt)]);
     }
     const rooms = [...byRoom.keys()];
     const counts = (await this.publisher.call(
@@ -58,6 +64,6 @@ export class RedisRoomPublisher {
   }
 }
 
-function toWire(message: RoomMessage): [string, string?] {
-  return message.key === undefined ? [message.payload] : [message.payload, message.key];
+function toWire(message: RoomMessage, publishedAt: number): WireBatch[number] {
+  return [message.payload, message.key ?? null, publishedAt];
 }

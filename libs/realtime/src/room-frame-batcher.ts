@@ -17,38 +17,45 @@ const SWEEP_LAST_SENT_ABOVE = 1_024;
  * 10,000 viewers) would otherwise wait the window on every message for nothing. Frames stay at most two a window.
  */
 export class RoomFrameBatcher {
-  private readonly pending = new Map<string, { payloads: string[]; timer: NodeJS.Timeout }>();
+  /** Per room, the payloads held and when each arrived (performance.now()): the frame's deliverer times their wait. */
+  private readonly pending = new Map<
+    string,
+    { payloads: string[]; receivedAt: number[]; timer: NodeJS.Timeout }
+  >();
   /** When each recently active room last sent a frame (performance.now()). */
   private readonly lastSentAt = new Map<string, number>();
   private sweepAbove = SWEEP_LAST_SENT_ABOVE;
 
   constructor(
     private readonly windowMs: number,
-    private readonly deliver: (room: string, message: RoomMessage) => void,
+    /** `receivedAt`: when each message the frame carries reached `add` (performance.now()), in order. */
+    private readonly deliver: (room: string, message: RoomMessage, receivedAt: readonly number[]) => void,
     private readonly batches: (room: string) => boolean = () => true,
   ) {}
 
   add(room: string, message: RoomMessage): void {
+    const now = performance.now();
     if (!this.batches(room)) {
       this.flush(room);
-      this.deliver(room, message);
+      this.deliver(room, message, [now]);
       return;
     }
     if (message.key !== undefined) {
       this.flush(room);
-      this.send(room, message);
+      this.send(room, message, [now]);
       return;
     }
     let batch = this.pending.get(room);
-    if (batch === undefined && this.quietForAWindow(room)) {
-      this.send(room, message);
+    if (batch === undefined && this.quietForAWindow(room, now)) {
+      this.send(room, message, [now]);
       return;
     }
     if (batch === undefined) {
-      batch = { payloads: [], timer: setTimeout(() => this.flush(room), this.windowMs) };
+      batch = { payloads: [], receivedAt: [], timer: setTimeout(() => this.flush(room), this.windowMs) };
       this.pending.set(room, batch);
     }
     batch.payloads.push(message.payload);
+    batch.receivedAt.push(now);
     if (batch.payloads.length >= MAX_MESSAGES_PER_FRAME) this.flush(room);
   }
 
@@ -66,16 +73,15 @@ export class RoomFrameBatcher {
     if (first === undefined) return;
     // Payloads are JSON texts already: the frame is built by joining them, never parsed and serialized again.
     const payload = rest.length === 0 ? first : `{"type":"batch","messages":[${batch.payloads.join(',')}]}`;
-    this.send(room, { payload });
+    this.send(room, { payload }, batch.receivedAt);
   }
 
-  private send(room: string, message: RoomMessage): void {
+  private send(room: string, message: RoomMessage, receivedAt: readonly number[]): void {
     this.lastSentAt.set(room, performance.now());
-    this.deliver(room, message);
+    this.deliver(room, message, receivedAt);
   }
 
-  private quietForAWindow(room: string): boolean {
-    const now = performance.now();
+  private quietForAWindow(room: string, now: number): boolean {
     if (this.lastSentAt.size > this.sweepAbove) {
       for (const [known, at] of this.lastSentAt) if (now - at >= this.windowMs) this.lastSentAt.delete(known);
       // Many rooms active at once: sweep again only once they have doubled, so a sweep costs O(1) a message.

@@ -171,6 +171,40 @@ describe('RealtimeHub on real sockets and a real Redis', () => {
     client.socket.close();
   });
 
+  test('timings: each instance reports every message read from Redis and its wait, and each frame fanned out', async () => {
+    const recorders = [1, 2].map(() => ({
+      transit: [] as number[],
+      frameWait: [] as number[],
+      fanOut: [] as number[],
+    }));
+    const timed = (recorder: (typeof recorders)[number]) => ({
+      transit: (ms: number) => recorder.transit.push(ms),
+      frameWait: (ms: number) => recorder.frameWait.push(ms),
+      fanOut: (ms: number) => recorder.fanOut.push(ms),
+    });
+    const a = await start({ frameWindowMs: 50, frameWindowMinSockets: 1, timings: timed(recorders[0]!) });
+    const b = await start({ frameWindowMs: 50, frameWindowMinSockets: 1, timings: timed(recorders[1]!) });
+    const clients = [await connectAndJoin(a.url, 'room:timed'), await connectAndJoin(b.url, 'room:timed')];
+    // One Redis message of three: the first finds the room quiet and goes at once, the other two as one batch.
+    await a.hub.publishMany(
+      Array.from({ length: 3 }, (_, n) => ({ room: 'room:timed', message: { type: 'message', n } })),
+    );
+    await waitUntil('both frames on both instances', () =>
+      clients.every((client) => client.messages.some((m) => m.type === 'batch')),
+    );
+    await waitUntil('the second fan-out timed', () =>
+      recorders.every((recorder) => recorder.fanOut.length === 2),
+    );
+    for (const recorder of recorders) {
+      expect(recorder.transit).toHaveLength(3);
+      expect(recorder.frameWait).toHaveLength(3);
+      expect(recorder.fanOut).toHaveLength(2);
+      expect([...recorder.frameWait, ...recorder.fanOut].every((ms) => ms >= 0)).toBe(true);
+      expect(recorder.transit.every((ms) => Number.isFinite(ms))).toBe(true);
+    }
+    for (const client of clients) client.socket.close();
+  });
+
   test('a room with fewer local sockets than frameWindowMinSockets gets each message at once, unbatched', async () => {
     const a = await start({ frameWindowMs: 1_000, frameWindowMinSockets: 3 });
     const small = await Promise.all([1, 2].map(() => connectAndJoin(a.url, 'room:small')));

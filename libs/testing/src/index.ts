@@ -66,6 +66,7 @@ export { discoverBenchFiles, runBench, type BenchOutcome } from './bench/run-ben
 export { benchSetting, percentile } from './bench/bench-settings.js';
 export { BenchChild, childJob, tellParent } from './bench/bench-child.js';
 export { declaredSeries, seriesNamedBy } from './metrics/declared-series.js';
+export { bucketBounds, histogramQuantile, samples, total, type Sample } from './metrics/metrics-text.js';
 export { httpLoad, type HttpLoadOptions, type HttpLoadResult } from './load/http-load.js';
 export {
   poolSaturationDetails,

@@ -34,6 +34,13 @@ export class LatencyHistogram {
     }
   }
 
+  /** The mean in ms (of whole milliseconds); NaN when nothing was recorded. */
+  mean(): number {
+    let sum = 0;
+    this.counts.forEach((count, ms) => (sum += count * ms));
+    return sum / this.total;
+  }
+
   /** The nearest-rank percentile `p` (0–100) in ms; NaN when nothing was recorded. */
   percentile(p: number): number {
     if (this.total === 0) return NaN;

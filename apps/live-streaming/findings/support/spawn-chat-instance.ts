@@ -10,6 +10,8 @@ export interface ChatInstance extends ChatInstanceAddress {
   openFileDescriptors(): number;
   /** The process's resident set size in bytes now (VmRSS in /proc). */
   residentSetBytes(): number;
+  /** CPU time (user + system) the process has used so far, in seconds, from /proc. */
+  cpuSeconds(): number;
   /** The resident set size right after a full garbage collection in the process: what it holds. */
   residentSetBytesAfterGc(): Promise<number>;
   /** The last few KB the process printed (its error logs), for a report that needs to say what went wrong. */
@@ -49,6 +51,12 @@ export function spawnChatInstance(job: ChatInstanceJob): Promise<ChatInstance> {
         ...(JSON.parse(line) as ChatInstanceAddress),
         openFileDescriptors: () => readdirSync(`/proc/${child.pid}/fd`).length,
         residentSetBytes,
+        cpuSeconds: () => {
+          // utime and stime, fields 14 and 15 of /proc/<pid>/stat (counted after the command's closing parenthesis),
+          // in clock ticks of 1/100 s (USER_HZ, 100 on Linux).
+          const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+          return (Number(fields[11]) + Number(fields[12])) / 100;
+        },
         residentSetBytesAfterGc: async () => {
           await new Promise<void>((done) => {
             collected = done;

@@ -5,6 +5,7 @@ import { ViewersModule } from '../viewers/viewers.module.js';
 import { ChatHistory } from './chat-history.js';
 import { CHAT_HUB_FACTORY, createChatHub } from './chat-hub.js';
 import { ChatRateLimiter } from './chat-rate-limiter.js';
+import { ChatSendMetrics } from './chat-send-metrics.js';
 import { ChatGateway } from './chat.gateway.js';
 import { LiveStreams } from './live-streams.js';
 import { StreamEndNotice } from './stream-end-notice.js';
@@ -17,6 +18,7 @@ import { StreamEndNotice } from './stream-end-notice.js';
     ChatGateway,
     ChatHistory,
     ChatRateLimiter,
+    ChatSendMetrics,
     LiveStreams,
     StreamEndNotice,
   ],

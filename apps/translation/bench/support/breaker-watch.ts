@@ -1,4 +1,4 @@
-import { samples } from '../../findings/support/metrics-text.js';
+import { samples } from '@remedy/testing';
 
 /** translation_breaker_state's values (0 closed, 1 half-open, 2 open). */
 export type BreakerState = 'closed' | 'half-open' | 'open';

@@ -1,6 +1,6 @@
 import { statementKind } from '@remedy/observability';
 import { queryEvents } from '@remedy/pooling';
-import { samples } from '../../findings/support/metrics-text.js';
+import { samples } from '@remedy/testing';
 
 /** Statements of a window, split the way the small-sessions goal reads them. */
 export interface StatementCounts {
