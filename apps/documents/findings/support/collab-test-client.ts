@@ -24,7 +24,7 @@ export class CollabTestClient extends WebSocketTestClient {
   readonly documents = new Map<string, ClientDocument>();
 
   private constructor(url: string) {
-    super(url, { name: 'collab socket', answerTimeoutMs: 15_000 });
+    super(url, { name: 'collab socket', answerTimeoutMs: 30_000 });
   }
 
   /** Opens a socket at `${wsUrl}/collab` (plus `suffix`, e.g. a query string a test wants refused). */

@@ -5,7 +5,7 @@ export type { Frame } from '@remedy/testing';
 /** A raw /chat (or /speech) socket for tests: the shared test client with the session's join step. */
 export class ChatTestClient extends WebSocketTestClient {
   private constructor(url: string) {
-    super(url, { name: 'chat socket', answerTimeoutMs: 10_000 });
+    super(url, { name: 'chat socket', answerTimeoutMs: 30_000 });
   }
 
   /** Opens a socket at `${wsUrl}${path}` (plus `suffix`, e.g. a query string a test wants refused). */
