@@ -16,7 +16,11 @@ export default class DurationsReporter {
     }
     // nx runs several packages' jest at once: read, merge and replace in one step, never a half-written file.
     const seconds = { ...readRecordedDurations(), ...measured };
-    const sorted = Object.fromEntries(Object.keys(seconds).sort().map((path) => [path, seconds[path]]));
+    const sorted = Object.fromEntries(
+      Object.keys(seconds)
+        .sort()
+        .map((path) => [path, seconds[path]]),
+    );
     const temporary = `${durationsFile}.${process.pid}`;
     writeFileSync(temporary, `${JSON.stringify({ seconds: sorted }, null, 2)}\n`);
     renameSync(temporary, durationsFile);
