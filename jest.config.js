@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 
 const root = new URL('./', import.meta.url);
 // Options jest takes only at the root of a multi-project run; the packages' configs carry them for their own runs.
-const RUN_OPTIONS = ['testSequencer', 'reporters', 'maxWorkers', 'forceExit'];
+const RUN_OPTIONS = ['testSequencer', 'reporters', 'maxWorkers', 'forceExit', 'testTimeout'];
 
 async function projectConfig(url) {
   const config = { ...(await import(url.href)).default };
@@ -25,6 +25,8 @@ const preset = (await import('./jest.preset.js')).default;
 export default {
   projects: await Promise.all(configs.map(projectConfig)),
   maxWorkers: 3,
+  testTimeout: preset.testTimeout,
+  forceExit: preset.forceExit,
   testSequencer: preset.testSequencer,
   reporters: preset.reporters,
 };
