@@ -25,6 +25,9 @@ const preset = (await import('./jest.preset.js')).default;
 export default {
   projects: await Promise.all(configs.map(projectConfig)),
   maxWorkers: 3,
+  // A worker runs some seventy files in one run and ESM test modules are not all freed: one grew to 4 GB. A
+  // worker past this after a file is replaced (its transforms are cached on disk).
+  workerIdleMemoryLimit: '1536MB',
   testTimeout: preset.testTimeout,
   forceExit: preset.forceExit,
   testSequencer: preset.testSequencer,
