@@ -1,18 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { RedisClients } from '@remedy/pooling';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
 import { REDIS_CLIENTS } from '../redis/redis.module.js';
+import { VersionedCache } from '../redis/versioned-cache.js';
 import type { GlossaryRef } from '../translation/cache/translation-cache.js';
 import { glossaryOfPair } from '../translation/glossary-of-pair.js';
-
-/** A cached answer for a pair (`glossary: null` when the pair has none) and the version it was loaded under. */
-interface CachedPairGlossary {
-  version: string;
-  glossary: GlossaryRef | null;
-}
 
 /** The organisation and language pair a translation applies a glossary for. */
 export interface GlossaryPair {
@@ -37,37 +31,30 @@ export interface GlossaryPair {
  */
 @Injectable()
 export class PairGlossaries {
-  private readonly logger = new Logger(PairGlossaries.name);
-  private readonly ttlSeconds: number;
+  private readonly cache: VersionedCache<GlossaryPair, GlossaryRef | null>;
 
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(REDIS_CLIENTS) private readonly redis: RedisClients,
+    @Inject(DataSource) dataSource: DataSource,
+    @Inject(REDIS_CLIENTS) redis: RedisClients,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.ttlSeconds = config.cache.glossaryTtlSeconds;
+    this.cache = new VersionedCache({
+      redis: redis.cache,
+      logger: new Logger(PairGlossaries.name),
+      what: 'glossary',
+      ttlSeconds: config.cache.glossaryTtlSeconds,
+      valueKey: pairGlossaryKey,
+      versionKey: pairVersionKey,
+      field: 'glossary',
+      load: async (pair) =>
+        (await glossaryOfPair(dataSource, pair.organisationId, pair.sourceLanguage, pair.targetLanguage)) ??
+        null,
+    });
   }
 
   /** The pair's glossary, or undefined when the organisation has none for it. */
   async of(pair: GlossaryPair): Promise<GlossaryRef | undefined> {
-    let version: string;
-    try {
-      const [current, cached] = await this.redis.cache.mget(pairVersionKey(pair), pairGlossaryKey(pair));
-      if (current !== null && current !== undefined && cached !== null && cached !== undefined) {
-        const entry = JSON.parse(cached) as CachedPairGlossary;
-        if (entry.version === current) return entry.glossary ?? undefined;
-      }
-      version = current ?? (await this.startVersion(pair));
-    } catch (error) {
-      this.logger.warn(`glossary read failed, reading Postgres: ${String(error)}`);
-      return this.load(pair);
-    }
-    const glossary = await this.load(pair);
-    const entry: CachedPairGlossary = { version, glossary: glossary ?? null };
-    await this.redis.cache
-      .set(pairGlossaryKey(pair), JSON.stringify(entry), 'EX', this.ttlSeconds)
-      .catch((error: unknown) => this.logger.warn(`glossary fill failed: ${String(error)}`));
-    return glossary;
+    return (await this.cache.get(pair)) ?? undefined;
   }
 
   /**
@@ -75,21 +62,8 @@ export class PairGlossaries {
    * answer for the pair stops being served. Throws on a Redis failure, so the change is not acknowledged as in
    * effect while an instance may still apply the old glossary.
    */
-  async invalidate(pair: GlossaryPair): Promise<void> {
-    await this.redis.cache.set(pairVersionKey(pair), randomUUID(), 'EX', this.ttlSeconds);
-  }
-
-  /** A new version when the pair has none (first read, or the key expired or was evicted). */
-  private async startVersion(pair: GlossaryPair): Promise<string> {
-    const key = pairVersionKey(pair);
-    const fresh = randomUUID();
-    const set = await this.redis.cache.set(key, fresh, 'EX', this.ttlSeconds, 'NX');
-    // Another reader or an invalidation got there first: theirs is the current version.
-    return set === 'OK' ? fresh : ((await this.redis.cache.get(key)) ?? fresh);
-  }
-
-  private load(pair: GlossaryPair): Promise<GlossaryRef | undefined> {
-    return glossaryOfPair(this.dataSource, pair.organisationId, pair.sourceLanguage, pair.targetLanguage);
+  invalidate(pair: GlossaryPair): Promise<void> {
+    return this.cache.invalidate(pair);
   }
 }
 
