@@ -28,6 +28,8 @@ export class WebSocketTestClient {
   readonly frames: Frame[] = [];
   /** For each entry of `frames`, the index of the WebSocket frame that carried it (a batch carries several). */
   readonly wireFrameOf: number[] = [];
+  /** For each entry of `frames`, when its WebSocket frame arrived (performance.now() of this process). */
+  readonly arrivedAt: number[] = [];
   /** WebSocket frames received: fewer than `frames` when the server's frame window batched them. */
   wireFrames = 0;
   closeCode: number | undefined;
@@ -46,10 +48,13 @@ export class WebSocketTestClient {
       socket.once('error', reject);
     });
     socket.on('message', (data: Buffer) => {
+      const arrivedAt = performance.now();
       const recordedBefore = this.frames.length;
       this.record(parseFrame(data), data);
-      for (let index = recordedBefore; index < this.frames.length; index += 1)
+      for (let index = recordedBefore; index < this.frames.length; index += 1) {
         this.wireFrameOf.push(this.wireFrames);
+        this.arrivedAt.push(arrivedAt);
+      }
       this.wireFrames += 1;
       this.wake();
     });
