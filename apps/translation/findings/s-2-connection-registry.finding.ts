@@ -119,6 +119,7 @@ async function measure(run: Run, ctx: FindingContext): Promise<Measurement> {
 
 export default defineFinding({
   id: 'polyglot-a:S-2',
+  alsoCovers: ['polyglot-b:S-4'],
   title: 'WebSocket state lives in one process: a user on another instance cannot be reached',
   explanation:
     'The design keeps who is connected in each server’s memory, so an instance can reach only the sockets it holds, ' +
