@@ -1,4 +1,5 @@
 import type { KeysetSqlFragment } from '@remedy/pagination';
+import { SEARCH_CANDIDATES } from './search.policy.js';
 
 /*
  * The search index's statements. Text search uses the 'simple' configuration (no stemming, no stop words):
@@ -30,15 +31,40 @@ RETURNING extract(epoch FROM s.indexed_at - s.source_changed_at)::float8 AS "lag
  * One page of an organisation's matches, best first: $1 organisation, $2 query text, then the keyset page's
  * parameters. A full-text match (document_search_vector_idx) or a fuzzy title match
  * (document_search_title_trgm_idx: the query is close to some words of the title, so a typo still finds it)
- * qualifies; the rank adds the weighted text rank and that word similarity, rounded to a numeric so the cursor carries it exactly.
+ * qualifies; the rank adds the weighted text rank and that word similarity, rounded to a numeric so the cursor
+ * carries it exactly.
+ *
+ * Only candidates are ranked (ADR 0094), so a word found in most documents costs about SEARCH_CANDIDATES rows,
+ * not one rank per match: the SEARCH_CANDIDATES most recently changed text matches (read newest first through
+ * document_search_recent_idx when matches are dense, through the GIN index and a top-N sort when they are few),
+ * and, only while the words match fewer than that, as many fuzzy title matches, newest first too (a title
+ * similar to a word found that often would rank below it anyway, and the trigram recheck is the costly part).
+ * Fewer matches than the cap are all ranked: the result is then exact. The candidates follow from the index
+ * alone (change time, then id), so every page of a query ranks the same set and the keyset pages neither repeat
+ * nor skip. The tsquery is written out where it is used, not in a CTE, so the planner sees the words and
+ * estimates their matches from the column's statistics.
  */
 export function searchDocumentsPageSql(page: KeysetSqlFragment): string {
   return `
-WITH query AS (SELECT websearch_to_tsquery('simple', $2) AS q),
+WITH matched AS (
+  SELECT s.document_id, s.title, s.search
+    FROM document_search s
+   WHERE s.organisation_id = $1 AND NOT s.deleted AND s.search @@ websearch_to_tsquery('simple', $2)
+   ORDER BY s.source_changed_at DESC, s.document_id DESC
+   LIMIT ${SEARCH_CANDIDATES}
+),
+similar_titles AS (
+  SELECT s.document_id, s.title, s.search
+    FROM document_search s
+   WHERE s.organisation_id = $1 AND NOT s.deleted AND $2 <% s.title
+     AND (SELECT count(*) FROM matched) < ${SEARCH_CANDIDATES}
+   ORDER BY s.source_changed_at DESC, s.document_id DESC
+   LIMIT ${SEARCH_CANDIDATES}
+),
 m AS (
-  SELECT s.document_id, s.title, round((ts_rank(s.search, query.q) + word_similarity($2, s.title))::numeric, 6) AS rank
-    FROM document_search s, query
-   WHERE s.organisation_id = $1 AND NOT s.deleted AND (s.search @@ query.q OR $2 <% s.title)
+  SELECT DISTINCT ON (c.document_id) c.document_id, c.title,
+         round((ts_rank(c.search, websearch_to_tsquery('simple', $2)) + word_similarity($2, c.title))::numeric, 6) AS rank
+    FROM (SELECT * FROM matched UNION ALL SELECT * FROM similar_titles) c
 )
 SELECT m.document_id AS "documentId", m.title, m.rank::float8 AS rank, ${page.select}
   FROM m WHERE ${page.where}
