@@ -1,5 +1,5 @@
 import type { KeysetSqlFragment } from '@remedy/pagination';
-import { SEARCH_CANDIDATES } from './search.policy.js';
+import { SEARCH_CANDIDATES, SEARCH_RECENT_WINDOW } from './search.policy.js';
 
 /*
  * The search index's statements. Text search uses the 'simple' configuration (no stemming, no stop words):
@@ -46,19 +46,35 @@ RETURNING extract(epoch FROM s.indexed_at - s.source_changed_at)::float8 AS "lag
  */
 export function searchDocumentsPageSql(page: KeysetSqlFragment): string {
   return `
-WITH matched AS (
+WITH recent_matches AS (
+  SELECT recent.document_id, recent.title, recent.search
+    FROM (SELECT s.document_id, s.title, s.search, s.source_changed_at
+            FROM document_search s
+           WHERE s.organisation_id = $1 AND NOT s.deleted
+           ORDER BY s.source_changed_at DESC, s.document_id DESC
+           LIMIT ${SEARCH_RECENT_WINDOW}) recent
+   WHERE recent.search @@ websearch_to_tsquery('simple', $2)
+   LIMIT ${SEARCH_CANDIDATES}
+),
+all_matches AS (
   SELECT s.document_id, s.title, s.search
     FROM document_search s
    WHERE s.organisation_id = $1 AND NOT s.deleted AND s.search @@ websearch_to_tsquery('simple', $2)
-   ORDER BY s.source_changed_at DESC, s.document_id DESC
+     AND (SELECT count(*) FROM recent_matches) < ${SEARCH_CANDIDATES}
+   ORDER BY s.source_changed_at + interval '0' DESC, s.document_id DESC
    LIMIT ${SEARCH_CANDIDATES}
+),
+matched AS (
+  SELECT * FROM recent_matches WHERE (SELECT count(*) FROM recent_matches) = ${SEARCH_CANDIDATES}
+  UNION ALL
+  SELECT * FROM all_matches
 ),
 similar_titles AS (
   SELECT s.document_id, s.title, s.search
     FROM document_search s
    WHERE s.organisation_id = $1 AND NOT s.deleted AND $2 <% s.title
      AND (SELECT count(*) FROM matched) < ${SEARCH_CANDIDATES}
-   ORDER BY s.source_changed_at DESC, s.document_id DESC
+   ORDER BY s.source_changed_at + interval '0' DESC, s.document_id DESC
    LIMIT ${SEARCH_CANDIDATES}
 ),
 m AS (

@@ -16,3 +16,10 @@ export const MAX_QUERY_LENGTH = 200;
  * ones are not returned, so a query's cost follows the page, not how many documents hold a common word.
  */
 export const SEARCH_CANDIDATES = 1000;
+
+/**
+ * How many of the organisation's newest entries a search reads first, in change order: when they hold
+ * SEARCH_CANDIDATES matches, those are the candidates; otherwise the words are rarer than one in five and the
+ * candidates are read through the GIN index instead (ADR 0094).
+ */
+export const SEARCH_RECENT_WINDOW = 5 * SEARCH_CANDIDATES;
