@@ -35,14 +35,18 @@ RETURNING extract(epoch FROM s.indexed_at - s.source_changed_at)::float8 AS "lag
  * carries it exactly.
  *
  * Only candidates are ranked (ADR 0094), so a word found in most documents costs about SEARCH_CANDIDATES rows,
- * not one rank per match: the SEARCH_CANDIDATES most recently changed text matches (read newest first through
- * document_search_recent_idx when matches are dense, through the GIN index and a top-N sort when they are few),
- * and, only while the words match fewer than that, as many fuzzy title matches, newest first too (a title
- * similar to a word found that often would rank below it anyway, and the trigram recheck is the costly part).
- * Fewer matches than the cap are all ranked: the result is then exact. The candidates follow from the index
- * alone (change time, then id), so every page of a query ranks the same set and the keyset pages neither repeat
- * nor skip. The tsquery is written out where it is used, not in a CTE, so the planner sees the words and
- * estimates their matches from the column's statistics.
+ * not one rank per match. The candidates are the SEARCH_CANDIDATES most recently changed text matches and, only
+ * while the words match fewer than that, as many fuzzy title matches, newest first too (the trigram recheck is
+ * the costly part, and a word that fills the cap alone needs no typo tolerance). Fewer matches than the cap are
+ * all ranked: the result is then exact. The text matches are read one of two ways, with the same result:
+ *   recent_matches  the SEARCH_RECENT_WINDOW newest entries (document_search_recent_idx) filtered by the words:
+ *                   when they hold the cap, those are the newest matches, for about SEARCH_RECENT_WINDOW rows;
+ *   all_matches     otherwise (rarer than one entry in five) every match through the GIN index, cut to the cap
+ *                   by a top-N sort. Its order is an expression the btree cannot give (`+ interval '0'`), or the
+ *                   planner, misjudging a phrase or an exclusion as dense, walks the whole organisation newest first.
+ * The candidates follow from the change time and id alone, so every page of a query ranks the same set and the
+ * keyset pages neither repeat nor skip. The tsquery is written out where it is used, not in a CTE, so the
+ * planner sees the words and estimates their matches from the column's statistics.
  */
 export function searchDocumentsPageSql(page: KeysetSqlFragment): string {
   return `
