@@ -58,6 +58,7 @@ WITH recent_matches AS (
            ORDER BY s.source_changed_at DESC, s.document_id DESC
            LIMIT ${SEARCH_RECENT_WINDOW}) recent
    WHERE recent.search @@ websearch_to_tsquery('simple', $2)
+   ORDER BY recent.source_changed_at DESC, recent.document_id DESC
    LIMIT ${SEARCH_CANDIDATES}
 ),
 all_matches AS (
