@@ -5,6 +5,7 @@ import { CreateDocumentSearch1792000002000 } from '../migrations/1792000002000-c
 import { CreateDocumentUpdates1792000003000 } from '../migrations/1792000003000-create-document-updates.js';
 import { CreateDocumentVersions1792000004000 } from '../migrations/1792000004000-create-document-versions.js';
 import { AddDocumentWriterEpoch1792000005000 } from '../migrations/1792000005000-add-document-writer-epoch.js';
+import { AddDocumentSearchRecentIndex1792000006000 } from '../migrations/1792000006000-add-document-search-recent-index.js';
 
 /** The schema history in order; later migrations append here (timestamps after the last entry). */
 export const APP_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const APP_MIGRATIONS = [
   CreateDocumentUpdates1792000003000,
   CreateDocumentVersions1792000004000,
   AddDocumentWriterEpoch1792000005000,
+  AddDocumentSearchRecentIndex1792000006000,
 ];

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { buildKeysetSql, type KeysetPage } from '@remedy/pagination';
+import type { KeysetPage } from '@remedy/pagination';
 import { DataSource } from 'typeorm';
 import type { Member } from '../auth/member.js';
-import { searchDocumentsPageSql } from './document-search.sql.js';
-import { SEARCH_PAGES, SEARCH_SORT } from './search.policy.js';
+import { documentSearchPage } from './document-search-page.js';
 import type { SearchHitDto } from './search-result.dto.js';
 
 /**
@@ -20,22 +19,8 @@ export class DocumentSearchService {
     cursor: string | undefined,
     limit: number | undefined,
   ): Promise<KeysetPage<SearchHitDto>> {
-    // The cursor is bound to the organisation and the query: a cursor of another search is a 400.
-    const page = buildKeysetSql(
-      {
-        sort: SEARCH_SORT,
-        scope: { endpoint: 'GET /documents/search', filter: { organisationId: member.organisationId, q } },
-        cursor: cursor ?? null,
-        ...(limit === undefined ? {} : { limit }),
-        ...SEARCH_PAGES,
-      },
-      { parameterOffset: 2 },
-    );
-    const rows = await this.dataSource.query<SearchHitDto[]>(searchDocumentsPageSql(page), [
-      member.organisationId,
-      q,
-      ...page.parameters,
-    ]);
+    const { sql, parameters, page } = documentSearchPage(member.organisationId, q, cursor, limit);
+    const rows = await this.dataSource.query<SearchHitDto[]>(sql, parameters);
     return page.toPage(rows);
   }
 }

@@ -1,4 +1,5 @@
 import type { KeysetSqlFragment } from '@remedy/pagination';
+import { SEARCH_CANDIDATES, SEARCH_RECENT_WINDOW } from './search.policy.js';
 
 /*
  * The search index's statements. Text search uses the 'simple' configuration (no stemming, no stop words):
@@ -30,15 +31,61 @@ RETURNING extract(epoch FROM s.indexed_at - s.source_changed_at)::float8 AS "lag
  * One page of an organisation's matches, best first: $1 organisation, $2 query text, then the keyset page's
  * parameters. A full-text match (document_search_vector_idx) or a fuzzy title match
  * (document_search_title_trgm_idx: the query is close to some words of the title, so a typo still finds it)
- * qualifies; the rank adds the weighted text rank and that word similarity, rounded to a numeric so the cursor carries it exactly.
+ * qualifies; the rank adds the weighted text rank and that word similarity, rounded to a numeric so the cursor
+ * carries it exactly.
+ *
+ * Only candidates are ranked (ADR 0094), so a word found in most documents costs about SEARCH_CANDIDATES rows,
+ * not one rank per match. The candidates are the SEARCH_CANDIDATES most recently changed text matches and, only
+ * while the words match fewer than that, as many fuzzy title matches, newest first too (the trigram recheck is
+ * the costly part, and a word that fills the cap alone needs no typo tolerance). Fewer matches than the cap are
+ * all ranked: the result is then exact. The text matches are read one of two ways, with the same result:
+ *   recent_matches  the SEARCH_RECENT_WINDOW newest entries (document_search_recent_idx) filtered by the words:
+ *                   when they hold the cap, those are the newest matches, for about SEARCH_RECENT_WINDOW rows;
+ *   all_matches     otherwise (rarer than one entry in five) every match through the GIN index, cut to the cap
+ *                   by a top-N sort. Its order is an expression the btree cannot give (`+ interval '0'`), or the
+ *                   planner, misjudging a phrase or an exclusion as dense, walks the whole organisation newest first.
+ * The candidates follow from the change time and id alone, so every page of a query ranks the same set and the
+ * keyset pages neither repeat nor skip. The tsquery is written out where it is used, not in a CTE, so the
+ * planner sees the words and estimates their matches from the column's statistics.
  */
 export function searchDocumentsPageSql(page: KeysetSqlFragment): string {
   return `
-WITH query AS (SELECT websearch_to_tsquery('simple', $2) AS q),
+WITH recent_matches AS (
+  SELECT recent.document_id, recent.title, recent.search
+    FROM (SELECT s.document_id, s.title, s.search, s.source_changed_at
+            FROM document_search s
+           WHERE s.organisation_id = $1 AND NOT s.deleted
+           ORDER BY s.source_changed_at DESC, s.document_id DESC
+           LIMIT ${SEARCH_RECENT_WINDOW}) recent
+   WHERE recent.search @@ websearch_to_tsquery('simple', $2)
+   ORDER BY recent.source_changed_at DESC, recent.document_id DESC
+   LIMIT ${SEARCH_CANDIDATES}
+),
+all_matches AS (
+  SELECT s.document_id, s.title, s.search
+    FROM document_search s
+   WHERE s.organisation_id = $1 AND NOT s.deleted AND s.search @@ websearch_to_tsquery('simple', $2)
+     AND (SELECT count(*) FROM recent_matches) < ${SEARCH_CANDIDATES}
+   ORDER BY s.source_changed_at + interval '0' DESC, s.document_id DESC
+   LIMIT ${SEARCH_CANDIDATES}
+),
+matched AS (
+  SELECT * FROM recent_matches WHERE (SELECT count(*) FROM recent_matches) = ${SEARCH_CANDIDATES}
+  UNION ALL
+  SELECT * FROM all_matches
+),
+similar_titles AS (
+  SELECT s.document_id, s.title, s.search
+    FROM document_search s
+   WHERE s.organisation_id = $1 AND NOT s.deleted AND $2 <% s.title
+     AND (SELECT count(*) FROM matched) < ${SEARCH_CANDIDATES}
+   ORDER BY s.source_changed_at + interval '0' DESC, s.document_id DESC
+   LIMIT ${SEARCH_CANDIDATES}
+),
 m AS (
-  SELECT s.document_id, s.title, round((ts_rank(s.search, query.q) + word_similarity($2, s.title))::numeric, 6) AS rank
-    FROM document_search s, query
-   WHERE s.organisation_id = $1 AND NOT s.deleted AND (s.search @@ query.q OR $2 <% s.title)
+  SELECT DISTINCT ON (c.document_id) c.document_id, c.title,
+         round((ts_rank(c.search, websearch_to_tsquery('simple', $2)) + word_similarity($2, c.title))::numeric, 6) AS rank
+    FROM (SELECT * FROM matched UNION ALL SELECT * FROM similar_titles) c
 )
 SELECT m.document_id AS "documentId", m.title, m.rank::float8 AS rank, ${page.select}
   FROM m WHERE ${page.where}
