@@ -57,8 +57,9 @@ interface OpenDocument {
   /** Set while this instance is the document's writer (ADR 0086). */
   term: WriterTerm | null;
   claiming: boolean;
-  /** Rows appended since the last compaction this instance knows of. */
+  /** Rows appended since the last compaction this instance knows of, and their bytes. */
   unfolded: number;
+  unfoldedBytes: number;
   compaction: Promise<void>;
 }
 
@@ -464,7 +465,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     );
     if (!written) throw new FencedOut(`document ${documentId} was taken over by a later writer`);
     textSaved();
-    this.appended(documentId, document);
+    this.appended(documentId, document, update.byteLength);
   }
 
   /**
@@ -513,11 +514,19 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     }
   }
 
-  /** A window of the document's updates committed as one row: the snapshot may be due. */
-  private appended(documentId: string, document: OpenDocument): void {
+  /**
+   * A window of the document's updates committed as one row: the snapshot is due once the tail holds
+   * COLLAB_SNAPSHOT_EVERY rows or COLLAB_SNAPSHOT_EVERY_BYTES, whichever comes first (ADR 0095).
+   */
+  private appended(documentId: string, document: OpenDocument, bytes: number): void {
     document.unfolded += 1;
-    if (document.unfolded >= this.settings.snapshotEvery) {
+    document.unfoldedBytes += bytes;
+    if (
+      document.unfolded >= this.settings.snapshotEvery ||
+      document.unfoldedBytes >= this.settings.snapshotEveryBytes
+    ) {
       document.unfolded = 0;
+      document.unfoldedBytes = 0;
       const compaction = document.compaction
         .then(() => this.content.compact(documentId))
         .catch((error: unknown) => {
@@ -629,6 +638,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
         term: null,
         claiming: false,
         unfolded: stored.unfolded,
+        unfoldedBytes: stored.unfoldedBytes,
         compaction: Promise.resolve(),
       };
       return document;

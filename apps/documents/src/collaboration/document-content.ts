@@ -16,10 +16,12 @@ import {
 /** Where a statement runs: the pool, or a transaction's manager. */
 export type QueryExecutor = Pick<EntityManager, 'query'>;
 
-/** A document's content as stored: the updates to apply, snapshot first, and how many are not folded yet. */
+/** A document's content as stored: the updates to apply, snapshot first, and the tail not folded yet. */
 export interface StoredContent {
   updates: Uint8Array[];
+  /** Rows of document_updates (windows) not yet folded into the snapshot, and their bytes. */
   unfolded: number;
+  unfoldedBytes: number;
 }
 
 /**
@@ -41,7 +43,7 @@ export class DocumentContent {
   }
 
   async load(documentId: string): Promise<StoredContent> {
-    return (await this.read(documentId, this.dataSource)) ?? { updates: [], unfolded: 0 };
+    return (await this.read(documentId, this.dataSource)) ?? { updates: [], unfolded: 0, unfoldedBytes: 0 };
   }
 
   /**
@@ -132,15 +134,16 @@ export class DocumentContent {
   }
 
   private async read(documentId: string, executor: QueryExecutor): Promise<StoredContent | null> {
-    const [stored] = await executor.query<Array<{ state: Buffer | null; updates: Buffer[] }>>(
-      DOCUMENT_CONTENT_SQL,
-      [documentId],
-    );
-    if (stored === undefined) return null;
-    const updates = stored.updates.map((update) => new Uint8Array(update));
+    const rows = await executor.query<Array<{ part: number; bytes: Buffer | null }>>(DOCUMENT_CONTENT_SQL, [
+      documentId,
+    ]);
+    const [snapshot, ...tail] = rows;
+    if (snapshot === undefined || snapshot.part !== 0) return null;
+    const updates = tail.map((row) => new Uint8Array(row.bytes!));
     return {
-      updates: stored.state ? [new Uint8Array(stored.state), ...updates] : updates,
+      updates: snapshot.bytes ? [new Uint8Array(snapshot.bytes), ...updates] : updates,
       unfolded: updates.length,
+      unfoldedBytes: updates.reduce((total, update) => total + update.byteLength, 0),
     };
   }
 }
