@@ -151,4 +151,33 @@ describe('WebSocket /collab: the work a document costs the database', () => {
     expect(rows[0]!.changes).toBeGreaterThanOrEqual(1);
     expect(rows[0]!.alone).toBe(0);
   });
+
+  it("keeps a document's writes a window apart: the text due after the last window waits for a window of its own", async () => {
+    await app.close();
+    app = await startTestApp(ctx, {
+      COLLAB_APPEND_WINDOW_MS: '400',
+      COLLAB_TEXT_SAVE_DEBOUNCE_MS: '450',
+      COLLAB_TEXT_SAVE_MAX_WAIT_MS: '10000',
+    });
+    const documentId = await newDocument('writes a window apart');
+    const client = await signedIn();
+    const text = await client.openDocument(documentId);
+    // One edit: its window is written 400 ms later, and its text comes due 50 ms after that, with no update
+    // held. Saved then, it would be a second write 50 ms after the first.
+    text.insert(0, 'spaced');
+    await client.until('saved', () => client.has('saved'));
+    await waitUntil('the text saved', async () => {
+      const { rows } = await ctx.pool.query<{ body: string }>('SELECT body FROM documents WHERE id = $1', [
+        documentId,
+      ]);
+      return rows[0]!.body === 'spaced';
+    });
+    const { rows } = await ctx.pool.query<{ apartMs: number }>(
+      `SELECT (extract(epoch FROM (SELECT max(created_at) FROM outbox WHERE payload->>'documentId' = $1::text)
+                               - (SELECT max(created_at) FROM document_updates WHERE document_id = $1::uuid)) * 1000)::float8
+                AS "apartMs"`,
+      [documentId],
+    );
+    expect(rows[0]!.apartMs).toBeGreaterThanOrEqual(400);
+  });
 });

@@ -143,7 +143,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     this.settings = config.collaboration;
     this.lease = new DocumentWriterLease(queueRedis, this.settings.writerLeaseMs);
     this.textSaver = new CoEditedTextSaver(
-      (documentId, text) => this.saveText(documentId, text),
+      (documentId, text, now) => this.saveText(documentId, text, now),
       this.settings.textSave,
       (error) => this.logger.error(error instanceof Error ? error : String(error)),
     );
@@ -342,13 +342,19 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
   }
 
   /**
-   * The search text is due. The document's writer saves it inside the window it is gathering when there is one
-   * (no second write for the window); an instance that is not the writer leaves it to the writer.
+   * The search text is due. The document's writer saves it with its next window (ADR 0086): the window it is
+   * gathering, or else a window of its own, a window after it opens, so the document's writes stay a window
+   * apart (ADR 0095). Only a copy being dropped or an instance stopping (`now`) saves it at once, alone when no
+   * window holds updates. An instance that is not the writer leaves it to the writer.
    */
-  private async saveText(documentId: string, text: string): Promise<void> {
+  private async saveText(documentId: string, text: string, now: boolean): Promise<void> {
     const document = this.held.get(documentId);
     if (document !== undefined) {
       if (document.term === null) return;
+      if (!now) {
+        document.term.textDue = true;
+        return document.term.appends.carry();
+      }
       if (document.term.appends.holding()) {
         document.term.textDue = true;
         return;
@@ -441,15 +447,22 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     );
   }
 
-  /** One window as the writer of its epoch, with the search text when it is due (one transaction). */
+  /**
+   * One window as the writer of its epoch, with the search text when it is due (one transaction); a window
+   * holding only the text (no update: `update` null) saves it alone.
+   */
   private async writeWindow(
     documentId: string,
     document: OpenDocument,
     term: WriterTerm,
-    update: Uint8Array,
+    update: Uint8Array | null,
   ): Promise<void> {
     const text = term.textDue ? document.room.doc.getText('content').toJSON() : null;
     term.textDue = false;
+    if (update === null) {
+      if (text !== null) await this.documentsService.saveCoEditedText(documentId, text);
+      return;
+    }
     const epoch = await term.epoch;
     if (epoch === null) throw new Error(`document ${documentId} is gone`);
     let textSaved: () => void = () => undefined;
