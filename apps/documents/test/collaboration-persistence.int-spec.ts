@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { waitUntil, useTestContext } from '@remedy/testing';
+import type { Redis } from 'ioredis';
 import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.js';
 import { CollabTestClient } from '../findings/support/collab-test-client.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
+import { QUEUE_REDIS } from '../src/redis/queue-redis.js';
 
 const ctx = useTestContext(documentsHarness);
 
@@ -104,14 +106,11 @@ describe('WebSocket /collab: the work a document costs the database', () => {
     const documentId = await newDocument('text with the window');
     const client = await signedIn();
     const text = await client.openDocument(documentId);
-    const epoch = async () =>
-      (
-        await ctx.pool.query<{ epoch: number }>(
-          'SELECT writer_epoch::int AS epoch FROM documents WHERE id = $1',
-          [documentId],
-        )
-      ).rows[0]!.epoch;
-    await waitUntil('the instance writing the document', async () => (await epoch()) === 1);
+    const lease = app.app.get<Redis>(QUEUE_REDIS);
+    await waitUntil(
+      'the instance writing the document',
+      async () => (await lease.exists(`collab-writer:${documentId}`)) === 1,
+    );
     // The first window's insert waits on a held lock while the edits go on gathering in the next window for
     // twice the text save's maximum wait: the text comes due while a window holds updates.
     const holder = await ctx.pool.connect();

@@ -16,6 +16,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type WebSocket from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
+import type { EntityManager } from 'typeorm';
 import * as Y from 'yjs';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig, CollaborationConfig } from '../config.js';
@@ -69,8 +70,13 @@ interface OpenDocument {
  */
 interface WriterTerm {
   token: string;
-  /** The epoch its takeover wrote (null: the document is gone); every window's insert is fenced by it. */
+  /**
+   * The epoch its takeover wrote (null: the document is gone); every window's insert is fenced by it. While
+   * `takeOverAtFirstWindow`, the epoch read when the lease was taken: the first window takes over from it.
+   */
   epoch: Promise<number | null>;
+  /** The copy only loaded when the lease was taken: nothing to store, so the takeover waits for a first window. */
+  takeOverAtFirstWindow: boolean;
   appends: AppendWindow;
   /** Per instance, the last edit number stored: announced after each write, cumulative. */
   stored: Map<string, number>;
@@ -407,24 +413,34 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     }
   }
 
+  /**
+   * A copy that applied edits since it loaded takes the document over at once, storing what the database lacks
+   * (ADR 0086). A copy holding only what it loaded has nothing to store: it reads the epoch and takes over with
+   * its first window, in that window's transaction, so a document that is opened and only read costs no write
+   * (ADR 0095). A takeover in between (this lease lost) fences that first window like any other.
+   */
   private beginTerm(documentId: string, document: OpenDocument, token: string): void {
     let covered = new Map<string, number>();
-    const epoch = this.content.takeOver(
-      documentId,
-      () => {
-        // Every edit this copy applied is numbered in `seen` (its own editors' and relayed ones); none: the copy
-        // is what it loaded. Either way what `seen` holds now is what the takeover covers.
-        covered = new Map(document.seen);
-        return covered.size > 0;
-      },
-      (stored) => {
-        covered = new Map(document.seen);
-        return unstoredPart(document.room.doc, stored);
-      },
-    );
+    const takeOverAtFirstWindow = document.seen.size === 0;
+    const epoch = takeOverAtFirstWindow
+      ? this.content.writerEpoch(documentId)
+      : this.content.takeOver(
+          documentId,
+          () => {
+            // Every edit this copy applied is numbered in `seen` (its own editors' and relayed ones); none: the
+            // copy is what it loaded. Either way what `seen` holds now is what the takeover covers.
+            covered = new Map(document.seen);
+            return covered.size > 0;
+          },
+          (stored) => {
+            covered = new Map(document.seen);
+            return unstoredPart(document.room.doc, stored);
+          },
+        );
     const term: WriterTerm = {
       token,
       epoch,
+      takeOverAtFirstWindow,
       stored: new Map(),
       textDue: false,
       appends: new AppendWindow(
@@ -466,16 +482,21 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     const epoch = await term.epoch;
     if (epoch === null) throw new Error(`document ${documentId} is gone`);
     let textSaved: () => void = () => undefined;
-    const written = await this.content.appendAsWriter(
-      documentId,
-      update,
-      epoch,
+    const alsoStore =
       text === null
         ? undefined
-        : async (manager) => {
+        : async (manager: EntityManager) => {
             textSaved = await this.documentsService.saveCoEditedTextIn(manager, documentId, text);
-          },
-    );
+          };
+    let written: boolean;
+    if (term.takeOverAtFirstWindow) {
+      const taken = await this.content.takeOverWithWindow(documentId, update, epoch, alsoStore);
+      written = taken !== null;
+      if (taken !== null) {
+        term.takeOverAtFirstWindow = false;
+        term.epoch = Promise.resolve(taken);
+      }
+    } else written = await this.content.appendAsWriter(documentId, update, epoch, alsoStore);
     if (!written) throw new FencedOut(`document ${documentId} was taken over by a later writer`);
     textSaved();
     this.appended(documentId, document, update.byteLength);

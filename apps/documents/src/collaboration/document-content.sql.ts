@@ -41,6 +41,19 @@ export const TAKE_WRITER_SQL = `
 WITH taken AS (UPDATE documents SET writer_epoch = writer_epoch + 1 WHERE id = $1 RETURNING writer_epoch)
 SELECT writer_epoch FROM taken`;
 
+/** $1 document: its current writer epoch, read by an instance that took the lease with a copy it only loaded. */
+export const WRITER_EPOCH_SQL = 'SELECT writer_epoch FROM documents WHERE id = $1';
+
+/**
+ * $1 document, $2 the epoch read after the lease was taken: the takeover of a writer whose copy only loaded,
+ * made by its first window (ADR 0095). No row when another writer took over since that read.
+ */
+export const TAKE_WRITER_FROM_SQL = `
+WITH taken AS (
+  UPDATE documents SET writer_epoch = writer_epoch + 1 WHERE id = $1 AND writer_epoch = $2 RETURNING writer_epoch
+)
+SELECT writer_epoch FROM taken`;
+
 /**
  * $1 document, $2 the Yjs update, $3 the writer's epoch: inserts only while no later writer took over (no row
  * returned otherwise). FOR SHARE orders it with a takeover's UPDATE: whichever waits sees the other's outcome.

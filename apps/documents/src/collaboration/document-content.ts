@@ -10,7 +10,9 @@ import {
   LOCK_DOCUMENT_SQL,
   MEMBER_ROLE_FOR_DOCUMENT_SQL,
   SAVE_SNAPSHOT_SQL,
+  TAKE_WRITER_FROM_SQL,
   TAKE_WRITER_SQL,
+  WRITER_EPOCH_SQL,
 } from './document-content.sql.js';
 
 /** Where a statement runs: the pool, or a transaction's manager. */
@@ -87,6 +89,40 @@ export class DocumentContent {
       const stored = await this.current(documentId, manager);
       const update = stored === null ? null : unstored(stored);
       if (update !== null) await this.append(documentId, update, manager);
+      return Number(taken.writer_epoch);
+    });
+  }
+
+  /**
+   * The document's writer epoch now, or null when there is no such document: what an instance that took the
+   * lease with a copy holding only what it loaded takes over from at its first window (ADR 0095).
+   */
+  async writerEpoch(documentId: string): Promise<number | null> {
+    const [row] = await this.dataSource.query<Array<{ writer_epoch: string }>>(WRITER_EPOCH_SQL, [
+      documentId,
+    ]);
+    return row === undefined ? null : Number(row.writer_epoch);
+  }
+
+  /**
+   * The first window of a writer whose copy only loaded: takes the document over from `readEpoch` (bumping the
+   * epoch, fencing every earlier writer) and appends the window, with `alsoStore`, in one transaction. Null, and
+   * nothing written, when another writer took over since the epoch was read; else the new epoch.
+   */
+  async takeOverWithWindow(
+    documentId: string,
+    update: Uint8Array,
+    readEpoch: number,
+    alsoStore?: (executor: EntityManager) => Promise<void>,
+  ): Promise<number | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const [taken] = await manager.query<Array<{ writer_epoch: string }>>(TAKE_WRITER_FROM_SQL, [
+        documentId,
+        readEpoch,
+      ]);
+      if (taken === undefined) return null;
+      await this.append(documentId, update, manager);
+      if (alsoStore !== undefined) await alsoStore(manager);
       return Number(taken.writer_epoch);
     });
   }
