@@ -26,6 +26,13 @@ interface LoadPhases {
 
 const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
+const roundedPhases = (phases: LoadPhases): Record<keyof LoadPhases, number> => ({
+  connect: round(phases.connect),
+  signIn: round(phases.signIn),
+  open: round(phases.open),
+  sync: round(phases.sync),
+});
+
 /** About `characters` of prose, to insert at one place. */
 function prose(characters: number): string {
   let text = '';
@@ -164,6 +171,8 @@ export default defineBench({
           p50,
         'cold load p95 ms': p95,
         'cold load max ms': round(percentile(cold, 100)),
+        'cold loads ms, in order (is the p95 one slow load?)': cold.map((ms) => round(ms)).join(' '),
+        'the slowest cold load by phase, ms': roundedPhases(coldPhases[cold.indexOf(Math.max(...cold))]!),
         'cold load p50 ms by phase (client side: socket open, sign-in, open → opened: role and copy loaded, sync step 1 → step 2 applied)':
           {
             connect: phaseP50('connect'),

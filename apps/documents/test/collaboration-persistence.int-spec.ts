@@ -179,4 +179,27 @@ describe('WebSocket /collab: the work a document costs the database', () => {
     );
     expect(rows[0]!.apartMs).toBeGreaterThanOrEqual(400);
   });
+
+  it('writes nothing when a document is only opened and read: the takeover waits for a first window', async () => {
+    const documentId = await newDocument('only read');
+    const rowVersion = async () =>
+      (
+        await ctx.pool.query<{ xmin: string }>('SELECT xmin::text AS xmin FROM documents WHERE id = $1', [
+          documentId,
+        ])
+      ).rows[0]!.xmin;
+    const before = await rowVersion();
+    const reader = await signedIn();
+    await reader.openDocument(documentId);
+    const lease = app.app.get<Redis>(QUEUE_REDIS);
+    await waitUntil(
+      'the instance writing the document',
+      async () => (await lease.exists(`collab-writer:${documentId}`)) === 1,
+    );
+    await reader.close();
+    // Closing the instance settles what it started for the document (its writes, its text save).
+    await app.close();
+    app = await startTestApp(ctx, QUICK_WINDOWS);
+    expect(await rowVersion()).toBe(before);
+  });
 });
