@@ -48,7 +48,7 @@ export interface WriteTransactions {
   inserting: number;
   /** Takeovers (writer_epoch bumped, each in a transaction of its own, which may also insert a row). */
   takeovers: number;
-  /** Their sum: an upper bound, a takeover that stored a difference being counted in both. */
+  /** Their sum: an upper bound, a takeover that inserted a row (a first window, a difference) counted in both. */
   total: number;
 }
 
