@@ -12,12 +12,15 @@ import {
 import type { EditorsJob, EditorsReport, EditorsResult } from './support/editors.child.js';
 import { seedDocument, seedOrganisation } from './support/seed-organisation.js';
 import { storedText } from './support/stored-text.js';
-import { tableWrites, writesBetween } from './support/table-writes.js';
+import { tableWrites, writeMark, writesBetween, writeTransactionsSince } from './support/table-writes.js';
 
 const INSTANCES = 2;
 const ENTRY = new URL('./support/editors.child.ts', import.meta.url);
 const P99_GOAL_MS = 50;
-/** The review's bound on the database: at most one write per document every 2 s. */
+/**
+ * The review's bound on the database: at most one write per document every 2 s, judged by write transactions
+ * (commits) per document; the rows they carry are reported beside it (ADR 0095).
+ */
 const WRITES_PER_SECOND_GOAL = 0.5;
 /** How long the clients wait, after the last edit, for every edit to reach every editor before counting it lost. */
 const SETTLE_MS = 15_000;
@@ -67,6 +70,7 @@ export default defineBench({
       await Promise.all(ready);
       // The writes of start-up (migrations, sessions) reported before the baseline: a backend reports when idle.
       await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const mark = await writeMark(ctx.pool, documentId);
       const writesBefore = await tableWrites(ctx.pool);
       ctx.log(`every editor holds the document; editing for ${EDITORS_SECONDS} s`);
 
@@ -84,6 +88,8 @@ export default defineBench({
 
       // Stopped before the writes are read: each instance saves the texts due and its backends report on exit.
       await Promise.all(instances.map((instance) => instance.stop()));
+      const transactions = await writeTransactionsSince(ctx.pool, documentId, mark);
+      const commitsPerSecond = transactions.total / editingSeconds;
       const written = writesBetween(writesBefore, await tableWrites(ctx.pool));
       const totalWrites = Object.values(written).reduce((total, count) => total + count, 0);
       const writesPerSecond = totalWrites / editingSeconds;
@@ -109,14 +115,14 @@ export default defineBench({
           closed[code] = (closed[code] ?? 0) + count;
       }
       ctx.log(
-        `${edits} edits; p50 ${p50} ms, p99 ${p99} ms; ${lost} lost; ${round(writesPerSecond)} rows written/s`,
+        `${edits} edits; p50 ${p50} ms, p99 ${p99} ms; ${lost} lost; ${round(commitsPerSecond, 2)} transactions/s, ${round(writesPerSecond, 2)} rows written/s`,
       );
 
       const goals: Record<string, BenchResult> = {
         [`fan-out p99 ≤ ${P99_GOAL_MS} ms`]: { value: p99, met: p99 <= P99_GOAL_MS },
-        [`database writes per document ≤ 1 per 2 s (rows written/s ≤ ${WRITES_PER_SECOND_GOAL})`]: {
-          value: round(writesPerSecond, 2),
-          met: writesPerSecond <= WRITES_PER_SECOND_GOAL,
+        [`database writes per document ≤ 1 per 2 s (write transactions/s ≤ ${WRITES_PER_SECOND_GOAL})`]: {
+          value: round(commitsPerSecond, 2),
+          met: commitsPerSecond <= WRITES_PER_SECOND_GOAL,
         },
         '0 updates lost': { value: lost, met: lost === 0 },
         'every copy converged (editors and the stored document: distinct texts)': {
@@ -152,8 +158,14 @@ export default defineBench({
         'bytes per update on the wire, received': round(
           sum((result) => result.updateFrameBytes) / Math.max(1, updateFrames),
         ),
+        "write transactions of the document during the edits (inserting rows: windows, text saves; takeovers; the shutdown's included)":
+          { ...transactions },
+        'write transactions per second (one document)': round(commitsPerSecond, 2),
         'rows written by the service during the edits, by table (pg_stat_user_tables)': written,
-        'rows written per second (one document)': round(writesPerSecond, 2),
+        'rows written per second (one document; beside the goal, not judged: ADR 0095)': round(
+          writesPerSecond,
+          2,
+        ),
         // One row per window, written by the document's one writer (ADR 0086); the search text rides in a
         // window's transaction, so its rows (documents, outbox_messages) add no transaction of their own.
         'windows stored per second (document_updates rows)': round(

@@ -35,8 +35,13 @@ export interface CollaborationConfig {
   maxPendingMessages: number;
   /** The largest sync message a client may send (bytes, decoded): a paste, not a whole-document upload. */
   maxUpdateBytes: number;
-  /** Appended rows (each one window of updates) folded into the document's snapshot once this many have accumulated. */
+  /**
+   * The appended rows (each one window of updates) are folded into the document's snapshot once this many have
+   * accumulated, or once they hold `snapshotEveryBytes`: a cold load reads the snapshot and at most about that
+   * tail (ADR 0095).
+   */
   snapshotEvery: number;
+  snapshotEveryBytes: number;
   /** Group commit (ADR 0084): a document's updates gathered this long, or up to this many bytes, per write. */
   appendWindow: { windowMs: number; maxBytes: number };
   /**
@@ -76,7 +81,10 @@ export function parseConfig(values: ConfigValues): AppConfig {
       sendHighWaterBytes: read.integer('COLLAB_SEND_HIGH_WATER_BYTES', 1024 * 1024, 1_024, 64 * 1024 * 1024),
       maxPendingMessages: read.integer('COLLAB_MAX_PENDING_MESSAGES', 1_024, 1, 100_000),
       maxUpdateBytes: read.integer('COLLAB_MAX_UPDATE_BYTES', 256 * 1024, 1_024, 8 * 1024 * 1024),
-      snapshotEvery: read.integer('COLLAB_SNAPSHOT_EVERY', 500, 1, 1_000_000),
+      // 100 rows: 200 s of continuous editing in 2-s windows, a few ms of a cold load's read and apply; 256 KiB
+      // bounds a tail of a few large windows (pastes) the same way (ADR 0095).
+      snapshotEvery: read.integer('COLLAB_SNAPSHOT_EVERY', 100, 1, 1_000_000),
+      snapshotEveryBytes: read.integer('COLLAB_SNAPSHOT_EVERY_BYTES', 256 * 1024, 1, 1024 * 1024 * 1024),
       // 2 s: 100 updates/s on a document cost one write per 2 s per instance holding it, and an editor waits at
       // most about that long for `saved` (Hocuspocus's debounce); the relay to the others does not wait.
       appendWindow: {

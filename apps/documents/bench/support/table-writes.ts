@@ -24,3 +24,53 @@ export function writesBetween(before: TableWrites, after: TableWrites): TableWri
   }
   return written;
 }
+
+/** Where a document's write transactions are counted from: its last window, the last change row, its epoch. */
+export interface WriteMark {
+  seq: number;
+  outboxId: number;
+  epoch: number;
+}
+
+export async function writeMark(pool: pg.Pool, documentId: string): Promise<WriteMark> {
+  const { rows } = await pool.query<WriteMark>(
+    `SELECT (SELECT coalesce(max(seq), 0) FROM document_updates WHERE document_id = $1)::int AS seq,
+            (SELECT coalesce(max(id), 0) FROM outbox)::int AS "outboxId",
+            (SELECT writer_epoch FROM documents WHERE id = $1)::int AS epoch`,
+    [documentId],
+  );
+  return rows[0]!;
+}
+
+/** The transactions that wrote a document: those that inserted rows, and its takeovers. */
+export interface WriteTransactions {
+  /** Distinct transactions (xmin) that inserted its windows (document_updates) or change rows (outbox). */
+  inserting: number;
+  /** Takeovers (writer_epoch bumped, each in a transaction of its own, which may also insert a row). */
+  takeovers: number;
+  /** Their sum: an upper bound, a takeover that inserted a row (a first window, a difference) counted in both. */
+  total: number;
+}
+
+/**
+ * The transactions that wrote the document since `mark`, read from the rows themselves, so nothing else that
+ * commits in the database (autovacuum, the bench's own readings) counts. A fold would delete the rows it counts;
+ * none happens in a bench's minute (ADR 0095).
+ */
+export async function writeTransactionsSince(
+  pool: pg.Pool,
+  documentId: string,
+  mark: WriteMark,
+): Promise<WriteTransactions> {
+  const { rows } = await pool.query<{ inserting: number; takeovers: number }>(
+    `SELECT (SELECT count(DISTINCT writer) FROM (
+               SELECT xmin::text AS writer FROM document_updates WHERE document_id = $1 AND seq > $2
+               UNION ALL
+               SELECT xmin::text FROM outbox WHERE id > $3 AND payload->>'documentId' = $1::text) AS inserted)::int
+              AS inserting,
+            (SELECT writer_epoch FROM documents WHERE id = $1)::int - $4 AS takeovers`,
+    [documentId, mark.seq, mark.outboxId, mark.epoch],
+  );
+  const { inserting, takeovers } = rows[0]!;
+  return { inserting, takeovers, total: inserting + takeovers };
+}

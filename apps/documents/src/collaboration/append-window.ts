@@ -22,12 +22,15 @@ interface HeldUpdates {
  */
 export class AppendWindow {
   private held: HeldUpdates = { updates: [], bytes: 0, stored: [] };
+  /** Something rides with the next write even if no update comes (the search text): it opens a window. */
+  private carrying = false;
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> | null = null;
   private discarded = false;
 
   constructor(
-    private readonly store: (update: Uint8Array) => Promise<void>,
+    /** Stores a window: its merged update, or null when the window holds only what `carry` asked for. */
+    private readonly store: (update: Uint8Array | null) => Promise<void>,
     private readonly settings: AppendWindowSettings,
     private readonly onFailed: (error: unknown) => void,
     /** After a window's `stored` callbacks ran: the writer announces what is stored now (ADR 0086). */
@@ -44,15 +47,32 @@ export class AppendWindow {
     else this.schedule();
   }
 
+  /**
+   * The next write carries something of the caller's (it reads it when the write starts): the window being
+   * gathered, or else a window of its own, written `windowMs` after it opens like any other, so that a
+   * document's writes stay at least a window apart (ADR 0095).
+   */
+  carry(): void {
+    if (this.discarded) return;
+    this.carrying = true;
+    this.schedule();
+  }
+
   /** Writes what is held now (shutdown, a full window) and resolves once every write started so far settled. */
   async flush(): Promise<void> {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     while (this.writing !== null) await this.writing;
-    if (this.held.updates.length === 0 || this.discarded) return;
+    if ((this.held.updates.length === 0 && !this.carrying) || this.discarded) return;
     const window = this.held;
     this.held = { updates: [], bytes: 0, stored: [] };
-    const merged = window.updates.length === 1 ? window.updates[0]! : Y.mergeUpdates(window.updates);
+    this.carrying = false;
+    const merged =
+      window.updates.length === 0
+        ? null
+        : window.updates.length === 1
+          ? window.updates[0]!
+          : Y.mergeUpdates(window.updates);
     const writing = this.store(merged).then(
       () => {
         for (const stored of window.stored) stored();
@@ -63,7 +83,7 @@ export class AppendWindow {
     this.writing = writing;
     await writing;
     this.writing = null;
-    if (this.held.updates.length > 0) this.schedule();
+    if (this.held.updates.length > 0 || this.carrying) this.schedule();
   }
 
   /** True while updates wait for a write not started yet: something due now can ride in that write. */
@@ -77,6 +97,7 @@ export class AppendWindow {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     this.held = { updates: [], bytes: 0, stored: [] };
+    this.carrying = false;
   }
 
   private schedule(): void {

@@ -21,7 +21,8 @@ export class CoEditedTextSaver {
   private readonly saving = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly save: (documentId: string, text: string) => Promise<void>,
+    /** `now`: the copy is being dropped or the instance stops, the save may not wait for a window. */
+    private readonly save: (documentId: string, text: string, now: boolean) => Promise<void>,
     private readonly timing: TextSaveTiming,
     private readonly onError: (error: unknown) => void,
   ) {}
@@ -32,7 +33,7 @@ export class CoEditedTextSaver {
     if (known !== undefined) clearTimeout(known.timer);
     const firstEditAt = known?.firstEditAt ?? Date.now();
     const delay = Math.min(this.timing.debounceMs, firstEditAt + this.timing.maxWaitMs - Date.now());
-    const timer = setTimeout(() => void this.flush(documentId), Math.max(0, delay));
+    const timer = setTimeout(() => void this.flush(documentId, false), Math.max(0, delay));
     this.pending.set(documentId, { timer, firstEditAt, read });
   }
 
@@ -41,22 +42,22 @@ export class CoEditedTextSaver {
    * a copy that no longer hears of edits (a restore made meanwhile would be overwritten by the older text).
    */
   saveNow(documentId: string): Promise<void> {
-    return this.flush(documentId);
+    return this.flush(documentId, true);
   }
 
   /** Saves every pending text now and waits for every save (shutdown). */
   async close(): Promise<void> {
-    await Promise.all([...this.pending.keys()].map((documentId) => this.flush(documentId)));
+    await Promise.all([...this.pending.keys()].map((documentId) => this.flush(documentId, true)));
     await Promise.all([...this.saving.values()]);
   }
 
-  private flush(documentId: string): Promise<void> {
+  private flush(documentId: string, now: boolean): Promise<void> {
     const due = this.pending.get(documentId);
     if (due === undefined) return Promise.resolve();
     clearTimeout(due.timer);
     this.pending.delete(documentId);
     const previous = this.saving.get(documentId) ?? Promise.resolve();
-    const next = previous.then(() => this.save(documentId, due.read())).catch(this.onError);
+    const next = previous.then(() => this.save(documentId, due.read(), now)).catch(this.onError);
     this.saving.set(documentId, next);
     void next.then(() => {
       if (this.saving.get(documentId) === next) this.saving.delete(documentId);

@@ -16,6 +16,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type WebSocket from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
+import type { EntityManager } from 'typeorm';
 import * as Y from 'yjs';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig, CollaborationConfig } from '../config.js';
@@ -57,8 +58,9 @@ interface OpenDocument {
   /** Set while this instance is the document's writer (ADR 0086). */
   term: WriterTerm | null;
   claiming: boolean;
-  /** Rows appended since the last compaction this instance knows of. */
+  /** Rows appended since the last compaction this instance knows of, and their bytes. */
   unfolded: number;
+  unfoldedBytes: number;
   compaction: Promise<void>;
 }
 
@@ -68,8 +70,13 @@ interface OpenDocument {
  */
 interface WriterTerm {
   token: string;
-  /** The epoch its takeover wrote (null: the document is gone); every window's insert is fenced by it. */
+  /**
+   * The epoch its takeover wrote (null: the document is gone); every window's insert is fenced by it. While
+   * `takeOverAtFirstWindow`, the epoch read when the lease was taken: the first window takes over from it.
+   */
   epoch: Promise<number | null>;
+  /** The copy only loaded when the lease was taken: nothing to store, so the takeover waits for a first window. */
+  takeOverAtFirstWindow: boolean;
   appends: AppendWindow;
   /** Per instance, the last edit number stored: announced after each write, cumulative. */
   stored: Map<string, number>;
@@ -142,7 +149,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     this.settings = config.collaboration;
     this.lease = new DocumentWriterLease(queueRedis, this.settings.writerLeaseMs);
     this.textSaver = new CoEditedTextSaver(
-      (documentId, text) => this.saveText(documentId, text),
+      (documentId, text, now) => this.saveText(documentId, text, now),
       this.settings.textSave,
       (error) => this.logger.error(error instanceof Error ? error : String(error)),
     );
@@ -341,13 +348,19 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
   }
 
   /**
-   * The search text is due. The document's writer saves it inside the window it is gathering when there is one
-   * (no second write for the window); an instance that is not the writer leaves it to the writer.
+   * The search text is due. The document's writer saves it with its next window (ADR 0086): the window it is
+   * gathering, or else a window of its own, a window after it opens, so the document's writes stay a window
+   * apart (ADR 0095). Only a copy being dropped or an instance stopping (`now`) saves it at once, alone when no
+   * window holds updates. An instance that is not the writer leaves it to the writer.
    */
-  private async saveText(documentId: string, text: string): Promise<void> {
+  private async saveText(documentId: string, text: string, now: boolean): Promise<void> {
     const document = this.held.get(documentId);
     if (document !== undefined) {
       if (document.term === null) return;
+      if (!now) {
+        document.term.textDue = true;
+        return document.term.appends.carry();
+      }
       if (document.term.appends.holding()) {
         document.term.textDue = true;
         return;
@@ -400,24 +413,34 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     }
   }
 
+  /**
+   * A copy that applied edits since it loaded takes the document over at once, storing what the database lacks
+   * (ADR 0086). A copy holding only what it loaded has nothing to store: it reads the epoch and takes over with
+   * its first window, in that window's transaction, so a document that is opened and only read costs no write
+   * (ADR 0095). A takeover in between (this lease lost) fences that first window like any other.
+   */
   private beginTerm(documentId: string, document: OpenDocument, token: string): void {
     let covered = new Map<string, number>();
-    const epoch = this.content.takeOver(
-      documentId,
-      () => {
-        // Every edit this copy applied is numbered in `seen` (its own editors' and relayed ones); none: the copy
-        // is what it loaded. Either way what `seen` holds now is what the takeover covers.
-        covered = new Map(document.seen);
-        return covered.size > 0;
-      },
-      (stored) => {
-        covered = new Map(document.seen);
-        return unstoredPart(document.room.doc, stored);
-      },
-    );
+    const takeOverAtFirstWindow = document.seen.size === 0;
+    const epoch = takeOverAtFirstWindow
+      ? this.content.writerEpoch(documentId)
+      : this.content.takeOver(
+          documentId,
+          () => {
+            // Every edit this copy applied is numbered in `seen` (its own editors' and relayed ones); none: the
+            // copy is what it loaded. Either way what `seen` holds now is what the takeover covers.
+            covered = new Map(document.seen);
+            return covered.size > 0;
+          },
+          (stored) => {
+            covered = new Map(document.seen);
+            return unstoredPart(document.room.doc, stored);
+          },
+        );
     const term: WriterTerm = {
       token,
       epoch,
+      takeOverAtFirstWindow,
       stored: new Map(),
       textDue: false,
       appends: new AppendWindow(
@@ -440,31 +463,43 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     );
   }
 
-  /** One window as the writer of its epoch, with the search text when it is due (one transaction). */
+  /**
+   * One window as the writer of its epoch, with the search text when it is due (one transaction); a window
+   * holding only the text (no update: `update` null) saves it alone.
+   */
   private async writeWindow(
     documentId: string,
     document: OpenDocument,
     term: WriterTerm,
-    update: Uint8Array,
+    update: Uint8Array | null,
   ): Promise<void> {
     const text = term.textDue ? document.room.doc.getText('content').toJSON() : null;
     term.textDue = false;
+    if (update === null) {
+      if (text !== null) await this.documentsService.saveCoEditedText(documentId, text);
+      return;
+    }
     const epoch = await term.epoch;
     if (epoch === null) throw new Error(`document ${documentId} is gone`);
     let textSaved: () => void = () => undefined;
-    const written = await this.content.appendAsWriter(
-      documentId,
-      update,
-      epoch,
+    const alsoStore =
       text === null
         ? undefined
-        : async (manager) => {
+        : async (manager: EntityManager) => {
             textSaved = await this.documentsService.saveCoEditedTextIn(manager, documentId, text);
-          },
-    );
+          };
+    let written: boolean;
+    if (term.takeOverAtFirstWindow) {
+      const taken = await this.content.takeOverWithWindow(documentId, update, epoch, alsoStore);
+      written = taken !== null;
+      if (taken !== null) {
+        term.takeOverAtFirstWindow = false;
+        term.epoch = Promise.resolve(taken);
+      }
+    } else written = await this.content.appendAsWriter(documentId, update, epoch, alsoStore);
     if (!written) throw new FencedOut(`document ${documentId} was taken over by a later writer`);
     textSaved();
-    this.appended(documentId, document);
+    this.appended(documentId, document, update.byteLength);
   }
 
   /**
@@ -513,11 +548,19 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     }
   }
 
-  /** A window of the document's updates committed as one row: the snapshot may be due. */
-  private appended(documentId: string, document: OpenDocument): void {
+  /**
+   * A window of the document's updates committed as one row: the snapshot is due once the tail holds
+   * COLLAB_SNAPSHOT_EVERY rows or COLLAB_SNAPSHOT_EVERY_BYTES, whichever comes first (ADR 0095).
+   */
+  private appended(documentId: string, document: OpenDocument, bytes: number): void {
     document.unfolded += 1;
-    if (document.unfolded >= this.settings.snapshotEvery) {
+    document.unfoldedBytes += bytes;
+    if (
+      document.unfolded >= this.settings.snapshotEvery ||
+      document.unfoldedBytes >= this.settings.snapshotEveryBytes
+    ) {
       document.unfolded = 0;
+      document.unfoldedBytes = 0;
       const compaction = document.compaction
         .then(() => this.content.compact(documentId))
         .catch((error: unknown) => {
@@ -629,6 +672,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
         term: null,
         claiming: false,
         unfolded: stored.unfolded,
+        unfoldedBytes: stored.unfoldedBytes,
         compaction: Promise.resolve(),
       };
       return document;

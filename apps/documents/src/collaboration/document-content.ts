@@ -10,16 +10,20 @@ import {
   LOCK_DOCUMENT_SQL,
   MEMBER_ROLE_FOR_DOCUMENT_SQL,
   SAVE_SNAPSHOT_SQL,
+  TAKE_WRITER_FROM_SQL,
   TAKE_WRITER_SQL,
+  WRITER_EPOCH_SQL,
 } from './document-content.sql.js';
 
 /** Where a statement runs: the pool, or a transaction's manager. */
 export type QueryExecutor = Pick<EntityManager, 'query'>;
 
-/** A document's content as stored: the updates to apply, snapshot first, and how many are not folded yet. */
+/** A document's content as stored: the updates to apply, snapshot first, and the tail not folded yet. */
 export interface StoredContent {
   updates: Uint8Array[];
+  /** Rows of document_updates (windows) not yet folded into the snapshot, and their bytes. */
   unfolded: number;
+  unfoldedBytes: number;
 }
 
 /**
@@ -41,7 +45,7 @@ export class DocumentContent {
   }
 
   async load(documentId: string): Promise<StoredContent> {
-    return (await this.read(documentId, this.dataSource)) ?? { updates: [], unfolded: 0 };
+    return (await this.read(documentId, this.dataSource)) ?? { updates: [], unfolded: 0, unfoldedBytes: 0 };
   }
 
   /**
@@ -90,6 +94,40 @@ export class DocumentContent {
   }
 
   /**
+   * The document's writer epoch now, or null when there is no such document: what an instance that took the
+   * lease with a copy holding only what it loaded takes over from at its first window (ADR 0095).
+   */
+  async writerEpoch(documentId: string): Promise<number | null> {
+    const [row] = await this.dataSource.query<Array<{ writer_epoch: string }>>(WRITER_EPOCH_SQL, [
+      documentId,
+    ]);
+    return row === undefined ? null : Number(row.writer_epoch);
+  }
+
+  /**
+   * The first window of a writer whose copy only loaded: takes the document over from `readEpoch` (bumping the
+   * epoch, fencing every earlier writer) and appends the window, with `alsoStore`, in one transaction. Null, and
+   * nothing written, when another writer took over since the epoch was read; else the new epoch.
+   */
+  async takeOverWithWindow(
+    documentId: string,
+    update: Uint8Array,
+    readEpoch: number,
+    alsoStore?: (executor: EntityManager) => Promise<void>,
+  ): Promise<number | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const [taken] = await manager.query<Array<{ writer_epoch: string }>>(TAKE_WRITER_FROM_SQL, [
+        documentId,
+        readEpoch,
+      ]);
+      if (taken === undefined) return null;
+      await this.append(documentId, update, manager);
+      if (alsoStore !== undefined) await alsoStore(manager);
+      return Number(taken.writer_epoch);
+    });
+  }
+
+  /**
    * Appends a window's update as the writer of `epoch`, with `alsoStore` (the search text, when due) in the same
    * transaction. False, and nothing written, when a later writer took the document over.
    */
@@ -132,15 +170,16 @@ export class DocumentContent {
   }
 
   private async read(documentId: string, executor: QueryExecutor): Promise<StoredContent | null> {
-    const [stored] = await executor.query<Array<{ state: Buffer | null; updates: Buffer[] }>>(
-      DOCUMENT_CONTENT_SQL,
-      [documentId],
-    );
-    if (stored === undefined) return null;
-    const updates = stored.updates.map((update) => new Uint8Array(update));
+    const rows = await executor.query<Array<{ part: number; bytes: Buffer | null }>>(DOCUMENT_CONTENT_SQL, [
+      documentId,
+    ]);
+    const [snapshot, ...tail] = rows;
+    if (snapshot === undefined || snapshot.part !== 0) return null;
+    const updates = tail.map((row) => new Uint8Array(row.bytes!));
     return {
-      updates: stored.state ? [new Uint8Array(stored.state), ...updates] : updates,
+      updates: snapshot.bytes ? [new Uint8Array(snapshot.bytes), ...updates] : updates,
       unfolded: updates.length,
+      unfoldedBytes: updates.reduce((total, update) => total + update.byteLength, 0),
     };
   }
 }
