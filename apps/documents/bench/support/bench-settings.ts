@@ -14,6 +14,11 @@ export const EDITOR_UPDATES_PER_SECOND = benchSetting('DOCS_BENCH_EDITOR_RATE', 
 export const EDITORS_SECONDS = benchSetting('DOCS_BENCH_EDITORS_SECONDS', 60);
 /** Editors: client processes the editors are spread over (each applies every update to each of its copies). */
 export const EDITOR_PROCESSES = benchSetting('DOCS_BENCH_EDITOR_PROCESSES', 4);
+/**
+ * Editors: the client processes' nice value, 1 to 19 (unset: not reniced). Above 0 the load generator yields the cores to the
+ * API instances, PostgreSQL and Redis, as clients on other machines would; the clients' own stamps then wait.
+ */
+export const EDITOR_NICE = benchSetting('DOCS_BENCH_EDITOR_NICE', 0);
 
 /** Cold load: the document's size in characters once its history is written. */
 export const COLD_DOCUMENT_CHARACTERS = benchSetting('DOCS_BENCH_COLD_CHARACTERS', 160_000);
