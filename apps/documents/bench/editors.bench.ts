@@ -1,9 +1,16 @@
 import { createHash } from 'node:crypto';
-import { BenchChild, defineBench, percentile, type BenchResult } from '@remedy/testing';
+import {
+  BenchChild,
+  cpuSecondsOfProcesses,
+  defineBench,
+  percentile,
+  type BenchResult,
+} from '@remedy/testing';
 import { documentsHarness } from '../findings/support/documents-harness.js';
 import { testConfig } from '../findings/support/test-config.js';
 import { startApiInstance, type ApiInstanceProcess } from './support/api-instance-process.js';
 import {
+  EDITOR_NICE,
   EDITOR_PROCESSES,
   EDITOR_UPDATES_PER_SECOND,
   EDITORS,
@@ -11,6 +18,7 @@ import {
 } from './support/bench-settings.js';
 import type { EditorsJob, EditorsReport, EditorsResult } from './support/editors.child.js';
 import { seedDocument, seedOrganisation } from './support/seed-organisation.js';
+import { eventLoopDelayMs, scrapeMetrics, serverFanOut } from './support/server-fan-out.js';
 import { storedText } from './support/stored-text.js';
 import { tableWrites, writeMark, writesBetween, writeTransactionsSince } from './support/table-writes.js';
 
@@ -26,6 +34,10 @@ const WRITES_PER_SECOND_GOAL = 0.5;
 const SETTLE_MS = 15_000;
 
 type Reported<T extends EditorsReport['type']> = Extract<EditorsReport, { type: T }>;
+
+function byInstance<T, V>(values: readonly T[], value: (of: T) => V): Record<string, V> {
+  return Object.fromEntries(values.map((of, index) => [`instance ${index + 1}`, value(of)]));
+}
 
 const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
@@ -62,6 +74,7 @@ export default defineBench({
           editors: mine,
           editIntervalMs: (editors / EDITOR_UPDATES_PER_SECOND) * 1000,
           seconds: EDITORS_SECONDS,
+          nice: EDITOR_NICE,
         };
         const child = new BenchChild(ENTRY, job);
         children.push(child);
@@ -74,6 +87,9 @@ export default defineBench({
       const writesBefore = await tableWrites(ctx.pool);
       ctx.log(`every editor holds the document; editing for ${EDITORS_SECONDS} s`);
 
+      // Resets the instances' event-loop delay monitors (prom-client does at each scrape): the next is the edits'.
+      await Promise.all(instances.map((instance) => scrapeMetrics(instance.url)));
+      const instanceCpuBefore = instances.map((instance) => cpuSecondsOfProcesses([instance.pid]));
       const startAt = Date.now() + 500;
       const sentReports = children.map((child) => child.next<Reported<'sent'>>('sent'));
       for (const child of children) child.send({ type: 'go', startAt });
@@ -85,6 +101,11 @@ export default defineBench({
       for (const child of children) child.send({ type: 'expect', sent, settleMs: SETTLE_MS });
       const results: EditorsResult[] = (await Promise.all(resultReports)).map((report) => report.result);
       const editingSeconds = (Date.now() - startAt) / 1000;
+      const instanceCpu = instances.map(
+        (instance, index) => cpuSecondsOfProcesses([instance.pid]) - instanceCpuBefore[index]!,
+      );
+      const scrapes = await Promise.all(instances.map((instance) => scrapeMetrics(instance.url)));
+      const servers = serverFanOut(scrapes);
 
       // Stopped before the writes are read: each instance saves the texts due and its backends report on exit.
       await Promise.all(instances.map((instance) => instance.stop()));
@@ -95,6 +116,7 @@ export default defineBench({
       const writesPerSecond = totalWrites / editingSeconds;
 
       const latencies = results.flatMap((result) => result.latenciesMs);
+      const appliedLatencies = results.flatMap((result) => result.appliedLatenciesMs);
       const sum = (pick: (result: EditorsResult) => number): number =>
         results.reduce((total, result) => total + pick(result), 0);
       const lost = sum((result) => result.lost);
@@ -137,6 +159,7 @@ export default defineBench({
         editors,
         'API instances (processes)': INSTANCES,
         'client processes': processes,
+        'client processes nice (DOCS_BENCH_EDITOR_NICE)': EDITOR_NICE,
         'updates per second (all editors)': EDITOR_UPDATES_PER_SECOND,
         seconds: EDITORS_SECONDS,
         'goals met': `${met}/${Object.keys(goals).length}`,
@@ -152,6 +175,23 @@ export default defineBench({
         'fan-out p50 ms (edit sent → each other editor)': p50,
         'fan-out p99 ms': p99,
         'fan-out max ms': round(percentile(latencies, 100)),
+        "fan-out to the edit applied in the other editor's Y.Doc, p50 / p99 ms": {
+          p50: round(percentile(appliedLatencies, 50)),
+          p99: round(percentile(appliedLatencies, 99)),
+        },
+        'client processes: received frames per Yjs transaction (a process behind applies what queued at once)':
+          round(
+            sum((result) => result.batchedFrames) /
+              Math.max(
+                1,
+                sum((result) => result.batches),
+              ),
+            2,
+          ),
+        "client processes' event-loop delay while editing, worst of them, ms (p99, max)": {
+          p99: Math.max(...results.map((result) => result.eventLoopDelayMs.p99)),
+          max: Math.max(...results.map((result) => result.eventLoopDelayMs.max)),
+        },
         'bytes per update on the wire, sent (JSON sync frame)': round(
           sum((result) => result.sentFrameBytes) / Math.max(1, sentFrames),
         ),
@@ -177,6 +217,17 @@ export default defineBench({
         'client processes CPU (% of one core)': Math.round(
           (sum((result) => result.cpuSeconds) / editingSeconds) * 100,
         ),
+        'API instances CPU (% of one core, each)': byInstance(instanceCpu, (seconds) =>
+          Math.round((seconds / editingSeconds) * 100),
+        ),
+        "API instances' event-loop delay while editing, ms (each: p99, max)": byInstance(
+          scrapes,
+          eventLoopDelayMs,
+        ),
+        "server fan-out (instances' /metrics): edit handled on its sender's instance → frame handed to the kernel for every socket there (ms)":
+          servers.local,
+        '… and on the other instance, through Redis (ms)': servers.relayed,
+        '… of which PUBLISH → read by the other instance (ms)': servers.transit,
       };
     } finally {
       for (const child of children) child.kill();

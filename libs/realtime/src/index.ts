@@ -1,6 +1,6 @@
 export { CLOSE_CODES, CLOSE_REASONS } from './close-codes.js';
 export { RoomRegistry } from './room-registry.js';
-export type { RoomDeliveryTimings } from './room-delivery-timings.js';
+export { wallClockMs, type RoomDeliveryTimings } from './room-delivery-timings.js';
 export { RedisRoomBus, type RedisRoomBusOptions, type RoomMessage } from './redis-room-bus.js';
 export { RedisRoomPublisher } from './redis-room-publisher.js';
 export { ConnectionLimiter } from './connection-limiter.js';

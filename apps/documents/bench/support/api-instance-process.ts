@@ -8,6 +8,7 @@ const MAIN = new URL('../../src/main.ts', import.meta.url).pathname;
 /** One documents API started as production starts it (`src/main.ts`), in a Node process of its own. */
 export interface ApiInstanceProcess {
   url: string;
+  pid: number;
   wsUrl: string;
   /** The last things it printed (errors: the benches run it at LOG_LEVEL=error). */
   output(): string;
@@ -61,6 +62,7 @@ export async function startApiInstance(
   }
   return {
     url,
+    pid: child.pid!,
     wsUrl: `ws://127.0.0.1:${port}`,
     output: () => output,
     stop: async () => {

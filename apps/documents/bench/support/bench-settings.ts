@@ -14,6 +14,11 @@ export const EDITOR_UPDATES_PER_SECOND = benchSetting('DOCS_BENCH_EDITOR_RATE', 
 export const EDITORS_SECONDS = benchSetting('DOCS_BENCH_EDITORS_SECONDS', 60);
 /** Editors: client processes the editors are spread over (each applies every update to each of its copies). */
 export const EDITOR_PROCESSES = benchSetting('DOCS_BENCH_EDITOR_PROCESSES', 4);
+/**
+ * Editors: the client processes' nice value, 0 to 19 (default 19). The load generator yields the cores to the API
+ * instances, PostgreSQL and Redis, as editors on their own machines would (ADR 0093); 0 runs them as the bench.
+ */
+export const EDITOR_NICE = niceSetting('DOCS_BENCH_EDITOR_NICE', 19);
 
 /** Cold load: the document's size in characters once its history is written. */
 export const COLD_DOCUMENT_CHARACTERS = benchSetting('DOCS_BENCH_COLD_CHARACTERS', 160_000);
@@ -30,3 +35,13 @@ export const SEARCH_EDITS_PER_MINUTE = benchSetting('DOCS_BENCH_SEARCH_EDITS_PER
 export const SEARCH_EDIT_SECONDS = benchSetting('DOCS_BENCH_SEARCH_SECONDS', 60);
 /** Search: queries timed through GET /documents/search, one at a time. */
 export const SEARCH_QUERIES = benchSetting('DOCS_BENCH_SEARCH_QUERIES', 200);
+
+/** A nice value from the environment (0 allowed, unlike benchSetting's positive numbers). */
+function niceSetting(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 19)
+    throw new Error(`${name} must be an integer from 0 to 19, got "${raw}"`);
+  return value;
+}

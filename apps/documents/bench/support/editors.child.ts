@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { setPriority } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { childJob, tellParent } from '@remedy/testing';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -14,6 +16,8 @@ export interface EditorsJob {
   /** Each editor edits once every this many milliseconds. */
   editIntervalMs: number;
   seconds: number;
+  /** The process's nice value (0: as the bench runner; up to 19: the service's processes run first). */
+  nice: number;
 }
 
 /** Parent → child, after `ready`: start editing at `startAt` (epoch ms); then `expect` every edit sent. */
@@ -22,8 +26,18 @@ export type EditorsCommand =
 
 /** What one process measured once every editor heard every other editor's edits (or the settle time ran out). */
 export interface EditorsResult {
-  /** Milliseconds from each edit's send to its arrival at each other editor of this process. */
+  /**
+   * Milliseconds from each edit's send to its frame's arrival at each other editor of this process: the socket's
+   * message event, stamped before the frame is decoded or applied.
+   */
   latenciesMs: number[];
+  /** The same deliveries, to the edit applied to the other editor's Y.Doc (the batch holding it committed). */
+  appliedLatenciesMs: number[];
+  /** This process's event-loop delay while editing, p99 and max (ms): how late it read its sockets. */
+  eventLoopDelayMs: { p99: number; max: number };
+  /** Transactions the editors applied received frames in, and the frames (a busy process batches more). */
+  batches: number;
+  batchedFrames: number;
   /** Edits of others an editor never received (sum over this process's editors). */
   lost: number;
   duplicates: number;
@@ -60,7 +74,11 @@ const now = (): number => performance.timeOrigin + performance.now();
  */
 class BenchEditor {
   readonly doc = new Y.Doc();
+  /** When each edit of another editor arrived (its frame's message event), and when it was applied. */
   readonly received = new Map<string, number>();
+  readonly applied = new Map<string, number>();
+  batches = 0;
+  batchedFrames = 0;
   duplicates = 0;
   updateFrames = 0;
   updateFrameBytes = 0;
@@ -72,6 +90,10 @@ class BenchEditor {
   private synced = false;
   private onSynced: (() => void) | undefined;
   private socket!: WebSocket;
+  /** Frames read from the socket and not applied yet, each with the time its message event fired. */
+  private inbox: Array<{ at: number; data: Buffer }> = [];
+  /** Edits whose frames the current batch carries: stamped `applied` once the batch's transaction ended. */
+  private readonly arrivedInBatch: string[] = [];
 
   constructor(
     private readonly wsUrl: string,
@@ -91,7 +113,7 @@ class BenchEditor {
     // Opened here, not at construction: a socket opened long before its sign-in is closed by the server's
     // sign-in timeout (COLLAB_AUTH_TIMEOUT_MS) while the editors before it join.
     this.socket = new WebSocket(`${this.wsUrl}/collab`);
-    this.socket.on('message', (data: Buffer) => this.receive(data));
+    this.socket.on('message', (data: Buffer) => this.arrive(data));
     this.socket.on('close', (code) => (this.closeCode = code));
     await new Promise<void>((resolve, reject) => {
       this.socket.once('open', () => resolve());
@@ -150,8 +172,35 @@ class BenchEditor {
     this.socket.send(frame);
   }
 
-  private receive(data: Buffer): void {
+  /**
+   * A frame read from the socket: stamped now, before it is decoded, and applied with whatever else arrives before
+   * the event loop's check phase. A process that keeps up applies each frame alone; one that fell behind applies
+   * the frames queued meanwhile in one Yjs transaction, as a busy tab's provider effectively does, instead of one
+   * transaction each (each costs work in proportion to the editors of the document: two state vectors and the
+   * encoded update for the doc's 'update' listeners), which is what made 50 copies a process fall behind.
+   */
+  private arrive(data: Buffer): void {
+    this.inbox.push({ at: now(), data });
+    if (this.inbox.length === 1) setImmediate(() => this.applyInbox());
+  }
+
+  private applyInbox(): void {
+    const frames = this.inbox;
+    this.inbox = [];
+    this.batches += 1;
+    this.batchedFrames += frames.length;
+    Y.transact(
+      this.doc,
+      () => {
+        for (const { at, data } of frames) this.receive(data, at);
+      },
+      'server',
+    );
     const at = now();
+    for (const name of this.arrivedInBatch.splice(0)) this.applied.set(name, at);
+  }
+
+  private receive(data: Buffer, at: number): void {
     const frame = JSON.parse(data.toString()) as { type: string; data?: string; code?: string };
     if (frame.type === 'saved') this.saved += 1;
     else if (frame.type === 'error') {
@@ -177,8 +226,10 @@ class BenchEditor {
         // One struct may hold a run of characters typed one after another (Yjs merges them): each is an edit.
         for (let offset = 0; offset < struct.length; offset += 1) {
           const name = `${struct.id.client}:${struct.id.clock + offset}`;
-          if (!this.received.has(name)) this.received.set(name, at);
-          else if (relayed) this.duplicates += 1;
+          if (!this.received.has(name)) {
+            this.received.set(name, at);
+            this.arrivedInBatch.push(name);
+          } else if (relayed) this.duplicates += 1;
         }
       }
     }
@@ -207,6 +258,8 @@ function nextCommand<T extends EditorsCommand['type']>(
 
 async function main(): Promise<void> {
   const job = await childJob<EditorsJob>();
+  // The load generator yields to the service when asked (on a deployment the editors are other machines).
+  if (job.nice !== 0) setPriority(job.nice);
   const editors = job.editors.map(({ wsUrl, token }) => new BenchEditor(wsUrl, token, job.documentId));
   // A few at a time: 200 sign-ins at once would time the servers' start-up burst, not the edits.
   for (let first = 0; first < editors.length; first += 20)
@@ -215,6 +268,8 @@ async function main(): Promise<void> {
 
   const { startAt } = await nextCommand('go');
   const cpuBefore = process.cpuUsage();
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   const sent: Record<string, number> = {};
   const endAt = startAt + job.seconds * 1000;
   await Promise.all(
@@ -239,9 +294,17 @@ async function main(): Promise<void> {
   const settleBy = Date.now() + expected.settleMs;
   while (!heardAll() && Date.now() < settleBy) await new Promise((resolve) => setTimeout(resolve, 100));
   const cpu = process.cpuUsage(cpuBefore);
+  loopDelay.disable();
 
   const result: EditorsResult = {
     latenciesMs: [],
+    appliedLatenciesMs: [],
+    eventLoopDelayMs: {
+      p99: Math.round(loopDelay.percentile(99) / 1e5) / 10,
+      max: Math.round(loopDelay.max / 1e5) / 10,
+    },
+    batches: 0,
+    batchedFrames: 0,
     lost: 0,
     duplicates: 0,
     updateFrames: 0,
@@ -260,8 +323,13 @@ async function main(): Promise<void> {
       if (own(editor, name)) continue;
       const at = editor.received.get(name);
       if (at === undefined) result.lost += 1;
-      else result.latenciesMs.push(at - expected.sent[name]!);
+      else {
+        result.latenciesMs.push(at - expected.sent[name]!);
+        result.appliedLatenciesMs.push(editor.applied.get(name)! - expected.sent[name]!);
+      }
     }
+    result.batches += editor.batches;
+    result.batchedFrames += editor.batchedFrames;
     result.duplicates += editor.duplicates;
     result.updateFrames += editor.updateFrames;
     result.updateFrameBytes += editor.updateFrameBytes;
@@ -278,6 +346,7 @@ async function main(): Promise<void> {
   }
   for (const editor of editors) editor.close();
   await tellParent({ type: 'result', result } satisfies EditorsReport);
+  process.exit(0);
 }
 
 main().catch((error: unknown) => {

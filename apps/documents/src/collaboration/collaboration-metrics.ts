@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { METRICS_REGISTRY } from '@remedy/observability';
 import type { RealtimeHubStats } from '@remedy/realtime';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** What the /collab gateway holds at a scrape: its hub's sockets and its copies of documents. */
 export interface CollaborationStats {
@@ -12,16 +12,25 @@ export interface CollaborationStats {
   maxUnfoldedUpdates: number;
 }
 
+/** Where an edit's fan-out ran on the servers: on its sender's instance, or on another one through Redis. */
+export type FanOutPath = 'local' | 'relayed';
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5];
+
 /**
  * /collab's metrics (the documents dashboard and alert rules read them): stored updates and their bytes as
- * counters (updates per second, bytes per update), compactions that failed, and gauges read from the gateway
- * at scrape time — sockets, editors' copies, and the snapshot lag (updates a load must replay after the snapshot).
+ * counters (updates per second, bytes per update), compactions that failed, gauges read from the gateway
+ * at scrape time — sockets, editors' copies, and the snapshot lag (updates a load must replay after the snapshot)
+ * — and the servers' part of an edit's fan-out (ADR 0093): what the editors see beyond it is their own and the
+ * network's.
  */
 @Injectable()
 export class CollaborationMetrics {
   private readonly updates: Counter;
   private readonly updateBytes: Counter;
   private readonly failedCompactions: Counter;
+  private readonly fanOut: Histogram<'path'>;
+  private readonly transit: Histogram;
 
   constructor(@Inject(METRICS_REGISTRY) private readonly registry: Registry) {
     this.updates = new Counter({
@@ -39,6 +48,32 @@ export class CollaborationMetrics {
       help: 'Folds of stored updates into a snapshot that failed (the updates stay and are folded later)',
       registers: [registry],
     });
+    this.fanOut = new Histogram({
+      name: 'documents_collab_fanout_seconds',
+      help:
+        "Co-edited edits: from the edit's message handled on its sender's instance to its frame handed to the kernel " +
+        "for every socket of the document on this instance (path: local, on the sender's instance; relayed, on another " +
+        'through Redis). Wall clocks of two processes for relayed',
+      labelNames: ['path'],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    });
+    this.transit = new Histogram({
+      name: 'documents_collab_relay_transit_seconds',
+      help: "Co-edited edits relayed between instances: from the sender's instance's PUBLISH to this instance reading it",
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    });
+  }
+
+  /** An edit's frame is with the kernel for every socket of its document on this instance, `ms` after it was handled. */
+  fannedOut(path: FanOutPath, ms: number): void {
+    this.fanOut.observe({ path }, Math.max(0, ms) / 1000);
+  }
+
+  /** An edit of another instance read from Redis `ms` after its PUBLISH. */
+  relayTransit(ms: number): void {
+    this.transit.observe(Math.max(0, ms) / 1000);
   }
 
   stored(bytes: number): void {

@@ -11,6 +11,7 @@ import {
   type RealtimeClient,
   type RealtimeHubStats,
   type RoomMessage,
+  wallClockMs,
 } from '@remedy/realtime';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -27,7 +28,7 @@ import { REDIS_CLIENTS } from '../redis/redis.module.js';
 import { AnnouncedPresence } from './announced-presence.js';
 import { AppendWindow } from './append-window.js';
 import { CoEditedTextSaver } from './co-edited-text-saver.js';
-import { CollaborationMetrics } from './collaboration-metrics.js';
+import { CollaborationMetrics, type FanOutPath } from './collaboration-metrics.js';
 import { isCollaborationCommandError, parseCollaborationCommand } from './collaboration-command.js';
 import { RefusedSyncMessage } from './collaboration-room.js';
 import {
@@ -96,6 +97,8 @@ type Relayed =
       sync: boolean;
       /** The origin's number for an editor's edit (none for a restore, stored before it is relayed). */
       seq?: number;
+      /** An editor's edit: when its origin handled its message (wall clock, ms), for the fan-out's timing. */
+      receivedAt?: number;
       frame: string;
     }
   | {
@@ -178,7 +181,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
       publisher: redis.publisher,
       subscriber: redis.subscriber,
       channelPrefix: `${config.redis.keyPrefix}collab:`,
-      onMessage: (documentId, message) => void this.onRelayed(documentId, message),
+      onMessage: (documentId, message, publishedAt) => void this.onRelayed(documentId, message, publishedAt),
     });
   }
 
@@ -246,6 +249,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
   }
 
   private async onMessage(client: CollabClient, message: unknown): Promise<void> {
+    const receivedAt = wallClockMs();
     const command = parseCollaborationCommand(message, this.settings.maxUpdateBytes);
     if (isCollaborationCommandError(command))
       return client.sendError(command.code, command.message, command.details);
@@ -272,7 +276,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
         awarenessFrame(command.documentId, command.data),
       );
     }
-    return this.sync(client, command.documentId, document, command.data);
+    return this.sync(client, command.documentId, document, command.data, receivedAt);
   }
 
   private async open(client: CollabClient, documentId: string): Promise<void> {
@@ -301,7 +305,13 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     if (canWrite) client.send({ type: 'sync', documentId, data: base64(document.room.greeting()) });
   }
 
-  private async sync(client: CollabClient, documentId: string, document: OpenDocument, data: Uint8Array) {
+  private async sync(
+    client: CollabClient,
+    documentId: string,
+    document: OpenDocument,
+    data: Uint8Array,
+    receivedAt: number,
+  ) {
     let outcome;
     try {
       outcome = document.room.receive(data, document.members.get(client) === true);
@@ -322,7 +332,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     document.unacknowledged.push({ seq, client });
     this.hold(documentId, document, this.instance, seq, update);
     const frame = JSON.stringify({ type: 'sync', documentId, data: base64(outcome.broadcast) });
-    await this.relay(documentId, document, client, frame, true, seq);
+    await this.relay(documentId, document, client, frame, true, seq, receivedAt);
   }
 
   /**
@@ -611,16 +621,24 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     frame: string,
     sync = false,
     seq: number | null = null,
+    receivedAt: number | null = null,
   ): Promise<void> {
     // Encoded once for every member: each socket is handed the same bytes (ADR 0060).
     const bytes = Buffer.from(frame);
-    for (const member of document?.members.keys() ?? []) if (member !== sender) member.send(bytes);
+    let sent = 0;
+    for (const member of document?.members.keys() ?? [])
+      if (member !== sender) {
+        member.send(bytes);
+        sent += 1;
+      }
+    if (receivedAt !== null && sent > 0) this.timeFanOut('local', receivedAt);
     const relayed: Relayed = {
       kind: 'frame',
       origin: this.instance,
       sync,
       frame,
       ...(seq === null ? {} : { seq }),
+      ...(receivedAt === null ? {} : { receivedAt }),
     };
     await this.bus.publish(documentId, { payload: JSON.stringify(relayed) });
   }
@@ -629,9 +647,16 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
    * Another instance's edit or presence: applied to this instance's copy first (and held for the window when
    * this instance is the writer), then sent to its sockets. Or the writer's announcement of what it stored.
    */
-  private async onRelayed(documentId: string, message: RoomMessage): Promise<void> {
+  private async onRelayed(
+    documentId: string,
+    message: RoomMessage,
+    publishedAt: number | undefined,
+  ): Promise<void> {
     const relayed = JSON.parse(message.payload) as Relayed;
     if (relayed.origin === this.instance) return;
+    const receivedAt = relayed.kind === 'frame' ? relayed.receivedAt : undefined;
+    if (receivedAt !== undefined && publishedAt !== undefined)
+      this.metrics.relayTransit(wallClockMs() - publishedAt);
     const pending = this.documents.get(documentId);
     if (pending === undefined) return;
     const document = await pending;
@@ -648,6 +673,15 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     }
     const bytes = Buffer.from(relayed.frame);
     for (const member of document.members.keys()) member.send(bytes);
+    if (receivedAt !== undefined && document.members.size > 0) this.timeFanOut('relayed', receivedAt);
+  }
+
+  /**
+   * The sends above only corked each socket's connection: BoundedSendQueue hands them to the kernel in a
+   * process.nextTick queued by the first of them, which therefore runs before this one (ADR 0090's measure).
+   */
+  private timeFanOut(path: FanOutPath, receivedAt: number): void {
+    process.nextTick(() => this.metrics.fannedOut(path, wallClockMs() - receivedAt));
   }
 
   /**
