@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PARTITION_MAINTENANCE_QUEUE } from '@remedy/partitioning';
-import { useTestContext, waitUntil } from '@remedy/testing';
+import { freePort, useTestContext, waitUntil } from '@remedy/testing';
 import { Queue } from 'bullmq';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { eventRegistrationHarness } from '../findings/support/event-registration-harness.js';
 import { SesEmulator } from '../findings/support/ses-emulator.js';
@@ -21,15 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await ses.stop();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** `npm run <script>` as an operator runs it, in this test's database and Redis prefix. */
 function runScript(script: 'serve' | 'worker', port: number) {

@@ -7,6 +7,7 @@ export {
 export { useTestContext, type TestContext } from './context/use-test-context.js';
 export { deleteKeysWithPrefix } from './context/redis-cleanup.js';
 export { startTestServers, type TestServers } from './servers/test-servers.js';
+export { freePort } from './servers/free-port.js';
 export {
   startEmbeddedPostgres,
   type EmbeddedPostgresOptions,

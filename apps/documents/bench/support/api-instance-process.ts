@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '@remedy/testing';
 import { testEnvironment, type TestServices } from '../../findings/support/test-config.js';
 
 const REGISTER = new URL('../../../../scripts/register.js', import.meta.url).pathname;
@@ -16,17 +16,6 @@ export interface ApiInstanceProcess {
   stop(): Promise<void>;
   /** SIGKILL, as an OOM kill or a lost machine would: no shutdown hook runs. Resolves once it has exited. */
   kill9(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
 }
 
 /**

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { IsolatedContext } from '@remedy/testing';
+import { freePort, type IsolatedContext } from '@remedy/testing';
 
 const REGISTER = new URL('../../../../scripts/register.js', import.meta.url).pathname;
 const MAIN = new URL('../../src/main.ts', import.meta.url).pathname;
@@ -15,17 +14,6 @@ export interface ApiClusterProcess {
   output(): string;
   /** SIGTERM to the primary (every worker drains), resolves with its exit code. */
   stop(): Promise<number | null>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
 }
 
 export interface ApiProcess {

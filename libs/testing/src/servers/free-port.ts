@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 
+/** A TCP port on 127.0.0.1 free a moment ago, for a server or a child process the caller starts on it. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
