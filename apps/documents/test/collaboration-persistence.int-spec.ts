@@ -177,7 +177,9 @@ describe('WebSocket /collab: the work a document costs the database', () => {
                 AS "apartMs"`,
       [documentId],
     );
-    expect(rows[0]!.apartMs).toBeGreaterThanOrEqual(400);
+    // About 450 ms with the text's own window, 50 ms without: half a window between them is the margin, since
+    // the first window's transaction can start late on a loaded machine (the text's window opens when it is due).
+    expect(rows[0]!.apartMs).toBeGreaterThanOrEqual(200);
   });
 
   it('writes nothing when a document is only opened and read: the takeover waits for a first window', async () => {
