@@ -142,4 +142,33 @@ describe('WebSocket /collab: an edit lost on the channel to the writer', () => {
     expect(await storedText(ctx.pool, documentId)).toBe('zyABx');
     await alice.until('the lost edit, from the answer', () => alice.text(documentId) === 'zyABx');
   });
+
+  it('is stored and acknowledged when it was its origin’s last edit: the origin reports it at the lease tick', async () => {
+    const api = new ApiClient(writer.url);
+    const { id: documentId } = await api.expect<{ id: string }>(
+      201,
+      'POST',
+      '/documents',
+      { title: 'last edit lost' },
+      admin.accessToken,
+    );
+    const alice = await signedIn(writer, admin);
+    await alice.openDocument(documentId);
+    const lease = writer.app.get<Redis>(QUEUE_REDIS);
+    await waitUntil(
+      'the writer holding the lease',
+      async () => (await lease.exists(`collab-writer:${documentId}`)) === 1,
+    );
+    const bob = await signedIn(other, editor);
+    const bobText = await bob.openDocument(documentId);
+
+    dropNextEditOf = documentId;
+    bobText.insert(0, 'last');
+    await waitUntil('the edit dropped at the writer', () => dropped.length === 2);
+    // No later edit reveals the gap: a lease tick later (COLLAB_WRITER_LEASE_MS / 3) the other instance tells
+    // the writer how many edits it numbered, and the writer asks for what it lacks.
+    await bob.until('the lost edit saved', () => bob.has('saved'));
+    expect(await storedText(ctx.pool, documentId)).toBe('last');
+    await alice.until('the lost edit, from the answer', () => alice.text(documentId) === 'last');
+  });
 });

@@ -63,6 +63,8 @@ interface OpenDocument {
   applied: AppliedEditNumbers;
   /** This instance's editors' edits not yet announced stored, oldest first: each hears `saved` once it is. */
   unacknowledged: Array<{ seq: number; client: CollabClient }>;
+  /** The oldest of them at the last lease tick (0: none): still the oldest a tick later, the writer is told. */
+  oldestAtLastTick: number;
   /** Set while this instance is the document's writer (ADR 0086). */
   term: WriterTerm | null;
   claiming: boolean;
@@ -120,6 +122,12 @@ type Relayed =
       origin: string;
       /** Per origin, the number up to which the writer stored its edits: it acknowledges its editors' up to it. */
       stored: Record<string, number>;
+    }
+  | {
+      kind: 'sent';
+      origin: string;
+      /** The origin's edits numbered so far: its oldest unacknowledged one went a lease tick without `saved`. */
+      sent: number;
     }
   | {
       kind: 'missing';
@@ -432,9 +440,43 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     for (const from of document.applied.gapped()) {
       if (term.asked.has(from)) continue;
       term.asked.add(from);
-      const stateVector = base64(Y.encodeStateVector(document.room.doc));
-      this.publish(documentId, { kind: 'missing', origin: document.origin, from, stateVector });
+      this.ask(documentId, document, from);
     }
+  }
+
+  private ask(documentId: string, document: OpenDocument, from: string): void {
+    const stateVector = base64(Y.encodeStateVector(document.room.doc));
+    this.publish(documentId, { kind: 'missing', origin: document.origin, from, stateVector });
+  }
+
+  /**
+   * The lost edit no later one reveals (its origin's last): at each lease tick, a copy that is not the writer
+   * and whose oldest unacknowledged edit was already its oldest at the previous tick tells the writer how many
+   * edits it numbered. At most one small message per copy per tick, and only while an edit waits that long.
+   */
+  private reportStalled(documentId: string, document: OpenDocument): void {
+    const oldest = document.unacknowledged[0]?.seq ?? 0;
+    if (oldest !== 0 && oldest === document.oldestAtLastTick)
+      this.publish(documentId, { kind: 'sent', origin: document.origin, sent: document.sent });
+    document.oldestAtLastTick = oldest;
+  }
+
+  /**
+   * An origin's edits wait for `saved` longer than they should. The writer lacking some asks for them (every
+   * time: the report comes once a tick, and the previous request may be lost too); the writer having stored
+   * them all announces again (the announcement was lost, and no later window made it good). Held for a window
+   * not written yet: that window's announcement acknowledges them.
+   */
+  private stalled(documentId: string, document: OpenDocument, from: string, sent: number): void {
+    const term = document.term;
+    if (term === null) return;
+    if (document.applied.upTo(from) < sent) return this.ask(documentId, document, from);
+    if ((term.stored.get(from) ?? 0) >= sent)
+      this.publish(documentId, {
+        kind: 'stored',
+        origin: document.origin,
+        stored: Object.fromEntries(term.stored),
+      });
   }
 
   /**
@@ -604,7 +646,10 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
         .catch((error: unknown) => this.logger.error(error instanceof Error ? error : String(error)));
   }
 
-  /** Every third of the lease's TTL: each writer renews its leases, and each copy without a writer claims one. */
+  /**
+   * Every third of the lease's TTL: each writer renews its leases; each other copy reports edits that went a
+   * tick without `saved`, and claims the lease if nobody holds it.
+   */
   private async keepLeases(): Promise<void> {
     if (this.keepingLeases) return;
     this.keepingLeases = true;
@@ -612,7 +657,10 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
       await Promise.all(
         [...this.held].map(async ([documentId, document]) => {
           const term = document.term;
-          if (term === null) return this.claim(documentId, document);
+          if (term === null) {
+            this.reportStalled(documentId, document);
+            return this.claim(documentId, document);
+          }
           const kept = await this.lease.renew(documentId, term.token).catch(() => false);
           if (!kept) this.endTerm(documentId, document, term, false);
         }),
@@ -733,6 +781,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
       if (relayed.from === document.origin) this.answerMissing(documentId, document, relayed.stateVector);
       return;
     }
+    if (relayed.kind === 'sent') return this.stalled(documentId, document, relayed.origin, relayed.sent);
     if (relayed.sync) {
       const { data } = JSON.parse(relayed.frame) as { data: string };
       const update = updateOf(new Uint8Array(Buffer.from(data, 'base64')));
@@ -777,6 +826,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
         sent: 0,
         applied: new AppliedEditNumbers(),
         unacknowledged: [],
+        oldestAtLastTick: 0,
         term: null,
         claiming: false,
         unfolded: stored.unfolded,
