@@ -445,6 +445,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
   }
 
   private ask(documentId: string, document: OpenDocument, from: string): void {
+    this.metrics.missingEditsRequested();
     const stateVector = base64(Y.encodeStateVector(document.room.doc));
     this.publish(documentId, { kind: 'missing', origin: document.origin, from, stateVector });
   }
