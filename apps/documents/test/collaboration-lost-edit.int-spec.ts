@@ -19,7 +19,7 @@ const SETTINGS = { COLLAB_APPEND_WINDOW_MS: '50' };
 
 /** What an instance's channel carried, as its filter saw it. */
 interface Relayed {
-  kind: 'frame' | 'stored' | 'missing';
+  kind: 'frame' | 'stored' | 'missing' | 'sent';
   seq?: number;
   stored?: Record<string, number>;
 }
@@ -40,8 +40,10 @@ describe('WebSocket /collab: an edit lost on the channel to the writer', () => {
   /** At the writer: the next edit relayed on the document's channel is dropped, as a lost message would be. */
   let dropNextEditOf: string | null = null;
   const dropped: Relayed[] = [];
+  const reports: Relayed[] = [];
   const atWriter: RelayedMessageFilter = (documentId, payload) => {
     const relayed = JSON.parse(payload) as Relayed;
+    if (relayed.kind === 'sent') reports.push(relayed);
     if (documentId !== dropNextEditOf || relayed.kind !== 'frame' || relayed.seq === undefined) return true;
     dropNextEditOf = null;
     dropped.push(relayed);
@@ -170,5 +172,54 @@ describe('WebSocket /collab: an edit lost on the channel to the writer', () => {
     await bob.until('the lost edit saved', () => bob.has('saved'));
     expect(await storedText(ctx.pool, documentId)).toBe('last');
     await alice.until('the lost edit, from the answer', () => alice.text(documentId) === 'last');
+  });
+
+  it('does not take a copy loaded again for the one before it: its numbers start again, its edit waits for its window', async () => {
+    const api = new ApiClient(writer.url);
+    const { id: documentId } = await api.expect<{ id: string }>(
+      201,
+      'POST',
+      '/documents',
+      { title: 'loaded again' },
+      admin.accessToken,
+    );
+    const alice = await signedIn(writer, admin);
+    await alice.openDocument(documentId);
+    const lease = writer.app.get<Redis>(QUEUE_REDIS);
+    await waitUntil(
+      'the writer holding the lease',
+      async () => (await lease.exists(`collab-writer:${documentId}`)) === 1,
+    );
+    const bob = await signedIn(other, editor);
+    const bobText = await bob.openDocument(documentId);
+    bobText.insert(0, 'a');
+    await bob.until('saved', () => bob.has('saved'));
+    // Its only member leaves: the other instance drops its copy, and loads a new one when Bob opens it again.
+    bob.send({ type: 'leave', documentId });
+    await bob.until('left', () => bob.has('left'));
+    await bob.syncAgain(documentId);
+
+    // The writer's next window waits on the lock (for less than the statement timeout) while Bob's edit waits.
+    const holder = await ctx.pool.connect();
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE document_updates IN EXCLUSIVE MODE');
+    try {
+      const reportsBefore = reports.length;
+      bobText.insert(1, 'b');
+      await alice.until('the edit', () => alice.text(documentId) === 'ab');
+      // Unacknowledged for a lease tick, it is reported; the writer holds it for a window not written yet, so
+      // announces nothing (the first copy's number 1, stored, is not this copy's number 1).
+      await waitUntil('the other instance reporting the edit', () => reports.length > reportsBefore);
+      // Whatever the writer published on reading the report reaches Bob before Alice's next edit does.
+      alice.documentOf(documentId).doc.getText('content').insert(0, 'c');
+      await bob.until('the later edit', () => bob.text(documentId) === 'cab');
+      expect(bob.ofType('saved')).toHaveLength(1);
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+    await bob.until('the edit saved', () => bob.ofType('saved').length === 2);
+    await alice.until('the later edit saved', () => alice.has('saved'));
+    expect(await storedText(ctx.pool, documentId)).toBe('cab');
   });
 });
