@@ -4,6 +4,7 @@ import {
   cpuSecondsOfProcesses,
   defineBench,
   percentile,
+  total,
   type BenchResult,
 } from '@remedy/testing';
 import { documentsHarness } from '../findings/support/documents-harness.js';
@@ -228,6 +229,11 @@ export default defineBench({
           servers.local,
         '… and on the other instance, through Redis (ms)': servers.relayed,
         '… of which PUBLISH → read by the other instance (ms)': servers.transit,
+        // An edit lost on the Redis channel, or one a copy reported unacknowledged for a lease tick (ADR 0086).
+        "the writer's requests for edits its copy lacked (instances' /metrics)": total(
+          scrapes.join('\n'),
+          'documents_collab_missing_requests_total',
+        ),
       };
     } finally {
       for (const child of children) child.kill();

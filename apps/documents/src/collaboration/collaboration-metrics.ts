@@ -29,6 +29,7 @@ export class CollaborationMetrics {
   private readonly updates: Counter;
   private readonly updateBytes: Counter;
   private readonly failedCompactions: Counter;
+  private readonly missingRequests: Counter;
   private readonly fanOut: Histogram<'path'>;
   private readonly transit: Histogram;
 
@@ -46,6 +47,13 @@ export class CollaborationMetrics {
     this.failedCompactions = new Counter({
       name: 'documents_collab_compactions_failed_total',
       help: 'Folds of stored updates into a snapshot that failed (the updates stay and are folded later)',
+      registers: [registry],
+    });
+    this.missingRequests = new Counter({
+      name: 'documents_collab_missing_requests_total',
+      help:
+        "Requests of this instance, as a document's writer, for another copy's edits its copy lacks (an edit lost " +
+        'on the Redis channel, or reported unacknowledged at a lease tick)',
       registers: [registry],
     });
     this.fanOut = new Histogram({
@@ -83,6 +91,10 @@ export class CollaborationMetrics {
 
   compactionFailed(): void {
     this.failedCompactions.inc();
+  }
+
+  missingEditsRequested(): void {
+    this.missingRequests.inc();
   }
 
   /** Registers the gauges read from the gateway at each scrape (called once by the gateway). */

@@ -27,6 +27,7 @@ import { QUEUE_REDIS } from '../redis/queue-redis.js';
 import { REDIS_CLIENTS } from '../redis/redis.module.js';
 import { AnnouncedPresence } from './announced-presence.js';
 import { AppendWindow } from './append-window.js';
+import { AppliedEditNumbers } from './applied-edit-numbers.js';
 import { CoEditedTextSaver } from './co-edited-text-saver.js';
 import { CollaborationMetrics, type FanOutPath } from './collaboration-metrics.js';
 import { isCollaborationCommandError, parseCollaborationCommand } from './collaboration-command.js';
@@ -38,6 +39,7 @@ import {
 } from './collaboration-room-factory.js';
 import { DocumentContent } from './document-content.js';
 import { DocumentWriterLease } from './document-writer-lease.js';
+import { RELAYED_MESSAGE_FILTER, type RelayedMessageFilter } from './relayed-message-filter.js';
 
 type CollabClient = RealtimeClient<AuthenticatedUser>;
 
@@ -50,12 +52,19 @@ interface OpenDocument {
   members: Map<CollabClient, boolean>;
   /** The awareness clients each local socket announced, withdrawn for the others when it leaves or closes. */
   presence: Map<CollabClient, AnnouncedPresence>;
+  /**
+   * This copy's name on the document's channel: its edits' origin. Per copy, not per instance: a copy loaded
+   * again numbers its edits from 1 again, and must not be taken for the one before it.
+   */
+  origin: string;
   /** The edits this instance's editors made, numbered in the order it relayed them. */
   sent: number;
-  /** The last edit number this copy applied from each instance, this one included: what a takeover stores. */
-  seen: Map<string, number>;
+  /** The edit numbers this copy applied from each origin, its own included: what a takeover stores. */
+  applied: AppliedEditNumbers;
   /** This instance's editors' edits not yet announced stored, oldest first: each hears `saved` once it is. */
   unacknowledged: Array<{ seq: number; client: CollabClient }>;
+  /** The oldest of them at the last lease tick (0: none): still the oldest a tick later, the writer is told. */
+  oldestAtLastTick: number;
   /** Set while this instance is the document's writer (ADR 0086). */
   term: WriterTerm | null;
   claiming: boolean;
@@ -79,8 +88,10 @@ interface WriterTerm {
   /** The copy only loaded when the lease was taken: nothing to store, so the takeover waits for a first window. */
   takeOverAtFirstWindow: boolean;
   appends: AppendWindow;
-  /** Per instance, the last edit number stored: announced after each write, cumulative. */
+  /** Per origin, the number up to which every edit is stored: announced after each write, cumulative. */
   stored: Map<string, number>;
+  /** The origins asked for their missing edits since the last window: one request each per window. */
+  asked: Set<string>;
   /** The search text is due: the next window's transaction saves it too. */
   textDue: boolean;
 }
@@ -88,7 +99,10 @@ interface WriterTerm {
 /** A window's insert found a later writer's epoch: this instance lost the document to it. */
 class FencedOut extends Error {}
 
-/** What crosses instances on a document's channel: a frame for its sockets, or what its writer stored. */
+/**
+ * What crosses instances on a document's channel: a frame for its sockets, what its writer stored, or the
+ * writer asking an origin for edits of it that it lacks.
+ */
 type Relayed =
   | {
       kind: 'frame';
@@ -97,6 +111,8 @@ type Relayed =
       sync: boolean;
       /** The origin's number for an editor's edit (none for a restore, stored before it is relayed). */
       seq?: number;
+      /** The origin's answer to `missing`: what the writer lacked, every edit of the origin up to this number. */
+      covers?: number;
       /** An editor's edit: when its origin handled its message (wall clock, ms), for the fan-out's timing. */
       receivedAt?: number;
       frame: string;
@@ -104,8 +120,22 @@ type Relayed =
   | {
       kind: 'stored';
       origin: string;
-      /** Per instance, the last of its edits the writer stored: each acknowledges its editors' edits up to it. */
+      /** Per origin, the number up to which the writer stored its edits: it acknowledges its editors' up to it. */
       stored: Record<string, number>;
+    }
+  | {
+      kind: 'sent';
+      origin: string;
+      /** The origin's edits numbered so far: its oldest unacknowledged one went a lease tick without `saved`. */
+      sent: number;
+    }
+  | {
+      kind: 'missing';
+      origin: string;
+      /** The origin whose numbers have a gap in the writer's copy (an edit lost on the channel). */
+      from: string;
+      /** The writer's state vector (base64): the origin answers with what the writer's copy lacks. */
+      stateVector: string;
     };
 
 /**
@@ -148,6 +178,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     @Inject(DocumentsService) private readonly documentsService: DocumentsService,
     @Inject(CollaborationMetrics) private readonly metrics: CollaborationMetrics,
     @Inject(QUEUE_REDIS) queueRedis: Redis,
+    @Inject(RELAYED_MESSAGE_FILTER) private readonly takesRelayed: RelayedMessageFilter,
   ) {
     this.settings = config.collaboration;
     this.lease = new DocumentWriterLease(queueRedis, this.settings.writerLeaseMs);
@@ -328,29 +359,27 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     // The others get the edit now; its sender hears `saved` once the document's writer announced it stored.
     // The sender keeps the edit until then: if it is lost with a dying instance, its resync carries it again.
     const seq = (document.sent += 1);
-    document.seen.set(this.instance, seq);
+    document.applied.note(document.origin, seq);
     document.unacknowledged.push({ seq, client });
-    this.hold(documentId, document, this.instance, seq, update);
+    this.hold(documentId, document, document.origin, update);
     const frame = JSON.stringify({ type: 'sync', documentId, data: base64(outcome.broadcast) });
     await this.relay(documentId, document, client, frame, true, seq, receivedAt);
   }
 
   /**
-   * An editor's edit, this instance's or relayed from another: the writer holds it for its next window (ADR
-   * 0086), whichever instance's editor made it; the others only keep it in their copies.
+   * An editor's edit, this instance's or relayed from another (or an origin's answer to `missing`), already
+   * applied to the copy: the writer holds it for its next window (ADR 0086), whichever instance's editor made
+   * it; the others only keep it in their copies. Once that window is stored, so is every edit of the origin up
+   * to the number the copy had applied without a gap (each is in this window or an earlier one, or in the
+   * takeover): that number is announced, not this edit's, which may lie past an edit lost on the channel.
    */
-  private hold(
-    documentId: string,
-    document: OpenDocument,
-    origin: string,
-    seq: number,
-    update: Uint8Array,
-  ): void {
+  private hold(documentId: string, document: OpenDocument, origin: string, update: Uint8Array): void {
     const term = document.term;
     if (term === null) return;
+    const upTo = document.applied.upTo(origin);
     term.appends.add(update, () => {
       this.metrics.stored(update.byteLength);
-      term.stored.set(origin, Math.max(term.stored.get(origin) ?? 0, seq));
+      term.stored.set(origin, Math.max(term.stored.get(origin) ?? 0, upTo));
     });
     // Search reads the text, not the CRDT: it is saved as the body once the edits pause (even if the copy is
     // dropped meanwhile: the closure keeps it), in a window's transaction when one is gathering.
@@ -391,14 +420,91 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
    * lost announcement is made good by the next.
    */
   private announce(documentId: string, document: OpenDocument, term: WriterTerm): void {
-    this.acknowledge(documentId, document, term.stored.get(this.instance) ?? 0);
-    const announced: Relayed = {
+    this.acknowledge(documentId, document, term.stored.get(document.origin) ?? 0);
+    this.publish(documentId, {
       kind: 'stored',
-      origin: this.instance,
+      origin: document.origin,
       stored: Object.fromEntries(term.stored),
-    };
+    });
+    // A request (or its answer) lost on the channel too is asked again, once per window while the gap lasts.
+    term.asked.clear();
+    this.askForMissing(documentId, document, term);
+  }
+
+  /**
+   * The writer's copy has a gap in an origin's numbers (an edit lost on the channel): it asks the origin for
+   * what it lacks, naming its state vector, at most once per window. Timer-free: a gap shows when a later edit
+   * of the origin arrives, and is asked again after each window while it lasts.
+   */
+  private askForMissing(documentId: string, document: OpenDocument, term: WriterTerm): void {
+    for (const from of document.applied.gapped()) {
+      if (term.asked.has(from)) continue;
+      term.asked.add(from);
+      this.ask(documentId, document, from);
+    }
+  }
+
+  private ask(documentId: string, document: OpenDocument, from: string): void {
+    this.metrics.missingEditsRequested();
+    const stateVector = base64(Y.encodeStateVector(document.room.doc));
+    this.publish(documentId, { kind: 'missing', origin: document.origin, from, stateVector });
+  }
+
+  /**
+   * The lost edit no later one reveals (its origin's last): at each lease tick, a copy that is not the writer
+   * and whose oldest unacknowledged edit was already its oldest at the previous tick tells the writer how many
+   * edits it numbered. At most one small message per copy per tick, and only while an edit waits that long.
+   */
+  private reportStalled(documentId: string, document: OpenDocument): void {
+    const oldest = document.unacknowledged[0]?.seq ?? 0;
+    if (oldest !== 0 && oldest === document.oldestAtLastTick)
+      this.publish(documentId, { kind: 'sent', origin: document.origin, sent: document.sent });
+    document.oldestAtLastTick = oldest;
+  }
+
+  /**
+   * An origin's edits wait for `saved` longer than they should. The writer lacking some asks for them (every
+   * time: the report comes once a tick, and the previous request may be lost too); the writer having stored
+   * them all announces again (the announcement was lost, and no later window made it good). Held for a window
+   * not written yet: that window's announcement acknowledges them.
+   */
+  private stalled(documentId: string, document: OpenDocument, from: string, sent: number): void {
+    const term = document.term;
+    if (term === null) return;
+    if (document.applied.upTo(from) < sent) return this.ask(documentId, document, from);
+    if ((term.stored.get(from) ?? 0) >= sent)
+      this.publish(documentId, {
+        kind: 'stored',
+        origin: document.origin,
+        stored: Object.fromEntries(term.stored),
+      });
+  }
+
+  /**
+   * The writer lacks edits of this copy: the answer is what its copy lacks (this copy's editors' edits among it,
+   * deletions included: a Yjs diff carries the whole delete set), relayed as covering every edit numbered so far.
+   */
+  private answerMissing(documentId: string, document: OpenDocument, stateVector: string): void {
+    if (document.sent === 0) return;
+    const missing = Y.encodeStateAsUpdate(
+      document.room.doc,
+      new Uint8Array(Buffer.from(stateVector, 'base64')),
+    );
+    const encoder = encoding.createEncoder();
+    syncProtocol.writeUpdate(encoder, missing);
+    const frame = JSON.stringify({ type: 'sync', documentId, data: base64(encoding.toUint8Array(encoder)) });
+    this.publish(documentId, {
+      kind: 'frame',
+      origin: document.origin,
+      sync: true,
+      covers: document.sent,
+      frame,
+    });
+  }
+
+  private publish(documentId: string, relayed: Relayed): void {
     this.bus
-      .publish(documentId, { payload: JSON.stringify(announced) })
+      .publish(documentId, { payload: JSON.stringify(relayed) })
       .catch((error: unknown) => this.logger.error(error instanceof Error ? error : String(error)));
   }
 
@@ -431,19 +537,19 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
    */
   private beginTerm(documentId: string, document: OpenDocument, token: string): void {
     let covered = new Map<string, number>();
-    const takeOverAtFirstWindow = document.seen.size === 0;
+    const takeOverAtFirstWindow = document.applied.contiguous().size === 0;
     const epoch = takeOverAtFirstWindow
       ? this.content.writerEpoch(documentId)
       : this.content.takeOver(
           documentId,
           () => {
-            // Every edit this copy applied is numbered in `seen` (its own editors' and relayed ones); none: the
-            // copy is what it loaded. Either way what `seen` holds now is what the takeover covers.
-            covered = new Map(document.seen);
+            // Every edit this copy applied is numbered in `applied` (its own editors' and relayed ones); none:
+            // the copy is what it loaded. Either way what it holds now without a gap is what the takeover covers.
+            covered = document.applied.contiguous();
             return covered.size > 0;
           },
           (stored) => {
-            covered = new Map(document.seen);
+            covered = document.applied.contiguous();
             return unstoredPart(document.room.doc, stored);
           },
         );
@@ -452,6 +558,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
       epoch,
       takeOverAtFirstWindow,
       stored: new Map(),
+      asked: new Set(),
       textDue: false,
       appends: new AppendWindow(
         (update) => this.writeWindow(documentId, document, term, update),
@@ -540,7 +647,10 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
         .catch((error: unknown) => this.logger.error(error instanceof Error ? error : String(error)));
   }
 
-  /** Every third of the lease's TTL: each writer renews its leases, and each copy without a writer claims one. */
+  /**
+   * Every third of the lease's TTL: each writer renews its leases; each other copy reports edits that went a
+   * tick without `saved`, and claims the lease if nobody holds it.
+   */
   private async keepLeases(): Promise<void> {
     if (this.keepingLeases) return;
     this.keepingLeases = true;
@@ -548,7 +658,10 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
       await Promise.all(
         [...this.held].map(async ([documentId, document]) => {
           const term = document.term;
-          if (term === null) return this.claim(documentId, document);
+          if (term === null) {
+            this.reportStalled(documentId, document);
+            return this.claim(documentId, document);
+          }
           const kept = await this.lease.renew(documentId, term.token).catch(() => false);
           if (!kept) this.endTerm(documentId, document, term, false);
         }),
@@ -634,7 +747,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     if (receivedAt !== null && sent > 0) this.timeFanOut('local', receivedAt);
     const relayed: Relayed = {
       kind: 'frame',
-      origin: this.instance,
+      origin: document?.origin ?? this.instance,
       sync,
       frame,
       ...(seq === null ? {} : { seq }),
@@ -644,14 +757,16 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
   }
 
   /**
-   * Another instance's edit or presence: applied to this instance's copy first (and held for the window when
-   * this instance is the writer), then sent to its sockets. Or the writer's announcement of what it stored.
+   * Another copy's edit or presence: applied to this instance's copy first (and held for the window when this
+   * instance is the writer), then sent to its sockets. Or the writer's announcement of what it stored, or its
+   * request for what it lacks of this copy's edits.
    */
   private async onRelayed(
     documentId: string,
     message: RoomMessage,
     publishedAt: number | undefined,
   ): Promise<void> {
+    if (!this.takesRelayed(documentId, message.payload)) return;
     const relayed = JSON.parse(message.payload) as Relayed;
     if (relayed.origin === this.instance) return;
     const receivedAt = relayed.kind === 'frame' ? relayed.receivedAt : undefined;
@@ -660,15 +775,23 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     const pending = this.documents.get(documentId);
     if (pending === undefined) return;
     const document = await pending;
+    if (relayed.origin === document.origin) return;
     if (relayed.kind === 'stored')
-      return this.acknowledge(documentId, document, relayed.stored[this.instance] ?? 0);
+      return this.acknowledge(documentId, document, relayed.stored[document.origin] ?? 0);
+    if (relayed.kind === 'missing') {
+      if (relayed.from === document.origin) this.answerMissing(documentId, document, relayed.stateVector);
+      return;
+    }
+    if (relayed.kind === 'sent') return this.stalled(documentId, document, relayed.origin, relayed.sent);
     if (relayed.sync) {
       const { data } = JSON.parse(relayed.frame) as { data: string };
       const update = updateOf(new Uint8Array(Buffer.from(data, 'base64')));
       Y.applyUpdate(document.room.doc, update, 'relay');
-      if (relayed.seq !== undefined) {
-        document.seen.set(relayed.origin, relayed.seq);
-        this.hold(documentId, document, relayed.origin, relayed.seq, update);
+      if (relayed.seq !== undefined) document.applied.note(relayed.origin, relayed.seq);
+      if (relayed.covers !== undefined) document.applied.cover(relayed.origin, relayed.covers);
+      if (relayed.seq !== undefined || relayed.covers !== undefined) {
+        this.hold(documentId, document, relayed.origin, update);
+        if (document.term !== null) this.askForMissing(documentId, document, document.term);
       }
     }
     const bytes = Buffer.from(relayed.frame);
@@ -700,9 +823,11 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
         room,
         members: new Map(),
         presence: new Map(),
+        origin: randomUUID(),
         sent: 0,
-        seen: new Map(),
+        applied: new AppliedEditNumbers(),
         unacknowledged: [],
+        oldestAtLastTick: 0,
         term: null,
         claiming: false,
         unfolded: stored.unfolded,

@@ -4,6 +4,7 @@ import { CollaborationMetrics } from './collaboration-metrics.js';
 import { COLLABORATION_ROOM_FACTORY, createCollaborationRoom } from './collaboration-room-factory.js';
 import { CollaborationGateway } from './collaboration.gateway.js';
 import { DocumentContent } from './document-content.js';
+import { RELAYED_MESSAGE_FILTER, takeEveryRelayedMessage } from './relayed-message-filter.js';
 
 /**
  * WebSocket /collab: co-editing a document's content with Yjs, persisted in document_updates; the text reaches
@@ -14,6 +15,7 @@ import { DocumentContent } from './document-content.js';
   imports: [DocumentsModule],
   providers: [
     { provide: COLLABORATION_ROOM_FACTORY, useValue: createCollaborationRoom },
+    { provide: RELAYED_MESSAGE_FILTER, useValue: takeEveryRelayedMessage },
     CollaborationGateway,
     CollaborationMetrics,
     DocumentContent,

@@ -1,0 +1,58 @@
+/** One origin's edit numbers a copy applied: every number up to `upTo`, and some above it (a gap below them). */
+interface OriginNumbers {
+  upTo: number;
+  ahead: Set<number>;
+}
+
+/**
+ * Per origin (one instance's copy of the document), the edit numbers a copy applied (ADR 0086). What counts is
+ * the highest number up to which every edit was applied, not the highest applied: an edit lost on the pub/sub
+ * channel (at-most-once) leaves a gap, and a later edit of the same origin must not cover it.
+ */
+export class AppliedEditNumbers {
+  private readonly origins = new Map<string, OriginNumbers>();
+
+  /** Edit `seq` of `origin` was applied, in whatever order it arrived. */
+  note(origin: string, seq: number): void {
+    const numbers = this.numbersOf(origin);
+    if (seq <= numbers.upTo) return;
+    numbers.ahead.add(seq);
+    this.advance(numbers);
+  }
+
+  /** Every edit of `origin` up to `seq` was applied at once (its answer to a request for what was missing). */
+  cover(origin: string, seq: number): void {
+    const numbers = this.numbersOf(origin);
+    if (seq <= numbers.upTo) return;
+    numbers.upTo = seq;
+    for (const ahead of numbers.ahead) if (ahead <= seq) numbers.ahead.delete(ahead);
+    this.advance(numbers);
+  }
+
+  /** The highest number up to which every edit of `origin` was applied. */
+  upTo(origin: string): number {
+    return this.origins.get(origin)?.upTo ?? 0;
+  }
+
+  /** `upTo` of every origin the copy applied an edit of (none: the copy is what it loaded). */
+  contiguous(): Map<string, number> {
+    return new Map([...this.origins].map(([origin, numbers]) => [origin, numbers.upTo]));
+  }
+
+  /** The origins with an edit applied above a missing one. */
+  gapped(): string[] {
+    return [...this.origins].filter(([, numbers]) => numbers.ahead.size > 0).map(([origin]) => origin);
+  }
+
+  private numbersOf(origin: string): OriginNumbers {
+    const known = this.origins.get(origin);
+    if (known !== undefined) return known;
+    const numbers: OriginNumbers = { upTo: 0, ahead: new Set() };
+    this.origins.set(origin, numbers);
+    return numbers;
+  }
+
+  private advance(numbers: OriginNumbers): void {
+    while (numbers.ahead.delete(numbers.upTo + 1)) numbers.upTo += 1;
+  }
+}
