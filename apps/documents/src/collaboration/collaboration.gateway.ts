@@ -769,13 +769,14 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     if (!this.takesRelayed(documentId, message.payload)) return;
     const relayed = JSON.parse(message.payload) as Relayed;
     if (relayed.origin === this.instance) return;
-    const receivedAt = relayed.kind === 'frame' ? relayed.receivedAt : undefined;
-    if (receivedAt !== undefined && publishedAt !== undefined)
-      this.metrics.relayTransit(wallClockMs() - publishedAt);
     const pending = this.documents.get(documentId);
     if (pending === undefined) return;
     const document = await pending;
+    // This instance hears its own copy's messages too (the origin names the copy): not a relay, not timed.
     if (relayed.origin === document.origin) return;
+    const receivedAt = relayed.kind === 'frame' ? relayed.receivedAt : undefined;
+    if (receivedAt !== undefined && publishedAt !== undefined)
+      this.metrics.relayTransit(wallClockMs() - publishedAt);
     if (relayed.kind === 'stored')
       return this.acknowledge(documentId, document, relayed.stored[document.origin] ?? 0);
     if (relayed.kind === 'missing') {
