@@ -39,6 +39,11 @@ export class AppliedEditNumbers {
     return new Map([...this.origins].map(([origin, numbers]) => [origin, numbers.upTo]));
   }
 
+  /** No edit applied since the copy loaded: the copy is what it loaded. */
+  isEmpty(): boolean {
+    return this.origins.size === 0;
+  }
+
   /** The origins with an edit applied above a missing one. */
   gapped(): string[] {
     return [...this.origins].filter(([, numbers]) => numbers.ahead.size > 0).map(([origin]) => origin);

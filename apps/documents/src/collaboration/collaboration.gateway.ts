@@ -421,11 +421,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
    */
   private announce(documentId: string, document: OpenDocument, term: WriterTerm): void {
     this.acknowledge(documentId, document, term.stored.get(document.origin) ?? 0);
-    this.publish(documentId, {
-      kind: 'stored',
-      origin: document.origin,
-      stored: Object.fromEntries(term.stored),
-    });
+    this.publishStored(documentId, document, term);
     // A request (or its answer) lost on the channel too is asked again, once per window while the gap lasts.
     term.asked.clear();
     this.askForMissing(documentId, document, term);
@@ -472,12 +468,16 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     const term = document.term;
     if (term === null) return;
     if (document.applied.upTo(from) < sent) return this.ask(documentId, document, from);
-    if ((term.stored.get(from) ?? 0) >= sent)
-      this.publish(documentId, {
-        kind: 'stored',
-        origin: document.origin,
-        stored: Object.fromEntries(term.stored),
-      });
+    if ((term.stored.get(from) ?? 0) >= sent) this.publishStored(documentId, document, term);
+  }
+
+  /** What the writer stored so far, per origin, to the other instances' copies. */
+  private publishStored(documentId: string, document: OpenDocument, term: WriterTerm): void {
+    this.publish(documentId, {
+      kind: 'stored',
+      origin: document.origin,
+      stored: Object.fromEntries(term.stored),
+    });
   }
 
   /**
@@ -537,7 +537,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
    */
   private beginTerm(documentId: string, document: OpenDocument, token: string): void {
     let covered = new Map<string, number>();
-    const takeOverAtFirstWindow = document.applied.contiguous().size === 0;
+    const takeOverAtFirstWindow = document.applied.isEmpty();
     const epoch = takeOverAtFirstWindow
       ? this.content.writerEpoch(documentId)
       : this.content.takeOver(
