@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { useTestContext, waitUntil } from '@remedy/testing';
 import type { Redis } from 'ioredis';
+import type * as Y from 'yjs';
 import { storedText } from '../bench/support/stored-text.js';
 import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.js';
 import { CollabTestClient } from '../findings/support/collab-test-client.js';
@@ -14,8 +15,11 @@ import {
 
 const ctx = useTestContext(documentsHarness);
 
-/** Short windows: each edit is stored soon after it arrives. */
-const SETTINGS = { COLLAB_APPEND_WINDOW_MS: '50' };
+/**
+ * Short windows: each edit is stored soon after it arrives. Long statements: a test holds the updates table's
+ * lock across lease ticks, and the window waiting on it must not be cancelled on a loaded machine.
+ */
+const SETTINGS = { COLLAB_APPEND_WINDOW_MS: '50', DB_STATEMENT_TIMEOUT_MS: '60000' };
 
 /** What an instance's channel carried, as its filter saw it. */
 interface Relayed {
@@ -74,6 +78,29 @@ describe('WebSocket /collab: an edit lost on the channel to the writer', () => {
     await client.until('the answer to a round trip', () => client.errorCodes().length > before);
   }
 
+  /** A new document the admin (Alice) has open on the writer instance, which holds its writer lease. */
+  async function documentWithWriter(
+    title: string,
+  ): Promise<{ documentId: string; alice: CollabTestClient; aliceText: Y.Text }> {
+    const api = new ApiClient(writer.url);
+    const { id: documentId } = await api.expect<{ id: string }>(
+      201,
+      'POST',
+      '/documents',
+      { title },
+      admin.accessToken,
+    );
+    const alice = await signedIn(writer, admin);
+    const aliceText = await alice.openDocument(documentId);
+    // The first instance to load the document takes its writer lease.
+    const lease = writer.app.get<Redis>(QUEUE_REDIS);
+    await waitUntil(
+      'the writer holding the lease',
+      async () => (await lease.exists(`collab-writer:${documentId}`)) === 1,
+    );
+    return { documentId, alice, aliceText };
+  }
+
   beforeAll(async () => {
     writer = await startTestApp(ctx, SETTINGS, {
       plugs: [{ provide: RELAYED_MESSAGE_FILTER, useValue: atWriter }],
@@ -93,22 +120,7 @@ describe('WebSocket /collab: an edit lost on the channel to the writer', () => {
   });
 
   it('is not acknowledged while the writer lacks it; the writer asks its origin for it, stores it, then acknowledges it', async () => {
-    const api = new ApiClient(writer.url);
-    const { id: documentId } = await api.expect<{ id: string }>(
-      201,
-      'POST',
-      '/documents',
-      { title: 'lost on the channel' },
-      admin.accessToken,
-    );
-    const alice = await signedIn(writer, admin);
-    const aliceText = await alice.openDocument(documentId);
-    // The first instance to load the document takes its writer lease.
-    const lease = writer.app.get<Redis>(QUEUE_REDIS);
-    await waitUntil(
-      'the writer holding the lease',
-      async () => (await lease.exists(`collab-writer:${documentId}`)) === 1,
-    );
+    const { documentId, alice, aliceText } = await documentWithWriter('lost on the channel');
     aliceText.insert(0, 'AB');
     await alice.until('saved', () => alice.has('saved'));
     const bob = await signedIn(other, editor);
@@ -146,21 +158,7 @@ describe('WebSocket /collab: an edit lost on the channel to the writer', () => {
   });
 
   it('is stored and acknowledged when it was its origin’s last edit: the origin reports it at the lease tick', async () => {
-    const api = new ApiClient(writer.url);
-    const { id: documentId } = await api.expect<{ id: string }>(
-      201,
-      'POST',
-      '/documents',
-      { title: 'last edit lost' },
-      admin.accessToken,
-    );
-    const alice = await signedIn(writer, admin);
-    await alice.openDocument(documentId);
-    const lease = writer.app.get<Redis>(QUEUE_REDIS);
-    await waitUntil(
-      'the writer holding the lease',
-      async () => (await lease.exists(`collab-writer:${documentId}`)) === 1,
-    );
+    const { documentId, alice } = await documentWithWriter('last edit lost');
     const bob = await signedIn(other, editor);
     const bobText = await bob.openDocument(documentId);
 
@@ -175,21 +173,7 @@ describe('WebSocket /collab: an edit lost on the channel to the writer', () => {
   });
 
   it('does not take a copy loaded again for the one before it: its numbers start again, its edit waits for its window', async () => {
-    const api = new ApiClient(writer.url);
-    const { id: documentId } = await api.expect<{ id: string }>(
-      201,
-      'POST',
-      '/documents',
-      { title: 'loaded again' },
-      admin.accessToken,
-    );
-    const alice = await signedIn(writer, admin);
-    await alice.openDocument(documentId);
-    const lease = writer.app.get<Redis>(QUEUE_REDIS);
-    await waitUntil(
-      'the writer holding the lease',
-      async () => (await lease.exists(`collab-writer:${documentId}`)) === 1,
-    );
+    const { documentId, alice } = await documentWithWriter('loaded again');
     const bob = await signedIn(other, editor);
     const bobText = await bob.openDocument(documentId);
     bobText.insert(0, 'a');
