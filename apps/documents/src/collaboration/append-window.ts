@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
 
 /** How long a document's updates are gathered before they are stored in one write, and how many bytes at most. */
@@ -14,28 +15,42 @@ interface HeldUpdates {
 }
 
 /**
- * Group commit of one document's updates by its writer (ADR 0084, ADR 0086): the updates that arrive within a window
- * are merged (Y.mergeUpdates) and stored in one write, then each is acknowledged. A window opens with its first
- * update and is written `windowMs` later, or as soon as it holds `maxBytes`; one write of the document is in
- * flight at a time, and what arrives meanwhile waits for the next window. A failed write acknowledges nothing:
- * `onFailed` decides what becomes of the updates (they are in the instance's copy and with their senders).
+ * Group commit of one document's updates by its writer (ADR 0084, ADR 0086), and the spacing of the document's
+ * write transactions (ADR 0097): the updates that arrive within a window are merged (Y.mergeUpdates) and stored
+ * in one write, then each is acknowledged. A window opens with its first update and is written `windowMs` later;
+ * one write of the document is in flight at a time, and what arrives meanwhile waits for the next window. Every
+ * write starts at least `windowMs` after the previous one committed: a full window (`maxBytes`) is written as
+ * soon as that allows, and a write of the term's own (its takeover, `own`) counts as a window. Only a drain (the
+ * copy dropped, the instance stopping) writes at once. A failed write acknowledges nothing: `onFailed` decides
+ * what becomes of the updates (they are in the instance's copy and with their senders).
  */
 export class AppendWindow {
   private held: HeldUpdates = { updates: [], bytes: 0, stored: [] };
   /** Something rides with the next write even if no update comes (the search text): it opens a window. */
   private carrying = false;
   private timer: NodeJS.Timeout | null = null;
+  /** When the timer fires (performance.now()): a full window may bring it forward. */
+  private dueAt = 0;
   private writing: Promise<void> | null = null;
   private discarded = false;
+  /** When the document's last write transaction committed (performance.now()), null while none is known. */
+  private lastCommittedAt: number | null;
 
   constructor(
-    /** Stores a window: its merged update, or null when the window holds only what `carry` asked for. */
-    private readonly store: (update: Uint8Array | null) => Promise<void>,
+    /**
+     * Stores a window: its merged update, or null when the window holds only what `carry` asked for; `draining`
+     * when it is the copy's last. Resolves true once a transaction committed (false: there was nothing to write).
+     */
+    private readonly store: (update: Uint8Array | null, draining: boolean) => Promise<boolean>,
     private readonly settings: AppendWindowSettings,
     private readonly onFailed: (error: unknown) => void,
     /** After a window's `stored` callbacks ran: the writer announces what is stored now (ADR 0086). */
     private readonly afterStored: () => void,
-  ) {}
+    /** How long ago the document's previous writer last committed, when it said so (ADR 0097). */
+    previousCommitAgoMs: number | null = null,
+  ) {
+    this.lastCommittedAt = previousCommitAgoMs === null ? null : performance.now() - previousCommitAgoMs;
+  }
 
   /** Holds `update` for the window's write; `stored` runs once that write committed (never, if it fails). */
   add(update: Uint8Array, stored: () => void): void {
@@ -43,8 +58,7 @@ export class AppendWindow {
     this.held.updates.push(update);
     this.held.bytes += update.byteLength;
     this.held.stored.push(stored);
-    if (this.held.bytes >= this.settings.maxBytes) void this.flush();
-    else this.schedule();
+    this.schedule();
   }
 
   /**
@@ -58,32 +72,30 @@ export class AppendWindow {
     this.schedule();
   }
 
-  /** Writes what is held now (shutdown, a full window) and resolves once every write started so far settled. */
-  async flush(): Promise<void> {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    while (this.writing !== null) await this.writing;
-    if ((this.held.updates.length === 0 && !this.carrying) || this.discarded) return;
-    const window = this.held;
-    this.held = { updates: [], bytes: 0, stored: [] };
-    this.carrying = false;
-    const merged =
-      window.updates.length === 0
-        ? null
-        : window.updates.length === 1
-          ? window.updates[0]!
-          : Y.mergeUpdates(window.updates);
-    const writing = this.store(merged).then(
-      () => {
-        for (const stored of window.stored) stored();
-        this.afterStored();
-      },
-      (error: unknown) => this.onFailed(error),
+  /**
+   * A write of the term's own made outside the windows (its takeover): the next window waits for it and starts a
+   * window after it commits, as after a window (ADR 0097).
+   */
+  own(write: Promise<unknown>): void {
+    const writing = write.then(
+      () => this.committed(),
+      () => undefined,
     );
     this.writing = writing;
-    await writing;
-    this.writing = null;
-    if (this.held.updates.length > 0 || this.carrying) this.schedule();
+    void writing.then(() => {
+      if (this.writing !== writing) return;
+      this.writing = null;
+      if (this.pending()) this.schedule();
+    });
+  }
+
+  /**
+   * The copy's last write (its last editor left, the instance stops): writes what is held now, without waiting
+   * for the spacing, so that nothing pending is left unstored when the copy goes (ADR 0097), and resolves once
+   * every write started so far settled.
+   */
+  async drain(): Promise<void> {
+    await this.flush(true);
   }
 
   /** True while updates wait for a write not started yet: something due now can ride in that write. */
@@ -100,9 +112,60 @@ export class AppendWindow {
     this.carrying = false;
   }
 
+  private async flush(draining: boolean): Promise<void> {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    while (this.writing !== null) await this.writing;
+    if (!this.pending() || this.discarded) return;
+    const window = this.held;
+    this.held = { updates: [], bytes: 0, stored: [] };
+    this.carrying = false;
+    const merged =
+      window.updates.length === 0
+        ? null
+        : window.updates.length === 1
+          ? window.updates[0]!
+          : Y.mergeUpdates(window.updates);
+    const writing = this.store(merged, draining).then(
+      (wrote) => {
+        if (wrote) this.committed();
+        for (const stored of window.stored) stored();
+        this.afterStored();
+      },
+      (error: unknown) => this.onFailed(error),
+    );
+    this.writing = writing;
+    await writing;
+    this.writing = null;
+    if (this.pending()) this.schedule();
+  }
+
+  private pending(): boolean {
+    return this.held.updates.length > 0 || this.carrying;
+  }
+
+  private committed(): void {
+    this.lastCommittedAt = performance.now();
+  }
+
+  /**
+   * A window is written `windowMs` after it opens; a full one as soon as the spacing allows, `windowMs` after the
+   * last commit. Either way never sooner than that: one write transaction per document per window.
+   */
   private schedule(): void {
     // A write in flight schedules the next window when it ends: one write of a document at a time.
-    if (this.timer !== null || this.writing !== null) return;
-    this.timer = setTimeout(() => void this.flush(), this.settings.windowMs);
+    if (this.writing !== null || this.discarded) return;
+    const now = performance.now();
+    const spaced = this.lastCommittedAt === null ? now : this.lastCommittedAt + this.settings.windowMs;
+    const dueAt =
+      this.held.bytes >= this.settings.maxBytes
+        ? Math.max(now, spaced)
+        : Math.max(now + this.settings.windowMs, spaced);
+    if (this.timer !== null) {
+      if (dueAt >= this.dueAt) return;
+      clearTimeout(this.timer);
+    }
+    this.dueAt = dueAt;
+    this.timer = setTimeout(() => void this.flush(false), dueAt - now);
   }
 }

@@ -21,7 +21,7 @@ export class CoEditedTextSaver {
   private readonly saving = new Map<string, Promise<void>>();
 
   constructor(
-    /** `now`: the copy is being dropped or the instance stops, the save may not wait for a window. */
+    /** `now`: the instance stops, the save may not wait for a window. */
     private readonly save: (documentId: string, text: string, now: boolean) => Promise<void>,
     private readonly timing: TextSaveTiming,
     private readonly onError: (error: unknown) => void,
@@ -38,11 +38,15 @@ export class CoEditedTextSaver {
   }
 
   /**
-   * Saves the document's pending text now: its copy is being dropped, and a save left waiting would later read
-   * a copy that no longer hears of edits (a restore made meanwhile would be overwritten by the older text).
+   * Takes the document's pending save away from the timers: true when a save was pending. The caller saves the
+   * text in a write of its own making (the copy's last, when it is dropped: ADR 0097).
    */
-  saveNow(documentId: string): Promise<void> {
-    return this.flush(documentId, true);
+  takeDue(documentId: string): boolean {
+    const due = this.pending.get(documentId);
+    if (due === undefined) return false;
+    clearTimeout(due.timer);
+    this.pending.delete(documentId);
+    return true;
   }
 
   /** Saves every pending text now and waits for every save (shutdown). */

@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { METRICS_REGISTRY } from '@remedy/observability';
 import type { RealtimeHubStats } from '@remedy/realtime';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { APP_CONFIG } from '../app-config.module.js';
+import type { AppConfig } from '../config.js';
 
 /** What the /collab gateway holds at a scrape: its hub's sockets and its copies of documents. */
 export interface CollaborationStats {
@@ -14,6 +16,16 @@ export interface CollaborationStats {
 
 /** Where an edit's fan-out ran on the servers: on its sender's instance, or on another one through Redis. */
 export type FanOutPath = 'local' | 'relayed';
+
+/**
+ * Why a document's writer committed a write transaction (ADR 0097): a window of updates (the search text riding
+ * in it or not); the search text in a window of its own; a takeover (alone, or made by the writer's first
+ * window); the copy's last write, at once, when its last editor left or the instance stops.
+ */
+export type WriteKind = 'window' | 'text' | 'takeover' | 'drain';
+
+/** The gap buckets, in windows: the one at 1 counts every pair of writes a window or less apart (none by design). */
+const GAP_BUCKETS_IN_WINDOWS = [0.25, 0.5, 0.75, 1, 1.1, 1.25, 1.5, 2, 3, 5, 10, 30];
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5];
 
@@ -32,8 +44,13 @@ export class CollaborationMetrics {
   private readonly missingRequests: Counter;
   private readonly fanOut: Histogram<'path'>;
   private readonly transit: Histogram;
+  private readonly writeTransactions: Counter<'kind'>;
+  private readonly writeGap: Histogram<'kind'>;
 
-  constructor(@Inject(METRICS_REGISTRY) private readonly registry: Registry) {
+  constructor(
+    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
     this.updates = new Counter({
       name: 'documents_collab_updates_stored_total',
       help: 'Yjs updates of co-editors stored (document_updates) and relayed by this instance',
@@ -72,6 +89,35 @@ export class CollaborationMetrics {
       buckets: LATENCY_BUCKETS,
       registers: [registry],
     });
+    this.writeTransactions = new Counter({
+      name: 'documents_collab_write_transactions_total',
+      help:
+        "Write transactions a document's writer committed on this instance, by why (kind: window, text, takeover, " +
+        'drain): at most one per document per COLLAB_APPEND_WINDOW_MS but for a drain (ADR 0097)',
+      labelNames: ['kind'],
+      registers: [registry],
+    });
+    const windowSeconds = config.collaboration.appendWindow.windowMs / 1000;
+    this.writeGap = new Histogram({
+      name: 'documents_collab_write_gap_seconds',
+      help:
+        "Between a document's consecutive write transactions, commit to commit, as its writer saw them (a writer's " +
+        "first from the previous writer's release), by the later one's kind; buckets in COLLAB_APPEND_WINDOW_MS: le " +
+        'equal to it counts the pairs one window or less apart',
+      labelNames: ['kind'],
+      buckets: GAP_BUCKETS_IN_WINDOWS.map((windows) => windows * windowSeconds),
+      registers: [registry],
+    });
+  }
+
+  /** A document's write transaction committed, for `kind`. */
+  wrote(kind: WriteKind): void {
+    this.writeTransactions.inc({ kind });
+  }
+
+  /** A document's write transaction of `kind` committed `sinceLastMs` after its previous one. */
+  wroteAfter(kind: WriteKind, sinceLastMs: number): void {
+    this.writeGap.observe({ kind }, Math.max(0, sinceLastMs) / 1000);
   }
 
   /** An edit's frame is with the kernel for every socket of its document on this instance, `ms` after it was handled. */

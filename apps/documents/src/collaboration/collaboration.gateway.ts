@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { IncomingMessage } from 'node:http';
 import { Inject, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
@@ -29,7 +30,7 @@ import { AnnouncedPresence } from './announced-presence.js';
 import { AppendWindow } from './append-window.js';
 import { AppliedEditNumbers } from './applied-edit-numbers.js';
 import { CoEditedTextSaver } from './co-edited-text-saver.js';
-import { CollaborationMetrics, type FanOutPath } from './collaboration-metrics.js';
+import { CollaborationMetrics, type FanOutPath, type WriteKind } from './collaboration-metrics.js';
 import { isCollaborationCommandError, parseCollaborationCommand } from './collaboration-command.js';
 import { RefusedSyncMessage } from './collaboration-room.js';
 import {
@@ -38,7 +39,7 @@ import {
   type SyncRoom,
 } from './collaboration-room-factory.js';
 import { DocumentContent } from './document-content.js';
-import { DocumentWriterLease } from './document-writer-lease.js';
+import { DocumentWriterLease, type TakenLease } from './document-writer-lease.js';
 import { RELAYED_MESSAGE_FILTER, type RelayedMessageFilter } from './relayed-message-filter.js';
 
 type CollabClient = RealtimeClient<AuthenticatedUser>;
@@ -94,6 +95,11 @@ interface WriterTerm {
   asked: Set<string>;
   /** The search text is due: the next window's transaction saves it too. */
   textDue: boolean;
+  /**
+   * When the document's last write transaction committed (performance.now()), this term's or, from the lease,
+   * the previous writer's; null while none is known.
+   */
+  lastWriteAt: number | null;
 }
 
 /** A window's insert found a later writer's epoch: this instance lost the document to it. */
@@ -181,7 +187,11 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     @Inject(RELAYED_MESSAGE_FILTER) private readonly takesRelayed: RelayedMessageFilter,
   ) {
     this.settings = config.collaboration;
-    this.lease = new DocumentWriterLease(queueRedis, this.settings.writerLeaseMs);
+    this.lease = new DocumentWriterLease(
+      queueRedis,
+      this.settings.writerLeaseMs,
+      this.settings.appendWindow.windowMs,
+    );
     this.textSaver = new CoEditedTextSaver(
       (documentId, text, now) => this.saveText(documentId, text, now),
       this.settings.textSave,
@@ -237,17 +247,18 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
   }
 
   /**
-   * Stores the updates held for their window (acknowledged while the sockets are open), closes every socket with
-   * 1012 (clients reconnect elsewhere), stores what arrived meanwhile, saves the texts due for the search index
-   * (while this instance is still their documents' writer), gives its writer leases up, then waits for running
+   * Drains each document it writes, storing the updates held for their window and the text due for the search
+   * index in one transaction (acknowledged while the sockets are open), closes every socket with 1012 (clients
+   * reconnect elsewhere), drains what arrived meanwhile, gives its writer leases up, then waits for running
    * compactions.
    */
   async onModuleDestroy(): Promise<void> {
     if (this.leaseTimer !== null) clearInterval(this.leaseTimer);
     this.leaseTimer = null;
-    await this.flushAppends();
+    await this.drainAll();
     await this.hub.close();
-    await this.flushAppends();
+    await this.drainAll();
+    // Texts due of documents whose copy went without a term to save them in (none, unless a write failed).
     await this.textSaver.close();
     // The others holding a document take it over at their next try instead of after the TTL.
     for (const [documentId, document] of this.held)
@@ -389,8 +400,8 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
   /**
    * The search text is due. The document's writer saves it with its next window (ADR 0086): the window it is
    * gathering, or else a window of its own, a window after it opens, so the document's writes stay a window
-   * apart (ADR 0095). Only a copy being dropped or an instance stopping (`now`) saves it at once, alone when no
-   * window holds updates. An instance that is not the writer leaves it to the writer.
+   * apart (ADR 0095). A copy's drain takes it into its last write (ADR 0097); what is left when the instance
+   * stops (`now`) is saved at once. An instance that is not the writer leaves it to the writer.
    */
   private async saveText(documentId: string, text: string, now: boolean): Promise<void> {
     const document = this.held.get(documentId);
@@ -518,10 +529,11 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     if (document.term !== null || document.claiming) return;
     document.claiming = true;
     try {
-      const token = await this.lease.acquire(documentId);
-      if (token === null) return;
-      if (this.held.get(documentId) !== document) return void (await this.lease.release(documentId, token));
-      this.beginTerm(documentId, document, token);
+      const lease = await this.lease.acquire(documentId);
+      if (lease === null) return;
+      if (this.held.get(documentId) !== document)
+        return void (await this.lease.release(documentId, lease.token, lease.previousCommitAgoMs));
+      this.beginTerm(documentId, document, lease);
     } catch (error) {
       this.logger.error(error instanceof Error ? error : String(error));
     } finally {
@@ -533,9 +545,10 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
    * A copy that applied edits since it loaded takes the document over at once, storing what the database lacks
    * (ADR 0086). A copy holding only what it loaded has nothing to store: it reads the epoch and takes over with
    * its first window, in that window's transaction, so a document that is opened and only read costs no write
-   * (ADR 0095). A takeover in between (this lease lost) fences that first window like any other.
+   * (ADR 0095). A takeover in between (this lease lost) fences that first window like any other. A takeover of
+   * its own is the term's first write: the first window comes a window after it (ADR 0097).
    */
-  private beginTerm(documentId: string, document: OpenDocument, token: string): void {
+  private beginTerm(documentId: string, document: OpenDocument, lease: TakenLease): void {
     let covered = new Map<string, number>();
     const takeOverAtFirstWindow = document.applied.isEmpty();
     const epoch = takeOverAtFirstWindow
@@ -554,20 +567,31 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
           },
         );
     const term: WriterTerm = {
-      token,
+      token: lease.token,
       epoch,
       takeOverAtFirstWindow,
       stored: new Map(),
       asked: new Set(),
       textDue: false,
       appends: new AppendWindow(
-        (update) => this.writeWindow(documentId, document, term, update),
+        (update, draining) => this.writeWindow(documentId, document, term, update, draining),
         this.settings.appendWindow,
         (error) => void this.writeFailed(documentId, document, term, error),
         () => this.announce(documentId, document, term),
+        lease.previousCommitAgoMs,
       ),
+      lastWriteAt: lease.previousCommitAgoMs === null ? null : performance.now() - lease.previousCommitAgoMs,
     };
     document.term = term;
+    if (!takeOverAtFirstWindow) {
+      term.appends.own(epoch);
+      void epoch.then(
+        (taken) => {
+          if (taken !== null) this.wrote(term, 'takeover');
+        },
+        () => undefined,
+      );
+    }
     epoch.then(
       (taken) => {
         if (taken === null || document.term !== term) return;
@@ -582,19 +606,26 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
 
   /**
    * One window as the writer of its epoch, with the search text when it is due (one transaction); a window
-   * holding only the text (no update: `update` null) saves it alone.
+   * holding only the text (no update: `update` null) saves it alone. `draining`: the copy's last write. Resolves
+   * true once a transaction committed, counted by why it was made.
    */
   private async writeWindow(
     documentId: string,
     document: OpenDocument,
     term: WriterTerm,
     update: Uint8Array | null,
-  ): Promise<void> {
+    draining: boolean,
+  ): Promise<boolean> {
     const text = term.textDue ? document.room.doc.getText('content').toJSON() : null;
     term.textDue = false;
+    const wrote = (kind: WriteKind): true => {
+      this.wrote(term, draining ? 'drain' : kind);
+      return true;
+    };
     if (update === null) {
-      if (text !== null) await this.documentsService.saveCoEditedText(documentId, text);
-      return;
+      if (text === null) return false;
+      await this.documentsService.saveCoEditedText(documentId, text);
+      return wrote('text');
     }
     const epoch = await term.epoch;
     if (epoch === null) throw new Error(`document ${documentId} is gone`);
@@ -606,7 +637,8 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
             textSaved = await this.documentsService.saveCoEditedTextIn(manager, documentId, text);
           };
     let written: boolean;
-    if (term.takeOverAtFirstWindow) {
+    const tookOver = term.takeOverAtFirstWindow;
+    if (tookOver) {
       const taken = await this.content.takeOverWithWindow(documentId, update, epoch, alsoStore);
       written = taken !== null;
       if (taken !== null) {
@@ -617,6 +649,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     if (!written) throw new FencedOut(`document ${documentId} was taken over by a later writer`);
     textSaved();
     this.appended(documentId, document, update.byteLength);
+    return wrote(tookOver ? 'takeover' : 'window');
   }
 
   /**
@@ -636,6 +669,17 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     await this.dropFailedCopy(documentId, document, error);
   }
 
+  /**
+   * A write transaction of the document committed: counted by why, and timed from the one before it, where
+   * it commits (ADR 0097): what the document cost the database, whatever the windows meant to do.
+   */
+  private wrote(term: WriterTerm, kind: WriteKind): void {
+    const now = performance.now();
+    if (term.lastWriteAt !== null) this.metrics.wroteAfter(kind, now - term.lastWriteAt);
+    term.lastWriteAt = now;
+    this.metrics.wrote(kind);
+  }
+
   /** The term ends (lease lost, failed write, copy dropped): what it held unwritten is another writer's now. */
   private endTerm(documentId: string, document: OpenDocument, term: WriterTerm, release: boolean): void {
     if (document.term !== term) return;
@@ -643,7 +687,11 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     term.appends.discard();
     if (release)
       this.lease
-        .release(documentId, term.token)
+        .release(
+          documentId,
+          term.token,
+          term.lastWriteAt === null ? null : performance.now() - term.lastWriteAt,
+        )
         .catch((error: unknown) => this.logger.error(error instanceof Error ? error : String(error)));
   }
 
@@ -717,10 +765,25 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     await this.bus.unsubscribe(documentId);
   }
 
-  private async flushAppends(): Promise<void> {
+  private async drainAll(): Promise<void> {
     await Promise.all(
-      [...this.held.values()].map((document) => document.term?.appends.flush() ?? Promise.resolve()),
+      [...this.held].map(([documentId, document]) =>
+        document.term === null ? Promise.resolve() : this.drain(documentId, document.term),
+      ),
     );
+  }
+
+  /**
+   * The copy's last write, at once (its last editor left, or the instance stops): what its window holds and the
+   * search text, when a save of it is pending, in one transaction (ADR 0097). At once rather than a window after
+   * the last write: nothing pending may be left behind when the copy goes.
+   */
+  private async drain(documentId: string, term: WriterTerm): Promise<void> {
+    if (this.textSaver.takeDue(documentId)) {
+      term.textDue = true;
+      term.appends.carry();
+    }
+    await term.appends.drain();
   }
 
   /**
@@ -867,10 +930,9 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     this.held.delete(documentId);
     const term = document.term;
     if (term !== null) {
-      await term.appends.flush();
-      // Its text is saved for search now, while the copy is still current; then the lease goes, so another
-      // instance holding the document takes it over at its next try.
-      void this.textSaver.saveNow(documentId);
+      // Its text is saved for search with the last window, while the copy is still current; then the lease
+      // goes, so another instance holding the document takes it over at its next try, a window after that.
+      await this.drain(documentId, term);
       this.endTerm(documentId, document, term, true);
     }
     await this.bus.unsubscribe(documentId);
