@@ -60,7 +60,9 @@ export class AppliedEditNumbers {
 
   /** The origins with an edit missing below one applied (or below the writer's announcement of them). */
   gapped(): string[] {
-    return [...this.origins].filter(([, numbers]) => numbers.reached > numbers.upTo).map(([origin]) => origin);
+    return [...this.origins]
+      .filter(([, numbers]) => numbers.reached > numbers.upTo)
+      .map(([origin]) => origin);
   }
 
   private numbersOf(origin: string): OriginNumbers {

@@ -812,14 +812,16 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     if (relayed.sync) {
       const { data } = JSON.parse(relayed.frame) as { data: string };
       const update = updateOf(new Uint8Array(Buffer.from(data, 'base64')));
-      // Whether the answer covers this copy is read before it is applied: the copy then held at least the asker's state.
-      const covered =
+      // An answer covers this copy only if the copy held, before applying it, at least what its asker held.
+      const covers =
         relayed.covers !== undefined &&
         relayed.basis !== undefined &&
-        holdsAtLeast(document.room.doc, relayed.basis);
+        holdsAtLeast(document.room.doc, relayed.basis)
+          ? relayed.covers
+          : null;
       Y.applyUpdate(document.room.doc, update, 'relay');
       if (relayed.seq !== undefined) document.applied.note(relayed.origin, relayed.seq);
-      if (covered) document.applied.cover(relayed.origin, relayed.covers!);
+      if (covers !== null) document.applied.cover(relayed.origin, covers);
       if (relayed.seq !== undefined || relayed.covers !== undefined) {
         // The writer holds an answer it applied even when it does not cover it: what the copy holds is stored.
         this.hold(documentId, document, relayed.origin, update);
