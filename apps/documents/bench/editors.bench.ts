@@ -261,7 +261,7 @@ export default defineBench({
         '… and on the other instance, through Redis (ms)': servers.relayed,
         '… of which PUBLISH → read by the other instance (ms)': servers.transit,
         // An edit lost on the Redis channel, or one a copy reported unacknowledged for a lease tick (ADR 0086).
-        "the writer's requests for edits its copy lacked (instances' /metrics)": total(
+        "copies' requests for edits they lacked, the writer's and the others' (instances' /metrics)": total(
           scrapes.join('\n'),
           'documents_collab_missing_requests_total',
         ),

@@ -35,4 +35,17 @@ describe('AppliedEditNumbers: per origin, the edits applied up to the first gap 
     expect(applied.upTo('a')).toBe(5);
     expect(applied.gapped()).toEqual([]);
   });
+
+  it("takes the writer's announcement of an origin it heard from as a gap up to it, and ignores one it never heard", () => {
+    const applied = new AppliedEditNumbers();
+    applied.note('a', 1);
+    applied.announced('a', 2);
+    applied.announced('b', 4);
+    expect(applied.gapped()).toEqual(['a']);
+    expect(applied.contiguous()).toEqual(new Map([['a', 1]]));
+    applied.cover('a', 2);
+    expect(applied.gapped()).toEqual([]);
+    applied.announced('a', 2);
+    expect(applied.gapped()).toEqual([]);
+  });
 });

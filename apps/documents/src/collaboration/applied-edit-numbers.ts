@@ -2,6 +2,8 @@
 interface OriginNumbers {
   upTo: number;
   ahead: Set<number>;
+  /** The highest number the copy knows the origin reached: applied, or announced stored by the writer. */
+  reached: number;
 }
 
 /**
@@ -17,6 +19,7 @@ export class AppliedEditNumbers {
     const numbers = this.numbersOf(origin);
     if (seq <= numbers.upTo) return;
     numbers.ahead.add(seq);
+    numbers.reached = Math.max(numbers.reached, seq);
     this.advance(numbers);
   }
 
@@ -25,8 +28,19 @@ export class AppliedEditNumbers {
     const numbers = this.numbersOf(origin);
     if (seq <= numbers.upTo) return;
     numbers.upTo = seq;
+    numbers.reached = Math.max(numbers.reached, seq);
     for (const ahead of numbers.ahead) if (ahead <= seq) numbers.ahead.delete(ahead);
     this.advance(numbers);
+  }
+
+  /**
+   * The writer stored `origin`'s edits up to `seq` (its announcement): what this copy lacks of them is a gap too,
+   * the origin's last edit included, which no later edit would reveal. Only for an origin the copy applied an
+   * edit of: the edits of one it never heard from are in what it loaded (or it joined after they were stored).
+   */
+  announced(origin: string, seq: number): void {
+    const numbers = this.origins.get(origin);
+    if (numbers !== undefined) numbers.reached = Math.max(numbers.reached, seq);
   }
 
   /** The highest number up to which every edit of `origin` was applied. */
@@ -44,15 +58,17 @@ export class AppliedEditNumbers {
     return this.origins.size === 0;
   }
 
-  /** The origins with an edit applied above a missing one. */
+  /** The origins with an edit missing below one applied (or below the writer's announcement of them). */
   gapped(): string[] {
-    return [...this.origins].filter(([, numbers]) => numbers.ahead.size > 0).map(([origin]) => origin);
+    return [...this.origins]
+      .filter(([, numbers]) => numbers.reached > numbers.upTo)
+      .map(([origin]) => origin);
   }
 
   private numbersOf(origin: string): OriginNumbers {
     const known = this.origins.get(origin);
     if (known !== undefined) return known;
-    const numbers: OriginNumbers = { upTo: 0, ahead: new Set() };
+    const numbers: OriginNumbers = { upTo: 0, ahead: new Set(), reached: 0 };
     this.origins.set(origin, numbers);
     return numbers;
   }

@@ -69,8 +69,8 @@ export class CollaborationMetrics {
     this.missingRequests = new Counter({
       name: 'documents_collab_missing_requests_total',
       help:
-        "Requests of this instance, as a document's writer, for another copy's edits its copy lacks (an edit lost " +
-        'on the Redis channel, or reported unacknowledged at a lease tick)',
+        "Requests of this instance's copies of documents, the writer's or not, for another copy's edits they lack (an " +
+        'edit lost on the Redis channel, or reported unacknowledged at a lease tick)',
       registers: [registry],
     });
     this.fanOut = new Histogram({

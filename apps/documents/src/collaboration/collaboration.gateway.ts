@@ -62,6 +62,11 @@ interface OpenDocument {
   sent: number;
   /** The edit numbers this copy applied from each origin, its own included: what a takeover stores. */
   applied: AppliedEditNumbers;
+  /**
+   * The origins asked for edits this copy lacks since the writer's last window (by this copy, or by another
+   * copy whose answer this one waits for): one request each per window.
+   */
+  asked: Set<string>;
   /** This instance's editors' edits not yet announced stored, oldest first: each hears `saved` once it is. */
   unacknowledged: Array<{ seq: number; client: CollabClient }>;
   /** The oldest of them at the last lease tick (0: none): still the oldest a tick later, the writer is told. */
@@ -91,8 +96,6 @@ interface WriterTerm {
   appends: AppendWindow;
   /** Per origin, the number up to which every edit is stored: announced after each write, cumulative. */
   stored: Map<string, number>;
-  /** The origins asked for their missing edits since the last window: one request each per window. */
-  asked: Set<string>;
   /** The search text is due: the next window's transaction saves it too. */
   textDue: boolean;
   /**
@@ -117,8 +120,14 @@ type Relayed =
       sync: boolean;
       /** The origin's number for an editor's edit (none for a restore, stored before it is relayed). */
       seq?: number;
-      /** The origin's answer to `missing`: what the writer lacked, every edit of the origin up to this number. */
+      /** The origin's answer to `missing`: what the asking copy lacked, every edit of the origin up to this number. */
       covers?: number;
+      /**
+       * With `covers`: the asking copy's state vector (base64), what the answer is the difference from. A copy
+       * holding at least that much (every other copy waiting on the same request, usually) is whole up to
+       * `covers` once it applied the answer; one lacking more than the asker did is not, and asks in turn.
+       */
+      basis?: string;
       /** An editor's edit: when its origin handled its message (wall clock, ms), for the fan-out's timing. */
       receivedAt?: number;
       frame: string;
@@ -138,9 +147,9 @@ type Relayed =
   | {
       kind: 'missing';
       origin: string;
-      /** The origin whose numbers have a gap in the writer's copy (an edit lost on the channel). */
+      /** The origin whose numbers have a gap in the asking copy (an edit lost on the channel). */
       from: string;
-      /** The writer's state vector (base64): the origin answers with what the writer's copy lacks. */
+      /** The asking copy's state vector (base64): the origin answers with what that copy lacks. */
       stateVector: string;
     };
 
@@ -419,6 +428,19 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     await this.documentsService.saveCoEditedText(documentId, text);
   }
 
+  /**
+   * The writer's announcement, at a copy that is not the writer: its editors' edits stored are acknowledged,
+   * and the announcement is that copy's window. What the writer stored of an origin this copy lacks is a gap
+   * (the origin's last edit lost on the way here only, which no later edit reveals), asked for as any other.
+   */
+  private heardStored(documentId: string, document: OpenDocument, stored: Record<string, number>): void {
+    this.acknowledge(documentId, document, stored[document.origin] ?? 0);
+    if (document.term !== null) return;
+    for (const [origin, seq] of Object.entries(stored)) document.applied.announced(origin, seq);
+    document.asked.clear();
+    this.askForMissing(documentId, document);
+  }
+
   /** Each of this instance's editors' edits up to `upTo` is stored: its sender hears `saved`. */
   private acknowledge(documentId: string, document: OpenDocument, upTo: number): void {
     while (document.unacknowledged.length > 0 && document.unacknowledged[0]!.seq <= upTo) {
@@ -434,19 +456,21 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     this.acknowledge(documentId, document, term.stored.get(document.origin) ?? 0);
     this.publishStored(documentId, document, term);
     // A request (or its answer) lost on the channel too is asked again, once per window while the gap lasts.
-    term.asked.clear();
-    this.askForMissing(documentId, document, term);
+    document.asked.clear();
+    this.askForMissing(documentId, document);
   }
 
   /**
-   * The writer's copy has a gap in an origin's numbers (an edit lost on the channel): it asks the origin for
-   * what it lacks, naming its state vector, at most once per window. Timer-free: a gap shows when a later edit
-   * of the origin arrives, and is asked again after each window while it lasts.
+   * A copy (the writer's or any other) has a gap in an origin's numbers (an edit lost on the channel): it asks
+   * the origin for what it lacks, naming its state vector, at most once per the writer's window, and not while
+   * another copy's request for the same origin waits for its answer (the answer is published to every copy).
+   * Timer-free: a gap shows when a later edit of the origin arrives, or at the writer's announcement of it, and
+   * is asked again after each window while it lasts.
    */
-  private askForMissing(documentId: string, document: OpenDocument, term: WriterTerm): void {
+  private askForMissing(documentId: string, document: OpenDocument): void {
     for (const from of document.applied.gapped()) {
-      if (term.asked.has(from)) continue;
-      term.asked.add(from);
+      if (document.asked.has(from)) continue;
+      document.asked.add(from);
       this.ask(documentId, document, from);
     }
   }
@@ -509,6 +533,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
       origin: document.origin,
       sync: true,
       covers: document.sent,
+      basis: stateVector,
       frame,
     });
   }
@@ -571,7 +596,6 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
       epoch,
       takeOverAtFirstWindow,
       stored: new Map(),
-      asked: new Set(),
       textDue: false,
       appends: new AppendWindow(
         (update, draining) => this.writeWindow(documentId, document, term, update, draining),
@@ -840,22 +864,31 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     const receivedAt = relayed.kind === 'frame' ? relayed.receivedAt : undefined;
     if (receivedAt !== undefined && publishedAt !== undefined)
       this.metrics.relayTransit(wallClockMs() - publishedAt);
-    if (relayed.kind === 'stored')
-      return this.acknowledge(documentId, document, relayed.stored[document.origin] ?? 0);
+    if (relayed.kind === 'stored') return this.heardStored(documentId, document, relayed.stored);
     if (relayed.kind === 'missing') {
       if (relayed.from === document.origin) this.answerMissing(documentId, document, relayed.stateVector);
+      // Another copy asked for the same origin's edits: its answer goes to every copy, this one waits for it.
+      else document.asked.add(relayed.from);
       return;
     }
     if (relayed.kind === 'sent') return this.stalled(documentId, document, relayed.origin, relayed.sent);
     if (relayed.sync) {
       const { data } = JSON.parse(relayed.frame) as { data: string };
       const update = updateOf(new Uint8Array(Buffer.from(data, 'base64')));
+      // An answer covers this copy only if the copy held, before applying it, at least what its asker held.
+      const covers =
+        relayed.covers !== undefined &&
+        relayed.basis !== undefined &&
+        holdsAtLeast(document.room.doc, relayed.basis)
+          ? relayed.covers
+          : null;
       Y.applyUpdate(document.room.doc, update, 'relay');
       if (relayed.seq !== undefined) document.applied.note(relayed.origin, relayed.seq);
-      if (relayed.covers !== undefined) document.applied.cover(relayed.origin, relayed.covers);
+      if (covers !== null) document.applied.cover(relayed.origin, covers);
       if (relayed.seq !== undefined || relayed.covers !== undefined) {
+        // The writer holds an answer it applied even when it does not cover it: what the copy holds is stored.
         this.hold(documentId, document, relayed.origin, update);
-        if (document.term !== null) this.askForMissing(documentId, document, document.term);
+        this.askForMissing(documentId, document);
       }
     }
     const bytes = Buffer.from(relayed.frame);
@@ -890,6 +923,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
         origin: randomUUID(),
         sent: 0,
         applied: new AppliedEditNumbers(),
+        asked: new Set(),
         unacknowledged: [],
         oldestAtLastTick: 0,
         term: null,
@@ -950,6 +984,17 @@ function updateOf(message: Uint8Array): Uint8Array {
   const decoder = decoding.createDecoder(message);
   decoding.readVarUint(decoder);
   return decoding.readVarUint8Array(decoder);
+}
+
+/**
+ * Whether `copy` holds every update the state vector `basis` (base64) names: then an answer made as the
+ * difference from `basis` brings it everything its origin had (deletions too: a Yjs diff carries the whole
+ * delete set).
+ */
+function holdsAtLeast(copy: Y.Doc, basis: string): boolean {
+  for (const [client, clock] of Y.decodeStateVector(new Uint8Array(Buffer.from(basis, 'base64'))))
+    if (Y.getState(copy.store, client) < clock) return false;
+  return true;
 }
 
 /** What `copy` holds that `stored` lacks (applied to `stored` to tell), or null when the database has it all. */
