@@ -1,4 +1,5 @@
 import {
+  BenchChild,
   cpuSecondsOfProcesses,
   defineBench,
   percentile,
@@ -16,7 +17,6 @@ import {
   BENCH_WARMUP_SECONDS,
   BENCH_WORKERS,
 } from './support/bench-settings.js';
-import { BenchChild } from './support/child-process.js';
 import type { DashboardSwarmJob, DashboardSwarmResult } from './support/dashboard-swarm.child.js';
 import { DeviceSwarms } from './support/device-swarms.js';
 import { scrapeMetrics, serverStages } from './support/server-stages.js';
@@ -69,9 +69,12 @@ async function runDevices(
       registry.wardIds.slice(i * wardsPerDashboard, (i + 1) * wardsPerDashboard),
     ),
   };
-  const dashboards = new BenchChild<DashboardSwarmResult>(
+  const dashboards = new BenchChild(
     new URL('./support/dashboard-swarm.child.ts', import.meta.url),
     dashboardJob,
+    {
+      name: 'dashboard swarm',
+    },
   );
   const swarms = new DeviceSwarms({
     wsUrl: app.wsUrl,
@@ -82,7 +85,7 @@ async function runDevices(
   });
   let progress: NodeJS.Timeout | undefined;
   try {
-    await Promise.all([dashboards.ready, swarms.ready]);
+    await Promise.all([dashboards.next('ready'), swarms.ready]);
     ctx.log(
       `${settings.label}: ${BENCH_DEVICES} devices × ${settings.readingsPerSecond} Hz in ${swarms.processes} processes, ${DASHBOARDS} dashboards on ${WARDS} wards; running ${settings.seconds} s`,
     );
@@ -105,7 +108,7 @@ async function runDevices(
     // Let the push path hand the last stored batches to the dashboards before they stop counting.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     dashboards.send({ type: 'stop' });
-    const pushed = await dashboards.result;
+    const { result: pushed } = await dashboards.next<{ result: DashboardSwarmResult }>('result');
 
     const stored = (await storedRows(ctx)) - storedBefore;
     // Stored while the devices were recording (received_at is the flush's commit time), not while they

@@ -68,7 +68,7 @@ test('INGEST_WORKERS=2 whose workers cannot start (another process holds the por
   const RESTART_LIMIT = 3;
   const holder = createServer().listen(0, '127.0.0.1');
   await once(holder, 'listening');
-  const api = await startApiProcess(ctx, {
+  const { app } = await startApiProcess(ctx, {
     INGEST_WORKERS: String(WORKERS),
     PORT: String((holder.address() as AddressInfo).port),
     INGEST_WORKER_RESTART_LIMIT: String(RESTART_LIMIT),
@@ -76,23 +76,22 @@ test('INGEST_WORKERS=2 whose workers cannot start (another process holds the por
     INGEST_WORKER_RESTART_WINDOW_SECONDS: '3600',
     ALERT_EVALUATOR_ENABLED: 'false',
   });
-  const forks = (): number => WORKERS + (api.output().split('starting another').length - 1);
+  const forks = (): number => WORKERS + (app.output().split('starting another').length - 1);
   try {
     // Without a bound the primary forks for as long as it runs: one fork past the bound is proof enough.
-    const ended = await new Promise<'exited' | 'kept forking'>((resolve) => {
-      api.child.stdout!.on('data', () => {
-        if (forks() > WORKERS + RESTART_LIMIT) resolve('kept forking');
-      });
-      void api.exited.then(() => resolve('exited'));
-    });
+    const ended = await app
+      .untilOutput(() => forks() > WORKERS + RESTART_LIMIT, 'one fork past the bound')
+      .then(
+        () => 'kept forking',
+        () => 'exited',
+      );
     expect({ ended, forks: forks() }).toEqual({ ended: 'exited', forks: WORKERS + RESTART_LIMIT });
-    expect(await api.exited).toBe(1);
-    expect(api.output()).toContain(
+    expect((await app.exited).code).toBe(1);
+    expect(app.output()).toContain(
       `${RESTART_LIMIT + 1} workers exited within 3600 s (limit ${RESTART_LIMIT}): stopping the rest and exiting`,
     );
   } finally {
-    if (api.child.exitCode === null) api.child.kill('SIGTERM');
-    await api.exited;
+    await app.terminate();
     holder.close();
   }
 }, 300_000);

@@ -65,7 +65,20 @@ export { renderFindingsHtml } from './findings/findings-html.js';
 export { defineBench, type Bench, type BenchResult, type BenchValue } from './bench/bench.js';
 export { discoverBenchFiles, runBench, type BenchOutcome } from './bench/run-benches.js';
 export { benchSetting, percentile } from './bench/bench-settings.js';
-export { BenchChild, childJob, tellParent } from './bench/bench-child.js';
+export {
+  BenchChild,
+  childJob,
+  nextParentMessage,
+  tellParent,
+  type BenchChildOptions,
+} from './bench/bench-child.js';
+export {
+  AppProcess,
+  spawnAppProcess,
+  type AppProcessOptions,
+  type ExitStatus,
+  type SpawnAppProcessOptions,
+} from './process/app-process.js';
 export { declaredSeries, seriesNamedBy } from './metrics/declared-series.js';
 export { bucketBounds, histogramQuantile, samples, total, type Sample } from './metrics/metrics-text.js';
 export { httpLoad, type HttpLoadOptions, type HttpLoadResult } from './load/http-load.js';

@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
-import { freePort } from '@remedy/testing';
+import { freePort, spawnAppProcess, type AppProcess } from '@remedy/testing';
 import { testEnvironment, type TestServices } from '../../findings/support/test-config.js';
 
-const REGISTER = new URL('../../../../scripts/register.js', import.meta.url).pathname;
-const MAIN = new URL('../../src/main.ts', import.meta.url).pathname;
+const MAIN = new URL('../../src/main.ts', import.meta.url);
 
 /** One documents API started as production starts it (`src/main.ts`), in a Node process of its own. */
 export interface ApiInstanceProcess {
@@ -27,40 +25,32 @@ export async function startApiInstance(
   overrides: Record<string, string> = {},
 ): Promise<ApiInstanceProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', REGISTER, MAIN], {
-    env: { ...process.env, ...testEnvironment(ctx, { PORT: String(port), ...overrides }) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const keep = (chunk: Buffer): void => void (output = (output + chunk.toString()).slice(-8_000));
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let gone = false;
-  void exited.then(() => (gone = true));
   const url = `http://127.0.0.1:${port}`;
-  // Polled until it answers: start-up (loading the code, migrations) takes what it takes on a busy machine.
-  for (;;) {
-    if (gone) throw new Error(`the API exited before it listened: ${output}`);
-    const healthy = await fetch(`${url}/health`).then(
+  const { app } = await spawnAppProcess(MAIN, {
+    name: 'the API',
+    env: testEnvironment(ctx, { PORT: String(port), ...overrides }),
+    ready: (starting) => healthy(url, starting),
+  });
+  return {
+    url,
+    pid: app.pid,
+    wsUrl: `ws://127.0.0.1:${port}`,
+    output: () => app.output(),
+    stop: async () => void (await app.terminate()),
+    kill9: async () => void (await app.kill()),
+  };
+}
+
+/** Polls `/health` until it answers 200: start-up (loading the code, migrations) takes what it takes on a busy machine. */
+async function healthy(url: string, app: AppProcess): Promise<void> {
+  while (app.running()) {
+    const answered = await fetch(`${url}/health`).then(
       (response) => response.ok,
       () => false,
     );
-    if (healthy) break;
+    if (answered) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return {
-    url,
-    pid: child.pid!,
-    wsUrl: `ws://127.0.0.1:${port}`,
-    output: () => output,
-    stop: async () => {
-      if (!gone) child.kill('SIGTERM');
-      await exited;
-    },
-    kill9: async () => {
-      if (!gone) child.kill('SIGKILL');
-      await exited;
-    },
-  };
+  // It exited without answering: left pending, so spawnAppProcess reports the exit with the process's output.
+  await new Promise<never>(() => undefined);
 }

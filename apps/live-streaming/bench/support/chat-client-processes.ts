@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { BenchChild } from '@remedy/testing';
 import type {
   ChatClientsCommand,
   ChatClientsJob,
@@ -6,8 +6,7 @@ import type {
   ChatClientsResult,
 } from './chat-clients.child.js';
 
-const REGISTER = new URL('../../../../scripts/register.js', import.meta.url).pathname;
-const ENTRY = new URL('./chat-clients.child.ts', import.meta.url).pathname;
+const ENTRY = new URL('./chat-clients.child.ts', import.meta.url);
 
 type Report<T extends ChatClientsReport['type']> = Extract<ChatClientsReport, { type: T }>;
 
@@ -17,32 +16,12 @@ type Report<T extends ChatClientsReport['type']> = Extract<ChatClientsReport, { 
  * (20,000) is per process and the clients' CPU must not be the servers'.
  */
 export class ChatClientProcess {
-  private readonly child: ChildProcess;
-  /** Each report type arrives once: kept until asked for, so a report that comes early is not missed. */
-  private readonly reports = new Map<string, Promise<ChatClientsReport>>();
-  private readonly arrived = new Map<string, (report: ChatClientsReport) => void>();
-  private stderr = '';
-  private readonly exited: Promise<number | null>;
+  private readonly child: BenchChild;
 
   /** `onProgress(opened)` after each batch of this process's sockets has joined. */
   constructor(job: ChatClientsJob, onProgress: (opened: number) => void) {
-    this.child = fork(ENTRY, [], {
-      execArgv: ['--import', REGISTER],
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
-    this.child.stderr?.on(
-      'data',
-      (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-4_000)),
-    );
-    this.child.on('message', (report: ChatClientsReport) => {
-      if (report.type === 'progress') onProgress(report.opened);
-      else {
-        void this.expectReport(report.type);
-        this.arrived.get(report.type)?.(report);
-      }
-    });
-    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
-    this.child.send({ type: 'job', job });
+    this.child = new BenchChild(ENTRY, job, { name: 'chat client process' });
+    this.child.on<Report<'progress'>>('progress', (report) => onProgress(report.opened));
   }
 
   /** Resolves once half this process's sockets have joined; it waits for `resume()` to open the rest. */
@@ -69,32 +48,15 @@ export class ChatClientProcess {
   }
 
   kill(): void {
-    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+    this.child.kill();
   }
 
   private command(command: ChatClientsCommand): void {
     this.child.send(command);
   }
 
-  /** The child's next report of `type`, or a rejection with its stderr if it exits first. */
+  /** The child's next report of `type` (kept if it came before it was asked for), or its output if it exits. */
   private next<T extends ChatClientsReport['type']>(type: T): Promise<Report<T>> {
-    return this.expectReport(type) as Promise<Report<T>>;
-  }
-
-  /** The promise of the report of `type`, made on first mention (by the parent or by the report itself). */
-  private expectReport(type: ChatClientsReport['type']): Promise<ChatClientsReport> {
-    let report = this.reports.get(type);
-    if (report === undefined) {
-      report = new Promise((resolve, reject) => {
-        this.arrived.set(type, resolve);
-        void this.exited.then((code) =>
-          reject(new Error(`chat client process exited (${code}) before "${type}": ${this.stderr}`)),
-        );
-      });
-      // A child that exits after its last report leaves the rejections of reports never asked for unheard.
-      report.catch(() => undefined);
-      this.reports.set(type, report);
-    }
-    return report;
+    return this.child.next<Report<T>>(type);
   }
 }

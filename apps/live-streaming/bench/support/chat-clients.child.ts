@@ -1,3 +1,4 @@
+import { childJob } from '@remedy/testing';
 import WebSocket from 'ws';
 import { LatencyHistogram } from './latency-histogram.js';
 
@@ -263,8 +264,7 @@ function messageId(id: number): string {
 }
 
 async function main(): Promise<void> {
-  process.once('disconnect', () => process.exit(0));
-  const { job } = await nextMessage<{ type: 'job'; job: ChatClientsJob }>('job');
+  const job = await childJob<ChatClientsJob>();
   const opening = performance.now();
   const timed = latencySample(job);
   const viewers: Viewer[] = [];

@@ -1,9 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { freePort, type IsolatedContext } from '@remedy/testing';
+import { AppProcess, freePort, type IsolatedContext } from '@remedy/testing';
 
-const REGISTER = new URL('../../../../scripts/register.js', import.meta.url).pathname;
-const MAIN = new URL('../../src/main.ts', import.meta.url).pathname;
+const MAIN = new URL('../../src/main.ts', import.meta.url);
 
 export interface ApiClusterProcess {
   url: string;
@@ -17,13 +14,9 @@ export interface ApiClusterProcess {
 }
 
 export interface ApiProcess {
-  /** The primary (with INGEST_WORKERS > 1) or the single API process. */
-  child: ChildProcess;
+  /** The primary (with INGEST_WORKERS > 1) or the single API process; its workers print through its pipes. */
+  app: AppProcess;
   port: number;
-  /** Everything the processes printed (logs, start-up, shutdown). */
-  output: () => string;
-  /** Resolves with the exit code once the process has exited. */
-  exited: Promise<number | null>;
 }
 
 /**
@@ -35,9 +28,9 @@ export async function startApiProcess(
   env: Record<string, string>,
 ): Promise<ApiProcess> {
   const port = env['PORT'] === undefined ? await freePort() : Number(env['PORT']);
-  const child = spawn(process.execPath, ['--import', REGISTER, MAIN], {
+  const app = new AppProcess(MAIN, {
+    name: 'the API',
     env: {
-      ...process.env,
       DATABASE_URL: ctx.databaseUrl,
       REDIS_URL: ctx.redisUrl,
       REDIS_KEY_PREFIX: ctx.prefix,
@@ -46,13 +39,10 @@ export async function startApiProcess(
       LOG_LEVEL: 'info',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // All of it: callers count lines over the whole run (workers listening, drained, replaced).
+    outputChars: Infinity,
   });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, port, output: () => output, exited };
+  return { app, port };
 }
 
 /**
@@ -64,40 +54,14 @@ export async function spawnApiCluster(
   env: Record<string, string>,
 ): Promise<ApiClusterProcess> {
   const workers = Number(env['INGEST_WORKERS'] ?? '1');
-  const { child, port, output, exited } = await startApiProcess(ctx, env);
-  const listening = (): number => output().split('medical-vitals listening').length - 1;
-  await new Promise<void>((resolve, reject) => {
-    const check = (): void => {
-      if (listening() < workers) return;
-      child.stdout!.off('data', check);
-      child.stderr!.off('data', check);
-      resolve();
-    };
-    // After startApiProcess's own listeners, so `output()` already holds the chunk.
-    child.stdout!.on('data', check);
-    child.stderr!.on('data', check);
-    void exited.then((code) =>
-      reject(
-        new Error(`the API exited (${code}) before ${workers} workers listened: ${output().slice(-4_000)}`),
-      ),
-    );
-    check();
-  });
-  const primary = child.pid!;
+  const { app, port } = await startApiProcess(ctx, env);
+  const listening = (): number => app.output().split('medical-vitals listening').length - 1;
+  await app.untilOutput(() => listening() >= workers, `${workers} workers listened`);
   return {
     url: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}`,
-    pids: () => [
-      primary,
-      ...readFileSync(`/proc/${primary}/task/${primary}/children`, 'utf8')
-        .split(' ')
-        .filter((pid) => pid.trim() !== '')
-        .map(Number),
-    ],
-    output,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
-    },
+    pids: () => [app.pid, ...app.childPids()],
+    output: () => app.output(),
+    stop: async () => (await app.terminate()).code,
   };
 }

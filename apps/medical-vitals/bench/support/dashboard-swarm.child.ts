@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import { childJob, nextParentMessage, tellParent } from './child-process.js';
+import { childJob, nextParentMessage, tellParent } from '@remedy/testing';
 
 export interface DashboardSwarmJob {
   wsUrl: string;
@@ -24,7 +24,7 @@ export interface DashboardSwarmResult {
   eventLoopDelayP99Ms: number;
 }
 
-const job = childJob<DashboardSwarmJob>();
+const job = await childJob<DashboardSwarmJob>();
 const result: DashboardSwarmResult = {
   dashboards: job.wardsByDashboard.length,
   readings: 0,

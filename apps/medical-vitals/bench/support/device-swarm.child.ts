@@ -1,4 +1,4 @@
-import { childJob, nextParentMessage, tellParent } from './child-process.js';
+import { childJob, nextParentMessage, tellParent } from '@remedy/testing';
 import { SimulatedDevice } from './simulated-device.js';
 
 export interface DeviceSwarmJob {
@@ -24,7 +24,7 @@ export interface DeviceSwarmResult {
   cpuSeconds: number;
 }
 
-const job = childJob<DeviceSwarmJob>();
+const job = await childJob<DeviceSwarmJob>();
 
 async function main(): Promise<void> {
   const devices: SimulatedDevice[] = [];

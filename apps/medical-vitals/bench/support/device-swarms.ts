@@ -1,5 +1,5 @@
 import type { SeededDevice } from '../../findings/support/seed-registry.js';
-import { BenchChild } from './child-process.js';
+import { BenchChild } from '@remedy/testing';
 import type { DeviceSwarmJob, DeviceSwarmResult } from './device-swarm.child.js';
 
 /** Devices per child process: well under the open-files limit (20,000) on each side of the loopback. */
@@ -23,7 +23,7 @@ export type DeviceSwarmTotals = Omit<DeviceSwarmResult, 'devices' | 'opened'> & 
  * reading (or gave up waiting for its acks).
  */
 export class DeviceSwarms {
-  private readonly children: Array<BenchChild<DeviceSwarmResult>> = [];
+  private readonly children: BenchChild[] = [];
   readonly ready: Promise<void>;
 
   constructor(options: DeviceSwarmsOptions) {
@@ -38,10 +38,10 @@ export class DeviceSwarms {
           .map((device) => ({ id: device.id, token: device.token })),
       };
       this.children.push(
-        new BenchChild<DeviceSwarmResult>(new URL('./device-swarm.child.ts', import.meta.url), job),
+        new BenchChild(new URL('./device-swarm.child.ts', import.meta.url), job, { name: 'device swarm' }),
       );
     }
-    this.ready = Promise.all(this.children.map((child) => child.ready)).then(() => undefined);
+    this.ready = Promise.all(this.children.map((child) => child.next('ready'))).then(() => undefined);
   }
 
   get processes(): number {
@@ -56,7 +56,11 @@ export class DeviceSwarms {
   }
 
   async finished(): Promise<DeviceSwarmTotals> {
-    const results = await Promise.all(this.children.map((child) => child.result));
+    const results = await Promise.all(
+      this.children.map((child) =>
+        child.next<{ result: DeviceSwarmResult }>('result').then((report) => report.result),
+      ),
+    );
     const sum = (count: (result: DeviceSwarmResult) => number): number =>
       results.reduce((total, result) => total + count(result), 0);
     return {

@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { BenchChild } from '@remedy/testing';
 import type {
   ChatClientsCommand,
   ChatClientsJob,
@@ -6,8 +6,7 @@ import type {
   ChatClientsResult,
 } from './chat-clients.child.js';
 
-const REGISTER = new URL('../../../../scripts/register.js', import.meta.url).pathname;
-const ENTRY = new URL('./chat-clients.child.ts', import.meta.url).pathname;
+const ENTRY = new URL('./chat-clients.child.ts', import.meta.url);
 
 type Report<T extends ChatClientsReport['type']> = Extract<ChatClientsReport, { type: T }>;
 
@@ -17,26 +16,13 @@ type Report<T extends ChatClientsReport['type']> = Extract<ChatClientsReport, { 
  * process and the clients' CPU must show apart from the servers'.
  */
 export class ChatClientProcess {
-  private readonly child: ChildProcess;
-  private readonly waiting = new Map<string, (report: ChatClientsReport) => void>();
-  private stderr = '';
-  private readonly exited: Promise<number | null>;
+  private readonly child: BenchChild;
   /** Resolves once every socket of the job has joined (or failed to). */
   readonly ready: Promise<Report<'ready'>>;
 
   constructor(job: ChatClientsJob) {
-    this.child = fork(ENTRY, [], {
-      execArgv: ['--import', REGISTER],
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
-    this.child.stderr?.on(
-      'data',
-      (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-4_000)),
-    );
-    this.child.on('message', (report: ChatClientsReport) => this.waiting.get(report.type)?.(report));
-    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+    this.child = new BenchChild(ENTRY, job, { name: 'chat client process' });
     this.ready = this.next('ready');
-    this.command({ type: 'job', job });
   }
 
   go(startAt: number, intervalMs: number, seconds: number, firstRound = 0): Promise<Report<'sent'>> {
@@ -57,21 +43,16 @@ export class ChatClientProcess {
   }
 
   kill(): void {
-    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+    this.child.kill();
   }
 
   private command(command: ChatClientsCommand): void {
     this.child.send(command);
   }
 
-  /** The child's next report of `type` (asked for before the command that makes it), or its stderr if it exits. */
+  /** The child's next report of `type`, or its output if it exits first. */
   private next<T extends ChatClientsReport['type']>(type: T): Promise<Report<T>> {
-    return new Promise((resolve, reject) => {
-      this.waiting.set(type, (report) => resolve(report as Report<T>));
-      void this.exited.then((code) =>
-        reject(new Error(`chat client process exited (${code}) before "${type}": ${this.stderr}`)),
-      );
-    });
+    return this.child.next<Report<T>>(type);
   }
 }
 

@@ -1,3 +1,4 @@
+import { childJob } from '@remedy/testing';
 import WebSocket from 'ws';
 
 /** One socket of this process: where it connects, who it is, the session it joins, whether it speaks. */
@@ -21,7 +22,6 @@ export interface ChatClientsJob {
 }
 
 export type ChatClientsCommand =
-  | { type: 'job'; job: ChatClientsJob }
   /** Rounds are numbered from `firstRound`, so a measured run after a warm-up sends new messages, not resends. */
   | { type: 'go'; startAt: number; intervalMs: number; seconds: number; firstRound: number }
   /**
@@ -215,9 +215,9 @@ async function expect(
   if (!final) result = emptyResult();
 }
 
-process.on('message', (command: ChatClientsCommand) => {
-  if (command.type === 'job') void openAll(command.job);
-  else if (command.type === 'go')
+process.on('message', (command: ChatClientsCommand | { type: 'job' }) => {
+  if (command.type === 'go')
     void go(command.startAt, command.intervalMs, command.seconds, command.firstRound);
-  else void expect(command.messages, command.settleMs, command.final);
+  else if (command.type === 'expect') void expect(command.messages, command.settleMs, command.final);
 });
+void childJob<ChatClientsJob>().then(openAll);

@@ -1,68 +1,83 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { AppProcess } from '../process/app-process.js';
 
-const REGISTER = new URL('../../../../scripts/register.js', import.meta.url).pathname;
+interface Message {
+  type: string;
+}
+
+export interface BenchChildOptions {
+  /** What the child is, for error reports; 'bench child' unless told. */
+  name?: string;
+}
 
 /**
  * A bench helper process (TypeScript through the repo's loader) spoken to over IPC: its own open-files budget
- * (20,000 per process here) is what lets a bench hold more sockets than one process may.
+ * (20,000 per process here) is what lets a bench hold more sockets than one process may. Messages are typed
+ * (`{ type }`): each is handed to a listener of its type (`on`), else to the oldest `next(type)` waiting, else
+ * kept until asked for, so a report that comes before the parent asks is not missed.
  */
 export class BenchChild {
-  private readonly child: ChildProcess;
-  private stderr = '';
-  private readonly exited: Promise<number | null>;
+  private readonly app: AppProcess;
+  private readonly listeners = new Map<string, (message: Message) => void>();
+  private readonly waiting = new Map<string, Array<(message: Message) => void>>();
+  private readonly unclaimed = new Map<string, Message[]>();
 
-  constructor(entry: URL, job: unknown) {
+  constructor(entry: URL, job: unknown, options: BenchChildOptions = {}) {
     // The job goes over IPC, not argv: thousands of user IDs exceed the kernel's per-argument limit (E2BIG).
-    this.child = fork(entry.pathname, [], {
-      execArgv: ['--import', REGISTER],
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
-    this.child.stderr?.on(
-      'data',
-      (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-4_000)),
-    );
-    this.exited = new Promise((resolve) => this.child.once('close', (code) => resolve(code)));
-    // Sent on request: a message that reached the child before its listener would be dropped.
-    this.child.on('message', (message: { type: string }) => {
-      if (message.type === 'send-job') this.child.send({ type: 'job', job });
+    this.app = new AppProcess(entry, { name: options.name ?? 'bench child', ipc: true });
+    this.app.onMessage((message: Message) => {
+      // Sent on request: a message that reached the child before its listener would be dropped.
+      if (message.type === 'send-job') this.app.send({ type: 'job', job });
+      else if (this.listeners.has(message.type)) this.listeners.get(message.type)!(message);
+      else if (this.waiting.get(message.type)?.length) this.waiting.get(message.type)!.shift()!(message);
+      else this.unclaimed.set(message.type, [...(this.unclaimed.get(message.type) ?? []), message]);
     });
   }
 
-  /** The child's next message of `type`; rejects if the child exits first. */
+  get pid(): number {
+    return this.app.pid;
+  }
+
+  /** Every message of `type` (progress reports), as it comes. */
+  on<M extends Message>(type: M['type'], listener: (message: M) => void): void {
+    this.listeners.set(type, listener as (message: Message) => void);
+  }
+
+  /** The child's next message of `type`; rejects with its output if the child exits first. */
   next<M>(type: string): Promise<M> {
-    return new Promise((resolve, reject) => {
-      const listener = (message: { type: string }): void => {
-        if (message.type !== type) return;
-        this.child.off('message', listener);
-        resolve(message as M);
-      };
-      this.child.on('message', listener);
-      void this.exited.then((code) =>
-        reject(new Error(`bench child exited (${code}) before "${type}": ${this.stderr}`)),
-      );
-    });
+    const kept = this.unclaimed.get(type)?.shift();
+    if (kept) return Promise.resolve(kept as M);
+    const message = new Promise<M>((resolve) =>
+      this.waiting.set(type, [...(this.waiting.get(type) ?? []), resolve as (message: Message) => void]),
+    );
+    return this.app.whileRunning(message, `"${type}"`);
   }
 
   send(message: unknown): void {
-    this.child.send(message as object);
+    this.app.send(message);
   }
 
   kill(): void {
-    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+    void this.app.kill();
   }
 }
 
 /** In a child: the job its parent sent; the child exits when the parent goes away, so none outlives a failed bench. */
 export function childJob<Job>(): Promise<Job> {
   process.once('disconnect', () => process.exit(0));
+  const sent = nextParentMessage<{ type: 'job'; job: Job }>('job');
+  process.send?.({ type: 'send-job' });
+  return sent.then((message) => message.job);
+}
+
+/** In a child: the parent's next message of `type`. */
+export function nextParentMessage<M>(type: string): Promise<M> {
   return new Promise((resolve) => {
-    const listener = (message: { type: string; job?: Job }): void => {
-      if (message.type !== 'job') return;
+    const listener = (message: Message): void => {
+      if (message.type !== type) return;
       process.off('message', listener);
-      resolve(message.job as Job);
+      resolve(message as M);
     };
     process.on('message', listener);
-    process.send?.({ type: 'send-job' });
   });
 }
 
