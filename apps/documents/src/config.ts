@@ -44,6 +44,8 @@ export interface CollaborationConfig {
   snapshotEveryBytes: number;
   /** Group commit (ADR 0084): a document's updates gathered this long, or up to this many bytes, per write. */
   appendWindow: { windowMs: number; maxBytes: number };
+  /** How long a stop waits for the frames queued to its sockets (the last `saved`) before it closes them. */
+  socketsDrainMs: number;
   /**
    * One writer per document (ADR 0086): the Redis lease's TTL, renewed every third of it; after a writer dies,
    * another instance holding the document takes over once its lease expired.
@@ -62,15 +64,16 @@ export function loadConfig(): AppConfig {
 
 export function parseConfig(values: ConfigValues): AppConfig {
   const read = new ConfigReader(values);
+  // The queue Redis (noeviction) holds BullMQ's jobs and the login lockouts.
+  const service = readServiceSettings(read, {
+    serviceName: 'documents',
+    port: 3004,
+    database: { url: 'postgres://postgres@127.0.0.1:5432/documents', applicationName: 'documents' },
+    redis: { keyPrefix: 'documents:', queuePrefix: 'documents-bull' },
+    auth: { accessTokenTtlSeconds: 3_600, issuer: 'remedy-documents', audience: 'documents' },
+  });
   const config: AppConfig = {
-    // The queue Redis (noeviction) holds BullMQ's jobs and the login lockouts.
-    ...readServiceSettings(read, {
-      serviceName: 'documents',
-      port: 3004,
-      database: { url: 'postgres://postgres@127.0.0.1:5432/documents', applicationName: 'documents' },
-      redis: { keyPrefix: 'documents:', queuePrefix: 'documents-bull' },
-      auth: { accessTokenTtlSeconds: 3_600, issuer: 'remedy-documents', audience: 'documents' },
-    }),
+    ...service,
     search: {
       indexerConcurrency: read.integer('SEARCH_INDEXER_CONCURRENCY', 4, 1, 64),
       jobLockMs: read.integer('SEARCH_JOB_LOCK_MS', 30_000, 500, 600_000),
@@ -91,6 +94,8 @@ export function parseConfig(values: ConfigValues): AppConfig {
         windowMs: read.integer('COLLAB_APPEND_WINDOW_MS', 2_000, 1, 10_000),
         maxBytes: read.integer('COLLAB_APPEND_WINDOW_MAX_BYTES', 1024 * 1024, 1_024, 64 * 1024 * 1024),
       },
+      // 5 s of the stop's grace at most: the drains around it need their share (below).
+      socketsDrainMs: Math.min(service.http.shutdownGraceMs, 5_000),
       // 6 s: a dead writer's document is taken over (and its editors' pending edits stored) within 6 to 8 s.
       writerLeaseMs: read.integer('COLLAB_WRITER_LEASE_MS', 6_000, 100, 60_000),
       textSave: {
@@ -99,6 +104,17 @@ export function parseConfig(values: ConfigValues): AppConfig {
       },
     },
   };
+  const { collaboration, http } = config;
+  // A stop drains each document twice, around closing the sockets, and each drain keeps the document's writes
+  // a window apart (ADR 0097): the first waits up to a window, the second a window after the first's commit or
+  // the sockets' drain, whichever ends later. Both must end within the grace, with room for the writes.
+  const { windowMs } = collaboration.appendWindow;
+  if (windowMs + Math.max(windowMs, collaboration.socketsDrainMs) >= http.shutdownGraceMs)
+    read.problem(
+      `COLLAB_APPEND_WINDOW_MS (${windowMs}) must leave a stop room within SHUTDOWN_GRACE_MS ` +
+        `(${http.shutdownGraceMs}): a window, then a window or the sockets' drain ` +
+        `(${collaboration.socketsDrainMs} ms), whichever is longer, must take less`,
+    );
   read.assertValid();
   return config;
 }

@@ -96,7 +96,11 @@ describe('WebSocket /collab: acknowledged edits are stored, unacknowledged ones 
 
   it('stores one row for many updates of a window, relays each at once and acknowledges each after the write', async () => {
     const documentId = await newDocument('grouped');
-    const windowed = await startTestApp(ctx, { COLLAB_APPEND_WINDOW_MS: '10000' });
+    // A stop drains the window a window after the last commit at most: its grace leaves room for that.
+    const windowed = await startTestApp(ctx, {
+      COLLAB_APPEND_WINDOW_MS: '10000',
+      SHUTDOWN_GRACE_MS: '30000',
+    });
     const alice = await signedIn(windowed.url, admin);
     const bob = await signedIn(windowed.url, editor);
     const text = await alice.openDocument(documentId);

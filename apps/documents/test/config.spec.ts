@@ -26,4 +26,15 @@ describe('config', () => {
       expect.stringContaining('JWT_ACCESS_SECRET') as unknown as string,
     ]);
   });
+
+  it('refuses an append window that a stop could not drain within its grace (two drains, a window apart)', () => {
+    const base = { JWT_ACCESS_SECRET: SECRET };
+    // The defaults: 2 s, then the sockets' 5 s, within 10 s.
+    expect(parseConfig(base).collaboration.socketsDrainMs).toBe(5_000);
+    expect(() => parseConfig({ ...base, COLLAB_APPEND_WINDOW_MS: '5000' })).toThrow(/SHUTDOWN_GRACE_MS/);
+    expect(
+      parseConfig({ ...base, COLLAB_APPEND_WINDOW_MS: '10000', SHUTDOWN_GRACE_MS: '30000' }).collaboration
+        .appendWindow.windowMs,
+    ).toBe(10_000);
+  });
 });

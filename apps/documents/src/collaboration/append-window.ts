@@ -20,9 +20,10 @@ interface HeldUpdates {
  * in one write, then each is acknowledged. A window opens with its first update and is written `windowMs` later;
  * one write of the document is in flight at a time, and what arrives meanwhile waits for the next window. Every
  * write starts at least `windowMs` after the previous one committed: a full window (`maxBytes`) is written as
- * soon as that allows, and a write of the term's own (its takeover, `own`) counts as a window. Only a drain (the
- * copy dropped, the instance stopping) writes at once. A failed write acknowledges nothing: `onFailed` decides
- * what becomes of the updates (they are in the instance's copy and with their senders).
+ * soon as that allows, and a write of the term's own (its takeover, `own`) counts as a window. So does a drain
+ * (the copy dropped, the instance stopping): it writes what is held as soon as the spacing allows. A failed write
+ * acknowledges nothing: `onFailed` decides what becomes of the updates (they are in the instance's copy and with
+ * their senders).
  */
 export class AppendWindow {
   private held: HeldUpdates = { updates: [], bytes: 0, stored: [] };
@@ -33,6 +34,8 @@ export class AppendWindow {
   private dueAt = 0;
   private writing: Promise<void> | null = null;
   private discarded = false;
+  /** Drains under way: the drain, not the timer, decides when the next write starts. */
+  private draining = 0;
   /** When the document's last write transaction committed (performance.now()), null while none is known. */
   private lastCommittedAt: number | null;
 
@@ -90,12 +93,28 @@ export class AppendWindow {
   }
 
   /**
-   * The copy's last write (its last editor left, the instance stops): writes what is held now, without waiting
-   * for the spacing, so that nothing pending is left unstored when the copy goes (ADR 0097), and resolves once
-   * every write started so far settled.
+   * The copy's last write (its last editor left, the instance stops): writes what is held as soon as the spacing
+   * allows, a window after the last commit (at once if that has passed), so that even the last write keeps the
+   * document's writes a window apart (ADR 0097). What is held stays held while it waits, and what arrives
+   * meanwhile joins it. Resolves once that write, and every write started before it, settled.
    */
   async drain(): Promise<void> {
-    await this.flush(true);
+    this.draining += 1;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    try {
+      for (;;) {
+        while (this.writing !== null) await this.writing;
+        if (!this.pending() || this.discarded) return;
+        const wait = this.spacedAt() - performance.now();
+        if (wait <= 0) return await this.flush(true);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    } finally {
+      this.draining -= 1;
+      // What arrived during the drain's write waits for a window like any other.
+      if (this.pending()) this.schedule();
+    }
   }
 
   /** True while updates wait for a write not started yet: something due now can ride in that write. */
@@ -148,15 +167,20 @@ export class AppendWindow {
     this.lastCommittedAt = performance.now();
   }
 
+  /** The earliest a write may start: a window after the last commit (now, when none is known). */
+  private spacedAt(): number {
+    return this.lastCommittedAt === null ? performance.now() : this.lastCommittedAt + this.settings.windowMs;
+  }
+
   /**
    * A window is written `windowMs` after it opens; a full one as soon as the spacing allows, `windowMs` after the
    * last commit. Either way never sooner than that: one write transaction per document per window.
    */
   private schedule(): void {
     // A write in flight schedules the next window when it ends: one write of a document at a time.
-    if (this.writing !== null || this.discarded) return;
+    if (this.writing !== null || this.discarded || this.draining > 0) return;
     const now = performance.now();
-    const spaced = this.lastCommittedAt === null ? now : this.lastCommittedAt + this.settings.windowMs;
+    const spaced = this.spacedAt();
     const dueAt =
       this.held.bytes >= this.settings.maxBytes
         ? Math.max(now, spaced)

@@ -93,7 +93,7 @@ export class CollaborationMetrics {
       name: 'documents_collab_write_transactions_total',
       help:
         "Write transactions a document's writer committed on this instance, by why (kind: window, text, takeover, " +
-        'drain): at most one per document per COLLAB_APPEND_WINDOW_MS but for a drain (ADR 0097)',
+        'drain): at most one per document per COLLAB_APPEND_WINDOW_MS, a drain included (ADR 0097)',
       labelNames: ['kind'],
       registers: [registry],
     });

@@ -221,7 +221,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
         // A missed update leaves the client's copy behind: close it, it reconnects and syncs again.
         overflow: 'close',
       },
-      drainTimeoutMs: Math.min(config.http.shutdownGraceMs, 5_000),
+      drainTimeoutMs: this.settings.socketsDrainMs,
       authenticate: (message) => this.authenticate(message),
       onMessage: (client, message) => this.onMessage(client, message),
       onDisconnected: (client) => void this.leaveAll(client),
@@ -798,9 +798,9 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
   }
 
   /**
-   * The copy's last write, at once (its last editor left, or the instance stops): what its window holds and the
-   * search text, when a save of it is pending, in one transaction (ADR 0097). At once rather than a window after
-   * the last write: nothing pending may be left behind when the copy goes.
+   * The copy's last write (its last editor left, or the instance stops): what its window holds and the search
+   * text, when a save of it is pending, in one transaction, a window after the document's last write commit at
+   * the earliest, at once if that has passed (ADR 0097): the last write keeps the spacing too.
    */
   private async drain(documentId: string, term: WriterTerm): Promise<void> {
     if (this.textSaver.takeDue(documentId)) {
@@ -958,17 +958,24 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     if (withdrawal !== null)
       await this.relay(documentId, document, client, awarenessFrame(documentId, withdrawal));
     if (document.members.size > 0 || this.documents.get(documentId) !== pending) return;
-    // The last local socket left: drop the copy (the database has every saved edit, and the held ones are
-    // stored before the channel goes) and the channel.
-    this.documents.delete(documentId);
-    this.held.delete(documentId);
+    // The last local socket left: the copy's held edits (and its text, for search) are stored in its last
+    // write, up to a window from now (ADR 0097). Until that write, the copy stays the document's copy here: a
+    // socket opening the document meanwhile gets it, held edits and all (a load from the database would lack
+    // them), and keeps it.
     const term = document.term;
     if (term !== null) {
-      // Its text is saved for search with the last window, while the copy is still current; then the lease
-      // goes, so another instance holding the document takes it over at its next try, a window after that.
       await this.drain(documentId, term);
-      this.endTerm(documentId, document, term, true);
+      if (document.members.size > 0 || this.documents.get(documentId) !== pending) return;
+      // A save of the text that came due again (edits relayed while the drain waited) is not this instance's:
+      // the drain stored the text as it was when it wrote, and what came after is stored, with its text, by the
+      // next writer. Saved from here, it would be a write of its own, unspaced, after the copy's last.
+      this.textSaver.takeDue(documentId);
     }
+    // Then the copy and the channel go, and the lease: another instance holding the document takes it over at
+    // its next try, a window after the drain's commit.
+    this.documents.delete(documentId);
+    this.held.delete(documentId);
+    if (term !== null) this.endTerm(documentId, document, term, true);
     await this.bus.unsubscribe(documentId);
   }
 
