@@ -1,5 +1,5 @@
 import type { KeysetSqlFragment } from '@remedy/pagination';
-import { SEARCH_CANDIDATES, SEARCH_RECENT_WINDOW } from './search.policy.js';
+import { SEARCH_CANDIDATES, SEARCH_RECENT_WINDOW, SEARCH_SIMILAR_WORDS } from './search.policy.js';
 
 /*
  * The search index's statements. Text search uses the 'simple' configuration (no stemming, no stop words):
@@ -12,20 +12,31 @@ const VECTOR = `setweight(to_tsvector('simple', $1), 'A') || setweight(to_tsvect
 /**
  * Applies one change: $1 title, $2 body, $3 document, $4 organisation, $5 version, $6 deleted, $7 changed at.
  * The WHERE of the DO UPDATE is the version guard: an older or repeated change updates nothing, so delivery
- * may be at-least-once and out of order. Returns the change's index lag in seconds (by the database's clock), or
- * no row when the guard kept a newer one.
+ * may be at-least-once and out of order. A change that applied adds its title's words to the organisation's
+ * vocabulary (document_search_words, ADR 0098) in the same statement, so the two commit together; a word already
+ * there is left alone, so a redelivery adds nothing, and the words come in the tsvector's sorted order, so two
+ * indexers adding overlapping words wait on each other in one order and never deadlock. Returns the change's
+ * index lag in seconds (by the database's clock), or no row when the guard kept a newer one.
  */
 export const UPSERT_DOCUMENT_SEARCH_SQL = `
-INSERT INTO document_search AS s
-  (document_id, organisation_id, title, search, deleted, source_version, source_changed_at, indexed_at)
-VALUES ($3, $4, CASE WHEN $6 THEN '' ELSE $1 END, CASE WHEN $6 THEN ''::tsvector ELSE ${VECTOR} END, $6, $5, $7,
-        clock_timestamp())
-ON CONFLICT (document_id) DO UPDATE
-   SET title = EXCLUDED.title, search = EXCLUDED.search, deleted = EXCLUDED.deleted,
-       source_version = EXCLUDED.source_version, source_changed_at = EXCLUDED.source_changed_at,
-       indexed_at = EXCLUDED.indexed_at
- WHERE s.source_version < EXCLUDED.source_version
-RETURNING extract(epoch FROM s.indexed_at - s.source_changed_at)::float8 AS "lagSeconds"`;
+WITH applied AS (
+  INSERT INTO document_search AS s
+    (document_id, organisation_id, title, search, deleted, source_version, source_changed_at, indexed_at)
+  VALUES ($3, $4, CASE WHEN $6 THEN '' ELSE $1 END, CASE WHEN $6 THEN ''::tsvector ELSE ${VECTOR} END, $6, $5, $7,
+          clock_timestamp())
+  ON CONFLICT (document_id) DO UPDATE
+     SET title = EXCLUDED.title, search = EXCLUDED.search, deleted = EXCLUDED.deleted,
+         source_version = EXCLUDED.source_version, source_changed_at = EXCLUDED.source_changed_at,
+         indexed_at = EXCLUDED.indexed_at
+   WHERE s.source_version < EXCLUDED.source_version
+  RETURNING s.organisation_id, s.title, extract(epoch FROM s.indexed_at - s.source_changed_at)::float8 AS "lagSeconds"
+),
+title_words AS (
+  INSERT INTO document_search_words (organisation_id, word)
+  SELECT a.organisation_id, w.word FROM applied a, unnest(tsvector_to_array(to_tsvector('simple', a.title))) w(word)
+  ON CONFLICT DO NOTHING
+)
+SELECT "lagSeconds" FROM applied`;
 
 /**
  * One page of an organisation's matches, best first: $1 organisation, $2 query text, then the keyset page's
@@ -74,13 +85,49 @@ matched AS (
   UNION ALL
   SELECT * FROM all_matches
 ),
-similar_titles AS (
+query_words AS (
+  SELECT DISTINCT q.word
+    FROM unnest(tsvector_to_array(to_tsvector('simple', querytree(websearch_to_tsquery('simple', $2))::text))) q(word)
+   WHERE querytree(websearch_to_tsquery('simple', $2))::text <> 'T'
+),
+similar_words AS (
+  SELECT close.word
+    FROM query_words q
+         CROSS JOIN LATERAL (SELECT w.word FROM document_search_words w
+                              WHERE w.organisation_id = $1 AND q.word <% w.word
+                              ORDER BY q.word <<-> w.word, w.word
+                              LIMIT ${SEARCH_SIMILAR_WORDS}) close
+),
+similar_query AS (
+  SELECT string_agg('''' || replace(replace(word, '\\', '\\\\'), '''', '''''') || ''':A', ' | ')::tsquery AS query
+    FROM similar_words
+   WHERE (SELECT count(*) FROM matched) < ${SEARCH_CANDIDATES}
+),
+recent_similar AS (
+  SELECT recent.document_id, recent.title, recent.search
+    FROM (SELECT s.document_id, s.title, s.search, s.source_changed_at
+            FROM document_search s
+           WHERE s.organisation_id = $1 AND NOT s.deleted
+           ORDER BY s.source_changed_at DESC, s.document_id DESC
+           LIMIT ${SEARCH_RECENT_WINDOW}) recent
+   WHERE recent.search @@ (SELECT query FROM similar_query)
+     AND (SELECT query FROM similar_query) IS NOT NULL
+   ORDER BY recent.source_changed_at DESC, recent.document_id DESC
+   LIMIT ${SEARCH_CANDIDATES}
+),
+all_similar AS (
   SELECT s.document_id, s.title, s.search
     FROM document_search s
-   WHERE s.organisation_id = $1 AND NOT s.deleted AND $2 <% s.title
-     AND (SELECT count(*) FROM matched) < ${SEARCH_CANDIDATES}
+   WHERE s.organisation_id = $1 AND NOT s.deleted AND s.search @@ (SELECT query FROM similar_query)
+     AND (SELECT query FROM similar_query) IS NOT NULL AND (SELECT count(*) FROM recent_similar) < ${SEARCH_CANDIDATES}
    ORDER BY s.source_changed_at + interval '0' DESC, s.document_id DESC
    LIMIT ${SEARCH_CANDIDATES}
+),
+similar_titles AS (
+  SELECT c.* FROM (SELECT * FROM recent_similar WHERE (SELECT count(*) FROM recent_similar) = ${SEARCH_CANDIDATES}
+                   UNION ALL
+                   SELECT * FROM all_similar) c
+   WHERE $2 <% c.title
 ),
 m AS (
   SELECT DISTINCT ON (c.document_id) c.document_id, c.title,
