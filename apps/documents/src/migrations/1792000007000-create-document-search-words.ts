@@ -3,6 +3,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /** The index a typo is looked up through among an organisation's title words (ADR 0098). */
 export const DOCUMENT_SEARCH_WORDS_TRGM_INDEX = 'document_search_words_trgm_idx';
 
+/** The titles' own full-text index: the titles holding the words a typo is close to are read through it. */
+export const DOCUMENT_SEARCH_TITLE_VECTOR_INDEX = 'document_search_title_vector_idx';
+
 /** Index entries whose title words one backfill statement adds: a short statement, so the indexer never waits long. */
 const BACKFILL_BATCH = 5_000;
 
@@ -15,8 +18,12 @@ const BACKFILL_BATCH = 5_000;
  *   document_search_words_trgm_idx      GiST on the organisation (btree_gist) and the word's trigrams: a lookup
  *                                        walks one organisation's words closest first (the distance order GIN
  *                                        cannot give) and stops at the few it keeps
- * An expand step (ADR 0006), hence `transaction = false`: the table is new, the index is built while it is empty,
- * and the backfill from the index's titles commits batch by batch while the indexer goes on writing.
+ *   document_search_title_vector_idx     GIN on the title's own 'simple' vector: the titles holding a word (the
+ *                                        weighted vector's index holds body words too, so a title word would be
+ *                                        rechecked in every document holding it anywhere)
+ * An expand step (ADR 0006), hence `transaction = false`: the table is new, its index is built while it is empty,
+ * the backfill from the index's titles commits batch by batch while the indexer goes on writing, and the title
+ * index is built CONCURRENTLY (an invalid one left by an interrupted build is dropped and built again).
  */
 export class CreateDocumentSearchWords1792000007000 implements MigrationInterface {
   name = 'CreateDocumentSearchWords1792000007000';
@@ -36,11 +43,26 @@ export class CreateDocumentSearchWords1792000007000 implements MigrationInterfac
          USING gist (organisation_id, word gist_trgm_ops)`,
     );
     await backfillSearchWords(queryRunner);
+    await buildTitleVectorIndex(queryRunner);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX CONCURRENTLY IF EXISTS ${DOCUMENT_SEARCH_TITLE_VECTOR_INDEX}`);
     await queryRunner.query('DROP TABLE IF EXISTS document_search_words');
   }
+}
+
+async function buildTitleVectorIndex(queryRunner: QueryRunner): Promise<void> {
+  const [existing] = (await queryRunner.query(
+    `SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = to_regclass($1)`,
+    [DOCUMENT_SEARCH_TITLE_VECTOR_INDEX],
+  )) as { valid: boolean }[];
+  if (existing?.valid === true) return;
+  if (existing) await queryRunner.query(`DROP INDEX CONCURRENTLY ${DOCUMENT_SEARCH_TITLE_VECTOR_INDEX}`);
+  await queryRunner.query(
+    `CREATE INDEX CONCURRENTLY ${DOCUMENT_SEARCH_TITLE_VECTOR_INDEX} ON document_search
+       USING gin (to_tsvector('simple', title))`,
+  );
 }
 
 /**

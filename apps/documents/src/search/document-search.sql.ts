@@ -40,24 +40,36 @@ SELECT "lagSeconds" FROM applied`;
 
 /**
  * One page of an organisation's matches, best first: $1 organisation, $2 query text, then the keyset page's
- * parameters. A full-text match (document_search_vector_idx) or a fuzzy title match
- * (document_search_title_trgm_idx: the query is close to some words of the title, so a typo still finds it)
- * qualifies; the rank adds the weighted text rank and that word similarity, rounded to a numeric so the cursor
- * carries it exactly.
+ * parameters. A full-text match (document_search_vector_idx) or a fuzzy title match (the query is close to some
+ * words of the title, so a typo still finds it) qualifies; the rank adds the weighted text rank and the query's
+ * word similarity to the title, rounded to a numeric so the cursor carries it exactly.
  *
  * Only candidates are ranked (ADR 0094), so a word found in most documents costs about SEARCH_CANDIDATES rows,
  * not one rank per match. The candidates are the SEARCH_CANDIDATES most recently changed text matches and, only
- * while the words match fewer than that, as many fuzzy title matches, newest first too (the trigram recheck is
- * the costly part, and a word that fills the cap alone needs no typo tolerance). Fewer matches than the cap are
- * all ranked: the result is then exact. The text matches are read one of two ways, with the same result:
+ * while the words match fewer than that, as many fuzzy title matches, newest first too (a word that fills the cap
+ * alone needs no typo tolerance). Fewer matches than the cap are all ranked: the result is then exact. The text
+ * matches are read one of two ways, with the same result:
  *   recent_matches  the SEARCH_RECENT_WINDOW newest entries (document_search_recent_idx) filtered by the words:
  *                   when they hold the cap, those are the newest matches, for about SEARCH_RECENT_WINDOW rows;
  *   all_matches     otherwise (rarer than one entry in five) every match through the GIN index, cut to the cap
  *                   by a top-N sort. Its order is an expression the btree cannot give (`+ interval '0'`), or the
  *                   planner, misjudging a phrase or an exclusion as dense, walks the whole organisation newest first.
- * The candidates follow from the change time and id alone, so every page of a query ranks the same set and the
- * keyset pages neither repeat nor skip. The tsquery is written out where it is used, not in a CTE, so the
- * planner sees the words and estimates their matches from the column's statistics.
+ * The fuzzy title matches are found through the organisation's title words (ADR 0098), not by matching the query
+ * against every title sharing a trigram with it (a typo of a common word shares them with thousands of titles):
+ *   query_words     the query's words a title could hold (querytree leaves out the excluded ones);
+ *   similar_words   for each, the SEARCH_SIMILAR_WORDS title words closest to it, as close as the title match
+ *                   requires (`<%`), walked closest first through document_search_words_trgm_idx;
+ *   similar_query   those words as one tsquery, any of them: of the vector's title words (weight A), and of
+ *                   the title alone;
+ *   recent_similar  the newest titles holding one, read the two ways the text matches are: the newest entries
+ *   all_similar     filtered, else through document_search_title_vector_idx, the title's own vector (the weighted
+ *                   vector's GIN index cannot tell a title word from a body word: it would recheck every
+ *                   document holding the word anywhere); then the query is matched against these titles only
+ *                   (`<%`): for a one-word query every one of them is close, for several words those close to the
+ *                   whole query.
+ * The candidates follow from the change time and id, the query and the organisation's words alone, so every page
+ * of a query ranks the same set and the keyset pages neither repeat nor skip. The tsquery is written out where it
+ * is used, not in a CTE, so the planner sees the words and estimates their matches from the column's statistics.
  */
 export function searchDocumentsPageSql(page: KeysetSqlFragment): string {
   return `
@@ -99,7 +111,8 @@ similar_words AS (
                               LIMIT ${SEARCH_SIMILAR_WORDS}) close
 ),
 similar_query AS (
-  SELECT string_agg('''' || replace(replace(word, '\\', '\\\\'), '''', '''''') || ''':A', ' | ')::tsquery AS query
+  SELECT string_agg('''' || replace(replace(word, '\\', '\\\\'), '''', '''''') || ''':A', ' | ')::tsquery AS query,
+         string_agg('''' || replace(replace(word, '\\', '\\\\'), '''', '''''') || '''', ' | ')::tsquery AS title_query
     FROM similar_words
    WHERE (SELECT count(*) FROM matched) < ${SEARCH_CANDIDATES}
 ),
@@ -118,7 +131,8 @@ recent_similar AS (
 all_similar AS (
   SELECT s.document_id, s.title, s.search
     FROM document_search s
-   WHERE s.organisation_id = $1 AND NOT s.deleted AND s.search @@ (SELECT query FROM similar_query)
+   WHERE s.organisation_id = $1 AND NOT s.deleted
+     AND to_tsvector('simple', s.title) @@ (SELECT title_query FROM similar_query)
      AND (SELECT query FROM similar_query) IS NOT NULL AND (SELECT count(*) FROM recent_similar) < ${SEARCH_CANDIDATES}
    ORDER BY s.source_changed_at + interval '0' DESC, s.document_id DESC
    LIMIT ${SEARCH_CANDIDATES}
