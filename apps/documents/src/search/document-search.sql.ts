@@ -57,8 +57,11 @@ SELECT "lagSeconds" FROM applied`;
  * The fuzzy title matches are found through the organisation's title words (ADR 0098), not by matching the query
  * against every title sharing a trigram with it (a typo of a common word shares them with thousands of titles):
  *   query_words     the query's words a title could hold (querytree leaves out the excluded ones);
- *   similar_words   for each, the SEARCH_SIMILAR_WORDS title words closest to it, as close as the title match
- *                   requires (`<%`), walked closest first through document_search_words_trgm_idx;
+ *   similar_words   for each, the SEARCH_SIMILAR_WORDS title words closest to it through
+ *                   document_search_words_trgm_idx: similar as whole words (`%`, a typo) or holding it (`<%`, a
+ *                   partial word). Looser than the title match on purpose: a title holding a word twice can be
+ *                   close to a query the word alone is not (word similarity takes the best extent of the title);
+ *                   the final `<%` on the titles decides;
  *   similar_query   those words as one tsquery, any of them: of the vector's title words (weight A), and of
  *                   the title alone;
  *   recent_similar  the newest titles holding one, read the two ways the text matches are: the newest entries
@@ -106,8 +109,9 @@ similar_words AS (
   SELECT close.word
     FROM query_words q
          CROSS JOIN LATERAL (SELECT w.word FROM document_search_words w
-                              WHERE w.organisation_id = $1 AND q.word <% w.word
-                              ORDER BY q.word <<-> w.word, w.word
+                              WHERE w.organisation_id = $1 AND (q.word % w.word OR q.word <% w.word)
+                              ORDER BY greatest(similarity(q.word, w.word), word_similarity(q.word, w.word)) DESC,
+                                       w.word
                               LIMIT ${SEARCH_SIMILAR_WORDS}) close
 ),
 similar_query AS (
