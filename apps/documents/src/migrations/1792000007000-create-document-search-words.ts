@@ -16,8 +16,8 @@ const BACKFILL_BATCH = 5_000;
  * offer a word that then matches nothing).
  *   document_search_words                (organisation_id, word): each word of the organisation's titles once
  *   document_search_words_trgm_idx      GiST on the organisation (btree_gist) and the word's trigrams: a lookup
- *                                        walks one organisation's words closest first (the distance order GIN
- *                                        cannot give) and stops at the few it keeps
+ *                                        reads only the organisation's words sharing enough trigrams with the
+ *                                        query word, not those of every organisation
  *   document_search_title_vector_idx     GIN on the title's own 'simple' vector: the titles holding a word (the
  *                                        weighted vector's index holds body words too, so a title word would be
  *                                        rechecked in every document holding it anywhere)
