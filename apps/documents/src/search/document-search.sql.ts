@@ -71,8 +71,9 @@ SELECT "lagSeconds" FROM applied`;
  *                   (`<%`): for a one-word query every one of them is close, for several words those close to the
  *                   whole query.
  * The candidates follow from the change time and id, the query and the organisation's words alone, so every page
- * of a query ranks the same set and the keyset pages neither repeat nor skip. The tsquery is written out where it
- * is used, not in a CTE, so the planner sees the words and estimates their matches from the column's statistics.
+ * of a query ranks the same set and the keyset pages neither repeat nor skip. The query's own tsquery is written
+ * out where it is used, not in a CTE, so the planner sees the words and estimates their matches from the column's
+ * statistics (the close words' tsquery cannot be: they are found at run time).
  */
 export function searchDocumentsPageSql(page: KeysetSqlFragment): string {
   return `
