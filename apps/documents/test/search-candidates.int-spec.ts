@@ -4,6 +4,7 @@ import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.
 import { documentsHarness } from '../findings/support/documents-harness.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 import { documentSearchPage } from '../src/search/document-search-page.js';
+import { ADD_ORGANISATION_TITLE_WORDS_SQL } from '../src/search/document-search-words.sql.js';
 
 const ctx = useTestContext(documentsHarness);
 
@@ -38,9 +39,9 @@ describe('search ranks a bounded set of candidates', () => {
   let small: AuthSessionBody;
   let large: AuthSessionBody;
 
-  /** Index rows as the indexer writes them (title weight A, body B), newest change first by n. */
-  const seed = (organisationId: string, documents: number) =>
-    ctx.pool.query(
+  /** Index rows as the indexer writes them (title weight A, body B, the titles' words), newest change first by n. */
+  const seed = async (organisationId: string, documents: number) => {
+    await ctx.pool.query(
       `INSERT INTO document_search (document_id, organisation_id, title, search, source_version, source_changed_at)
        SELECT gen_random_uuid(), $1, d.title,
               setweight(to_tsvector('simple', d.title), 'A') || setweight(to_tsvector('simple', d.body), 'B'),
@@ -54,6 +55,8 @@ describe('search ranks a bounded set of candidates', () => {
                               || ' body ' || n AS body) d`,
       [organisationId, documents],
     );
+    await ctx.pool.query(ADD_ORGANISATION_TITLE_WORDS_SQL, [organisationId]);
+  };
 
   beforeAll(async () => {
     testApp = await startTestApp(ctx);

@@ -6,6 +6,7 @@ import { CreateDocumentUpdates1792000003000 } from '../migrations/1792000003000-
 import { CreateDocumentVersions1792000004000 } from '../migrations/1792000004000-create-document-versions.js';
 import { AddDocumentWriterEpoch1792000005000 } from '../migrations/1792000005000-add-document-writer-epoch.js';
 import { AddDocumentSearchRecentIndex1792000006000 } from '../migrations/1792000006000-add-document-search-recent-index.js';
+import { CreateDocumentSearchWords1792000007000 } from '../migrations/1792000007000-create-document-search-words.js';
 
 /** The schema history in order; later migrations append here (timestamps after the last entry). */
 export const APP_MIGRATIONS = [
@@ -17,4 +18,5 @@ export const APP_MIGRATIONS = [
   CreateDocumentVersions1792000004000,
   AddDocumentWriterEpoch1792000005000,
   AddDocumentSearchRecentIndex1792000006000,
+  CreateDocumentSearchWords1792000007000,
 ];

@@ -23,3 +23,9 @@ export const SEARCH_CANDIDATES = 1000;
  * candidates are read through the GIN index instead (ADR 0094).
  */
 export const SEARCH_RECENT_WINDOW = 5 * SEARCH_CANDIDATES;
+
+/**
+ * How many of the organisation's title words closest to a query word a fuzzy search looks for (ADR 0098): a typo
+ * is matched against the vocabulary, and only the titles holding these words are candidates.
+ */
+export const SEARCH_SIMILAR_WORDS = 5;
