@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { useTestContext, waitUntil } from '@remedy/testing';
 import type { Redis } from 'ioredis';
-import type pg from 'pg';
 import * as Y from 'yjs';
 import { startApiInstance } from '../bench/support/api-instance-process.js';
 import { storedText } from '../bench/support/stored-text.js';
@@ -10,6 +9,7 @@ import { QUEUE_REDIS } from '../src/redis/queue-redis.js';
 import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.js';
 import { CollabTestClient } from '../findings/support/collab-test-client.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';
+import { HeldAppends } from '../findings/support/held-appends.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 
 const ctx = useTestContext(documentsHarness);
@@ -42,27 +42,11 @@ describe('WebSocket /collab: acknowledged edits are stored, unacknowledged ones 
     return (await api.expect<{ id: string }>(201, 'POST', '/documents', { title }, admin.accessToken)).id;
   }
 
-  /** Holds document_updates against every append (reads go on) until `release`: the write waits on the lock. */
-  async function holdAppends(): Promise<{ release: () => Promise<void> }> {
-    const holder = await ctx.pool.connect();
-    await holder.query('BEGIN');
-    await holder.query('LOCK TABLE document_updates IN EXCLUSIVE MODE');
-    return {
-      release: async () => {
-        await holder.query('ROLLBACK');
-        holder.release();
-      },
-    };
-  }
-
   /** The backend of an append waiting on the held lock, once there is one. */
-  async function appendWaitingOnLock(pool: pg.Pool): Promise<number> {
+  async function appendWaitingOn(appends: HeldAppends): Promise<number> {
     for (;;) {
-      const { rows } = await pool.query<{ pid: number }>(
-        `SELECT pid FROM pg_stat_activity
-         WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO document_updates%'`,
-      );
-      if (rows[0] !== undefined) return rows[0].pid;
+      const [pid] = await appends.waiting();
+      if (pid !== undefined) return pid;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
@@ -106,7 +90,7 @@ describe('WebSocket /collab: acknowledged edits are stored, unacknowledged ones 
     const text = await alice.openDocument(documentId);
     await bob.openDocument(documentId);
     // Held, so no write of the window could commit while the edits are checked, whenever its timer fires.
-    const appends = await holdAppends();
+    const appends = await HeldAppends.hold(ctx.pool);
     try {
       for (const letter of 'abcde') text.insert(text.length, letter);
       await bob.until('five relayed edits', () => bob.text(documentId) === 'abcde');
@@ -135,7 +119,7 @@ describe('WebSocket /collab: acknowledged edits are stored, unacknowledged ones 
     aliceText.insert(0, 'stored ');
     await alice.until('saved', () => alice.ofType('saved').length === 1);
 
-    const appends = await holdAppends();
+    const appends = await HeldAppends.hold(ctx.pool);
     try {
       aliceText.insert(aliceText.length, 'unsaved');
       await bob.until('the relayed edit', () => bob.text(documentId) === 'stored unsaved');
@@ -168,11 +152,11 @@ describe('WebSocket /collab: acknowledged edits are stored, unacknowledged ones 
       bobText.insert(bobText.length, 'also ');
       await bob.until('saved', () => bob.ofType('saved').length === 1);
 
-      const appends = await holdAppends();
+      const appends = await HeldAppends.hold(ctx.pool);
       try {
         aliceText.insert(aliceText.length, 'held');
         await bob.until('the relayed edit', () => bob.text(documentId).endsWith('held'));
-        const append = await appendWaitingOnLock(ctx.pool);
+        const append = await appendWaitingOn(appends);
         await doomed.kill9();
         // The dead instance's write must not commit once the lock goes: PostgreSQL notices a vanished client
         // only when it answers it, so its backend goes the way the machine would have taken it.
@@ -209,12 +193,12 @@ describe('WebSocket /collab: acknowledged edits are stored, unacknowledged ones 
       const bob = await signedIn(app.url, editor);
       const bobText = await bob.openDocument(documentId);
 
-      const appends = await holdAppends();
+      const appends = await HeldAppends.hold(ctx.pool);
       try {
         bobText.insert(0, 'pending');
         // The writer has it (relayed), and its window's insert waits on the lock when the writer dies.
         await alice.until('the relayed edit', () => alice.text(documentId) === 'pending');
-        const append = await appendWaitingOnLock(ctx.pool);
+        const append = await appendWaitingOn(appends);
         await doomed.kill9();
         await ctx.pool.query('SELECT pg_terminate_backend($1)', [append]);
       } finally {

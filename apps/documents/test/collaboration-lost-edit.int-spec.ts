@@ -6,6 +6,7 @@ import { storedText } from '../bench/support/stored-text.js';
 import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.js';
 import { CollabTestClient } from '../findings/support/collab-test-client.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';
+import { HeldAppends } from '../findings/support/held-appends.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 import { QUEUE_REDIS } from '../src/redis/queue-redis.js';
 import {
@@ -184,9 +185,7 @@ describe('WebSocket /collab: an edit lost on the channel to the writer', () => {
     await bob.syncAgain(documentId);
 
     // The writer's next window waits on the lock (for less than the statement timeout) while Bob's edit waits.
-    const holder = await ctx.pool.connect();
-    await holder.query('BEGIN');
-    await holder.query('LOCK TABLE document_updates IN EXCLUSIVE MODE');
+    const appends = await HeldAppends.hold(ctx.pool);
     try {
       const reportsBefore = reports.length;
       bobText.insert(1, 'b');
@@ -199,8 +198,7 @@ describe('WebSocket /collab: an edit lost on the channel to the writer', () => {
       await bob.until('the later edit', () => bob.text(documentId) === 'cab');
       expect(bob.ofType('saved')).toHaveLength(1);
     } finally {
-      await holder.query('ROLLBACK');
-      holder.release();
+      await appends.release();
     }
     await bob.until('the edit saved', () => bob.ofType('saved').length === 2);
     await alice.until('the later edit saved', () => alice.has('saved'));

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.js';
 import { CollabTestClient } from '../findings/support/collab-test-client.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';
+import { HeldAppends } from '../findings/support/held-appends.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 import { QUEUE_REDIS } from '../src/redis/queue-redis.js';
 
@@ -113,23 +114,16 @@ describe('WebSocket /collab: the work a document costs the database', () => {
     );
     // The first window's insert waits on a held lock while the edits go on gathering in the next window for
     // twice the text save's maximum wait: the text comes due while a window holds updates.
-    const holder = await ctx.pool.connect();
-    await holder.query('BEGIN');
-    await holder.query('LOCK TABLE document_updates IN EXCLUSIVE MODE');
+    const appends = await HeldAppends.hold(ctx.pool);
     const edits = 80;
     try {
       for (let edit = 0; edit < edits; edit += 1) {
         text.insert(text.length, 'b');
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
-      const { rows } = await ctx.pool.query<{ waiting: number }>(
-        `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database()
-            AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO document_updates%'`,
-      );
-      expect(rows[0]!.waiting).toBe(1);
+      expect(await appends.waiting()).toHaveLength(1);
     } finally {
-      await holder.query('ROLLBACK');
-      holder.release();
+      await appends.release();
     }
     await client.until('every edit saved', () => client.ofType('saved').length === edits);
     await waitUntil('the text saved', async () => {

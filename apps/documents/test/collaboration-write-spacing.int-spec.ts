@@ -6,6 +6,7 @@ import { storedText } from '../bench/support/stored-text.js';
 import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.js';
 import { CollabTestClient } from '../findings/support/collab-test-client.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';
+import { HeldAppends } from '../findings/support/held-appends.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 import { QUEUE_REDIS } from '../src/redis/queue-redis.js';
 
@@ -56,28 +57,6 @@ describe('WebSocket /collab: a document writes at most once per window', () => {
     const client = await CollabTestClient.signedIn(ws(app), member.accessToken);
     clients.push(client);
     return client;
-  }
-
-  /** Holds document_updates against every append (reads go on) until `release`: a write waits on the lock. */
-  async function holdAppends(): Promise<{ release: () => Promise<void> }> {
-    const holder = await ctx.pool.connect();
-    await holder.query('BEGIN');
-    await holder.query('LOCK TABLE document_updates IN EXCLUSIVE MODE');
-    return {
-      release: async () => {
-        await holder.query('ROLLBACK');
-        holder.release();
-      },
-    };
-  }
-
-  /** An append waits on the held lock. */
-  async function appendWaitingOnLock(): Promise<boolean> {
-    const { rows } = await ctx.pool.query(
-      `SELECT 1 FROM pg_stat_activity
-       WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO document_updates%'`,
-    );
-    return rows.length > 0;
   }
 
   async function scrape(app: TestApp): Promise<string> {
@@ -228,12 +207,12 @@ describe('WebSocket /collab: a document writes at most once per window', () => {
       // The updates table held: the drain, due a window after that commit, waits on the lock once it writes, and
       // the copy must stay this instance's copy of the document until it committed.
       const returning = await signedIn(patient, editor);
-      const appends = await holdAppends();
+      const appends = await HeldAppends.hold(ctx.pool);
       try {
         leavingText.insert(leavingText.length, 'held');
         leaving.send({ type: 'leave', documentId });
         // The edit's window is due a window after the edit, later than the drain: the insert is the drain's.
-        await waitUntil('the drain writing', () => appendWaitingOnLock());
+        await waitUntil('the drain writing', async () => (await appends.waiting()).length > 0);
         await returning.openDocument(documentId);
         expect(returning.text(documentId)).toBe('saved held');
       } finally {

@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.js';
 import { CollabTestClient } from '../findings/support/collab-test-client.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';
+import { HeldAppends } from '../findings/support/held-appends.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 import { QUEUE_REDIS } from '../src/redis/queue-redis.js';
 
@@ -136,27 +137,20 @@ describe('WebSocket /collab: co-editing a document with Yjs', () => {
       async () => (await lease.exists(`collab-writer:${documentId}`)) === 1,
     );
     const bobText = await bob.openDocument(documentId);
-    const insertsWaiting = async () =>
-      (
-        await ctx.pool.query<{ waiting: number }>(
-          `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database()
-            AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO document_updates%'`,
-        )
-      ).rows[0]!.waiting;
     // Held: the first window's insert waits on the lock while both editors' next edits gather in the second.
-    const holder = await ctx.pool.connect();
-    await holder.query('BEGIN');
-    await holder.query('LOCK TABLE document_updates IN EXCLUSIVE MODE');
+    const appends = await HeldAppends.hold(ctx.pool);
     try {
       aliceText.insert(0, 'a');
-      await waitUntil('the first window waiting on the lock', async () => (await insertsWaiting()) === 1);
+      await waitUntil(
+        'the first window waiting on the lock',
+        async () => (await appends.waiting()).length === 1,
+      );
       bobText.insert(1, 'b');
       aliceText.insert(0, 'c');
       for (const client of [alice, bob])
         await client.until('all three edits', () => client.text(documentId) === 'cab');
     } finally {
-      await holder.query('ROLLBACK');
-      holder.release();
+      await appends.release();
     }
     await alice.until('both saved', () => alice.ofType('saved').length === 2);
     await bob.until('saved', () => bob.has('saved'));
