@@ -576,7 +576,10 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
    * there) and, should it take the document over, stores them. One answer per request; published to every copy.
    */
   private answerLoaded(documentId: string, document: OpenDocument, asker: string, stateVector: string): void {
-    const lacking = Y.encodeStateAsUpdate(document.room.doc, new Uint8Array(Buffer.from(stateVector, 'base64')));
+    const lacking = Y.encodeStateAsUpdate(
+      document.room.doc,
+      new Uint8Array(Buffer.from(stateVector, 'base64')),
+    );
     const encoder = encoding.createEncoder();
     syncProtocol.writeUpdate(encoder, lacking);
     const frame = JSON.stringify({ type: 'sync', documentId, data: base64(encoding.toUint8Array(encoder)) });
@@ -932,7 +935,8 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     }
     if (relayed.kind === 'sent') return this.stalled(documentId, document, relayed.origin, relayed.sent);
     if (relayed.kind === 'loaded') {
-      if (document.term !== null) this.answerLoaded(documentId, document, relayed.origin, relayed.stateVector);
+      if (document.term !== null)
+        this.answerLoaded(documentId, document, relayed.origin, relayed.stateVector);
       return;
     }
     if (relayed.sync) {
