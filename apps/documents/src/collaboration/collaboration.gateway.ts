@@ -944,7 +944,11 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
       const update = updateOf(new Uint8Array(Buffer.from(data, 'base64')));
       // An answer covers this copy only if the copy held, before applying it, at least what its asker held.
       const whole = relayed.basis !== undefined && holdsAtLeast(document.room.doc, relayed.basis);
-      Y.applyUpdate(document.room.doc, update, 'relay');
+      // Whether it changed the copy is asked of the writer's answer to a loaded copy only: the listener telling
+      // it costs an encoding of the transaction, which every relayed edit would pay.
+      let changed = true;
+      if (relayed.upTo === undefined) Y.applyUpdate(document.room.doc, update, 'relay');
+      else changed = applyChanges(document.room.doc, update);
       if (relayed.seq !== undefined) document.applied.note(relayed.origin, relayed.seq);
       if (whole && relayed.covers !== undefined) document.applied.cover(relayed.origin, relayed.covers);
       if (whole && relayed.upTo !== undefined)
@@ -955,6 +959,9 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
         this.hold(documentId, document, relayed.origin, update);
         this.askForMissing(documentId, document);
       }
+      // The writer's answer to a loaded copy usually brings nothing (the copy lacked nothing, or this is another
+      // copy): its sockets are sent it only when it changed the copy, so a load costs the editors no frame.
+      if (relayed.upTo !== undefined && !changed) return;
     }
     const bytes = Buffer.from(relayed.frame);
     for (const member of document.members.keys()) member.send(bytes);
@@ -1058,6 +1065,21 @@ function updateOf(message: Uint8Array): Uint8Array {
   const decoder = decoding.createDecoder(message);
   decoding.readVarUint(decoder);
   return decoding.readVarUint8Array(decoder);
+}
+
+/** Applies a relayed update to the copy: true when it changed it (Yjs emits `update` only then). */
+function applyChanges(copy: Y.Doc, update: Uint8Array): boolean {
+  let changed = false;
+  const onUpdate = () => {
+    changed = true;
+  };
+  copy.on('update', onUpdate);
+  try {
+    Y.applyUpdate(copy, update, 'relay');
+  } finally {
+    copy.off('update', onUpdate);
+  }
+  return changed;
 }
 
 /**
