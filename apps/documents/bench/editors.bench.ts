@@ -269,6 +269,9 @@ export default defineBench({
           scrapes.join('\n'),
           'documents_collab_missing_requests_total',
         ),
+        // A copy loaded asking the writer for what it lacks: one per copy loaded, more only while unanswered.
+        "copies' requests, once loaded, for what the writer held that they lacked (instances' /metrics)":
+          total(scrapes.join('\n'), 'documents_collab_catch_up_requests_total'),
       };
     } finally {
       for (const child of children) child.kill();

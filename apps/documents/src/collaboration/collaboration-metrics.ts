@@ -42,6 +42,7 @@ export class CollaborationMetrics {
   private readonly updateBytes: Counter;
   private readonly failedCompactions: Counter;
   private readonly missingRequests: Counter;
+  private readonly catchUpRequests: Counter;
   private readonly fanOut: Histogram<'path'>;
   private readonly transit: Histogram;
   private readonly writeTransactions: Counter<'kind'>;
@@ -71,6 +72,14 @@ export class CollaborationMetrics {
       help:
         "Requests of this instance's copies of documents, the writer's or not, for another copy's edits they lack (an " +
         'edit lost on the Redis channel, or reported unacknowledged at a lease tick)',
+      registers: [registry],
+    });
+    this.catchUpRequests = new Counter({
+      name: 'documents_collab_catch_up_requests_total',
+      help:
+        "Requests of this instance's copies of documents, just loaded from the database, for what the writer's copy " +
+        'holds that they lack (edits relayed before the copy subscribed and not yet stored): one per copy loaded, ' +
+        'and one per lease tick while unanswered',
       registers: [registry],
     });
     this.fanOut = new Histogram({
@@ -141,6 +150,10 @@ export class CollaborationMetrics {
 
   missingEditsRequested(): void {
     this.missingRequests.inc();
+  }
+
+  catchUpRequested(): void {
+    this.catchUpRequests.inc();
   }
 
   /** Registers the gauges read from the gateway at each scrape (called once by the gateway). */

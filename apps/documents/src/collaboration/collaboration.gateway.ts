@@ -71,6 +71,12 @@ interface OpenDocument {
   unacknowledged: Array<{ seq: number; client: CollabClient }>;
   /** The oldest of them at the last lease tick (0: none): still the oldest a tick later, the writer is told. */
   oldestAtLastTick: number;
+  /**
+   * The copy holds what the writer's copy held when it answered this copy's request after loading (or this copy
+   * is the writer's): until then it may lack edits relayed before it subscribed and not stored when it read the
+   * database, and asks again at each lease tick.
+   */
+  caughtUp: boolean;
   /** Set while this instance is the document's writer (ADR 0086). */
   term: WriterTerm | null;
   claiming: boolean;
@@ -109,8 +115,8 @@ interface WriterTerm {
 class FencedOut extends Error {}
 
 /**
- * What crosses instances on a document's channel: a frame for its sockets, what its writer stored, or the
- * writer asking an origin for edits of it that it lacks.
+ * What crosses instances on a document's channel: a frame for its sockets, what its writer stored, a copy asking
+ * an origin for edits of it that it lacks, or a copy just loaded asking the writer for what it lacks.
  */
 type Relayed =
   | {
@@ -123,11 +129,19 @@ type Relayed =
       /** The origin's answer to `missing`: what the asking copy lacked, every edit of the origin up to this number. */
       covers?: number;
       /**
-       * With `covers`: the asking copy's state vector (base64), what the answer is the difference from. A copy
-       * holding at least that much (every other copy waiting on the same request, usually) is whole up to
-       * `covers` once it applied the answer; one lacking more than the asker did is not, and asks in turn.
+       * With `covers` or `upTo`: the asking copy's state vector (base64), what the answer is the difference from.
+       * A copy holding at least that much (every other copy waiting on the same request, usually) is whole up to
+       * `covers` (or `upTo`) once it applied the answer; one lacking more than the asker did is not, and asks in
+       * turn.
        */
       basis?: string;
+      /**
+       * The writer's answer to `loaded`: per origin, the number up to which its copy held every edit of it. Never
+       * an acknowledgement (only `stored` is): a copy counts these edits as applied, nothing more.
+       */
+      upTo?: Record<string, number>;
+      /** The writer's answer to `loaded`: the copy that asked, caught up once it applied the answer. */
+      for?: string;
       /** An editor's edit: when its origin handled its message (wall clock, ms), for the fan-out's timing. */
       receivedAt?: number;
       frame: string;
@@ -150,6 +164,13 @@ type Relayed =
       /** The origin whose numbers have a gap in the asking copy (an edit lost on the channel). */
       from: string;
       /** The asking copy's state vector (base64): the origin answers with what that copy lacks. */
+      stateVector: string;
+    }
+  | {
+      kind: 'loaded';
+      /** A copy loaded from the database (after it subscribed): the writer answers with what it lacks. */
+      origin: string;
+      /** The loaded copy's state vector (base64). */
       stateVector: string;
     };
 
@@ -538,6 +559,42 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
     });
   }
 
+  /**
+   * A copy just loaded from the database (after subscribing) may lack edits relayed before it subscribed and not
+   * stored when it read (held for a window, or lost at the writer and not yet answered): it asks the writer, the
+   * copy holding every copy's edits, stored or not. Once after loading, then at each lease tick until answered.
+   */
+  private askToCatchUp(documentId: string, document: OpenDocument): void {
+    this.metrics.catchUpRequested();
+    const stateVector = base64(Y.encodeStateVector(document.room.doc));
+    this.publish(documentId, { kind: 'loaded', origin: document.origin, stateVector });
+  }
+
+  /**
+   * The writer's answer to a copy just loaded: what its copy lacks, with the numbers up to which the writer's copy
+   * held every edit of each origin, so the loaded copy counts them as applied (an origin's next edit shows no gap
+   * there) and, should it take the document over, stores them. One answer per request; published to every copy.
+   */
+  private answerLoaded(documentId: string, document: OpenDocument, asker: string, stateVector: string): void {
+    const lacking = Y.encodeStateAsUpdate(
+      document.room.doc,
+      new Uint8Array(Buffer.from(stateVector, 'base64')),
+    );
+    const encoder = encoding.createEncoder();
+    syncProtocol.writeUpdate(encoder, lacking);
+    const frame = JSON.stringify({ type: 'sync', documentId, data: base64(encoding.toUint8Array(encoder)) });
+    const upTo = [...document.applied.contiguous()].filter(([, seq]) => seq > 0);
+    this.publish(documentId, {
+      kind: 'frame',
+      origin: document.origin,
+      sync: true,
+      basis: stateVector,
+      upTo: Object.fromEntries(upTo),
+      for: asker,
+      frame,
+    });
+  }
+
   private publish(documentId: string, relayed: Relayed): void {
     this.bus
       .publish(documentId, { payload: JSON.stringify(relayed) })
@@ -591,6 +648,9 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
             return unstoredPart(document.room.doc, stored);
           },
         );
+    // The writer's copy is the one the others catch up with. One that takes the document over before it caught up
+    // (the writer died before answering) stores what it holds; what only other copies hold is left open (ADR 0086).
+    document.caughtUp = true;
     const term: WriterTerm = {
       token: lease.token,
       epoch,
@@ -732,6 +792,8 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
           const term = document.term;
           if (term === null) {
             this.reportStalled(documentId, document);
+            // Its request or the answer was lost, or the writer died before answering: asked again, once a tick.
+            if (!document.caughtUp) this.askToCatchUp(documentId, document);
             return this.claim(documentId, document);
           }
           const kept = await this.lease.renew(documentId, term.token).catch(() => false);
@@ -872,24 +934,34 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
       return;
     }
     if (relayed.kind === 'sent') return this.stalled(documentId, document, relayed.origin, relayed.sent);
+    if (relayed.kind === 'loaded') {
+      if (document.term !== null)
+        this.answerLoaded(documentId, document, relayed.origin, relayed.stateVector);
+      return;
+    }
     if (relayed.sync) {
       const { data } = JSON.parse(relayed.frame) as { data: string };
       const update = updateOf(new Uint8Array(Buffer.from(data, 'base64')));
       // An answer covers this copy only if the copy held, before applying it, at least what its asker held.
-      const covers =
-        relayed.covers !== undefined &&
-        relayed.basis !== undefined &&
-        holdsAtLeast(document.room.doc, relayed.basis)
-          ? relayed.covers
-          : null;
-      Y.applyUpdate(document.room.doc, update, 'relay');
+      const whole = relayed.basis !== undefined && holdsAtLeast(document.room.doc, relayed.basis);
+      // Whether it changed the copy is asked of the writer's answer to a loaded copy only: the listener telling
+      // it costs an encoding of the transaction, which every relayed edit would pay.
+      let changed = true;
+      if (relayed.upTo === undefined) Y.applyUpdate(document.room.doc, update, 'relay');
+      else changed = applyChanges(document.room.doc, update);
       if (relayed.seq !== undefined) document.applied.note(relayed.origin, relayed.seq);
-      if (covers !== null) document.applied.cover(relayed.origin, covers);
-      if (relayed.seq !== undefined || relayed.covers !== undefined) {
+      if (whole && relayed.covers !== undefined) document.applied.cover(relayed.origin, relayed.covers);
+      if (whole && relayed.upTo !== undefined)
+        for (const [origin, seq] of Object.entries(relayed.upTo)) document.applied.cover(origin, seq);
+      if (relayed.for === document.origin) document.caughtUp = true;
+      if (relayed.seq !== undefined || relayed.covers !== undefined || relayed.upTo !== undefined) {
         // The writer holds an answer it applied even when it does not cover it: what the copy holds is stored.
         this.hold(documentId, document, relayed.origin, update);
         this.askForMissing(documentId, document);
       }
+      // The writer's answer to a loaded copy usually brings nothing (the copy lacked nothing, or this is another
+      // copy): its sockets are sent it only when it changed the copy, so a load costs the editors no frame.
+      if (relayed.upTo !== undefined && !changed) return;
     }
     const bytes = Buffer.from(relayed.frame);
     for (const member of document.members.keys()) member.send(bytes);
@@ -926,6 +998,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
         asked: new Set(),
         unacknowledged: [],
         oldestAtLastTick: 0,
+        caughtUp: false,
         term: null,
         claiming: false,
         unfolded: stored.unfolded,
@@ -939,6 +1012,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
       (document) => {
         if (this.documents.get(documentId) !== loading) return;
         this.held.set(documentId, document);
+        this.askToCatchUp(documentId, document);
         void this.claim(documentId, document);
       },
       () => this.documents.delete(documentId),
@@ -991,6 +1065,21 @@ function updateOf(message: Uint8Array): Uint8Array {
   const decoder = decoding.createDecoder(message);
   decoding.readVarUint(decoder);
   return decoding.readVarUint8Array(decoder);
+}
+
+/** Applies a relayed update to the copy: true when it changed it (Yjs emits `update` only then). */
+function applyChanges(copy: Y.Doc, update: Uint8Array): boolean {
+  let changed = false;
+  const onUpdate = () => {
+    changed = true;
+  };
+  copy.on('update', onUpdate);
+  try {
+    Y.applyUpdate(copy, update, 'relay');
+  } finally {
+    copy.off('update', onUpdate);
+  }
+  return changed;
 }
 
 /**
