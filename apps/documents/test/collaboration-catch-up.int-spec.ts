@@ -5,6 +5,7 @@ import { storedText } from '../bench/support/stored-text.js';
 import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.js';
 import { CollabTestClient } from '../findings/support/collab-test-client.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';
+import { HeldAppends } from '../findings/support/held-appends.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 import { QUEUE_REDIS } from '../src/redis/queue-redis.js';
 import {
@@ -53,28 +54,6 @@ describe('WebSocket /collab: a copy loaded while another holds unstored edits', 
     return client;
   }
 
-  /** Holds document_updates against every append (reads go on) until `release`: a write waits on the lock. */
-  async function holdAppends(): Promise<{ release: () => Promise<void> }> {
-    const holder = await ctx.pool.connect();
-    await holder.query('BEGIN');
-    await holder.query('LOCK TABLE document_updates IN EXCLUSIVE MODE');
-    return {
-      release: async () => {
-        await holder.query('ROLLBACK');
-        holder.release();
-      },
-    };
-  }
-
-  /** An append waits on the held lock. */
-  async function appendWaitingOnLock(): Promise<boolean> {
-    const { rows } = await ctx.pool.query(
-      `SELECT 1 FROM pg_stat_activity
-       WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO document_updates%'`,
-    );
-    return rows.length > 0;
-  }
-
   async function counted(app: TestApp, name: string): Promise<number> {
     const exposition = await (await fetch(`${app.url}/metrics`)).text();
     return Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(exposition)?.[1] ?? NaN);
@@ -121,11 +100,14 @@ describe('WebSocket /collab: a copy loaded while another holds unstored edits', 
   it('gets the edits from the writer, while they are still unstored, though nobody types again', async () => {
     const { documentId, alice, aliceText } = await documentOnWriter('held while loaded');
     const requestsBefore = await catchUpRequests(loader);
-    const appends = await holdAppends();
+    const appends = await HeldAppends.hold(ctx.pool);
     let bob: CollabTestClient;
     try {
       aliceText.insert(0, 'held');
-      await waitUntil('the window holding the edit waiting on the lock', () => appendWaitingOnLock());
+      await waitUntil(
+        'the window holding the edit waiting on the lock',
+        async () => (await appends.waiting()).length > 0,
+      );
       // Bob's instance loads the document from the database, which lacks the edit.
       bob = await signedIn(loader, editor);
       await bob.openDocument(documentId);
@@ -157,10 +139,13 @@ describe('WebSocket /collab: a copy loaded while another holds unstored edits', 
   it('asks again at the next lease tick when its request was lost', async () => {
     const { documentId, aliceText } = await documentOnWriter('request lost');
     const requestsBefore = await catchUpRequests(loader);
-    const appends = await holdAppends();
+    const appends = await HeldAppends.hold(ctx.pool);
     try {
       aliceText.insert(0, 'held');
-      await waitUntil('the window holding the edit waiting on the lock', () => appendWaitingOnLock());
+      await waitUntil(
+        'the window holding the edit waiting on the lock',
+        async () => (await appends.waiting()).length > 0,
+      );
       droppingLoadRequests = true;
       const bob = await signedIn(loader, editor);
       await bob.openDocument(documentId);
