@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { useTestContext, waitUntil } from '@remedy/testing';
-import type { Redis } from 'ioredis';
 import { storedText } from '../bench/support/stored-text.js';
 import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.js';
 import { CollabTestClient } from '../findings/support/collab-test-client.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';
 import { HeldAppends } from '../findings/support/held-appends.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
-import { QUEUE_REDIS } from '../src/redis/queue-redis.js';
+import { untilWriterLeaseTaken } from '../findings/support/writer-lease.js';
 import {
   RELAYED_MESSAGE_FILTER,
   type RelayedMessageFilter,
@@ -73,11 +72,7 @@ describe('WebSocket /collab: a copy loaded while another holds unstored edits', 
     );
     const alice = await signedIn(writer, admin);
     const aliceText = await alice.openDocument(documentId);
-    const lease = writer.app.get<Redis>(QUEUE_REDIS);
-    await waitUntil(
-      'the writer holding the lease',
-      async () => (await lease.exists(`collab-writer:${documentId}`)) === 1,
-    );
+    await untilWriterLeaseTaken(writer, documentId);
     return { documentId, alice, aliceText };
   }
 

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { useTestContext, waitUntil } from '@remedy/testing';
-import type { Redis } from 'ioredis';
 import type * as Y from 'yjs';
 import { storedText } from '../bench/support/stored-text.js';
 import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.js';
@@ -8,7 +7,7 @@ import { CollabTestClient } from '../findings/support/collab-test-client.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';
 import { HeldAppends } from '../findings/support/held-appends.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
-import { QUEUE_REDIS } from '../src/redis/queue-redis.js';
+import { untilWriterLeaseTaken } from '../findings/support/writer-lease.js';
 import {
   RELAYED_MESSAGE_FILTER,
   type RelayedMessageFilter,
@@ -94,11 +93,7 @@ describe('WebSocket /collab: an edit lost on the channel to the writer', () => {
     const alice = await signedIn(writer, admin);
     const aliceText = await alice.openDocument(documentId);
     // The first instance to load the document takes its writer lease.
-    const lease = writer.app.get<Redis>(QUEUE_REDIS);
-    await waitUntil(
-      'the writer holding the lease',
-      async () => (await lease.exists(`collab-writer:${documentId}`)) === 1,
-    );
+    await untilWriterLeaseTaken(writer, documentId);
     return { documentId, alice, aliceText };
   }
 

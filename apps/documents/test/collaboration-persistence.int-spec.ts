@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { waitUntil, useTestContext } from '@remedy/testing';
-import type { Redis } from 'ioredis';
 import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.js';
 import { CollabTestClient } from '../findings/support/collab-test-client.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';
 import { HeldAppends } from '../findings/support/held-appends.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
-import { QUEUE_REDIS } from '../src/redis/queue-redis.js';
+import { untilWriterLeaseTaken } from '../findings/support/writer-lease.js';
 
 const ctx = useTestContext(documentsHarness);
 
@@ -107,11 +106,7 @@ describe('WebSocket /collab: the work a document costs the database', () => {
     const documentId = await newDocument('text with the window');
     const client = await signedIn();
     const text = await client.openDocument(documentId);
-    const lease = app.app.get<Redis>(QUEUE_REDIS);
-    await waitUntil(
-      'the instance writing the document',
-      async () => (await lease.exists(`collab-writer:${documentId}`)) === 1,
-    );
+    await untilWriterLeaseTaken(app, documentId);
     // The first window's insert waits on a held lock while the edits go on gathering in the next window for
     // twice the text save's maximum wait: the text comes due while a window holds updates.
     const appends = await HeldAppends.hold(ctx.pool);
@@ -187,11 +182,7 @@ describe('WebSocket /collab: the work a document costs the database', () => {
     const before = await rowVersion();
     const reader = await signedIn();
     await reader.openDocument(documentId);
-    const lease = app.app.get<Redis>(QUEUE_REDIS);
-    await waitUntil(
-      'the instance writing the document',
-      async () => (await lease.exists(`collab-writer:${documentId}`)) === 1,
-    );
+    await untilWriterLeaseTaken(app, documentId);
     await reader.close();
     // Closing the instance settles what it started for the document (its writes, its text save).
     await app.close();

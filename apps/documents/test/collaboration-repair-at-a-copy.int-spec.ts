@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { useTestContext, waitUntil } from '@remedy/testing';
-import type { Redis } from 'ioredis';
 import { storedText } from '../bench/support/stored-text.js';
 import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.js';
 import { CollabTestClient } from '../findings/support/collab-test-client.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
-import { QUEUE_REDIS } from '../src/redis/queue-redis.js';
+import { untilWriterLeaseTaken } from '../findings/support/writer-lease.js';
 import {
   RELAYED_MESSAGE_FILTER,
   type RelayedMessageFilter,
@@ -108,11 +107,7 @@ describe('WebSocket /collab: an edit lost on the channel to a copy that is not t
     );
     const alice = await signedIn(writer, admin);
     const aliceText = await alice.openDocument(documentId);
-    const lease = writer.app.get<Redis>(QUEUE_REDIS);
-    await waitUntil(
-      'the writer holding the lease',
-      async () => (await lease.exists(`collab-writer:${documentId}`)) === 1,
-    );
+    await untilWriterLeaseTaken(writer, documentId);
     const bob = await signedIn(origin, editor);
     const bobText = await bob.openDocument(documentId);
     const carol = await signedIn(third, admin);

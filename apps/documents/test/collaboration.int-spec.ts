@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { useTestContext, waitUntil } from '@remedy/testing';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import type { Redis } from 'ioredis';
 import * as Y from 'yjs';
 import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.js';
 import { CollabTestClient } from '../findings/support/collab-test-client.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';
 import { HeldAppends } from '../findings/support/held-appends.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
-import { QUEUE_REDIS } from '../src/redis/queue-redis.js';
+import { untilWriterLeaseTaken } from '../findings/support/writer-lease.js';
 
 const ctx = useTestContext(documentsHarness);
 
@@ -131,11 +130,7 @@ describe('WebSocket /collab: co-editing a document with Yjs', () => {
     const bob = await signedIn(second, editor);
     const aliceText = await alice.openDocument(documentId);
     // The first instance to load the document takes its writer lease.
-    const lease = first.app.get<Redis>(QUEUE_REDIS);
-    await waitUntil(
-      'the first instance writing the document',
-      async () => (await lease.exists(`collab-writer:${documentId}`)) === 1,
-    );
+    await untilWriterLeaseTaken(first, documentId);
     const bobText = await bob.openDocument(documentId);
     // Held: the first window's insert waits on the lock while both editors' next edits gather in the second.
     const appends = await HeldAppends.hold(ctx.pool);
@@ -174,11 +169,7 @@ describe('WebSocket /collab: co-editing a document with Yjs', () => {
     const text = await typist.openDocument(documentId);
     // Counted are the updates the writer stores in windows: an edit made before its term began (the lease is
     // taken just after the copy loads) is stored by the takeover instead.
-    const lease = first.app.get<Redis>(QUEUE_REDIS);
-    await waitUntil(
-      'the instance writing the document',
-      async () => (await lease.exists(`collab-writer:${documentId}`)) === 1,
-    );
+    await untilWriterLeaseTaken(first, documentId);
     text.insert(0, 'a');
     await typist.until('saved', () => typist.ofType('saved').length === 1);
     text.insert(1, 'b');
