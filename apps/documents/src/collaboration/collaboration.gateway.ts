@@ -303,9 +303,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
    * document's channel so every other instance applies it to its copy and sends it to its sockets.
    */
   async relayStoredUpdate(documentId: string, update: Uint8Array): Promise<void> {
-    const encoder = encoding.createEncoder();
-    syncProtocol.writeUpdate(encoder, update);
-    const frame = JSON.stringify({ type: 'sync', documentId, data: base64(encoding.toUint8Array(encoder)) });
+    const frame = updateFrame(documentId, update);
     const pending = this.documents.get(documentId);
     // A copy still loading may or may not have read the update: Yjs applies it once either way.
     const document = pending === undefined ? undefined : await pending.catch(() => undefined);
@@ -542,13 +540,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
    */
   private answerMissing(documentId: string, document: OpenDocument, stateVector: string): void {
     if (document.sent === 0) return;
-    const missing = Y.encodeStateAsUpdate(
-      document.room.doc,
-      new Uint8Array(Buffer.from(stateVector, 'base64')),
-    );
-    const encoder = encoding.createEncoder();
-    syncProtocol.writeUpdate(encoder, missing);
-    const frame = JSON.stringify({ type: 'sync', documentId, data: base64(encoding.toUint8Array(encoder)) });
+    const frame = updateFrame(documentId, lackedBy(document.room.doc, stateVector));
     this.publish(documentId, {
       kind: 'frame',
       origin: document.origin,
@@ -576,13 +568,7 @@ export class CollaborationGateway implements OnGatewayConnection, OnModuleInit, 
    * there) and, should it take the document over, stores them. One answer per request; published to every copy.
    */
   private answerLoaded(documentId: string, document: OpenDocument, asker: string, stateVector: string): void {
-    const lacking = Y.encodeStateAsUpdate(
-      document.room.doc,
-      new Uint8Array(Buffer.from(stateVector, 'base64')),
-    );
-    const encoder = encoding.createEncoder();
-    syncProtocol.writeUpdate(encoder, lacking);
-    const frame = JSON.stringify({ type: 'sync', documentId, data: base64(encoding.toUint8Array(encoder)) });
+    const frame = updateFrame(documentId, lackedBy(document.room.doc, stateVector));
     const upTo = [...document.applied.contiguous()].filter(([, seq]) => seq > 0);
     this.publish(documentId, {
       kind: 'frame',
@@ -1099,6 +1085,18 @@ function unstoredPart(copy: Y.Doc, stored: Y.Doc): Uint8Array | null {
   const before = Y.snapshot(stored);
   Y.applyUpdate(stored, update);
   return Y.equalSnapshots(before, Y.snapshot(stored)) ? null : update;
+}
+
+/** The sync frame (y-protocols' update message) a socket is sent for `update`, as JSON text. */
+function updateFrame(documentId: string, update: Uint8Array): string {
+  const encoder = encoding.createEncoder();
+  syncProtocol.writeUpdate(encoder, update);
+  return JSON.stringify({ type: 'sync', documentId, data: base64(encoding.toUint8Array(encoder)) });
+}
+
+/** What `copy` holds that a copy with the state vector `stateVector` (base64) lacks, as one update. */
+function lackedBy(copy: Y.Doc, stateVector: string): Uint8Array {
+  return Y.encodeStateAsUpdate(copy, new Uint8Array(Buffer.from(stateVector, 'base64')));
 }
 
 function awarenessFrame(documentId: string, update: Uint8Array): string {
