@@ -6,7 +6,7 @@ import { CollabTestClient } from '../findings/support/collab-test-client.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';
 import { HeldAppends } from '../findings/support/held-appends.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
-import { untilWriterLeaseTaken } from '../findings/support/writer-lease.js';
+import { documentWrittenBy } from '../findings/support/writer-lease.js';
 import {
   RELAYED_MESSAGE_FILTER,
   type RelayedMessageFilter,
@@ -62,17 +62,8 @@ describe('WebSocket /collab: a copy loaded while another holds unstored edits', 
 
   /** A new document open on the writer, which holds its lease. */
   async function documentOnWriter(title: string) {
-    const api = new ApiClient(writer.url);
-    const { id: documentId } = await api.expect<{ id: string }>(
-      201,
-      'POST',
-      '/documents',
-      { title },
-      admin.accessToken,
-    );
     const alice = await signedIn(writer, admin);
-    const aliceText = await alice.openDocument(documentId);
-    await untilWriterLeaseTaken(writer, documentId);
+    const { documentId, text: aliceText } = await documentWrittenBy(writer, admin, alice, title);
     return { documentId, alice, aliceText };
   }
 

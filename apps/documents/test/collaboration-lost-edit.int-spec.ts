@@ -7,7 +7,7 @@ import { CollabTestClient } from '../findings/support/collab-test-client.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';
 import { HeldAppends } from '../findings/support/held-appends.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
-import { untilWriterLeaseTaken } from '../findings/support/writer-lease.js';
+import { documentWrittenBy } from '../findings/support/writer-lease.js';
 import {
   RELAYED_MESSAGE_FILTER,
   type RelayedMessageFilter,
@@ -82,18 +82,8 @@ describe('WebSocket /collab: an edit lost on the channel to the writer', () => {
   async function documentWithWriter(
     title: string,
   ): Promise<{ documentId: string; alice: CollabTestClient; aliceText: Y.Text }> {
-    const api = new ApiClient(writer.url);
-    const { id: documentId } = await api.expect<{ id: string }>(
-      201,
-      'POST',
-      '/documents',
-      { title },
-      admin.accessToken,
-    );
     const alice = await signedIn(writer, admin);
-    const aliceText = await alice.openDocument(documentId);
-    // The first instance to load the document takes its writer lease.
-    await untilWriterLeaseTaken(writer, documentId);
+    const { documentId, text: aliceText } = await documentWrittenBy(writer, admin, alice, title);
     return { documentId, alice, aliceText };
   }
 

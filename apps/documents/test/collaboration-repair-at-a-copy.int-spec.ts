@@ -5,7 +5,7 @@ import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.
 import { CollabTestClient } from '../findings/support/collab-test-client.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
-import { untilWriterLeaseTaken } from '../findings/support/writer-lease.js';
+import { documentWrittenBy } from '../findings/support/writer-lease.js';
 import {
   RELAYED_MESSAGE_FILTER,
   type RelayedMessageFilter,
@@ -97,17 +97,8 @@ describe('WebSocket /collab: an edit lost on the channel to a copy that is not t
    * editor (Bob) on the origin instance; the admin again (Carol) on the third.
    */
   async function documentOnThree(title: string) {
-    const api = new ApiClient(writer.url);
-    const { id: documentId } = await api.expect<{ id: string }>(
-      201,
-      'POST',
-      '/documents',
-      { title },
-      admin.accessToken,
-    );
     const alice = await signedIn(writer, admin);
-    const aliceText = await alice.openDocument(documentId);
-    await untilWriterLeaseTaken(writer, documentId);
+    const { documentId, text: aliceText } = await documentWrittenBy(writer, admin, alice, title);
     const bob = await signedIn(origin, editor);
     const bobText = await bob.openDocument(documentId);
     const carol = await signedIn(third, admin);
