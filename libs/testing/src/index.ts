@@ -64,7 +64,8 @@ export { renderFindingsMarkdown } from './findings/findings-markdown.js';
 export { renderFindingsHtml } from './findings/findings-html.js';
 export { defineBench, type Bench, type BenchResult, type BenchValue } from './bench/bench.js';
 export { discoverBenchFiles, runBench, type BenchOutcome } from './bench/run-benches.js';
-export { benchSetting, percentile } from './bench/bench-settings.js';
+export { benchNiceSetting, benchSetting, percentile } from './bench/bench-settings.js';
+export { randomSampleByGroup } from './bench/random-sample.js';
 export {
   BenchChild,
   childJob,

@@ -1,4 +1,4 @@
-import { benchSetting } from '@remedy/testing';
+import { benchNiceSetting, benchSetting } from '@remedy/testing';
 
 /**
  * The documents benches' knobs, each from the environment so a smoke run is one variable away, e.g.
@@ -12,13 +12,19 @@ export const EDITORS = benchSetting('DOCS_BENCH_EDITORS', 200);
 export const EDITOR_UPDATES_PER_SECOND = benchSetting('DOCS_BENCH_EDITOR_RATE', 100);
 /** Editors: how long the editors type. */
 export const EDITORS_SECONDS = benchSetting('DOCS_BENCH_EDITORS_SECONDS', 60);
-/** Editors: client processes the editors are spread over (each applies every update to each of its copies). */
+/** Editors: client processes the untimed editors are spread over (each applies every update to each of its copies). */
 export const EDITOR_PROCESSES = benchSetting('DOCS_BENCH_EDITOR_PROCESSES', 4);
 /**
  * Editors: the client processes' nice value, 0 to 19 (default 19). The load generator yields the cores to the API
  * instances, PostgreSQL and Redis, as editors on their own machines would (ADR 0093); 0 runs them as the bench.
  */
-export const EDITOR_NICE = niceSetting('DOCS_BENCH_EDITOR_NICE', 19);
+export const EDITOR_NICE = benchNiceSetting('DOCS_BENCH_EDITOR_NICE', 19);
+/**
+ * Editors: how many are timed, a random sample with as many on each instance, in a process of their own at nice 0
+ * beside the client processes (ADR 0099): editors on their own machines, which the load's processes on the
+ * service's two cores are not. Every editor's deliveries are still counted and timed.
+ */
+export const TIMED_EDITORS = benchSetting('DOCS_BENCH_TIMED_EDITORS', 20);
 
 /** Cold load: the document's size in characters once its history is written. */
 export const COLD_DOCUMENT_CHARACTERS = benchSetting('DOCS_BENCH_COLD_CHARACTERS', 160_000);
@@ -35,13 +41,3 @@ export const SEARCH_EDITS_PER_MINUTE = benchSetting('DOCS_BENCH_SEARCH_EDITS_PER
 export const SEARCH_EDIT_SECONDS = benchSetting('DOCS_BENCH_SEARCH_SECONDS', 60);
 /** Search: queries timed through GET /documents/search, one at a time. */
 export const SEARCH_QUERIES = benchSetting('DOCS_BENCH_SEARCH_QUERIES', 200);
-
-/** A nice value from the environment (0 allowed, unlike benchSetting's positive numbers). */
-function niceSetting(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 19)
-    throw new Error(`${name} must be an integer from 0 to 19, got "${raw}"`);
-  return value;
-}

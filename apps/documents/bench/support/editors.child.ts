@@ -20,9 +20,15 @@ export interface EditorsJob {
   nice: number;
 }
 
-/** Parent → child, after `ready`: start editing at `startAt` (epoch ms); then `expect` every edit sent. */
+/**
+ * Parent → child: `join` the next share of its editors (every process at once, round after round, so each
+ * process's editors join among the others' and reach the servers' fan-out order at random places); after `ready`,
+ * start editing at `startAt` (epoch ms); then `expect` every edit sent.
+ */
 export type EditorsCommand =
-  { type: 'go'; startAt: number } | { type: 'expect'; sent: Record<string, number>; settleMs: number };
+  | { type: 'join'; round: number; rounds: number }
+  | { type: 'go'; startAt: number }
+  | { type: 'expect'; sent: Record<string, number>; settleMs: number };
 
 /** What one process measured once every editor heard every other editor's edits (or the settle time ran out). */
 export interface EditorsResult {
@@ -57,7 +63,10 @@ export interface EditorsResult {
 }
 
 export type EditorsReport =
-  | { type: 'ready' }
+  /** Listening for `join`: the parent's commands sent before would be lost. */
+  | { type: 'started' }
+  /** Its share of a round joined, each editor holding the document: after the last, it waits for `go`. */
+  | { type: 'joined'; round: number }
   | { type: 'sent'; sent: Record<string, number> }
   | { type: 'result'; result: EditorsResult };
 
@@ -273,10 +282,21 @@ async function main(): Promise<void> {
   // The load generator yields to the service when asked (on a deployment the editors are other machines).
   if (job.nice !== 0) setPriority(job.nice);
   const editors = job.editors.map(({ wsUrl, token }) => new BenchEditor(wsUrl, token, job.documentId));
-  // A few at a time: 200 sign-ins at once would time the servers' start-up burst, not the edits.
-  for (let first = 0; first < editors.length; first += 20)
-    await Promise.all(editors.slice(first, first + 20).map((editor) => editor.join()));
-  await tellParent({ type: 'ready' } satisfies EditorsReport);
+  let command = nextCommand('join');
+  await tellParent({ type: 'started' } satisfies EditorsReport);
+  for (;;) {
+    const { round, rounds } = await command;
+    const share = editors.slice(
+      Math.floor((round * editors.length) / rounds),
+      Math.floor(((round + 1) * editors.length) / rounds),
+    );
+    // A few at a time: 200 sign-ins at once would time the servers' start-up burst, not the edits.
+    for (let first = 0; first < share.length; first += 20)
+      await Promise.all(share.slice(first, first + 20).map((editor) => editor.join()));
+    if (round < rounds - 1) command = nextCommand('join');
+    await tellParent({ type: 'joined', round } satisfies EditorsReport);
+    if (round === rounds - 1) break;
+  }
 
   const { startAt } = await nextCommand('go');
   const cpuBefore = process.cpuUsage();

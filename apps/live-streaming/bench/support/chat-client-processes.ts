@@ -12,7 +12,7 @@ type Report<T extends ChatClientsReport['type']> = Extract<ChatClientsReport, { 
 
 /**
  * One chat client process (bench/support/chat-clients.child.ts) holding its share of the room's sockets, spoken
- * to over IPC: job → half, resume → ready, go → sent, expect → result. Its own process, because the open-files limit
+ * to over IPC: job → started, open → opened (round after round), go → sent, expect → result. Its own process, because the open-files limit
  * (20,000) is per process and the clients' CPU must not be the servers'.
  */
 export class ChatClientProcess {
@@ -24,15 +24,16 @@ export class ChatClientProcess {
     this.child.on<Report<'progress'>>('progress', (report) => onProgress(report.opened));
   }
 
-  /** Resolves once half this process's sockets have joined; it waits for `resume()` to open the rest. */
-  half(): Promise<Report<'half'>> {
-    return this.next('half');
+  /** Resolves once the process listens for `open`. */
+  started(): Promise<Report<'started'>> {
+    return this.next('started');
   }
 
-  resume(): Promise<Report<'ready'>> {
-    const ready = this.next('ready');
-    this.command({ type: 'resume' });
-    return ready;
+  /** Opens round `round`'s share (of `rounds`) of this process's sockets; resolves once they have joined. */
+  open(round: number, rounds: number): Promise<Report<'opened'>> {
+    const opened = this.next('opened');
+    this.command({ type: 'open', round, rounds });
+    return opened;
   }
 
   go(startAt: number): Promise<Report<'sent'>> {

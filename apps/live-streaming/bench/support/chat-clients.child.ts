@@ -1,37 +1,44 @@
-import { childJob } from '@remedy/testing';
+import { setPriority } from 'node:os';
+import { childJob, randomSampleByGroup } from '@remedy/testing';
 import WebSocket from 'ws';
 import { LatencyHistogram } from './latency-histogram.js';
 
 /** One client process's share of the room, sent by the parent as its first IPC message. */
 export interface ChatClientsJob {
   streamId: string;
-  /** Socket i of this process connects to wsUrls[i % wsUrls.length]: the room spans every instance. */
-  wsUrls: string[];
-  /** An access token per socket (one viewer each). */
-  tokens: string[];
-  /** Indexes (into `tokens`) of the sockets that also send, and each one's place in the room's send rhythm. */
+  /** Per socket (one viewer each): the instance it connects to and its access token. */
+  sockets: Array<{ wsUrl: string; token: string }>;
+  /** Indexes (into `sockets`) of the sockets that also send, and each one's place in the room's send rhythm. */
   senders: Array<{ socket: number; ordinal: number }>;
   /** Every sender sends once per this many ms; ordinal k starts k × (interval / all senders) late. */
   sendIntervalMs: number;
   /** Senders in the whole room (across processes): spreads their phases evenly. */
   roomSenders: number;
   seconds: number;
-  /** Share (0–1] of each instance's sockets in this process whose deliveries are timed (see latencySample). */
+  /** Share [0–1] of each instance's sockets in this process whose deliveries are timed (see latencySample). */
   latencyShare: number;
+  /** The process's nice value (0: as the bench runner; 19: the service's processes run first). */
+  nice: number;
 }
 
-/** What the parent says after `half` and after `ready`. */
+/**
+ * What the parent says: `open` the next share of the sockets (every process at once, round after round, so each
+ * process's sockets join among the others' and sit at random places in the servers' fan-out order); after the
+ * last, `go` at `startAt` (epoch ms); then `expect` the messages published.
+ */
 export type ChatClientsCommand =
-  { type: 'resume' } | { type: 'go'; startAt: number } | { type: 'expect'; published: number };
+  | { type: 'open'; round: number; rounds: number }
+  | { type: 'go'; startAt: number }
+  | { type: 'expect'; published: number };
 
 /** What a client process reports. */
 export type ChatClientsReport =
+  /** Listening for `open`: the parent's commands sent before would be lost. */
+  | { type: 'started' }
   /** After each batch of sockets joined: how many of this process's have so far. */
   | { type: 'progress'; opened: number }
-  /** Half its sockets have joined; it opens the rest on `resume` (the parent reads the servers' memory). */
-  | { type: 'half'; opened: number }
-  /** All its sockets joined; `joinRetries`: joins tried again after a retryable error. */
-  | { type: 'ready'; opened: number; openMs: number; joinRetries: number }
+  /** Its share of a round joined; `joinRetries`: joins tried again after a retryable error, so far. */
+  | { type: 'opened'; round: number; opened: number; joinRetries: number }
   /**
    * Its senders' messages (ids `<ordinal>:<seq>`), how many the server refused (error frames) and their codes,
    * and the ids of every message its sockets have received so far (published, whoever sent it).
@@ -138,25 +145,19 @@ function countLines(data: Buffer): number {
 
 /**
  * The sockets whose deliveries are timed: of each instance's sockets in this process, a uniformly random
- * `share` (at least one). Every socket has the same chance whatever its instance, its place in the opening order
- * or its role (a sender may be timed, as any viewer), so the sample's latencies are the room's: the frames reach
- * all sockets in the same order, and the timed ones sit at random among the counted ones in this process's event
- * loop. Timing all of them would make the clients' parsing, not the servers, the measurement's bottleneck.
+ * `share` (none at 0). Every socket has the same chance whatever its instance, its place in the opening order
+ * or its role (a sender may be timed, as any viewer), so the sample's latencies are the process's: the frames reach
+ * all sockets in the same order, and the timed ones sit at random among the counted ones in its event loop.
+ * Timing all of them would make the clients' parsing, not the servers, the measurement's bottleneck.
  */
 function latencySample(job: ChatClientsJob): Set<number> {
-  const sample = new Set<number>();
-  for (let instance = 0; instance < job.wsUrls.length; instance += 1) {
-    const sockets: number[] = [];
-    for (let index = instance; index < job.tokens.length; index += job.wsUrls.length) sockets.push(index);
-    const size = Math.min(sockets.length, Math.max(1, Math.round(job.latencyShare * sockets.length)));
-    // A partial Fisher–Yates shuffle: the first `size` are a uniform random subset.
-    for (let picked = 0; picked < size; picked += 1) {
-      const other = picked + Math.floor(Math.random() * (sockets.length - picked));
-      [sockets[picked], sockets[other]] = [sockets[other]!, sockets[picked]!];
-      sample.add(sockets[picked]!);
-    }
-  }
-  return sample;
+  if (job.latencyShare === 0) return new Set();
+  const instances = [...new Set(job.sockets.map((socket) => socket.wsUrl))];
+  return randomSampleByGroup(
+    job.sockets.length,
+    (index) => instances.indexOf(job.sockets[index]!.wsUrl),
+    (size) => job.latencyShare * size,
+  );
 }
 
 function send(message: unknown): Promise<void> {
@@ -177,7 +178,7 @@ function nextMessage<M extends { type: string }>(type: M['type']): Promise<M> {
 /** Opens, authenticates and joins; resolves once the server confirmed the join. */
 function openViewer(job: ChatClientsJob, index: number, timed: boolean): Promise<Viewer> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`${job.wsUrls[index % job.wsUrls.length]}/chat`);
+    const socket = new WebSocket(`${job.sockets[index]!.wsUrl}/chat`);
     const viewer: Viewer = {
       socket,
       timed,
@@ -254,7 +255,9 @@ function openViewer(job: ChatClientsJob, index: number, timed: boolean): Promise
       if (!viewer.closing) closedByServer[String(code)] = (closedByServer[String(code)] ?? 0) + 1;
       if (!joined) reject(new Error(`socket ${index} closed (${code}) before joining`));
     });
-    socket.once('open', () => socket.send(JSON.stringify({ type: 'auth', token: job.tokens[index] })));
+    socket.once('open', () =>
+      socket.send(JSON.stringify({ type: 'auth', token: job.sockets[index]!.token })),
+    );
   });
 }
 
@@ -265,30 +268,28 @@ function messageId(id: number): string {
 
 async function main(): Promise<void> {
   const job = await childJob<ChatClientsJob>();
-  const opening = performance.now();
+  // The load generator yields to the service when asked (on a deployment the viewers are other machines).
+  if (job.nice !== 0) setPriority(job.nice);
   const timed = latencySample(job);
   const viewers: Viewer[] = [];
-  const half = Math.floor(job.tokens.length / 2);
-  while (viewers.length < job.tokens.length) {
-    const start = viewers.length;
-    if (start === half) {
-      await send({ type: 'half', opened: start });
-      await nextMessage('resume');
+  type Open = Extract<ChatClientsCommand, { type: 'open' }>;
+  let command = nextMessage<Open>('open');
+  await send({ type: 'started' });
+  for (;;) {
+    const { round, rounds } = await command;
+    const end = Math.floor(((round + 1) * job.sockets.length) / rounds);
+    while (viewers.length < end) {
+      const start = viewers.length;
+      const batch = Array.from({ length: Math.min(end, start + OPEN_CONCURRENCY) - start }, (_, offset) =>
+        openViewer(job, start + offset, timed.has(start + offset)),
+      );
+      viewers.push(...(await Promise.all(batch)));
+      await send({ type: 'progress', opened: viewers.length });
     }
-    // A batch never crosses the half-way mark.
-    const end = Math.min(job.tokens.length, start + OPEN_CONCURRENCY, start < half ? half : Infinity);
-    const batch = Array.from({ length: end - start }, (_, offset) =>
-      openViewer(job, start + offset, timed.has(start + offset)),
-    );
-    viewers.push(...(await Promise.all(batch)));
-    await send({ type: 'progress', opened: viewers.length });
+    if (round < rounds - 1) command = nextMessage<Open>('open');
+    await send({ type: 'opened', round, opened: viewers.length, joinRetries });
+    if (round === rounds - 1) break;
   }
-  await send({
-    type: 'ready',
-    opened: viewers.length,
-    openMs: Math.round(performance.now() - opening),
-    joinRetries,
-  });
 
   const { startAt } = await nextMessage<{ type: 'go'; startAt: number }>('go');
   const cpuBefore = process.cpuUsage();

@@ -12,6 +12,19 @@ export function benchSetting(name: string, fallback: number): number {
   return value;
 }
 
+/**
+ * A nice value (0 to 19) from the environment, or `fallback`: a bench's load-generating processes yield the cores to
+ * the service's processes with it, as clients on their own machines would take none of the service's.
+ */
+export function benchNiceSetting(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 19)
+    throw new Error(`${name} must be an integer from 0 to 19, got "${raw}"`);
+  return value;
+}
+
 /** The nearest-rank percentile `p` (0–100) of `values`; NaN when there are none. */
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
