@@ -39,6 +39,12 @@ export interface EditorsResult {
   latenciesMs: number[];
   /** The same deliveries, to the edit applied to the other editor's Y.Doc (the batch holding it committed). */
   appliedLatenciesMs: number[];
+  /**
+   * Of those, the edits this process's own editors sent (both ends stamped in this process): what the process's
+   * CPU share does to the send's stamp as well as the arrival's, if anything, is its own.
+   */
+  withinLatenciesMs: number[];
+  withinAppliedLatenciesMs: number[];
   /** This process's event-loop delay while editing, p99 and max (ms): how late it read its sockets. */
   eventLoopDelayMs: { p99: number; max: number };
   /** Transactions the editors applied received frames in, and the frames (a busy process batches more). */
@@ -321,6 +327,8 @@ async function main(): Promise<void> {
   const expected = await nextCommand('expect');
   const names = Object.keys(expected.sent);
   const own = (editor: BenchEditor, name: string): boolean => name.startsWith(`${editor.doc.clientID}:`);
+  const ours = new Set(editors.map((editor) => String(editor.doc.clientID)));
+  const within = (name: string): boolean => ours.has(name.slice(0, name.indexOf(':')));
   const heardAll = (): boolean =>
     editors.every((editor) => names.every((name) => own(editor, name) || editor.received.has(name)));
   const settleBy = Date.now() + expected.settleMs;
@@ -331,6 +339,8 @@ async function main(): Promise<void> {
   const result: EditorsResult = {
     latenciesMs: [],
     appliedLatenciesMs: [],
+    withinLatenciesMs: [],
+    withinAppliedLatenciesMs: [],
     eventLoopDelayMs: {
       p99: Math.round(loopDelay.percentile(99) / 1e5) / 10,
       max: Math.round(loopDelay.max / 1e5) / 10,
@@ -356,8 +366,13 @@ async function main(): Promise<void> {
       const at = editor.received.get(name);
       if (at === undefined) result.lost += 1;
       else {
-        result.latenciesMs.push(at - expected.sent[name]!);
-        result.appliedLatenciesMs.push(editor.applied.get(name)! - expected.sent[name]!);
+        const arrived = at - expected.sent[name]!;
+        const applied = editor.applied.get(name)! - expected.sent[name]!;
+        result.latenciesMs.push(arrived);
+        result.appliedLatenciesMs.push(applied);
+        if (!within(name)) continue;
+        result.withinLatenciesMs.push(arrived);
+        result.withinAppliedLatenciesMs.push(applied);
       }
     }
     result.batches += editor.batches;

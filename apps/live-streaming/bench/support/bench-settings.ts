@@ -34,7 +34,7 @@ export const CHAT_CLIENT_PROCESSES = benchSetting('LIVE_BENCH_CHAT_CLIENT_PROCES
  * the senders (ADR 0099): viewers on their own machines, which the load's processes on the service's two cores are
  * not. Every socket's deliveries are counted whatever this is.
  */
-export const CHAT_TIMED_SOCKETS = benchSetting('LIVE_BENCH_CHAT_TIMED_SOCKETS', 800);
+export const CHAT_TIMED_SOCKETS = benchSetting('LIVE_BENCH_CHAT_TIMED_SOCKETS', 400);
 /**
  * Chat room: share of the load's sockets also timed in the load's processes (a random sample, the same share of
  * each instance's sockets in each process), reported beside the goal: what CPU-starved clients saw.

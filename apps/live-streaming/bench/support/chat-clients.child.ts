@@ -115,6 +115,13 @@ function delivered(ordinal: number, seq: number): void {
   deliveries.set(id, (deliveries.get(id) ?? 0) + 1);
 }
 
+/** Frames stamped and not parsed yet, parsed in the event loop's check phase (after its poll phase read them all). */
+const unparsed: Array<() => void> = [];
+
+function parseLater(parse: () => void): void {
+  if (unparsed.push(parse) === 1) setImmediate(() => unparsed.splice(0).forEach((next) => next()));
+}
+
 /** The ids countLines read from the current frame, recorded once the whole frame has been read. */
 const frameIds: Array<[ordinal: number, seq: number]> = [];
 
@@ -191,7 +198,8 @@ function openViewer(job: ChatClientsJob, index: number, timed: boolean): Promise
     };
     let joined = false;
     let attempts = 0;
-    const onFrame = (frame: ChatFrame): void => {
+    /** `at`: when the frame holding it arrived (its socket's message event). */
+    const onFrame = (frame: ChatFrame, at: number): void => {
       if (frame.type === 'message' && frame.text?.startsWith(MESSAGE_PREFIX)) {
         viewer.received += 1;
         lastProgress = Date.now();
@@ -200,7 +208,7 @@ function openViewer(job: ChatClientsJob, index: number, timed: boolean): Promise
           .split(':')
           .map(Number);
         delivered(ordinal, seq);
-        if (viewer.timed) histogram.record(lastProgress - sentAt);
+        if (viewer.timed) histogram.record(at - sentAt);
         if (viewer.ordinal !== undefined && ordinal === viewer.ordinal) viewer.echoed += 1;
       } else if (frame.type === 'authenticated') {
         socket.send(JSON.stringify({ type: 'join', streamId: job.streamId }));
@@ -230,7 +238,14 @@ function openViewer(job: ChatClientsJob, index: number, timed: boolean): Promise
         lastProgress = Date.now();
       }
     };
+    const parse = (data: Buffer, at: number): void => {
+      const frame = JSON.parse(data.toString('utf8')) as ChatFrame;
+      // Lines arriving within the server's frame window (CHAT_FRAME_WINDOW_MS) come as one batch frame.
+      if (frame.type === 'batch') frame.messages?.forEach((message) => onFrame(message, at));
+      else onFrame(frame, at);
+    };
     socket.on('message', (data: Buffer) => {
+      const at = Date.now();
       if (joined) viewer.frames += 1;
       // A joined viewer outside the sample that does not send only counts its lines; a frame without any (an
       // error, a notice) is parsed as the sample's are.
@@ -242,10 +257,11 @@ function openViewer(job: ChatClientsJob, index: number, timed: boolean): Promise
           return;
         }
       }
-      const frame = JSON.parse(data.toString('utf8')) as ChatFrame;
-      // Lines arriving within the server's frame window (CHAT_FRAME_WINDOW_MS) come as one batch frame.
-      if (frame.type === 'batch') frame.messages?.forEach(onFrame);
-      else onFrame(frame);
+      // A joined socket's frame is stamped now and parsed once every frame read in this turn of the event loop is
+      // stamped: parsed here, it would delay the stamps of the frames read after it (a room frame reaches all of
+      // this process's sockets in one turn).
+      if (joined) parseLater(() => parse(data, at));
+      else parse(data, at);
     });
     socket.once('error', (error) => {
       if (!joined) reject(error);
