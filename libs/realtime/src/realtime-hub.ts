@@ -120,7 +120,7 @@ export class RealtimeHub<P> {
       channelPrefix: options.channelPrefix,
       onMessage: (room, message, publishedAt) => {
         if (publishedAt !== undefined) options.timings?.transit(wallClockMs() - publishedAt);
-        if (batcher) batcher.add(room, message);
+        if (batcher) batcher.add(room, message, publishedAt);
         else deliver(room, message, [performance.now()]);
       },
     });

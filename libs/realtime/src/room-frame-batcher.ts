@@ -1,4 +1,5 @@
 import type { RoomMessage } from './redis-room-bus.js';
+import { wallClockMs } from './room-delivery-timings.js';
 
 /** A batch's bound: a room busier than this per window sends a frame at the bound instead of one huge frame. */
 const MAX_MESSAGES_PER_FRAME = 100;
@@ -6,7 +7,7 @@ const MAX_MESSAGES_PER_FRAME = 100;
 const SWEEP_LAST_SENT_ABOVE = 1_024;
 
 /**
- * Holds a room's unkeyed messages for `windowMs` from the first one and hands them on as one frame:
+ * Holds a room's unkeyed messages for `windowMs` from the first one's PUBLISH and hands them on as one frame:
  * `{"type":"batch","messages":[…]}` (a lone message stays itself). In a large room the cost is per frame and per
  * socket (a send, a write system call, a parse on the client), not per byte, so at 20 messages/s a 100 ms window
  * sends about a third of the frames, each message waiting at most the window. Keyed messages (latest-value
@@ -15,6 +16,10 @@ const SWEEP_LAST_SENT_ABOVE = 1_024;
  * length and save nothing worth having. And a message reaching a room that has sent no frame for a whole window
  * goes at once: a window only pays where frames come close together, and a room speaking once a second (a talk's
  * 10,000 viewers) would otherwise wait the window on every message for nothing. Frames stay at most two a window.
+ * The window counts from the publisher's clock (`publishedAt`), not from this instance reading the message: one read
+ * late, while the instance was busy fanning out the frame before, has waited that long already (ADR 0090's
+ * amendment). Its lateness is clamped to [0, window], so a publisher's clock ahead of this one's costs nothing and
+ * one behind shortens the window at most to nothing.
  */
 export class RoomFrameBatcher {
   /** Per room, the payloads held and when each arrived (performance.now()): the frame's deliverer times their wait. */
@@ -33,7 +38,8 @@ export class RoomFrameBatcher {
     private readonly batches: (room: string) => boolean = () => true,
   ) {}
 
-  add(room: string, message: RoomMessage): void {
+  /** `publishedAt`: the publisher's wall clock at PUBLISH (ms), when known. */
+  add(room: string, message: RoomMessage, publishedAt?: number): void {
     const now = performance.now();
     if (!this.batches(room)) {
       this.flush(room);
@@ -51,7 +57,13 @@ export class RoomFrameBatcher {
       return;
     }
     if (batch === undefined) {
-      batch = { payloads: [], receivedAt: [], timer: setTimeout(() => this.flush(room), this.windowMs) };
+      const late =
+        publishedAt === undefined ? 0 : Math.min(this.windowMs, Math.max(0, wallClockMs() - publishedAt));
+      batch = {
+        payloads: [],
+        receivedAt: [],
+        timer: setTimeout(() => this.flush(room), this.windowMs - late),
+      };
       this.pending.set(room, batch);
     }
     batch.payloads.push(message.payload);

@@ -171,6 +171,29 @@ describe('RealtimeHub on real sockets and a real Redis', () => {
     client.socket.close();
   });
 
+  test("a frame window counts from the message's PUBLISH: one read a window late goes at once", async () => {
+    // A window of a minute: a message held from its read would not leave within the test's time.
+    const a = await start({ frameWindowMs: 60_000, frameWindowMinSockets: 1 });
+    const client = await connectAndJoin(a.url, 'room:late');
+    // The room was quiet: this one goes at once, and the next opens a window.
+    await a.hub.publish('room:late', { type: 'message', n: 0 });
+    await waitUntil('the first message', () => client.messages.some((m) => m.type === 'message'));
+    // As a publisher would put it on the wire, published two minutes ago (read late, after a long fan-out).
+    const publisher = new Redis(ctx.redisUrl);
+    try {
+      await publisher.publish(
+        `${ctx.prefix}:rt:room:late`,
+        JSON.stringify([['{"type":"message","n":1}', null, Date.now() - 120_000]]),
+      );
+    } finally {
+      publisher.disconnect();
+    }
+    await waitUntil('the late message, without waiting the window again', () =>
+      client.messages.some((m) => m.type === 'message' && m['n'] === 1),
+    );
+    client.socket.close();
+  });
+
   test('timings: each instance reports every message read from Redis and its wait, and each frame fanned out', async () => {
     const recorders = [1, 2].map(() => ({
       transit: [] as number[],
