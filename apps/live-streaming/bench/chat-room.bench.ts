@@ -126,12 +126,13 @@ export default defineBench({
         // At most half: the rest are the load.
         () => Math.min(CHAT_TIMED_SOCKETS, sockets / 2) / INSTANCES,
       );
-      const timedSockets = [...timed];
+      // In index order: the sample's members of both instances interleaved, so each round of joins and the senders
+      // (its first) hold both instances' at random, not one instance's first.
+      const timedSockets = [...timed].sort((a, b) => a - b);
       const loadSockets = Array.from({ length: sockets }, (_, socket) => socket).filter(
         (socket) => !timed.has(socket),
       );
-      // Sender k is the timed process's socket k: the sample is in random order, so the senders are random
-      // sockets of either instance.
+      // Sender k is the timed process's socket k: random sockets of either instance.
       const roles = [
         { sockets: timedSockets, nice: 0, latencyShare: 1, senders: Math.min(senders, timedSockets.length) },
         ...Array.from({ length: processes }, (_, index) => ({
