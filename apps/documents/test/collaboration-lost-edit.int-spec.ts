@@ -6,6 +6,7 @@ import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.
 import { CollabTestClient } from '../findings/support/collab-test-client.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';
 import { HeldAppends } from '../findings/support/held-appends.js';
+import type { RelayedAsSeen as Relayed } from '../findings/support/relayed-as-seen.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 import { documentWrittenBy } from '../findings/support/writer-lease.js';
 import {
@@ -20,13 +21,6 @@ const ctx = useTestContext(documentsHarness);
  * lock across lease ticks, and the window waiting on it must not be cancelled on a loaded machine.
  */
 const SETTINGS = { COLLAB_APPEND_WINDOW_MS: '50', DB_STATEMENT_TIMEOUT_MS: '60000' };
-
-/** What an instance's channel carried, as its filter saw it. */
-interface Relayed {
-  kind: 'frame' | 'stored' | 'missing' | 'sent';
-  seq?: number;
-  stored?: Record<string, number>;
-}
 
 /**
  * Redis pub/sub is at-most-once (ADR 0086): an edit relayed to the writer can be lost on the channel. The writer

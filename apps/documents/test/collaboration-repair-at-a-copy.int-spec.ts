@@ -4,6 +4,7 @@ import { storedText } from '../bench/support/stored-text.js';
 import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.js';
 import { CollabTestClient } from '../findings/support/collab-test-client.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';
+import type { RelayedAsSeen as Relayed } from '../findings/support/relayed-as-seen.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 import { documentWrittenBy } from '../findings/support/writer-lease.js';
 import {
@@ -15,15 +16,6 @@ const ctx = useTestContext(documentsHarness);
 
 /** Short windows: each edit is stored, and announced, soon after it arrives. */
 const SETTINGS = { COLLAB_APPEND_WINDOW_MS: '50' };
-
-/** What an instance's channel carried, as its filter saw it. */
-interface Relayed {
-  kind: 'frame' | 'stored' | 'missing' | 'sent';
-  origin: string;
-  seq?: number;
-  covers?: number;
-  stored?: Record<string, number>;
-}
 
 /**
  * Redis pub/sub is at-most-once (ADR 0086): an edit relayed between instances can be lost on the way to a copy

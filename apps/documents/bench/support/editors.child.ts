@@ -37,13 +37,12 @@ export interface EditorsResult {
    * message event, stamped before the frame is decoded or applied.
    */
   latenciesMs: number[];
-  /** The same deliveries, to the edit applied to the other editor's Y.Doc (the batch holding it committed). */
-  appliedLatenciesMs: number[];
   /**
    * Of those, the edits this process's own editors sent (both ends stamped in this process): what the process's
    * CPU share does to the send's stamp as well as the arrival's, if anything, is its own.
    */
   withinLatenciesMs: number[];
+  /** The same deliveries, to the edit applied to the other editor's Y.Doc (the batch holding it committed). */
   withinAppliedLatenciesMs: number[];
   /** This process's event-loop delay while editing, p99 and max (ms): how late it read its sockets. */
   eventLoopDelayMs: { p99: number; max: number };
@@ -338,7 +337,6 @@ async function main(): Promise<void> {
 
   const result: EditorsResult = {
     latenciesMs: [],
-    appliedLatenciesMs: [],
     withinLatenciesMs: [],
     withinAppliedLatenciesMs: [],
     eventLoopDelayMs: {
@@ -367,12 +365,10 @@ async function main(): Promise<void> {
       if (at === undefined) result.lost += 1;
       else {
         const arrived = at - expected.sent[name]!;
-        const applied = editor.applied.get(name)! - expected.sent[name]!;
         result.latenciesMs.push(arrived);
-        result.appliedLatenciesMs.push(applied);
         if (!within(name)) continue;
         result.withinLatenciesMs.push(arrived);
-        result.withinAppliedLatenciesMs.push(applied);
+        result.withinAppliedLatenciesMs.push(editor.applied.get(name)! - expected.sent[name]!);
       }
     }
     result.batches += editor.batches;
