@@ -199,6 +199,41 @@ describe('WebSocket /chat', () => {
     expect(two.isOpen).toBe(true);
   });
 
+  it('sends a line to Redis as one command: the limit, the history and the PUBLISH in one script, nothing read first', async () => {
+    const author = await api.signup('chat_one_command@example.com');
+    const sender = await viewer(author.accessToken);
+    const line = async (text: string): Promise<void> => {
+      sender.send({ type: 'send', text });
+      await sender.until(text, () => sender.ofType('message').some((m) => m['text'] === text));
+    };
+    await line('the first line reads the name');
+    expect(sender.ofType('message')[0]!['username']).toBe('chat_one_command');
+    const monitor = await ctx.redis.monitor();
+    const commands: Array<{ name: string; source: string }> = [];
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (args.some((arg) => arg.includes(author.user.id)))
+        commands.push({ name: args[0]!.toLowerCase(), source });
+    });
+    try {
+      await line('the second goes as it is');
+      await waitUntil('the monitor to show the PUBLISH', () =>
+        commands.some((command) => command.name === 'publish'),
+      );
+    } finally {
+      monitor.disconnect();
+    }
+    // Every command that named the sender, whichever connection sent it: the service's, and the script's own.
+    expect(commands.filter((command) => command.source !== 'lua').map((command) => command.name)).toEqual([
+      'evalsha',
+    ]);
+    expect(commands.filter((command) => command.source === 'lua').map((command) => command.name)).toEqual([
+      'incr',
+      'expire',
+      'lpush',
+      'publish',
+    ]);
+  });
+
   it('counts viewers by heartbeat: a closed tab stops counting within the window', async () => {
     const { streamId: room } = await seedLiveStreamer(ctx.pool, 'viewers_streamer');
     const staying = await viewer(undefined, room);

@@ -2,7 +2,7 @@ export { CLOSE_CODES, CLOSE_REASONS } from './close-codes.js';
 export { RoomRegistry } from './room-registry.js';
 export { wallClockMs, type RoomDeliveryTimings } from './room-delivery-timings.js';
 export { RedisRoomBus, type RedisRoomBusOptions, type RoomMessage } from './redis-room-bus.js';
-export { RedisRoomPublisher } from './redis-room-publisher.js';
+export { RedisRoomPublisher, ROOM_MESSAGE_WIRE_LUA } from './redis-room-publisher.js';
 export { ConnectionLimiter } from './connection-limiter.js';
 export { hasQueryString, hasTokenInUrl, DEFAULT_TOKEN_QUERY_PARAMETERS } from './token-in-url.js';
 export {

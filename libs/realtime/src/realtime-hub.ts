@@ -13,6 +13,7 @@ import { drainSockets } from './graceful-drain.js';
 import { PreparedTextFrame } from './prepared-text-frame.js';
 import { RealtimeClient } from './realtime-client.js';
 import { RedisRoomBus, type RoomMessage } from './redis-room-bus.js';
+import { roomChannel } from './redis-room-publisher.js';
 import { wallClockMs, type RoomDeliveryTimings } from './room-delivery-timings.js';
 import { RoomFrameBatcher } from './room-frame-batcher.js';
 import { RoomRegistry } from './room-registry.js';
@@ -242,6 +243,14 @@ export class RealtimeHub<P> {
   /** Sends to every socket in the room on every instance; `key` lets a slow socket keep only the latest. */
   async publish(room: string, message: unknown, key?: string): Promise<void> {
     await this.bus.publish(room, toRoomMessage(message, key));
+  }
+
+  /**
+   * The room's Redis channel: a Redis script that publishes a room message itself (with ROOM_MESSAGE_WIRE_LUA)
+   * publishes there, and the hubs deliver it as they do `publish`'s.
+   */
+  channelOf(room: string): string {
+    return roomChannel(this.options.channelPrefix, room);
   }
 
   /** Many room messages in one Redis round trip. */

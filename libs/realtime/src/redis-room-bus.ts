@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { RedisRoomPublisher, type RoomMessage, type WireBatch } from './redis-room-publisher.js';
+import { RedisRoomPublisher, roomChannel, type RoomMessage, type WireBatch } from './redis-room-publisher.js';
 
 export type { RoomMessage };
 
@@ -77,6 +77,6 @@ export class RedisRoomBus {
   }
 
   private channel(room: string): string {
-    return `${this.options.channelPrefix}${room}`;
+    return roomChannel(this.options.channelPrefix, room);
   }
 }

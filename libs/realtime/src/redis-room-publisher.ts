@@ -27,7 +27,10 @@ export class RedisRoomPublisher {
   ) {}
 
   async publish(room: string, message: RoomMessage): Promise<void> {
-    await this.publisher.publish(this.channel(room), JSON.stringify([toWire(message, wallClockMs())]));
+    await this.publisher.publish(
+      roomChannel(this.channelPrefix, room),
+      JSON.stringify([toWire(message, wallClockMs())]),
+    );
   }
 
   /**
@@ -47,22 +50,35 @@ export class RedisRoomPublisher {
     const counts = (await this.publisher.call(
       'PUBSUB',
       'NUMSUB',
-      ...rooms.map((room) => this.channel(room)),
+      ...rooms.map((room) => roomChannel(this.channelPrefix, room)),
     )) as Array<string | number>;
     const watched = rooms.filter((_, index) => Number(counts[index * 2 + 1]) > 0);
     if (watched.length === 0) return [];
     const pipeline = this.publisher.pipeline();
-    for (const room of watched) pipeline.publish(this.channel(room), JSON.stringify(byRoom.get(room)));
+    for (const room of watched)
+      pipeline.publish(roomChannel(this.channelPrefix, room), JSON.stringify(byRoom.get(room)));
     const results = (await pipeline.exec()) ?? [];
     const failed = results.find(([error]) => error);
     if (failed?.[0]) throw failed[0];
     return watched;
   }
-
-  private channel(room: string): string {
-    return `${this.channelPrefix}${room}`;
-  }
 }
+
+/** A room's Redis channel: the hubs' `channelPrefix` plus the room name. */
+export function roomChannel(channelPrefix: string, room: string): string {
+  return `${channelPrefix}${room}`;
+}
+
+/**
+ * Lua for a Redis script that publishes a room message itself, so that what the caller writes beside it (a history
+ * append, a rate limit) and the PUBLISH are one command, and the message's delivery waits for no reply on the
+ * caller's side. It defines `room_message_wire(payload, published_at)`: the wire text of one unkeyed message, as
+ * `publish` sends it (`published_at`: the caller's wallClockMs() as a string). `cjson.encode` escapes what a JSON
+ * string needs, and `/`, which JSON allows.
+ */
+export const ROOM_MESSAGE_WIRE_LUA = `local function room_message_wire(payload, published_at)
+  return '[[' .. cjson.encode(payload) .. ',null,' .. published_at .. ']]'
+end`;
 
 function toWire(message: RoomMessage, publishedAt: number): WireBatch[number] {
   return [message.payload, message.key ?? null, publishedAt];

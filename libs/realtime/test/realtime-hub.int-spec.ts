@@ -3,7 +3,7 @@ import { jest } from '@jest/globals';
 import { useTestContext, waitUntil } from '@remedy/testing';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
-import { CLOSE_CODES, CLOSE_REASONS } from '../src/index.js';
+import { CLOSE_CODES, CLOSE_REASONS, ROOM_MESSAGE_WIRE_LUA, wallClockMs } from '../src/index.js';
 import { connect, connectAndJoin, startHubServer, type HubServer } from './support/hub-server.js';
 
 const ctx = useTestContext({ name: 'realtime' });
@@ -191,6 +191,34 @@ describe('RealtimeHub on real sockets and a real Redis', () => {
     await waitUntil('the late message, without waiting the window again', () =>
       client.messages.some((m) => m.type === 'message' && m['n'] === 1),
     );
+    client.socket.close();
+  });
+
+  test("a message a Redis script publishes with ROOM_MESSAGE_WIRE_LUA reaches the room as sent, timed from the caller's clock", async () => {
+    const transit: number[] = [];
+    const a = await start({
+      timings: { transit: (ms) => transit.push(ms), frameWait: () => {}, fanOut: () => {} },
+    });
+    const client = await connectAndJoin(a.url, 'room:scripted');
+    // What JSON escapes, what cjson escapes besides (/), and characters beyond ASCII, as one payload.
+    const sent = { type: 'message', text: 'a "quote", a / and a \\, a\nline, é, 日本, 🎉' };
+    const publisher = new Redis(ctx.redisUrl);
+    try {
+      const subscribers = await publisher.eval(
+        `${ROOM_MESSAGE_WIRE_LUA}\nreturn redis.call('PUBLISH', ARGV[1], room_message_wire(ARGV[2], ARGV[3]))`,
+        0,
+        a.hub.channelOf('room:scripted'),
+        JSON.stringify(sent),
+        String(wallClockMs()),
+      );
+      expect(subscribers).toBe(1);
+    } finally {
+      publisher.disconnect();
+    }
+    await waitUntil('the scripted message', () => client.messages.some((m) => m.type === 'message'));
+    expect(client.messages.filter((m) => m.type === 'message')).toEqual([sent]);
+    expect(transit).toHaveLength(1);
+    expect(transit[0]).toBeGreaterThanOrEqual(0);
     client.socket.close();
   });
 

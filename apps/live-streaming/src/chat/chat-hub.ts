@@ -2,10 +2,13 @@ import { RealtimeHub, type RealtimeHubOptions } from '@remedy/realtime';
 import type { AuthenticatedUser } from '@remedy/auth';
 import type { AppConfig } from '../config.js';
 
-/** What the /chat gateway needs of its hub: admission, rooms, fan-out across instances, the send path. */
+/**
+ * What the /chat gateway needs of its hub: admission, rooms, fan-out across instances, the send path (a chat line is
+ * published on `channelOf` its room by ChatLinePublisher's script).
+ */
 export type ChatHub = Pick<
   RealtimeHub<AuthenticatedUser>,
-  'accept' | 'join' | 'leave' | 'roomsOf' | 'publish' | 'stats' | 'close'
+  'accept' | 'join' | 'leave' | 'roomsOf' | 'publish' | 'channelOf' | 'stats' | 'close'
 >;
 
 /**

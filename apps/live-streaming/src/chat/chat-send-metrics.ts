@@ -4,7 +4,9 @@ import { Histogram, type Registry } from 'prom-client';
 
 /**
  * The first part of a chat line's delivery, before the room's own (`websocket_room_*` on /metrics): from the send
- * being handled to its PUBLISH, the rate limit, the sender's name and the history append in Redis between.
+ * being handled to the script that publishes it being sent to Redis (ChatLinePublisher: the rate limit, the name,
+ * the history and the PUBLISH run there, and the room's transit counts from here). A sender whose profile was not
+ * cached adds the profile's read to it.
  */
 @Injectable()
 export class ChatSendMetrics {
@@ -13,14 +15,14 @@ export class ChatSendMetrics {
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.toPublish = new Histogram({
       name: 'chat_send_to_publish_seconds',
-      help: 'Chat lines: from the send command being handled to its PUBLISH (rate limit, name, history)',
+      help: 'Chat lines: from the send command being handled to its publishing script being sent to Redis',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     });
   }
 
-  /** `startedAt`: performance.now() when the send began to be handled. */
-  published(startedAt: number): void {
-    this.toPublish.observe((performance.now() - startedAt) / 1000);
+  /** performance.now() when the send began to be handled, and when the script that published it was sent. */
+  published(startedAt: number, sentAt: number): void {
+    this.toPublish.observe((sentAt - startedAt) / 1000);
   }
 }

@@ -22,8 +22,8 @@ import {
   type ChatHub,
   type ChatHubFactory,
 } from './chat-hub.js';
+import { ChatLinePublisher } from './chat-line-publisher.js';
 import type { ChatMessage } from './chat-message.js';
-import { ChatRateLimiter } from './chat-rate-limiter.js';
 import { ChatSendMetrics } from './chat-send-metrics.js';
 import { LiveStreams } from './live-streams.js';
 
@@ -46,6 +46,8 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
   private readonly hub: ChatHub;
   /** The stream each local socket watches (one at a time). */
   private readonly watching = new Map<ChatClient, string>();
+  /** Each local socket's sender name, once read (see usernameOf). */
+  private readonly usernames = new WeakMap<ChatClient, string>();
   private readonly maxTextLength: number;
   private readonly heartbeatSeconds: number;
 
@@ -57,7 +59,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     @Inject(WebSocketMetrics) private readonly metrics: WebSocketMetrics,
     @Inject(LiveStreams) private readonly streams: LiveStreams,
     @Inject(ChatHistory) private readonly history: ChatHistory,
-    @Inject(ChatRateLimiter) private readonly rateLimiter: ChatRateLimiter,
+    @Inject(ChatLinePublisher) private readonly lines: ChatLinePublisher,
     @Inject(ViewerCounter) private readonly viewers: ViewerCounter,
     @Inject(ProfilesService) private readonly profiles: ProfilesService,
     @Inject(ChatSendMetrics) private readonly sendMetrics: ChatSendMetrics,
@@ -172,28 +174,22 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     const startedAt = performance.now();
     const streamId = this.watching.get(client);
     if (streamId === undefined) return client.sendError('not-joined', 'join a stream first');
-    // The rate limit and the sender's name are read at once: on an instance busy fanning out a large room, each
-    // round trip waits its turn on the event loop, and a line's delivery waited for every one of them in a row (the
-    // name read for a refused line is the rare waste).
-    const [decision, username] = await Promise.all([
-      this.rateLimiter.take(client.principal.id),
-      this.usernameOf(client.principal.id),
-    ]);
-    if (!decision.allowed)
-      return client.sendError('rate-limited', 'too many messages; wait before sending again', {
-        retryAfterSeconds: decision.retryAfterSeconds,
-      });
     const message: ChatMessage = {
       id: randomUUID(),
       streamId,
       userId: client.principal.id,
-      username,
+      username: await this.usernameOf(client),
       text,
       sentAt: new Date().toISOString(),
     };
-    await this.history.append(message);
-    this.sendMetrics.published(startedAt);
-    await this.hub.publish(streamRoom(streamId), { type: 'message', ...message });
+    // The rate limit, the history and the PUBLISH are one script: the line's delivery waits for no reply here.
+    const sentAt = performance.now();
+    const result = await this.lines.publish(message, this.hub.channelOf(streamRoom(streamId)));
+    if (!result.published)
+      return client.sendError('rate-limited', 'too many messages; wait before sending again', {
+        retryAfterSeconds: result.retryAfterSeconds,
+      });
+    this.sendMetrics.published(startedAt, sentAt);
   }
 
   private async leaveRoom(client: ChatClient): Promise<string | undefined> {
@@ -225,11 +221,19 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     this.viewers.left(streamId, client.principal.id);
   }
 
-  /** The cached profile's username; a user without a profile chats with none rather than not at all. */
-  private async usernameOf(userId: string): Promise<string | null> {
-    return this.profiles.get(userId).then(
+  /**
+   * The sender's username, read through the profile cache once per socket: it is fixed at signup (a profile update
+   * cannot change it), so from a socket's second line on nothing is read before the line goes to Redis. Only a name
+   * found is kept: a failed read (no profile, or the database busy) sends this line with none and the next reads again.
+   */
+  private async usernameOf(client: ChatClient): Promise<string | null> {
+    const known = this.usernames.get(client);
+    if (known !== undefined) return known;
+    const username = await this.profiles.get(client.principal.id).then(
       (profile) => profile.username,
       () => null,
     );
+    if (username !== null) this.usernames.set(client, username);
+    return username;
   }
 }

@@ -4,7 +4,7 @@ import { StreamsModule } from '../streams/streams.module.js';
 import { ViewersModule } from '../viewers/viewers.module.js';
 import { ChatHistory } from './chat-history.js';
 import { CHAT_HUB_FACTORY, createChatHub } from './chat-hub.js';
-import { ChatRateLimiter } from './chat-rate-limiter.js';
+import { ChatLinePublisher } from './chat-line-publisher.js';
 import { ChatSendMetrics } from './chat-send-metrics.js';
 import { ChatGateway } from './chat.gateway.js';
 import { LiveStreams } from './live-streams.js';
@@ -17,7 +17,7 @@ import { StreamEndNotice } from './stream-end-notice.js';
     { provide: CHAT_HUB_FACTORY, useValue: createChatHub },
     ChatGateway,
     ChatHistory,
-    ChatRateLimiter,
+    ChatLinePublisher,
     ChatSendMetrics,
     LiveStreams,
     StreamEndNotice,
