@@ -464,4 +464,28 @@ describe('RealtimeHub on real sockets and a real Redis', () => {
     const late = await connect(a.url);
     await expect(late.closed).resolves.toMatchObject({ code: CLOSE_CODES.serviceRestart });
   });
+
+  test("drain sends a large room's held frame to every socket, a slice at a time, before closing any", async () => {
+    // Five sockets, two a slice: the held frame is written over three turns of the event loop, and drain waits for it.
+    const read: number[] = [];
+    const a = await start({
+      frameWindowMs: 60_000,
+      frameWindowMinSockets: 1,
+      fanOutSliceSockets: 2,
+      timings: { transit: (ms) => read.push(ms), frameWait: () => {}, fanOut: () => {} },
+    });
+    const clients = await Promise.all([1, 2, 3, 4, 5].map(() => connectAndJoin(a.url, 'room:closing')));
+    // The room was quiet: the first goes at once; the second waits in the window, which only the drain ends.
+    await a.hub.publish('room:closing', { type: 'message', n: 0 });
+    await waitUntil('the first message everywhere', () =>
+      clients.every((client) => client.messages.some((m) => m.type === 'message')),
+    );
+    await a.hub.publish('room:closing', { type: 'message', n: 1 });
+    await waitUntil('the second to be read from Redis (and held)', () => read.length === 2);
+    await a.hub.drain();
+    for (const client of clients) {
+      await expect(client.closed).resolves.toMatchObject({ code: CLOSE_CODES.serviceRestart });
+      expect(client.messages.filter((m) => m.type === 'message').map((m) => m['n'])).toEqual([0, 1]);
+    }
+  });
 });
