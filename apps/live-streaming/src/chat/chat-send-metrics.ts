@@ -5,8 +5,8 @@ import { Histogram, type Registry } from 'prom-client';
 /**
  * The first part of a chat line's delivery, before the room's own (`websocket_room_*` on /metrics): from the send
  * being handled to the script that publishes it being sent to Redis (ChatLinePublisher: the rate limit, the name,
- * the history and the PUBLISH run there, and the room's transit counts from here). A sender whose profile was not
- * cached adds the profile's read to it.
+ * the history and the PUBLISH run there, and the room's transit counts from here). A socket's first line adds the
+ * read of its sender's name.
  */
 @Injectable()
 export class ChatSendMetrics {
