@@ -70,6 +70,7 @@ export {
   BenchChild,
   childJob,
   nextParentMessage,
+  roundsAtParentCommand,
   tellParent,
   type BenchChildOptions,
 } from './bench/bench-child.js';

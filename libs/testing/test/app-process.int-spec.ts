@@ -2,6 +2,7 @@ import { AppProcess, BenchChild, spawnAppProcess } from '@remedy/testing';
 
 const APP = new URL('./support/app-process.child.ts', import.meta.url);
 const BENCH_CHILD = new URL('./support/bench-child.child.ts', import.meta.url);
+const ROUNDS_CHILD = new URL('./support/rounds-child.child.ts', import.meta.url);
 
 function spawnFixture(): Promise<{ app: AppProcess; ready: { url: string } }> {
   return spawnAppProcess(APP, {
@@ -70,6 +71,24 @@ describe('BenchChild', () => {
       expect(opened).toEqual([1, 2]);
     } finally {
       // Bench children live until their parent goes (childJob): this one is ended here.
+      child.kill();
+    }
+  });
+
+  it("runs a child's rounds at the parent's command: started, then each round answered, the next sent at the answer", async () => {
+    const child = new BenchChild(ROUNDS_CHILD, {}, { name: 'rounds child' });
+    const answers: number[][] = [];
+    try {
+      await child.next('started');
+      // The next command goes the moment an answer is handed over: the child listens for it before answering.
+      child.on<{ type: 'joined'; round: number; seen: number[] }>('joined', (answer) => {
+        answers.push(answer.seen);
+        if (answer.round < 2) child.send({ type: 'join', round: answer.round + 1, rounds: 3 });
+      });
+      child.send({ type: 'join', round: 0, rounds: 3 });
+      expect((await child.next<{ seen: number[] }>('done')).seen).toEqual([0, 1, 2]);
+      expect(answers).toEqual([[0], [0, 1], [0, 1, 2]]);
+    } finally {
       child.kill();
     }
   });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setPriority } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { childJob, tellParent } from '@remedy/testing';
+import { childJob, nextParentMessage, roundsAtParentCommand, tellParent } from '@remedy/testing';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
@@ -272,14 +272,7 @@ class BenchEditor {
 function nextCommand<T extends EditorsCommand['type']>(
   type: T,
 ): Promise<Extract<EditorsCommand, { type: T }>> {
-  return new Promise((resolve) => {
-    const listener = (message: EditorsCommand): void => {
-      if (message.type !== type) return;
-      process.off('message', listener);
-      resolve(message as Extract<EditorsCommand, { type: T }>);
-    };
-    process.on('message', listener);
-  });
+  return nextParentMessage(type);
 }
 
 async function main(): Promise<void> {
@@ -287,10 +280,7 @@ async function main(): Promise<void> {
   // The load generator yields to the service when asked (on a deployment the editors are other machines).
   if (job.nice !== 0) setPriority(job.nice);
   const editors = job.editors.map(({ wsUrl, token }) => new BenchEditor(wsUrl, token, job.documentId));
-  let command = nextCommand('join');
-  await tellParent({ type: 'started' } satisfies EditorsReport);
-  for (;;) {
-    const { round, rounds } = await command;
+  await roundsAtParentCommand('join', 'joined', async (round, rounds) => {
     const share = editors.slice(
       Math.floor((round * editors.length) / rounds),
       Math.floor(((round + 1) * editors.length) / rounds),
@@ -298,10 +288,7 @@ async function main(): Promise<void> {
     // A few at a time: 200 sign-ins at once would time the servers' start-up burst, not the edits.
     for (let first = 0; first < share.length; first += 20)
       await Promise.all(share.slice(first, first + 20).map((editor) => editor.join()));
-    if (round < rounds - 1) command = nextCommand('join');
-    await tellParent({ type: 'joined', round } satisfies EditorsReport);
-    if (round === rounds - 1) break;
-  }
+  });
 
   const { startAt } = await nextCommand('go');
   const cpuBefore = process.cpuUsage();

@@ -1,5 +1,11 @@
 import { setPriority } from 'node:os';
-import { childJob, randomSampleByGroup } from '@remedy/testing';
+import {
+  childJob,
+  nextParentMessage,
+  randomSampleByGroup,
+  roundsAtParentCommand,
+  tellParent,
+} from '@remedy/testing';
 import WebSocket from 'ws';
 import { LatencyHistogram } from './latency-histogram.js';
 
@@ -167,21 +173,6 @@ function latencySample(job: ChatClientsJob): Set<number> {
   );
 }
 
-function send(message: unknown): Promise<void> {
-  return new Promise((resolve) => process.send!(message, undefined, {}, () => resolve()));
-}
-
-function nextMessage<M extends { type: string }>(type: M['type']): Promise<M> {
-  return new Promise((resolve) => {
-    const listener = (message: M): void => {
-      if (message.type !== type) return;
-      process.off('message', listener);
-      resolve(message);
-    };
-    process.on('message', listener);
-  });
-}
-
 /** Opens, authenticates and joins; resolves once the server confirmed the join. */
 function openViewer(job: ChatClientsJob, index: number, timed: boolean): Promise<Viewer> {
   return new Promise((resolve, reject) => {
@@ -288,11 +279,7 @@ async function main(): Promise<void> {
   if (job.nice !== 0) setPriority(job.nice);
   const timed = latencySample(job);
   const viewers: Viewer[] = [];
-  type Open = Extract<ChatClientsCommand, { type: 'open' }>;
-  let command = nextMessage<Open>('open');
-  await send({ type: 'started' });
-  for (;;) {
-    const { round, rounds } = await command;
+  await roundsAtParentCommand('open', 'opened', async (round, rounds) => {
     const end = Math.floor(((round + 1) * job.sockets.length) / rounds);
     while (viewers.length < end) {
       const start = viewers.length;
@@ -300,14 +287,12 @@ async function main(): Promise<void> {
         openViewer(job, start + offset, timed.has(start + offset)),
       );
       viewers.push(...(await Promise.all(batch)));
-      await send({ type: 'progress', opened: viewers.length });
+      await tellParent({ type: 'progress', opened: viewers.length } satisfies ChatClientsReport);
     }
-    if (round < rounds - 1) command = nextMessage<Open>('open');
-    await send({ type: 'opened', round, opened: viewers.length, joinRetries });
-    if (round === rounds - 1) break;
-  }
+    return { opened: viewers.length, joinRetries };
+  });
 
-  const { startAt } = await nextMessage<{ type: 'go'; startAt: number }>('go');
+  const { startAt } = await nextParentMessage<{ type: 'go'; startAt: number }>('go');
   const cpuBefore = process.cpuUsage();
   const sentIds: string[] = [];
   const senders = job.senders.map(({ socket, ordinal }) => {
@@ -361,7 +346,7 @@ async function main(): Promise<void> {
   while (unanswered() && Date.now() - lastProgress < STALL_MS) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  await send({
+  await tellParent({
     type: 'sent',
     sent: sentIds,
     refused: senders.reduce((sum, viewer) => sum + viewer.refusals, 0),
@@ -369,7 +354,7 @@ async function main(): Promise<void> {
     seen: [...deliveries.keys()].map(messageId),
   });
 
-  const { published } = await nextMessage<{ type: 'expect'; published: number }>('expect');
+  const { published } = await nextParentMessage<{ type: 'expect'; published: number }>('expect');
   lastProgress = Date.now();
   const pending = (): boolean =>
     viewers.some((viewer) => viewer.socket.readyState === WebSocket.OPEN && viewer.received < published);
@@ -392,7 +377,7 @@ async function main(): Promise<void> {
     clearInterval(viewer.heartbeat);
     viewer.socket.terminate();
   }
-  await send({ type: 'result', result });
+  await tellParent({ type: 'result', result } satisfies ChatClientsReport);
   process.exit(0);
 }
 

@@ -87,3 +87,27 @@ export function tellParent(message: unknown): Promise<void> {
     process.send(message, undefined, {}, () => resolve());
   });
 }
+
+/**
+ * In a child: its share of a setup done in rounds at the parent's command, so that several children's clients come
+ * in interleaved (a timed sample joins among the load and sits at random places in a room's order, ADR 0099). Tells
+ * the parent `{ type: 'started' }` once it listens; then for each `{ type: command, round, rounds }` runs `doRound`
+ * and answers `{ type: answer, round, ...what doRound returned }`, up to the last round. The next command is listened
+ * for before the answer goes, since the parent may send it the moment the answer arrives.
+ */
+export async function roundsAtParentCommand(
+  command: string,
+  answer: string,
+  doRound: (round: number, rounds: number) => Promise<Record<string, unknown> | void>,
+): Promise<void> {
+  let next = nextParentMessage<{ round: number; rounds: number }>(command);
+  await tellParent({ type: 'started' });
+  for (;;) {
+    const { round, rounds } = await next;
+    const result = await doRound(round, rounds);
+    const last = round >= rounds - 1;
+    if (!last) next = nextParentMessage<{ round: number; rounds: number }>(command);
+    await tellParent({ type: answer, round, ...result });
+    if (last) return;
+  }
+}
