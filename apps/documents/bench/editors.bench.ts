@@ -106,11 +106,8 @@ export default defineBench({
       await Promise.all(started);
       // Every process joins a share of its editors at once, round after round: the timed editors join among the
       // others and sit at random places in each instance's fan-out order, not at its head.
-      for (let round = 0; round < JOIN_ROUNDS; round += 1) {
-        const joined = children.map((child) => child.next('joined'));
-        for (const child of children) child.send({ type: 'join', round, rounds: JOIN_ROUNDS });
-        await Promise.all(joined);
-      }
+      for (let round = 0; round < JOIN_ROUNDS; round += 1)
+        await Promise.all(children.map((child) => child.round('join', 'joined', round, JOIN_ROUNDS)));
       // The writes of start-up (migrations, sessions) reported before the baseline: a backend reports when idle.
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       const mark = await writeMark(ctx.pool, documentId);

@@ -93,6 +93,26 @@ describe('BenchChild', () => {
     }
   });
 
+  it("round() sends a round's command and resolves with the child's answer to it", async () => {
+    const child = new BenchChild(ROUNDS_CHILD, {}, { name: 'rounds child' });
+    try {
+      await child.next('started');
+      await expect(child.round('join', 'joined', 0, 2)).resolves.toEqual({
+        type: 'joined',
+        round: 0,
+        seen: [0],
+      });
+      await expect(child.round('join', 'joined', 1, 2)).resolves.toEqual({
+        type: 'joined',
+        round: 1,
+        seen: [0, 1],
+      });
+      await expect(child.next('done')).resolves.toEqual({ type: 'done', seen: [0, 1] });
+    } finally {
+      child.kill();
+    }
+  });
+
   it('rejects a wait with the output when the child exits first', async () => {
     const child = benchChild(-1, []);
     await expect(child.next('never')).rejects.toThrow(

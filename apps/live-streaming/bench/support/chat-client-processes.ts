@@ -31,9 +31,7 @@ export class ChatClientProcess {
 
   /** Opens round `round`'s share (of `rounds`) of this process's sockets; resolves once they have joined. */
   open(round: number, rounds: number): Promise<Report<'opened'>> {
-    const opened = this.next('opened');
-    this.command({ type: 'open', round, rounds });
-    return opened;
+    return this.child.round<Report<'opened'>>('open', 'opened', round, rounds);
   }
 
   go(startAt: number): Promise<Report<'sent'>> {

@@ -56,6 +56,16 @@ export class BenchChild {
     this.app.send(message);
   }
 
+  /**
+   * The parent's half of roundsAtParentCommand: sends `{ type: command, round, rounds }` and resolves with the
+   * child's answer to it. Ask every child for a round before awaiting any, so their clients come in together.
+   */
+  round<M>(command: string, answer: string, round: number, rounds: number): Promise<M> {
+    const answered = this.next<M>(answer);
+    this.send({ type: command, round, rounds });
+    return answered;
+  }
+
   kill(): void {
     void this.app.kill();
   }
@@ -89,7 +99,7 @@ export function tellParent(message: unknown): Promise<void> {
 }
 
 /**
- * In a child: its share of a setup done in rounds at the parent's command, so that several children's clients come
+ * In a child: its share of a setup done in rounds at the parent's command (BenchChild.round), so that several children's clients come
  * in interleaved (a timed sample joins among the load and sits at random places in a room's order, ADR 0099). Tells
  * the parent `{ type: 'started' }` once it listens; then for each `{ type: command, round, rounds }` runs `doRound`
  * and answers `{ type: answer, round, ...what doRound returned }`, up to the last round. The next command is listened
