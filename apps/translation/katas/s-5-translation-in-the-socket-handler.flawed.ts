@@ -1,5 +1,6 @@
 import type { OnModuleDestroy } from '@nestjs/common';
-import { Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
+import { queueEventsFromNow } from '@remedy/outbox';
+import { Queue, type ConnectionOptions, type QueueEvents } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { ChatMessageDelivery } from '../src/chat/messages/chat-message-delivery.js';
 import {
@@ -48,7 +49,7 @@ export class InlineTranslatingChatMessageDispatcher extends ChatMessageDispatche
  */
 export class AwaitingJobChatMessageDispatcher extends ChatMessageDispatcher implements OnModuleDestroy {
   private readonly queue: Queue<ChatMessageJob>;
-  private readonly events: QueueEvents;
+  private events?: Promise<QueueEvents>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -57,21 +58,21 @@ export class AwaitingJobChatMessageDispatcher extends ChatMessageDispatcher impl
   ) {
     super();
     this.queue = new Queue<ChatMessageJob>(CHAT_MESSAGES_QUEUE_NAME, { connection, prefix });
-    this.events = new QueueEvents(CHAT_MESSAGES_QUEUE_NAME, { connection, prefix });
   }
 
   async dispatch(author: ChatAuthor, message: ChatMessageInput): Promise<ChatMessageReceipt | null> {
     const stored = await storeChatMessage(this.dataSource, author, message);
     if (stored === null) return null;
-    await this.events.waitUntilReady();
+    this.events ??= queueEventsFromNow(this.queue);
+    const events = await this.events;
     const job = chatMessageJob(stored.id);
     const added = await this.queue.add(job.name, job.data, job.opts);
-    await added.waitUntilFinished(this.events);
+    await added.waitUntilFinished(events);
     return { messageId: stored.id, clientMessageId: message.clientMessageId };
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.events.close();
+    await (await this.events)?.close();
     await this.queue.close();
   }
 }

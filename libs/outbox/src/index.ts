@@ -49,3 +49,4 @@ export {
   type RedeliveryOptions,
 } from './outbox-completion.js';
 export { assertQueueRedisDoesNotEvict } from './queue-redis-persistence.js';
+export { queueEventsFromNow } from './queue-events-from-now.js';

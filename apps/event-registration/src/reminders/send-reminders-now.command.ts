@@ -1,5 +1,6 @@
+import { queueEventsFromNow } from '@remedy/outbox';
 import { queueConnectionOptions } from '@remedy/pooling';
-import { Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
+import { Queue, type ConnectionOptions } from 'bullmq';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import type { CollectRemindersResult } from './collect-reminders.job.js';
@@ -39,9 +40,9 @@ const config = loadConfig();
 const connection = queueConnectionOptions(config.redis.queueUrl, config.serviceName) as ConnectionOptions;
 const prefix = config.redis.queuePrefix;
 const queue = new Queue(REMINDERS_QUEUE, { connection, prefix });
-const events = new QueueEvents(REMINDERS_QUEUE, { connection, prefix });
+// Listening from before the add: a worker may finish the run before a fresh listener's first read.
+const events = await queueEventsFromNow(queue);
 try {
-  await events.waitUntilReady();
   const data: CollectRemindersData = { date };
   const job = await queue.add(COLLECT_REMINDERS_JOB, data, REMINDER_JOB_OPTIONS);
   process.stdout.write(`reminders for events on ${date}: run ${job.id ?? '?'} enqueued\n`);
