@@ -76,6 +76,7 @@ describe('npm run send-reminders', () => {
 
   it('takes another day with --date, and refuses a date that is not one', async () => {
     const later = await sendReminders('--date', tomorrowAt(48).toISOString().slice(0, 10));
+    expect(later).toMatchObject({ code: 0, stderr: '' });
     expect(later.stdout).toContain('collected 10 reminders into 1 bulk send;');
     await waitForRemindersIdle(queue, 30_000);
     expect(await reminders()).toHaveLength(70);
