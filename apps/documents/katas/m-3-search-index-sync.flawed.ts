@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OutboxEnvelope } from '@remedy/outbox';
 import type { RedisClients } from '@remedy/pooling';
+import { QUEUE_CONNECTION, REDIS_CLIENTS } from '@remedy/pooling';
 import { Worker, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../src/app-config.module.js';
 import type { AppConfig } from '../src/config.js';
-import { QUEUE_CONNECTION, REDIS_CLIENTS } from '../src/redis/redis.module.js';
 import { DOCUMENT_SEARCH_QUEUE, type DocumentChange } from '../src/search/document-change.js';
 import type { DocumentChangeFeed } from '../src/search/document-change-feed.js';
 import type { SearchIndexer } from '../src/search/search-indexer.js';

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ApiErrorFilter, createValidationPipe } from '@remedy/http';
 import { ObservabilityModule } from '@remedy/observability';
-import { dataSourcePools, type RedisClients } from '@remedy/pooling';
+import { dataSourcePools, type RedisClients, REDIS_CLIENTS, RedisClientsModule } from '@remedy/pooling';
 import { DataSource } from 'typeorm';
 import { AppConfigModule } from './app-config.module.js';
 import { AppAuthModule } from './auth/app-auth.module.js';
@@ -11,7 +11,6 @@ import type { AppConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DocumentsModule } from './documents/documents.module.js';
 import { EditorPageModule } from './editor-page/editor-page.module.js';
-import { REDIS_CLIENTS, RedisModule } from './redis/redis.module.js';
 import { DocumentVersionsModule } from './versions/document-versions.module.js';
 
 /** The HTTP application. Its config is passed in, so tests boot it on an isolated database and Redis prefix. */
@@ -23,7 +22,7 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config),
         DatabaseModule.forRoot(config, 'api'),
-        RedisModule.forRoot(config),
+        RedisClientsModule.forRoot(config),
         ObservabilityModule.forRootAsync({
           inject: [DataSource, REDIS_CLIENTS],
           useFactory: (dataSource: DataSource, redis: RedisClients) => ({

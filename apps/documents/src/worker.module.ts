@@ -1,9 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ObservabilityModule } from '@remedy/observability';
+import { RedisClientsModule } from '@remedy/pooling';
 import { AppConfigModule } from './app-config.module.js';
 import type { AppConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
-import { RedisModule } from './redis/redis.module.js';
 import { SearchIndexerModule } from './search/search-indexer.module.js';
 
 /** The queue worker: no HTTP server; the search relay and indexer (features append theirs). */
@@ -15,7 +15,7 @@ export class WorkerModule {
       imports: [
         AppConfigModule.forRoot(config),
         DatabaseModule.forRoot(config, 'worker'),
-        RedisModule.forRoot(config),
+        RedisClientsModule.forRoot(config),
         ObservabilityModule.forDataSource({
           serviceName: `${config.serviceName}-worker`,
           slowQueryMs: config.observability.slowQueryMs,

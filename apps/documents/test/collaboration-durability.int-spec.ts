@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { QUEUE_REDIS } from '@remedy/pooling';
 import { useTestContext, waitUntil } from '@remedy/testing';
 import type { Redis } from 'ioredis';
 import * as Y from 'yjs';
 import { startApiInstance } from '../bench/support/api-instance-process.js';
 import { storedText } from '../bench/support/stored-text.js';
 import { DocumentContent } from '../src/collaboration/document-content.js';
-import { QUEUE_REDIS } from '../src/redis/queue-redis.js';
 import { ApiClient, type AuthSessionBody } from '../findings/support/api-client.js';
 import { CollabTestClient } from '../findings/support/collab-test-client.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';

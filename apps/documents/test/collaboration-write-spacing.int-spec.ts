@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { QUEUE_REDIS } from '@remedy/pooling';
 import { total, useTestContext, waitUntil } from '@remedy/testing';
 import type { Redis } from 'ioredis';
 import type * as Y from 'yjs';
@@ -8,7 +9,6 @@ import { CollabTestClient } from '../findings/support/collab-test-client.js';
 import { documentsHarness } from '../findings/support/documents-harness.js';
 import { HeldAppends } from '../findings/support/held-appends.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
-import { QUEUE_REDIS } from '../src/redis/queue-redis.js';
 
 const ctx = useTestContext(documentsHarness);
 

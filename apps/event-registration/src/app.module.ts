@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ApiErrorFilter, createValidationPipe } from '@remedy/http';
 import { ObservabilityModule } from '@remedy/observability';
-import { dataSourcePools, type RedisClients } from '@remedy/pooling';
+import { dataSourcePools, type RedisClients, REDIS_CLIENTS, RedisClientsModule } from '@remedy/pooling';
 import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppConfigModule } from './app-config.module.js';
@@ -12,7 +12,6 @@ import { CheckinModule } from './checkin/checkin.module.js';
 import type { AppConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { EventsModule } from './events/events.module.js';
-import { REDIS_CLIENTS, RedisModule } from './redis/redis.module.js';
 import { RegistrationsModule } from './registrations/registrations.module.js';
 import { PartitionMetricsModule } from './retention/partition-metrics.module.js';
 import { SloModule } from './slo/slo.module.js';
@@ -33,7 +32,7 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config),
         DatabaseModule.forRoot(config, 'api'),
-        RedisModule.forRoot(config),
+        RedisClientsModule.forRoot(config),
         ObservabilityModule.forRootAsync({
           inject: [DataSource, REDIS_CLIENTS],
           useFactory: (dataSource: DataSource, redis: RedisClients) => ({

@@ -1,10 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ObservabilityModule } from '@remedy/observability';
+import { RedisClientsModule } from '@remedy/pooling';
 import { AppConfigModule } from './app-config.module.js';
 import type { AppConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
-import { RedisModule } from './redis/redis.module.js';
 import { RemindersModule } from './reminders/reminders.module.js';
 import { RetentionModule } from './retention/retention.module.js';
 
@@ -17,7 +17,7 @@ export class WorkerModule {
       imports: [
         AppConfigModule.forRoot(config),
         DatabaseModule.forRoot(config, 'worker'),
-        RedisModule.forRoot(config),
+        RedisClientsModule.forRoot(config),
         ObservabilityModule.forDataSource({
           serviceName: `${config.serviceName}-worker`,
           slowQueryMs: config.observability.slowQueryMs,

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { LoginThrottle } from '@remedy/auth';
+import { QUEUE_REDIS } from '@remedy/pooling';
 import { useTestContext } from '@remedy/testing';
 import type { Redis } from 'ioredis';
 import { ApiClient } from '../findings/support/api-client.js';
 import { eventRegistrationHarness } from '../findings/support/event-registration-harness.js';
 import { startTestApp, type TestApp } from '../findings/support/start-test-app.js';
 import { TEST_PASSWORD } from '../findings/support/seed-users.js';
-import { QUEUE_REDIS } from '../src/redis/queue-redis.js';
 
 const ctx = useTestContext(eventRegistrationHarness);
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { PARTITION_MAINTENANCE_QUEUE, type MaintenanceReport } from '@remedy/partitioning';
+import { RedisClientsModule } from '@remedy/pooling';
 import { useTestContext, waitUntil } from '@remedy/testing';
 import { Queue } from 'bullmq';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +13,6 @@ import { testConfig } from '../findings/support/test-config.js';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AppConfigModule } from '../src/app-config.module.js';
 import type { AppConfig } from '../src/config.js';
-import { RedisModule } from '../src/redis/redis.module.js';
 import { RetentionModule } from '../src/retention/retention.module.js';
 
 /** The worker's retention part alone, as WorkerModule wires it (mail and reminders have their own tests). */
@@ -21,7 +21,7 @@ class RetentionWorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: RetentionWorkerModule,
-      imports: [AppConfigModule.forRoot(config), RedisModule.forRoot(config), RetentionModule],
+      imports: [AppConfigModule.forRoot(config), RedisClientsModule.forRoot(config), RetentionModule],
     };
   }
 }

@@ -159,7 +159,7 @@ export default defineFinding({
     '../../infra/redis/cache.conf',
     '../../infra/redis/queue.conf',
     'src/config.ts',
-    'src/redis/redis.module.ts',
+    '../../libs/pooling/src/nest/redis-clients.module.ts',
   ],
   difficulty: 1,
   hints: [

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { RedisClients } from '@remedy/pooling';
+import { QUEUE_CONNECTION, REDIS_CLIENTS } from '@remedy/pooling';
 import { Queue, type ConnectionOptions } from 'bullmq';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../src/app-config.module.js';
@@ -14,7 +15,6 @@ import {
 } from '../src/notifications/notification-queues.js';
 import { createPushProvider, type PushProvider } from '../src/notifications/push/push-provider.js';
 import { UserNoticePublisher } from '../src/notifications/user-notice.publisher.js';
-import { QUEUE_CONNECTION, REDIS_CLIENTS } from '../src/redis/redis.module.js';
 
 /*
  * livestream:C1 — the design's go-live: "Notification Serviceがフォロワー全員に通知を送信" (the notification

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RedisRateLimiter, type RateLimitDecision } from '@remedy/http';
+import { QUEUE_REDIS } from '@remedy/pooling';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG } from '../src/app-config.module.js';
 import type { AppConfig } from '../src/config.js';
-import { QUEUE_REDIS } from '../src/redis/queue-redis.js';
 
 /*
  * livestream:M1 — the design mentions no rate limiting at all. The usual first repair, and what this kata

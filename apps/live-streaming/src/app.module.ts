@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ApiErrorFilter, createValidationPipe } from '@remedy/http';
 import { ObservabilityModule } from '@remedy/observability';
-import { dataSourcePools, type RedisClients } from '@remedy/pooling';
+import { dataSourcePools, type RedisClients, REDIS_CLIENTS, RedisClientsModule } from '@remedy/pooling';
 import { DataSource } from 'typeorm';
 import { AppConfigModule } from './app-config.module.js';
 import { AppAuthModule } from './auth/app-auth.module.js';
@@ -13,7 +13,6 @@ import { FollowsModule } from './follows/follows.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { ProfilesModule } from './profiles/profiles.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
-import { REDIS_CLIENTS, RedisModule } from './redis/redis.module.js';
 import { SloModule } from './slo/slo.module.js';
 import { StreamsModule } from './streams/streams.module.js';
 import { TipsModule } from './tips/tips.module.js';
@@ -29,7 +28,7 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config),
         DatabaseModule.forRoot(config, 'api'),
-        RedisModule.forRoot(config),
+        RedisClientsModule.forRoot(config),
         ObservabilityModule.forRootAsync({
           inject: [DataSource, REDIS_CLIENTS],
           useFactory: (dataSource: DataSource, redis: RedisClients) => ({

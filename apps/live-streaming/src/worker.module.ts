@@ -1,11 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ObservabilityModule } from '@remedy/observability';
+import { RedisClientsModule } from '@remedy/pooling';
 import { AppConfigModule } from './app-config.module.js';
 import { ArchivesWorkerModule } from './archives/archives-worker.module.js';
 import type { AppConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { NotificationsWorkerModule } from './notifications/notifications-worker.module.js';
-import { RedisModule } from './redis/redis.module.js';
 
 /** The queue worker: no HTTP server; outbox relays and queue consumers (features append theirs). */
 @Module({})
@@ -16,7 +16,7 @@ export class WorkerModule {
       imports: [
         AppConfigModule.forRoot(config),
         DatabaseModule.forRoot(config, 'worker'),
-        RedisModule.forRoot(config),
+        RedisClientsModule.forRoot(config),
         ObservabilityModule.forDataSource({
           serviceName: `${config.serviceName}-worker`,
           slowQueryMs: config.observability.slowQueryMs,

@@ -1,3 +1,4 @@
+import { QUEUE_REDIS } from '@remedy/pooling';
 import { defineFinding, type FindingContext, type Measurement, type ProviderPlug } from '@remedy/testing';
 import type { Redis } from 'ioredis';
 import {
@@ -7,7 +8,6 @@ import {
 } from '../katas/i-2-fallback-on-any-failure.flawed.js';
 import { APP_CONFIG } from '../src/app-config.module.js';
 import type { AppConfig } from '../src/config.js';
-import { QUEUE_REDIS } from '../src/redis/queue-redis.js';
 import { buildProviderTranslator } from '../src/translation/providers/build-provider-translator.js';
 import type { FailurePolicy } from '../src/translation/providers/provider-call-error.js';
 import { TranslationMetrics } from '../src/translation/metrics/translation-metrics.js';

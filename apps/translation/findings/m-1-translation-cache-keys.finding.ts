@@ -1,3 +1,4 @@
+import { REDIS_CLIENTS } from '@remedy/pooling';
 import { defineFinding, type FindingContext, type Measurement, type ProviderPlug } from '@remedy/testing';
 import type { RedisClients } from '@remedy/pooling';
 import {
@@ -7,7 +8,6 @@ import {
 } from '../katas/m-1-text-keyed-cache.flawed.js';
 import { APP_CONFIG } from '../src/app-config.module.js';
 import type { AppConfig } from '../src/config.js';
-import { REDIS_CLIENTS } from '../src/redis/redis.module.js';
 import { TranslationCache } from '../src/translation/cache/translation-cache.js';
 import { providerGlossaryName } from '../src/translation/glossary-of-pair.js';
 import { ApiClient } from './support/api-client.js';

@@ -1,5 +1,6 @@
 import { TokenService } from '@remedy/auth';
 import type { RedisClients } from '@remedy/pooling';
+import { QUEUE_CONNECTION, REDIS_CLIENTS } from '@remedy/pooling';
 import { defineFinding, type FindingContext, type Measurement, type ProviderPlug } from '@remedy/testing';
 import type { ConnectionOptions } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -12,7 +13,6 @@ import { ChatMessageDelivery } from '../src/chat/messages/chat-message-delivery.
 import { ChatMessageDispatcher } from '../src/chat/messages/chat-message-dispatcher.js';
 import type { AppConfig } from '../src/config.js';
 import { SessionLanguages } from '../src/participants/session-languages.js';
-import { QUEUE_CONNECTION, REDIS_CLIENTS } from '../src/redis/redis.module.js';
 import { ProviderBatcher } from '../src/translation/batching/provider-batcher.js';
 import { Translator } from '../src/translation/translator.service.js';
 import { ApiClient } from './support/api-client.js';

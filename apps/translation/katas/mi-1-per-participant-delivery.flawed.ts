@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { RedisClients } from '@remedy/pooling';
+import { REDIS_CLIENTS } from '@remedy/pooling';
 import type { ProviderPlug } from '@remedy/testing';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../src/app-config.module.js';
@@ -10,7 +11,6 @@ import {
 } from '../src/chat/messages/chat-messages.sql.js';
 import type { AppConfig } from '../src/config.js';
 import { SessionLanguages } from '../src/participants/session-languages.js';
-import { REDIS_CLIENTS } from '../src/redis/redis.module.js';
 import { ProviderBatcher } from '../src/translation/batching/provider-batcher.js';
 import { ProviderTranslator } from '../src/translation/providers/provider-translator.js';
 import { Translator } from '../src/translation/translator.service.js';

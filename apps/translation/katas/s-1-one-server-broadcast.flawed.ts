@@ -1,3 +1,4 @@
+import { REDIS_CLIENTS } from '@remedy/pooling';
 import type { IncomingMessage } from 'node:http';
 import type { AuthenticatedUser } from '@remedy/auth';
 import type { RedisClients } from '@remedy/pooling';
@@ -16,7 +17,6 @@ import { ChatMessageDelivery, type ChatMessageFrame } from '../src/chat/messages
 import { ChatMessageDispatcher } from '../src/chat/messages/chat-message-dispatcher.js';
 import type { AppConfig } from '../src/config.js';
 import { SessionLanguages } from '../src/participants/session-languages.js';
-import { REDIS_CLIENTS } from '../src/redis/redis.module.js';
 import { Translator } from '../src/translation/translator.service.js';
 import { InlineTranslatingChatMessageDispatcher } from './s-5-translation-in-the-socket-handler.flawed.js';
 

@@ -1,9 +1,9 @@
+import { REDIS_CLIENTS } from '@remedy/pooling';
 import { randomUUID } from 'node:crypto';
 import type { RedisClients } from '@remedy/pooling';
 import type { ProviderPlug } from '@remedy/testing';
 import { APP_CONFIG } from '../src/app-config.module.js';
 import type { AppConfig } from '../src/config.js';
-import { REDIS_CLIENTS } from '../src/redis/redis.module.js';
 import {
   CHAT_CONNECTION_REGISTRY,
   RedisConnectionRegistry,

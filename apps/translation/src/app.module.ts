@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ApiErrorFilter, createValidationPipe } from '@remedy/http';
 import { ObservabilityModule } from '@remedy/observability';
-import { dataSourcePools, type RedisClients } from '@remedy/pooling';
+import { dataSourcePools, type RedisClients, REDIS_CLIENTS, RedisClientsModule } from '@remedy/pooling';
 import type { DestinationStream } from '@remedy/observability';
 import { DataSource } from 'typeorm';
 import { AppConfigModule } from './app-config.module.js';
@@ -13,7 +13,6 @@ import { DatabaseModule } from './database/database.module.js';
 import { FeedbackModule } from './feedback/feedback.module.js';
 import { GlossariesModule } from './glossaries/glossaries.module.js';
 import { ParticipantsModule } from './participants/participants.module.js';
-import { REDIS_CLIENTS, RedisModule } from './redis/redis.module.js';
 import { SessionPageModule } from './session-page/session-page.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { SpeechModule } from './speech/speech.module.js';
@@ -33,7 +32,7 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config),
         DatabaseModule.forRoot(config, 'api'),
-        RedisModule.forRoot(config),
+        RedisClientsModule.forRoot(config),
         ObservabilityModule.forRootAsync({
           inject: [DataSource, REDIS_CLIENTS],
           useFactory: (dataSource: DataSource, redis: RedisClients) => ({

@@ -1,11 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ObservabilityModule, type DestinationStream } from '@remedy/observability';
+import { RedisClientsModule } from '@remedy/pooling';
 import { AppConfigModule } from './app-config.module.js';
 import { ChatWorkerModule } from './chat/messages/chat-worker.module.js';
 import type { AppConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { SessionEventsWorkerModule } from './events/session-events-worker.module.js';
-import { RedisModule } from './redis/redis.module.js';
 
 export interface WorkerModuleOptions {
   /** Where JSON log lines go (stdout when unset); tests read them from a stream. */
@@ -24,7 +24,7 @@ export class WorkerModule {
       imports: [
         AppConfigModule.forRoot(config),
         DatabaseModule.forRoot(config, 'worker'),
-        RedisModule.forRoot(config),
+        RedisClientsModule.forRoot(config),
         ObservabilityModule.forDataSource({
           serviceName: `${config.serviceName}-worker`,
           slowQueryMs: config.observability.slowQueryMs,

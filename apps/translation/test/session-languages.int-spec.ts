@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TokenService } from '@remedy/auth';
-import { poolStatementsDuring, type RedisClients } from '@remedy/pooling';
+import { poolStatementsDuring, type RedisClients, REDIS_CLIENTS } from '@remedy/pooling';
 import { useTestContext, waitUntil } from '@remedy/testing';
 import { ApiClient } from '../findings/support/api-client.js';
 import { seededViewer } from '../findings/support/chat-room.js';
@@ -13,7 +13,6 @@ import {
   sessionLanguagesKey,
   sessionLanguagesVersionKey,
 } from '../src/participants/session-languages.js';
-import { REDIS_CLIENTS } from '../src/redis/redis.module.js';
 
 const ctx = useTestContext(translationHarness);
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { statementKind } from '@remedy/observability';
-import { poolStatementsDuring } from '@remedy/pooling';
+import { poolStatementsDuring, REDIS_CLIENTS } from '@remedy/pooling';
 import { useTestContext, waitForQueuesIdle } from '@remedy/testing';
 import { Queue } from 'bullmq';
 import { ApiClient } from '../findings/support/api-client.js';
@@ -22,7 +22,6 @@ import {
   pairVersionKey,
   type GlossaryPair,
 } from '../src/glossaries/pair-glossaries.js';
-import { REDIS_CLIENTS } from '../src/redis/redis.module.js';
 import { providerGlossaryName } from '../src/translation/glossary-of-pair.js';
 
 /** The cache Redis refusing every renewal: what a glossary write meets when it is unreachable. */

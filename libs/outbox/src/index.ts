@@ -48,5 +48,4 @@ export {
   releaseUncompletedOutboxRows,
   type RedeliveryOptions,
 } from './outbox-completion.js';
-export { assertQueueRedisDoesNotEvict } from './queue-redis-persistence.js';
 export { queueEventsFromNow } from './queue-events-from-now.js';

@@ -1,11 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from '@jest/globals';
 import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import { RestartableRedisServer, useTestContext, waitUntil } from '@remedy/testing';
 import { outboxHarness } from '../findings/outbox-harness.js';
 import { bullMqConnection } from '../findings/support/bullmq-connection.js';
 import {
-  assertQueueRedisDoesNotEvict,
   BullMqPublisher,
   markOutboxCompleted,
   OutboxRelay,
@@ -115,21 +113,4 @@ test('rows within the visibility timeout are left alone', async () => {
   await writeOutboxMessages(ctx.pool, [{ topic: 'mail', payload: {} }]);
   await publishAll(relay);
   expect(await relay.redeliverUncompleted()).toBe(0);
-});
-
-test('refuses a queue Redis that evicts, naming the setting and the fix; accepts noeviction', async () => {
-  queue = new Queue('unused', { connection: bullMqConnection(redis.url), prefix: ctx.prefix });
-  const evicting = await RestartableRedisServer.start({ maxmemoryPolicy: 'allkeys-lru' });
-  const client = new Redis(evicting.url);
-  const safe = new Redis(redis.url);
-  try {
-    await expect(assertQueueRedisDoesNotEvict(client)).rejects.toThrow(
-      /maxmemory-policy=allkeys-lru.*noeviction.*appendonly yes/s,
-    );
-    await expect(assertQueueRedisDoesNotEvict(safe)).resolves.toBeUndefined();
-  } finally {
-    client.disconnect();
-    safe.disconnect();
-    await evicting.stop();
-  }
 });

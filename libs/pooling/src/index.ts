@@ -41,3 +41,6 @@ export {
   type RedisClientUse,
 } from './redis/create-redis-clients.js';
 export { redisOptionsFromUrl } from './redis/redis-options-from-url.js';
+export { assertQueueRedisDoesNotEvict } from './redis/assert-queue-redis-does-not-evict.js';
+export { RedisClientsModule, type RedisClientsConfig } from './nest/redis-clients.module.js';
+export { QUEUE_CONNECTION, QUEUE_REDIS, REDIS_CLIENTS } from './nest/redis-clients.tokens.js';

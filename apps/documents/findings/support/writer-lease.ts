@@ -1,7 +1,7 @@
+import { QUEUE_REDIS } from '@remedy/pooling';
 import { waitUntil } from '@remedy/testing';
 import type { Redis } from 'ioredis';
 import type * as Y from 'yjs';
-import { QUEUE_REDIS } from '../../src/redis/queue-redis.js';
 import { ApiClient, type AuthSessionBody } from './api-client.js';
 import type { CollabTestClient } from './collab-test-client.js';
 import type { TestApp } from './start-test-app.js';

@@ -1,3 +1,4 @@
+import { QUEUE_REDIS, REDIS_CLIENTS } from '@remedy/pooling';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { IncomingMessage } from 'node:http';
@@ -24,8 +25,6 @@ import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig, CollaborationConfig } from '../config.js';
 import { DOCUMENT_WRITER_ROLES } from '../documents/documents.policy.js';
 import { DocumentsService } from '../documents/documents.service.js';
-import { QUEUE_REDIS } from '../redis/queue-redis.js';
-import { REDIS_CLIENTS } from '../redis/redis.module.js';
 import { AnnouncedPresence } from './announced-presence.js';
 import { AppendWindow } from './append-window.js';
 import { AppliedEditNumbers } from './applied-edit-numbers.js';

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OutboxEnvelope } from '@remedy/outbox';
+import { QUEUE_CONNECTION } from '@remedy/pooling';
 import { Worker, type ConnectionOptions } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
-import { QUEUE_CONNECTION } from '../redis/redis.module.js';
 import { DOCUMENT_SEARCH_QUEUE, type DocumentChange } from './document-change.js';
 import { SearchIndexLag } from './search-index-lag.js';
 import type { SearchIndexer } from './search-indexer.js';

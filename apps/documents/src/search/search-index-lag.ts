@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { QUEUE_REDIS } from '@remedy/pooling';
 import type { Redis } from 'ioredis';
-import { QUEUE_REDIS } from '../redis/queue-redis.js';
 
 /**
  * Upper bounds (seconds) of the index-lag histogram: fine around the goal (p95 ≤ 1 s) and the review's ask

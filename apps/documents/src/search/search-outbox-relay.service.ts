@@ -6,11 +6,10 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { BullMqPublisher, OutboxRelay } from '@remedy/outbox';
-import { createPgPool, type PgPool } from '@remedy/pooling';
+import { createPgPool, type PgPool, QUEUE_CONNECTION } from '@remedy/pooling';
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
-import { QUEUE_CONNECTION } from '../redis/redis.module.js';
 import { DOCUMENT_SEARCH_QUEUE } from './document-change.js';
 
 /**

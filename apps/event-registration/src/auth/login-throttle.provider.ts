@@ -1,7 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { LoginThrottle } from '@remedy/auth';
+import { QUEUE_REDIS } from '@remedy/pooling';
 import type { Redis } from 'ioredis';
-import { QUEUE_REDIS } from '../redis/queue-redis.js';
 
 /*
  * Login limits (issue 9) with @remedy/auth's defaults: 5 failures per account, 50 per address, in 15 min,

@@ -7,19 +7,17 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import {
-  assertQueueRedisDoesNotEvict,
   isOutboxCompleted,
   markOutboxCompleted,
   runOnceWithRedis,
   type OutboxEnvelope,
 } from '@remedy/outbox';
+import { QUEUE_REDIS, QUEUE_CONNECTION } from '@remedy/pooling';
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
-import { QUEUE_REDIS } from '../redis/queue-redis.js';
-import { QUEUE_CONNECTION } from '../redis/redis.module.js';
 import { PRIMARY_POOL } from '../registrations/primary-pool.provider.js';
 import type { RegistrationMessage } from '../registrations/registration-topics.js';
 import { MailMetrics } from './mail-metrics.js';
@@ -57,9 +55,7 @@ export class ConfirmationMailJob implements OnApplicationBootstrap, OnModuleDest
     private readonly metrics: MailMetrics,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    // An evicting queue Redis drops jobs and send marks silently: refuse to start rather than lose mail.
-    await assertQueueRedisDoesNotEvict(this.queueRedis, 'QUEUE_REDIS_URL');
+  onApplicationBootstrap(): void {
     this.worker = new Worker(NOTIFICATIONS_QUEUE, (job) => this.process(job), {
       connection: this.connection,
       prefix: this.config.redis.queuePrefix,

@@ -6,12 +6,12 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
+import { QUEUE_CONNECTION } from '@remedy/pooling';
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
 import { MailMetrics } from '../notifications/mail-metrics.js';
 import { SES_CLIENT } from '../notifications/ses-client.factory.js';
-import { QUEUE_CONNECTION } from '../redis/redis.module.js';
 import { CollectRemindersJob } from './collect-reminders.job.js';
 import {
   COLLECT_REMINDERS_JOB,

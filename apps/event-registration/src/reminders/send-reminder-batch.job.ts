@@ -1,12 +1,12 @@
 import { SendBulkEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { Inject, Injectable } from '@nestjs/common';
+import { QUEUE_REDIS } from '@remedy/pooling';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
 import { MailMetrics } from '../notifications/mail-metrics.js';
 import { SES_CLIENT } from '../notifications/ses-client.factory.js';
-import { QUEUE_REDIS } from '../redis/queue-redis.js';
 import { REMINDER_TEMPLATE, type SendReminderBatchData } from './reminder-queue.js';
 
 const SENT_STATE_TTL_SECONDS = 3 * 24 * 3_600;

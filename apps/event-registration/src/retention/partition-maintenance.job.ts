@@ -10,11 +10,10 @@ import {
   type MaintenanceReport,
   type PartitionMaintenanceJobData,
 } from '@remedy/partitioning';
-import { createPgPool, type PgPool } from '@remedy/pooling';
+import { createPgPool, type PgPool, QUEUE_CONNECTION } from '@remedy/pooling';
 import type { ConnectionOptions, Worker } from 'bullmq';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
-import { QUEUE_CONNECTION } from '../redis/redis.module.js';
 import { createArchiveStore } from './archive-store.factory.js';
 import { PartitionMaintenanceService } from './partition-maintenance.service.js';
 

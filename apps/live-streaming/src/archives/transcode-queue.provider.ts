@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { METRICS_REGISTRY, registerQueueMetrics } from '@remedy/observability';
+import { QUEUE_CONNECTION } from '@remedy/pooling';
 import { Queue, type ConnectionOptions } from 'bullmq';
 import type { Registry } from 'prom-client';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
-import { QUEUE_CONNECTION } from '../redis/redis.module.js';
 import { TRANSCODE_QUEUE, TRANSCODE_QUEUE_NAME, type TranscodeJob } from './transcode.job.js';
 
 /**

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { QUEUE_CONNECTION } from '@remedy/pooling';
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
-import { QUEUE_CONNECTION } from '../redis/redis.module.js';
 import { ArchiveRecords } from './archive-records.js';
 import { ArchiveTranscoding } from './archive-transcoding.js';
 import { TRANSCODE_QUEUE_NAME, type TranscodeJob } from './transcode.job.js';

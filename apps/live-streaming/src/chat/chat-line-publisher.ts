@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { RedisClients } from '@remedy/pooling';
+import { REDIS_CLIENTS } from '@remedy/pooling';
 import { ROOM_MESSAGE_WIRE_LUA, wallClockMs } from '@remedy/realtime';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
-import { REDIS_CLIENTS } from '../redis/redis.module.js';
 import { chatHistoryKey } from './chat-history.js';
 import type { ChatMessage } from './chat-message.js';
 

@@ -1,3 +1,4 @@
+import { REDIS_CLIENTS } from '@remedy/pooling';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Inject, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
@@ -10,7 +11,6 @@ import type WebSocket from 'ws';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
 import { ProfilesService } from '../profiles/profiles.service.js';
-import { REDIS_CLIENTS } from '../redis/redis.module.js';
 import { ViewerCounter } from '../viewers/viewer-counter.js';
 import { isChatCommandError, parseChatCommand } from './chat-command.js';
 import { ChatHistory } from './chat-history.js';

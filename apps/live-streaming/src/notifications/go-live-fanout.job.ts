@@ -6,11 +6,11 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { isOutboxCompleted, markOutboxCompleted, type OutboxEnvelope } from '@remedy/outbox';
+import { QUEUE_CONNECTION } from '@remedy/pooling';
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
-import { QUEUE_CONNECTION } from '../redis/redis.module.js';
 import { FIRST_FOLLOWER_PAGE_SQL, NEXT_FOLLOWER_PAGE_SQL, STREAMER_NAME_SQL } from './follower-batch.sql.js';
 import { GO_LIVE_TOPIC, type GoLiveNotice } from './go-live-notice.js';
 import {

@@ -5,11 +5,11 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
+import { QUEUE_CONNECTION } from '@remedy/pooling';
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
-import { QUEUE_CONNECTION } from '../redis/redis.module.js';
 import { INSERT_NOTICES_SQL, MARK_PUSHED_SQL, UNPUSHED_NOTICES_SQL } from './follower-batch.sql.js';
 import { NOTIFY_FOLLOWERS_QUEUE, type FollowerBatch } from './notification-queues.js';
 import { PUSH_PROVIDER, type PushProvider } from './push/push-provider.js';

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { RedisClients } from '@remedy/pooling';
+import { REDIS_CLIENTS } from '@remedy/pooling';
 import { RedisRoomPublisher } from '@remedy/realtime';
 import { APP_CONFIG } from '../app-config.module.js';
 import { chatChannelPrefix, userRoom } from '../chat/chat-hub.js';
 import type { AppConfig } from '../config.js';
-import { REDIS_CLIENTS } from '../redis/redis.module.js';
 
 /** The frame a follower's open sockets receive when someone they follow goes live. */
 export interface NotificationFrame {

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { RedisClients } from '@remedy/pooling';
+import { REDIS_CLIENTS } from '@remedy/pooling';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
-import { REDIS_CLIENTS } from '../redis/redis.module.js';
 import type { ProfileDto } from './profile.dto.js';
 
 /** What a cache entry holds: the profile and the version counter it was loaded under. */

@@ -1,9 +1,9 @@
 import type { Provider } from '@nestjs/common';
 import { RedisRateLimiter } from '@remedy/http';
+import { QUEUE_REDIS } from '@remedy/pooling';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
-import { QUEUE_REDIS } from '../redis/queue-redis.js';
 
 /*
  * livestream:M1: RATE_LIMIT_REQUESTS per member per RATE_LIMIT_WINDOW_SECONDS (100 a minute, the review's

@@ -1,9 +1,9 @@
+import { REDIS_CLIENTS } from '@remedy/pooling';
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { RedisClients } from '@remedy/pooling';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
-import { REDIS_CLIENTS } from '../redis/redis.module.js';
 import { LiveStreamList } from './live-stream-list.js';
 import type { StreamPageRequest } from './stream-page-query.dto.js';
 

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AuthenticatedUser } from '@remedy/auth';
 import type { RedisClients } from '@remedy/pooling';
+import { REDIS_CLIENTS } from '@remedy/pooling';
 import type { RealtimeClient } from '@remedy/realtime';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
-import { REDIS_CLIENTS } from '../redis/redis.module.js';
 import { CHAT_CONNECTION_REGISTRY, type ConnectionRegistry } from './connection-registry.js';
 
 type ChatClient = RealtimeClient<AuthenticatedUser>;

@@ -1,3 +1,4 @@
+import { REDIS_CLIENTS } from '@remedy/pooling';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { Inject, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
@@ -9,7 +10,6 @@ import type { RealtimeClient, RealtimeHubStats } from '@remedy/realtime';
 import type WebSocket from 'ws';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
-import { REDIS_CLIENTS } from '../redis/redis.module.js';
 import { isChatCommandError, parseChatCommand } from './chat-command.js';
 import {
   captionRoom,

@@ -1,10 +1,10 @@
+import { QUEUE_CONNECTION, REDIS_CLIENTS } from '@remedy/pooling';
 import { randomUUID } from 'node:crypto';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { RedisClients } from '@remedy/pooling';
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
-import { QUEUE_CONNECTION, REDIS_CLIENTS } from '../redis/redis.module.js';
 import { TranslationModule } from '../translation/translation.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { CHAT_HUB_FACTORY, createChatHub } from './chat-hub.js';

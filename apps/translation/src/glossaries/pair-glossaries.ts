@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { RedisClients } from '@remedy/pooling';
+import { REDIS_CLIENTS } from '@remedy/pooling';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
-import { REDIS_CLIENTS } from '../redis/redis.module.js';
 import { VersionedCache } from '../redis/versioned-cache.js';
 import type { GlossaryRef } from '../translation/cache/translation-cache.js';
 import { glossaryOfPair } from '../translation/glossary-of-pair.js';

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { QUEUE_REDIS } from '@remedy/pooling';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
-import { QUEUE_REDIS } from '../redis/queue-redis.js';
 
 /**
  * The join idempotency keys clients send (polyglot-a:M-2), remembered for JOIN_IDEMPOTENCY_TTL_SECONDS on the

@@ -5,12 +5,12 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
+import { QUEUE_CONNECTION } from '@remedy/pooling';
 import { Worker, type ConnectionOptions } from 'bullmq';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
 import { SESSION_EVENTS_QUEUE_NAME, type SessionEventJob } from '../events/session-events-queue.js';
 import { SESSION_EVENT_TOPICS } from '../events/session-events.js';
-import { QUEUE_CONNECTION } from '../redis/redis.module.js';
 import { SessionLanguages } from './session-languages.js';
 
 const CHANGES_PARTICIPANTS: ReadonlySet<string> = new Set([

@@ -1,6 +1,7 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { METRICS_REGISTRY } from '@remedy/observability';
 import type { RedisClients } from '@remedy/pooling';
+import { QUEUE_REDIS, REDIS_CLIENTS } from '@remedy/pooling';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { APP_CONFIG } from '../app-config.module.js';
@@ -8,8 +9,6 @@ import { PairGlossariesModule } from '../glossaries/pair-glossaries.module.js';
 import { HistoryModule } from '../history/history.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import type { AppConfig } from '../config.js';
-import { QUEUE_REDIS } from '../redis/queue-redis.js';
-import { REDIS_CLIENTS } from '../redis/redis.module.js';
 import { MicroBatchingProviderBatcher } from './batching/micro-batching-provider-batcher.js';
 import { ProviderBatcher } from './batching/provider-batcher.js';
 import { RedisTranslationCache } from './cache/redis-translation-cache.js';

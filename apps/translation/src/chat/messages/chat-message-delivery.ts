@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { RedisClients } from '@remedy/pooling';
+import { REDIS_CLIENTS } from '@remedy/pooling';
 import { RedisRoomPublisher } from '@remedy/realtime';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../app-config.module.js';
 import type { AppConfig } from '../../config.js';
 import { SessionLanguages } from '../../participants/session-languages.js';
-import { REDIS_CLIENTS } from '../../redis/redis.module.js';
 import { Translator } from '../../translation/translator.service.js';
 import { chatChannelPrefix, sessionLanguageRoom } from '../chat-hub.js';
 import type { QueuedChatMessage } from './chat-message-queue.js';

@@ -6,10 +6,10 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { bindCorrelation, runJobWithCorrelation } from '@remedy/observability';
+import { QUEUE_CONNECTION } from '@remedy/pooling';
 import { Worker, type ConnectionOptions } from 'bullmq';
 import { APP_CONFIG } from '../../app-config.module.js';
 import type { AppConfig } from '../../config.js';
-import { QUEUE_CONNECTION } from '../../redis/redis.module.js';
 import { ChatMessageDelivery } from './chat-message-delivery.js';
 import { CHAT_MESSAGES_QUEUE_NAME, type ChatMessageJob } from './chat-message-queue.js';
 

@@ -5,11 +5,11 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
+import { QUEUE_CONNECTION } from '@remedy/pooling';
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../app-config.module.js';
 import type { AppConfig } from '../../config.js';
-import { QUEUE_CONNECTION } from '../../redis/redis.module.js';
 import { CHAT_MESSAGES_QUEUE_NAME, chatMessageJob, type ChatMessageJob } from './chat-message-queue.js';
 import { UNDELIVERED_CHAT_MESSAGES_SQL } from './chat-messages.sql.js';
 

@@ -6,20 +6,20 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { assertQueueRedisDoesNotEvict } from '@remedy/outbox';
-import { createRedisClients, type RedisClients } from '@remedy/pooling';
-import type { ConnectionOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { AppConfig } from '../config.js';
-import { QUEUE_REDIS } from './queue-redis.js';
+import type { Redis, RedisOptions } from 'ioredis';
+import { assertQueueRedisDoesNotEvict } from '../redis/assert-queue-redis-does-not-evict.js';
+import { createRedisClients, type RedisClients } from '../redis/create-redis-clients.js';
+import { QUEUE_CONNECTION, QUEUE_REDIS, REDIS_CLIENTS } from './redis-clients.tokens.js';
 
-export const REDIS_CLIENTS = Symbol('REDIS_CLIENTS');
-/** BullMQ `connection` options; use them with `prefix: config.redis.queuePrefix`. */
-export const QUEUE_CONNECTION = Symbol('QUEUE_CONNECTION');
+/** The part of a service's config this module reads (the shape of libs/config's ServiceSettings). */
+export interface RedisClientsConfig {
+  serviceName: string;
+  redis: { url: string; queueUrl: string; keyPrefix: string };
+}
 
 /**
- * The app refuses to start when QUEUE_REDIS_URL points at a Redis that may evict, because an
- * evicted job or lockout is lost without a trace; the cache Redis may evict, the queue Redis must not.
+ * The app refuses to start when QUEUE_REDIS_URL points at a Redis that may evict, because an evicted job,
+ * lockout or idempotency key is lost without a trace; the cache Redis may evict, the queue Redis must not.
  */
 class QueueRedisPolicyCheck implements OnApplicationBootstrap {
   constructor(@Inject(QUEUE_REDIS) private readonly queueRedis: Redis) {}
@@ -38,15 +38,15 @@ class RedisShutdown implements OnApplicationShutdown {
 }
 
 /**
- * Redis clients split by use (global): `cache` carries REDIS_KEY_PREFIX; BullMQ gets QUEUE_CONNECTION
- * options plus `config.redis.queuePrefix` as its own prefix; QUEUE_REDIS holds job state that must not be
- * evicted.
+ * Redis clients split by use (global): `cache` carries REDIS_KEY_PREFIX; BullMQ gets QUEUE_CONNECTION options
+ * plus `config.redis.queuePrefix` as its own prefix; QUEUE_REDIS holds state that must not be evicted. The
+ * clients are closed when the app shuts down.
  */
 @Module({})
-export class RedisModule {
-  static forRoot(config: AppConfig): DynamicModule {
+export class RedisClientsModule {
+  static forRoot(config: RedisClientsConfig): DynamicModule {
     return {
-      module: RedisModule,
+      module: RedisClientsModule,
       global: true,
       providers: [
         {
@@ -65,9 +65,7 @@ export class RedisModule {
         {
           provide: QUEUE_CONNECTION,
           inject: [REDIS_CLIENTS],
-          // pooling's queue options are BullMQ-safe (no keyPrefix, unlimited retries); the cast bridges two ioredis typings.
-          useFactory: (clients: RedisClients): ConnectionOptions =>
-            clients.queueConnection as ConnectionOptions,
+          useFactory: (clients: RedisClients): RedisOptions => clients.queueConnection,
         },
         {
           provide: QUEUE_REDIS,
