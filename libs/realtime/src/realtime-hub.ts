@@ -240,8 +240,11 @@ export class RealtimeHub<P> {
     });
   }
 
+  /** Resolves once messages published to the room reach this client, from any instance. */
   async join(client: RealtimeClient<P>, room: string): Promise<void> {
-    if (this.rooms.join(client, room)) await this.bus.subscribe(room);
+    this.rooms.join(client, room);
+    // Every joiner waits: the room's first member may still be waiting for the SUBSCRIBE its join sent.
+    await this.bus.subscribe(room);
   }
 
   async leave(client: RealtimeClient<P>, room: string): Promise<void> {

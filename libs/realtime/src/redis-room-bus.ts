@@ -24,7 +24,12 @@ export interface RedisRoomBusOptions {
  * rooms nobody watches (most patient rooms, most of the time) cost nothing.
  */
 export class RedisRoomBus {
-  private readonly subscribed = new Set<string>();
+  /**
+   * Each room's SUBSCRIBE, in flight or done. Everyone who subscribes waits for the same one: a room counted
+   * as subscribed the moment its SUBSCRIBE was sent would let a second caller go on (a socket told "joined")
+   * while Redis does not yet deliver the channel, and a message published meanwhile reaches nobody here.
+   */
+  private readonly subscribed = new Map<string, Promise<void>>();
   private readonly listener = (channel: string, raw: string): void => {
     if (!channel.startsWith(this.options.channelPrefix)) return;
     const room = channel.slice(this.options.channelPrefix.length);
@@ -43,10 +48,20 @@ export class RedisRoomBus {
     options.subscriber.on('message', this.listener);
   }
 
-  async subscribe(room: string): Promise<void> {
-    if (this.subscribed.has(room)) return;
-    this.subscribed.add(room);
-    await this.options.subscriber.subscribe(this.channel(room));
+  /** Resolves once Redis delivers the room's channel to this instance. */
+  subscribe(room: string): Promise<void> {
+    const known = this.subscribed.get(room);
+    if (known !== undefined) return known;
+    const subscribing = this.options.subscriber.subscribe(this.channel(room)).then(
+      () => undefined,
+      (error: unknown) => {
+        // Not subscribed after all: the next caller tries again.
+        if (this.subscribed.get(room) === subscribing) this.subscribed.delete(room);
+        throw error;
+      },
+    );
+    this.subscribed.set(room, subscribing);
+    return subscribing;
   }
 
   async unsubscribe(room: string): Promise<void> {
@@ -63,13 +78,9 @@ export class RedisRoomBus {
     await this.publisher.publishMany(messages);
   }
 
-  get subscribedRooms(): ReadonlySet<string> {
-    return this.subscribed;
-  }
-
   async close(): Promise<void> {
     this.options.subscriber.off('message', this.listener);
-    const rooms = [...this.subscribed];
+    const rooms = [...this.subscribed.keys()];
     this.subscribed.clear();
     if (rooms.length > 0 && this.options.subscriber.status === 'ready') {
       await this.options.subscriber.unsubscribe(...rooms.map((room) => this.channel(room)));

@@ -1,16 +1,14 @@
 /**
  * Which local members are in which room, both ways, so a delivery looks up one room and a disconnect
- * leaves every room without a scan. Reports a room's first join and last leave, which is when the
- * instance subscribes to or unsubscribes from that room's channel.
+ * leaves every room without a scan. Reports a room's last leave, which is when the instance unsubscribes
+ * from that room's channel (every join waits for the subscription: RedisRoomBus.subscribe).
  */
 export class RoomRegistry<M> {
   private readonly membersByRoom = new Map<string, Set<M>>();
   private readonly roomsByMember = new Map<M, Set<string>>();
 
-  /** Returns true when `member` is the room's first local member. */
-  join(member: M, room: string): boolean {
+  join(member: M, room: string): void {
     let members = this.membersByRoom.get(room);
-    const first = members === undefined;
     if (!members) {
       members = new Set();
       this.membersByRoom.set(room, members);
@@ -22,7 +20,6 @@ export class RoomRegistry<M> {
       this.roomsByMember.set(member, rooms);
     }
     rooms.add(room);
-    return first;
   }
 
   /** Returns true when the room has no local member left. */

@@ -288,6 +288,52 @@ describe('RealtimeHub on real sockets and a real Redis', () => {
     await waitUntil('the room to be released', () => a.hub.stats().rooms === 0);
   });
 
+  test('a join resolves only once Redis delivers the room to the instance, for the second socket as for the first', async () => {
+    const publisher = new Redis(ctx.redisUrl);
+    const subscriber = new Redis(ctx.redisUrl);
+    const gate = `${ctx.prefix}:subscribe-gate`;
+    // Holds the instance's subscriber connection: Redis runs the SUBSCRIBE queued behind this BLPOP once it returns.
+    const held = subscriber.blpop(gate, 0);
+    const requested: string[] = [];
+    let welcomed = 0;
+    const a: HubServer = await start({
+      redis: { publisher, subscriber },
+      onMessage: async (client, message) => {
+        const { join, user } = message as { join: string; user: string };
+        requested.push(user);
+        await a.hub.join(client, join);
+        // Published the moment the join resolves: it must reach the socket that joined.
+        await a.hub.publish(join, { type: 'welcome', user });
+        welcomed += 1;
+      },
+    });
+    const clients = await Promise.all(['first', 'second'].map(() => connect(a.url)));
+    ['first', 'second'].forEach((user, n) => {
+      clients[n]!.socket.send(JSON.stringify({ token: 'good' }));
+      clients[n]!.socket.send(JSON.stringify({ join: 'room:held', user }));
+    });
+    await waitUntil('both joins to reach the hub', () => requested.length === 2);
+    // A welcome published by a join that did not wait is in Redis now, ahead of this PING on the same connection.
+    await publisher.ping();
+
+    await ctx.redis.lpush(gate, 'go');
+    await held;
+    await waitUntil('both joins to resolve', () => welcomed === 2);
+    await a.hub.publish('room:held', { type: 'end' });
+    await waitUntil('the end to reach both', () =>
+      clients.every((client) => client.messages.some((m) => m.type === 'end')),
+    );
+
+    for (const client of clients) {
+      const welcomes = client.messages.filter((m) => m.type === 'welcome').map((m) => m.user);
+      expect(welcomes.sort()).toEqual(['first', 'second']);
+      client.socket.close();
+    }
+    await a.close();
+    publisher.disconnect();
+    subscriber.disconnect();
+  });
+
   test('a handler that hits a Redis timeout answers a retryable unavailable, a bug answers internal', async () => {
     // A real timeout: a blocking pop on a key nobody pushes to, past the client's commandTimeout.
     const redis = new Redis(ctx.redisUrl, { commandTimeout: 100 });
