@@ -36,7 +36,7 @@ function runScript(script: 'serve' | 'worker', port: number) {
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.stdout.resume();
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
   return { child, exited, stderr: () => stderr };
 }
 

@@ -28,7 +28,7 @@ async function stopFixture(
       waiting.push(check);
       check();
     });
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
   await printed('ready');
   for (const { signal, afterClose } of signals) {
     if (afterClose === true) await printed('close 1');

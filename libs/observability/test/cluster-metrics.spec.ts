@@ -10,7 +10,7 @@ test("a worker's scrape answers for every worker that answers for itself, aggreg
   });
   let exposition = '';
   child.stdout.on('data', (chunk: Buffer) => (exposition += chunk.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
+  const [code] = (await once(child, 'close')) as [number | null];
   const samples = Object.fromEntries(
     exposition
       .split('\n')

@@ -39,11 +39,13 @@ export class LiveDashboardClient {
 
   static async connect(wsUrl: string): Promise<LiveDashboardClient> {
     const socket = new WebSocket(`${wsUrl}/live`);
+    // Listen before 'open': a frame that arrives with the upgrade response (a refusal) is emitted in the same tick.
+    const client = new LiveDashboardClient(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
     });
-    return new LiveDashboardClient(socket);
+    return client;
   }
 
   /** Connects, authenticates with `token` and subscribes to each ward; resolves once every subscription is confirmed. */
