@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OutboxEnvelope } from '@remedy/outbox';
-import type { RedisClients } from '@remedy/pooling';
-import { QUEUE_CONNECTION, REDIS_CLIENTS } from '@remedy/pooling';
+import { QUEUE_CONNECTION, REDIS_CLIENTS, type RedisClients } from '@remedy/pooling';
 import { Worker, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';

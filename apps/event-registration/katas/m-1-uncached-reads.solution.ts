@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { RedisClients } from '@remedy/pooling';
-import { REDIS_CLIENTS } from '@remedy/pooling';
+import { REDIS_CLIENTS, type RedisClients } from '@remedy/pooling';
 import { randomUUID } from 'node:crypto';
 import { ReadThroughCache, type CacheName } from '../src/cache/read-through-cache.js';
 import { StatsCache } from '../src/stats/stats.cache.js';

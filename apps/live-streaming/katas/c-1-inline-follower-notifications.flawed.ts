@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { RedisClients } from '@remedy/pooling';
-import { QUEUE_CONNECTION, REDIS_CLIENTS } from '@remedy/pooling';
+import { QUEUE_CONNECTION, REDIS_CLIENTS, type RedisClients } from '@remedy/pooling';
 import { Queue, type ConnectionOptions } from 'bullmq';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../src/app-config.module.js';

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { RedisClients } from '@remedy/pooling';
-import { REDIS_CLIENTS } from '@remedy/pooling';
+import { REDIS_CLIENTS, type RedisClients } from '@remedy/pooling';
 import type { ViewerCounter } from '../src/viewers/viewer-counter.js';
 
 type ViewerCounterPort = Pick<ViewerCounter, 'joined' | 'heartbeat' | 'left' | 'count' | 'windowSeconds'>;

@@ -1,6 +1,5 @@
-import { REDIS_CLIENTS } from '@remedy/pooling';
 import { defineFinding, type FindingContext, type Measurement, type ProviderPlug } from '@remedy/testing';
-import type { RedisClients } from '@remedy/pooling';
+import { REDIS_CLIENTS, type RedisClients } from '@remedy/pooling';
 import {
   TextKeyedTranslationCache,
   UnexpiringTranslationCache,

@@ -1,6 +1,5 @@
 import { TokenService } from '@remedy/auth';
-import type { RedisClients } from '@remedy/pooling';
-import { QUEUE_CONNECTION, REDIS_CLIENTS } from '@remedy/pooling';
+import { QUEUE_CONNECTION, REDIS_CLIENTS, type RedisClients } from '@remedy/pooling';
 import { defineFinding, type FindingContext, type Measurement, type ProviderPlug } from '@remedy/testing';
 import type { ConnectionOptions } from 'bullmq';
 import { DataSource } from 'typeorm';

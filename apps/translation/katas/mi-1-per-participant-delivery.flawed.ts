@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { RedisClients } from '@remedy/pooling';
-import { REDIS_CLIENTS } from '@remedy/pooling';
+import { REDIS_CLIENTS, type RedisClients } from '@remedy/pooling';
 import type { ProviderPlug } from '@remedy/testing';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../src/app-config.module.js';

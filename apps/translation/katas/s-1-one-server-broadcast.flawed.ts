@@ -1,7 +1,6 @@
-import { REDIS_CLIENTS } from '@remedy/pooling';
 import type { IncomingMessage } from 'node:http';
 import type { AuthenticatedUser } from '@remedy/auth';
-import type { RedisClients } from '@remedy/pooling';
+import { REDIS_CLIENTS, type RedisClients } from '@remedy/pooling';
 import { RealtimeHub, type RealtimeClient, type RealtimeHubOptions } from '@remedy/realtime';
 import type { ProviderPlug } from '@remedy/testing';
 import { DataSource } from 'typeorm';

@@ -1,6 +1,5 @@
-import { REDIS_CLIENTS } from '@remedy/pooling';
 import { randomUUID } from 'node:crypto';
-import type { RedisClients } from '@remedy/pooling';
+import { REDIS_CLIENTS, type RedisClients } from '@remedy/pooling';
 import type { ProviderPlug } from '@remedy/testing';
 import { APP_CONFIG } from '../src/app-config.module.js';
 import type { AppConfig } from '../src/config.js';

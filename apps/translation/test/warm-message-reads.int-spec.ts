@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { statementKind } from '@remedy/observability';
-import { poolStatementsDuring, REDIS_CLIENTS } from '@remedy/pooling';
 import { useTestContext, waitForQueuesIdle } from '@remedy/testing';
 import { Queue } from 'bullmq';
 import { ApiClient } from '../findings/support/api-client.js';
@@ -15,7 +14,7 @@ import {
   type TranslationProviders,
 } from '../findings/support/translation-providers.js';
 import { CHAT_MESSAGES_QUEUE_NAME } from '../src/chat/messages/chat-message-queue.js';
-import type { RedisClients } from '@remedy/pooling';
+import { poolStatementsDuring, REDIS_CLIENTS, type RedisClients } from '@remedy/pooling';
 import {
   PairGlossaries,
   pairGlossaryKey,

@@ -1,11 +1,10 @@
-import { QUEUE_REDIS, REDIS_CLIENTS } from '@remedy/pooling';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { IncomingMessage } from 'node:http';
 import { Inject, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import { TokenService, type AuthenticatedUser } from '@remedy/auth';
-import type { RedisClients } from '@remedy/pooling';
+import { QUEUE_REDIS, REDIS_CLIENTS, type RedisClients } from '@remedy/pooling';
 import type { Redis } from 'ioredis';
 import {
   RealtimeHub,

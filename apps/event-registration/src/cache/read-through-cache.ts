@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { METRICS_REGISTRY } from '@remedy/observability';
-import type { RedisClients } from '@remedy/pooling';
-import { REDIS_CLIENTS } from '@remedy/pooling';
+import { REDIS_CLIENTS, type RedisClients } from '@remedy/pooling';
 import { Counter, type Registry } from 'prom-client';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';

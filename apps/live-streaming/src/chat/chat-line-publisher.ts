@@ -1,6 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { RedisClients } from '@remedy/pooling';
-import { REDIS_CLIENTS } from '@remedy/pooling';
+import { REDIS_CLIENTS, type RedisClients } from '@remedy/pooling';
 import { ROOM_MESSAGE_WIRE_LUA, wallClockMs } from '@remedy/realtime';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG } from '../app-config.module.js';

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { RedisClients } from '@remedy/pooling';
-import { REDIS_CLIENTS } from '@remedy/pooling';
+import { REDIS_CLIENTS, type RedisClients } from '@remedy/pooling';
 import { RedisRoomPublisher } from '@remedy/realtime';
 import { APP_CONFIG } from '../app-config.module.js';
 import { chatChannelPrefix, userRoom } from '../chat/chat-hub.js';

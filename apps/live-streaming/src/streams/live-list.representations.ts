@@ -1,7 +1,6 @@
-import { REDIS_CLIENTS } from '@remedy/pooling';
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { RedisClients } from '@remedy/pooling';
+import { REDIS_CLIENTS, type RedisClients } from '@remedy/pooling';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';
 import { LiveStreamList } from './live-stream-list.js';

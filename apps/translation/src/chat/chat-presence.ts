@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AuthenticatedUser } from '@remedy/auth';
-import type { RedisClients } from '@remedy/pooling';
-import { REDIS_CLIENTS } from '@remedy/pooling';
+import { REDIS_CLIENTS, type RedisClients } from '@remedy/pooling';
 import type { RealtimeClient } from '@remedy/realtime';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';

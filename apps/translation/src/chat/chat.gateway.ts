@@ -1,11 +1,10 @@
-import { REDIS_CLIENTS } from '@remedy/pooling';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { Inject, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import { TokenService, type AuthenticatedUser } from '@remedy/auth';
 import { runWithCorrelation } from '@remedy/observability';
-import type { RedisClients } from '@remedy/pooling';
+import { REDIS_CLIENTS, type RedisClients } from '@remedy/pooling';
 import type { RealtimeClient, RealtimeHubStats } from '@remedy/realtime';
 import type WebSocket from 'ws';
 import { APP_CONFIG } from '../app-config.module.js';

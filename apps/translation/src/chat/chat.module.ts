@@ -1,7 +1,6 @@
-import { QUEUE_CONNECTION, REDIS_CLIENTS } from '@remedy/pooling';
 import { randomUUID } from 'node:crypto';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import type { RedisClients } from '@remedy/pooling';
+import { QUEUE_CONNECTION, REDIS_CLIENTS, type RedisClients } from '@remedy/pooling';
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';

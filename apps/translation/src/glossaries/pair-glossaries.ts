@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { RedisClients } from '@remedy/pooling';
-import { REDIS_CLIENTS } from '@remedy/pooling';
+import { REDIS_CLIENTS, type RedisClients } from '@remedy/pooling';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../app-config.module.js';
 import type { AppConfig } from '../config.js';

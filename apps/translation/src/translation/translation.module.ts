@@ -1,7 +1,6 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { METRICS_REGISTRY } from '@remedy/observability';
-import type { RedisClients } from '@remedy/pooling';
-import { QUEUE_REDIS, REDIS_CLIENTS } from '@remedy/pooling';
+import { QUEUE_REDIS, REDIS_CLIENTS, type RedisClients } from '@remedy/pooling';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { APP_CONFIG } from '../app-config.module.js';
