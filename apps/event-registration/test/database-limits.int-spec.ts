@@ -24,7 +24,7 @@ describe('database limits answer with a 503 and a reason (events:C-3, S-4)', () 
     testApp = await startTestApp(ctx, {
       DB_POOL_MAX: '1',
       DB_CONNECTION_TIMEOUT_MS: '200',
-      DB_STATEMENT_TIMEOUT_MS: '300',
+      DB_STATEMENT_TIMEOUT_MS: '1000',
     });
     [organiser] = (await seedUsers(ctx.pool, 1, { role: 'organiser' })) as [SeededUser];
     eventId = (await seedEvents(ctx.pool, organiser.id, 1))[0]!.id;

@@ -77,6 +77,14 @@ describe('ApiErrorFilter: transient database errors', () => {
     );
   });
 
+  it('a connection the server was too slow to open is a 503 that says so', () => {
+    // pg-pool's error when opening a connection ran past its deadline, as `PgPool` raises it.
+    const sent = filter(new Error('Connection terminated due to connection timeout'));
+    expect(sent.status).toBe(503);
+    expect(sent.headers['retry-after']).toBe('1');
+    expect(sent.body?.message).toBe('database unavailable: opening a connection took too long');
+  });
+
   it('Retry-After is configurable', () => {
     const sent = filter(new PoolExhaustedError('api', 10, 200), new ApiErrorFilter({ retryAfterSeconds: 5 }));
     expect(sent.headers['retry-after']).toBe('5');

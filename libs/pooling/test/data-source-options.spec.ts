@@ -20,6 +20,7 @@ describe('dataSourceOptions', () => {
       min: 0,
       idleTimeoutMillis: 10_000,
       connectionTimeoutMillis: 2_000,
+      newConnectionTimeoutMillis: 10_000,
       statement_timeout: 5_000,
       idle_in_transaction_session_timeout: 10_000,
     });

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Registry } from 'prom-client';
 import { useTestContext } from '@remedy/testing';
 import suite from '../findings/index.js';
@@ -10,6 +11,7 @@ import {
   type PgPool,
   type QueryEvent,
 } from '../src/index.js';
+import { heldOpenProxy, type HeldOpenProxy } from './support/held-open-proxy.js';
 import { testPoolSettings } from './support/test-pool-settings.js';
 
 const ctx = useTestContext(suite);
@@ -49,6 +51,34 @@ describe('createPgPool', () => {
     held.forEach((client) => client.release());
     await expect(events.query('SELECT 1 AS ok')).resolves.toMatchObject({
       rows: [{ ok: 1 }],
+    });
+  });
+
+  describe('opening a connection has a deadline of its own', () => {
+    let proxy: HeldOpenProxy;
+    beforeEach(async () => {
+      proxy = await heldOpenProxy(ctx.databaseUrl);
+    });
+    afterEach(async () => {
+      await proxy.close();
+    });
+
+    test('a server slow to open a session is not an exhausted pool', async () => {
+      const starting = pool({ name: 'starting', connectionString: proxy.url, connectionTimeoutMillis: 50 });
+      const first = starting.query('SELECT 1 AS ok');
+      await proxy.accepted;
+      // The opening is held for 20 times the wait deadline; pg-pool alone would cut it at 50 ms.
+      await sleep(1_000);
+      proxy.release();
+
+      await expect(first).resolves.toMatchObject({ rows: [{ ok: 1 }] });
+    });
+
+    test('an opening that never completes still fails, after newConnectionTimeoutMillis', async () => {
+      const stuck = pool({ name: 'stuck', connectionString: proxy.url, newConnectionTimeoutMillis: 100 });
+      await expect(stuck.query('SELECT 1')).rejects.toThrow(
+        'Connection terminated due to connection timeout',
+      );
     });
   });
 

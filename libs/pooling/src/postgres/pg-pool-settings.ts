@@ -15,6 +15,13 @@ export interface PgPoolSettings {
   max: number;
   /** How long a caller waits for a free connection before PoolExhaustedError. Must be > 0. */
   connectionTimeoutMillis: number;
+  /**
+   * How long opening a new connection may take; defaults to 10 s. Apart from connectionTimeoutMillis on
+   * purpose: a server slow to start a backend (a loaded host, a failover) is not an exhausted pool, and
+   * cutting its connections at the short wait deadline would fail an instance's start-up and make the
+   * server start (and kill) one backend after another.
+   */
+  newConnectionTimeoutMillis?: number;
   /** Server-side `statement_timeout`: the server cancels any statement running longer. */
   statementTimeoutMs: number;
   /** Server-side `idle_in_transaction_session_timeout`: the server ends sessions idling inside a transaction. */
@@ -27,9 +34,16 @@ export interface PgPoolSettings {
   applicationName?: string;
 }
 
-export const PG_POOL_DEFAULTS = { min: 0, idleTimeoutMillis: 10_000 } as const;
+export const PG_POOL_DEFAULTS = {
+  min: 0,
+  idleTimeoutMillis: 10_000,
+  newConnectionTimeoutMillis: 10_000,
+} as const;
 
-/** The pool and session knobs as pg config. The timeouts travel as startup parameters, so they apply server-side. */
+/**
+ * The pool and session knobs as pg config, plus PgPool's own `newConnectionTimeoutMillis`. The server-side
+ * timeouts travel as startup parameters, so they apply server-side.
+ */
 export type PgPoolKnobs = Pick<
   pg.PoolConfig,
   | 'max'
@@ -38,14 +52,17 @@ export type PgPoolKnobs = Pick<
   | 'connectionTimeoutMillis'
   | 'statement_timeout'
   | 'idle_in_transaction_session_timeout'
->;
+> & { newConnectionTimeoutMillis: number };
 
 export function pgPoolKnobs(settings: PgPoolSettings): PgPoolKnobs {
   const min = settings.min ?? PG_POOL_DEFAULTS.min;
   const idleTimeoutMillis = settings.idleTimeoutMillis ?? PG_POOL_DEFAULTS.idleTimeoutMillis;
+  const newConnectionTimeoutMillis =
+    settings.newConnectionTimeoutMillis ?? PG_POOL_DEFAULTS.newConnectionTimeoutMillis;
   const problems = [
     ...positiveInteger('max', settings.max),
     ...positiveInteger('connectionTimeoutMillis', settings.connectionTimeoutMillis),
+    ...positiveInteger('newConnectionTimeoutMillis', newConnectionTimeoutMillis),
     ...positiveInteger('statementTimeoutMs', settings.statementTimeoutMs),
     ...positiveInteger('idleInTransactionSessionTimeoutMs', settings.idleInTransactionSessionTimeoutMs),
     ...nonNegativeInteger('min', min),
@@ -59,6 +76,7 @@ export function pgPoolKnobs(settings: PgPoolSettings): PgPoolKnobs {
     min,
     idleTimeoutMillis,
     connectionTimeoutMillis: settings.connectionTimeoutMillis,
+    newConnectionTimeoutMillis,
     statement_timeout: settings.statementTimeoutMs,
     idle_in_transaction_session_timeout: settings.idleInTransactionSessionTimeoutMs,
   };

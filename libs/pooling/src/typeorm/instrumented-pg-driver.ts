@@ -1,9 +1,9 @@
 import pg from 'pg';
-import { PgPool } from '../postgres/pg-pool.js';
+import { PgPool, type PgPoolConfig } from '../postgres/pg-pool.js';
 
 /** The subset of the `pg` module TypeORM's PostgresDriver uses when given through its `driver` option. */
 export interface PgDriverModule {
-  Pool: new (config: pg.PoolConfig) => PgPool;
+  Pool: new (config: PgPoolConfig) => PgPool;
   defaults: typeof pg.defaults;
 }
 
@@ -16,7 +16,7 @@ export function instrumentedPgDriver(
   poolNameFor: (applicationName: string | undefined) => string,
 ): PgDriverModule {
   class DataSourcePool extends PgPool {
-    constructor(config: pg.PoolConfig) {
+    constructor(config: PgPoolConfig) {
       super(poolNameFor(config.application_name), config);
     }
   }
