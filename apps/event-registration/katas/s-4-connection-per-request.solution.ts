@@ -1,4 +1,4 @@
-import type { PgPoolConfig, PostgresDataSourceOptions } from '@remedy/pooling';
+import { replacePoolKnobs, type PgPoolConfig, type PostgresDataSourceOptions } from '@remedy/pooling';
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../src/config.js';
@@ -19,15 +19,6 @@ export const CONNECTION_PER_QUERY: pg.PoolConfig = {
   idleTimeoutMillis: 10_000,
 };
 
-/** The pool knobs the service sets (the rest of `extra` is the server-side timeouts). */
-const POOL_KNOBS = [
-  'max',
-  'min',
-  'idleTimeoutMillis',
-  'connectionTimeoutMillis',
-  'newConnectionTimeoutMillis',
-] as const;
-
 /**
  * The DataSource the API would build from `config`, with its pool knobs replaced by `pool` (the server-side
  * statement and idle-in-transaction timeouts stay): how a measurement plugs another pool into the service.
@@ -37,11 +28,5 @@ export function serviceDataSourceWithPool(
   pool: (serviceKnobs: PgPoolConfig) => PgPoolConfig,
 ): DataSource {
   const options = buildDataSource(config.database, { role: 'api' }).options as PostgresDataSourceOptions;
-  const extra = { ...(options.extra as PgPoolConfig) };
-  const knobs: PgPoolConfig = {};
-  for (const knob of POOL_KNOBS) {
-    if (extra[knob] !== undefined) Object.assign(knobs, { [knob]: extra[knob] });
-    delete extra[knob];
-  }
-  return new DataSource({ ...options, extra: { ...extra, ...pool(knobs) } });
+  return new DataSource(replacePoolKnobs(options, pool));
 }

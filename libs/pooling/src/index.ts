@@ -17,6 +17,7 @@ export {
   type PostgresDataSourceOptions,
 } from './typeorm/create-data-source.js';
 export { dataSourcePools } from './typeorm/data-source-pools.js';
+export { replacePoolKnobs } from './typeorm/replace-pool-knobs.js';
 export { runMigrationsExclusively } from './typeorm/run-migrations-exclusively.js';
 export { withPrimaryConnection, withReadConnection } from './typeorm/replica-routing.js';
 export { queryEvents, type QueryEvent } from './query-counting/query-events.js';

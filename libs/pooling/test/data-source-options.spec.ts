@@ -1,4 +1,9 @@
-import { dataSourceOptions, PoolSettingsError, type DataSourceSettings } from '../src/index.js';
+import {
+  dataSourceOptions,
+  PoolSettingsError,
+  replacePoolKnobs,
+  type DataSourceSettings,
+} from '../src/index.js';
 
 const settings: DataSourceSettings = {
   name: 'events',
@@ -69,5 +74,31 @@ describe('dataSourceOptions', () => {
         'min (30) exceeds max (20)',
       ]),
     );
+  });
+});
+
+describe('replacePoolKnobs', () => {
+  test("hands the service's pool knobs to the replacement and keeps the server-side timeouts", () => {
+    const seen: unknown[] = [];
+    const replaced = replacePoolKnobs(dataSourceOptions(settings), (serviceKnobs) => {
+      seen.push(serviceKnobs);
+      return { max: 100_000, connectionTimeoutMillis: 0 };
+    });
+    expect(seen).toEqual([
+      {
+        max: 20,
+        min: 0,
+        idleTimeoutMillis: 10_000,
+        connectionTimeoutMillis: 2_000,
+        newConnectionTimeoutMillis: 10_000,
+      },
+    ]);
+    expect(replaced.extra).toEqual({
+      max: 100_000,
+      connectionTimeoutMillis: 0,
+      statement_timeout: 5_000,
+      idle_in_transaction_session_timeout: 10_000,
+    });
+    expect(replaced.url).toBe('postgres://primary/app_test');
   });
 });
