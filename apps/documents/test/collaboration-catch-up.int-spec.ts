@@ -106,7 +106,9 @@ describe('WebSocket /collab: a copy loaded while another holds unstored edits', 
     }
     await alice.until('saved', () => alice.has('saved'));
     expect(await storedText(ctx.pool, documentId)).toBe('held');
-    expect((await catchUpRequests(loader)) - requestsBefore).toBe(1);
+    // At least once: a lease tick (every 300 ms here) that comes before the answer asks again, and on a
+    // loaded machine the answer's round trip through Redis can outlast one.
+    expect((await catchUpRequests(loader)) - requestsBefore).toBeGreaterThanOrEqual(1);
 
     // Bob's copy goes on in step with the writer's: his edit rests on the one he caught up with.
     const bobText = bob.documentOf(documentId).doc.getText('content');

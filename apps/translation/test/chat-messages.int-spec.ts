@@ -15,10 +15,14 @@ import { CHAT_MESSAGES_QUEUE_NAME } from '../src/chat/messages/chat-message-queu
 
 const ctx = useTestContext(translationHarness);
 
-/** The app and worker settings of this file: the provider's own timeout never ends a held call first. */
+/**
+ * The app and worker settings of this file: the provider's own timeout never ends a held call first, and a
+ * message's translation deadline is long: it also times the cold glossary, cache and provider connection of a
+ * worker's first message, which the test does not hold. The timeout test runs a worker of its own with 1 s.
+ */
 const SETTINGS = {
   TRANSLATION_TIMEOUT_MS: '30000',
-  CHAT_TRANSLATION_TIMEOUT_MS: '1000',
+  CHAT_TRANSLATION_TIMEOUT_MS: '30000',
   CHAT_MAX_MESSAGE_LENGTH: '100',
   // The sweep enqueues every undelivered message at a worker's start (the restart test relies on it).
   CHAT_REDELIVER_AFTER_MS: '0',
@@ -163,6 +167,12 @@ describe('WebSocket /chat messages', () => {
   });
 
   it('delivers the original marked untranslated when the provider does not answer within the timeout', async () => {
+    await worker.close();
+    worker = await startTestWorker(ctx, {
+      ...providers.env,
+      ...SETTINGS,
+      CHAT_TRANSLATION_TIMEOUT_MS: '1000',
+    });
     providers.google.hold();
     providers.deepl.hold();
     try {

@@ -46,8 +46,18 @@ describe('/health', () => {
       disconnectTimeout: 10,
     });
     unreachable.on('error', () => undefined);
-    healthy = await startWithHealth({ postgres: ctx.pool, redis: [ctx.redis], timeoutMs: 500 });
-    degraded = await startWithHealth({ postgres: ctx.pool, redis: [ctx.redis, unreachable], timeoutMs: 500 });
+    // The deadlines time the checks' round trips, not the opening of the pool's first connection to a new
+    // database (slow on a loaded machine): open it, and Redis's, before any check runs. The degraded app's
+    // deadline also ends its wait for the unreachable Redis, hence shorter; both are far above a SELECT 1 or a
+    // PING on an open connection.
+    await ctx.pool.query('SELECT 1');
+    await ctx.redis.ping();
+    healthy = await startWithHealth({ postgres: ctx.pool, redis: [ctx.redis], timeoutMs: 5_000 });
+    degraded = await startWithHealth({
+      postgres: ctx.pool,
+      redis: [ctx.redis, unreachable],
+      timeoutMs: 2_000,
+    });
 
     dataSource = await createDataSource({
       name: 'health',
