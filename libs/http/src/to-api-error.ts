@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { PoolExhaustedError } from '@remedy/pooling';
+import { isConnectionOpeningTimeout, PoolExhaustedError } from '@remedy/pooling';
 import type { ApiErrorBody } from './api-error.js';
 import { constraintDatabaseError } from './constraint-database-errors.js';
 import { statusReason } from './status-reason.js';
@@ -8,12 +8,16 @@ import { transientDatabaseReason } from './transient-database-errors.js';
 /**
  * The error body for any exception, whatever carries it (an HTTP reply or a socket message). Client
  * mistakes keep their 4xx and field details; database constraint and format errors become the 4xx they
- * mean; an exhausted pool or a transient database error is a 503 with the reason; anything else is a 500
- * with no internals.
+ * mean; an exhausted pool, a connection too slow to open or a transient database error is a 503 with the
+ * reason; anything else is a 500 with no internals.
  */
 export function toApiError(exception: unknown): ApiErrorBody {
   if (exception instanceof HttpException) return fromHttpException(exception);
   if (exception instanceof PoolExhaustedError) return unavailable(`database busy: ${exception.message}`);
+  // The server was too slow to start a session; the request sent it nothing.
+  if (isConnectionOpeningTimeout(exception)) {
+    return unavailable('database unavailable: opening a connection took too long');
+  }
   const transient = transientDatabaseReason(exception);
   if (transient !== undefined) return unavailable(transient);
   const constraint = constraintDatabaseError(exception);

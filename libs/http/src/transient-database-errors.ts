@@ -12,15 +12,8 @@ const TRANSIENT_SQL_STATES: Readonly<Record<string, string>> = {
   '55P03': 'lock not available: a lock the request needed was not granted in time',
 };
 
-// pg-pool's error for an opening of a connection that ran past its deadline (PgPool's newConnectionTimeoutMillis):
-// the server was too slow to start a session, and the request sent it nothing.
-const OPENING_TIMED_OUT = 'Connection terminated due to connection timeout';
-
 /** The reason to send for a transient database error, or undefined for anything else. */
 export function transientDatabaseReason(exception: unknown): string | undefined {
-  if (exception instanceof Error && exception.message === OPENING_TIMED_OUT) {
-    return 'database unavailable: opening a connection took too long';
-  }
   const code = sqlState(exception);
   return code === undefined ? undefined : TRANSIENT_SQL_STATES[code];
 }

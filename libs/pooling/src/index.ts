@@ -1,5 +1,5 @@
 export { createPgPool } from './postgres/create-pg-pool.js';
-export { PgPool, type PgPoolConfig } from './postgres/pg-pool.js';
+export { isConnectionOpeningTimeout, PgPool, type PgPoolConfig } from './postgres/pg-pool.js';
 export { PG_POOL_DEFAULTS, type PgPoolSettings } from './postgres/pg-pool-settings.js';
 export { PoolExhaustedError } from './postgres/pool-exhausted.error.js';
 export { PoolSettingsError } from './postgres/pool-settings.error.js';

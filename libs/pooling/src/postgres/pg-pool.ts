@@ -7,6 +7,13 @@ type ConnectCallback = NonNullable<Parameters<pg.Pool['connect']>[0]>;
 
 // pg-pool's only message for "waited connectionTimeoutMillis in the queue while every client was busy".
 const QUEUE_TIMEOUT_MESSAGE = 'timeout exceeded when trying to connect';
+// pg-pool's message for an opening of a connection that ran past its deadline (newConnectionTimeoutMillis).
+const OPENING_TIMEOUT_MESSAGE = 'Connection terminated due to connection timeout';
+
+/** Whether `error` is a pool's opening of a connection that ran past its deadline: the server was too slow. */
+export function isConnectionOpeningTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === OPENING_TIMEOUT_MESSAGE;
+}
 
 /** pg's pool config and PgPool's own deadline for opening a connection. */
 export interface PgPoolConfig extends pg.PoolConfig {
